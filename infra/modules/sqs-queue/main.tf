@@ -1,0 +1,181 @@
+locals {
+  suffix     = var.fifo ? ".fifo" : ""
+  queue_name = "${var.name}${local.suffix}"
+  dlq_name   = "${var.name}-dlq${local.suffix}"
+
+  use_kms = var.kms_master_key_id != null
+
+  # Only meaningful for FIFO queues; leave unset on standard queues.
+  content_based_deduplication = var.fifo ? var.content_based_deduplication : null
+}
+
+# Resolves an alias / key ID to the key ARN, which IAM policies need as Resource.
+data "aws_kms_key" "this" {
+  count  = local.use_kms ? 1 : 0
+  key_id = var.kms_master_key_id
+}
+
+# ---------------------------------------------------------------------------
+# Queues
+# ---------------------------------------------------------------------------
+
+resource "aws_sqs_queue" "dlq" {
+  name                        = local.dlq_name
+  fifo_queue                  = var.fifo
+  content_based_deduplication = local.content_based_deduplication
+
+  visibility_timeout_seconds = var.visibility_timeout_seconds
+  message_retention_seconds  = var.dlq_message_retention_seconds
+
+  # Exactly one encryption mode: SSE-KMS when a key is given, SSE-SQS otherwise.
+  kms_master_key_id                 = var.kms_master_key_id
+  kms_data_key_reuse_period_seconds = local.use_kms ? 300 : null
+  sqs_managed_sse_enabled           = local.use_kms ? null : true
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue" "main" {
+  name                        = local.queue_name
+  fifo_queue                  = var.fifo
+  content_based_deduplication = local.content_based_deduplication
+
+  visibility_timeout_seconds = var.visibility_timeout_seconds
+  message_retention_seconds  = var.message_retention_seconds
+  receive_wait_time_seconds  = var.receive_wait_time_seconds
+
+  kms_master_key_id                 = var.kms_master_key_id
+  kms_data_key_reuse_period_seconds = local.use_kms ? 300 : null
+  sqs_managed_sse_enabled           = local.use_kms ? null : true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.fifo || !var.content_based_deduplication
+      error_message = "content_based_deduplication can only be enabled when fifo = true."
+    }
+  }
+}
+
+# Only the main queue may use the DLQ as its dead-letter target.
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.main.arn]
+  })
+}
+
+# ---------------------------------------------------------------------------
+# IAM policies
+# ---------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "consumer" {
+  statement {
+    sid    = "ConsumeMainQueue"
+    effect = "Allow"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.main.arn]
+  }
+
+  # The consumer dead-letters permanent failures itself (with the failure
+  # reason attached), so it must be able to send to the DLQ.
+  statement {
+    sid    = "DeadLetterPermanentFailures"
+    effect = "Allow"
+    actions = [
+      "sqs:SendMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.dlq.arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.use_kms ? [1] : []
+    content {
+      sid       = "UseQueueKmsKey"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [data.aws_kms_key.this[0].arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "producer" {
+  statement {
+    sid    = "ProduceToMainQueue"
+    effect = "Allow"
+    actions = [
+      "sqs:SendMessage",
+      "sqs:GetQueueUrl",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [aws_sqs_queue.main.arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.use_kms ? [1] : []
+    content {
+      sid       = "UseQueueKmsKey"
+      effect    = "Allow"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [data.aws_kms_key.this[0].arn]
+    }
+  }
+}
+
+resource "aws_iam_policy" "consumer" {
+  name        = "${var.name}-sqs-consumer"
+  description = "Consume ${local.queue_name} and dead-letter to ${local.dlq_name}"
+  policy      = data.aws_iam_policy_document.consumer.json
+  tags        = var.tags
+}
+
+resource "aws_iam_policy" "producer" {
+  name        = "${var.name}-sqs-producer"
+  description = "Send messages to ${local.queue_name}"
+  policy      = data.aws_iam_policy_document.producer.json
+  tags        = var.tags
+}
+
+# ---------------------------------------------------------------------------
+# DLQ depth alarm
+# ---------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
+  alarm_name        = "${local.dlq_name}-depth"
+  alarm_description = "Messages visible in ${local.dlq_name} > ${var.dlq_alarm_threshold}: ${local.queue_name} has failed messages to inspect/redrive."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = aws_sqs_queue.dlq.name
+  }
+
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.dlq_alarm_threshold
+  # SQS stops publishing metrics for queues that stay empty and idle.
+  treat_missing_data = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = var.tags
+}

@@ -1,0 +1,3 @@
+export * from './prize-event.dto';
+export * from './message-attributes';
+export * from './queue-names';

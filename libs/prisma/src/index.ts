@@ -1,0 +1,6 @@
+export * from './prisma.module';
+export * from './prisma.service';
+export * from './prisma.options';
+export { Prisma } from '@prisma/client';
+/** The client handed to code that runs inside `$transaction`. */
+export type PrismaTx = import('@prisma/client').Prisma.TransactionClient;

@@ -1,0 +1,34 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@prisma/client';
+import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
+
+/**
+ * The Prisma client, on node-postgres through the driver adapter (no native engine).
+ * Connects at start-up and fails start-up if Postgres is unreachable; disconnects only at
+ * application shutdown, after consumers have drained their in-flight messages.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PrismaService.name);
+
+  constructor(@Inject(PRISMA_OPTIONS) options: PrismaModuleOptions) {
+    super({
+      adapter: new PrismaPg({
+        connectionString: options.databaseUrl,
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      }),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.$connect();
+    await this.$queryRaw`SELECT 1`;
+    this.logger.log('Connected to Postgres');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+  }
+}

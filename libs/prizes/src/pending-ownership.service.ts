@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { Character } from '@prisma/client';
+import type { PrismaTx } from '@app/prisma';
+import { lockDiscordAccount } from './discord-account.lock';
+import { CharacterAlreadyOwnedError } from './prize.errors';
+import { GrantResult, ItemsService } from './items.service';
+
+@Injectable()
+export class PendingOwnershipService {
+  constructor(private readonly items: ItemsService) {}
+
+  /**
+   * Transfers an orphaned character to a Discord account: to the linked user at once, or as a
+   * pending ownership. The owner check is a conditional update, so two awards racing for one
+   * character cannot both win; the unique characterId on pending ownership does the same for
+   * unlinked accounts.
+   */
+  async createForCharacter(tx: PrismaTx, character: Character, discordUserId: string): Promise<GrantResult> {
+    if (character.ownerId) throw new CharacterAlreadyOwnedError(character.id);
+    const promised = await tx.pendingOwnership.findUnique({ where: { characterId: character.id }, select: { id: true } });
+    if (promised) throw new CharacterAlreadyOwnedError(character.id);
+
+    await lockDiscordAccount(tx, discordUserId);
+    const user = await tx.user.findUnique({ where: { discordUserId }, select: { id: true } });
+    if (user) {
+      const { count } = await tx.character.updateMany({ where: { id: character.id, ownerId: null }, data: { ownerId: user.id } });
+      if (count === 0) throw new CharacterAlreadyOwnedError(character.id);
+      return { kind: 'claimed', userId: user.id };
+    }
+    const pending = await tx.pendingOwnership.create({
+      data: { discordUserId, communityId: character.communityId, characterId: character.id },
+      select: { id: true },
+    });
+    return { kind: 'pending', pendingOwnershipId: pending.id };
+  }
+
+  /**
+   * Makes every unclaimed pending ownership of a Discord account real for `userId`, stacking
+   * items as grants do. Runs inside the caller's transaction (the account link).
+   */
+  async claimAll(tx: PrismaTx, userId: string, discordUserId: string): Promise<{ items: number; characters: number }> {
+    const pending = await tx.pendingOwnership.findMany({
+      where: { discordUserId, claimedAt: null },
+      include: { itemType: { select: { id: true, stackable: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+    let items = 0;
+    let characters = 0;
+    for (const p of pending) {
+      if (p.itemType && p.quantity) {
+        await this.items.addHoldings(tx, userId, p.itemType, p.quantity);
+        items += p.quantity;
+      } else if (p.characterId) {
+        // Pending ownership reserved the character, so it is still orphaned here.
+        await tx.character.updateMany({ where: { id: p.characterId, ownerId: null }, data: { ownerId: userId } });
+        characters += 1;
+      }
+    }
+    if (pending.length > 0) {
+      await tx.pendingOwnership.updateMany({
+        where: { id: { in: pending.map((p) => p.id) } },
+        data: { claimedAt: new Date(), claimedByUserId: userId },
+      });
+    }
+    return { items, characters };
+  }
+}

@@ -1,0 +1,81 @@
+import { GetQueueAttributesCommand, GetQueueUrlCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { MessageAttribute } from '@app/contracts';
+import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
+
+/** SQS allows at most 10 message attributes and 256 KiB in all; the reason is kept short. */
+const MAX_REASON_LENGTH = 1024;
+
+export interface DeadLetterReason {
+  errorClass: string;
+  message: string;
+  receiveCount: number;
+}
+
+/**
+ * Moves a message to its queue's DLQ with the reason attached as message attributes.
+ * The body is kept byte for byte so the message can be replayed unchanged.
+ */
+@Injectable()
+export class DeadLetterPublisher implements OnModuleInit {
+  private readonly logger = new Logger(DeadLetterPublisher.name);
+  private readonly urls = new Map<string, string>();
+
+  constructor(
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
+  ) {}
+
+  /** A consumer without a reachable DLQ must not start: permanent failures would have nowhere to go. */
+  async onModuleInit(): Promise<void> {
+    for (const consumer of this.options.consumers) await this.resolve(consumer);
+  }
+
+  /** Finds the DLQ (explicit setting, else the queue's RedrivePolicy); fails start-up if there is none. */
+  async resolve(consumer: ConsumerSettings): Promise<string> {
+    const known = this.urls.get(consumer.name);
+    if (known) return known;
+    let url = consumer.deadLetterQueueUrl;
+    if (!url) {
+      const { Attributes } = await this.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: consumer.queueUrl, AttributeNames: ['RedrivePolicy'] }),
+      );
+      const arn = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+      if (!arn) {
+        throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (AWS_SQS_DLQ_URL)`);
+      }
+      const [, , , , accountId, queueName] = arn.split(':');
+      ({ QueueUrl: url } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId })));
+      if (!url) throw new Error(`Dead-letter queue ${arn} of ${consumer.queueUrl} was not found`);
+    }
+    this.urls.set(consumer.name, url);
+    this.logger.log({ msg: 'Dead-letter queue resolved', consumer: consumer.name, deadLetterQueueUrl: url });
+    return url;
+  }
+
+  async publish(consumer: ConsumerSettings, message: Message, reason: DeadLetterReason): Promise<void> {
+    const queueUrl = await this.resolve(consumer);
+    const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+    const attributes: Record<string, MessageAttributeValue> = {
+      [MessageAttribute.ERROR_CLASS]: text(reason.errorClass),
+      [MessageAttribute.ERROR_MESSAGE]: text(reason.message.slice(0, MAX_REASON_LENGTH) || '(no message)'),
+      [MessageAttribute.ORIGINAL_MESSAGE_ID]: text(message.MessageId ?? 'unknown'),
+      [MessageAttribute.ORIGINAL_RECEIVE_COUNT]: { DataType: 'Number', StringValue: String(reason.receiveCount) },
+      [MessageAttribute.ORIGINAL_QUEUE]: text(consumer.name),
+      [MessageAttribute.FAILED_AT]: text(new Date().toISOString()),
+    };
+    for (const key of [MessageAttribute.TRACEPARENT, MessageAttribute.TRACESTATE]) {
+      const value = message.MessageAttributes?.[key];
+      if (value?.StringValue) attributes[key] = text(value.StringValue);
+    }
+    const fifo = queueUrl.endsWith('.fifo');
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: message.Body ?? '',
+        MessageAttributes: attributes,
+        ...(fifo ? { MessageGroupId: message.Attributes?.MessageGroupId ?? 'dead-letter', MessageDeduplicationId: message.MessageId } : {}),
+      }),
+    );
+  }
+}

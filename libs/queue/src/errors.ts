@@ -1,0 +1,44 @@
+/**
+ * Errors a handler can throw. A PermanentError can never succeed on retry, so the message
+ * is dead-lettered at once with the reason; anything else is treated as transient and retried.
+ */
+export abstract class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The body is not JSON. */
+export class MalformedMessageError extends PermanentError {}
+
+/** The body is JSON but breaks the message contract (missing fields, wrong types, absurd values). */
+export class MessageValidationError extends PermanentError {}
+
+/** The body names a message type no handler exists for. */
+export class UnknownMessageTypeError extends PermanentError {}
+
+/** Something the message refers to does not exist. */
+export class NotFoundError extends PermanentError {}
+
+/** The message is well-formed but asks for something the current state forbids. */
+export class BadRequestError extends PermanentError {}
+
+/** Explicitly transient: retry with backoff (everything unclassified is treated the same way). */
+export class TransientError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export type ErrorDisposition = 'permanent' | 'transient';
+
+export function classifyError(error: unknown): ErrorDisposition {
+  return error instanceof PermanentError ? 'permanent' : 'transient';
+}
+
+export function describeError(error: unknown): { errorClass: string; message: string } {
+  if (error instanceof Error) return { errorClass: error.name || error.constructor.name, message: error.message };
+  return { errorClass: 'UnknownError', message: String(error) };
+}

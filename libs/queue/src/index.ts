@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './backoff';
+export * from './queue.options';
+export * from './queue.module';
+export * from './sqs-client.module';
+export * from './sqs-client.factory';
+export * from './message-pipeline';
+export * from './message-route';
+export * from './trace-context';
+export { SqsMessageHandler } from '@ssut/nestjs-sqs';
+export * from './payload.decoder';

@@ -1,0 +1,21 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { MessageValidationError } from './errors';
+
+/**
+ * Parsed JSON → a validated payload instance, or a MessageValidationError that lists every
+ * broken field. Unknown fields are rejected: producers must match the contract exactly.
+ */
+export function decodePayload<T extends object>(cls: ClassConstructor<T>, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new MessageValidationError('Message body must be a JSON object');
+  }
+  const payload = plainToInstance(cls, body);
+  const errors = validateSync(payload, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new MessageValidationError(formatErrors(errors));
+  return payload;
+}
+
+function formatErrors(errors: ValidationError[]): string {
+  return errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? { invalid: 'invalid value' }).join(', ')}`).join('; ');
+}

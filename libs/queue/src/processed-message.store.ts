@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, PrismaTx } from '@app/prisma';
+
+export type ApplyResult = 'applied' | 'duplicate';
+
+/**
+ * Exactly-once effects on top of at-least-once delivery: the message's key is inserted in the
+ * same transaction as its effect, so the effect commits together with "processed" or not at all.
+ * A concurrent duplicate blocks on the key until the first commits, then sees it and skips.
+ */
+@Injectable()
+export class ProcessedMessageStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  applyOnce(key: string, meta: { queue: string; messageId: string }, effect: (tx: PrismaTx) => Promise<void>): Promise<ApplyResult> {
+    return this.prisma.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO processed_messages (key, queue, message_id) VALUES (${key}, ${meta.queue}, ${meta.messageId})
+        ON CONFLICT (key) DO NOTHING`;
+      if (inserted === 0) return 'duplicate';
+      await effect(tx);
+      return 'applied';
+    });
+  }
+}

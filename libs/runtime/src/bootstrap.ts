@@ -1,0 +1,47 @@
+import { DynamicModule, INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { Environment } from '@app/config';
+import { stopTelemetry } from '@app/telemetry';
+
+/**
+ * Shared start-up of both apps: pino logger, request validation (clear 400s), health port,
+ * and graceful shutdown on SIGTERM/SIGINT (Nest's close hooks drain the consumers) with a
+ * hard deadline so a stuck dependency cannot keep the process alive.
+ */
+export async function bootstrapApp(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  const env = app.get(Environment);
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log({ msg: 'Shutting down', signal });
+    const hardDeadline = setTimeout(() => {
+      logger.error({ msg: 'Shutdown deadline passed; exiting' });
+      process.exit(1);
+    }, env.SHUTDOWN_DRAIN_TIMEOUT_MS + 1500);
+    hardDeadline.unref();
+    void app
+      .close()
+      .then(stopTelemetry)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ msg: 'Shutdown failed', error: String(error) });
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  const port = env.PORT ?? defaultPort;
+  await app.listen(port);
+  logger.log({ msg: 'Listening', port });
+  return app;
+}

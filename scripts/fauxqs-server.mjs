@@ -1,0 +1,9 @@
+// Runs fauxqs (a local SQS-protocol server) in its own process and prints {"port": N} once
+// it listens. Used by `npm start`, the tests and the benchmark. FAUXQS_PORT=0 picks a free port.
+import { startFauxqs } from 'fauxqs';
+
+const server = await startFauxqs({ port: Number(process.env.FAUXQS_PORT ?? 0), logger: false });
+process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
+const stop = () => server.stop().finally(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

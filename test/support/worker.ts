@@ -1,0 +1,28 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { QueuePair } from './sqs';
+
+/** Settings for a worker on the test database and fauxqs; fast polling so tests finish quickly. */
+export function workerEnv(queues: QueuePair, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: process.env.TEST_DATABASE_URL!,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!,
+    AWS_SQS_QUEUE_URL: queues.queueUrl,
+    SQS_WAIT_TIME_SECONDS: '1',
+    SQS_RETRY_BASE_DELAY_SECONDS: '1',
+    ...overrides,
+  };
+}
+
+/** The real worker module, in this process (no HTTP listener). */
+export async function startWorker(queues: QueuePair, overrides: Record<string, string> = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  return app;
+}
