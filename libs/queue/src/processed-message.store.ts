@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, PrismaTx } from '@app/prisma';
 
+/** Longest a message's transaction may run before it is rolled back and retried. */
+const TRANSACTION_TIMEOUT_MS = 60_000;
+
 export type ApplyResult = 'applied' | 'duplicate';
 
 /**
@@ -13,13 +16,17 @@ export class ProcessedMessageStore {
   constructor(private readonly prisma: PrismaService) {}
 
   applyOnce(key: string, meta: { queue: string; messageId: string }, effect: (tx: PrismaTx) => Promise<void>): Promise<ApplyResult> {
-    return this.prisma.$transaction(async (tx) => {
-      const inserted = await tx.$executeRaw`
-        INSERT INTO processed_messages (key, queue, message_id) VALUES (${key}, ${meta.queue}, ${meta.messageId})
-        ON CONFLICT (key) DO NOTHING`;
-      if (inserted === 0) return 'duplicate';
-      await effect(tx);
-      return 'applied';
-    });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const inserted = await tx.$executeRaw`
+          INSERT INTO processed_messages (key, queue, message_id) VALUES (${key}, ${meta.queue}, ${meta.messageId})
+          ON CONFLICT (key) DO NOTHING`;
+        if (inserted === 0) return 'duplicate';
+        await effect(tx);
+        return 'applied';
+      },
+      // Prisma's 5 s default would abort a slow but healthy handler; visibility is extended meanwhile.
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+    );
   }
 }

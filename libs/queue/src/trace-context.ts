@@ -1,5 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { context, Context, propagation, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { context, Context, propagation, ROOT_CONTEXT, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 
 type Attributes = Record<string, MessageAttributeValue>;
 
@@ -13,9 +13,12 @@ const setter: TextMapSetter<Attributes> = {
   },
 };
 
-/** The producer's context carried in the message attributes (W3C `traceparent`). */
+/**
+ * The producer's context carried in the message attributes (W3C `traceparent`). Extracted onto
+ * the root context: without a traceparent, processing starts its own trace, never the poller's.
+ */
 export function extractTraceContext(attributes: Attributes | undefined): Context {
-  return propagation.extract(context.active(), attributes ?? {}, getter);
+  return propagation.extract(ROOT_CONTEXT, attributes ?? {}, getter);
 }
 
 /** Message attributes that carry the active trace context to the consumer. */

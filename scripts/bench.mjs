@@ -1,0 +1,690 @@
+// Benchmark of the prize worker against fauxqs and a local Postgres.
+//
+//   npm run bench -- [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline]
+//
+// Phase A  sustained throughput: N events prefilled, then the real worker process drains them.
+// Phase B  latency at a paced load: R events/s for S seconds into a fresh queue, send → commit.
+// Phase C  baseline: a bare SQS + pg consumer (scripts/bench-baseline.mjs) drains the same N events.
+// Every phase checks its effects (idempotency rows, holdings, pending ownerships, empty queues);
+// a failed check makes the exit code non-zero. Performance targets are reported, not asserted.
+//
+// BENCH_WORKER_ENV_<NAME>=value is passed to the worker as <NAME>=value (e.g. concurrency knobs,
+// BENCH_WORKER_ENV_OTEL_SDK_DISABLED=true). BENCH_DATABASE_BASE_URL overrides the Postgres server.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import pg from 'pg';
+import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
+
+const TARGETS = { eventsPerSecond: 1500, ratio: 0.75, p99Ms: 100, rssMiB: 300 };
+const GUILD_ID = '100000000000000001';
+const USERS = 1000; // linked accounts
+const UNLINKED = 200; // Discord ids without a user: their grants become pending ownerships
+const KEY_PREFIX = 'prize-distribution:event:';
+const STALL_MS = 30_000; // a drain that makes no progress this long is reported as failed
+
+const { values: flags } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    'paced-rate': { type: 'string', default: '500' },
+    'paced-seconds': { type: 'string', default: '20' },
+    'skip-baseline': { type: 'boolean', default: false },
+  },
+});
+const N = positiveInt(flags.events, '--events');
+const PACED_RATE = positiveInt(flags['paced-rate'], '--paced-rate');
+const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
+
+const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench`;
+const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-'));
+const children = new Set(); // every process we spawned and still own
+const failures = [];
+
+// ---------------------------------------------------------------------------------------------
+// Main flow
+// ---------------------------------------------------------------------------------------------
+
+let fauxqs;
+let db;
+let sqs;
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  console.error('\nInterrupted: cleaning up…');
+});
+
+// (main() runs at the end of the file, once every helper below is initialised)
+
+async function main() {
+  try {
+    fauxqs = await startFauxqs();
+    children.add(fauxqs.process);
+    sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: fauxqs.endpoint,
+      useQueueUrlAsEndpoint: false,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    log(`fauxqs at ${fauxqs.endpoint}; creating ${databaseUrl}`);
+    await prepareDatabase(databaseUrl, { recreate: true });
+    db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    const world = await seed(db);
+    log(`seeded 1 community, 2 item types, ${USERS} linked users; worker logs in ${logDir}`);
+
+    const results = {};
+    results.a = await phaseA(world);
+    checkInterrupted();
+    results.b = await phaseB(world);
+    checkInterrupted();
+    if (!flags['skip-baseline']) results.c = await phaseC(results.a);
+    printSummary(results);
+  } catch (error) {
+    fail(`benchmark aborted: ${error?.stack ?? error}`);
+  } finally {
+    await cleanup();
+  }
+
+  if (failures.length > 0) {
+    console.error(`\n!!!!!!!!!! BENCH FAILED: ${failures.length} check(s) failed !!!!!!!!!!`);
+    for (const f of failures) console.error(`  ✗ ${f}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+// ---------------------------------------------------------------------------------------------
+
+/** Phase A: prefill N events, then start the worker and time the drain. */
+async function phaseA(world) {
+  log(`\n== Phase A: sustained throughput, ${N} events prefilled, then the worker starts`);
+  const queues = await createQueuePair(sqs, 'bench-prizes');
+  const { events, expected } = makeEvents(world, N, 'a');
+  const t0 = Date.now();
+  await sendAll(queues.queueUrl, events);
+  log(`prefilled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  const worker = await spawnWorker('worker-a', queues.queueUrl);
+  const drain = await measureDrain(worker, N);
+  await worker.waitReady.catch(() => {}); // boot time for the report (the port answers after boot)
+  const peakRss = await stopProcess(worker);
+  await verify('A', expected, queues);
+  report('A', { drain, worker, peakRss });
+  return { ...drain, bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined, peakRss, logs: worker.logs, events, expected };
+}
+
+/** Phase B: a fresh queue and worker; send at a fixed rate, latency = commit − send per event. */
+async function phaseB(world) {
+  const total = PACED_RATE * PACED_SECONDS;
+  log(`\n== Phase B: latency at ${PACED_RATE} events/s for ${PACED_SECONDS} s (${total} events)`);
+  await resetState();
+  const queues = await createQueuePair(sqs, 'bench-prizes-paced');
+  const { events, expected } = makeEvents(world, total, 'b');
+  const worker = await spawnWorker('worker-b', queues.queueUrl);
+  await worker.waitReady; // measure steady state, not boot
+  await sleep(500);
+
+  const sentAt = new Map(); // eventId → Date.now() just before its SendMessageBatch
+  const seenAt = new Map(); // eventId → when the bench's poll first saw the processed row
+  const poller = pollCommits(seenAt, () => sentAt.size === total && seenAt.size >= total);
+  const sendStart = Date.now();
+  const batches = chunk(events, 10);
+  const sends = [];
+  for (let i = 0; i < batches.length; i += 1) {
+    const dueAt = sendStart + (i * 10 * 1000) / PACED_RATE; // batch i is due at this instant
+    const wait = dueAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    const now = Date.now();
+    for (const e of batches[i]) sentAt.set(e.eventId, now);
+    sends.push(sendBatch(queues.queueUrl, batches[i]));
+    if (interrupted) break;
+  }
+  await Promise.all(sends);
+  const sendSeconds = (Date.now() - sendStart) / 1000;
+  log(`sent ${total} events in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)} events/s achieved)`);
+  await Promise.race([poller.done, sleep(30_000)]);
+  poller.stop();
+  await poller.done;
+
+  // Commit time from the database: processed_at is the DB clock (same machine as the bench).
+  const { rows } = await db.query(
+    `SELECT key, extract(epoch FROM processed_at::timestamptz) * 1000 AS at FROM processed_messages`,
+  );
+  const dbLatency = [];
+  for (const { key, at } of rows) {
+    const sent = sentAt.get(key.slice(KEY_PREFIX.length));
+    if (sent !== undefined) dbLatency.push(Number(at) - sent);
+  }
+  const observed = [...seenAt].filter(([id]) => sentAt.has(id)).map(([id, at]) => at - sentAt.get(id));
+  const peakRss = await stopProcess(worker);
+  await verify('B', expected, queues);
+  const latency = percentiles(dbLatency);
+  const observedLatency = percentiles(observed);
+  if (latency.min < -50) fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
+  report('B', { latency, observedLatency, worker, peakRss, committed: dbLatency.length, total });
+  return { latency, observedLatency, peakRss, achievedRate: total / sendSeconds, logs: worker.logs };
+}
+
+/** Phase C: the bare SQS + pg consumer drains phase A's events again, from a fresh state. */
+async function phaseC({ events, expected }) {
+  log(`\n== Phase C: baseline (bare @aws-sdk/client-sqs + pg), the same ${N} events prefilled`);
+  await resetState();
+  const queues = await createQueuePair(sqs, 'bench-prizes-baseline');
+  await sendAll(queues.queueUrl, events);
+  const baseline = spawnConsumer('baseline', [path.join(ROOT, 'scripts', 'bench-baseline.mjs')], {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+    AWS_SQS_QUEUE_URL: queues.queueUrl,
+    SQS_WAIT_TIME_SECONDS: '1',
+  });
+  const drain = await measureDrain(baseline, N);
+  const peakRss = await stopProcess(baseline);
+  const statsLine = baseline.logs.stdout.findLast((l) => l.startsWith('{"stats"'));
+  const stats = statsLine ? JSON.parse(statsLine).stats : undefined;
+  if (stats?.errors?.length) log(`baseline errors: ${stats.errors.slice(0, 5).join(' | ')}`);
+  await verify('C', expected, queues);
+  report('C', { drain, worker: baseline, peakRss });
+  return { ...drain, peakRss, stats };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed data and events
+// ---------------------------------------------------------------------------------------------
+
+async function seed(pool) {
+  const communityId = randomUUID();
+  const stackableId = randomUUID();
+  const uniqueId = randomUUID();
+  await pool.query('INSERT INTO communities (id, name, discord_guild_id) VALUES ($1, $2, $3)', [communityId, 'Bench Guild', GUILD_ID]);
+  await pool.query(
+    'INSERT INTO item_types (id, community_id, name, stackable) VALUES ($1, $3, $4, true), ($2, $3, $5, false)',
+    [stackableId, uniqueId, communityId, 'Gold', 'Sword'],
+  );
+  const users = Array.from({ length: USERS }, (_, i) => ({ id: randomUUID(), discordUserId: snowflake(2, i) }));
+  await pool.query(
+    'INSERT INTO users (id, username, discord_user_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+    [users.map((u) => u.id), users.map((_, i) => `bench-user-${i}`), users.map((u) => u.discordUserId)],
+  );
+  const unlinked = Array.from({ length: UNLINKED }, (_, i) => snowflake(3, i));
+  return { communityId, stackableId, uniqueId, users, unlinked };
+}
+
+/** 18-digit Discord-style id: a leading digit per population, then a zero-padded index. */
+function snowflake(lead, i) {
+  return `${lead}${String(i).padStart(17, '0')}`;
+}
+
+/**
+ * ITEM_AWARDED events with unique eventIds — 85 % stackable to linked users, 10 % to unlinked
+ * ids (pending), 5 % non-stackable to linked users — and the effects they must have.
+ */
+function makeEvents(world, count, phase) {
+  const expected = { processed: count, stacks: new Map(), unitRows: 0, pendingRows: 0, pendingQty: 0 };
+  const events = [];
+  for (let i = 0; i < count; i += 1) {
+    const r = Math.random();
+    const event = { eventType: 'ITEM_AWARDED', discordGuildId: GUILD_ID, eventId: `bench-${phase}-${i}-${randomUUID()}` };
+    if (r < 0.85) {
+      const user = pick(world.users);
+      Object.assign(event, { discordUserId: user.discordUserId, itemTypeId: world.stackableId, quantity: 1 + randInt(10) });
+      const key = `${user.id}:${world.stackableId}`;
+      expected.stacks.set(key, (expected.stacks.get(key) ?? 0) + event.quantity);
+    } else if (r < 0.95) {
+      const itemTypeId = Math.random() < 0.7 ? world.stackableId : world.uniqueId;
+      Object.assign(event, { discordUserId: pick(world.unlinked), itemTypeId, quantity: 1 + randInt(5) });
+      expected.pendingRows += 1;
+      expected.pendingQty += event.quantity;
+    } else {
+      Object.assign(event, { discordUserId: pick(world.users).discordUserId, itemTypeId: world.uniqueId, quantity: 1 + randInt(3) });
+      expected.unitRows += event.quantity;
+    }
+    events.push(event);
+  }
+  return { events, expected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQS helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Prefills a queue: batches of 10, 16 SendMessageBatch calls in flight. */
+async function sendAll(queueUrl, events) {
+  const batches = chunk(events, 10);
+  let next = 0;
+  const lane = async () => {
+    while (next < batches.length) await sendBatch(queueUrl, batches[next++]);
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+}
+
+/** One SendMessageBatch; entries the server reports as failed are resent (a few times). */
+async function sendBatch(queueUrl, events) {
+  let entries = events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) }));
+  for (let attempt = 0; entries.length > 0; attempt += 1) {
+    if (attempt === 5) throw new Error(`SendMessageBatch kept failing for ${entries.length} entries`);
+    const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    const failed = new Set(Failed.map((f) => f.Id));
+    entries = entries.filter((e) => failed.has(e.Id));
+  }
+}
+
+async function queueDepth(queueUrl) {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consumer processes (worker and baseline): spawn, logs, RSS, readiness, stop
+// ---------------------------------------------------------------------------------------------
+
+async function spawnWorker(name, queueUrl) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+    AWS_SQS_QUEUE_URL: queueUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SQS_BATCH_SIZE: '10',
+    SQS_WAIT_TIME_SECONDS: '1',
+    ...workerEnvOverrides(),
+  };
+  const worker = spawnConsumer(name, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
+  worker.waitReady = waitHttpReady(worker, port);
+  worker.waitReady.catch(() => {}); // awaited by the phases that need it
+  return worker;
+}
+
+/** BENCH_WORKER_ENV_FOO=bar → FOO=bar for the worker. */
+function workerEnvOverrides() {
+  const prefix = 'BENCH_WORKER_ENV_';
+  const out = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = v;
+  if (Object.keys(out).length > 0) log(`worker env overrides: ${Object.entries(out).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return out;
+}
+
+/** Spawns a Node process, tees its output to a log file, tracks warnings/errors and RSS. */
+function spawnConsumer(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const logPath = path.join(logDir, `${name}.log`);
+  const file = fs.createWriteStream(logPath);
+  const proc = {
+    name,
+    child,
+    logPath,
+    startedAt: Date.now(),
+    exited: false,
+    logs: { warn: 0, error: 0, stderr: 0, samples: [], stdout: [] },
+    rss: { sampledMaxKiB: 0 },
+  };
+  const onLine = (stream) => (line) => {
+    file.write(`${line}\n`);
+    if (stream === 'stdout' && proc.logs.stdout.length < 1000) proc.logs.stdout.push(line);
+    let level;
+    try {
+      level = JSON.parse(line).level; // pino: 40 warn, 50 error, 60 fatal
+    } catch {
+      level = undefined;
+    }
+    if (level >= 50) proc.logs.error += 1;
+    else if (level >= 40) proc.logs.warn += 1;
+    else if (stream === 'stderr' && line.trim()) proc.logs.stderr += 1;
+    else return;
+    if (proc.logs.samples.length < 10) proc.logs.samples.push(line.slice(0, 400));
+  };
+  splitLines(child.stdout, onLine('stdout'));
+  splitLines(child.stderr, onLine('stderr'));
+  proc.exitPromise = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      proc.exited = true;
+      proc.exitCode = code;
+      proc.exitSignal = signal;
+      children.delete(child);
+      clearInterval(sampler);
+      file.end();
+      resolve();
+    }),
+  );
+  // VmRSS sampled every 250 ms; VmHWM (the kernel's peak) is read once more just before stopping.
+  const sampler = setInterval(() => {
+    const status = procStatus(child.pid);
+    if (status?.VmRSS) proc.rss.sampledMaxKiB = Math.max(proc.rss.sampledMaxKiB, status.VmRSS);
+  }, 250);
+  return proc;
+}
+
+/** Resolves once GET /health/live answers 200; rejects if the process exits first. */
+async function waitHttpReady(proc, port) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exited) throw new Error(`${proc.name} exited (code ${proc.exitCode}) before it was ready; see ${proc.logPath}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) {
+        proc.readyAt = Date.now();
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${proc.name} not ready after 60 s; see ${proc.logPath}`);
+}
+
+/** SIGTERM, then SIGKILL after 15 s; returns the peak RSS (VmHWM) in KiB read before the signal. */
+async function stopProcess(proc) {
+  const status = procStatus(proc.child.pid);
+  const peak = Math.max(status?.VmHWM ?? 0, proc.rss.sampledMaxKiB);
+  if (!proc.exited) {
+    proc.child.kill('SIGTERM');
+    const killed = await Promise.race([proc.exitPromise.then(() => false), sleep(15_000).then(() => true)]);
+    if (killed) {
+      fail(`${proc.name} did not exit within 15 s of SIGTERM; killed`);
+      proc.child.kill('SIGKILL');
+      await proc.exitPromise;
+    } else if (proc.exitCode !== 0) {
+      fail(`${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`);
+    }
+  } else {
+    fail(`${proc.name} had exited on its own (code ${proc.exitCode ?? proc.exitSignal}); see ${proc.logPath}`);
+  }
+  return peak;
+}
+
+function procStatus(pid) {
+  try {
+    const out = {};
+    for (const line of fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+      const m = /^(VmRSS|VmHWM):\s+(\d+) kB/.exec(line);
+      if (m) out[m[1]] = Number(m[2]);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Polls the processed count every 100 ms until it reaches n (or stalls / the process dies).
+ * Sustained rate = rows over the window from the first to the last processed_at (DB clock);
+ * wall rate also counts the process's boot.
+ */
+async function measureDrain(proc, n) {
+  let count = 0;
+  let lastProgress = Date.now();
+  let firstSeenAt;
+  while (count < n) {
+    await sleep(100);
+    const next = Number((await db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
+    if (next > count) lastProgress = Date.now();
+    if (next > 0 && firstSeenAt === undefined) firstSeenAt = Date.now();
+    count = next;
+    if (proc.exited) {
+      fail(`${proc.name} exited (code ${proc.exitCode ?? proc.exitSignal}) with ${count}/${n} processed; see ${proc.logPath}`);
+      break;
+    }
+    if (Date.now() - lastProgress > STALL_MS) {
+      fail(`${proc.name} stalled at ${count}/${n} processed for ${STALL_MS / 1000} s; see ${proc.logPath}`);
+      break;
+    }
+    if (interrupted) throw new Error('interrupted');
+  }
+  const doneAt = Date.now();
+  const { rows } = await db.query(
+    `SELECT count(*) AS c,
+            extract(epoch FROM min(processed_at)::timestamptz) * 1000 AS first,
+            extract(epoch FROM max(processed_at)::timestamptz) * 1000 AS last
+       FROM processed_messages`,
+  );
+  const windowMs = Number(rows[0].last) - Number(rows[0].first);
+  const processed = Number(rows[0].c);
+  return {
+    processed,
+    windowMs,
+    sustained: windowMs > 0 ? (processed - 1) / (windowMs / 1000) : NaN,
+    wallMs: doneAt - proc.startedAt,
+    wallRate: processed / ((doneAt - proc.startedAt) / 1000),
+    firstCommitAfterMs: firstSeenAt ? firstSeenAt - proc.startedAt : undefined,
+  };
+}
+
+/**
+ * Every 20 ms, reads rows processed recently (2 s look-back, since processed_at is the
+ * transaction's start and commits land out of order) and notes when each was first seen.
+ */
+function pollCommits(seenAt, finished) {
+  let stopped = false;
+  let watermark = '-infinity';
+  const done = (async () => {
+    while (!stopped && !finished()) {
+      const { rows } = await db.query(
+        `SELECT key, processed_at::text AS ts FROM processed_messages
+          WHERE processed_at > $1::timestamp - interval '2 seconds' ORDER BY processed_at`,
+        [watermark],
+      );
+      const now = Date.now();
+      for (const { key, ts } of rows) {
+        const id = key.slice(KEY_PREFIX.length);
+        if (!seenAt.has(id)) seenAt.set(id, now);
+        watermark = ts;
+      }
+      await sleep(20);
+    }
+  })();
+  return { done, stop: () => (stopped = true) };
+}
+
+function percentiles(values) {
+  if (values.length === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, min: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { count: sorted.length, min: sorted[0], p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correctness checks
+// ---------------------------------------------------------------------------------------------
+
+/** Effects in the database equal the expected ones; source queue and DLQ are empty. */
+async function verify(phase, expected, queues) {
+  const before = failures.length;
+  const processed = Number((await db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
+  if (processed !== expected.processed) fail(`${phase}: processed_messages has ${processed} rows, expected ${expected.processed}`);
+
+  // Stackable: one row per user and type, quantity = sum of that user's grants.
+  const { rows: stacks } = await db.query('SELECT stack_key, quantity FROM item_holdings WHERE stack_key IS NOT NULL');
+  const actual = new Map(stacks.map((r) => [r.stack_key, r.quantity]));
+  let wrong = 0;
+  for (const [key, qty] of expected.stacks) if (actual.get(key) !== qty) wrong += 1;
+  for (const key of actual.keys()) if (!expected.stacks.has(key)) wrong += 1;
+  const sumExpected = [...expected.stacks.values()].reduce((a, b) => a + b, 0);
+  const sumActual = stacks.reduce((a, r) => a + r.quantity, 0);
+  if (wrong > 0) fail(`${phase}: ${wrong} stackable holdings differ from what was sent (sum ${sumActual}, expected ${sumExpected})`);
+
+  // Non-stackable: one row of quantity 1 per unit.
+  const units = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM item_holdings WHERE stack_key IS NULL')).rows[0];
+  if (Number(units.c) !== expected.unitRows || Number(units.q) !== expected.unitRows) {
+    fail(`${phase}: non-stackable holdings ${units.c} rows / quantity ${units.q}, expected ${expected.unitRows}`);
+  }
+  // Unlinked accounts: one pending ownership per grant.
+  const pending = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM pending_ownerships')).rows[0];
+  if (Number(pending.c) !== expected.pendingRows || Number(pending.q) !== expected.pendingQty) {
+    fail(`${phase}: pending ownerships ${pending.c} rows / quantity ${pending.q}, expected ${expected.pendingRows} / ${expected.pendingQty}`);
+  }
+
+  // Queues: source drained (deletes may lag the commits slightly) and nothing dead-lettered.
+  let source = await queueDepth(queues.queueUrl);
+  for (let i = 0; i < 50 && source.visible + source.inFlight + source.delayed > 0; i += 1) {
+    await sleep(200);
+    source = await queueDepth(queues.queueUrl);
+  }
+  if (source.visible + source.inFlight + source.delayed > 0) fail(`${phase}: source queue not empty: ${JSON.stringify(source)}`);
+  const dlq = await queueDepth(queues.dlqUrl);
+  if (dlq.visible + dlq.inFlight + dlq.delayed > 0) fail(`${phase}: DLQ not empty: ${JSON.stringify(dlq)}`);
+
+  const total = sumActual + Number(units.q) + Number(pending.q);
+  log(`${phase}: checks ${failures.length === before ? 'passed' : 'FAILED'} (processed ${processed}, items granted ${total})`);
+}
+
+async function resetState() {
+  await db.query('TRUNCATE processed_messages, item_holdings, pending_ownerships');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+// ---------------------------------------------------------------------------------------------
+
+function report(phase, { drain, latency, observedLatency, worker, peakRss, committed, total }) {
+  if (drain) {
+    log(
+      `${phase}: ${drain.processed} processed; sustained ${drain.sustained.toFixed(0)} events/s over ${(drain.windowMs / 1000).toFixed(2)} s; ` +
+        `wall ${(drain.wallMs / 1000).toFixed(2)} s incl. boot (${drain.wallRate.toFixed(0)} events/s); first commit seen ${drain.firstCommitAfterMs} ms after spawn`,
+    );
+  }
+  if (latency) {
+    log(`${phase}: ${committed}/${total} committed; latency send→processed_at ${fmtLatency(latency)}`);
+    log(`${phase}: latency send→row seen by 20 ms poll (upper bound) ${fmtLatency(observedLatency)}`);
+  }
+  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB; log: ${worker.logPath}`);
+  const { warn, error, stderr, samples } = worker.logs;
+  if (warn + error + stderr > 0) {
+    log(`${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`);
+    for (const s of samples) log(`    ${s}`);
+  }
+}
+
+function printSummary({ a, b, c }) {
+  const cpu = os.cpus();
+  const ratio = c ? a.sustained / c.sustained : NaN;
+  const peakRss = Math.max(a.peakRss, b.peakRss);
+  const met = (ok) => (Number.isNaN(ok) || ok === undefined ? 'n/a' : ok ? 'MET' : 'MISSED');
+  const lines = [
+    `machine           ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`,
+    `node              ${process.version}`,
+    `events (A/C)      ${N}; paced ${PACED_RATE}/s × ${PACED_SECONDS} s (achieved ${b.achievedRate.toFixed(0)}/s)`,
+    `worker sustained  ${a.sustained.toFixed(0)} events/s (wall incl. boot ${a.wallRate.toFixed(0)} events/s, boot ${a.bootMs ?? '?'} ms)`,
+    `baseline          ${c ? `${c.sustained.toFixed(0)} events/s` : 'skipped'}`,
+    `ratio             ${c ? ratio.toFixed(2) : 'n/a'}`,
+    `paced latency     p50 ${fmt(b.latency.p50)} ms, p95 ${fmt(b.latency.p95)} ms, p99 ${fmt(b.latency.p99)} ms, max ${fmt(b.latency.max)} ms`,
+    `peak RSS          ${mib(peakRss)} MiB (worker; A ${mib(a.peakRss)}, B ${mib(b.peakRss)})`,
+    `worker logs       ${a.logs.error + b.logs.error} error(s), ${a.logs.warn + b.logs.warn} warning(s), ${a.logs.stderr + b.logs.stderr} other stderr line(s)`,
+    `targets           throughput ≥${TARGETS.eventsPerSecond}/s ${met(a.sustained >= TARGETS.eventsPerSecond)}; ` +
+      `ratio ≥${TARGETS.ratio} ${met(c ? ratio >= TARGETS.ratio : undefined)}; ` +
+      `p99 ≤${TARGETS.p99Ms} ms ${met(b.latency.p99 <= TARGETS.p99Ms)}; RSS ≤${TARGETS.rssMiB} MiB ${met(peakRss / 1024 <= TARGETS.rssMiB)}`,
+    `correctness       ${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) FAILED`}`,
+  ];
+  console.log(`\n================ benchmark summary ================\n${lines.join('\n')}\n===================================================`);
+}
+
+const fmt = (v) => (Number.isFinite(v) ? v.toFixed(0) : 'n/a');
+const fmtLatency = (l) => `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} / max ${fmt(l.max)} ms (n=${l.count})`;
+const mib = (kib) => (kib / 1024).toFixed(0);
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up and small helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Stops every process we started (SIGTERM, then SIGKILL), drops the database. Never throws. */
+async function cleanup() {
+  await Promise.all(
+    [...children].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      if (await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }),
+  ).catch((error) => console.error(`cleanup: ${error}`));
+  await db?.end().catch(() => {});
+  sqs?.destroy();
+  await dropDatabase(databaseUrl).catch((error) => console.error(`cleanup: could not drop the bench database: ${error.message}`));
+}
+
+function checkInterrupted() {
+  if (interrupted) throw new Error('interrupted');
+}
+
+function fail(message) {
+  failures.push(message);
+  console.error(`\n!!! BENCH CHECK FAILED: ${message}\n`);
+}
+
+function log(message) {
+  console.log(message);
+}
+
+function positiveInt(value, name) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a positive integer (got ${value})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function splitLines(stream, onLine) {
+  let buffer = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (data) => {
+    buffer += data;
+    let i;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      onLine(buffer.slice(0, i));
+      buffer = buffer.slice(i + 1);
+    }
+  });
+  stream.on('end', () => buffer && onLine(buffer));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function chunk(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const pick = (items) => items[randInt(items.length)];
+const randInt = (n) => Math.floor(Math.random() * n);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+await main();
