@@ -43,7 +43,8 @@ const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
 const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench`;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-'));
 const children = new Set(); // every process we spawned and still own
-const failures = [];
+const failures = []; // correctness: any entry makes the exit code non-zero
+const problems = []; // worth knowing, but not a correctness failure (e.g. an unclean exit)
 
 // ---------------------------------------------------------------------------------------------
 // Main flow
@@ -151,8 +152,11 @@ async function phaseB(world) {
   await Promise.race([poller.done, sleep(30_000)]);
   poller.stop();
   await poller.done;
+  const pollPeriodMs = (Date.now() - poller.stats.startedAt) / poller.stats.polls;
 
-  // Commit time from the database: processed_at is the DB clock (same machine as the bench).
+  // processed_at is the DB clock (same machine as the bench). It defaults to CURRENT_TIMESTAMP,
+  // i.e. the *start* of the worker's transaction, so this slightly understates send → commit;
+  // the poll-based figure below is the matching upper bound.
   const { rows } = await db.query(
     `SELECT key, extract(epoch FROM processed_at::timestamptz) * 1000 AS at FROM processed_messages`,
   );
@@ -167,7 +171,7 @@ async function phaseB(world) {
   const latency = percentiles(dbLatency);
   const observedLatency = percentiles(observed);
   if (latency.min < -50) fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
-  report('B', { latency, observedLatency, worker, peakRss, committed: dbLatency.length, total });
+  report('B', { latency, observedLatency, pollPeriodMs, worker, peakRss, committed: dbLatency.length, total });
   return { latency, observedLatency, peakRss, achievedRate: total / sendSeconds, logs: worker.logs };
 }
 
@@ -399,6 +403,8 @@ async function waitHttpReady(proc, port) {
 async function stopProcess(proc) {
   const status = procStatus(proc.child.pid);
   const peak = Math.max(status?.VmHWM ?? 0, proc.rss.sampledMaxKiB);
+  proc.cpuMs = procCpuMs(proc.child.pid);
+  proc.stoppedAt = Date.now();
   if (!proc.exited) {
     proc.child.kill('SIGTERM');
     const killed = await Promise.race([proc.exitPromise.then(() => false), sleep(15_000).then(() => true)]);
@@ -407,12 +413,23 @@ async function stopProcess(proc) {
       proc.child.kill('SIGKILL');
       await proc.exitPromise;
     } else if (proc.exitCode !== 0) {
-      fail(`${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`);
+      problem(`${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`);
     }
   } else {
     fail(`${proc.name} had exited on its own (code ${proc.exitCode ?? proc.exitSignal}); see ${proc.logPath}`);
   }
   return peak;
+}
+
+/** User + system CPU time of a process in ms (from /proc/<pid>/stat, in clock ticks of 10 ms). */
+function procCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return undefined;
+  }
 }
 
 function procStatus(pid) {
@@ -483,8 +500,10 @@ async function measureDrain(proc, n) {
 function pollCommits(seenAt, finished) {
   let stopped = false;
   let watermark = '-infinity';
+  const stats = { polls: 0, startedAt: Date.now() };
   const done = (async () => {
     while (!stopped && !finished()) {
+      stats.polls += 1;
       const { rows } = await db.query(
         `SELECT key, processed_at::text AS ts FROM processed_messages
           WHERE processed_at > $1::timestamp - interval '2 seconds' ORDER BY processed_at`,
@@ -499,7 +518,7 @@ function pollCommits(seenAt, finished) {
       await sleep(20);
     }
   })();
-  return { done, stop: () => (stopped = true) };
+  return { done, stats, stop: () => (stopped = true) };
 }
 
 function percentiles(values) {
@@ -562,7 +581,7 @@ async function resetState() {
 // Reporting
 // ---------------------------------------------------------------------------------------------
 
-function report(phase, { drain, latency, observedLatency, worker, peakRss, committed, total }) {
+function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, peakRss, committed, total }) {
   if (drain) {
     log(
       `${phase}: ${drain.processed} processed; sustained ${drain.sustained.toFixed(0)} events/s over ${(drain.windowMs / 1000).toFixed(2)} s; ` +
@@ -571,9 +590,10 @@ function report(phase, { drain, latency, observedLatency, worker, peakRss, commi
   }
   if (latency) {
     log(`${phase}: ${committed}/${total} committed; latency send→processed_at ${fmtLatency(latency)}`);
-    log(`${phase}: latency send→row seen by 20 ms poll (upper bound) ${fmtLatency(observedLatency)}`);
+    log(`${phase}: latency send→row seen by the poll (upper bound, poll every ${pollPeriodMs.toFixed(0)} ms) ${fmtLatency(observedLatency)}`);
   }
-  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB; log: ${worker.logPath}`);
+  const cpu = worker.cpuMs !== undefined ? `; CPU ${(worker.cpuMs / 1000).toFixed(1)} s in ${((worker.stoppedAt - worker.startedAt) / 1000).toFixed(1)} s alive` : '';
+  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${cpu}; log: ${worker.logPath}`);
   const { warn, error, stderr, samples } = worker.logs;
   if (warn + error + stderr > 0) {
     log(`${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`);
@@ -600,6 +620,7 @@ function printSummary({ a, b, c }) {
       `ratio ≥${TARGETS.ratio} ${met(c ? ratio >= TARGETS.ratio : undefined)}; ` +
       `p99 ≤${TARGETS.p99Ms} ms ${met(b.latency.p99 <= TARGETS.p99Ms)}; RSS ≤${TARGETS.rssMiB} MiB ${met(peakRss / 1024 <= TARGETS.rssMiB)}`,
     `correctness       ${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) FAILED`}`,
+    ...problems.map((p) => `problem           ${p}`),
   ];
   console.log(`\n================ benchmark summary ================\n${lines.join('\n')}\n===================================================`);
 }
@@ -637,6 +658,11 @@ function checkInterrupted() {
 function fail(message) {
   failures.push(message);
   console.error(`\n!!! BENCH CHECK FAILED: ${message}\n`);
+}
+
+function problem(message) {
+  problems.push(message);
+  console.error(`\n!!! PROBLEM: ${message}\n`);
 }
 
 function log(message) {

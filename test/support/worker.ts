@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { configureApp } from '@app/runtime';
+import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { QueuePair } from './sqs';
 
@@ -21,8 +22,18 @@ export function workerEnv(queues: QueuePair, overrides: Record<string, string> =
 
 /** The real worker module, in this process (no HTTP listener). */
 export async function startWorker(queues: QueuePair, overrides: Record<string, string> = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const app = configureApp(await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), { bufferLogs: true, abortOnError: false }));
   await app.init();
   return app;
+}
+
+/** The real API module listening on a free port; returns its base URL. */
+export async function startApi(overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
+  const app = await NestFactory.create(
+    ApiModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
+    { bufferLogs: true, abortOnError: false },
+  );
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl() };
 }

@@ -3,6 +3,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
 
+const DISCONNECT_TIMEOUT_MS = 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * The Prisma client, on node-postgres through the driver adapter (no native engine).
  * Connects at start-up and fails start-up if Postgres is unreachable; disconnects only at
@@ -28,7 +31,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     this.logger.log('Connected to Postgres');
   }
 
+  /**
+   * Handlers still blocked in a query after the drain deadline would keep the pool from closing;
+   * their messages have been handed back already, so the process may go and Postgres rolls back.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.$disconnect();
+    const closed = await Promise.race([this.$disconnect().then(() => true), sleep(DISCONNECT_TIMEOUT_MS).then(() => false)]);
+    if (!closed) this.logger.warn({ msg: 'Postgres connections still busy at shutdown; closing with the process' });
   }
 }

@@ -4,16 +4,21 @@ import { Logger } from 'nestjs-pino';
 import { Environment } from '@app/config';
 import { stopTelemetry } from '@app/telemetry';
 
+/** Logger and request validation (unknown or malformed fields → 400 naming them). */
+export function configureApp(app: INestApplication): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  return app;
+}
+
 /**
  * Shared start-up of both apps: pino logger, request validation (clear 400s), health port,
  * and graceful shutdown on SIGTERM/SIGINT (Nest's close hooks drain the consumers) with a
  * hard deadline so a stuck dependency cannot keep the process alive.
  */
 export async function bootstrapApp(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: true });
+  const app = configureApp(await NestFactory.create(module, { bufferLogs: true }));
   const logger = app.get(Logger);
-  app.useLogger(logger);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const env = app.get(Environment);
 
   let closing = false;
@@ -24,7 +29,7 @@ export async function bootstrapApp(module: DynamicModule, defaultPort: number): 
     const hardDeadline = setTimeout(() => {
       logger.error({ msg: 'Shutdown deadline passed; exiting' });
       process.exit(1);
-    }, env.SHUTDOWN_DRAIN_TIMEOUT_MS + 1500);
+    }, env.SHUTDOWN_DRAIN_TIMEOUT_MS + 2500);
     hardDeadline.unref();
     void app
       .close()

@@ -1,0 +1,81 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { INestApplication } from '@nestjs/common';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { PrismaClient } from '@prisma/client';
+import { traceContextAttributes } from '@app/queue';
+import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
+import { createQueuePair, send, testSqsClient, waitFor } from './support/sqs';
+import { captureSpans, spansNamed } from './support/tracing';
+import { startWorker } from './support/worker';
+
+const spans = captureSpans();
+
+describe('tracing of prize processing', () => {
+  let sqs: SQSClient;
+  let prisma: PrismaClient;
+  let worker: INestApplication | undefined;
+
+  beforeAll(async () => {
+    sqs = testSqsClient();
+    prisma = testPrisma();
+    await resetDatabase(prisma);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await prisma.$disconnect();
+    sqs.destroy();
+  });
+
+  /** Names of a span's ancestors, nearest first. */
+  const ancestors = (span: ReadableSpan): string[] => {
+    const byId = new Map(spans.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
+    const names: string[] = [];
+    for (let p = byId.get(span.parentSpanContext?.spanId ?? ''); p; p = byId.get(p.parentSpanContext?.spanId ?? '')) names.push(p.name);
+    return names;
+  };
+
+  it('continues the producer trace: poll, process, handler and database spans with messaging attributes', async () => {
+    const queues = await createQueuePair(sqs);
+    const { community, stackable, orphan } = await seedCommunity(prisma);
+    worker = await startWorker(queues);
+
+    // The Discord bot's side: a producer span whose context travels in the message attributes.
+    const producer = trace.getTracer('test-bot').startSpan('send prize', { kind: SpanKind.PRODUCER });
+    const attributes = context.with(trace.setSpan(context.active(), producer), traceContextAttributes);
+    producer.end();
+    const itemMessageId = await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id }, attributes);
+    await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), characterId: orphan.id });
+
+    await waitFor(async () => spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1, { what: 'handler spans' });
+    await waitFor(async () => spansNamed(spans, 'sqs.process_message').length === 2, { what: 'process spans' });
+
+    const processItem = spansNamed(spans, 'sqs.process_message').find((s) => s.attributes['messaging.message.id'] === itemMessageId)!;
+    expect(processItem.spanContext().traceId).toBe(producer.spanContext().traceId);
+    expect(processItem.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
+    expect(processItem.kind).toBe(SpanKind.CONSUMER);
+    expect(processItem.attributes).toMatchObject({
+      'messaging.system': 'aws_sqs',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'prize-distribution',
+      'messaging.message.type': 'ITEM_AWARDED',
+      'messaging.outcome': 'applied',
+    });
+
+    // process → the idempotency transaction → handler → its queries
+    const handler = spansNamed(spans, 'handle_item_prize')[0];
+    expect(ancestors(handler)).toContain('sqs.process_message');
+    expect(ancestors(handler)[0]).toMatch(/^prisma:/);
+    const queries = spans.getFinishedSpans().filter((s) => s.name.startsWith('prisma:') && ancestors(s).includes('handle_item_prize'));
+    expect(queries.length).toBeGreaterThan(0);
+
+    // Without a traceparent the message starts its own trace.
+    const processCharacter = spansNamed(spans, 'sqs.process_message').find((s) => s !== processItem)!;
+    expect(processCharacter.parentSpanContext).toBeUndefined();
+    expect(spansNamed(spans, 'handle_character_prize')[0].spanContext().traceId).toBe(processCharacter.spanContext().traceId);
+
+    const poll = spansNamed(spans, 'sqs.poll');
+    expect(poll.length).toBeGreaterThan(0);
+    expect(poll[0].attributes).toMatchObject({ 'messaging.system': 'aws_sqs', 'messaging.operation.type': 'receive' });
+  });
+});

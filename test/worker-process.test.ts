@@ -1,0 +1,81 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { PrismaClient } from '@prisma/client';
+import { Client } from 'pg';
+import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
+import { createQueuePair, drainQueue, queueDepth, send, testSqsClient, waitFor } from './support/sqs';
+import { spawnWorker } from './support/worker-process';
+
+/** The worker as a separate process: signals, crashes and restarts. */
+describe('worker process lifecycle', () => {
+  let sqs: SQSClient;
+  let prisma: PrismaClient;
+
+  beforeAll(() => {
+    sqs = testSqsClient();
+    prisma = testPrisma();
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    sqs.destroy();
+  });
+  beforeEach(() => resetDatabase(prisma));
+
+  it('is ready only when Postgres and its queue answer', async () => {
+    const queues = await createQueuePair(sqs);
+    const worker = await spawnWorker(queues);
+    try {
+      const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ info: { postgres: { status: 'up' }, sqs: { status: 'up' } } });
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+  });
+
+  it('refuses to start with bad configuration and names the setting', async () => {
+    const queues = await createQueuePair(sqs);
+    await expect(spawnWorker(queues, { SQS_BATCH_SIZE: '50' })).rejects.toThrow(/SQS_BATCH_SIZE \(invalid\)/);
+  });
+
+  it('on SIGTERM finishes or releases in-flight messages and exits within 10 s', async () => {
+    const queues = await createQueuePair(sqs);
+    const { community, stackable } = await seedCommunity(prisma);
+    const users = await Promise.all([1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })));
+    const stuck = users[0];
+    for (let i = 0; i < 30; i++) {
+      const user = users[i % users.length];
+      await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id });
+    }
+    // Hold one account's lock: its grants are in flight and cannot finish before the drain deadline.
+    const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [stuck.discordUserId]);
+    const worker = await spawnWorker(queues, { SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', SQS_BATCH_SIZE: '10' });
+    await waitFor(async () => (await prisma.processedMessage.count()) >= 5, { what: 'processing under way' });
+
+    const start = Date.now();
+    worker.child.kill('SIGTERM');
+    const { code } = await worker.exited;
+    const took = Date.now() - start;
+    await lock.end();
+
+    expect({ code, output: code === 0 ? '' : worker.output() }).toEqual({ code: 0, output: '' });
+    expect(took).toBeLessThan(10000);
+    expect(worker.output()).toMatch(/releasing in-flight messages/);
+    // Nothing left invisible: every unapplied message is back on the queue at once.
+    const depth = await queueDepth(sqs, queues.queueUrl);
+    expect(depth.inFlight).toBe(0);
+    expect(depth.visible + (await prisma.processedMessage.count())).toBe(30);
+
+    const next = await spawnWorker(queues);
+    try {
+      await waitFor(async () => (await prisma.processedMessage.count()) === 30, { what: 'the rest applied' });
+    } finally {
+      next.child.kill('SIGTERM');
+      await next.exited;
+    }
+    const total = await prisma.itemHolding.aggregate({ _sum: { quantity: true } });
+    expect(total._sum.quantity).toBe(30);
+  });
+});
