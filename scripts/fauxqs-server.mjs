@@ -2,6 +2,8 @@
 // it listens. Used by `npm start`, the tests and the benchmark. FAUXQS_PORT=0 picks a free port.
 import { startFauxqs } from 'fauxqs';
 
+// The parent may stop reading once it has the port; that must not crash the server.
+process.stdout.on('error', () => {});
 const server = await startFauxqs({ port: Number(process.env.FAUXQS_PORT ?? 0), logger: false });
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 const stop = () => server.stop().finally(() => process.exit(0));
