@@ -20,7 +20,7 @@ WORKDIR /app
 # ---------------------------------------------------------------------------
 FROM base AS build
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm install --no-audit --no-fund
 COPY . .
 # The Prisma client is generated into node_modules/.prisma (or generated/ if
 # the schema sets that output). Create generated/ either way so the runtime

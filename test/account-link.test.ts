@@ -1,27 +1,18 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, send, waitFor } from './support/sqs';
+import { useTestInfra } from './support/infra';
 import { startApi, startWorker } from './support/worker';
 
 describe('claiming pending prizes when a Discord account is linked (API app)', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
   let api: { app: INestApplication; url: string };
   let worker: INestApplication | undefined;
 
   beforeAll(async () => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
     api = await startApi();
   });
-  afterAll(async () => {
-    await api.app.close();
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
-  beforeEach(() => resetDatabase(prisma));
+  afterAll(() => api.app.close());
   afterEach(async () => {
     await worker?.close();
     worker = undefined;

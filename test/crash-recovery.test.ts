@@ -1,7 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { PrismaClient } from '@prisma/client';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, drainQueue, queueDepth, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, drainQueue, queueDepth, send, waitFor } from './support/sqs';
+import { useTestInfra } from './support/infra';
 import { spawnWorker } from './support/worker-process';
 
 /** Deterministic "random" kill points, so a failure can be replayed. */
@@ -13,18 +12,8 @@ function* pseudoRandom(seed: number): Generator<number> {
 }
 
 describe('crash recovery', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
 
-  beforeAll(() => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
-  beforeEach(() => resetDatabase(prisma));
 
   it('a worker killed with SIGKILL at random points and restarted applies every event exactly once', async () => {
     // Generous receive limit: a message caught in several crashes must not be redriven.

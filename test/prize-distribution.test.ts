@@ -1,26 +1,15 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, drainQueue, QueuePair, queueDepth, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, drainQueue, QueuePair, queueDepth, send, waitFor } from './support/sqs';
+import { useTestInfra } from './support/infra';
 import { startWorker } from './support/worker';
 
 describe('prize distribution through the real worker, Postgres and SQS', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
   let queues: QueuePair;
   let worker: INestApplication | undefined;
 
-  beforeAll(() => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
   beforeEach(async () => {
-    await resetDatabase(prisma);
     queues = await createQueuePair(sqs);
   });
   afterEach(async () => {

@@ -1,32 +1,20 @@
-import { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { Message } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
 import { MessageAttribute } from '@app/contracts';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, drainQueue, QueuePair, queueDepth, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, drainQueue, QueuePair, queueDepth, send, waitFor } from './support/sqs';
 import { captureSpans, spansNamed } from './support/tracing';
+import { useTestInfra } from './support/infra';
 import { startWorker } from './support/worker';
 
 const spans = captureSpans();
 
 describe('prize consumer errors, retries and redelivery', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
   let queues: QueuePair;
   let worker: INestApplication | undefined;
 
-  beforeAll(() => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
-  beforeEach(async () => {
-    await resetDatabase(prisma);
-    spans.reset();
-  });
+  beforeEach(() => spans.reset());
   afterEach(async () => {
     await worker?.close();
     worker = undefined;

@@ -1,31 +1,20 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { PrismaClient } from '@prisma/client';
 import { traceContextAttributes } from '@app/queue';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, send, waitFor } from './support/sqs';
 import { captureSpans, spansNamed } from './support/tracing';
+import { useTestInfra } from './support/infra';
 import { startWorker } from './support/worker';
 
 const spans = captureSpans();
 
 describe('tracing of prize processing', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
   let worker: INestApplication | undefined;
 
-  beforeAll(async () => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
-    await resetDatabase(prisma);
-  });
-  afterAll(async () => {
-    await worker?.close();
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
+  afterAll(() => worker?.close());
 
   /** Names of a span's ancestors, nearest first. */
   const ancestors = (span: ReadableSpan): string[] => {

@@ -1,24 +1,13 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { PrismaClient } from '@prisma/client';
 import { Client } from 'pg';
-import { resetDatabase, seedCommunity, snowflake, testPrisma } from './support/database';
-import { createQueuePair, drainQueue, queueDepth, send, testSqsClient, waitFor } from './support/sqs';
+import { seedCommunity, snowflake } from './support/database';
+import { createQueuePair, drainQueue, queueDepth, send, waitFor } from './support/sqs';
+import { useTestInfra } from './support/infra';
 import { spawnWorker } from './support/worker-process';
 
 /** The worker as a separate process: signals, crashes and restarts. */
 describe('worker process lifecycle', () => {
-  let sqs: SQSClient;
-  let prisma: PrismaClient;
+  const { sqs, prisma } = useTestInfra();
 
-  beforeAll(() => {
-    sqs = testSqsClient();
-    prisma = testPrisma();
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    sqs.destroy();
-  });
-  beforeEach(() => resetDatabase(prisma));
 
   it('is ready only when Postgres and its queue answer', async () => {
     const queues = await createQueuePair(sqs);

@@ -1,10 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, Environment, loadEnvironment } from '@app/config';
+import { Environment, loadEnvironment } from '@app/config';
 import { HealthModule } from '@app/health';
-import { PrismaModule } from '@app/prisma';
 import { AccountLinkModule } from '@app/prizes';
-import { SqsClientModule } from '@app/queue';
-import { LoggingModule } from '@app/telemetry';
+import { platformModules } from '@app/runtime';
 
 /** The API deployment: account linking (claims pending prizes) and health endpoints. */
 @Module({})
@@ -15,13 +13,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        AppConfigModule.forRoot(env),
-        LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-        PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL }) }),
-        SqsClientModule.forRootAsync({
-          inject: [Environment],
-          useFactory: (e: Environment) => ({ region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL_SQS ?? e.AWS_ENDPOINT_URL }),
-        }),
+        ...platformModules(env),
         HealthModule.forRootAsync({
           inject: [Environment],
           useFactory: (e: Environment) => ({ queueUrls: e.AWS_SQS_QUEUE_URL ? [e.AWS_SQS_QUEUE_URL] : [] }),

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, Environment, loadEnvironment } from '@app/config';
+import { Environment, loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { HealthModule } from '@app/health';
-import { PrismaModule } from '@app/prisma';
 import { PrizeConsumerModule } from '@app/prizes';
-import { QueueModule, SqsClientModule } from '@app/queue';
-import { LoggingModule } from '@app/telemetry';
+import { QueueModule } from '@app/queue';
+import { platformModules } from '@app/runtime';
 
 /** The worker deployment: the prize consumer (unless AWS_SQS_ENABLED=false) and health endpoints. */
 @Module({})
@@ -15,13 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        AppConfigModule.forRoot(env),
-        LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-        PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL }) }),
-        SqsClientModule.forRootAsync({
-          inject: [Environment],
-          useFactory: (e: Environment) => ({ region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL_SQS ?? e.AWS_ENDPOINT_URL }),
-        }),
+        ...platformModules(env),
         HealthModule.forRootAsync({
           inject: [Environment],
           useFactory: (e: Environment) => ({ queueUrls: e.AWS_SQS_ENABLED && e.AWS_SQS_QUEUE_URL ? [e.AWS_SQS_QUEUE_URL] : [] }),
