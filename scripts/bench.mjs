@@ -82,6 +82,7 @@ async function main() {
     const world = await seed(db);
     log(`seeded 1 community, 2 item types, ${USERS} linked users; worker logs in ${logDir}`);
 
+    warnIfBuildStale();
     const results = {};
     results.a = await phaseA(world);
     checkInterrupted();
@@ -303,6 +304,17 @@ async function queueDepth(queueUrl) {
 // Consumer processes (worker and baseline): spawn, logs, RSS, readiness, stop
 // ---------------------------------------------------------------------------------------------
 
+/** `node scripts/bench.mjs` runs whatever is in dist/: warn when sources are newer than the build. */
+function warnIfBuildStale() {
+  const main = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
+  if (!fs.existsSync(main)) throw new Error('dist/apps/worker/src/main.js is missing: run `npm run build` (or `npm run bench`)');
+  const built = fs.statSync(main).mtimeMs;
+  const newer = ['apps/worker/src', 'libs']
+    .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true }).map((f) => path.join(ROOT, dir, f)))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && fs.statSync(f).mtimeMs > built);
+  if (newer.length > 0) problem(`dist/ is older than ${newer.length} source file(s) (e.g. ${path.relative(ROOT, newer[0])}): the worker benchmarked may be stale; run \`npm run build\``);
+}
+
 async function spawnWorker(name, queueUrl) {
   const port = await freePort();
   const env = {
@@ -320,6 +332,7 @@ async function spawnWorker(name, queueUrl) {
     SQS_WAIT_TIME_SECONDS: '1',
     ...workerEnvOverrides(),
   };
+  if (!('AWS_SQS_DLQ_URL' in workerEnvOverrides(false))) delete env.AWS_SQS_DLQ_URL; // found via the redrive policy
   const worker = spawnConsumer(name, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
   worker.waitReady = waitHttpReady(worker, port);
   worker.waitReady.catch(() => {}); // awaited by the phases that need it
@@ -327,11 +340,11 @@ async function spawnWorker(name, queueUrl) {
 }
 
 /** BENCH_WORKER_ENV_FOO=bar → FOO=bar for the worker. */
-function workerEnvOverrides() {
+function workerEnvOverrides(verbose = true) {
   const prefix = 'BENCH_WORKER_ENV_';
   const out = {};
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = v;
-  if (Object.keys(out).length > 0) log(`worker env overrides: ${Object.entries(out).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (verbose && Object.keys(out).length > 0) log(`worker env overrides: ${Object.entries(out).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   return out;
 }
 
@@ -395,6 +408,7 @@ async function waitHttpReady(proc, port) {
       const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) {
         proc.readyAt = Date.now();
+        proc.rss.atReadyKiB = procStatus(proc.child.pid)?.VmRSS;
         return;
       }
     } catch {
@@ -424,7 +438,7 @@ async function stopProcess(proc) {
     if (!killed && proc.exitCode !== 0) {
       problem(`${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`);
     }
-  } else {
+  } else if (!proc.exitReported) {
     fail(`${proc.name} had exited on its own (code ${proc.exitCode ?? proc.exitSignal}); see ${proc.logPath}`);
   }
   return peak;
@@ -470,6 +484,7 @@ async function waitForCount(proc, n) {
     if (next > 0 && firstSeenAt === undefined) firstSeenAt = Date.now();
     count = next;
     if (proc.exited) {
+      proc.exitReported = true;
       fail(`${proc.name} exited (code ${proc.exitCode ?? proc.exitSignal}) with ${count}/${n} processed; see ${proc.logPath}`);
       break;
     }
@@ -609,7 +624,8 @@ function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, 
   }
   const cpu = worker.cpuMs !== undefined ? `; CPU ${(worker.cpuMs / 1000).toFixed(1)} s in ${((worker.stoppedAt - worker.startedAt) / 1000).toFixed(1)} s alive` : '';
   const shutdown = worker.shutdownMs !== undefined ? `; exit ${worker.exitCode ?? worker.exitSignal} ${worker.shutdownMs} ms after SIGTERM` : '';
-  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${cpu}${shutdown}; log: ${worker.logPath}`);
+  const afterBoot = worker.rss.atReadyKiB ? ` (${mib(worker.rss.atReadyKiB)} MiB after boot)` : '';
+  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${afterBoot}${cpu}${shutdown}; log: ${worker.logPath}`);
   const { warn, error, stderr, samples } = worker.logs;
   if (warn + error + stderr > 0) {
     log(`${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`);

@@ -91,4 +91,13 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
     expect(await prisma.processedMessage.count()).toBe(1);
     expect(await drainQueue(sqs, queues.dlqUrl)).toHaveLength(0);
   });
+
+  it('consumes nothing when AWS_SQS_ENABLED=false', async () => {
+    const { community, stackable } = await seedCommunity(prisma);
+    worker = await startWorker(queues, { AWS_SQS_ENABLED: 'false' });
+    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id });
+    await new Promise((r) => setTimeout(r, 2500)); // several poll intervals of an enabled consumer
+    expect(await queueDepth(sqs, queues.queueUrl)).toEqual({ visible: 1, inFlight: 0 });
+    expect(await prisma.processedMessage.count()).toBe(0);
+  });
 });
