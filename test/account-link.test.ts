@@ -20,7 +20,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
 
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    return { status: res.status, body: (await res.json()) as { id: string } & Record<string, unknown> };
   };
 
   it('turns every pending award of the account into ownership, stacking as grants do', async () => {

@@ -85,7 +85,7 @@ describe('prize consumer errors, retries and redelivery', () => {
     try {
       worker = await startWorker(queues, { SQS_MAX_RECEIVE_COUNT: '5' });
       await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 3 });
-      await waitFor(async () => spansNamed(spans, 'sqs.process_message').length >= 2, { what: 'two failed attempts' });
+      await waitFor(() => spansNamed(spans, 'sqs.process_message').length >= 2, { what: 'two failed attempts' });
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE item_holdings_offline RENAME TO item_holdings');
     }
@@ -131,7 +131,7 @@ describe('prize consumer errors, retries and redelivery', () => {
       { timeout: 20000 },
     );
     await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the slow grant' });
-    await waitFor(async () => spansNamed(spans, 'sqs.process_message').length >= 1, { what: 'the process span' });
+    await waitFor(() => spansNamed(spans, 'sqs.process_message').length >= 1, { what: 'the process span' });
     expect(spansNamed(spans, 'sqs.process_message')).toHaveLength(1);
     expect((await prisma.itemHolding.findMany({ where: { userId: user.id } })).map((h) => h.quantity)).toEqual([1]);
   });

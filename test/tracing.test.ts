@@ -36,8 +36,8 @@ describe('tracing of prize processing', () => {
     const itemMessageId = await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id }, attributes);
     await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), characterId: orphan.id });
 
-    await waitFor(async () => spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1, { what: 'handler spans' });
-    await waitFor(async () => spansNamed(spans, 'sqs.process_message').length === 2, { what: 'process spans' });
+    await waitFor(() => spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1, { what: 'handler spans' });
+    await waitFor(() => spansNamed(spans, 'sqs.process_message').length === 2, { what: 'process spans' });
 
     const processItem = spansNamed(spans, 'sqs.process_message').find((s) => s.attributes['messaging.message.id'] === itemMessageId)!;
     expect(processItem.spanContext().traceId).toBe(producer.spanContext().traceId);

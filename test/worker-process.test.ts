@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { seedCommunity, snowflake } from './support/database';
-import { createQueuePair, drainQueue, queueDepth, send, waitFor } from './support/sqs';
+import { createQueuePair, queueDepth, send, waitFor } from './support/sqs';
 import { useTestInfra } from './support/infra';
 import { spawnWorker } from './support/worker-process';
 

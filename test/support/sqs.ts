@@ -64,7 +64,7 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ vi
   return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, { timeoutMs = 20000, everyMs = 100, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, { timeoutMs = 20000, everyMs = 100, what = 'condition' } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,9 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase()) ? true : ['false', '0', 'no'].includes(String(value).toLowerCase()) ? false : value;
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+/** Environment strings to typed values; anything unrecognised is left as is for the validator to name. */
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (value === '') return undefined;
+  const word = value.toLowerCase();
+  return ['true', '1', 'yes'].includes(word) ? true : ['false', '0', 'no'].includes(word) ? false : value;
+};
+const toInt = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (value === '') return undefined;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+};
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**

@@ -62,7 +62,7 @@ function toConsumerOptions(c: ConsumerSettings, client: SQSClient, drainMs: numb
     messageAttributeNames: ['All'],
     // Lets the drain see a receive that is still in progress when stop() is called.
     pollingCompleteWaitTimeMs: drainMs,
-    preReceiveMessageCallback: async () => {
+    preReceiveMessageCallback: () => {
       poll = tracer.startSpan('sqs.poll', {
         kind: SpanKind.CONSUMER,
         attributes: {
@@ -73,10 +73,12 @@ function toConsumerOptions(c: ConsumerSettings, client: SQSClient, drainMs: numb
           'messaging.batch.message_count': c.batchSize,
         },
       });
+      return Promise.resolve();
     },
-    postReceiveMessageCallback: async () => {
+    postReceiveMessageCallback: () => {
       poll?.end();
       poll = undefined;
+      return Promise.resolve();
     },
   };
 }
