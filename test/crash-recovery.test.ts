@@ -1,5 +1,5 @@
 import { seedCommunity, snowflake } from './support/database';
-import { createQueuePair, drainQueue, queueDepth, send, waitFor } from './support/sqs';
+import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from './support/sqs';
 import { useTestInfra } from './support/infra';
 import { spawnWorker } from './support/worker-process';
 
@@ -15,35 +15,34 @@ describe('crash recovery', () => {
   const { sqs, prisma } = useTestInfra();
 
 
-  it('a worker killed with SIGKILL at random points and restarted applies every event exactly once', async () => {
+  it('a worker killed with SIGKILL at pseudo-random points and restarted applies every event exactly once', async () => {
     // Generous receive limit: a message caught in several crashes must not be redriven.
     const queues = await createQueuePair(sqs, { maxReceiveCount: 20, visibilityTimeout: 2 });
     const { community, stackable, unique } = await seedCommunity(prisma);
     const linked = await Promise.all([1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })));
     const unlinked = snowflake();
-    const events = 200;
+    const events = 2000;
     const expected = { stackable: 0, unique: 0, pending: 0 };
-    for (let i = 0; i < events; i += 10) {
-      await Promise.all(
-        Array.from({ length: 10 }, (_, j) => {
-          const n = i + j;
-          const quantity = (n % 3) + 1;
-          if (n % 10 === 9) {
-            expected.pending += quantity;
-            return send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', eventId: `e${n}`, discordGuildId: community.discordGuildId, discordUserId: unlinked, itemTypeId: stackable.id, quantity });
-          }
-          const itemType = n % 7 === 0 ? unique : stackable;
-          expected[itemType === unique ? 'unique' : 'stackable'] += quantity;
-          return send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', eventId: `e${n}`, discordGuildId: community.discordGuildId, discordUserId: linked[n % 4].discordUserId, itemTypeId: itemType.id, quantity });
-        }),
-      );
+    const bodies = Array.from({ length: events }, (_, n) => {
+      const quantity = (n % 3) + 1;
+      const award = { eventType: 'ITEM_AWARDED', eventId: `e${n}`, discordGuildId: community.discordGuildId, quantity };
+      if (n % 10 === 9) {
+        expected.pending += quantity;
+        return { ...award, discordUserId: unlinked, itemTypeId: stackable.id };
+      }
+      const itemType = n % 7 === 0 ? unique : stackable;
+      expected[itemType === unique ? 'unique' : 'stackable'] += quantity;
+      return { ...award, discordUserId: linked[n % 4].discordUserId, itemTypeId: itemType.id };
+    });
+    for (let i = 0; i < events; i += 100) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => sendBatch(sqs, queues.queueUrl, bodies.slice(i + j * 10, i + j * 10 + 10))));
     }
 
     const random = pseudoRandom(42);
     const env = { SQS_VISIBILITY_TIMEOUT: '2', SQS_BATCH_SIZE: '10', SQS_MAX_RECEIVE_COUNT: '20' };
     for (let crash = 0; crash < 4; crash++) {
       const worker = await spawnWorker(queues, env);
-      await new Promise((r) => setTimeout(r, 150 + random.next().value * 600));
+      await new Promise((r) => setTimeout(r, 100 + random.next().value * 500));
       worker.child.kill('SIGKILL');
       await worker.exited;
     }

@@ -24,10 +24,9 @@ describe('tracing of prize processing', () => {
     return names;
   };
 
-  it('continues the producer trace: poll, process, handler and database spans with messaging attributes', async () => {
+  it('continues the producer trace: poll, process, batch, handler and database spans with messaging attributes', async () => {
     const queues = await createQueuePair(sqs);
     const { community, stackable, orphan } = await seedCommunity(prisma);
-    worker = await startWorker(queues);
 
     // The Discord bot's side: a producer span whose context travels in the message attributes.
     const producer = trace.getTracer('test-bot').startSpan('send prize', { kind: SpanKind.PRODUCER });
@@ -35,6 +34,7 @@ describe('tracing of prize processing', () => {
     producer.end();
     const itemMessageId = await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id }, attributes);
     await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), characterId: orphan.id });
+    worker = await startWorker(queues); // both messages wait on the queue: one receive, one batch
 
     await waitFor(() => spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1, { what: 'handler spans' });
     await waitFor(() => spansNamed(spans, 'sqs.process_message').length === 2, { what: 'process spans' });
@@ -51,17 +51,22 @@ describe('tracing of prize processing', () => {
       'messaging.outcome': 'applied',
     });
 
-    // process → the idempotency transaction → handler → its queries
-    const handler = spansNamed(spans, 'handle_item_prize')[0];
-    expect(ancestors(handler)).toContain('sqs.process_message');
-    expect(ancestors(handler)[0]).toMatch(/^prisma:/);
-    const queries = spans.getFinishedSpans().filter((s) => s.name.startsWith('prisma:') && ancestors(s).includes('handle_item_prize'));
-    expect(queries.length).toBeGreaterThan(0);
-
     // Without a traceparent the message starts its own trace.
     const processCharacter = spansNamed(spans, 'sqs.process_message').find((s) => s !== processItem)!;
     expect(processCharacter.parentSpanContext).toBeUndefined();
-    expect(spansNamed(spans, 'handle_character_prize')[0].spanContext().traceId).toBe(processCharacter.spanContext().traceId);
+
+    // The batch's transaction runs in sqs.process_batch, linked to each message's process span
+    // (or, for a batch of one, its child): batch → Prisma transaction → handler → queries.
+    const handler = spansNamed(spans, 'handle_item_prize')[0];
+    expect(ancestors(handler)[0]).toMatch(/^prisma:/);
+    const batch = spansNamed(spans, 'sqs.process_batch').find((b) => ancestors(handler).includes(b.name) && b.spanContext().traceId === handler.spanContext().traceId)!;
+    const related = (b: ReadableSpan, p: ReadableSpan) =>
+      b.parentSpanContext?.spanId === p.spanContext().spanId || b.links.some((l) => l.context.spanId === p.spanContext().spanId);
+    expect(related(batch, processItem)).toBe(true);
+    expect(spansNamed(spans, 'sqs.process_batch').some((b) => related(b, processCharacter))).toBe(true);
+    expect(batch.attributes).toMatchObject({ 'messaging.system': 'aws_sqs', 'messaging.destination.name': 'prize-distribution' });
+    const queries = spans.getFinishedSpans().filter((s) => s.name.startsWith('prisma:') && ancestors(s).includes('handle_item_prize'));
+    expect(queries.length).toBeGreaterThan(0);
 
     const poll = spansNamed(spans, 'sqs.poll');
     expect(poll.length).toBeGreaterThan(0);

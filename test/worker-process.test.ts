@@ -32,22 +32,29 @@ describe('worker process lifecycle', () => {
     const { community, stackable } = await seedCommunity(prisma);
     const users = await Promise.all([1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })));
     const stuck = users[0];
+    // The stuck account's grants go last, so the batches before them can finish.
     for (let i = 0; i < 30; i++) {
-      const user = users[i % users.length];
+      const user = i < 26 ? users[1 + (i % 2)] : stuck;
       await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id });
     }
     // Hold one account's lock: its grants are in flight and cannot finish before the drain deadline.
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await lock.connect();
-    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [stuck.discordUserId]);
-    const worker = await spawnWorker(queues, { SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', SQS_BATCH_SIZE: '10' });
-    await waitFor(async () => (await prisma.processedMessage.count()) >= 5, { what: 'processing under way' });
-
-    const start = Date.now();
-    worker.child.kill('SIGTERM');
-    const { code } = await worker.exited;
-    const took = Date.now() - start;
-    await lock.end();
+    let code: number | null;
+    let took: number;
+    let worker: Awaited<ReturnType<typeof spawnWorker>> | undefined;
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [stuck.discordUserId]);
+      worker = await spawnWorker(queues, { SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', SQS_BATCH_SIZE: '10' });
+      await waitFor(async () => (await prisma.processedMessage.count()) >= 5, { what: 'processing under way' });
+      const start = Date.now();
+      worker.child.kill('SIGTERM');
+      ({ code } = await worker.exited);
+      took = Date.now() - start;
+    } finally {
+      worker?.child.kill('SIGKILL');
+      await lock.end();
+    }
 
     expect({ code, output: code === 0 ? '' : worker.output() }).toEqual({ code: 0, output: '' });
     expect(took).toBeLessThan(10000);

@@ -5,6 +5,7 @@ import {
   Message,
   MessageAttributeValue,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -42,6 +43,14 @@ export async function send(sqs: SQSClient, queueUrl: string, body: unknown, attr
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: typeof body === 'string' ? body : JSON.stringify(body), MessageAttributes: attributes }),
   );
   return MessageId!;
+}
+
+/** Sends up to 10 bodies with one SendMessageBatch call. */
+export async function sendBatch(sqs: SQSClient, queueUrl: string, bodies: unknown[]): Promise<void> {
+  const { Failed = [] } = await sqs.send(
+    new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.map((b, i) => ({ Id: String(i), MessageBody: JSON.stringify(b) })) }),
+  );
+  if (Failed.length > 0) throw new Error(`SendMessageBatch failed for ${Failed.length} message(s)`);
 }
 
 /** Every message currently visible on a queue (receives until empty; they stay in flight). */

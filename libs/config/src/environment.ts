@@ -61,6 +61,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   SQS_WAIT_TIME_SECONDS = 5;
 
+  /** Pollers on the prize queue; each applies its received batch in one transaction. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(32)
+  SQS_CONSUMER_CONCURRENCY = 2;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(43200)
   SQS_VISIBILITY_TIMEOUT = 30;
 

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import { PrismaService } from '@app/prisma';
-import { lockDiscordAccount } from './discord-account.lock';
+import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
 
 export interface LinkResult {
@@ -30,7 +30,7 @@ export class AccountLinkService {
         if (user.discordUserId && user.discordUserId !== discordUserId) {
           throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         }
-        await lockDiscordAccount(tx, discordUserId);
+        await lockDiscordAccounts(tx, [discordUserId]);
         await tx.user.update({ where: { id: userId }, data: { discordUserId } });
         const claimed = await this.pendingOwnership.claimAll(tx, userId, discordUserId);
         return { userId, discordUserId, claimed };

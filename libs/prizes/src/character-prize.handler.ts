@@ -2,33 +2,47 @@ import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { PrismaTx } from '@app/prisma';
 import type { CharacterAwardedEvent } from '@app/contracts';
-import { findCommunityByGuild } from './community.lookup';
+import { PermanentError, Rejections } from '@app/queue';
+import { findCommunitiesByGuild } from './community.lookup';
 import { PendingOwnershipService } from './pending-ownership.service';
 import { PrizeHandler } from './prize.handler';
-import { CharacterCommunityMismatchError, CharacterNotFoundError } from './prize.errors';
+import { CharacterCommunityMismatchError, CharacterNotFoundError, CommunityNotFoundError } from './prize.errors';
 
 const tracer = trace.getTracer('prizes');
 
 /** CHARACTER_AWARDED: character must exist, belong to the guild's community and be orphaned. */
 @Injectable()
-export class CharacterPrizeHandler implements PrizeHandler {
+export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedEvent> {
   constructor(private readonly pendingOwnership: PendingOwnershipService) {}
 
-  handle(event: CharacterAwardedEvent, tx: PrismaTx): Promise<void> {
-    return tracer.startActiveSpan('handle_character_prize', async (span) => {
+  handleBatch(events: CharacterAwardedEvent[], tx: PrismaTx): Promise<Rejections> {
+    return tracer.startActiveSpan('handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        span.setAttributes({ 'prize.character_id': event.characterId, 'discord.guild_id': event.discordGuildId });
-        const community = await findCommunityByGuild(tx, event.discordGuildId);
-        // Row lock: a concurrent award of the same character waits and then sees the owner.
-        const [character] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM characters WHERE id = ${event.characterId} FOR UPDATE`;
-        if (!character) throw new CharacterNotFoundError(event.characterId);
-        const locked = await tx.character.findUniqueOrThrow({ where: { id: character.id } });
-        if (locked.communityId !== community.id) throw new CharacterCommunityMismatchError(locked.id, event.discordGuildId);
-        const result = await this.pendingOwnership.createForCharacter(tx, locked, event.discordUserId);
-        span.setAttribute('prize.result', result.kind);
+        const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));
+        const rejections: Rejections = new Map();
+        // One at a time: two awards of the same character in a batch must see each other.
+        for (const [index, event] of events.entries()) {
+          try {
+            await this.award(event, communities.get(event.discordGuildId), tx);
+          } catch (error) {
+            if (!(error instanceof PermanentError)) throw error;
+            rejections.set(index, error);
+          }
+        }
+        return rejections;
       } finally {
         span.end();
       }
     });
+  }
+
+  private async award(event: CharacterAwardedEvent, communityId: string | undefined, tx: PrismaTx): Promise<void> {
+    if (!communityId) throw new CommunityNotFoundError(event.discordGuildId);
+    // Row lock: a concurrent award of the same character waits and then sees the owner.
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM characters WHERE id = ${event.characterId} FOR UPDATE`;
+    if (!locked) throw new CharacterNotFoundError(event.characterId);
+    const character = await tx.character.findUniqueOrThrow({ where: { id: locked.id } });
+    if (character.communityId !== communityId) throw new CharacterCommunityMismatchError(character.id, event.discordGuildId);
+    await this.pendingOwnership.createForCharacter(tx, character, event.discordUserId);
   }
 }

@@ -1,8 +1,7 @@
 import type { PrismaTx } from '@app/prisma';
-import { CommunityNotFoundError } from './prize.errors';
 
-export async function findCommunityByGuild(tx: PrismaTx, discordGuildId: string): Promise<{ id: string }> {
-  const community = await tx.community.findUnique({ where: { discordGuildId }, select: { id: true } });
-  if (!community) throw new CommunityNotFoundError(discordGuildId);
-  return community;
+/** Community id by Discord guild id, for every guild that has a community. */
+export async function findCommunitiesByGuild(tx: PrismaTx, discordGuildIds: string[]): Promise<Map<string, string>> {
+  const communities = await tx.community.findMany({ where: { discordGuildId: { in: [...new Set(discordGuildIds)] } }, select: { id: true, discordGuildId: true } });
+  return new Map(communities.map((c) => [c.discordGuildId, c.id]));
 }

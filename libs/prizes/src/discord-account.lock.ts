@@ -1,9 +1,11 @@
 import type { PrismaTx } from '@app/prisma';
 
 /**
- * Serialises grants and the account link for one Discord user (transaction-scoped advisory lock):
- * a grant either sees the link and claims directly, or its pending ownership is seen by the link.
+ * Serialises grants and the account link for the same Discord users (transaction-scoped
+ * advisory locks, taken in a fixed order so two batches cannot deadlock): a grant either sees
+ * the link and claims directly, or its pending ownership is seen by the link.
  */
-export async function lockDiscordAccount(tx: PrismaTx, discordUserId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${discordUserId}))`;
+export async function lockDiscordAccounts(tx: PrismaTx, discordUserIds: string[]): Promise<void> {
+  const sorted = [...new Set(discordUserIds)].sort();
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest(${sorted}::text[]) AS id ORDER BY id`;
 }

@@ -2,32 +2,42 @@ import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { PrismaTx } from '@app/prisma';
 import type { ItemAwardedEvent } from '@app/contracts';
-import { findCommunityByGuild } from './community.lookup';
-import { ItemsService } from './items.service';
+import type { Rejections } from '@app/queue';
+import { findCommunitiesByGuild } from './community.lookup';
+import { ItemGrant, ItemsService } from './items.service';
 import { PrizeHandler } from './prize.handler';
-import { ItemTypeNotFoundError } from './prize.errors';
+import { CommunityNotFoundError, ItemTypeNotFoundError } from './prize.errors';
 
 const tracer = trace.getTracer('prizes');
 
-/** ITEM_AWARDED: community by guild → item type in that community → ItemsService.grantItem(). */
+/** ITEM_AWARDED: community by guild → item type in that community → ItemsService.grantItems(). */
 @Injectable()
-export class ItemPrizeHandler implements PrizeHandler {
+export class ItemPrizeHandler implements PrizeHandler<ItemAwardedEvent> {
   constructor(private readonly items: ItemsService) {}
 
-  handle(event: ItemAwardedEvent, tx: PrismaTx): Promise<void> {
-    return tracer.startActiveSpan('handle_item_prize', async (span) => {
+  handleBatch(events: ItemAwardedEvent[], tx: PrismaTx): Promise<Rejections> {
+    return tracer.startActiveSpan('handle_item_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        span.setAttributes({ 'prize.item_type_id': event.itemTypeId, 'prize.quantity': event.quantity, 'discord.guild_id': event.discordGuildId });
-        const community = await findCommunityByGuild(tx, event.discordGuildId);
-        const itemType = await tx.itemType.findFirst({ where: { id: event.itemTypeId, communityId: community.id } });
-        if (!itemType) throw new ItemTypeNotFoundError(event.itemTypeId, community.id);
-        const result = await this.items.grantItem(tx, {
-          communityId: community.id,
-          itemType,
-          discordUserId: event.discordUserId,
-          quantity: event.quantity,
+        const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));
+        const itemTypes = await tx.itemType.findMany({ where: { id: { in: [...new Set(events.map((e) => e.itemTypeId))] } } });
+        const itemTypeById = new Map(itemTypes.map((t) => [t.id, t]));
+
+        const rejections: Rejections = new Map();
+        const grants: ItemGrant[] = [];
+        events.forEach((event, index) => {
+          const communityId = communities.get(event.discordGuildId);
+          const itemType = itemTypeById.get(event.itemTypeId);
+          if (!communityId) rejections.set(index, new CommunityNotFoundError(event.discordGuildId));
+          else if (!itemType || itemType.communityId !== communityId) rejections.set(index, new ItemTypeNotFoundError(event.itemTypeId, communityId));
+          else grants.push({ communityId, itemType, discordUserId: event.discordUserId, quantity: event.quantity });
         });
-        span.setAttribute('prize.result', result.kind);
+        const results = await this.items.grantItems(tx, grants);
+        span.setAttributes({
+          'prize.claimed': results.filter((r) => r.kind === 'claimed').length,
+          'prize.pending': results.filter((r) => r.kind === 'pending').length,
+          'prize.rejected': rejections.size,
+        });
+        return rejections;
       } finally {
         span.end();
       }

@@ -1,55 +1,87 @@
 import { Injectable } from '@nestjs/common';
 import type { ItemType } from '@prisma/client';
 import type { PrismaTx } from '@app/prisma';
-import { lockDiscordAccount } from './discord-account.lock';
+import { lockDiscordAccounts } from './discord-account.lock';
 
 export interface ItemGrant {
   communityId: string;
-  itemType: ItemType;
+  itemType: Pick<ItemType, 'id' | 'stackable'>;
   discordUserId: string;
   quantity: number;
 }
 
-export type GrantResult = { kind: 'claimed'; userId: string } | { kind: 'pending'; pendingOwnershipId: string };
+export interface Holding {
+  userId: string;
+  itemType: Pick<ItemType, 'id' | 'stackable'>;
+  quantity: number;
+}
+
+export type GrantResult = { kind: 'claimed'; userId: string } | { kind: 'pending' };
 
 @Injectable()
 export class ItemsService {
-  /**
-   * Grants items to a Discord account: straight into the linked user's holdings, or as pending
-   * ownership that becomes real when the account is linked. Runs inside the caller's transaction.
-   */
+  /** One grant; see grantItems. */
   async grantItem(tx: PrismaTx, grant: ItemGrant): Promise<GrantResult> {
-    await lockDiscordAccount(tx, grant.discordUserId);
-    const user = await tx.user.findUnique({ where: { discordUserId: grant.discordUserId }, select: { id: true } });
-    if (user) {
-      await this.addHoldings(tx, user.id, grant.itemType, grant.quantity);
-      return { kind: 'claimed', userId: user.id };
-    }
-    const pending = await tx.pendingOwnership.create({
-      data: {
-        discordUserId: grant.discordUserId,
-        communityId: grant.communityId,
-        itemTypeId: grant.itemType.id,
-        quantity: grant.quantity,
-      },
-      select: { id: true },
+    const [result] = await this.grantItems(tx, [grant]);
+    return result;
+  }
+
+  /**
+   * Grants items to Discord accounts: straight into the linked user's holdings, or as pending
+   * ownership that becomes real when the account is linked. Set-based, so a batch of grants
+   * costs a handful of queries. Runs inside the caller's transaction.
+   */
+  async grantItems(tx: PrismaTx, grants: ItemGrant[]): Promise<GrantResult[]> {
+    if (grants.length === 0) return [];
+    const discordUserIds = [...new Set(grants.map((g) => g.discordUserId))];
+    await lockDiscordAccounts(tx, discordUserIds);
+    const users = await tx.user.findMany({ where: { discordUserId: { in: discordUserIds } }, select: { id: true, discordUserId: true } });
+    const userByDiscordId = new Map(users.map((u) => [u.discordUserId!, u.id]));
+
+    const holdings: Holding[] = [];
+    const pending: ItemGrant[] = [];
+    const results = grants.map((grant): GrantResult => {
+      const userId = userByDiscordId.get(grant.discordUserId);
+      if (!userId) {
+        pending.push(grant);
+        return { kind: 'pending' };
+      }
+      holdings.push({ userId, itemType: grant.itemType, quantity: grant.quantity });
+      return { kind: 'claimed', userId };
     });
-    return { kind: 'pending', pendingOwnershipId: pending.id };
+    await this.addHoldings(tx, holdings);
+    if (pending.length > 0) {
+      await tx.pendingOwnership.createMany({
+        data: pending.map((g) => ({ discordUserId: g.discordUserId, communityId: g.communityId, itemTypeId: g.itemType.id, quantity: g.quantity })),
+      });
+    }
+    return results;
   }
 
   /** Stackable items add to one holding per user and type; others get one holding per unit. */
-  async addHoldings(tx: PrismaTx, userId: string, itemType: Pick<ItemType, 'id' | 'stackable'>, quantity: number): Promise<void> {
-    if (itemType.stackable) {
-      const stackKey = `${userId}:${itemType.id}`;
-      await tx.itemHolding.upsert({
-        where: { stackKey },
-        create: { userId, itemTypeId: itemType.id, quantity, stackKey },
-        update: { quantity: { increment: quantity } },
-      });
-      return;
+  async addHoldings(tx: PrismaTx, holdings: Holding[]): Promise<void> {
+    const stacks = new Map<string, Holding>();
+    const units: { userId: string; itemTypeId: string; quantity: number }[] = [];
+    for (const h of holdings) {
+      if (!h.itemType.stackable) {
+        for (let i = 0; i < h.quantity; i++) units.push({ userId: h.userId, itemTypeId: h.itemType.id, quantity: 1 });
+        continue;
+      }
+      const key = `${h.userId}:${h.itemType.id}`;
+      const stack = stacks.get(key);
+      stacks.set(key, { ...h, quantity: (stack?.quantity ?? 0) + h.quantity });
     }
-    await tx.itemHolding.createMany({
-      data: Array.from({ length: quantity }, () => ({ userId, itemTypeId: itemType.id, quantity: 1 })),
-    });
+    if (stacks.size > 0) {
+      const rows = [...stacks.entries()];
+      // Upsert on the stack key; sorted so concurrent batches lock rows in the same order.
+      rows.sort(([a], [b]) => (a < b ? -1 : 1));
+      await tx.$executeRaw`
+        INSERT INTO item_holdings (id, user_id, item_type_id, quantity, stack_key, updated_at)
+        SELECT gen_random_uuid()::text, u, t, q, k, now()
+        FROM unnest(${rows.map(([, h]) => h.userId)}::text[], ${rows.map(([, h]) => h.itemType.id)}::text[],
+                    ${rows.map(([, h]) => h.quantity)}::int[], ${rows.map(([k]) => k)}::text[]) AS s(u, t, q, k)
+        ON CONFLICT (stack_key) DO UPDATE SET quantity = item_holdings.quantity + EXCLUDED.quantity, updated_at = now()`;
+    }
+    if (units.length > 0) await tx.itemHolding.createMany({ data: units });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Character } from '@prisma/client';
 import type { PrismaTx } from '@app/prisma';
-import { lockDiscordAccount } from './discord-account.lock';
+import { lockDiscordAccounts } from './discord-account.lock';
 import { CharacterAlreadyOwnedError } from './prize.errors';
 import { GrantResult, ItemsService } from './items.service';
 
@@ -20,18 +20,15 @@ export class PendingOwnershipService {
     const promised = await tx.pendingOwnership.findUnique({ where: { characterId: character.id }, select: { id: true } });
     if (promised) throw new CharacterAlreadyOwnedError(character.id);
 
-    await lockDiscordAccount(tx, discordUserId);
+    await lockDiscordAccounts(tx, [discordUserId]);
     const user = await tx.user.findUnique({ where: { discordUserId }, select: { id: true } });
     if (user) {
       const { count } = await tx.character.updateMany({ where: { id: character.id, ownerId: null }, data: { ownerId: user.id } });
       if (count === 0) throw new CharacterAlreadyOwnedError(character.id);
       return { kind: 'claimed', userId: user.id };
     }
-    const pending = await tx.pendingOwnership.create({
-      data: { discordUserId, communityId: character.communityId, characterId: character.id },
-      select: { id: true },
-    });
-    return { kind: 'pending', pendingOwnershipId: pending.id };
+    await tx.pendingOwnership.create({ data: { discordUserId, communityId: character.communityId, characterId: character.id } });
+    return { kind: 'pending' };
   }
 
   /**
@@ -44,18 +41,13 @@ export class PendingOwnershipService {
       include: { itemType: { select: { id: true, stackable: true } } },
       orderBy: { createdAt: 'asc' },
     });
-    let items = 0;
-    let characters = 0;
-    for (const p of pending) {
-      if (p.itemType && p.quantity) {
-        await this.items.addHoldings(tx, userId, p.itemType, p.quantity);
-        items += p.quantity;
-      } else if (p.characterId) {
-        // Pending ownership reserved the character, so it is still orphaned here.
-        await tx.character.updateMany({ where: { id: p.characterId, ownerId: null }, data: { ownerId: userId } });
-        characters += 1;
-      }
-    }
+    const holdings = pending.flatMap((p) => (p.itemType && p.quantity ? [{ userId, itemType: p.itemType, quantity: p.quantity }] : []));
+    const characterIds = pending.flatMap((p) => (p.characterId ? [p.characterId] : []));
+    await this.items.addHoldings(tx, holdings);
+    // Pending ownership reserved these characters, so they are still orphaned here.
+    if (characterIds.length > 0) await tx.character.updateMany({ where: { id: { in: characterIds }, ownerId: null }, data: { ownerId: userId } });
+    const items = holdings.reduce((sum, h) => sum + h.quantity, 0);
+    const characters = characterIds.length;
     if (pending.length > 0) {
       await tx.pendingOwnership.updateMany({
         where: { id: { in: pending.map((p) => p.id) } },

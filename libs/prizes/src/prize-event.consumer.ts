@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import { QueueName } from '@app/contracts';
-import { Acknowledgement, MessagePipeline, SqsMessageHandler } from '@app/queue';
+import { MessagePipeline, SqsMessageHandler } from '@app/queue';
 import { PrizeEventRoute } from './prize-event.route';
 
 /** The prize queue's consumer: everything but routing happens in the shared MessagePipeline. */
@@ -12,8 +12,9 @@ export class PrizeEventConsumer {
     private readonly route: PrizeEventRoute,
   ) {}
 
-  @SqsMessageHandler(QueueName.PRIZE_DISTRIBUTION, false)
-  handleMessage(message: Message): Promise<Acknowledgement> {
-    return this.pipeline.process(message, this.route);
+  /** Batch handler: a received batch is applied in one transaction; returns the messages to delete. */
+  @SqsMessageHandler(QueueName.PRIZE_DISTRIBUTION, true)
+  handleMessages(messages: Message[]): Promise<Message[]> {
+    return this.pipeline.processBatch(messages, this.route);
   }
 }

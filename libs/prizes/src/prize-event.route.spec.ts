@@ -4,10 +4,11 @@ import { PrizeEventType } from '@app/contracts';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { ItemPrizeHandler } from './item-prize.handler';
 import { PrizeEventRoute } from './prize-event.route';
+import { CharacterNotFoundError } from './prize.errors';
 
 describe('PrizeEventRoute', () => {
-  const items = { handle: jest.fn().mockResolvedValue(undefined) } as unknown as ItemPrizeHandler;
-  const characters = { handle: jest.fn().mockResolvedValue(undefined) } as unknown as CharacterPrizeHandler;
+  const items = { handleBatch: jest.fn().mockResolvedValue(new Map()) } as unknown as ItemPrizeHandler;
+  const characters = { handleBatch: jest.fn().mockResolvedValue(new Map([[0, new CharacterNotFoundError('c')]])) } as unknown as CharacterPrizeHandler;
   const route = new PrizeEventRoute(items, characters);
   const guild = '123456789012345678';
   const user = '987654321098765432';
@@ -44,10 +45,13 @@ describe('PrizeEventRoute', () => {
     expect(route.idempotencyKey({ ...base, eventId: 'e-9' }, message)).toBe('prize-distribution:event:e-9');
   });
 
-  it('routes each event type to its handler', async () => {
-    const tx = {} as never;
-    await route.apply(route.decode({ eventType: PrizeEventType.CHARACTER_AWARDED, discordGuildId: guild, discordUserId: user, characterId: 'c' }), tx);
-    expect(characters.handle).toHaveBeenCalledTimes(1);
-    expect(items.handle).not.toHaveBeenCalled();
+  it('routes each event type to its handler and maps rejections back to batch positions', async () => {
+    const item = route.decode({ eventType: PrizeEventType.ITEM_AWARDED, discordGuildId: guild, discordUserId: user, itemTypeId: 'x' });
+    const character = route.decode({ eventType: PrizeEventType.CHARACTER_AWARDED, discordGuildId: guild, discordUserId: user, characterId: 'c' });
+    const rejections = await route.applyBatch([item, character, item], {} as never);
+    expect(items.handleBatch).toHaveBeenCalledWith([item, item], {});
+    expect(characters.handleBatch).toHaveBeenCalledWith([character], {});
+    expect([...rejections.keys()]).toEqual([1]);
+    expect(rejections.get(1)).toBeInstanceOf(CharacterNotFoundError);
   });
 });

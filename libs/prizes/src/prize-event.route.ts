@@ -2,7 +2,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import type { PrismaTx } from '@app/prisma';
 import { CharacterAwardedEvent, ItemAwardedEvent, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
-import { decodePayload, MessageRoute, UnknownMessageTypeError } from '@app/queue';
+import { decodePayload, MessageRoute, Rejections, UnknownMessageTypeError } from '@app/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { ItemPrizeHandler } from './item-prize.handler';
 
@@ -11,12 +11,12 @@ import { ItemPrizeHandler } from './item-prize.handler';
 export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   readonly consumer = QueueName.PRIZE_DISTRIBUTION;
   // Exhaustive by type: adding an event type without a handler does not compile.
-  private readonly handlers: { [T in PrizeEventType]: (event: PrizeEventDto, tx: PrismaTx) => Promise<void> };
+  private readonly handlers: { [T in PrizeEventType]: (events: PrizeEventDto[], tx: PrismaTx) => Promise<Rejections> };
 
   constructor(items: ItemPrizeHandler, characters: CharacterPrizeHandler) {
     this.handlers = {
-      [PrizeEventType.ITEM_AWARDED]: (event, tx) => items.handle(event as ItemAwardedEvent, tx),
-      [PrizeEventType.CHARACTER_AWARDED]: (event, tx) => characters.handle(event as CharacterAwardedEvent, tx),
+      [PrizeEventType.ITEM_AWARDED]: (events, tx) => items.handleBatch(events as ItemAwardedEvent[], tx),
+      [PrizeEventType.CHARACTER_AWARDED]: (events, tx) => characters.handleBatch(events as CharacterAwardedEvent[], tx),
     };
   }
 
@@ -36,7 +36,15 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
     return event.eventType;
   }
 
-  apply(event: PrizeEventDto, tx: PrismaTx): Promise<void> {
-    return this.handlers[event.eventType](event, tx);
+  /** Groups the batch by event type, hands each group to its handler, maps rejections back. */
+  async applyBatch(events: PrizeEventDto[], tx: PrismaTx): Promise<Rejections> {
+    const rejections: Rejections = new Map();
+    for (const type of Object.values(PrizeEventType)) {
+      const indexes = events.flatMap((e, i) => (e.eventType === type ? [i] : []));
+      if (indexes.length === 0) continue;
+      const rejected = await this.handlers[type](indexes.map((i) => events[i]), tx);
+      for (const [local, error] of rejected) rejections.set(indexes[local], error);
+    }
+    return rejections;
   }
 }

@@ -1,7 +1,7 @@
 import type { PrismaTx } from '@app/prisma';
-import type { PrizeEventDto } from '@app/contracts';
+import type { Rejections } from '@app/queue';
 
-/** A handler for one prize event type; it applies the effect inside the given transaction. */
-export interface PrizeHandler {
-  handle(event: PrizeEventDto, tx: PrismaTx): Promise<void>;
+/** Applies a batch of events of one type inside the given transaction. */
+export interface PrizeHandler<E> {
+  handleBatch(events: E[], tx: PrismaTx): Promise<Rejections>;
 }

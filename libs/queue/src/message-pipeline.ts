@@ -1,8 +1,8 @@
-import { ChangeMessageVisibilityCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SqsService } from '@ssut/nestjs-sqs';
-import { classifyError, describeError, MalformedMessageError } from './errors';
+import { classifyError, describeError, MalformedMessageError, PermanentError } from './errors';
 import { retryDelaySeconds } from './backoff';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessageRoute } from './message-route';
@@ -10,11 +10,18 @@ import { ProcessedMessageStore } from './processed-message.store';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 import { extractTraceContext } from './trace-context';
 
-/** What a @SqsMessageHandler returns: the message itself means "delete it", {} means "leave it". */
-export type Acknowledgement = Message | Record<string, never>;
-const LEAVE: Acknowledgement = {};
-
 export type Outcome = 'applied' | 'duplicate' | 'dead_lettered' | 'retry';
+
+/** One received message on its way through the pipeline. */
+interface Entry<T> {
+  message: Message;
+  span: Span;
+  receiveCount: number;
+  payload?: T;
+  key?: string;
+  outcome?: Outcome;
+  error?: unknown;
+}
 
 const tracer = trace.getTracer('queue');
 
@@ -22,14 +29,16 @@ const tracer = trace.getTracer('queue');
  * The one dispatcher every consumer runs its messages through:
  * decode → validate → trace context → idempotency → handle → classify errors.
  *
- * @ssut/nestjs-sqs binds handlers at boot (no Nest interceptors) and sqs-consumer deletes a
- * message whenever the handler returns normally, so this class decides explicitly:
- * applied/duplicate/permanent failure → delete (after dead-lettering); transient → keep, with
- * the visibility timeout set to the backoff delay. While a handler works, the visibility is
- * extended so a slow handler is not delivered twice. Shutdown waits for in-flight messages.
+ * It takes a received batch (a batch @SqsMessageHandler) and applies all its valid messages in
+ * one transaction; if that transaction fails, each message is retried alone so one bad message
+ * cannot hold back the others. @ssut/nestjs-sqs binds handlers at boot (no Nest interceptors)
+ * and sqs-consumer deletes whatever the handler returns, so this class returns exactly the
+ * messages that are done: applied, duplicate, or dead-lettered with the reason. Transient
+ * failures stay on the queue with the visibility timeout set to the backoff delay. While the
+ * batch is worked on, its visibility is extended; shutdown waits for it.
  */
 @Injectable()
-export class MessagePipeline implements BeforeApplicationShutdown {
+export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
   private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings }>();
@@ -45,20 +54,63 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
   }
 
-  async process<T>(message: Message, route: MessageRoute<T>): Promise<Acknowledgement> {
+  /** sqs-consumer emits receive/delete failures as 'error' events; unheard, they would crash the process. */
+  onApplicationBootstrap(): void {
+    for (const [name, { instance }] of this.sqsService.consumers) {
+      for (const event of ['error', 'processing_error', 'timeout_error'] as const) {
+        instance.on(event, (...[error]: [Error, ...unknown[]]) =>
+          this.logger.error({ msg: `SQS consumer ${event}`, consumer: name, error: error.message }),
+        );
+      }
+    }
+  }
+
+  /** Processes one received batch; resolves with the messages to delete. */
+  async processBatch<T>(messages: Message[], route: MessageRoute<T>): Promise<Message[]> {
     const consumer = this.consumers.get(route.consumer);
     if (!consumer) throw new Error(`No consumer settings for ${route.consumer}`);
-    const messageId = message.MessageId ?? 'unknown';
-    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-
     if (this.shuttingDown) {
       // A receive that completed after stop() was requested: hand it straight back.
-      await this.changeVisibility(consumer, message, 0);
-      return LEAVE;
+      await this.changeVisibilityBatch(consumer, messages, 0);
+      return [];
     }
 
-    const parent = extractTraceContext(message.MessageAttributes);
-    return tracer.startActiveSpan(
+    for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer });
+    const heartbeat = this.startHeartbeat(consumer, messages);
+    const entries = messages.map((message) => this.open(message, consumer, route));
+    try {
+      const valid = entries.filter((e) => e.payload !== undefined && e.error === undefined);
+      try {
+        await this.apply(valid, route, consumer);
+      } catch {
+        // Find the culprit: every message on its own, so the others still go through.
+        for (const entry of valid) {
+          try {
+            await this.apply([entry], route, consumer);
+          } catch (error) {
+            entry.error = error;
+          }
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+
+    const done: Message[] = [];
+    for (const entry of entries) {
+      const outcome = entry.error === undefined ? entry.outcome! : await this.fail(entry, consumer);
+      entry.span.setAttribute('messaging.outcome', outcome);
+      entry.span.end();
+      this.inFlight.delete(entry.message.MessageId ?? '');
+      if (outcome !== 'retry') done.push(entry.message);
+    }
+    return done;
+  }
+
+  /** Span from the producer's trace context, then decode and validate. */
+  private open<T>(message: Message, consumer: ConsumerSettings, route: MessageRoute<T>): Entry<T> {
+    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+    const span = tracer.startSpan(
       'sqs.process_message',
       {
         kind: SpanKind.CONSUMER,
@@ -67,92 +119,127 @@ export class MessagePipeline implements BeforeApplicationShutdown {
           'messaging.operation.type': 'process',
           'messaging.operation.name': 'process',
           'messaging.destination.name': consumer.name,
-          'messaging.message.id': messageId,
+          'messaging.message.id': message.MessageId ?? 'unknown',
           'messaging.aws.sqs.receive_count': receiveCount,
         },
       },
-      parent,
-      async (span) => {
-        this.inFlight.set(messageId, { message, consumer });
-        const heartbeat = this.startHeartbeat(consumer, message);
-        let outcome: Outcome;
-        try {
-          outcome = await this.handle(message, route, consumer, span, receiveCount);
-        } finally {
-          clearInterval(heartbeat);
-          this.inFlight.delete(messageId);
-        }
-        span.setAttribute('messaging.outcome', outcome);
-        span.end();
-        return outcome === 'retry' ? LEAVE : message;
-      },
+      extractTraceContext(message.MessageAttributes),
     );
+    const entry: Entry<T> = { message, span, receiveCount };
+    try {
+      entry.payload = route.decode(parseJson(message.Body));
+      entry.key = route.idempotencyKey(entry.payload, message);
+      span.setAttribute('messaging.message.type', route.typeOf(entry.payload));
+    } catch (error) {
+      entry.error = error;
+    }
+    return entry;
   }
 
-  private async handle<T>(
-    message: Message,
-    route: MessageRoute<T>,
-    consumer: ConsumerSettings,
-    span: Span,
-    receiveCount: number,
-  ): Promise<Outcome> {
-    const messageId = message.MessageId ?? 'unknown';
-    let type = 'unknown';
+  /** Applies entries in one transaction; sets each entry's outcome, or its error if rejected. */
+  private async apply<T>(entries: Entry<T>[], route: MessageRoute<T>, consumer: ConsumerSettings): Promise<void> {
+    if (entries.length === 0) return;
+    // The same key twice in one batch (a resent event): only the first may apply.
+    const owners = new Map<string, Entry<T>>();
+    for (const entry of entries) if (!owners.has(entry.key!)) owners.set(entry.key!, entry);
+    const unique = [...owners.values()];
+
+    const links: Link[] = entries.map((e) => ({ context: e.span.spanContext() }));
+    // One message: a child of its process span. Several: a batch span linked to each of them.
+    const batchSpan = tracer.startSpan(
+      'sqs.process_batch',
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes: { 'messaging.system': 'aws_sqs', 'messaging.destination.name': consumer.name, 'messaging.batch.message_count': unique.length },
+      },
+      unique.length === 1 ? trace.setSpan(ROOT_CONTEXT, unique[0].span) : ROOT_CONTEXT,
+    );
     try {
-      const payload = route.decode(parseJson(message.Body));
-      type = route.typeOf(payload);
-      span.setAttribute('messaging.message.type', type);
-      const key = route.idempotencyKey(payload, message);
-      const result = await this.store.applyOnce(key, { queue: consumer.name, messageId }, (tx) => route.apply(payload, tx));
-      if (result === 'duplicate') this.logger.log({ msg: 'Duplicate message skipped', messageId, type, key });
-      return result;
-    } catch (error) {
-      const { errorClass, message: reason } = describeError(error);
-      span.recordException(error instanceof Error ? error : new Error(reason));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-      span.setAttribute('error.type', errorClass);
-      const disposition = classifyError(error);
-      const exhausted = receiveCount >= consumer.maxReceiveCount;
-      const log = { messageId, type, receiveCount, errorClass, error: reason, disposition };
-
-      if (disposition === 'permanent' || exhausted) {
-        this.logger.error({ msg: 'Message dead-lettered', ...log, ...(disposition === 'transient' ? { retriesExhausted: true } : {}) });
-        try {
-          await this.deadLetters.publish(consumer, message, {
-            errorClass: disposition === 'permanent' ? errorClass : `RetriesExhausted:${errorClass}`,
-            message: reason,
-            receiveCount,
-          });
-          return 'dead_lettered';
-        } catch (dlqError) {
-          // Never delete what could not be dead-lettered: leave it for redelivery / the redrive policy.
-          this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', messageId, error: describeError(dlqError).message });
-          return 'retry';
-        }
+      const { duplicates } = await context.with(trace.setSpan(ROOT_CONTEXT, batchSpan), () =>
+        this.store.applyOnce(
+          consumer.name,
+          unique.map((e) => ({ key: e.key!, messageId: e.message.MessageId ?? 'unknown' })),
+          async (fresh, tx) => {
+            const toApply = unique.filter((e) => fresh.has(e.key!));
+            const rejections = await route.applyBatch(toApply.map((e) => e.payload!), tx);
+            for (const [index, error] of rejections) toApply[index].error = error;
+            return { rejected: [...rejections.keys()].map((i) => toApply[i].key!) };
+          },
+        ),
+      );
+      for (const entry of entries) {
+        if (entry.error !== undefined) continue;
+        const isDuplicate = duplicates.has(entry.key!) || owners.get(entry.key!) !== entry;
+        entry.outcome = isDuplicate ? 'duplicate' : 'applied';
+        if (isDuplicate) this.logger.log({ msg: 'Duplicate message skipped', messageId: entry.message.MessageId, key: entry.key });
       }
-
-      const delay = retryDelaySeconds(receiveCount, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
-      span.setAttribute('messaging.retry_delay_seconds', delay);
-      this.logger.warn({ msg: 'Message failed; will retry', ...log, retryDelaySeconds: delay });
-      await this.changeVisibility(consumer, message, delay);
-      return 'retry';
+    } catch (error) {
+      // Rejections recorded above belong to a transaction that did not commit.
+      for (const entry of entries) if (entry.error instanceof PermanentError) entry.error = undefined;
+      batchSpan.recordException(error instanceof Error ? error : new Error(String(error)));
+      batchSpan.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      batchSpan.end();
     }
   }
 
-  /** Keeps a message invisible while its handler runs (a slow handler must not be delivered twice). */
-  private startHeartbeat(consumer: ConsumerSettings, message: Message): NodeJS.Timeout {
-    const everyMs = Math.max(1000, (consumer.visibilityTimeout * 1000) / 3);
-    return setInterval(() => void this.changeVisibility(consumer, message, consumer.visibilityTimeout), everyMs);
+  /** Dead-letters permanent failures and exhausted retries; schedules a retry otherwise. */
+  private async fail(entry: Entry<unknown>, consumer: ConsumerSettings): Promise<Outcome> {
+    const { message, span, receiveCount, error } = entry;
+    const { errorClass, message: reason } = describeError(error);
+    span.recordException(error instanceof Error ? error : new Error(reason));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+    span.setAttribute('error.type', errorClass);
+    const disposition = classifyError(error);
+    const exhausted = receiveCount >= consumer.maxReceiveCount;
+    const log = { messageId: message.MessageId, receiveCount, errorClass, error: reason, disposition };
+
+    if (disposition === 'permanent' || exhausted) {
+      this.logger.error({ msg: 'Message dead-lettered', ...log, ...(disposition === 'transient' ? { retriesExhausted: true } : {}) });
+      try {
+        await this.deadLetters.publish(consumer, message, {
+          errorClass: disposition === 'permanent' ? errorClass : `RetriesExhausted:${errorClass}`,
+          message: reason,
+          receiveCount,
+        });
+        return 'dead_lettered';
+      } catch (dlqError) {
+        // Never delete what could not be dead-lettered: leave it for redelivery / the redrive policy.
+        this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', messageId: message.MessageId, error: describeError(dlqError).message });
+        return 'retry';
+      }
+    }
+
+    const delay = retryDelaySeconds(receiveCount, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
+    span.setAttribute('messaging.retry_delay_seconds', delay);
+    this.logger.warn({ msg: 'Message failed; will retry', ...log, retryDelaySeconds: delay });
+    await this.changeVisibilityBatch(consumer, [message], delay);
+    return 'retry';
   }
 
-  private async changeVisibility(consumer: ConsumerSettings, message: Message, seconds: number): Promise<void> {
+  /** Keeps a batch invisible while it is worked on (slow work must not be delivered twice). */
+  private startHeartbeat(consumer: ConsumerSettings, messages: Message[]): NodeJS.Timeout {
+    const everyMs = Math.max(1000, (consumer.visibilityTimeout * 1000) / 3);
+    return setInterval(() => void this.changeVisibilityBatch(consumer, messages, consumer.visibilityTimeout), everyMs);
+  }
+
+  private async changeVisibilityBatch(consumer: ConsumerSettings, messages: Message[], seconds: number): Promise<void> {
     try {
+      if (messages.length === 1) {
+        await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: consumer.queueUrl, ReceiptHandle: messages[0].ReceiptHandle, VisibilityTimeout: seconds }));
+        return;
+      }
       await this.sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: consumer.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: seconds }),
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: consumer.queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: seconds })),
+        }),
       );
     } catch (error) {
-      // Not fatal: at worst the message comes back when its current visibility ends.
-      this.logger.warn({ msg: 'ChangeMessageVisibility failed', messageId: message.MessageId, seconds, error: describeError(error).message });
+      // Not fatal: at worst a message comes back when its current visibility ends.
+      this.logger.warn({ msg: 'ChangeMessageVisibility failed', count: messages.length, seconds, error: describeError(error).message });
     }
   }
 
@@ -170,7 +257,7 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     const left = [...this.inFlight.values()];
     if (left.length > 0) {
       this.logger.warn({ msg: 'Drain timed out; releasing in-flight messages', count: left.length });
-      await Promise.all(left.map(({ consumer, message }) => this.changeVisibility(consumer, message, 0)));
+      await Promise.all(left.map(({ consumer, message }) => this.changeVisibilityBatch(consumer, [message], 0)));
     }
     this.logger.log({ msg: 'Consumers drained', released: left.length });
   }

@@ -1,5 +1,9 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { PrismaTx } from '@app/prisma';
+import type { PermanentError } from './errors';
+
+/** Permanent failures of some items of a batch, by their index in it; the rest were applied. */
+export type Rejections = Map<number, PermanentError>;
 
 /** What a consumer tells the pipeline about its messages; the pipeline does everything else. */
 export interface MessageRoute<TPayload> {
@@ -11,6 +15,11 @@ export interface MessageRoute<TPayload> {
   idempotencyKey(payload: TPayload, message: Message): string;
   /** Message type for spans and logs. */
   typeOf(payload: TPayload): string;
-  /** Domain effect, inside the transaction that also records the message as processed. */
-  apply(payload: TPayload, tx: PrismaTx): Promise<void>;
+  /**
+   * Domain effects of several messages in the transaction that also records them as processed
+   * (one transaction per received batch keeps the per-message cost low). Items that can never
+   * succeed are returned as rejections; throwing fails the whole batch, which the pipeline then
+   * retries one message at a time to find the culprit.
+   */
+  applyBatch(payloads: TPayload[], tx: PrismaTx): Promise<Rejections>;
 }

@@ -1,13 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import { Span, SpanKind, trace } from '@opentelemetry/api';
 import { SqsModule } from '@ssut/nestjs-sqs';
-import type { SqsConsumerOptions } from '@ssut/nestjs-sqs/dist/sqs.types';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
 import { ProcessedMessageStore } from './processed-message.store';
-import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
+import { toConsumerOptions } from './consumer-options';
+import { ParallelPollers } from './parallel-pollers';
+import { QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /**
  * The worker's SQS consumers (@ssut/nestjs-sqs finds each handler by name through
@@ -38,7 +38,7 @@ export class QueueModule {
           }),
         }),
       ],
-      providers: [DeadLetterPublisher, ProcessedMessageStore, MessagePipeline],
+      providers: [DeadLetterPublisher, ProcessedMessageStore, MessagePipeline, ParallelPollers],
       exports: [MessagePipeline],
     };
   }
@@ -46,39 +46,3 @@ export class QueueModule {
 
 @Module({})
 class QueueOptionsModule {}
-
-const tracer = trace.getTracer('queue');
-
-function toConsumerOptions(c: ConsumerSettings, client: SQSClient, drainMs: number): SqsConsumerOptions {
-  let poll: Span | undefined;
-  return {
-    name: c.name,
-    queueUrl: c.queueUrl,
-    sqs: client,
-    batchSize: c.batchSize,
-    waitTimeSeconds: c.waitTimeSeconds,
-    visibilityTimeout: c.visibilityTimeout,
-    messageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'MessageGroupId'],
-    messageAttributeNames: ['All'],
-    // Lets the drain see a receive that is still in progress when stop() is called.
-    pollingCompleteWaitTimeMs: drainMs,
-    preReceiveMessageCallback: () => {
-      poll = tracer.startSpan('sqs.poll', {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'aws_sqs',
-          'messaging.operation.type': 'receive',
-          'messaging.operation.name': 'ReceiveMessage',
-          'messaging.destination.name': c.name,
-          'messaging.batch.message_count': c.batchSize,
-        },
-      });
-      return Promise.resolve();
-    },
-    postReceiveMessageCallback: () => {
-      poll?.end();
-      poll = undefined;
-      return Promise.resolve();
-    },
-  };
-}

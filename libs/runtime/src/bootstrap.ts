@@ -33,7 +33,8 @@ export async function bootstrapApp(module: DynamicModule, defaultPort: number): 
     hardDeadline.unref();
     void app
       .close()
-      .then(stopTelemetry)
+      // An unreachable trace collector must not turn a clean shutdown into a failed one.
+      .then(() => stopTelemetry().catch((error: unknown) => logger.warn({ msg: 'Trace export at shutdown failed', error: String(error) })))
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -22,8 +22,20 @@ export function startTelemetry(options: { serviceName: string; spanProcessors?: 
   return sdk;
 }
 
-/** Flushes and stops the SDK; called on shutdown so the last spans reach the collector. */
-export async function stopTelemetry(): Promise<void> {
-  await sdk?.shutdown();
+/**
+ * Flushes and stops the SDK so the last spans reach the collector; bounded, because an
+ * unreachable collector would otherwise hold the shutdown through the exporter's retries.
+ */
+export async function stopTelemetry(timeoutMs = 1000): Promise<void> {
+  const stopping = sdk?.shutdown();
   sdk = undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`trace export did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([stopping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
