@@ -31,7 +31,6 @@ export class WorkerModule {
                       queueUrl: e.AWS_SQS_QUEUE_URL!,
                       deadLetterQueueUrl: e.AWS_SQS_DLQ_URL,
                       batchSize: e.SQS_BATCH_SIZE,
-                      concurrency: e.SQS_CONSUMER_CONCURRENCY,
                       waitTimeSeconds: e.SQS_WAIT_TIME_SECONDS,
                       visibilityTimeout: e.SQS_VISIBILITY_TIMEOUT,
                       maxReceiveCount: e.SQS_MAX_RECEIVE_COUNT,

@@ -61,19 +61,18 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   SQS_WAIT_TIME_SECONDS = 5;
 
-  /** Pollers on the prize queue; each applies its received batch in one transaction. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(32)
-  SQS_CONSUMER_CONCURRENCY = 2;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
+  /** At least 3 s: the heartbeat extends it every third of it, at most once a second. */
+  @Transform(toInt) @IsInt() @Min(3) @Max(43200)
   SQS_VISIBILITY_TIMEOUT = 30;
 
   /** Receives before a message is dead-lettered; must match the queue's redrive maxReceiveCount. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   SQS_MAX_RECEIVE_COUNT = 3;
 
+  /** With 3 receives, 10 s then 20 s: a dependency may be down ~30 s before messages are dead-lettered. */
   @Transform(toInt) @IsInt() @Min(0) @Max(43200)
-  SQS_RETRY_BASE_DELAY_SECONDS = 2;
+  SQS_RETRY_BASE_DELAY_SECONDS = 10;
 
   @Transform(toInt) @IsInt() @Min(0) @Max(43200)
   SQS_RETRY_MAX_DELAY_SECONDS = 900;

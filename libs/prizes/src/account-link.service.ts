@@ -31,7 +31,12 @@ export class AccountLinkService {
           throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         }
         await lockDiscordAccounts(tx, [discordUserId]);
-        await tx.user.update({ where: { id: userId }, data: { discordUserId } });
+        // Conditional: a concurrent link of this user to another account must not be overwritten.
+        const { count } = await tx.user.updateMany({
+          where: { id: userId, OR: [{ discordUserId: null }, { discordUserId }] },
+          data: { discordUserId },
+        });
+        if (count === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         const claimed = await this.pendingOwnership.claimAll(tx, userId, discordUserId);
         return { userId, discordUserId, claimed };
       });

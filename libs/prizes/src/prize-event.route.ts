@@ -2,8 +2,9 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import type { PrismaTx } from '@app/prisma';
 import { CharacterAwardedEvent, ItemAwardedEvent, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
-import { decodePayload, MessageRoute, Rejections, UnknownMessageTypeError } from '@app/queue';
+import { decodePayload, MessageRoute, originalMessageId, Rejections, UnknownMessageTypeError } from '@app/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
+import { lockDiscordAccounts } from './discord-account.lock';
 import { ItemPrizeHandler } from './item-prize.handler';
 
 /** How prize events are decoded, keyed for idempotency and routed by `eventType`. */
@@ -28,8 +29,12 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
     return decodePayload(PrizeEventDto, body);
   }
 
+  /**
+   * `eventId` when the bot sets one (a resent event is then recognised too); otherwise the SQS
+   * message id — the original one for a message replayed from the DLQ with its attributes.
+   */
   idempotencyKey(event: PrizeEventDto, message: Message): string {
-    return event.eventId ? `${this.consumer}:event:${event.eventId}` : `${this.consumer}:message:${message.MessageId}`;
+    return event.eventId ? `${this.consumer}:event:${event.eventId}` : `${this.consumer}:message:${originalMessageId(message)}`;
   }
 
   typeOf(event: PrizeEventDto): string {
@@ -38,6 +43,9 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
 
   /** Groups the batch by event type, hands each group to its handler, maps rejections back. */
   async applyBatch(events: PrizeEventDto[], tx: PrismaTx): Promise<Rejections> {
+    // Every account lock of the batch first, in one sorted pass, before any row lock: concurrent
+    // batches and account links then always lock in the same order and cannot deadlock.
+    await lockDiscordAccounts(tx, events.map((e) => e.discordUserId));
     const rejections: Rejections = new Map();
     for (const type of Object.values(PrizeEventType)) {
       const indexes = events.flatMap((e, i) => (e.eventType === type ? [i] : []));

@@ -3,6 +3,11 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MessageAttribute } from '@app/contracts';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
+/** The id a message was first delivered under: kept across a DLQ round trip by the attribute. */
+export function originalMessageId(message: Message): string {
+  return message.MessageAttributes?.[MessageAttribute.ORIGINAL_MESSAGE_ID]?.StringValue ?? message.MessageId ?? 'unknown';
+}
+
 /** SQS allows at most 10 message attributes and 256 KiB in all; the reason is kept short. */
 const MAX_REASON_LENGTH = 1024;
 
@@ -59,7 +64,7 @@ export class DeadLetterPublisher implements OnModuleInit {
     const attributes: Record<string, MessageAttributeValue> = {
       [MessageAttribute.ERROR_CLASS]: text(reason.errorClass),
       [MessageAttribute.ERROR_MESSAGE]: text(reason.message.slice(0, MAX_REASON_LENGTH) || '(no message)'),
-      [MessageAttribute.ORIGINAL_MESSAGE_ID]: text(message.MessageId ?? 'unknown'),
+      [MessageAttribute.ORIGINAL_MESSAGE_ID]: text(originalMessageId(message)),
       [MessageAttribute.ORIGINAL_RECEIVE_COUNT]: { DataType: 'Number', StringValue: String(reason.receiveCount) },
       [MessageAttribute.ORIGINAL_QUEUE]: text(consumer.name),
       [MessageAttribute.FAILED_AT]: text(new Date().toISOString()),

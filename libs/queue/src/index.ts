@@ -9,3 +9,4 @@ export * from './message-route';
 export * from './trace-context';
 export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
+export { originalMessageId } from './dead-letter.publisher';

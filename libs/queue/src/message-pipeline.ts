@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SqsService } from '@ssut/nestjs-sqs';
 import { classifyError, describeError, MalformedMessageError, PermanentError } from './errors';
@@ -38,10 +38,10 @@ const tracer = trace.getTracer('queue');
  * batch is worked on, its visibility is extended; shutdown waits for it.
  */
 @Injectable()
-export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
-  private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings }>();
+  private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings; heartbeat: NodeJS.Timeout }>();
   private shuttingDown = false;
 
   constructor(
@@ -54,8 +54,11 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
   }
 
-  /** sqs-consumer emits receive/delete failures as 'error' events; unheard, they would crash the process. */
-  onApplicationBootstrap(): void {
+  /**
+   * sqs-consumer emits receive/delete failures as 'error' events; unheard, they would crash the
+   * process. Runs right after SqsService.onModuleInit (SqsModule is imported by QueueModule).
+   */
+  onModuleInit(): void {
     for (const [name, { instance }] of this.sqsService.consumers) {
       for (const event of ['error', 'processing_error', 'timeout_error'] as const) {
         instance.on(event, (...[error]: [Error, ...unknown[]]) =>
@@ -75,8 +78,8 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
       return [];
     }
 
-    for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer });
     const heartbeat = this.startHeartbeat(consumer, messages);
+    for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer, heartbeat });
     const entries = messages.map((message) => this.open(message, consumer, route));
     try {
       const valid = entries.filter((e) => e.payload !== undefined && e.error === undefined);
@@ -98,7 +101,9 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
 
     const done: Message[] = [];
     for (const entry of entries) {
-      const outcome = entry.error === undefined ? entry.outcome! : await this.fail(entry, consumer);
+      // Released by the shutdown drain: another worker owns it now, so neither retry nor dead-letter.
+      const released = this.shuttingDown && !this.inFlight.has(entry.message.MessageId ?? '');
+      const outcome = entry.error === undefined ? entry.outcome! : released ? 'retry' : await this.fail(entry, consumer);
       entry.span.setAttribute('messaging.outcome', outcome);
       entry.span.end();
       this.inFlight.delete(entry.message.MessageId ?? '');
@@ -255,6 +260,8 @@ export class MessagePipeline implements OnApplicationBootstrap, BeforeApplicatio
     while (busy() && Date.now() < deadline) await sleep(50);
     this.shuttingDown = true;
     const left = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const { heartbeat } of left) clearInterval(heartbeat); // a late tick would hide them again
     if (left.length > 0) {
       this.logger.warn({ msg: 'Drain timed out; releasing in-flight messages', count: left.length });
       await Promise.all(left.map(({ consumer, message }) => this.changeVisibilityBatch(consumer, [message], 0)));

@@ -28,11 +28,13 @@ export class ProcessedMessageStore {
     keys: ProcessedKey[],
     effect: (fresh: Set<string>, tx: PrismaTx) => Promise<R>,
   ): Promise<{ duplicates: Set<string>; result: R }> {
+    // Sorted, so two batches holding the same keys cannot deadlock on them.
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.prisma.$transaction(
       async (tx) => {
         const inserted = await tx.$queryRaw<{ key: string }[]>`
           INSERT INTO processed_messages (key, queue, message_id)
-          SELECT k, ${queue}, m FROM unnest(${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.messageId)}::text[]) AS t(k, m)
+          SELECT k, ${queue}, m FROM unnest(${sorted.map((k) => k.key)}::text[], ${sorted.map((k) => k.messageId)}::text[]) AS t(k, m)
           ON CONFLICT (key) DO NOTHING
           RETURNING key`;
         const fresh = new Set(inserted.map((r) => r.key));

@@ -6,7 +6,6 @@ import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
 import { ProcessedMessageStore } from './processed-message.store';
 import { toConsumerOptions } from './consumer-options';
-import { ParallelPollers } from './parallel-pollers';
 import { QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /**
@@ -38,7 +37,7 @@ export class QueueModule {
           }),
         }),
       ],
-      providers: [DeadLetterPublisher, ProcessedMessageStore, MessagePipeline, ParallelPollers],
+      providers: [DeadLetterPublisher, ProcessedMessageStore, MessagePipeline],
       exports: [MessagePipeline],
     };
   }

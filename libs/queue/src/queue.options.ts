@@ -8,8 +8,6 @@ export interface ConsumerSettings {
   /** Explicit DLQ; when absent it is resolved from the queue's RedrivePolicy at start-up. */
   deadLetterQueueUrl?: string;
   batchSize: number;
-  /** Pollers working the queue in parallel (1 for FIFO queues, to keep group order). */
-  concurrency: number;
   waitTimeSeconds: number;
   visibilityTimeout: number;
   /** Receives allowed before the consumer dead-letters a transiently failing message itself. */
