@@ -73,4 +73,21 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' } } });
   });
+
+  it('lets a character that was claimed and later orphaned again be awarded anew', async () => {
+    const queues = await createQueuePair(sqs);
+    const { community, orphan } = await seedCommunity(prisma);
+    const first = snowflake();
+    const second = snowflake();
+    worker = await startWorker(queues);
+    const award = (discordUserId: string) => ({ eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId, characterId: orphan.id });
+    await send(sqs, queues.queueUrl, award(first));
+    await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the promise' });
+    const user = await post('/users', { username: 'jo' });
+    expect((await post(`/users/${user.body.id}/discord-link`, { discordUserId: first })).body.claimed).toEqual({ items: 0, characters: 1 });
+
+    await prisma.character.update({ where: { id: orphan.id }, data: { ownerId: null } }); // released by the marketplace
+    await send(sqs, queues.queueUrl, award(second));
+    await waitFor(async () => (await prisma.pendingOwnership.count({ where: { discordUserId: second, claimedAt: null } })) === 1, { what: 'the new promise' });
+  });
 });

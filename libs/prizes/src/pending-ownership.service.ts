@@ -12,12 +12,12 @@ export class PendingOwnershipService {
   /**
    * Transfers an orphaned character to a Discord account: to the linked user at once, or as a
    * pending ownership. The owner check is a conditional update, so two awards racing for one
-   * character cannot both win; the unique characterId on pending ownership does the same for
-   * unlinked accounts.
+   * character cannot both win; a partial unique index (one unclaimed promise per character) does
+   * the same for unlinked accounts.
    */
   async createForCharacter(tx: PrismaTx, character: Character, discordUserId: string): Promise<GrantResult> {
     if (character.ownerId) throw new CharacterAlreadyOwnedError(character.id);
-    const promised = await tx.pendingOwnership.findUnique({ where: { characterId: character.id }, select: { id: true } });
+    const promised = await tx.pendingOwnership.findFirst({ where: { characterId: character.id, claimedAt: null }, select: { id: true } });
     if (promised) throw new CharacterAlreadyOwnedError(character.id);
 
     await lockDiscordAccounts(tx, [discordUserId]);
