@@ -76,6 +76,27 @@ describe('prize consumer errors, retries and redelivery', () => {
     expect((await prisma.character.findUniqueOrThrow({ where: { id: orphan.id } })).ownerId).toBeNull();
   });
 
+  it('dead-letters an event id reused with another payload instead of skipping it as a duplicate', async () => {
+    queues = await createQueuePair(sqs);
+    const { community, stackable } = await seedCommunity(prisma);
+    const discordUserId = snowflake();
+    await prisma.user.create({ data: { username: 'kim', discordUserId } });
+    const event = { eventType: 'ITEM_AWARDED', eventId: 'award-7', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 2 };
+    worker = await startWorker(queues);
+    await send(sqs, queues.queueUrl, event);
+    await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the first award' });
+    await send(sqs, queues.queueUrl, JSON.stringify({ ...event, quantity: 2 }, Object.keys(event).reverse())); // same event, other spelling
+    await send(sqs, queues.queueUrl, { ...event, quantity: 9 }); // same id, different award
+    const [dead] = await dlqMessages(1);
+    expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('IdempotencyConflictError');
+    expect(JSON.parse(dead.Body!)).toMatchObject({ quantity: 9 });
+    await waitFor(async () => {
+      const d = await queueDepth(sqs, queues.queueUrl);
+      return d.visible === 0 && d.inFlight === 0;
+    }, { what: 'queue empty' });
+    expect((await prisma.itemHolding.findFirstOrThrow({ where: { itemTypeId: stackable.id } })).quantity).toBe(2);
+  });
+
   it('applies a dead-lettered event once its cause is fixed and it is replayed, even beside a valid one', async () => {
     queues = await createQueuePair(sqs);
     const { community, stackable } = await seedCommunity(prisma);

@@ -24,6 +24,9 @@ export class NotFoundError extends PermanentError {}
 /** The message is well-formed but asks for something the current state forbids. */
 export class BadRequestError extends PermanentError {}
 
+/** A key already applied with a different payload: a producer reused an event id. */
+export class IdempotencyConflictError extends PermanentError {}
+
 /** Explicitly transient: retry with backoff (everything unclassified is treated the same way). */
 export class TransientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

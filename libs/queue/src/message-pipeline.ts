@@ -2,7 +2,8 @@ import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Me
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SqsService } from '@ssut/nestjs-sqs';
-import { classifyError, describeError, MalformedMessageError, PermanentError } from './errors';
+import { createHash } from 'node:crypto';
+import { classifyError, describeError, IdempotencyConflictError, MalformedMessageError, PermanentError } from './errors';
 import { retryDelaySeconds } from './backoff';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessageRoute } from './message-route';
@@ -19,6 +20,7 @@ interface Entry<T> {
   receiveCount: number;
   payload?: T;
   key?: string;
+  payloadHash?: string;
   outcome?: Outcome;
   error?: unknown;
 }
@@ -134,6 +136,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     try {
       entry.payload = route.decode(parseJson(message.Body));
       entry.key = route.idempotencyKey(entry.payload, message);
+      entry.payloadHash = payloadHash(entry.payload);
       span.setAttribute('messaging.message.type', route.typeOf(entry.payload));
     } catch (error) {
       entry.error = error;
@@ -164,7 +167,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       const { duplicates } = await context.with(trace.setSpan(ROOT_CONTEXT, batchSpan), () =>
         this.store.applyOnce(
           consumer.name,
-          unique.map((e) => ({ key: e.key!, messageId: e.message.MessageId ?? 'unknown' })),
+          unique.map((e) => ({ key: e.key!, messageId: e.message.MessageId ?? 'unknown', payloadHash: e.payloadHash! })),
           async (fresh, tx) => {
             const toApply = unique.filter((e) => fresh.has(e.key!));
             const rejections = await route.applyBatch(toApply.map((e) => e.payload!), tx);
@@ -175,7 +178,14 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       );
       for (const entry of entries) {
         if (entry.error !== undefined) continue;
-        const isDuplicate = duplicates.has(entry.key!) || owners.get(entry.key!) !== entry;
+        const owner = owners.get(entry.key!)!;
+        const isDuplicate = duplicates.has(entry.key!) || owner !== entry;
+        // What the key was applied with: an earlier batch's payload, or this batch's first copy.
+        const appliedHash = duplicates.has(entry.key!) ? duplicates.get(entry.key!) : owner.payloadHash;
+        if (isDuplicate && appliedHash && appliedHash !== entry.payloadHash) {
+          entry.error = new IdempotencyConflictError(`Key ${entry.key} was already applied with a different payload`);
+          continue;
+        }
         entry.outcome = isDuplicate ? 'duplicate' : 'applied';
         if (isDuplicate) this.logger.log({ msg: 'Duplicate message skipped', messageId: entry.message.MessageId, key: entry.key });
       }
@@ -268,6 +278,16 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     }
     this.logger.log({ msg: 'Consumers drained', released: left.length });
   }
+}
+
+/** SHA-256 of the payload as JSON with sorted keys: the same event hashes the same however it is spelled. */
+function payloadHash(payload: unknown): string {
+  const canonical = JSON.stringify(payload, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 function parseJson(body: string | undefined): unknown {

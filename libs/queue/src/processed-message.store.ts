@@ -7,6 +7,7 @@ const TRANSACTION_TIMEOUT_MS = 60_000;
 export interface ProcessedKey {
   key: string;
   messageId: string;
+  payloadHash: string;
 }
 
 /**
@@ -21,24 +22,26 @@ export class ProcessedMessageStore {
   /**
    * Runs `effect` for the keys not yet processed, in one transaction with their records.
    * Keys the effect rejects are un-recorded before commit, so they are not taken for done.
-   * Returns the keys that were already processed (duplicates) and the effect's result.
+   * Returns the keys that were already processed (duplicates, with the payload hash they were
+   * applied with) and the effect's result.
    */
   applyOnce<R extends { rejected: string[] }>(
     queue: string,
     keys: ProcessedKey[],
     effect: (fresh: Set<string>, tx: PrismaTx) => Promise<R>,
-  ): Promise<{ duplicates: Set<string>; result: R }> {
+  ): Promise<{ duplicates: Map<string, string | null>; result: R }> {
     // Sorted, so two batches holding the same keys cannot deadlock on them.
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.prisma.$transaction(
       async (tx) => {
         const inserted = await tx.$queryRaw<{ key: string }[]>`
-          INSERT INTO processed_messages (key, queue, message_id)
-          SELECT k, ${queue}, m FROM unnest(${sorted.map((k) => k.key)}::text[], ${sorted.map((k) => k.messageId)}::text[]) AS t(k, m)
+          INSERT INTO processed_messages (key, queue, message_id, payload_hash)
+          SELECT k, ${queue}, m, h
+          FROM unnest(${sorted.map((k) => k.key)}::text[], ${sorted.map((k) => k.messageId)}::text[], ${sorted.map((k) => k.payloadHash)}::text[]) AS t(k, m, h)
           ON CONFLICT (key) DO NOTHING
           RETURNING key`;
         const fresh = new Set(inserted.map((r) => r.key));
-        const duplicates = new Set(keys.map((k) => k.key).filter((k) => !fresh.has(k)));
+        const duplicates = await this.appliedHashes(tx, keys.map((k) => k.key).filter((k) => !fresh.has(k)));
         const result = await effect(fresh, tx);
         if (result.rejected.length > 0) await tx.$executeRaw`DELETE FROM processed_messages WHERE key = ANY(${result.rejected}::text[])`;
         return { duplicates, result };
@@ -46,5 +49,12 @@ export class ProcessedMessageStore {
       // Prisma's 5 s default would abort a slow but healthy handler; visibility is extended meanwhile.
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
     );
+  }
+
+  private async appliedHashes(tx: PrismaTx, keys: string[]): Promise<Map<string, string | null>> {
+    if (keys.length === 0) return new Map();
+    const rows = await tx.$queryRaw<{ key: string; payload_hash: string | null }[]>`
+      SELECT key, payload_hash FROM processed_messages WHERE key = ANY(${keys}::text[])`;
+    return new Map(rows.map((r) => [r.key, r.payload_hash]));
   }
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "processed_messages" ADD COLUMN     "payload_hash" TEXT;
+
