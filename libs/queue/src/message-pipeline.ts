@@ -187,7 +187,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
           continue;
         }
         entry.outcome = isDuplicate ? 'duplicate' : 'applied';
-        if (isDuplicate) this.logger.log({ msg: 'Duplicate message skipped', messageId: entry.message.MessageId, key: entry.key });
+        if (isDuplicate) this.logger.log({ msg: 'Duplicate message skipped', ...logContext(entry), key: entry.key });
       }
     } catch (error) {
       // Rejections recorded above belong to a transaction that did not commit.
@@ -209,7 +209,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     span.setAttribute('error.type', errorClass);
     const disposition = classifyError(error);
     const exhausted = receiveCount >= consumer.maxReceiveCount;
-    const log = { messageId: message.MessageId, receiveCount, errorClass, error: reason, disposition };
+    const log = { ...logContext(entry), receiveCount, errorClass, error: reason, disposition };
 
     if (disposition === 'permanent' || exhausted) {
       this.logger.error({ msg: 'Message dead-lettered', ...log, ...(disposition === 'transient' ? { retriesExhausted: true } : {}) });
@@ -222,7 +222,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
         return 'dead_lettered';
       } catch (dlqError) {
         // Never delete what could not be dead-lettered: leave it for redelivery / the redrive policy.
-        this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', messageId: message.MessageId, error: describeError(dlqError).message });
+        this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', ...logContext(entry), error: describeError(dlqError).message });
         return 'retry';
       }
     }
@@ -278,6 +278,12 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     }
     this.logger.log({ msg: 'Consumers drained', released: left.length });
   }
+}
+
+/** Message id and trace id on every line about a message (its span is not the active one). */
+function logContext(entry: Entry<unknown>): { messageId?: string; trace_id: string; span_id: string } {
+  const { traceId, spanId } = entry.span.spanContext();
+  return { messageId: entry.message.MessageId, trace_id: traceId, span_id: spanId };
 }
 
 /** SHA-256 of the payload as JSON with sorted keys: the same event hashes the same however it is spelled. */
