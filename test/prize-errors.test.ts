@@ -1,4 +1,4 @@
-import { Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, Message } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { MessageAttribute } from '@app/contracts';
 import { seedCommunity, snowflake } from './support/database';
@@ -74,6 +74,25 @@ describe('prize consumer errors, retries and redelivery', () => {
     expect(await prisma.pendingOwnership.count()).toBe(0);
     expect(await prisma.processedMessage.count()).toBe(0); // a rejected event is not recorded as done
     expect((await prisma.character.findUniqueOrThrow({ where: { id: orphan.id } })).ownerId).toBeNull();
+  });
+
+  it('keeps a message on the queue while its dead-letter queue is unreachable, then dead-letters it', async () => {
+    queues = await createQueuePair(sqs, { visibilityTimeout: 3 });
+    worker = await startWorker(queues, { SQS_VISIBILITY_TIMEOUT: '3' });
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: queues.dlqUrl }));
+    await send(sqs, queues.queueUrl, '{"not json');
+    await waitFor(() => spansNamed(spans, 'sqs.process_message').length >= 1, { what: 'a first attempt' });
+    expect(spansNamed(spans, 'sqs.process_message')[0].attributes['messaging.outcome']).toBe('retry');
+    const depth = await queueDepth(sqs, queues.queueUrl);
+    expect(depth.visible + depth.inFlight).toBe(1); // not deleted
+
+    await sqs.send(new CreateQueueCommand({ QueueName: `${queues.name}-dlq` }));
+    const [dead] = await dlqMessages(1);
+    expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('MalformedMessageError');
+    await waitFor(async () => {
+      const d = await queueDepth(sqs, queues.queueUrl);
+      return d.visible === 0 && d.inFlight === 0;
+    }, { what: 'source queue empty' });
   });
 
   it('dead-letters an event id reused with another payload instead of skipping it as a duplicate', async () => {

@@ -43,7 +43,7 @@ const tracer = trace.getTracer('queue');
 export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
-  private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings; heartbeat: NodeJS.Timeout }>();
+  private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings; heartbeat: Heartbeat }>();
   private shuttingDown = false;
 
   constructor(
@@ -80,7 +80,8 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       return [];
     }
 
-    const heartbeat = this.startHeartbeat(consumer, messages);
+    // Keeps the batch invisible while it is worked on (slow work must not be delivered twice).
+    const heartbeat = new Heartbeat(consumer.visibilityTimeout, () => this.changeVisibilityBatch(consumer, messages, consumer.visibilityTimeout));
     for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer, heartbeat });
     const entries = messages.map((message) => this.open(message, consumer, route));
     try {
@@ -98,7 +99,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
         }
       }
     } finally {
-      clearInterval(heartbeat);
+      await heartbeat.stop(); // before any backoff is set: a late tick must not overwrite it
     }
 
     const done: Message[] = [];
@@ -234,12 +235,6 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     return 'retry';
   }
 
-  /** Keeps a batch invisible while it is worked on (slow work must not be delivered twice). */
-  private startHeartbeat(consumer: ConsumerSettings, messages: Message[]): NodeJS.Timeout {
-    const everyMs = Math.max(1000, (consumer.visibilityTimeout * 1000) / 3);
-    return setInterval(() => void this.changeVisibilityBatch(consumer, messages, consumer.visibilityTimeout), everyMs);
-  }
-
   private async changeVisibilityBatch(consumer: ConsumerSettings, messages: Message[], seconds: number): Promise<void> {
     try {
       if (messages.length === 1) {
@@ -271,12 +266,30 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     this.shuttingDown = true;
     const left = [...this.inFlight.values()];
     this.inFlight.clear();
-    for (const { heartbeat } of left) clearInterval(heartbeat); // a late tick would hide them again
+    await Promise.all(left.map(({ heartbeat }) => heartbeat.stop())); // a late tick would hide them again
     if (left.length > 0) {
       this.logger.warn({ msg: 'Drain timed out; releasing in-flight messages', count: left.length });
       await Promise.all(left.map(({ consumer, message }) => this.changeVisibilityBatch(consumer, [message], 0)));
     }
     this.logger.log({ msg: 'Consumers drained', released: left.length });
+  }
+}
+
+/** Extends visibility every third of the timeout; stop() also waits for a tick in progress. */
+class Heartbeat {
+  private readonly timer: NodeJS.Timeout;
+  private tick: Promise<void> = Promise.resolve();
+
+  constructor(visibilityTimeoutSeconds: number, extend: () => Promise<void>) {
+    const everyMs = Math.max(1000, (visibilityTimeoutSeconds * 1000) / 3);
+    this.timer = setInterval(() => {
+      this.tick = extend();
+    }, everyMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.tick;
   }
 }
 
