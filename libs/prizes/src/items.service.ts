@@ -20,14 +20,8 @@ export type GrantResult = { kind: 'claimed'; userId: string } | { kind: 'pending
 
 @Injectable()
 export class ItemsService {
-  /** One grant; see grantItems. */
-  async grantItem(tx: PrismaTx, grant: ItemGrant): Promise<GrantResult> {
-    const [result] = await this.grantItems(tx, [grant]);
-    return result;
-  }
-
   /**
-   * Grants items to Discord accounts: straight into the linked user's holdings, or as pending
+   * The spec's grantItem(), for a batch of grants. Grants items to Discord accounts: straight into the linked user's holdings, or as pending
    * ownership that becomes real when the account is linked. Set-based, so a batch of grants
    * costs a handful of queries. Runs inside the caller's transaction.
    */
