@@ -1,6 +1,6 @@
 // Benchmark of the prize worker against fauxqs and a local Postgres.
 //
-//   npm run bench -- [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline]
+//   npm run bench -- [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline] [--workers W]
 //
 // Phase A  sustained throughput: N events prefilled, then the real worker process drains them.
 // Phase B  latency at a paced load: R events/s for S seconds into a fresh queue, send → commit.
@@ -34,11 +34,14 @@ const { values: flags } = parseArgs({
     'paced-rate': { type: 'string', default: '500' },
     'paced-seconds': { type: 'string', default: '20' },
     'skip-baseline': { type: 'boolean', default: false },
+    // Worker processes draining phase A together (replicas of the deployment); phase B uses one.
+    workers: { type: 'string', default: '1' },
   },
 });
 const N = positiveInt(flags.events, '--events');
 const PACED_RATE = positiveInt(flags['paced-rate'], '--paced-rate');
 const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
+const WORKERS = positiveInt(flags.workers, '--workers');
 
 const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench`;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-'));
@@ -110,7 +113,7 @@ async function main() {
 
 /** Phase A: prefill N events, then start the worker and time the drain. */
 async function phaseA(world) {
-  log(`\n== Phase A: sustained throughput, ${N} events prefilled, then the worker starts`);
+  log(`\n== Phase A: sustained throughput, ${N} events prefilled, then ${WORKERS === 1 ? 'the worker starts' : `${WORKERS} worker processes start`}`);
   const queues = await createQueuePair(sqs, 'bench-prizes');
   const { events, expected } = makeEvents(world, N, 'a');
   const t0 = Date.now();
@@ -118,9 +121,11 @@ async function phaseA(world) {
   log(`prefilled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const worker = await spawnWorker('worker-a', queues.queueUrl);
+  const replicas = await Promise.all(Array.from({ length: WORKERS - 1 }, (_, i) => spawnWorker(`worker-a${i + 2}`, queues.queueUrl)));
   const drain = await measureDrain(worker, N);
   await worker.waitReady.catch(() => {}); // boot time for the report (the port answers after boot)
   const peakRss = await stopProcess(worker);
+  for (const replica of replicas) log(`A: ${replica.name} peak RSS ${((await stopProcess(replica)) / 1024).toFixed(0)} MiB`);
   await verify('A', expected, queues);
   report('A', { drain, worker, peakRss });
   return { ...drain, bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined, peakRss, logs: worker.logs, events, expected };
