@@ -1,6 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma } from '@prisma/client';
-import { PrismaService } from '@app/prisma';
+import { Prisma, PrismaService } from '@app/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
 

@@ -28,6 +28,7 @@ export class ItemsService {
   async grantItems(tx: PrismaTx, grants: ItemGrant[]): Promise<GrantResult[]> {
     if (grants.length === 0) return [];
     const discordUserIds = [...new Set(grants.map((g) => g.discordUserId))];
+    // Re-entrant: a no-op where the caller (PrizeEventRoute) already holds these locks.
     await lockDiscordAccounts(tx, discordUserIds);
     const users = await tx.user.findMany({ where: { discordUserId: { in: discordUserIds } }, select: { id: true, discordUserId: true } });
     const userByDiscordId = new Map(users.map((u) => [u.discordUserId!, u.id]));

@@ -5,7 +5,7 @@ import type { ConsumerSettings } from './queue.options';
 
 const tracer = trace.getTracer('queue');
 
-/** sqs-consumer options for one poller of a consumer, with an `sqs.poll` span around each receive. */
+/** sqs-consumer options for a consumer, with an `sqs.poll` span around each receive. */
 export function toConsumerOptions(c: ConsumerSettings, client: SQSClient, drainMs: number): SqsConsumerOptions {
   let poll: Span | undefined;
   return {

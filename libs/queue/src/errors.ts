@@ -27,14 +27,6 @@ export class BadRequestError extends PermanentError {}
 /** A key already applied with a different payload: a producer reused an event id. */
 export class IdempotencyConflictError extends PermanentError {}
 
-/** Explicitly transient: retry with backoff (everything unclassified is treated the same way). */
-export class TransientError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
 export type ErrorDisposition = 'permanent' | 'transient';
 
 export function classifyError(error: unknown): ErrorDisposition {
