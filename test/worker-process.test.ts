@@ -46,7 +46,14 @@ describe('worker process lifecycle', () => {
     try {
       await lock.query('SELECT pg_advisory_lock(hashtext($1))', [stuck.discordUserId]);
       worker = await spawnWorker(queues, { SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', SQS_BATCH_SIZE: '10' });
-      await waitFor(async () => (await prisma.processedMessage.count()) >= 5, { what: 'processing under way' });
+      // Everything received, and the stuck account's batch held in flight by the lock.
+      await waitFor(
+        async () => {
+          const d = await queueDepth(sqs, queues.queueUrl);
+          return d.visible === 0 && d.inFlight > 0 && (await prisma.processedMessage.count()) >= 5;
+        },
+        { what: 'a batch stuck in flight' },
+      );
       const start = Date.now();
       worker.child.kill('SIGTERM');
       ({ code } = await worker.exited);
