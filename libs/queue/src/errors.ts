@@ -27,6 +27,20 @@ export class BadRequestError extends PermanentError {}
 /** A key already applied with a different payload: a producer reused an event id. */
 export class IdempotencyConflictError extends PermanentError {}
 
+/**
+ * A transient failure whose cause says when to try again (e.g. a rate limit's retry-after):
+ * the pipeline uses that delay instead of its own backoff when it is longer.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 export type ErrorDisposition = 'permanent' | 'transient';
 
 export function classifyError(error: unknown): ErrorDisposition {
