@@ -6,10 +6,11 @@ export function testPrisma(): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.TEST_DATABASE_URL! }) });
 }
 
+/** Empties every table but Prisma's migration history, so new tables are never forgotten here. */
 export async function resetDatabase(prisma: PrismaClient): Promise<void> {
-  await prisma.$executeRawUnsafe(
-    'TRUNCATE processed_messages, pending_ownerships, item_holdings, characters, item_types, users, communities CASCADE',
-  );
+  const tables = await prisma.$queryRaw<{ tablename: string }[]>`
+    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
 }
 
 let seq = 0;
