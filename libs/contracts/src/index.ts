@@ -1,3 +1,5 @@
 export * from './prize-event.dto';
+export * from './discord-ids';
+export * from './discord-queue';
 export * from './message-attributes';
 export * from './queue-names';

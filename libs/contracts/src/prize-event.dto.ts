@@ -1,12 +1,11 @@
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { SNOWFLAKE } from './discord-ids';
 
 export enum PrizeEventType {
   ITEM_AWARDED = 'ITEM_AWARDED',
   CHARACTER_AWARDED = 'CHARACTER_AWARDED',
 }
 
-/** Discord snowflakes: 17–20 decimal digits. Usernames or mentions are rejected. */
-const SNOWFLAKE = /^\d{17,20}$/;
 /** Upper bound on one award: anything larger is an absurd value, not a prize. */
 export const MAX_PRIZE_QUANTITY = 10_000;
 

@@ -1,0 +1,175 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SNOWFLAKE } from './discord-ids';
+
+/**
+ * Messages on DISCORD_QUEUE_URL (backend → Discord bot) and BACKEND_QUEUE_URL (responses),
+ * spec: thread-queue-handoff.md. Field names are the spec's (snake_case on the wire).
+ */
+export enum DiscordQueueMessageType {
+  CREATE_THREAD = 'create_thread',
+  // Phase 4
+  UPDATE_ORDER_STATUS = 'update_order_status',
+  ASSIGN_USER = 'assign_user',
+  FORWARD_CHAT_MESSAGE = 'forward_chat_message',
+}
+
+export enum BackendResponseType {
+  THREAD_CREATED = 'thread_created',
+  ORDER_STATUS_UPDATED = 'order_status_updated',
+  USER_ASSIGNED = 'user_assigned',
+  CHAT_MESSAGE_FORWARDED = 'chat_message_forwarded',
+  /** A request that failed for good; `payload.request_type` says which. */
+  ERROR = 'error',
+}
+
+export const THREAD_ENTITY_TYPES = ['order', 'offer_session'] as const;
+export type ThreadEntityType = (typeof THREAD_ENTITY_TYPES)[number];
+
+/** An order thread has a customer, an assignee and a few staff; far more is an absurd value. */
+export const MAX_THREAD_MEMBERS = 25;
+/** Discord's message length limit. */
+export const MAX_DISCORD_MESSAGE_LENGTH = 2000;
+
+/** The order or offer session as the backend saw it when the message was sent. */
+export class OrderSnapshot {
+  @IsUUID() order_id!: string;
+  @IsUUID() customer_id!: string;
+  @IsOptional() @IsUUID() assigned_id?: string | null;
+  @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @IsOptional() @IsString() @Length(0, 1000) description?: string;
+  @IsString() @Length(1, 32) status!: string;
+  @IsIn(THREAD_ENTITY_TYPES) kind!: ThreadEntityType;
+  @IsISO8601() created_at!: string;
+}
+
+export class DiscordMessageMetadata {
+  @IsUUID() order_id!: string;
+  @IsIn(THREAD_ENTITY_TYPES, { message: 'entity_type must be "order" or "offer_session"' }) entity_type!: ThreadEntityType;
+  @IsISO8601() created_at!: string;
+  @IsInt() @Min(0) @Max(1000) retry_count!: number;
+  /** Phase 4 requests: one id per request, so a redelivered request acts once. */
+  @IsOptional() @IsUUID() request_id?: string;
+}
+
+export class CreateThreadPayload {
+  @Matches(SNOWFLAKE, { message: 'server_id must be a numeric Discord ID' }) server_id!: string;
+  @Matches(SNOWFLAKE, { message: 'channel_id must be a numeric Discord ID' }) channel_id!: string;
+  @IsArray() @ArrayMaxSize(MAX_THREAD_MEMBERS) @Matches(SNOWFLAKE, { each: true, message: 'members must be numeric Discord IDs' })
+  members!: string[];
+  @ValidateNested() @Type(() => OrderSnapshot) order!: OrderSnapshot;
+  @IsOptional() @Matches(SNOWFLAKE, { message: 'customer_discord_id must be a numeric Discord ID' }) customer_discord_id?: string | null;
+}
+
+export class CreateThreadMessage {
+  @Equals(DiscordQueueMessageType.CREATE_THREAD) type!: DiscordQueueMessageType.CREATE_THREAD;
+  @ValidateNested() @Type(() => CreateThreadPayload) payload!: CreateThreadPayload;
+  @ValidateNested() @Type(() => DiscordMessageMetadata) metadata!: DiscordMessageMetadata;
+}
+
+/** Phase 4 requests name their request id: required there, optional on create_thread (spec shape). */
+export class RequestMetadata extends DiscordMessageMetadata {
+  @IsUUID() declare request_id: string;
+}
+
+export class UpdateOrderStatusPayload {
+  @IsString() @Length(1, 32) status!: string;
+  @IsOptional() @IsString() @Length(1, 32) previous_status?: string;
+}
+
+export class UpdateOrderStatusMessage {
+  @Equals(DiscordQueueMessageType.UPDATE_ORDER_STATUS) type!: DiscordQueueMessageType.UPDATE_ORDER_STATUS;
+  @ValidateNested() @Type(() => UpdateOrderStatusPayload) payload!: UpdateOrderStatusPayload;
+  @ValidateNested() @Type(() => RequestMetadata) metadata!: RequestMetadata;
+}
+
+export class AssignUserPayload {
+  @IsUUID() assigned_id!: string;
+  @Matches(SNOWFLAKE, { message: 'assigned_discord_id must be a numeric Discord ID' }) assigned_discord_id!: string;
+}
+
+export class AssignUserMessage {
+  @Equals(DiscordQueueMessageType.ASSIGN_USER) type!: DiscordQueueMessageType.ASSIGN_USER;
+  @ValidateNested() @Type(() => AssignUserPayload) payload!: AssignUserPayload;
+  @ValidateNested() @Type(() => RequestMetadata) metadata!: RequestMetadata;
+}
+
+export class ForwardChatMessagePayload {
+  @IsUUID() chat_message_id!: string;
+  @IsString() @Length(1, 80) author_name!: string;
+  @IsString() @Length(1, MAX_DISCORD_MESSAGE_LENGTH - 100) content!: string;
+}
+
+export class ForwardChatMessageMessage {
+  @Equals(DiscordQueueMessageType.FORWARD_CHAT_MESSAGE) type!: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE;
+  @ValidateNested() @Type(() => ForwardChatMessagePayload) payload!: ForwardChatMessagePayload;
+  @ValidateNested() @Type(() => RequestMetadata) metadata!: RequestMetadata;
+}
+
+export type DiscordQueueMessage = CreateThreadMessage | UpdateOrderStatusMessage | AssignUserMessage | ForwardChatMessageMessage;
+
+/** The class that validates each message type: decoding is exhaustive by construction. */
+export const DISCORD_QUEUE_MESSAGE_CLASSES = {
+  [DiscordQueueMessageType.CREATE_THREAD]: CreateThreadMessage,
+  [DiscordQueueMessageType.UPDATE_ORDER_STATUS]: UpdateOrderStatusMessage,
+  [DiscordQueueMessageType.ASSIGN_USER]: AssignUserMessage,
+  [DiscordQueueMessageType.FORWARD_CHAT_MESSAGE]: ForwardChatMessageMessage,
+} as const;
+
+// ---- Responses (BACKEND_QUEUE_URL) ----------------------------------------------------------
+
+export class ResponseMetadata {
+  /** The Discord message the bot posted for this request (the welcome message for a thread), if any. */
+  @IsOptional() @Matches(SNOWFLAKE) discord_message_id!: string | null;
+  @IsISO8601() created_at!: string;
+  @IsUUID() original_order_id!: string;
+  @IsIn(THREAD_ENTITY_TYPES) entity_type!: ThreadEntityType;
+  @IsIn(Object.values(DiscordQueueMessageType)) request_type!: DiscordQueueMessageType;
+  @IsOptional() @IsUUID() request_id?: string;
+}
+
+/** A member the bot could not add to the thread, and why. */
+export class MemberFailure {
+  @Matches(SNOWFLAKE) discord_id!: string;
+  @IsString() @Length(1, 64) error_class!: string;
+  @IsString() @Length(0, 1024) reason!: string;
+}
+
+/** One response payload shape for every type; which fields are set depends on the type. */
+export class BackendResponsePayload {
+  /** false only on `error`; a partial success (thread exists, a member failed) is true with failures listed. */
+  @IsBoolean() success!: boolean;
+  @IsOptional() @Matches(SNOWFLAKE) thread_id?: string | null;
+  @IsOptional() @IsString() @Length(1, 32) invite_code?: string | null;
+  @IsOptional() @IsString() @Length(1, 1024) invite_error?: string;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MemberFailure) member_failures?: MemberFailure[];
+  @IsOptional() @IsString() @Length(1, 32) status?: string;
+  @IsOptional() @Matches(SNOWFLAKE) discord_id?: string;
+  @IsOptional() @IsUUID() chat_message_id?: string;
+  @IsOptional() @IsString() @Length(1, 128) error_class?: string;
+  @IsOptional() @IsString() @Length(0, 1024) error_message?: string;
+  @IsOptional() @IsInt() discord_code?: number;
+}
+
+export class BackendResponseMessage {
+  @IsIn(Object.values(BackendResponseType), { message: `type must be one of ${Object.values(BackendResponseType).join(', ')}` })
+  type!: BackendResponseType;
+  @ValidateNested() @Type(() => BackendResponsePayload) payload!: BackendResponsePayload;
+  @ValidateNested() @Type(() => ResponseMetadata) metadata!: ResponseMetadata;
+}
