@@ -330,6 +330,7 @@ async function spawnWorker(name, queueUrl) {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+    WORKER_CONSUMERS: 'prize-distribution',
     AWS_SQS_QUEUE_URL: queueUrl,
     PORT: String(port),
     LOG_LEVEL: 'warn',

@@ -21,15 +21,21 @@ export interface QueuePair {
   dlqUrl: string;
 }
 
-/** A fresh queue + DLQ with a redrive policy, named uniquely for this test. */
-export async function createQueuePair(sqs: SQSClient, options: { maxReceiveCount?: number; visibilityTimeout?: number } = {}): Promise<QueuePair> {
-  const name = `prizes-${randomUUID().slice(0, 8)}`;
-  const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+/** A fresh queue + DLQ with a redrive policy, named uniquely for this test (FIFO: both end in .fifo). */
+export async function createQueuePair(
+  sqs: SQSClient,
+  options: { maxReceiveCount?: number; visibilityTimeout?: number; prefix?: string; fifo?: boolean } = {},
+): Promise<QueuePair> {
+  const name = `${options.prefix ?? 'prizes'}-${randomUUID().slice(0, 8)}`;
+  const suffix = options.fifo ? '.fifo' : '';
+  const fifo = options.fifo ? { FifoQueue: 'true' } : {};
+  const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifo }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
-      QueueName: name,
+      QueueName: `${name}${suffix}`,
       Attributes: {
+        ...fifo,
         VisibilityTimeout: String(options.visibilityTimeout ?? 30),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
       },

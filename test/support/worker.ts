@@ -13,6 +13,7 @@ export function workerEnv(queues: QueuePair, overrides: Record<string, string> =
     DATABASE_URL: process.env.TEST_DATABASE_URL!,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!,
+    WORKER_CONSUMERS: 'prize-distribution',
     AWS_SQS_QUEUE_URL: queues.queueUrl,
     SQS_WAIT_TIME_SECONDS: '1',
     SQS_RETRY_BASE_DELAY_SECONDS: '1',

@@ -1,24 +1,65 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Environment, loadEnvironment } from '@app/config';
+import { BotOperationsModule } from '@app/bot-operations';
+import { loadEnvironment } from '@app/config';
+import { QueueName } from '@app/contracts';
 import { HealthModule } from '@app/health';
+import { BackendResponseConsumerModule, OrderThreadsModule } from '@app/order-threads';
+import { OutboxModule } from '@app/outbox';
 import { AccountLinkModule } from '@app/prizes';
+import { QueueModule } from '@app/queue';
 import { platformModules } from '@app/runtime';
 
-/** The API deployment: account linking (claims pending prizes) and health endpoints. */
+/**
+ * The API deployment: account linking, orders and offer sessions with their Discord threads,
+ * subscriptions and listings with their bot operations. Messages leave through the outbox;
+ * Discord's answers come back on BACKEND_QUEUE_URL when it is configured.
+ */
 @Module({})
 export class ApiModule {
   static forRoot(overrides: Record<string, unknown> = {}): DynamicModule {
-    // The API does not consume the prize queue; its queue settings are optional.
-    const env = loadEnvironment({ AWS_SQS_ENABLED: 'false', ...overrides });
+    // The worker's consumers are not the API's business.
+    const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
+    const consumesResponses = env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined;
+    const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL].filter((u): u is string => u !== undefined);
     return {
       module: ApiModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({
-          inject: [Environment],
-          useFactory: (e: Environment) => ({ queueUrls: e.AWS_SQS_QUEUE_URL ? [e.AWS_SQS_QUEUE_URL] : [] }),
+        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls }) }),
+        OutboxModule.forRootAsync({
+          useFactory: () => ({
+            destinations: { [QueueName.DISCORD]: env.DISCORD_QUEUE_URL, [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL },
+            relay: env.OUTBOX_RELAY_ENABLED,
+            pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+            maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
+          }),
         }),
         AccountLinkModule,
+        OrderThreadsModule,
+        BotOperationsModule,
+        ...(consumesResponses
+          ? [
+              QueueModule.forRootAsync({
+                useFactory: () => ({
+                  shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+                  consumers: [
+                    {
+                      name: QueueName.BACKEND,
+                      queueUrl: env.BACKEND_QUEUE_URL!,
+                      deadLetterQueueUrl: env.BACKEND_QUEUE_DLQ_URL,
+                      batchSize: 10,
+                      waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
+                      visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+                      maxReceiveCount: env.SQS_MAX_RECEIVE_COUNT,
+                      retryBaseDelaySeconds: env.SQS_RETRY_BASE_DELAY_SECONDS,
+                      retryMaxDelaySeconds: env.SQS_RETRY_MAX_DELAY_SECONDS,
+                    },
+                  ],
+                }),
+              }),
+              BackendResponseConsumerModule,
+            ]
+          : []),
       ],
     };
   }

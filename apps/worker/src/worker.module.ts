@@ -1,49 +1,91 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { BotOperationsConsumerModule } from '@app/bot-operations';
 import { Environment, loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
+import { DiscordModule } from '@app/discord';
 import { HealthModule } from '@app/health';
+import { DiscordRequestConsumerModule } from '@app/order-threads';
 import { PrizeConsumerModule } from '@app/prizes';
-import { QueueModule } from '@app/queue';
+import { ConsumerSettings, QueueModule } from '@app/queue';
 import { platformModules } from '@app/runtime';
 
-/** The worker deployment: the prize consumer (unless AWS_SQS_ENABLED=false) and health endpoints. */
+/**
+ * The worker deployment: the consumers listed in WORKER_CONSUMERS (prize distribution, the
+ * Discord queue of order threads, the bot operations FIFO queue) and health endpoints.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(overrides: Record<string, unknown> = {}): DynamicModule {
     const env = loadEnvironment(overrides);
+    const consumers = consumerSettings(env);
+    const usesDiscord = env.consumes('discord') || env.consumes('bot-operations');
     return {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({
-          inject: [Environment],
-          useFactory: (e: Environment) => ({ queueUrls: e.AWS_SQS_ENABLED && e.AWS_SQS_QUEUE_URL ? [e.AWS_SQS_QUEUE_URL] : [] }),
-        }),
-        ...(env.AWS_SQS_ENABLED
+        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: consumers.map((c) => c.queueUrl) }) }),
+        ...(consumers.length > 0
+          ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers }) })]
+          : []),
+        ...(usesDiscord
           ? [
-              QueueModule.forRootAsync({
-                inject: [Environment],
-                useFactory: (e: Environment) => ({
-                  shutdownDrainTimeoutMs: e.SHUTDOWN_DRAIN_TIMEOUT_MS,
-                  consumers: [
-                    {
-                      name: QueueName.PRIZE_DISTRIBUTION,
-                      queueUrl: e.AWS_SQS_QUEUE_URL!,
-                      deadLetterQueueUrl: e.AWS_SQS_DLQ_URL,
-                      batchSize: e.SQS_BATCH_SIZE,
-                      waitTimeSeconds: e.SQS_WAIT_TIME_SECONDS,
-                      visibilityTimeout: e.SQS_VISIBILITY_TIMEOUT,
-                      maxReceiveCount: e.SQS_MAX_RECEIVE_COUNT,
-                      retryBaseDelaySeconds: e.SQS_RETRY_BASE_DELAY_SECONDS,
-                      retryMaxDelaySeconds: e.SQS_RETRY_MAX_DELAY_SECONDS,
-                    },
-                  ],
+              {
+                ...DiscordModule.forRootAsync({
+                  useFactory: () => ({ token: env.DISCORD_BOT_TOKEN!, apiBaseUrl: env.DISCORD_API_BASE_URL, requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS }),
                 }),
-              }),
-              PrizeConsumerModule,
+                global: true,
+              },
             ]
           : []),
+        ...(env.consumes('prize-distribution') ? [PrizeConsumerModule] : []),
+        ...(env.consumes('discord') ? [DiscordRequestConsumerModule] : []),
+        ...(env.consumes('bot-operations') ? [BotOperationsConsumerModule] : []),
       ],
     };
   }
+}
+
+/** Queue settings of each consumer this process runs. */
+function consumerSettings(env: Environment): ConsumerSettings[] {
+  const common = {
+    visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+    maxReceiveCount: env.SQS_MAX_RECEIVE_COUNT,
+    retryBaseDelaySeconds: env.SQS_RETRY_BASE_DELAY_SECONDS,
+    retryMaxDelaySeconds: env.SQS_RETRY_MAX_DELAY_SECONDS,
+  };
+  const consumers: ConsumerSettings[] = [];
+  if (env.consumes('prize-distribution')) {
+    consumers.push({
+      ...common,
+      name: QueueName.PRIZE_DISTRIBUTION,
+      queueUrl: env.AWS_SQS_QUEUE_URL!,
+      deadLetterQueueUrl: env.AWS_SQS_DLQ_URL,
+      batchSize: env.SQS_BATCH_SIZE,
+      waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
+    });
+  }
+  if (env.consumes('discord')) {
+    consumers.push({
+      ...common,
+      name: QueueName.DISCORD,
+      queueUrl: env.DISCORD_QUEUE_URL!,
+      deadLetterQueueUrl: env.DISCORD_QUEUE_DLQ_URL,
+      batchSize: env.DISCORD_QUEUE_BATCH_SIZE,
+      waitTimeSeconds: env.DISCORD_QUEUE_WAIT_TIME_SECONDS,
+    });
+  }
+  if (env.consumes('bot-operations')) {
+    consumers.push({
+      name: QueueName.BOT_OPERATIONS,
+      queueUrl: env.BOT_OPERATIONS_QUEUE_URL!,
+      deadLetterQueueUrl: env.BOT_OPERATIONS_DLQ_URL,
+      batchSize: 10,
+      waitTimeSeconds: env.BOT_OPERATIONS_WAIT_TIME_SECONDS,
+      visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+      maxReceiveCount: env.BOT_OPERATIONS_MAX_ATTEMPTS,
+      retryBaseDelaySeconds: env.BOT_OPERATIONS_RETRY_BASE_SECONDS,
+      retryMaxDelaySeconds: env.BOT_OPERATIONS_RETRY_MAX_SECONDS,
+    });
+  }
+  return consumers;
 }

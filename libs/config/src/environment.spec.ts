@@ -1,7 +1,8 @@
 import { validateEnvironment } from './environment';
 
 describe('validateEnvironment', () => {
-  const base = { DATABASE_URL: 'postgresql://localhost/db', AWS_SQS_QUEUE_URL: 'http://localhost:4566/000000000000/prizes' };
+  const base = { DATABASE_URL: 'postgresql://localhost/db', AWS_SQS_QUEUE_URL: 'http://localhost:4566/000000000000/prizes', WORKER_CONSUMERS: 'prize-distribution' };
+  const queue = (name: string) => `http://localhost:4566/000000000000/${name}`;
 
   it('applies the spec defaults', () => {
     const env = validateEnvironment(base);
@@ -29,5 +30,23 @@ describe('validateEnvironment', () => {
   it('requires the queue URL only while the consumer is enabled', () => {
     expect(() => validateEnvironment({ DATABASE_URL: 'postgresql://x/y' })).toThrow(/AWS_SQS_QUEUE_URL \(missing\)/);
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', AWS_SQS_ENABLED: 'false' }).AWS_SQS_QUEUE_URL).toBeUndefined();
+  });
+
+  it('requires what each listed consumer needs, by name', () => {
+    const discord = () => validateEnvironment({ ...base, WORKER_CONSUMERS: 'discord' });
+    expect(discord).toThrow(/DISCORD_QUEUE_URL \(missing\)[\s\S]*BACKEND_QUEUE_URL \(missing\)[\s\S]*DISCORD_BOT_TOKEN \(missing\)/);
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'bot-operations', DISCORD_BOT_TOKEN: 't', BOT_OPERATIONS_QUEUE_URL: queue('ops') })).toThrow(
+      /BOT_OPERATIONS_QUEUE_URL \(invalid\): .*FIFO/,
+    );
+    const env = validateEnvironment({ ...base, WORKER_CONSUMERS: 'discord, bot-operations', DISCORD_BOT_TOKEN: 't', DISCORD_QUEUE_URL: queue('d'), BACKEND_QUEUE_URL: queue('b'), BOT_OPERATIONS_QUEUE_URL: queue('ops.fifo') });
+    expect(env.WORKER_CONSUMERS).toEqual(['discord', 'bot-operations']);
+    expect(env.consumes('discord')).toBe(true);
+    expect(env.consumes('prize-distribution')).toBe(false);
+    expect(env).toMatchObject({ DISCORD_QUEUE_BATCH_SIZE: 10, DISCORD_QUEUE_WAIT_TIME_SECONDS: 20, BOT_OPERATIONS_MAX_ATTEMPTS: 8, BOT_OPERATIONS_RETRY_BASE_SECONDS: 1, BOT_OPERATIONS_RETRY_MAX_SECONDS: 900 });
+  });
+
+  it('rejects unknown consumers and needs nothing when none runs (the API app)', () => {
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'prizes' })).toThrow(/WORKER_CONSUMERS \(invalid\)/);
+    expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' }).WORKER_CONSUMERS).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 /** Environment strings to typed values; anything unrecognised is left as is for the validator to name. */
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -13,6 +13,9 @@ const toInt = ({ value }: { value: unknown }): unknown => {
   if (value === '') return undefined;
   return /^-?\d+$/.test(value) ? Number(value) : value;
 };
+export const WORKER_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations'] as const;
+export type WorkerConsumer = (typeof WORKER_CONSUMERS)[number];
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -46,14 +49,94 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   AWS_SQS_ENABLED = true;
 
-  /** Prize queue; required only when the consumer is enabled. */
-  @ValidateIf((env: Environment) => env.AWS_SQS_ENABLED)
-  @IsUrl(URL_OPTIONS, { message: 'AWS_SQS_QUEUE_URL must be the prize queue URL (required while AWS_SQS_ENABLED is true)' })
+  /** The worker's consumers; the API app runs none of them. Requirements below follow this list. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value,
+  )
+  @IsIn(WORKER_CONSUMERS, { each: true, message: `WORKER_CONSUMERS must be a comma-separated list of ${WORKER_CONSUMERS.join(', ')}` })
+  WORKER_CONSUMERS: WorkerConsumer[] = [...WORKER_CONSUMERS];
+
+  /** Prize queue; required only when its consumer runs. */
+  @ValidateIf((env: Environment) => env.consumes('prize-distribution'))
+  @IsUrl(URL_OPTIONS, { message: 'AWS_SQS_QUEUE_URL must be the prize queue URL (required while the prize-distribution consumer runs)' })
   AWS_SQS_QUEUE_URL?: string;
 
   /** Dead-letter queue; when unset it is found through the source queue's redrive policy. */
   @IsOptional() @IsUrl(URL_OPTIONS)
   AWS_SQS_DLQ_URL?: string;
+
+  /** Backend → Discord bot (thread-queue-handoff.md). The API sends to it; the worker consumes it. */
+  @ValidateIf((env: Environment) => env.consumes('discord') || env.DISCORD_QUEUE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'DISCORD_QUEUE_URL must be a queue URL (required while the discord consumer runs)' })
+  DISCORD_QUEUE_URL?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  DISCORD_QUEUE_DLQ_URL?: string;
+
+  /** Discord bot → backend responses. The worker sends to it; the API consumes it when set. */
+  @ValidateIf((env: Environment) => env.consumes('discord') || env.BACKEND_QUEUE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'BACKEND_QUEUE_URL must be a queue URL (required while the discord consumer runs: it answers there)' })
+  BACKEND_QUEUE_URL?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  BACKEND_QUEUE_DLQ_URL?: string;
+
+  /** Spec's recommendation for the Discord queue: batches of 10, 20 s long polling. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  DISCORD_QUEUE_BATCH_SIZE = 10;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  DISCORD_QUEUE_WAIT_TIME_SECONDS = 20;
+
+  /** FIFO queue of bot operations (bot-operation-queue.md); the API sends, the worker consumes. */
+  @ValidateIf((env: Environment) => env.consumes('bot-operations') || env.BOT_OPERATIONS_QUEUE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'BOT_OPERATIONS_QUEUE_URL must be a queue URL (required while the bot-operations consumer runs)' })
+  @Matches(/\.fifo$/, { message: 'BOT_OPERATIONS_QUEUE_URL must be a FIFO queue (name ending in .fifo)' })
+  BOT_OPERATIONS_QUEUE_URL?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  BOT_OPERATIONS_DLQ_URL?: string;
+
+  /** Attempts before an operation that keeps failing transiently is dead-lettered. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  BOT_OPERATIONS_MAX_ATTEMPTS = 8;
+
+  /** 1 s, 2 s, 4 s, 8 s … capped at 15 minutes (the spec's schedule). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
+  BOT_OPERATIONS_RETRY_BASE_SECONDS = 1;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
+  BOT_OPERATIONS_RETRY_MAX_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  BOT_OPERATIONS_WAIT_TIME_SECONDS = 20;
+
+  /** Single-use invite lifetime for users not yet in the guild. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  BOT_INVITE_MAX_AGE_SECONDS = 86400;
+
+  /** Bot token; required when a Discord consumer runs. Never logged. */
+  @ValidateIf((env: Environment) => env.consumes('discord') || env.consumes('bot-operations'))
+  @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations) runs' })
+  @MinLength(1, { message: 'DISCORD_BOT_TOKEN must not be empty' })
+  DISCORD_BOT_TOKEN?: string;
+
+  /** Another Discord API base (a test server); unset = Discord itself. */
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  DISCORD_API_BASE_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  DISCORD_REQUEST_TIMEOUT_MS = 15000;
+
+  /** Sends outbox messages from this process (the API app). */
+  @Transform(toBoolean) @IsBoolean()
+  OUTBOX_RELAY_ENABLED = true;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  OUTBOX_POLL_INTERVAL_MS = 250;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
+  OUTBOX_MAX_RETRY_DELAY_MS = 30000;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10)
   SQS_BATCH_SIZE = 5;
@@ -83,6 +166,11 @@ export class Environment {
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(60000)
   SHUTDOWN_DRAIN_TIMEOUT_MS = 7000;
+
+  /** Whether this process runs the given worker consumer. */
+  consumes(consumer: WorkerConsumer): boolean {
+    return this.AWS_SQS_ENABLED && this.WORKER_CONSUMERS.includes(consumer);
+  }
 }
 
 /** ConfigModule `validate` hook: one error listing every bad or missing setting by name. */

@@ -3,15 +3,18 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SqsService } from '@ssut/nestjs-sqs';
 import { createHash } from 'node:crypto';
-import { classifyError, describeError, IdempotencyConflictError, MalformedMessageError, PermanentError } from './errors';
+import { classifyError, describeError, IdempotencyConflictError, MalformedMessageError, PermanentError, RetryLaterError } from './errors';
 import { retryDelaySeconds } from './backoff';
 import { DeadLetterPublisher } from './dead-letter.publisher';
-import { MessageRoute } from './message-route';
+import { EffectContext, EffectRoute, MessageRoute } from './message-route';
 import { ProcessedMessageStore } from './processed-message.store';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 import { extractTraceContext } from './trace-context';
 
-export type Outcome = 'applied' | 'duplicate' | 'dead_lettered' | 'retry';
+export type Outcome = 'applied' | 'duplicate' | 'dead_lettered' | 'retry' | 'released';
+
+/** What the pipeline needs of any route to open a message. */
+type Decoder<T> = Pick<MessageRoute<T>, 'decode' | 'typeOf'> & Partial<Pick<MessageRoute<T>, 'idempotencyKey'>>;
 
 /** One received message on its way through the pipeline. */
 interface Entry<T> {
@@ -23,6 +26,8 @@ interface Entry<T> {
   payloadHash?: string;
   outcome?: Outcome;
   error?: unknown;
+  /** Set when the message is to be retried: its new visibility timeout. */
+  retryDelay?: number;
 }
 
 const tracer = trace.getTracer('queue');
@@ -106,17 +111,98 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     for (const entry of entries) {
       // Released by the shutdown drain: another worker owns it now, so neither retry nor dead-letter.
       const released = this.shuttingDown && !this.inFlight.has(entry.message.MessageId ?? '');
-      const outcome = entry.error === undefined ? entry.outcome! : released ? 'retry' : await this.fail(entry, consumer);
-      entry.span.setAttribute('messaging.outcome', outcome);
-      entry.span.end();
-      this.inFlight.delete(entry.message.MessageId ?? '');
-      if (outcome !== 'retry') done.push(entry.message);
+      if (entry.error !== undefined && !released) await this.fail(entry, consumer);
+      if (entry.retryDelay !== undefined) await this.changeVisibilityBatch(consumer, [entry.message], entry.retryDelay);
+      const outcome = entry.error === undefined ? entry.outcome! : released ? 'retry' : entry.outcome!;
+      if (this.close(entry, outcome)) done.push(entry.message);
     }
     return done;
   }
 
+  /**
+   * Processes one received batch message by message (see EffectRoute): message groups in
+   * parallel, each group in receive order. When a message of a group is to be retried, the
+   * group's later messages are handed back untouched, so FIFO order survives retries.
+   * Resolves with the messages to delete.
+   */
+  async processEach<T>(messages: Message[], route: EffectRoute<T>): Promise<Message[]> {
+    const consumer = this.consumers.get(route.consumer);
+    if (!consumer) throw new Error(`No consumer settings for ${route.consumer}`);
+    if (this.shuttingDown) {
+      await this.changeVisibilityBatch(consumer, messages, 0);
+      return [];
+    }
+    const entries = messages.map((message) => this.open(message, consumer, route));
+    // Only messages still being worked on are extended: a retry's backoff must not be overwritten.
+    const heartbeat = new Heartbeat(consumer.visibilityTimeout, () =>
+      this.changeVisibilityBatch(consumer, entries.filter((e) => e.outcome === undefined).map((e) => e.message), consumer.visibilityTimeout),
+    );
+    for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer, heartbeat });
+
+    const groups = new Map<string, Entry<T>[]>();
+    for (const entry of entries) {
+      const group = entry.message.Attributes?.MessageGroupId ?? entry.message.MessageId ?? '';
+      groups.set(group, [...(groups.get(group) ?? []), entry]);
+    }
+    try {
+      await Promise.all([...groups.values()].map((group) => this.handleGroup(group, route, consumer)));
+    } finally {
+      await heartbeat.stop();
+    }
+
+    const done: Message[] = [];
+    const handBack: Message[] = [];
+    for (const entry of entries) {
+      if (entry.retryDelay !== undefined) await this.changeVisibilityBatch(consumer, [entry.message], entry.retryDelay);
+      if (entry.outcome === 'released') handBack.push(entry.message);
+      if (this.close(entry, entry.outcome ?? 'retry')) done.push(entry.message);
+    }
+    if (handBack.length > 0) await this.changeVisibilityBatch(consumer, handBack, 0);
+    return done;
+  }
+
+  private async handleGroup<T>(group: Entry<T>[], route: EffectRoute<T>, consumer: ConsumerSettings): Promise<void> {
+    for (const [index, entry] of group.entries()) {
+      const released = () => this.shuttingDown && !this.inFlight.has(entry.message.MessageId ?? '');
+      if (released()) {
+        entry.outcome = 'retry';
+        continue;
+      }
+      const effectContext: EffectContext = { message: entry.message, receiveCount: entry.receiveCount };
+      if (entry.error === undefined) {
+        try {
+          await context.with(trace.setSpan(ROOT_CONTEXT, entry.span), () => route.handle(entry.payload!, effectContext));
+          entry.outcome = 'applied';
+          continue;
+        } catch (error) {
+          entry.error = error;
+        }
+      }
+      if (released()) {
+        entry.outcome = 'retry';
+        continue;
+      }
+      await this.fail(entry, consumer, (failure) =>
+        context.with(trace.setSpan(ROOT_CONTEXT, entry.span), () => route.onDeadLetter?.(entry.payload, failure, effectContext) ?? Promise.resolve()),
+      );
+      if (entry.outcome === 'retry') {
+        // The group waits for this one: its later messages go back unhandled, in order.
+        for (const later of group.slice(index + 1)) later.outcome = 'released';
+        return;
+      }
+    }
+  }
+
+  /** Ends the message's span; true when the message is done and may be deleted. */
+  private close(entry: Entry<unknown>, outcome: Outcome): boolean {
+    entry.span.setAttribute('messaging.outcome', outcome);
+    entry.span.end();
+    this.inFlight.delete(entry.message.MessageId ?? '');
+    return outcome !== 'retry' && outcome !== 'released';
+  }
+
   /** Span from the producer's trace context, then decode and validate. */
-  private open<T>(message: Message, consumer: ConsumerSettings, route: MessageRoute<T>): Entry<T> {
+  private open<T>(message: Message, consumer: ConsumerSettings, route: Decoder<T>): Entry<T> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
     const span = tracer.startSpan(
       'sqs.process_message',
@@ -136,8 +222,10 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     const entry: Entry<T> = { message, span, receiveCount };
     try {
       entry.payload = route.decode(parseJson(message.Body));
-      entry.key = route.idempotencyKey(entry.payload, message);
-      entry.payloadHash = payloadHash(entry.payload);
+      if (route.idempotencyKey) {
+        entry.key = route.idempotencyKey(entry.payload, message);
+        entry.payloadHash = payloadHash(entry.payload);
+      }
       span.setAttribute('messaging.message.type', route.typeOf(entry.payload));
     } catch (error) {
       entry.error = error;
@@ -201,8 +289,16 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
-  /** Dead-letters permanent failures and exhausted retries; schedules a retry otherwise. */
-  private async fail(entry: Entry<unknown>, consumer: ConsumerSettings): Promise<Outcome> {
+  /**
+   * Dead-letters permanent failures and exhausted retries (after the route's hook, if any);
+   * otherwise marks the entry for retry with its delay, which the caller applies once the
+   * heartbeat has stopped. Sets the entry's outcome.
+   */
+  private async fail(
+    entry: Entry<unknown>,
+    consumer: ConsumerSettings,
+    beforeDeadLetter?: (failure: { errorClass: string; message: string; error: unknown }) => Promise<void>,
+  ): Promise<void> {
     const { message, span, receiveCount, error } = entry;
     const { errorClass, message: reason } = describeError(error);
     span.recordException(error instanceof Error ? error : new Error(reason));
@@ -211,28 +307,37 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     const disposition = classifyError(error);
     const exhausted = receiveCount >= consumer.maxReceiveCount;
     const log = { ...logContext(entry), receiveCount, errorClass, error: reason, disposition };
+    const retry = (delay: number) => {
+      span.setAttribute('messaging.retry_delay_seconds', delay);
+      entry.outcome = 'retry';
+      entry.retryDelay = delay;
+    };
+    const backoff = retryDelaySeconds(receiveCount, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
 
     if (disposition === 'permanent' || exhausted) {
+      const deadLetterClass = disposition === 'permanent' ? errorClass : `RetriesExhausted:${errorClass}`;
+      try {
+        await beforeDeadLetter?.({ errorClass: deadLetterClass, message: reason, error });
+      } catch (hookError) {
+        this.logger.error({ msg: 'Dead-letter hook failed; message left on the queue', ...logContext(entry), error: describeError(hookError).message });
+        return retry(backoff);
+      }
       this.logger.error({ msg: 'Message dead-lettered', ...log, ...(disposition === 'transient' ? { retriesExhausted: true } : {}) });
       try {
-        await this.deadLetters.publish(consumer, message, {
-          errorClass: disposition === 'permanent' ? errorClass : `RetriesExhausted:${errorClass}`,
-          message: reason,
-          receiveCount,
-        });
-        return 'dead_lettered';
+        await this.deadLetters.publish(consumer, message, { errorClass: deadLetterClass, message: reason, receiveCount });
+        entry.outcome = 'dead_lettered';
       } catch (dlqError) {
         // Never delete what could not be dead-lettered: leave it for redelivery / the redrive policy.
         this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', ...logContext(entry), error: describeError(dlqError).message });
-        return 'retry';
+        entry.outcome = 'retry';
       }
+      return;
     }
 
-    const delay = retryDelaySeconds(receiveCount, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
-    span.setAttribute('messaging.retry_delay_seconds', delay);
+    // A dependency that says when to come back (a rate limit's retry-after) is believed.
+    const delay = error instanceof RetryLaterError ? Math.min(consumer.retryMaxDelaySeconds, Math.max(1, Math.ceil(error.retryAfterSeconds))) : backoff;
     this.logger.warn({ msg: 'Message failed; will retry', ...log, retryDelaySeconds: delay });
-    await this.changeVisibilityBatch(consumer, [message], delay);
-    return 'retry';
+    retry(delay);
   }
 
   private async changeVisibilityBatch(consumer: ConsumerSettings, messages: Message[], seconds: number): Promise<void> {

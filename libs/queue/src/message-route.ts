@@ -23,3 +23,34 @@ export interface MessageRoute<TPayload> {
    */
   applyBatch(payloads: TPayload[], tx: PrismaTx): Promise<Rejections>;
 }
+
+export interface EffectContext {
+  message: Message;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+}
+
+export interface DeadLetterFailure {
+  errorClass: string;
+  message: string;
+  error: unknown;
+}
+
+/**
+ * A consumer whose effects live outside Postgres (Discord): no transaction can make them
+ * exactly-once, so the handler itself must be idempotent — resume from recorded progress, use
+ * natural keys, answer a redelivery from a stored result. Messages are handled one by one,
+ * in parallel across FIFO message groups and in order within one.
+ */
+export interface EffectRoute<TPayload> {
+  readonly consumer: string;
+  decode(body: unknown): TPayload;
+  typeOf(payload: TPayload): string;
+  handle(payload: TPayload, context: EffectContext): Promise<void>;
+  /**
+   * Runs once before a message is dead-lettered (permanent error or retries exhausted), e.g. to
+   * answer the producer or record the outcome. `payload` is undefined when it could not be decoded.
+   * Throwing keeps the message on the queue to be tried again.
+   */
+  onDeadLetter?(payload: TPayload | undefined, failure: DeadLetterFailure, context: EffectContext): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './bot-operations.module';
+export * from './bot-operations-consumer.module';

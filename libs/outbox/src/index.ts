@@ -1,0 +1,4 @@
+export * from './outbox.module';
+export * from './outbox.options';
+export { OutboxService } from './outbox.service';
+export { OutboxRelay } from './outbox.relay';

@@ -1,0 +1,167 @@
+import { MessageAttributeValue, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { QueueName } from '@app/contracts';
+import { PrismaService, PrismaTx } from '@app/prisma';
+import { describeError, SQS_CLIENT, traceContextAttributes } from '@app/queue';
+import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+
+interface OutboxRow {
+  id: bigint;
+  destination: string;
+  body: string;
+  message_group_id: string | null;
+  deduplication_id: string | null;
+  attributes: Record<string, string | number>;
+  attempts: number;
+}
+
+/** Messages claimed per round; a full round is followed by another at once. */
+const ROUND_SIZE = 50;
+const SQS_BATCH_LIMIT = 10;
+/** Sent rows are kept this long for inspection, then deleted. */
+const SENT_RETENTION_MS = 24 * 3600_000;
+const tracer = trace.getTracer('outbox');
+
+/**
+ * Sends staged outbox messages to SQS. Each round claims, with FOR UPDATE SKIP LOCKED, only the
+ * oldest unsent message of each ordering key, so several relays (API replicas) can run side by
+ * side and messages of one key still leave in order. A message SQS refuses is retried with
+ * backoff; a crash between send and commit re-sends it, which consumers absorb (at-least-once).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private round: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.relay) this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.relayOnce()
+        .then((claimed) => this.schedule(claimed >= ROUND_SIZE ? 0 : this.options.pollIntervalMs))
+        .catch((error: unknown) => {
+          // Postgres unreachable, most likely: try again later, the messages are safe in the table.
+          this.logger.error({ msg: 'Outbox relay round failed', error: describeError(error).message });
+          this.schedule(this.options.maxRetryDelayMs);
+        });
+    }, delayMs);
+  }
+
+  /** One round: claim, send, record. Returns how many messages were claimed. */
+  async relayOnce(): Promise<number> {
+    const claimed = await this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT id, destination, body, message_group_id, deduplication_id, attributes, attempts
+          FROM outbox_messages o
+          WHERE sent_at IS NULL AND available_at <= now()
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox_messages p
+              WHERE p.ordering_key = o.ordering_key AND p.sent_at IS NULL AND p.id < o.id)
+          ORDER BY id
+          LIMIT ${ROUND_SIZE}
+          FOR UPDATE SKIP LOCKED`;
+        const byDestination = new Map<string, OutboxRow[]>();
+        for (const row of rows) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+        for (const [destination, list] of byDestination) {
+          for (let i = 0; i < list.length; i += SQS_BATCH_LIMIT) await this.send(tx, destination, list.slice(i, i + SQS_BATCH_LIMIT));
+        }
+        return rows.length;
+      },
+      { timeout: 60_000 },
+    );
+    await this.cleanup();
+    return claimed;
+  }
+
+  private async send(tx: PrismaTx, destination: string, rows: OutboxRow[]): Promise<void> {
+    const queueUrl = this.options.destinations[destination as QueueName];
+    const spans = rows.map((row) =>
+      tracer.startSpan(
+        `outbox.send ${destination}`,
+        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'aws_sqs', 'messaging.destination.name': destination, 'outbox.id': row.id.toString() } },
+        propagation.extract(ROOT_CONTEXT, row.attributes),
+      ),
+    );
+    const sent = new Map<bigint, string>();
+    const failed = new Map<bigint, string>();
+    try {
+      if (!queueUrl) throw new Error(`No queue URL is configured for outbox destination "${destination}"`);
+      const { Successful = [], Failed = [] } = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: rows.map((row, i) => ({
+            Id: String(i),
+            MessageBody: row.body,
+            MessageAttributes: messageAttributes(row, () => context.with(trace.setSpan(ROOT_CONTEXT, spans[i]), traceContextAttributes)),
+            ...(row.message_group_id ? { MessageGroupId: row.message_group_id } : {}),
+            ...(row.deduplication_id ? { MessageDeduplicationId: row.deduplication_id } : {}),
+          })),
+        }),
+      );
+      for (const s of Successful) sent.set(rows[Number(s.Id)].id, s.MessageId ?? '');
+      for (const f of Failed) failed.set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
+    } catch (error) {
+      for (const row of rows) failed.set(row.id, describeError(error).message);
+    }
+
+    rows.forEach((row, i) => {
+      const error = failed.get(row.id);
+      if (error) {
+        spans[i].recordException(new Error(error));
+        spans[i].setStatus({ code: SpanStatusCode.ERROR, message: error });
+      } else spans[i].setAttribute('messaging.message.id', sent.get(row.id) ?? '');
+      spans[i].end();
+    });
+    if (sent.size > 0) {
+      await tx.$executeRaw`
+        UPDATE outbox_messages o SET sent_at = now(), sqs_message_id = s.message_id
+        FROM unnest(${[...sent.keys()]}::bigint[], ${[...sent.values()]}::text[]) AS s(id, message_id)
+        WHERE o.id = s.id`;
+    }
+    for (const row of rows.filter((r) => failed.has(r.id))) {
+      const delayMs = Math.min(this.options.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
+      this.logger.warn({ msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) });
+      await tx.$executeRaw`
+        UPDATE outbox_messages
+        SET attempts = attempts + 1, last_error = ${failed.get(row.id)!.slice(0, 1024)},
+            available_at = now() + make_interval(secs => ${delayMs / 1000})
+        WHERE id = ${row.id}`;
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.prisma.$executeRaw`DELETE FROM outbox_messages WHERE sent_at < ${new Date(Date.now() - SENT_RETENTION_MS)}`;
+  }
+}
+
+/** Stored attributes plus the send span's trace context, as SQS message attributes. */
+function messageAttributes(row: OutboxRow, traceAttributes: () => Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [key, value] of Object.entries(row.attributes)) {
+    if (key === 'traceparent' || key === 'tracestate') continue; // replaced by the send span's
+    attributes[key] = { DataType: typeof value === 'number' ? 'Number' : 'String', StringValue: String(value) };
+  }
+  return { ...attributes, ...traceAttributes() };
+}
