@@ -7,6 +7,10 @@ locals {
 
   # Only meaningful for FIFO queues; leave unset on standard queues.
   content_based_deduplication = var.fifo ? var.content_based_deduplication : null
+  deduplication_scope         = var.fifo ? var.deduplication_scope : null
+  fifo_throughput_limit       = var.fifo ? var.fifo_throughput_limit : null
+
+  age_alarm_enabled = var.oldest_message_age_alarm_threshold_seconds != null
 }
 
 # Resolves an alias / key ID to the key ARN, which IAM policies need as Resource.
@@ -23,6 +27,8 @@ resource "aws_sqs_queue" "dlq" {
   name                        = local.dlq_name
   fifo_queue                  = var.fifo
   content_based_deduplication = local.content_based_deduplication
+  deduplication_scope         = local.deduplication_scope
+  fifo_throughput_limit       = local.fifo_throughput_limit
 
   visibility_timeout_seconds = var.visibility_timeout_seconds
   message_retention_seconds  = var.dlq_message_retention_seconds
@@ -39,6 +45,8 @@ resource "aws_sqs_queue" "main" {
   name                        = local.queue_name
   fifo_queue                  = var.fifo
   content_based_deduplication = local.content_based_deduplication
+  deduplication_scope         = local.deduplication_scope
+  fifo_throughput_limit       = local.fifo_throughput_limit
 
   visibility_timeout_seconds = var.visibility_timeout_seconds
   message_retention_seconds  = var.message_retention_seconds
@@ -60,6 +68,15 @@ resource "aws_sqs_queue" "main" {
       condition     = var.fifo || !var.content_based_deduplication
       error_message = "content_based_deduplication can only be enabled when fifo = true."
     }
+    precondition {
+      condition     = var.fifo || (var.deduplication_scope == null && var.fifo_throughput_limit == null)
+      error_message = "deduplication_scope and fifo_throughput_limit can only be set when fifo = true."
+    }
+    # SQS rejects a per-message-group throughput limit with queue-wide deduplication.
+    precondition {
+      condition     = var.fifo_throughput_limit != "perMessageGroupId" || var.deduplication_scope == "messageGroup"
+      error_message = "fifo_throughput_limit = \"perMessageGroupId\" requires deduplication_scope = \"messageGroup\" (high-throughput FIFO)."
+    }
   }
 }
 
@@ -78,6 +95,8 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 # ---------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "consumer" {
+  count = var.create_iam_policies ? 1 : 0
+
   statement {
     sid    = "ConsumeMainQueue"
     effect = "Allow"
@@ -116,6 +135,8 @@ data "aws_iam_policy_document" "consumer" {
 }
 
 data "aws_iam_policy_document" "producer" {
+  count = var.create_iam_policies ? 1 : 0
+
   statement {
     sid    = "ProduceToMainQueue"
     effect = "Allow"
@@ -139,17 +160,33 @@ data "aws_iam_policy_document" "producer" {
 }
 
 resource "aws_iam_policy" "consumer" {
+  count = var.create_iam_policies ? 1 : 0
+
   name        = "${var.name}-sqs-consumer"
   description = "Consume ${local.queue_name} and dead-letter to ${local.dlq_name}"
-  policy      = data.aws_iam_policy_document.consumer.json
+  policy      = data.aws_iam_policy_document.consumer[0].json
   tags        = var.tags
 }
 
 resource "aws_iam_policy" "producer" {
+  count = var.create_iam_policies ? 1 : 0
+
   name        = "${var.name}-sqs-producer"
   description = "Send messages to ${local.queue_name}"
-  policy      = data.aws_iam_policy_document.producer.json
+  policy      = data.aws_iam_policy_document.producer[0].json
   tags        = var.tags
+}
+
+# The policies were unconditional before create_iam_policies existed: keep
+# existing state in place instead of destroying and recreating them.
+moved {
+  from = aws_iam_policy.consumer
+  to   = aws_iam_policy.consumer[0]
+}
+
+moved {
+  from = aws_iam_policy.producer
+  to   = aws_iam_policy.producer[0]
 }
 
 # ---------------------------------------------------------------------------
@@ -173,6 +210,37 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   threshold           = var.dlq_alarm_threshold
   # SQS stops publishing metrics for queues that stay empty and idle.
   treat_missing_data = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = var.tags
+}
+
+# ---------------------------------------------------------------------------
+# Main queue: age of the oldest message (optional)
+# ---------------------------------------------------------------------------
+
+# A message that stays on the main queue this long means the consumer is down,
+# stuck or far behind (poison messages are moved to the DLQ and do not count).
+resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
+  count = local.age_alarm_enabled ? 1 : 0
+
+  alarm_name        = "${local.queue_name}-oldest-message-age"
+  alarm_description = "Oldest message in ${local.queue_name} is older than ${coalesce(var.oldest_message_age_alarm_threshold_seconds, 0)} s: its consumer is down, stuck or falling behind."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = aws_sqs_queue.main.name
+  }
+
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = coalesce(var.oldest_message_age_alarm_threshold_seconds, 0)
+  treat_missing_data  = "notBreaching"
 
   alarm_actions = var.alarm_actions
   ok_actions    = var.alarm_actions

@@ -18,22 +18,32 @@ output "dlq_url" {
   value       = aws_sqs_queue.dlq.url
 }
 
+output "dlq_name" {
+  description = "Name of the dead-letter queue (including .fifo for FIFO queues)."
+  value       = aws_sqs_queue.dlq.name
+}
+
 output "dlq_arn" {
   description = "ARN of the dead-letter queue."
   value       = aws_sqs_queue.dlq.arn
 }
 
 output "consumer_policy_arn" {
-  description = "ARN of the IAM policy for consumers (receive/delete/extend on the queue, send to the DLQ)."
-  value       = aws_iam_policy.consumer.arn
+  description = "ARN of the IAM policy for consumers (receive/delete/extend on the queue, send to the DLQ), or null when create_iam_policies = false."
+  value       = one(aws_iam_policy.consumer[*].arn)
 }
 
 output "producer_policy_arn" {
-  description = "ARN of the IAM policy for producers (send to the queue)."
-  value       = aws_iam_policy.producer.arn
+  description = "ARN of the IAM policy for producers (send to the queue), or null when create_iam_policies = false."
+  value       = one(aws_iam_policy.producer[*].arn)
 }
 
 output "dlq_alarm_arn" {
   description = "ARN of the CloudWatch alarm on DLQ depth."
   value       = aws_cloudwatch_metric_alarm.dlq_depth.arn
+}
+
+output "oldest_message_age_alarm_arn" {
+  description = "ARN of the CloudWatch alarm on the main queue's oldest message age, or null when oldest_message_age_alarm_threshold_seconds is null."
+  value       = one(aws_cloudwatch_metric_alarm.oldest_message_age[*].arn)
 }

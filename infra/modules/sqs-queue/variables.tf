@@ -21,6 +21,28 @@ variable "content_based_deduplication" {
   default     = false
 }
 
+variable "deduplication_scope" {
+  description = "FIFO only: \"messageGroup\" or \"queue\". null keeps the SQS default (queue). Set \"messageGroup\" with fifo_throughput_limit = \"perMessageGroupId\" for high-throughput FIFO. Applied to the queue and its DLQ."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.deduplication_scope == null || contains(["messageGroup", "queue"], coalesce(var.deduplication_scope, "queue"))
+    error_message = "deduplication_scope must be null, \"messageGroup\" or \"queue\"."
+  }
+}
+
+variable "fifo_throughput_limit" {
+  description = "FIFO only: \"perMessageGroupId\" or \"perQueue\". null keeps the SQS default (perQueue). \"perMessageGroupId\" requires deduplication_scope = \"messageGroup\". Applied to the queue and its DLQ."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.fifo_throughput_limit == null || contains(["perMessageGroupId", "perQueue"], coalesce(var.fifo_throughput_limit, "perQueue"))
+    error_message = "fifo_throughput_limit must be null, \"perMessageGroupId\" or \"perQueue\"."
+  }
+}
+
 variable "visibility_timeout_seconds" {
   description = "Visibility timeout of the main queue (and the DLQ), in seconds."
   type        = number
@@ -82,6 +104,12 @@ variable "kms_master_key_id" {
   default     = null
 }
 
+variable "create_iam_policies" {
+  description = "Create the per-queue consumer and producer IAM policies. Set false when the caller builds its own policies (e.g. one policy per application spanning several queues) from the queue/DLQ ARN outputs."
+  type        = bool
+  default     = true
+}
+
 variable "alarm_actions" {
   description = "ARNs (e.g. SNS topics) notified when the DLQ alarm changes to ALARM or back to OK."
   type        = list(string)
@@ -96,6 +124,17 @@ variable "dlq_alarm_threshold" {
   validation {
     condition     = var.dlq_alarm_threshold >= 0
     error_message = "dlq_alarm_threshold must be >= 0."
+  }
+}
+
+variable "oldest_message_age_alarm_threshold_seconds" {
+  description = "When set, adds a CloudWatch alarm that fires when ApproximateAgeOfOldestMessage on the main queue is greater than this many seconds. null (the default) creates no alarm."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.oldest_message_age_alarm_threshold_seconds == null || coalesce(var.oldest_message_age_alarm_threshold_seconds, 0) > 0
+    error_message = "oldest_message_age_alarm_threshold_seconds must be null or greater than 0."
   }
 }
 
