@@ -1,0 +1,61 @@
+import { OverwriteType, PermissionFlagsBits } from 'discord.js';
+import type { APIGuild, APIGuildMember, APIOverwrite, APIRole } from 'discord.js';
+
+const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
+/**
+ * A member's effective permissions in a guild channel, by Discord's documented algorithm:
+ * the owner has everything; otherwise @everyone plus the member's roles, everything with
+ * Administrator; then the channel's overwrites in order: @everyone, the member's roles (all
+ * denies, then all allows), the member. Threads have no overwrites of their own: pass the parent.
+ */
+export function computeChannelPermissions(
+  guild: Pick<APIGuild, 'id' | 'owner_id'> & { roles: Pick<APIRole, 'id' | 'permissions'>[] },
+  member: Pick<APIGuildMember, 'roles'>,
+  userId: string,
+  channel: { permission_overwrites?: APIOverwrite[] },
+): bigint {
+  if (guild.owner_id === userId) return ALL_PERMISSIONS;
+
+  const memberRoles = new Set(member.roles);
+  let permissions = 0n;
+  for (const role of guild.roles) {
+    // The @everyone role has the guild's id.
+    if (role.id === guild.id || memberRoles.has(role.id)) permissions |= BigInt(role.permissions);
+  }
+  if ((permissions & PermissionFlagsBits.Administrator) !== 0n) return ALL_PERMISSIONS;
+
+  const overwrites = channel.permission_overwrites ?? [];
+  const apply = (allow: bigint, deny: bigint) => {
+    permissions = (permissions & ~deny) | allow;
+  };
+  const everyone = overwrites.find((o) => o.id === guild.id);
+  if (everyone) apply(BigInt(everyone.allow), BigInt(everyone.deny));
+
+  let roleAllow = 0n;
+  let roleDeny = 0n;
+  for (const o of overwrites) {
+    if (o.type === OverwriteType.Role && o.id !== guild.id && memberRoles.has(o.id)) {
+      roleAllow |= BigInt(o.allow);
+      roleDeny |= BigInt(o.deny);
+    }
+  }
+  apply(roleAllow, roleDeny);
+
+  const own = overwrites.find((o) => o.type === OverwriteType.Member && o.id === userId);
+  if (own) apply(BigInt(own.allow), BigInt(own.deny));
+  return permissions;
+}
+
+/** Names (as in PermissionFlagsBits) of the flags in `need` that `have` lacks. */
+export function missingPermissions(have: bigint, need: bigint): string[] {
+  const seen = new Set<bigint>(); // some flags have two names (old and new); report one
+  const missing: string[] = [];
+  for (const [name, bit] of Object.entries(PermissionFlagsBits)) {
+    if ((need & bit) !== 0n && (have & bit) === 0n && !seen.has(bit)) {
+      seen.add(bit);
+      missing.push(name);
+    }
+  }
+  return missing;
+}

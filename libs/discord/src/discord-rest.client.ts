@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ChannelType, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import type {
+  APIChannel,
+  APIDMChannel,
+  APIExtendedInvite,
+  APIGuild,
+  APIGuildMember,
+  APIMessage,
+  APIThreadChannel,
+  APIThreadList,
+  APIUser,
+  RESTPostAPIChannelInviteJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
+  RESTPostAPIChannelThreadsJSONBody,
+  RESTPutAPIChannelPermissionJSONBody,
+  RouteLike,
+  ThreadAutoArchiveDuration,
+} from 'discord.js';
+import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
+import { DiscordPermanentError, DiscordUnavailableError, isDiscordErrorCode, routeTemplate, toDiscordError } from './discord.errors';
+
+const tracer = trace.getTracer('discord');
+
+export interface CreateThreadOptions {
+  name: string;
+  type: 'private' | 'public';
+  autoArchiveMinutes?: ThreadAutoArchiveDuration;
+  /** Private threads only: whether non-moderators may add others. */
+  invitable?: boolean;
+}
+
+/**
+ * Discord's REST API, typed, traced, and with every failure converted by toDiscordError.
+ * It never waits out a rate limit: a 429, or a bucket it already knows is empty, throws
+ * DiscordRateLimitedError at once so the queue hands the message back with that delay
+ * instead of a worker sleeping on it. Nor does it retry: the queue does.
+ */
+@Injectable()
+export class DiscordRestClient {
+  private readonly rest: REST;
+  private currentUserId: string | undefined;
+
+  constructor(@Inject(DISCORD_OPTIONS) options: DiscordOptions) {
+    this.rest = new REST({
+      version: '10',
+      // REST spreads its options over the defaults: an explicit undefined would erase Discord's URL.
+      ...(options.apiBaseUrl ? { api: options.apiBaseUrl } : {}),
+      timeout: options.requestTimeoutMs,
+      retries: 0,
+      rejectOnRateLimit: () => true,
+      // The margin REST adds to a wait before resuming; we never wait, and the retry-after we
+      // report is rounded up to whole seconds anyway.
+      offset: 0,
+    }).setToken(options.token);
+  }
+
+  getChannel(channelId: string): Promise<APIChannel> {
+    return this.request('getChannel', RequestMethod.Get, Routes.channel(channelId));
+  }
+
+  /** The guild with its roles (Discord always includes them). */
+  getGuild(guildId: string): Promise<APIGuild> {
+    return this.request('getGuild', RequestMethod.Get, Routes.guild(guildId));
+  }
+
+  async getCurrentUser(): Promise<APIUser> {
+    const user = await this.request<APIUser>('getCurrentUser', RequestMethod.Get, Routes.user());
+    this.currentUserId = user.id;
+    return user;
+  }
+
+  /** A thread not attached to a message. */
+  createThread(channelId: string, options: CreateThreadOptions): Promise<APIThreadChannel> {
+    const body: RESTPostAPIChannelThreadsJSONBody = {
+      name: options.name,
+      type: options.type === 'private' ? ChannelType.PrivateThread : ChannelType.PublicThread,
+      auto_archive_duration: options.autoArchiveMinutes,
+      invitable: options.type === 'private' ? options.invitable : undefined,
+    };
+    return this.request('createThread', RequestMethod.Post, Routes.threads(channelId), { body });
+  }
+
+  async listActiveThreads(guildId: string): Promise<APIThreadChannel[]> {
+    const list = await this.request<APIThreadList>('listActiveThreads', RequestMethod.Get, Routes.guildActiveThreads(guildId));
+    return list.threads as APIThreadChannel[];
+  }
+
+  async addThreadMember(threadId: string, userId: string): Promise<void> {
+    await this.request('addThreadMember', RequestMethod.Put, Routes.threadMembers(threadId, userId));
+  }
+
+  /**
+   * With a nonce, Discord returns the message already created with that nonce in the channel
+   * (for a few minutes) instead of posting it again: a retried send does not duplicate.
+   */
+  sendMessage(channelId: string, message: { content: string; nonce?: string }): Promise<APIMessage> {
+    const { content, nonce } = message;
+    const body: RESTPostAPIChannelMessageJSONBody = nonce === undefined ? { content } : { content, nonce, enforce_nonce: true };
+    return this.request('sendMessage', RequestMethod.Post, Routes.channelMessages(channelId), { body });
+  }
+
+  createInvite(channelId: string, invite: { maxAgeSeconds: number; maxUses: number; unique: boolean }): Promise<APIExtendedInvite> {
+    const body: RESTPostAPIChannelInviteJSONBody = { max_age: invite.maxAgeSeconds, max_uses: invite.maxUses, unique: invite.unique };
+    return this.request('createInvite', RequestMethod.Post, Routes.channelInvites(channelId), { body });
+  }
+
+  /** The member, or null when the user is not in the guild (Unknown Member). */
+  async getGuildMember(guildId: string, userId: string): Promise<APIGuildMember | null> {
+    try {
+      return await this.request<APIGuildMember>('getGuildMember', RequestMethod.Get, Routes.guildMember(guildId, userId));
+    } catch (error) {
+      if (isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) return null;
+      throw error;
+    }
+  }
+
+  /** The bot's own membership (its roles decide what it may do in the guild). */
+  async getBotMember(guildId: string): Promise<APIGuildMember> {
+    const userId = this.currentUserId ?? (await this.getCurrentUser()).id;
+    return this.request('getBotMember', RequestMethod.Get, Routes.guildMember(guildId, userId));
+  }
+
+  async addMemberRole(guildId: string, userId: string, roleId: string, reason?: string): Promise<void> {
+    await this.request('addMemberRole', RequestMethod.Put, Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  }
+
+  async removeMemberRole(guildId: string, userId: string, roleId: string, reason?: string): Promise<void> {
+    await this.request('removeMemberRole', RequestMethod.Delete, Routes.guildMemberRole(guildId, userId, roleId), { reason });
+  }
+
+  /** Creates or replaces the member's overwrite on the channel. */
+  async setMemberOverwrite(channelId: string, userId: string, permissions: { allow: bigint; deny: bigint }, reason?: string): Promise<void> {
+    const body: RESTPutAPIChannelPermissionJSONBody = {
+      type: OverwriteType.Member,
+      allow: permissions.allow.toString(),
+      deny: permissions.deny.toString(),
+    };
+    await this.request('setMemberOverwrite', RequestMethod.Put, Routes.channelPermission(channelId, userId), { body, reason });
+  }
+
+  /** Idempotent: an overwrite already gone (Unknown Overwrite) counts as removed. */
+  async deleteOverwrite(channelId: string, overwriteId: string, reason?: string): Promise<void> {
+    try {
+      await this.request('deleteOverwrite', RequestMethod.Delete, Routes.channelPermission(channelId, overwriteId), { reason });
+    } catch (error) {
+      if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownPermissionOverwrite)) throw error;
+    }
+  }
+
+  /** Idempotent: a user no longer in the guild (Unknown Member) counts as kicked. */
+  async kickMember(guildId: string, userId: string, reason?: string): Promise<void> {
+    try {
+      await this.request('kickMember', RequestMethod.Delete, Routes.guildMember(guildId, userId), { reason });
+    } catch (error) {
+      if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) throw error;
+    }
+  }
+
+  /** The DM channel with the user (Discord returns the existing one); post to it with sendMessage. */
+  createDM(userId: string): Promise<APIDMChannel> {
+    return this.request('createDM', RequestMethod.Post, Routes.userChannels(), { body: { recipient_id: userId } });
+  }
+
+  /** One call in a CLIENT span; the body parsed when JSON (204s have none). */
+  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string } = {}): Promise<T> {
+    const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
+    return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      try {
+        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason });
+        span.setAttribute('discord.status_code', response.status);
+        return (await parseResponse(response)) as T;
+      } catch (thrown) {
+        const error = toDiscordError(thrown);
+        const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError ? error.status : undefined;
+        if (status !== undefined) span.setAttribute('discord.status_code', status);
+        span.recordException(error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { classifyError } from '@app/queue';
+import {
+  DiscordInvalidRequestError,
+  DiscordMissingPermissionsError,
+  DiscordRateLimitedError,
+  DiscordUnavailableError,
+  DiscordUnknownResourceError,
+  isDiscordErrorCode,
+  toDiscordError,
+} from './discord.errors';
+
+const url = 'https://discord.com/api/v10/channels/1234567890123456789/threads';
+const apiError = (status: number, code: number, message: string) => new DiscordAPIError({ code, message }, code, status, 'POST', url, { body: {} });
+const rateLimit = (overrides: Partial<ConstructorParameters<typeof RateLimitError>[0]> = {}) =>
+  new RateLimitError({
+    timeToReset: 30_000,
+    limit: 5,
+    method: 'POST',
+    hash: 'abc',
+    url,
+    route: '/channels/1234567890123456789/threads',
+    majorParameter: '1234567890123456789',
+    global: false,
+    retryAfter: 30_000,
+    sublimitTimeout: 0,
+    scope: 'user',
+    ...overrides,
+  });
+
+describe('toDiscordError', () => {
+  it.each([
+    [403, 50013, 'Missing Permissions', DiscordMissingPermissionsError],
+    [403, 50001, 'Missing Access', DiscordMissingPermissionsError],
+    [403, 40001, 'Unauthorized', DiscordMissingPermissionsError],
+    [404, 10003, 'Unknown Channel', DiscordUnknownResourceError],
+    [404, 10004, 'Unknown Guild', DiscordUnknownResourceError],
+    [404, 10007, 'Unknown Member', DiscordUnknownResourceError],
+    [404, 10013, 'Unknown User', DiscordUnknownResourceError],
+    [404, 0, '404: Not Found', DiscordUnknownResourceError],
+    [400, 50035, 'Invalid Form Body', DiscordInvalidRequestError],
+    [401, 0, '401: Unauthorized', DiscordInvalidRequestError],
+    [413, 40005, 'Request entity too large', DiscordInvalidRequestError],
+  ])('%i code %i is permanent: %p', (status, code, message, type) => {
+    const error = toDiscordError(apiError(status, code, message));
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ status, code, message: `Discord ${status} ${message} (code ${code}) on POST /channels/:id/threads` });
+    expect(classifyError(error)).toBe('permanent');
+  });
+
+  it('a rate limit is retried after its retry-after, rounded up to whole seconds', () => {
+    const error = toDiscordError(rateLimit({ retryAfter: 2_300 }));
+    expect(error).toBeInstanceOf(DiscordRateLimitedError);
+    expect(error).toMatchObject({ retryAfterSeconds: 3, scope: 'user', global: false });
+    expect(error.message).toBe('Discord rate limit (scope user) on POST /channels/:id/threads; retry after 3 s');
+    expect(classifyError(error)).toBe('transient');
+  });
+
+  it('a rate limit without retry-after uses the time to reset, at least 1 s', () => {
+    expect(toDiscordError(rateLimit({ retryAfter: 0, timeToReset: 4_500 }))).toMatchObject({ retryAfterSeconds: 5 });
+    expect(toDiscordError(rateLimit({ retryAfter: 0, timeToReset: 20, global: true, scope: 'global' }))).toMatchObject({
+      retryAfterSeconds: 1,
+      message: 'Discord rate limit (scope global, global) on POST /channels/:id/threads; retry after 1 s',
+    });
+  });
+
+  it('5xx, timeouts and socket errors are transient', () => {
+    const http = toDiscordError(new HTTPError(503, 'Service Unavailable', 'GET', url, { body: undefined }));
+    expect(http).toBeInstanceOf(DiscordUnavailableError);
+    expect(http).toMatchObject({ status: 503, message: 'Discord 503 Service Unavailable on GET /channels/:id/threads' });
+
+    const timeout = toDiscordError(new DOMException('This operation was aborted', 'AbortError'));
+    expect(timeout).toBeInstanceOf(DiscordUnavailableError);
+    const refused = toDiscordError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
+    expect(refused).toBeInstanceOf(DiscordUnavailableError);
+    expect(classifyError(refused)).toBe('transient');
+  });
+
+  it('after a 401 the client refuses to send: still the permanent bad-token error', () => {
+    const error = toDiscordError(new Error('Expected token to be set for this request, but none was present'));
+    expect(error).toBeInstanceOf(DiscordInvalidRequestError);
+    expect(error).toMatchObject({ status: 401 });
+  });
+
+  it('leaves other errors, and errors already converted, alone', () => {
+    const bug = new TypeError('x is undefined');
+    expect(toDiscordError(bug)).toBe(bug);
+    const converted = toDiscordError(apiError(404, 10003, 'Unknown Channel'));
+    expect(toDiscordError(converted)).toBe(converted);
+  });
+});
+
+describe('isDiscordErrorCode', () => {
+  it('reads the code of raw and converted errors', () => {
+    const raw = apiError(404, 10007, 'Unknown Member');
+    expect(isDiscordErrorCode(raw, 10007)).toBe(true);
+    expect(isDiscordErrorCode(toDiscordError(raw), 10007)).toBe(true);
+    expect(isDiscordErrorCode(toDiscordError(raw), 10003)).toBe(false);
+    expect(isDiscordErrorCode(new Error('x'), 10007)).toBe(false);
+  });
+});

@@ -1,0 +1,127 @@
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { PermanentError, RetryLaterError } from '@app/queue';
+
+/**
+ * How a failed Discord call is handled by the queue, decided here and nowhere else:
+ * a rate limit is retried after Discord's retry-after; an outage, 5xx or timeout is retried
+ * with the queue's backoff; anything Discord refused (4xx) is dead-lettered at once.
+ */
+
+/** 429, or a bucket already known to be exhausted: try again once it resets. */
+export class DiscordRateLimitedError extends RetryLaterError {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    readonly scope: string,
+    readonly global: boolean,
+  ) {
+    super(message, retryAfterSeconds);
+  }
+}
+
+/** Discord did not answer usefully (5xx, network error, timeout): transient. */
+export class DiscordUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Discord refused the request; repeating it will not change the answer. */
+export abstract class DiscordPermanentError extends PermanentError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** 403: Missing Permissions (50013), Missing Access (50001) or another refusal. */
+export class DiscordMissingPermissionsError extends DiscordPermanentError {}
+
+/** 404: Unknown Channel, Guild, Member, User… */
+export class DiscordUnknownResourceError extends DiscordPermanentError {}
+
+/** Any other 4xx: invalid form body (50035), 400, 401 (a bad token will not fix itself)… */
+export class DiscordInvalidRequestError extends DiscordPermanentError {}
+
+const MISSING_PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
+const UNKNOWN_RESOURCE_CODES = new Set<number>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownGuild,
+  RESTJSONErrorCodes.UnknownMember,
+  RESTJSONErrorCodes.UnknownUser,
+  RESTJSONErrorCodes.UnknownPermissionOverwrite,
+]);
+// What @discordjs/rest throws for every request once it has dropped the token after a 401.
+const TOKEN_DROPPED = 'Expected token to be set for this request, but none was present';
+
+/** Converts whatever a @discordjs/rest call threw into one of the classes above. */
+export function toDiscordError(error: unknown): Error {
+  if (error instanceof DiscordRateLimitedError || error instanceof DiscordUnavailableError || error instanceof DiscordPermanentError) {
+    return error;
+  }
+  if (error instanceof RateLimitError) {
+    // retryAfter is the header's value for a 429, the time to the bucket's reset when the
+    // client refused to send at all (it knew the bucket was empty); both in milliseconds.
+    const ms = error.retryAfter > 0 ? error.retryAfter : error.timeToReset;
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return new DiscordRateLimitedError(
+      `Discord rate limit (scope ${error.scope}${error.global ? ', global' : ''}) on ${error.method.toUpperCase()} ${routeTemplate(error.url)}; retry after ${seconds} s`,
+      seconds,
+      error.scope,
+      error.global,
+    );
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : undefined;
+    const message = `Discord ${error.status} ${error.message}${code === undefined ? '' : ` (code ${code})`} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`;
+    if ((code !== undefined && MISSING_PERMISSION_CODES.has(code)) || error.status === 403) {
+      return new DiscordMissingPermissionsError(message, error.status, code);
+    }
+    if ((code !== undefined && UNKNOWN_RESOURCE_CODES.has(code)) || error.status === 404) {
+      return new DiscordUnknownResourceError(message, error.status, code);
+    }
+    return new DiscordInvalidRequestError(message, error.status, code);
+  }
+  if (error instanceof HTTPError) {
+    return new DiscordUnavailableError(`Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`, error.status, { cause: error });
+  }
+  if (error instanceof Error && error.message === TOKEN_DROPPED) {
+    return new DiscordInvalidRequestError('Discord rejected the bot token earlier (401); no request is sent until restart', 401, undefined);
+  }
+  if (isNetworkError(error)) {
+    return new DiscordUnavailableError(`Discord unreachable or too slow: ${error.name}: ${error.message}`, undefined, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** True when the error (converted or not) carries Discord's JSON error code `code`. */
+export function isDiscordErrorCode(error: unknown, code: number): boolean {
+  return (error instanceof DiscordPermanentError || error instanceof DiscordAPIError) && error.code === code;
+}
+
+/** `/api/v10/channels/123/threads` → `/channels/:id/threads`: low-cardinality, no ids. */
+export function routeTemplate(urlOrRoute: string): string {
+  const path = urlOrRoute.startsWith('/') ? urlOrRoute : new URL(urlOrRoute).pathname;
+  return path.replace(/^.*?\/v\d+(?=\/)/, '').replace(/\/\d+(?=\/|$)/g, '/:id');
+}
+
+/**
+ * Timeouts (the client aborts the request) and socket-level failures (ECONNREFUSED, UND_ERR_…).
+ * Duck-typed: these come from Node's core (DOMException, system errors), which in another realm
+ * such as a Jest sandbox are not `instanceof Error`.
+ */
+function isNetworkError(error: unknown): error is Error {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, cause } = error as { name?: unknown; code?: unknown; cause?: unknown };
+  if (name === 'AbortError' || name === 'TimeoutError') return true;
+  if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_)/.test(code)) return true;
+  return cause !== undefined && isNetworkError(cause);
+}

@@ -1,0 +1,10 @@
+export const DISCORD_OPTIONS = Symbol('DISCORD_OPTIONS');
+
+export interface DiscordOptions {
+  /** The bot token, without the `Bot ` prefix. */
+  token: string;
+  /** Another API base such as `http://127.0.0.1:PORT/api` (tests); unset means Discord itself. */
+  apiBaseUrl?: string;
+  /** Per request; a request still unanswered then fails as DiscordUnavailableError. */
+  requestTimeoutMs: number;
+}

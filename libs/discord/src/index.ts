@@ -1,0 +1,5 @@
+export * from './discord.module';
+export * from './discord.options';
+export * from './discord-rest.client';
+export * from './discord.errors';
+export * from './channel-permissions';

@@ -1,0 +1,542 @@
+// A local HTTP server playing the part of Discord's REST API, so tests run the real
+// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord.
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
+import type { APIOverwrite } from 'discord.js';
+import { computeChannelPermissions } from '@app/discord';
+
+export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
+
+/** What the bot may do in a seeded guild unless told otherwise. */
+export const DEFAULT_BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.CreatePrivateThreads |
+  PermissionFlagsBits.ManageThreads |
+  PermissionFlagsBits.CreateInstantInvite |
+  PermissionFlagsBits.ManageRoles |
+  PermissionFlagsBits.KickMembers;
+
+const DEFAULT_EVERYONE_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
+
+export interface RecordedRequest {
+  method: string;
+  /** Without the `/api/v10` prefix, e.g. `/channels/123/threads`. */
+  path: string;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+export interface Fault {
+  method?: string;
+  path: RegExp;
+  /** How many matching requests get this answer; 1 unless told. */
+  times?: number;
+  status: number;
+  code?: number;
+  message?: string;
+  /** For a 429; 1 unless told. */
+  retryAfterSeconds?: number;
+}
+
+interface FakeRole {
+  id: string;
+  name: string;
+  position: number;
+  permissions: string;
+  color: number;
+  hoist: boolean;
+  managed: boolean;
+  mentionable: boolean;
+  flags: number;
+}
+
+interface FakeGuild {
+  id: string;
+  name: string;
+  owner_id: string;
+  roles: FakeRole[];
+}
+
+export interface FakeChannel {
+  id: string;
+  type: ChannelType;
+  name?: string;
+  guild_id?: string;
+  parent_id?: string;
+  owner_id?: string;
+  permission_overwrites?: APIOverwrite[];
+  thread_metadata?: { archived: boolean; auto_archive_duration: number; archive_timestamp: string; locked: boolean; invitable?: boolean };
+  recipients?: FakeUser[];
+}
+
+interface FakeUser {
+  id: string;
+  username: string;
+  discriminator: string;
+  global_name: string | null;
+  avatar: string | null;
+  bot?: boolean;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  nonce?: string;
+  author: FakeUser;
+  timestamp: string;
+  type: number;
+}
+
+export interface FakeInvite {
+  code: string;
+  channelId: string;
+  max_age: number;
+  max_uses: number;
+  unique: boolean;
+}
+
+/** An answer; thrown by lookups (404s, 403s) to cut a handler short. */
+class Reply extends Error {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+const discordError = (status: number, code: number, message: string) => new Reply(status, { message, code });
+const unknownChannel = () => discordError(404, 10003, 'Unknown Channel');
+const unknownGuild = () => discordError(404, 10004, 'Unknown Guild');
+const unknownMember = () => discordError(404, 10007, 'Unknown Member');
+
+// Snowflakes of today's date: 18-19 digits, which @discordjs/rest needs to spot major parameters.
+let lastSnowflake = (BigInt(Date.now()) - 1420070400000n) << 22n;
+const snowflake = () => (++lastSnowflake).toString();
+
+const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
+
+export class FakeDiscord {
+  readonly token = FAKE_DISCORD_TOKEN;
+  readonly botUserId = snowflake();
+  readonly requests: RecordedRequest[] = [];
+  readonly invites: FakeInvite[] = [];
+  readonly kicked: { guildId: string; userId: string }[] = [];
+
+  private readonly guilds = new Map<string, FakeGuild>();
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly members = new Map<string, Map<string, { roles: string[]; joined_at: string }>>();
+  private readonly channelMessages = new Map<string, FakeMessage[]>();
+  private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
+  private readonly dmChannels = new Map<string, string>(); // user id → channel id
+  private faults: (Fault & { remaining: number })[] = [];
+  private hangs: { method?: string; path: RegExp }[] = [];
+
+  constructor(
+    private readonly server: Server,
+    readonly apiUrl: string,
+  ) {}
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.closeAllConnections(); // hung requests too
+      this.server.close((error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Forgets everything seeded, recorded and injected. */
+  reset(): void {
+    for (const list of [this.requests, this.invites, this.kicked]) list.length = 0;
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels]) map.clear();
+    this.faults = [];
+    this.hangs = [];
+  }
+
+  // --- seeding -------------------------------------------------------------------------------
+
+  /** A guild whose @everyone role has `everyonePermissions`; the bot is a member with a role granting `botPermissions`. */
+  addGuild(options: { id?: string; ownerId?: string; everyonePermissions?: bigint; botPermissions?: bigint; roles?: { id?: string; permissions: bigint }[] } = {}): {
+    id: string;
+    botRoleId: string;
+    roleIds: string[];
+  } {
+    const id = options.id ?? snowflake();
+    const role = (roleId: string, name: string, position: number, permissions: bigint): FakeRole => ({
+      id: roleId,
+      name,
+      position,
+      permissions: permissions.toString(),
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    });
+    const botRoleId = snowflake();
+    const extra = (options.roles ?? []).map((r, i) => role(r.id ?? snowflake(), `role ${i + 1}`, i + 1, r.permissions));
+    const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', extra.length + 1, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
+    this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles });
+    this.members.set(id, new Map());
+    this.addMember(id, this.botUserId, [botRoleId]);
+    return { id, botRoleId, roleIds: extra.map((r) => r.id) };
+  }
+
+  addChannel(guildId: string, options: { id?: string; type?: ChannelType.GuildText; name?: string; permissionOverwrites?: APIOverwrite[] } = {}): string {
+    if (!this.guilds.has(guildId)) throw new Error(`no guild ${guildId}`);
+    const id = options.id ?? snowflake();
+    this.channels.set(id, { id, type: options.type ?? ChannelType.GuildText, guild_id: guildId, name: options.name ?? `channel-${id.slice(-6)}`, permission_overwrites: options.permissionOverwrites ?? [] });
+    return id;
+  }
+
+  /** Adds (or replaces) a member; returns the user id, new unless given. */
+  addMember(guildId: string, userId: string = snowflake(), roleIds: string[] = []): string {
+    const members = this.members.get(guildId);
+    if (!members) throw new Error(`no guild ${guildId}`);
+    members.set(userId, { roles: [...roleIds], joined_at: new Date().toISOString() });
+    return userId;
+  }
+
+  // --- inspection ----------------------------------------------------------------------------
+
+  get threads(): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.type === ChannelType.PrivateThread || c.type === ChannelType.PublicThread);
+  }
+
+  channel(channelId: string): FakeChannel | undefined {
+    return this.channels.get(channelId);
+  }
+
+  messages(channelId: string): FakeMessage[] {
+    return this.channelMessages.get(channelId) ?? [];
+  }
+
+  memberRoles(guildId: string, userId: string): string[] | undefined {
+    return this.members.get(guildId)?.get(userId)?.roles;
+  }
+
+  threadMembers(threadId: string): string[] {
+    return [...(this.threadMemberIds.get(threadId) ?? [])];
+  }
+
+  overwrites(channelId: string): APIOverwrite[] {
+    return this.channels.get(channelId)?.permission_overwrites ?? [];
+  }
+
+  /** Messages the bot sent the user in their DM channel. */
+  dms(userId: string): FakeMessage[] {
+    const channelId = this.dmChannels.get(userId);
+    return channelId ? this.messages(channelId) : [];
+  }
+
+  // --- fault injection -----------------------------------------------------------------------
+
+  /** The next `times` requests matching method and path get this error instead of an answer. */
+  failNext(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** The next request matching never gets an answer (until close): for timeouts. */
+  hangNext(match: { method?: string; path: RegExp }): void {
+    this.hangs.push(match);
+  }
+
+  // --- serving -------------------------------------------------------------------------------
+
+  /** @internal */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname.replace(/^\/api\/v\d+/, '');
+    const method = req.method ?? 'GET';
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    this.requests.push({ method, path, body, headers: req.headers });
+
+    const matches = (m: { method?: string; path: RegExp }) => (m.method === undefined || m.method === method) && m.path.test(path);
+    const hang = this.hangs.findIndex(matches);
+    if (hang >= 0) {
+      this.hangs.splice(hang, 1);
+      return;
+    }
+    let reply: Reply;
+    if (req.headers.authorization !== `Bot ${this.token}`) {
+      reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
+    } else {
+      const fault = this.faults.find(matches);
+      if (fault) {
+        if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
+        reply = faultReply(fault, bucketOf(method, path));
+      } else {
+        reply = this.route(method, path, body);
+      }
+    }
+    send(res, reply, bucketOf(method, path));
+  }
+
+  private route(method: string, path: string, body: unknown): Reply {
+    for (const [m, pattern, handler] of this.routes) {
+      const match = m === method ? pattern.exec(path) : null;
+      if (!match) continue;
+      try {
+        return handler(match.slice(1), (body ?? {}) as Record<string, unknown>);
+      } catch (thrown) {
+        if (thrown instanceof Reply) return thrown;
+        throw thrown;
+      }
+    }
+    return discordError(404, 0, '404: Not Found');
+  }
+
+  private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>) => Reply][] = [
+    ['GET', /^\/users\/@me$/, () => new Reply(200, user(this.botUserId, true))],
+    ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
+    ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
+    ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => this.kick(guildId, userId)],
+    ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],
+    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, true)],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, false)],
+    ['GET', /^\/channels\/(\d+)$/, ([channelId]) => new Reply(200, this.channelOr404(channelId))],
+    ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body) => this.createThread(channelId, body)],
+    ['PUT', /^\/channels\/(\d+)\/thread-members\/(\d+)$/, ([threadId, userId]) => this.addThreadMember(threadId, userId)],
+    ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body) => this.createMessage(channelId, body)],
+    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body) => this.createInvite(channelId, body)],
+    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body) => this.putOverwrite(channelId, id, body)],
+    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id]) => this.deleteOverwrite(channelId, id)],
+  ];
+
+  private guild(guildId: string): FakeGuild {
+    const guild = this.guilds.get(guildId);
+    if (!guild) throw unknownGuild();
+    return guild;
+  }
+
+  private channelOr404(channelId: string): FakeChannel {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw unknownChannel();
+    return channel;
+  }
+
+  private memberJson(guildId: string, userId: string) {
+    const member = this.members.get(this.guild(guildId).id)?.get(userId);
+    if (!member) throw unknownMember();
+    return { user: user(userId, userId === this.botUserId), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
+  }
+
+  /** 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or guild. */
+  private requireBotPermission(guildId: string, permission: bigint, channel?: FakeChannel): void {
+    const guild = this.guild(guildId);
+    const overwritesFrom = channel?.parent_id ? this.channels.get(channel.parent_id) : channel;
+    const have = computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
+    if ((have & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
+  }
+
+  private createThread(channelId: string, body: Record<string, unknown>): Reply {
+    const parent = this.channelOr404(channelId);
+    const type = body.type === ChannelType.PublicThread ? ChannelType.PublicThread : ChannelType.PrivateThread;
+    if (parent.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
+    this.requireBotPermission(parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
+    if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) {
+      throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
+    }
+    const id = snowflake();
+    const thread: FakeChannel = {
+      id,
+      type,
+      guild_id: parent.guild_id,
+      parent_id: parent.id,
+      owner_id: this.botUserId,
+      name: body.name,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: typeof body.auto_archive_duration === 'number' ? body.auto_archive_duration : 4320,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+        ...(type === ChannelType.PrivateThread ? { invitable: body.invitable !== false } : {}),
+      },
+    };
+    this.channels.set(id, thread);
+    this.threadMemberIds.set(id, new Set([this.botUserId]));
+    return new Reply(201, thread);
+  }
+
+  private activeThreads(guildId: string): Reply {
+    this.guild(guildId);
+    const threads = this.threads.filter((t) => t.guild_id === guildId && !t.thread_metadata?.archived);
+    return new Reply(200, { threads, members: [] });
+  }
+
+  private addThreadMember(threadId: string, userId: string): Reply {
+    const thread = this.channelOr404(threadId);
+    if (!this.threadMemberIds.has(threadId) || thread.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
+    if (!this.members.get(thread.guild_id)?.has(userId)) throw unknownMember();
+    this.threadMemberIds.get(threadId)?.add(userId);
+    return new Reply(204);
+  }
+
+  private createMessage(channelId: string, body: Record<string, unknown>): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id !== undefined) {
+      const isThread = channel.parent_id !== undefined;
+      this.requireBotPermission(channel.guild_id, isThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
+    }
+    if (typeof body.content !== 'string' || body.content.length === 0 || body.content.length > 2000) {
+      throw new Reply(400, { message: 'Cannot send an empty message', code: 50006 });
+    }
+    const messages = this.channelMessages.get(channelId) ?? [];
+    this.channelMessages.set(channelId, messages);
+    const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
+    const earlier = body.enforce_nonce === true && nonce !== undefined ? messages.find((m) => m.nonce === nonce) : undefined;
+    if (earlier) return new Reply(200, earlier);
+    const message: FakeMessage = { id: snowflake(), channel_id: channelId, content: body.content, ...(nonce !== undefined ? { nonce } : {}), author: user(this.botUserId, true), timestamp: new Date().toISOString(), type: 0 };
+    messages.push(message);
+    return new Reply(200, message);
+  }
+
+  private createInvite(channelId: string, body: Record<string, unknown>): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
+    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.CreateInstantInvite, channel);
+    const invite: FakeInvite = {
+      code: Math.random().toString(36).slice(2, 10),
+      channelId,
+      max_age: typeof body.max_age === 'number' ? body.max_age : 86400,
+      max_uses: typeof body.max_uses === 'number' ? body.max_uses : 0,
+      unique: body.unique === true,
+    };
+    this.invites.push(invite);
+    const guild = this.guild(channel.guild_id);
+    return new Reply(200, {
+      code: invite.code,
+      type: 0,
+      guild: { id: guild.id, name: guild.name },
+      channel: { id: channel.id, name: channel.name, type: channel.type },
+      inviter: user(this.botUserId, true),
+      uses: 0,
+      max_uses: invite.max_uses,
+      max_age: invite.max_age,
+      temporary: false,
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  private setRole(guildId: string, userId: string, roleId: string, add: boolean): Reply {
+    const guild = this.guild(guildId);
+    const member = this.members.get(guildId)?.get(userId);
+    if (!member) throw unknownMember();
+    if (!guild.roles.some((r) => r.id === roleId)) throw discordError(404, 10011, 'Unknown Role');
+    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
+    member.roles = add ? [...new Set([...member.roles, roleId])] : member.roles.filter((r) => r !== roleId);
+    return new Reply(204);
+  }
+
+  private putOverwrite(channelId: string, id: string, body: Record<string, unknown>): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id === undefined || !channel.permission_overwrites) throw discordError(400, 50024, 'Cannot execute action on this channel type');
+    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    const overwrite: APIOverwrite = {
+      id,
+      type: body.type === OverwriteType.Member ? OverwriteType.Member : OverwriteType.Role,
+      allow: typeof body.allow === 'string' ? body.allow : '0',
+      deny: typeof body.deny === 'string' ? body.deny : '0',
+    };
+    channel.permission_overwrites = [...channel.permission_overwrites.filter((o) => o.id !== id), overwrite];
+    return new Reply(204);
+  }
+
+  private deleteOverwrite(channelId: string, id: string): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
+    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    const overwrites = channel.permission_overwrites ?? [];
+    if (!overwrites.some((o) => o.id === id)) throw discordError(404, 10009, 'Unknown Overwrite');
+    channel.permission_overwrites = overwrites.filter((o) => o.id !== id);
+    return new Reply(204);
+  }
+
+  private kick(guildId: string, userId: string): Reply {
+    const members = this.members.get(this.guild(guildId).id);
+    if (!members?.has(userId)) throw unknownMember();
+    this.requireBotPermission(guildId, PermissionFlagsBits.KickMembers);
+    members.delete(userId);
+    this.kicked.push({ guildId, userId });
+    return new Reply(204);
+  }
+
+  private createDM(userId: string): Reply {
+    if (!/^\d+$/.test(userId)) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
+    let channelId = this.dmChannels.get(userId);
+    if (!channelId) {
+      channelId = snowflake();
+      this.dmChannels.set(userId, channelId);
+      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, recipients: [user(userId)] });
+    }
+    return new Reply(200, { ...this.channels.get(channelId), last_message_id: null });
+  }
+}
+
+/** Starts a fake on 127.0.0.1 with a free port; point DiscordOptions.apiBaseUrl at `apiUrl`. */
+export async function startFakeDiscord(): Promise<FakeDiscord> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const fake = new FakeDiscord(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    fake.handle(req, res).catch((error: unknown) => send(res, new Reply(500, { message: String(error), code: 0 }), 'fake'));
+  });
+  return fake;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** One bucket per method and route shape, as Discord's x-ratelimit-bucket hashes roughly are. */
+function bucketOf(method: string, path: string): string {
+  return Buffer.from(`${method} ${path.replace(/\d+/g, ':id')}`).toString('base64url');
+}
+
+function faultReply(fault: Fault, bucket: string): Reply {
+  if (fault.status === 429) {
+    const seconds = fault.retryAfterSeconds ?? 1;
+    return new Reply(
+      429,
+      { message: fault.message ?? 'You are being rate limited.', retry_after: seconds, global: false },
+      {
+        'retry-after': String(Math.ceil(seconds)),
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset-after': String(seconds),
+        'x-ratelimit-bucket': bucket,
+        'x-ratelimit-scope': 'user',
+      },
+    );
+  }
+  if (fault.status >= 500) return new Reply(fault.status, { message: fault.message ?? '500: Internal Server Error', code: fault.code ?? 0 });
+  return discordError(fault.status, fault.code ?? 0, fault.message ?? (fault.status === 403 ? 'Missing Permissions' : 'Error'));
+}
+
+function send(res: ServerResponse, reply: Reply, bucket: string): void {
+  // Benign rate-limit headers, so the client never thinks a bucket is nearly empty.
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit': '50',
+    'x-ratelimit-remaining': '49',
+    'x-ratelimit-reset-after': '1',
+    'x-ratelimit-bucket': bucket,
+    ...reply.headers,
+  };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+  } else {
+    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+  }
+}
