@@ -50,8 +50,8 @@ export const MAX_DISCORD_MESSAGE_LENGTH = 2000;
 /** The order or offer session as the backend saw it when the message was sent. */
 export class OrderSnapshot {
   @IsUUID() order_id!: string;
-  @IsUUID() customer_id!: string;
-  @IsOptional() @IsUUID() assigned_id?: string | null;
+  @IsString() @Length(1, 64) customer_id!: string;
+  @IsOptional() @IsString() @Length(1, 64) assigned_id?: string | null;
   @IsOptional() @IsString() @Length(1, 200) title?: string;
   @IsOptional() @IsString() @Length(0, 1000) description?: string;
   @IsString() @Length(1, 32) status!: string;
@@ -100,7 +100,7 @@ export class UpdateOrderStatusMessage {
 }
 
 export class AssignUserPayload {
-  @IsUUID() assigned_id!: string;
+  @IsString() @Length(1, 64) assigned_id!: string;
   @Matches(SNOWFLAKE, { message: 'assigned_discord_id must be a numeric Discord ID' }) assigned_discord_id!: string;
 }
 

@@ -3,3 +3,4 @@ export * from './discord-ids';
 export * from './discord-queue';
 export * from './message-attributes';
 export * from './queue-names';
+export * from './bot-operation';

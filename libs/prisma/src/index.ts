@@ -4,3 +4,12 @@ export * from './prisma.options';
 export { Prisma } from '@prisma/client';
 /** The client handed to code that runs inside `$transaction`. */
 export type PrismaTx = import('@prisma/client').Prisma.TransactionClient;
+export {
+  BotOperationStatus,
+  DiscordRequestStatus,
+  DiscordThreadStatus,
+  OfferSessionStatus,
+  OrderStatus,
+  PermissionCheckStatus,
+  SubscriptionStatus,
+} from '@prisma/client';

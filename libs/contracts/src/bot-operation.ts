@@ -1,0 +1,117 @@
+import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { SNOWFLAKE } from './discord-ids';
+
+/**
+ * Messages on BOT_OPERATIONS_QUEUE_URL (FIFO, API → bot-operations worker), spec:
+ * bot-operation-queue.md. Written for Telegram; on Discord the operations keep their names and
+ * meaning: invite = give the user access to the subscription's channel, remove = take it away,
+ * verify permissions = check the bot may do both in that channel.
+ */
+export enum BotOperationType {
+  INVITE_USER = 'INVITE_USER',
+  REMOVE_USER = 'REMOVE_USER',
+  VERIFY_PERMISSIONS = 'VERIFY_PERMISSIONS',
+}
+
+export const REMOVAL_REASONS = ['expiry', 'refund', 'manual'] as const;
+export type RemovalReason = (typeof REMOVAL_REASONS)[number];
+
+/** Message attributes of every bot operation (SQS filtering and DLQ triage without parsing the body). */
+export const BotOperationAttribute = {
+  OPERATION_TYPE: 'operation_type',
+  /** Attempts made before the message was sent: 0 from the producer; the worker counts receives. */
+  ATTEMPT_COUNT: 'attempt_count',
+} as const;
+
+/** SQS limit on MessageGroupId and MessageDeduplicationId. */
+export const MAX_FIFO_ID_LENGTH = 128;
+/** An operation is retried at most this often, whatever it asks for. */
+export const MAX_OPERATION_RETRIES = 99;
+
+interface BotOperationBase {
+  /** The BotOperation row's id; also the FIFO deduplication id. */
+  operationId: string;
+  type: BotOperationType;
+  /** The Discord channel sold by subscription. */
+  channelId: string;
+  /** ISO 8601, when the API queued it. */
+  createdAt: string;
+  /** Retries after the first attempt before the operation is dead-lettered (the worker's own limit still applies). */
+  maxRetries: number;
+}
+
+export interface InviteUserOperation extends BotOperationBase {
+  type: BotOperationType.INVITE_USER;
+  discordUserId: string;
+  subscriptionId: string;
+  orderId?: string;
+}
+
+export interface RemoveUserOperation extends BotOperationBase {
+  type: BotOperationType.REMOVE_USER;
+  discordUserId: string;
+  subscriptionId: string;
+  reason: RemovalReason;
+}
+
+export interface VerifyPermissionsOperation extends BotOperationBase {
+  type: BotOperationType.VERIFY_PERMISSIONS;
+  /** The listing whose permission check this is; absent for an ad-hoc check. */
+  listingId?: string;
+}
+
+export type BotOperation = InviteUserOperation | RemoveUserOperation | VerifyPermissionsOperation;
+export type BotOperationOf<T extends BotOperationType> = Extract<BotOperation, { type: T }>;
+
+/** What the worker records on the BotOperation row (`result`) once an operation is done. */
+export interface BotOperationResult {
+  /** `applied`: Discord now matches the operation. `skipped`: nothing to do, see `note`. */
+  outcome: 'applied' | 'skipped';
+  note?: string;
+  /** How access is given: the channel's role, or a member permission overwrite on the channel. */
+  access?: 'role' | 'overwrite';
+  /** Invite to a user who is not in the guild yet: access applies once they join with it. */
+  awaitingJoin?: boolean;
+  inviteCode?: string;
+  dmMessageId?: string;
+  /** The invite could not be DM'd (e.g. the user's DMs are closed); the code is still recorded. */
+  dmError?: string;
+  kicked?: boolean;
+  missingPermissions?: string[];
+}
+
+// ---- Wire DTOs: what the consumer decodes and the producer validates against -----------------
+
+abstract class BotOperationMessage implements BotOperationBase {
+  abstract type: BotOperationType;
+  @IsUUID() operationId!: string;
+  @Matches(SNOWFLAKE, { message: 'channelId must be a numeric Discord ID' }) channelId!: string;
+  @IsISO8601() createdAt!: string;
+  @IsInt() @Min(0) @Max(MAX_OPERATION_RETRIES) maxRetries!: number;
+}
+
+export class InviteUserMessage extends BotOperationMessage implements InviteUserOperation {
+  @Equals(BotOperationType.INVITE_USER) type!: BotOperationType.INVITE_USER;
+  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsUUID() subscriptionId!: string;
+  @IsOptional() @IsString() @Length(1, 64) orderId?: string;
+}
+
+export class RemoveUserMessage extends BotOperationMessage implements RemoveUserOperation {
+  @Equals(BotOperationType.REMOVE_USER) type!: BotOperationType.REMOVE_USER;
+  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsUUID() subscriptionId!: string;
+  @IsIn(REMOVAL_REASONS, { message: `reason must be one of ${REMOVAL_REASONS.join(', ')}` }) reason!: RemovalReason;
+}
+
+export class VerifyPermissionsMessage extends BotOperationMessage implements VerifyPermissionsOperation {
+  @Equals(BotOperationType.VERIFY_PERMISSIONS) type!: BotOperationType.VERIFY_PERMISSIONS;
+  @IsOptional() @IsUUID() listingId?: string;
+}
+
+/** The class that validates each operation type: decoding is exhaustive by construction. */
+export const BOT_OPERATION_MESSAGE_CLASSES = {
+  [BotOperationType.INVITE_USER]: InviteUserMessage,
+  [BotOperationType.REMOVE_USER]: RemoveUserMessage,
+  [BotOperationType.VERIFY_PERMISSIONS]: VerifyPermissionsMessage,
+} as const;

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AssignUserMessage,
+  CreateThreadMessage,
+  DiscordMessageMetadata,
+  DiscordQueueMessage,
+  DiscordQueueMessageType,
+  DISCORD_QUEUE_MESSAGE_CLASSES,
+  ForwardChatMessageMessage,
+  OrderSnapshot,
+  QueueName,
+  RequestMetadata,
+  ThreadEntityType,
+  UpdateOrderStatusMessage,
+} from '@app/contracts';
+import { OutboxService } from '@app/outbox';
+import type { PrismaTx } from '@app/prisma';
+import { decodePayload } from '@app/queue';
+
+export interface ThreadTarget {
+  serverId: string;
+  channelId: string;
+}
+
+export interface ThreadRequest extends ThreadTarget {
+  /** Discord ids to add to the thread. */
+  members: string[];
+  order: OrderSnapshot;
+  customerDiscordId: string | null;
+}
+
+/** Which order or offer session a Phase 4 request is about, and its request id. */
+export interface RequestTarget {
+  entityType: ThreadEntityType;
+  entityId: string;
+  requestId: string;
+}
+
+/**
+ * Produces DISCORD_QUEUE_URL messages (thread-queue-handoff.md). Every method stages the message
+ * in the caller's transaction through the outbox and returns the message as it will be sent:
+ * nothing waits for SQS or Discord, and a committed change always becomes its message.
+ * Messages are validated against the contract before they are staged: a bug here fails the
+ * request that caused it instead of poisoning the queue.
+ */
+@Injectable()
+export class DiscordQueueProducer {
+  constructor(private readonly outbox: OutboxService) {}
+
+  createThread(tx: PrismaTx, request: ThreadRequest): Promise<CreateThreadMessage> {
+    return this.stageThread(tx, 'order', request);
+  }
+
+  createOfferThread(tx: PrismaTx, request: ThreadRequest): Promise<CreateThreadMessage> {
+    return this.stageThread(tx, 'offer_session', request);
+  }
+
+  updateOrderStatus(tx: PrismaTx, target: RequestTarget, status: string, previousStatus?: string): Promise<UpdateOrderStatusMessage> {
+    return this.stage<UpdateOrderStatusMessage>(tx, {
+      type: DiscordQueueMessageType.UPDATE_ORDER_STATUS,
+      payload: { status, ...(previousStatus ? { previous_status: previousStatus } : {}) },
+      metadata: this.requestMetadata(target),
+    });
+  }
+
+  assignUser(tx: PrismaTx, target: RequestTarget, assignedId: string, assignedDiscordId: string): Promise<AssignUserMessage> {
+    return this.stage<AssignUserMessage>(tx, {
+      type: DiscordQueueMessageType.ASSIGN_USER,
+      payload: { assigned_id: assignedId, assigned_discord_id: assignedDiscordId },
+      metadata: this.requestMetadata(target),
+    });
+  }
+
+  forwardChatMessage(tx: PrismaTx, target: RequestTarget, authorName: string, content: string): Promise<ForwardChatMessageMessage> {
+    return this.stage<ForwardChatMessageMessage>(tx, {
+      type: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE,
+      payload: { chat_message_id: target.requestId, author_name: authorName, content },
+      metadata: this.requestMetadata(target),
+    });
+  }
+
+  private stageThread(tx: PrismaTx, entityType: ThreadEntityType, request: ThreadRequest): Promise<CreateThreadMessage> {
+    return this.stage<CreateThreadMessage>(tx, {
+      type: DiscordQueueMessageType.CREATE_THREAD,
+      payload: {
+        server_id: request.serverId,
+        channel_id: request.channelId,
+        members: request.members,
+        order: request.order,
+        customer_discord_id: request.customerDiscordId,
+      },
+      metadata: this.metadata(entityType, request.order.order_id),
+    });
+  }
+
+  /** The spec's create_thread metadata, exactly. */
+  private metadata(entityType: ThreadEntityType, entityId: string): DiscordMessageMetadata {
+    return { order_id: entityId, entity_type: entityType, created_at: new Date().toISOString(), retry_count: 0 };
+  }
+
+  /** Phase 4: the same plus the request id the bot keys its effect on. */
+  private requestMetadata(target: RequestTarget): RequestMetadata {
+    return { ...this.metadata(target.entityType, target.entityId), request_id: target.requestId };
+  }
+
+  private async stage<M extends DiscordQueueMessage>(tx: PrismaTx, message: M): Promise<M> {
+    decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[message.type], message);
+    await this.outbox.stage(tx, {
+      destination: QueueName.DISCORD,
+      body: message,
+      // One order's messages leave in the order they were made (thread first, then updates).
+      orderingKey: `${message.metadata.entity_type}:${message.metadata.order_id}`,
+      attributes: { type: message.type },
+    });
+    return message;
+  }
+}
