@@ -8,6 +8,9 @@ CREATE TYPE "offer_session_status" AS ENUM ('active', 'accepted', 'rejected', 'c
 CREATE TYPE "discord_thread_status" AS ENUM ('not_configured', 'queued', 'created', 'partial', 'failed');
 
 -- CreateEnum
+CREATE TYPE "discord_request_status" AS ENUM ('queued', 'done', 'failed');
+
+-- CreateEnum
 CREATE TYPE "subscription_status" AS ENUM ('pending', 'active', 'expired', 'refunded');
 
 -- CreateEnum
@@ -75,6 +78,20 @@ CREATE TABLE "discord_thread_links" (
 );
 
 -- CreateTable
+CREATE TABLE "discord_requests" (
+    "id" TEXT NOT NULL,
+    "entity_type" TEXT NOT NULL,
+    "entity_id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "status" "discord_request_status" NOT NULL DEFAULT 'queued',
+    "error" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "discord_requests_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "thread_creations" (
     "entity_type" TEXT NOT NULL,
     "entity_id" TEXT NOT NULL,
@@ -87,6 +104,7 @@ CREATE TABLE "thread_creations" (
     "welcome_message_id" TEXT,
     "invite_code" TEXT,
     "invite_error" TEXT,
+    "leased_until" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "completed_at" TIMESTAMP(3),
 
@@ -176,6 +194,9 @@ CREATE TABLE "outbox_messages" (
 
     CONSTRAINT "outbox_messages_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "discord_requests_entity_type_entity_id_idx" ON "discord_requests"("entity_type", "entity_id");
 
 -- CreateIndex
 CREATE INDEX "subscriptions_user_id_idx" ON "subscriptions"("user_id");
