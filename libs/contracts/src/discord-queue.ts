@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design metadata when these classes are declared.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

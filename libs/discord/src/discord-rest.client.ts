@@ -94,10 +94,12 @@ export class DiscordRestClient {
   /**
    * With a nonce, Discord returns the message already created with that nonce in the channel
    * (for a few minutes) instead of posting it again: a retried send does not duplicate.
+   * Mentions ping nobody unless listed in `mentionUsers`: forwarded text cannot @everyone.
    */
-  sendMessage(channelId: string, message: { content: string; nonce?: string }): Promise<APIMessage> {
+  sendMessage(channelId: string, message: { content: string; nonce?: string; mentionUsers?: string[] }): Promise<APIMessage> {
     const { content, nonce } = message;
-    const body: RESTPostAPIChannelMessageJSONBody = nonce === undefined ? { content } : { content, nonce, enforce_nonce: true };
+    const allowed_mentions = { parse: [], users: message.mentionUsers ?? [] };
+    const body: RESTPostAPIChannelMessageJSONBody = nonce === undefined ? { content, allowed_mentions } : { content, allowed_mentions, nonce, enforce_nonce: true };
     return this.request('sendMessage', RequestMethod.Post, Routes.channelMessages(channelId), { body });
   }
 

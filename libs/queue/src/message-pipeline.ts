@@ -141,7 +141,8 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
 
     const groups = new Map<string, Entry<T>[]>();
     for (const entry of entries) {
-      const group = entry.message.Attributes?.MessageGroupId ?? entry.message.MessageId ?? '';
+      const key = entry.payload !== undefined && route.orderingKey ? route.orderingKey(entry.payload) : undefined;
+      const group = entry.message.Attributes?.MessageGroupId ?? key ?? entry.message.MessageId ?? '';
       groups.set(group, [...(groups.get(group) ?? []), entry]);
     }
     try {

@@ -46,6 +46,12 @@ export interface EffectRoute<TPayload> {
   readonly consumer: string;
   decode(body: unknown): TPayload;
   typeOf(payload: TPayload): string;
+  /**
+   * Messages of one batch with the same key are handled one after another, in receive order
+   * (e.g. an order's create_thread before its status update). FIFO queues' message groups
+   * always are; without a key, every message of a standard queue is its own group.
+   */
+  orderingKey?(payload: TPayload): string;
   handle(payload: TPayload, context: EffectContext): Promise<void>;
   /**
    * Runs once before a message is dead-lettered (permanent error or retries exhausted), e.g. to

@@ -16,6 +16,14 @@ export function decodePayload<T extends object>(cls: ClassConstructor<T>, body: 
   return payload;
 }
 
-function formatErrors(errors: ValidationError[]): string {
-  return errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? { invalid: 'invalid value' }).join(', ')}`).join('; ');
+/** Every broken field with its path (`payload.order.order_id: …`), nested objects included. */
+function formatErrors(errors: ValidationError[], parent = ''): string {
+  return errors
+    .map((e) => {
+      const path = parent ? `${parent}.${e.property}` : e.property;
+      const own = e.constraints ? [`${path}: ${Object.values(e.constraints).join(', ')}`] : [];
+      const nested = e.children?.length ? [formatErrors(e.children, path)] : [];
+      return [...own, ...nested].join('; ') || `${path}: invalid value`;
+    })
+    .join('; ');
 }
