@@ -1,5 +1,26 @@
 import { Module } from '@nestjs/common';
+import { BackendResponsePublisher } from './backend-response.publisher';
+import { ChatForwardHandler } from './chat-forward.handler';
+import { CreateThreadHandler } from './create-thread.handler';
+import { DiscordEffectLedger } from './discord-effect.ledger';
+import { DiscordRequestConsumer } from './discord-request.consumer';
+import { DiscordRequestRoute } from './discord-request.route';
+import { OrderStatusHandler } from './order-status.handler';
+import { ThreadLookup } from './thread.lookup';
+import { UserAssignmentHandler } from './user-assignment.handler';
 
-/** Worker side: consumes DISCORD_QUEUE_URL and acts on Discord. Needs QueueModule and DiscordModule. */
-@Module({})
+/** Worker side: consumes DISCORD_QUEUE_URL, acts on Discord, answers on BACKEND_QUEUE_URL. Needs QueueModule and DiscordModule. */
+@Module({
+  providers: [
+    BackendResponsePublisher,
+    DiscordEffectLedger,
+    ThreadLookup,
+    CreateThreadHandler,
+    OrderStatusHandler,
+    UserAssignmentHandler,
+    ChatForwardHandler,
+    DiscordRequestRoute,
+    DiscordRequestConsumer,
+  ],
+})
 export class DiscordRequestConsumerModule {}

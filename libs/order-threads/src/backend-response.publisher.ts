@@ -1,0 +1,45 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Inject, Injectable } from '@nestjs/common';
+import { Environment } from '@app/config';
+import { BackendResponseMessage, BackendResponsePayload, BackendResponseType, DiscordQueueMessage } from '@app/contracts';
+import { SQS_CLIENT, traceContextAttributes } from '@app/queue';
+
+/**
+ * Answers the backend on BACKEND_QUEUE_URL, with the request's metadata for correlation and the
+ * current trace context. Sent directly, not through an outbox: the handler that calls it is
+ * resumable, so a failed send fails the request message, which is retried and answers again.
+ * The backend applies answers idempotently.
+ */
+@Injectable()
+export class BackendResponsePublisher {
+  private readonly queueUrl: string;
+
+  constructor(
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    env: Environment,
+  ) {
+    this.queueUrl = env.BACKEND_QUEUE_URL!;
+  }
+
+  async send(request: DiscordQueueMessage, type: BackendResponseType, payload: BackendResponsePayload, discordMessageId: string | null): Promise<void> {
+    const response: BackendResponseMessage = {
+      type,
+      payload,
+      metadata: {
+        discord_message_id: discordMessageId,
+        created_at: new Date().toISOString(),
+        original_order_id: request.metadata.order_id,
+        entity_type: request.metadata.entity_type,
+        request_type: request.type,
+        ...(request.metadata.request_id ? { request_id: request.metadata.request_id } : {}),
+      },
+    };
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(response),
+        MessageAttributes: { ...traceContextAttributes(), type: { DataType: 'String', StringValue: type } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,151 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ThreadCreation } from '@prisma/client';
+import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@app/contracts';
+import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@app/discord';
+import { Prisma, PrismaService } from '@app/prisma';
+import { describeError, RetryLaterError } from '@app/queue';
+import { BackendResponsePublisher } from './backend-response.publisher';
+import { discordNonce } from './discord-nonce';
+
+/** Long enough for every step of one delivery; a crashed holder's lease simply runs out. */
+const LEASE_SECONDS = 60;
+const INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600;
+const MAX_THREAD_NAME = 100;
+
+/**
+ * create_thread (thread-queue-handoff.md): create the thread, add the members, welcome them,
+ * create an invite, answer `thread_created`. Every step is recorded in thread_creations as it
+ * succeeds, so a redelivery resumes where the last one stopped and never creates a second
+ * thread: if a thread was created but not recorded (crash in between), it is found again among
+ * the guild's active threads by its deterministic name. A member Discord refuses is reported
+ * (partial success), not retried; a transient failure retries the message and resumes.
+ */
+@Injectable()
+export class CreateThreadHandler {
+  private readonly logger = new Logger(CreateThreadHandler.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly discord: DiscordRestClient,
+    private readonly responses: BackendResponsePublisher,
+  ) {}
+
+  async handle(message: CreateThreadMessage): Promise<void> {
+    const { payload, metadata } = message;
+    const key = { entityType: metadata.entity_type, entityId: metadata.order_id };
+    const { count: fresh } = await this.prisma.threadCreation.createMany({
+      data: [{ ...key, guildId: payload.server_id, channelId: payload.channel_id, threadName: threadName(message) }],
+      skipDuplicates: true,
+    });
+    let progress = await this.lease(key);
+    try {
+      if (!progress.completedAt) {
+        if (!progress.threadId) progress = await this.save(progress, { threadId: await this.findOrCreateThread(progress, fresh === 0) });
+        progress = await this.addMembers(progress, payload.members);
+        if (!progress.welcomeMessageId) progress = await this.save(progress, { welcomeMessageId: await this.welcome(progress, message) });
+        if (!progress.inviteCode && !progress.inviteError) progress = await this.save(progress, await this.invite(progress));
+      }
+      const failures = Object.values(memberFailures(progress));
+      await this.responses.send(
+        message,
+        BackendResponseType.THREAD_CREATED,
+        {
+          success: true,
+          thread_id: progress.threadId,
+          invite_code: progress.inviteCode,
+          ...(failures.length > 0 ? { member_failures: failures } : {}),
+          ...(progress.inviteError ? { invite_error: progress.inviteError } : {}),
+        },
+        progress.welcomeMessageId,
+      );
+      if (!progress.completedAt) await this.save(progress, { completedAt: new Date() });
+    } finally {
+      await this.prisma.threadCreation.update({ where: { entityType_entityId: key }, data: { leasedUntil: null } });
+    }
+  }
+
+  /** Claims the request for this delivery; another delivery working on it means: come back later. */
+  private async lease(key: { entityType: string; entityId: string }): Promise<ThreadCreation> {
+    const [claimed] = await this.prisma.$queryRaw<{ entity_id: string }[]>`
+      UPDATE thread_creations SET leased_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId} AND (leased_until IS NULL OR leased_until < now())
+      RETURNING entity_id`;
+    if (!claimed) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`, 10);
+    return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
+  }
+
+  private save(progress: ThreadCreation, data: Prisma.ThreadCreationUpdateInput): Promise<ThreadCreation> {
+    return this.prisma.threadCreation.update({ where: { entityType_entityId: { entityType: progress.entityType, entityId: progress.entityId } }, data });
+  }
+
+  private async findOrCreateThread(progress: ThreadCreation, attemptedBefore: boolean): Promise<string> {
+    if (attemptedBefore) {
+      // An earlier delivery may have created it and died before recording the id.
+      const active = await this.discord.listActiveThreads(progress.guildId);
+      const existing = active.find((t) => t.parent_id === progress.channelId && t.name === progress.threadName);
+      if (existing) {
+        this.logger.log({ msg: 'Found the thread an earlier delivery created', threadId: existing.id, entityId: progress.entityId });
+        return existing.id;
+      }
+    }
+    try {
+      return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'private', invitable: false })).id;
+    } catch (error) {
+      // Private threads need a permission (or a server feature) the bot may lack: a public thread then.
+      if (!(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
+      this.logger.warn({ msg: 'Private thread refused; creating a public one', channelId: progress.channelId, error: error.message });
+      return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'public' })).id;
+    }
+  }
+
+  private async addMembers(progress: ThreadCreation, members: string[]): Promise<ThreadCreation> {
+    for (const member of members) {
+      const failures = memberFailures(progress);
+      if (progress.membersAdded.includes(member) || failures[member]) continue;
+      try {
+        await this.discord.addThreadMember(progress.threadId!, member);
+        progress = await this.save(progress, { membersAdded: { push: member } });
+      } catch (error) {
+        if (!(error instanceof DiscordPermanentError)) throw error;
+        const { errorClass, message } = describeError(error);
+        const failure: MemberFailure = { discord_id: member, error_class: errorClass, reason: message };
+        progress = await this.save(progress, { memberFailures: { ...failures, [member]: failure } as unknown as Prisma.InputJsonObject });
+      }
+    }
+    return progress;
+  }
+
+  private async welcome(progress: ThreadCreation, { payload }: CreateThreadMessage): Promise<string> {
+    const subject = payload.order.kind === 'order' ? `order **${payload.order.title ?? payload.order.order_id}**` : 'this offer';
+    const mentions = progress.membersAdded.map((id) => `<@${id}>`).join(' ');
+    const posted = await this.discord.sendMessage(progress.threadId!, {
+      content: `Welcome ${mentions || 'everyone'}! This thread is for ${subject}. Status: ${payload.order.status}.`,
+      nonce: discordNonce(`welcome:${progress.entityType}:${progress.entityId}`),
+      mentionUsers: progress.membersAdded,
+    });
+    return posted.id;
+  }
+
+  /** An invite to the parent channel for members not yet in the server; its failure is reported, not fatal. */
+  private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
+    try {
+      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: INVITE_MAX_AGE_SECONDS, maxUses: 0, unique: false });
+      return { inviteCode: invite.code };
+    } catch (error) {
+      if (!(error instanceof DiscordPermanentError)) throw error;
+      return { inviteError: error.message };
+    }
+  }
+}
+
+/** Deterministic, so a thread created by a lost delivery can be recognised. */
+function threadName({ payload, metadata }: CreateThreadMessage): string {
+  const label = metadata.entity_type === 'order' ? `Order ${payload.order.title ?? ''}`.trim() : 'Offer';
+  const suffix = ` · ${metadata.order_id.slice(0, 8)}`;
+  return `${label.slice(0, MAX_THREAD_NAME - suffix.length)}${suffix}`;
+}
+
+/** Members Discord refused, by Discord id (a JSON column this handler alone writes). */
+function memberFailures(progress: ThreadCreation): Record<string, MemberFailure> {
+  return progress.memberFailures as unknown as Record<string, MemberFailure>;
+}

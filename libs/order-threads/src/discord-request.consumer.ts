@@ -1,0 +1,19 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import { Injectable } from '@nestjs/common';
+import { QueueName } from '@app/contracts';
+import { MessagePipeline, SqsMessageHandler } from '@app/queue';
+import { DiscordRequestRoute } from './discord-request.route';
+
+/** DISCORD_QUEUE_URL's consumer: each message through the shared pipeline's per-message mode. */
+@Injectable()
+export class DiscordRequestConsumer {
+  constructor(
+    private readonly pipeline: MessagePipeline,
+    private readonly route: DiscordRequestRoute,
+  ) {}
+
+  @SqsMessageHandler(QueueName.DISCORD, true)
+  handleMessages(messages: Message[]): Promise<Message[]> {
+    return this.pipeline.processEach(messages, this.route);
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AssignUserMessage,
+  BackendResponseType,
+  CreateThreadMessage,
+  DiscordQueueMessage,
+  DiscordQueueMessageType,
+  DISCORD_QUEUE_MESSAGE_CLASSES,
+  ForwardChatMessageMessage,
+  QueueName,
+  UpdateOrderStatusMessage,
+} from '@app/contracts';
+import { DiscordPermanentError } from '@app/discord';
+import { decodePayload, DeadLetterFailure, EffectRoute, UnknownMessageTypeError } from '@app/queue';
+import { BackendResponsePublisher } from './backend-response.publisher';
+import { ChatForwardHandler } from './chat-forward.handler';
+import { CreateThreadHandler } from './create-thread.handler';
+import { OrderStatusHandler } from './order-status.handler';
+import { UserAssignmentHandler } from './user-assignment.handler';
+
+/** DISCORD_QUEUE_URL messages: decoded by `type`, handled by type, answered with `error` when they fail for good. */
+@Injectable()
+export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
+  readonly consumer = QueueName.DISCORD;
+  // Exhaustive by type: a message type without a handler does not compile.
+  private readonly handlers: { [T in DiscordQueueMessageType]: (message: DiscordQueueMessage) => Promise<void> };
+
+  constructor(
+    createThread: CreateThreadHandler,
+    orderStatus: OrderStatusHandler,
+    userAssignment: UserAssignmentHandler,
+    chatForward: ChatForwardHandler,
+    private readonly responses: BackendResponsePublisher,
+  ) {
+    this.handlers = {
+      [DiscordQueueMessageType.CREATE_THREAD]: (m) => createThread.handle(m as CreateThreadMessage),
+      [DiscordQueueMessageType.UPDATE_ORDER_STATUS]: (m) => orderStatus.handle(m as UpdateOrderStatusMessage),
+      [DiscordQueueMessageType.ASSIGN_USER]: (m) => userAssignment.handle(m as AssignUserMessage),
+      [DiscordQueueMessageType.FORWARD_CHAT_MESSAGE]: (m) => chatForward.handle(m as ForwardChatMessageMessage),
+    };
+  }
+
+  decode(body: unknown): DiscordQueueMessage {
+    const type = (body as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !(type in DISCORD_QUEUE_MESSAGE_CLASSES)) {
+      throw new UnknownMessageTypeError(`Unknown message type ${JSON.stringify(type)?.slice(0, 64)}; expected one of ${Object.values(DiscordQueueMessageType).join(', ')}`);
+    }
+    return decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[type as DiscordQueueMessageType], body) as DiscordQueueMessage;
+  }
+
+  typeOf(message: DiscordQueueMessage): string {
+    return message.type;
+  }
+
+  /** One order's messages of a batch in order: its thread first, then what goes into it. */
+  orderingKey(message: DiscordQueueMessage): string {
+    return `${message.metadata.entity_type}:${message.metadata.order_id}`;
+  }
+
+  handle(message: DiscordQueueMessage): Promise<void> {
+    return this.handlers[message.type](message);
+  }
+
+  /** The backend hears about every request that will never succeed (spec: "send error response"). */
+  async onDeadLetter(message: DiscordQueueMessage | undefined, failure: DeadLetterFailure): Promise<void> {
+    if (!message) return; // undecodable: nothing to correlate with; the DLQ entry says why
+    await this.responses.send(
+      message,
+      BackendResponseType.ERROR,
+      {
+        success: false,
+        error_class: failure.errorClass,
+        error_message: failure.message.slice(0, 1024),
+        ...(failure.error instanceof DiscordPermanentError && failure.error.code !== undefined ? { discord_code: failure.error.code } : {}),
+      },
+      null,
+    );
+  }
+}

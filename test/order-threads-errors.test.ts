@@ -1,0 +1,120 @@
+import { MessageAttribute } from '@app/contracts';
+import { useTestInfra } from './support/infra';
+import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
+import { drainQueue, queueDepth, send, waitFor } from './support/sqs';
+import { startTcpProxy } from './support/tcp-proxy';
+
+type View = { id: string; discordThread: { status: string; threadId: string | null; error: string | null } | null };
+
+describe('order threads when things go wrong', () => {
+  const { sqs, prisma } = useTestInfra();
+  let rig: OrderThreadsRig;
+
+  beforeEach(async () => {
+    rig = await orderThreadsRig(sqs);
+  });
+  afterEach(() => rig.close());
+
+  const threadOf = (base: string, id: string, status: string) =>
+    waitFor(
+      async () => {
+        const { body } = await http<View>(base, 'GET', `/orders/${id}`);
+        return body.discordThread?.status === status ? body : undefined;
+      },
+      { what: `order thread ${status}` },
+    );
+
+  it('hands a rate-limited message back to the queue with Discord’s retry-after, then creates the thread once', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1 });
+
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Busy', customerId: customer.id, communityId: community.id });
+    await threadOf(url, order.id, 'created');
+
+    const creates = rig.discord.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/threads$/.test(r.path));
+    expect(creates).toHaveLength(2); // the refused one and the retry: the client itself never retried or waited
+    expect(rig.discord.threads).toHaveLength(1);
+  });
+
+  it('answers Missing Permissions with an error response and a DLQ entry carrying the reason', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    // Private and the public fallback both refused.
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions', times: 2 });
+
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Forbidden', customerId: customer.id, communityId: community.id });
+    const failed = await threadOf(url, order.id, 'failed');
+    expect(failed.discordThread!.error).toMatch(/^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\)/);
+
+    const [dead] = await waitFor(async () => {
+      const messages = await drainQueue(sqs, rig.discordQueue.dlqUrl);
+      return messages.length > 0 ? messages : undefined;
+    }, { what: 'DLQ entry' });
+    expect(JSON.parse(dead.Body!)).toMatchObject({ type: 'create_thread', metadata: { order_id: order.id } });
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('DiscordMissingPermissionsError');
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toContain('50013');
+    expect(rig.discord.threads).toHaveLength(0);
+  });
+
+  it('keeps an order’s create_thread in the outbox while SQS is unreachable and creates the thread once it is back', async () => {
+    const proxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
+    try {
+      proxy.cut();
+      // The API talks to SQS only through the cut proxy; it does not consume responses here.
+      const { url } = await rig.startApi({ AWS_ENDPOINT_URL_SQS: proxy.endpoint, AWS_SQS_ENABLED: 'false' });
+      const { customer, community } = await seedParticipants(prisma, rig);
+
+      const created = await http<View>(url, 'POST', '/orders', { title: 'Offline', customerId: customer.id, communityId: community.id });
+      expect(created.status).toBe(201);
+      const pending = await waitFor(async () => (await prisma.outboxMessage.findFirst({ where: { attempts: { gte: 2 } } })) ?? undefined, { what: 'failed send attempts' });
+      expect(pending.sentAt).toBeNull();
+      expect(pending.lastError).toBeTruthy();
+
+      proxy.restore();
+      await waitFor(async () => (await prisma.outboxMessage.findFirst({ where: { sentAt: { not: null } } })) ?? undefined, { what: 'outbox message sent' });
+      // A second API instance consumes the answers (the first one has no consumer).
+      await rig.startApi();
+      await rig.startWorker();
+      await threadOf(url, created.body.id, 'created');
+      expect(rig.discord.threads).toHaveLength(1);
+      expect(await prisma.outboxMessage.count({ where: { sentAt: null } })).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('dead-letters bad messages with the reason: malformed JSON, unknown type, missing fields', async () => {
+    await rig.startApi();
+    await rig.startWorker();
+    await send(sqs, rig.discordQueue.queueUrl, '{"type": "create_thread", ');
+    await send(sqs, rig.discordQueue.queueUrl, { type: 'delete_everything', payload: {}, metadata: {} });
+    await send(sqs, rig.discordQueue.queueUrl, { type: 'create_thread', payload: { server_id: 'abc' }, metadata: {} });
+
+    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 3, { what: 'three DLQ entries' });
+    const dead = await drainQueue(sqs, rig.discordQueue.dlqUrl);
+    const reasons = dead.map((m) => `${m.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue}: ${m.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue}`).sort();
+    expect(reasons[0]).toMatch(/^MalformedMessageError: Message body is not valid JSON/);
+    expect(reasons[1]).toMatch(/^MessageValidationError: .*server_id must be a numeric Discord ID/);
+    expect(reasons[2]).toMatch(/^UnknownMessageTypeError: Unknown message type "delete_everything"/);
+    expect(rig.discord.requests).toHaveLength(0);
+  });
+
+  it('dead-letters an answer about an order the backend never asked for', async () => {
+    await rig.startApi();
+    const orderId = '0b7c1e3a-2f4d-4c5b-9a8e-1d2c3b4a5f6e';
+    await send(sqs, rig.backendQueue.queueUrl, {
+      type: 'thread_created',
+      payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
+      metadata: { discord_message_id: '123456789012345679', created_at: new Date().toISOString(), original_order_id: orderId, entity_type: 'order', request_type: 'create_thread' },
+    });
+    const [dead] = await waitFor(async () => {
+      const messages = await drainQueue(sqs, rig.backendQueue.dlqUrl);
+      return messages.length > 0 ? messages : undefined;
+    }, { what: 'DLQ entry' });
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('NotFoundError');
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toBe(`No order ${orderId} asked for a Discord thread`);
+  });
+});

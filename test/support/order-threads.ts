@@ -1,0 +1,88 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { INestApplication } from '@nestjs/common';
+import { PrismaClient } from '@prisma/client';
+import { snowflake } from './database';
+import { FakeDiscord, startFakeDiscord } from './fake-discord';
+import { createQueuePair, QueuePair } from './sqs';
+import { startApi, startWorker } from './worker';
+
+/** The order-threads system on real queues: API (producer + response consumer), worker, fake Discord. */
+export interface OrderThreadsRig {
+  discordQueue: QueuePair;
+  backendQueue: QueuePair;
+  discord: FakeDiscord;
+  guildId: string;
+  channelId: string;
+  api?: { app: INestApplication; url: string };
+  worker?: INestApplication;
+  startApi(overrides?: Record<string, string>): Promise<{ app: INestApplication; url: string }>;
+  startWorker(overrides?: Record<string, string>): Promise<INestApplication>;
+  close(): Promise<void>;
+}
+
+export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> {
+  const discordQueue = await createQueuePair(sqs, { prefix: 'discord' });
+  const backendQueue = await createQueuePair(sqs, { prefix: 'backend' });
+  const discord = await startFakeDiscord();
+  const guildId = discord.addGuild().id;
+  const channelId = discord.addChannel(guildId);
+  const apps: INestApplication[] = [];
+  const rig: OrderThreadsRig = {
+    discordQueue,
+    backendQueue,
+    discord,
+    guildId,
+    channelId,
+    async startApi(overrides = {}) {
+      const api = await startApi({
+        DISCORD_QUEUE_URL: discordQueue.queueUrl,
+        BACKEND_QUEUE_URL: backendQueue.queueUrl,
+        SQS_WAIT_TIME_SECONDS: '1',
+        SQS_RETRY_BASE_DELAY_SECONDS: '1',
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        OUTBOX_MAX_RETRY_DELAY_MS: '500',
+        ...overrides,
+      });
+      apps.push(api.app);
+      rig.api = api;
+      return api;
+    },
+    async startWorker(overrides = {}) {
+      const worker = await startWorker(discordQueue, {
+        WORKER_CONSUMERS: 'discord',
+        DISCORD_QUEUE_URL: discordQueue.queueUrl,
+        BACKEND_QUEUE_URL: backendQueue.queueUrl,
+        DISCORD_BOT_TOKEN: discord.token,
+        DISCORD_API_BASE_URL: discord.apiUrl,
+        DISCORD_QUEUE_WAIT_TIME_SECONDS: '1',
+        ...overrides,
+      });
+      apps.push(worker);
+      rig.worker = worker;
+      return worker;
+    },
+    async close() {
+      for (const app of apps.reverse()) await app.close();
+      await discord.close();
+    },
+  };
+  return rig;
+}
+
+/** A customer and an assignee with linked Discord accounts that are members of the guild. */
+export async function seedParticipants(prisma: PrismaClient, rig: OrderThreadsRig) {
+  const customer = await prisma.user.create({ data: { username: 'customer', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) } });
+  const assignee = await prisma.user.create({ data: { username: 'assignee', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) } });
+  const community = await prisma.community.create({ data: { name: 'Guild', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId } });
+  return { customer, assignee, community };
+}
+
+export async function http<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
