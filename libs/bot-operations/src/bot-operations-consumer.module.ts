@@ -1,5 +1,34 @@
 import { Module } from '@nestjs/common';
+import { Environment } from '@app/config';
+import { BotOperationConsumer } from './bot-operation.consumer';
+import { BotOperationRecorder } from './bot-operation.recorder';
+import { BotOperationRoute } from './bot-operation.route';
+import { BOT_WORKER_OPTIONS, BotWorkerOptions } from './bot-operations.options';
+import { InviteUserHandler } from './invite-user.handler';
+import { InviteDelivery } from './invite.delivery';
+import { MembershipState } from './membership.state';
+import { RemoveUserHandler } from './remove-user.handler';
+import { VerifyPermissionsHandler } from './verify-permissions.handler';
 
-/** Worker side: consumes the bot operations FIFO queue. Needs QueueModule and DiscordModule. */
-@Module({})
+/**
+ * Worker side: consumes the bot operations FIFO queue and acts on Discord. Needs QueueModule
+ * with a `bot-operations` consumer and a global DiscordRestClient (the worker module provides both).
+ */
+@Module({
+  providers: [
+    {
+      provide: BOT_WORKER_OPTIONS,
+      inject: [Environment],
+      useFactory: (env: Environment): BotWorkerOptions => ({ inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
+    },
+    MembershipState,
+    BotOperationRecorder,
+    InviteDelivery,
+    InviteUserHandler,
+    RemoveUserHandler,
+    VerifyPermissionsHandler,
+    BotOperationRoute,
+    BotOperationConsumer,
+  ],
+})
 export class BotOperationsConsumerModule {}

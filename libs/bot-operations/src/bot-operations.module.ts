@@ -1,5 +1,35 @@
 import { Module } from '@nestjs/common';
+import { Environment } from '@app/config';
+import { BotQueueProducer } from './bot-queue.producer';
+import { BotOperationsController } from './bot-operations.controller';
+import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from './bot-operations.options';
+import { BotOperationsQuery } from './bot-operations.query';
+import { ListingsController } from './listings.controller';
+import { ListingsService } from './listings.service';
+import { SubscriptionChannelsController } from './subscription-channels.controller';
+import { SubscriptionChannelsService } from './subscription-channels.service';
+import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionsService } from './subscriptions.service';
 
-/** API side of bot operations (bot-operation-queue.md). Needs OutboxModule. */
-@Module({})
+/**
+ * API side of bot operations (bot-operation-queue.md): subscription channels, subscriptions and
+ * listings, whose changes queue bot operations through BotQueueProducer. Needs OutboxModule
+ * (with a `bot-operations` destination) and the validated Environment.
+ */
+@Module({
+  controllers: [SubscriptionChannelsController, SubscriptionsController, ListingsController, BotOperationsController],
+  providers: [
+    {
+      provide: BOT_OPERATIONS_OPTIONS,
+      inject: [Environment],
+      useFactory: (env: Environment): BotOperationsOptions => ({ queueUrl: env.BOT_OPERATIONS_QUEUE_URL, maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS }),
+    },
+    BotQueueProducer,
+    SubscriptionChannelsService,
+    SubscriptionsService,
+    ListingsService,
+    BotOperationsQuery,
+  ],
+  exports: [BotQueueProducer],
+})
 export class BotOperationsModule {}

@@ -1,0 +1,72 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import { BotOperationType, InviteUserOperation } from '@app/contracts';
+import { DiscordMissingPermissionsError, DiscordUnavailableError } from '@app/discord';
+import { MessageValidationError, UnknownMessageTypeError } from '@app/queue';
+import { OperationRetriesExhaustedError } from './bot-operation.errors';
+import { BotOperationRecorder } from './bot-operation.recorder';
+import { BotOperationRoute } from './bot-operation.route';
+import { InviteUserHandler } from './invite-user.handler';
+import { RemoveUserHandler } from './remove-user.handler';
+import { VerifyPermissionsHandler } from './verify-permissions.handler';
+
+describe('BotOperationRoute', () => {
+  const invite = { handle: jest.fn() };
+  const recorder = { done: jest.fn(), attemptFailed: jest.fn(), failed: jest.fn() };
+  const route = new BotOperationRoute(
+    invite as unknown as InviteUserHandler,
+    {} as RemoveUserHandler,
+    {} as VerifyPermissionsHandler,
+    recorder as unknown as BotOperationRecorder,
+  );
+  const operation: InviteUserOperation = {
+    operationId: '0b6f3f3e-3c1a-4a55-9d55-2f3c8e0a1b2c',
+    type: BotOperationType.INVITE_USER,
+    discordUserId: '123456789012345678',
+    channelId: '223456789012345678',
+    subscriptionId: '9a1c2e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    createdAt: '2026-11-22T10:00:00.000Z',
+    maxRetries: 2,
+  };
+  const context = (receiveCount: number) => ({ message: {} as Message, receiveCount });
+
+  beforeEach(() => jest.resetAllMocks());
+
+  it('decodes each operation type with its contract class', () => {
+    expect(route.decode({ ...operation })).toMatchObject(operation);
+  });
+
+  it('dead-letters an unknown type, a missing type and a broken contract as permanent errors', () => {
+    expect(() => route.decode({ ...operation, type: 'BAN_USER' })).toThrow(UnknownMessageTypeError);
+    expect(() => route.decode({ ...operation, type: undefined })).toThrow(MessageValidationError);
+    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a numeric Discord ID/);
+    expect(() => route.decode({ ...operation, extra: 1 })).toThrow(MessageValidationError);
+  });
+
+  it('records the result with the receive count as attempts', async () => {
+    invite.handle.mockResolvedValue({ outcome: 'applied', access: 'role' });
+    await route.handle(operation, context(2));
+    expect(recorder.done).toHaveBeenCalledWith(operation, { outcome: 'applied', access: 'role' }, 2);
+  });
+
+  it('retries a transient failure within maxRetries, noting the attempt', async () => {
+    const error = new DiscordUnavailableError('Discord 503', 503);
+    invite.handle.mockRejectedValue(error);
+    await expect(route.handle(operation, context(2))).rejects.toBe(error);
+    expect(recorder.attemptFailed).toHaveBeenCalledWith(operation, 2, error);
+  });
+
+  it('gives up once the operation used maxRetries + 1 attempts, named like the pipeline’s exhaustion', async () => {
+    invite.handle.mockRejectedValue(new DiscordUnavailableError('Discord 503', 503));
+    const attempt = route.handle(operation, context(3));
+    await expect(attempt).rejects.toThrow(OperationRetriesExhaustedError);
+    await expect(attempt).rejects.toMatchObject({ name: 'RetriesExhausted:DiscordUnavailableError' });
+    expect(recorder.done).not.toHaveBeenCalled();
+  });
+
+  it('passes a permanent failure straight on', async () => {
+    const error = new DiscordMissingPermissionsError('Discord 403 Missing Permissions', 403, 50013);
+    invite.handle.mockRejectedValue(error);
+    await expect(route.handle(operation, context(1))).rejects.toBe(error);
+    expect(recorder.attemptFailed).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { ClassConstructor } from 'class-transformer';
+import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationOf, BotOperationResult, BotOperationType, QueueName } from '@app/contracts';
+import { classifyError, DeadLetterFailure, decodePayload, EffectContext, EffectRoute, MessageValidationError, UnknownMessageTypeError } from '@app/queue';
+import { OperationRetriesExhaustedError } from './bot-operation.errors';
+import { BotOperationRecorder } from './bot-operation.recorder';
+import { InviteUserHandler } from './invite-user.handler';
+import { RemoveUserHandler } from './remove-user.handler';
+import { VerifyPermissionsHandler } from './verify-permissions.handler';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How bot operations are decoded and routed by `type`, and where their outcome is recorded.
+ * The pipeline (processEach) does the rest: FIFO group order, retries with backoff through the
+ * visibility timeout, the DLQ with the reason. Errors keep their meaning: Discord's rate limit
+ * is retried after its retry-after, outages and 5xx with backoff, refusals (missing permissions,
+ * unknown user or channel) and undecodable or unknown operations go to the DLQ at once.
+ */
+@Injectable()
+export class BotOperationRoute implements EffectRoute<BotOperation> {
+  readonly consumer = QueueName.BOT_OPERATIONS;
+  // Exhaustive by type: adding an operation type without a handler does not compile.
+  private readonly handlers: { [T in BotOperationType]: (operation: BotOperationOf<T>) => Promise<BotOperationResult> };
+
+  constructor(
+    invite: InviteUserHandler,
+    remove: RemoveUserHandler,
+    private readonly verify: VerifyPermissionsHandler,
+    private readonly recorder: BotOperationRecorder,
+  ) {
+    this.handlers = {
+      [BotOperationType.INVITE_USER]: (operation) => invite.handle(operation),
+      [BotOperationType.REMOVE_USER]: (operation) => remove.handle(operation),
+      [BotOperationType.VERIFY_PERMISSIONS]: (operation) => verify.handle(operation),
+    };
+  }
+
+  decode(body: unknown): BotOperation {
+    const type = (body as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string') throw new MessageValidationError(`type must be one of ${Object.values(BotOperationType).join(', ')}`);
+    if (!(type in BOT_OPERATION_MESSAGE_CLASSES)) throw new UnknownMessageTypeError(`Unknown bot operation type "${type.slice(0, 64)}"`);
+    return decodePayload(BOT_OPERATION_MESSAGE_CLASSES[type as BotOperationType] as ClassConstructor<BotOperation>, body);
+  }
+
+  typeOf(operation: BotOperation): string {
+    return operation.type;
+  }
+
+  async handle(operation: BotOperation, { receiveCount }: EffectContext): Promise<void> {
+    let result: BotOperationResult;
+    try {
+      result = await (this.handlers[operation.type] as (operation: BotOperation) => Promise<BotOperationResult>)(operation);
+    } catch (error) {
+      if (classifyError(error) === 'permanent') throw error;
+      // The operation's own limit, when it asked for fewer attempts than the queue allows.
+      if (receiveCount > operation.maxRetries) throw new OperationRetriesExhaustedError(error, receiveCount);
+      await this.recorder.attemptFailed(operation, receiveCount, error);
+      throw error;
+    }
+    await this.recorder.done(operation, result, receiveCount);
+  }
+
+  /** Records the failure before the message goes to the DLQ; throwing keeps it on the queue. */
+  async onDeadLetter(operation: BotOperation | undefined, failure: DeadLetterFailure, { message, receiveCount }: EffectContext): Promise<void> {
+    if (!operation) {
+      // Undecodable, but the row can still show why if the body names its operation.
+      const operationId = operationIdOf(message.Body);
+      if (operationId) await this.recorder.failed({ operationId }, failure, receiveCount);
+      return;
+    }
+    await this.recorder.failed(operation, failure, receiveCount);
+    if (operation.type === BotOperationType.VERIFY_PERMISSIONS) await this.verify.recordFailure(operation);
+  }
+}
+
+function operationIdOf(body: string | undefined): string | undefined {
+  try {
+    const id = (JSON.parse(body ?? '') as { operationId?: unknown } | null)?.operationId;
+    return typeof id === 'string' && UUID.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClassConstructor } from 'class-transformer';
+import { randomUUID } from 'node:crypto';
+import {
+  BOT_OPERATION_MESSAGE_CLASSES,
+  BotOperation,
+  BotOperationAttribute,
+  BotOperationType,
+  InviteUserOperation,
+  QueueName,
+  RemovalReason,
+  RemoveUserOperation,
+  VerifyPermissionsOperation,
+} from '@app/contracts';
+import { OutboxService } from '@app/outbox';
+import type { PrismaTx } from '@app/prisma';
+import { decodePayload, MessageValidationError } from '@app/queue';
+import { BotOperationRejectedError } from './bot-operation.errors';
+import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from './bot-operations.options';
+
+export interface InviteUserRequest {
+  discordUserId: string;
+  channelId: string;
+  subscriptionId: string;
+  orderId?: string;
+  maxRetries?: number;
+}
+
+export interface RemoveUserRequest {
+  discordUserId: string;
+  channelId: string;
+  subscriptionId: string;
+  reason: RemovalReason;
+  maxRetries?: number;
+}
+
+export interface VerifyPermissionsRequest {
+  channelId: string;
+  listingId?: string;
+  maxRetries?: number;
+}
+
+/** What was staged: enough to find the operation again (GET /bot-operations/:id) or in SQS. */
+export interface EnqueuedBotOperation {
+  operationId: string;
+  type: BotOperationType;
+  messageGroupId: string;
+  deduplicationId: string;
+}
+
+/**
+ * Queues bot operations (bot-operation-queue.md) on the FIFO queue BOT_OPERATIONS_QUEUE_URL.
+ * Each method stages the message through the transactional outbox in the caller's transaction
+ * and creates its BotOperation row (status `queued`) there too: the operation is sent if and
+ * only if the caller's change commits, even when SQS is unreachable at that moment.
+ *
+ * Ordering and deduplication: the message group is the membership (`<discordUserId>:<channelId>`;
+ * `channel:<channelId>` for permission checks), so operations on one membership are applied in
+ * the order they were queued; the deduplication id is the operation id, so a relay that re-sends
+ * after a crash does not create a second message.
+ *
+ * Error contract: a method either returns the EnqueuedBotOperation or throws
+ * BotOperationRejectedError (invalid operation, or BOT_OPERATIONS_QUEUE_URL unset, when the
+ * outbox could never deliver it). Nothing is returned as null; the caller's transaction is
+ * rolled back by the throw, so no state change is left without its operation.
+ */
+@Injectable()
+export class BotQueueProducer {
+  constructor(
+    private readonly outbox: OutboxService,
+    @Inject(BOT_OPERATIONS_OPTIONS) private readonly options: BotOperationsOptions,
+  ) {}
+
+  /** Whether operations can be queued at all (BOT_OPERATIONS_QUEUE_URL is set). */
+  isConfigured(): boolean {
+    return this.options.queueUrl !== undefined && this.options.queueUrl !== '';
+  }
+
+  enqueueInviteUser(tx: PrismaTx, request: InviteUserRequest): Promise<EnqueuedBotOperation> {
+    const { maxRetries, ...fields } = request;
+    return this.enqueue<InviteUserOperation>(tx, { ...this.base(BotOperationType.INVITE_USER, fields.channelId, maxRetries), ...fields });
+  }
+
+  enqueueRemoveUser(tx: PrismaTx, request: RemoveUserRequest): Promise<EnqueuedBotOperation> {
+    const { maxRetries, ...fields } = request;
+    return this.enqueue<RemoveUserOperation>(tx, { ...this.base(BotOperationType.REMOVE_USER, fields.channelId, maxRetries), ...fields });
+  }
+
+  enqueueVerifyPermissions(tx: PrismaTx, request: VerifyPermissionsRequest): Promise<EnqueuedBotOperation> {
+    const { maxRetries, ...fields } = request;
+    return this.enqueue<VerifyPermissionsOperation>(tx, { ...this.base(BotOperationType.VERIFY_PERMISSIONS, fields.channelId, maxRetries), ...fields });
+  }
+
+  private base<T extends BotOperationType>(type: T, channelId: string, maxRetries: number | undefined) {
+    return {
+      operationId: randomUUID(),
+      type,
+      channelId,
+      createdAt: new Date().toISOString(),
+      maxRetries: maxRetries ?? Math.max(0, this.options.maxAttempts - 1),
+    };
+  }
+
+  private async enqueue<T extends BotOperation>(tx: PrismaTx, operation: T): Promise<EnqueuedBotOperation> {
+    if (!this.isConfigured()) {
+      throw new BotOperationRejectedError(
+        `Cannot queue ${operation.type}: BOT_OPERATIONS_QUEUE_URL is not configured, so the operation could never be delivered`,
+        'not_configured',
+      );
+    }
+    // Validated against the very class the worker decodes with: a bad operation fails here, not in the DLQ.
+    const body = definedFields(operation);
+    try {
+      decodePayload(BOT_OPERATION_MESSAGE_CLASSES[operation.type] as ClassConstructor<object>, body);
+    } catch (error) {
+      if (error instanceof MessageValidationError) throw new BotOperationRejectedError(`Invalid ${operation.type} operation: ${error.message}`, 'invalid');
+      throw error;
+    }
+
+    const messageGroupId = messageGroupOf(operation);
+    const deduplicationId = operation.operationId;
+    await tx.botOperation.create({
+      data: {
+        id: operation.operationId,
+        type: operation.type,
+        channelId: operation.channelId,
+        discordUserId: 'discordUserId' in operation ? operation.discordUserId : null,
+        subscriptionId: 'subscriptionId' in operation ? operation.subscriptionId : null,
+        listingId: 'listingId' in operation ? (operation.listingId ?? null) : null,
+        reason: 'reason' in operation ? operation.reason : null,
+      },
+    });
+    await this.outbox.stage(tx, {
+      destination: QueueName.BOT_OPERATIONS,
+      body,
+      orderingKey: `${QueueName.BOT_OPERATIONS}:${messageGroupId}`,
+      messageGroupId,
+      deduplicationId,
+      attributes: { [BotOperationAttribute.OPERATION_TYPE]: operation.type, [BotOperationAttribute.ATTEMPT_COUNT]: 0 },
+    });
+    return { operationId: operation.operationId, type: operation.type, messageGroupId, deduplicationId };
+  }
+}
+
+/** One group per membership (user + channel); permission checks are per channel. Snowflakes keep it well under 128 chars. */
+export function messageGroupOf(operation: BotOperation): string {
+  return operation.type === BotOperationType.VERIFY_PERMISSIONS ? `channel:${operation.channelId}` : `${operation.discordUserId}:${operation.channelId}`;
+}
+
+/** The message body without undefined fields (the contract forbids unknown, not absent, ones). */
+function definedFields(operation: BotOperation): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(operation).filter(([, value]) => value !== undefined));
+}

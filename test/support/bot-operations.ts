@@ -1,0 +1,137 @@
+import { ChangeMessageVisibilityBatchCommandInput, ChangeMessageVisibilityCommandInput, Message, ReceiveMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
+import { INestApplication } from '@nestjs/common';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { SQS_CLIENT } from '@app/queue';
+import { configureApp } from '@app/runtime';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { FakeDiscord } from './fake-discord';
+import { QueuePair } from './sqs';
+import { workerEnv } from './worker';
+
+/** Worker settings for the bot-operations consumer against the fake Discord (fast polling, short timeouts). */
+export function botWorkerEnv(queues: QueuePair, discord: Pick<FakeDiscord, 'token' | 'apiUrl'>, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    WORKER_CONSUMERS: 'bot-operations',
+    BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
+    BOT_OPERATIONS_DLQ_URL: queues.dlqUrl,
+    BOT_OPERATIONS_WAIT_TIME_SECONDS: '1',
+    DISCORD_BOT_TOKEN: discord.token,
+    DISCORD_API_BASE_URL: discord.apiUrl,
+    DISCORD_REQUEST_TIMEOUT_MS: '5000',
+    ...overrides,
+  };
+}
+
+/** API settings that queue bot operations on `queues` and relay them quickly. */
+export function botApiEnv(queues: QueuePair, overrides: Record<string, string> = {}): Record<string, string> {
+  return { BOT_OPERATIONS_QUEUE_URL: queues.queueUrl, OUTBOX_POLL_INTERVAL_MS: '50', ...overrides };
+}
+
+/**
+ * The real worker module consuming bot operations, with its visibility changes recorded from
+ * the first receive on (the recorder is installed before the consumers start polling).
+ */
+export async function startBotWorker(
+  queues: QueuePair,
+  discord: Pick<FakeDiscord, 'token' | 'apiUrl'>,
+  overrides: Record<string, string> = {},
+): Promise<{ app: INestApplication; visibility: VisibilityChange[] }> {
+  const env = workerEnv(queues, botWorkerEnv(queues, discord, overrides));
+  const app = configureApp(await NestFactory.create(WorkerModule.forRoot(env), { bufferLogs: true, abortOnError: false }));
+  const visibility = recordVisibilityChanges(app);
+  await app.init();
+  return { app, visibility };
+}
+
+export interface VisibilityChange {
+  /** The SQS message id the receipt handle belongs to. */
+  messageId: string | undefined;
+  seconds: number;
+}
+
+/**
+ * Every ChangeMessageVisibility(Batch) the app's SQS client sends, attributed to the message it
+ * was for (receipt handles are matched with the receives the same client made). Backoff is then
+ * asserted on the delays the worker asked for, not on the clock.
+ */
+export function recordVisibilityChanges(app: INestApplication): VisibilityChange[] {
+  const client = app.get<SQSClient>(SQS_CLIENT);
+  const messageIds = new Map<string, string | undefined>();
+  const changes: VisibilityChange[] = [];
+  const record = (receiptHandle: string | undefined, seconds: number | undefined) =>
+    changes.push({ messageId: messageIds.get(receiptHandle ?? ''), seconds: seconds ?? -1 });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ChangeMessageVisibilityCommand') {
+        const input = args.input as ChangeMessageVisibilityCommandInput;
+        record(input.ReceiptHandle, input.VisibilityTimeout);
+      } else if (context.commandName === 'ChangeMessageVisibilityBatchCommand') {
+        for (const entry of (args.input as ChangeMessageVisibilityBatchCommandInput).Entries ?? []) record(entry.ReceiptHandle, entry.VisibilityTimeout);
+      }
+      const result = await next(args);
+      if (context.commandName === 'ReceiveMessageCommand') {
+        for (const message of (result.output as ReceiveMessageCommandOutput).Messages ?? []) messageIds.set(message.ReceiptHandle ?? '', message.MessageId);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'recordVisibilityChanges' },
+  );
+  return changes;
+}
+
+/** The backoff delays asked for one message: without the heartbeat's extensions and hand-backs (0). */
+export function retryDelaysOf(changes: VisibilityChange[], messageId: string | undefined, heartbeatSeconds = 30): number[] {
+  return changes.filter((c) => c.messageId === messageId && c.seconds !== 0 && c.seconds !== heartbeatSeconds).map((c) => c.seconds);
+}
+
+/** A DLQ message's attributes as plain strings. */
+export function attributesOf(message: Message): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+}
+
+/**
+ * An HTTP proxy in front of the fake Discord that holds matching requests for `delayMs` before
+ * passing them on: a slow Discord, so a batch stays in flight while a test signals the worker.
+ */
+export async function startSlowProxy(
+  target: string,
+  slow: { method: string; path: RegExp; delayMs: number },
+): Promise<{ apiUrl: string; held: () => number; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  let held = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const delay = req.method === slow.method && slow.path.test(req.url ?? '') ? slow.delayMs : 0;
+      if (delay > 0) held += 1;
+      setTimeout(() => {
+        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+        fetch(`${upstream.origin}${req.url ?? '/'}`, { method: req.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
+          .then(async (answer) => {
+            const body = Buffer.from(await answer.arrayBuffer());
+            const outHeaders: Record<string, string> = {};
+            answer.headers.forEach((value, key) => {
+              if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) outHeaders[key] = value;
+            });
+            res.writeHead(answer.status, outHeaders).end(body);
+          })
+          .catch(() => res.writeHead(502).end());
+      }, delay);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiUrl: `http://127.0.0.1:${port}${upstream.pathname}`,
+    /** How many requests have been held so far. */
+    held: () => held,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
