@@ -61,15 +61,18 @@ export async function dropDatabase(databaseUrl) {
   }
 }
 
-/** Creates a standard queue and its DLQ with a redrive policy (idempotent, like CreateQueue). */
-export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibilityTimeout = 30 } = {}) {
+/** Creates a queue and its DLQ with a redrive policy (idempotent, like CreateQueue); FIFO: `name` without .fifo. */
+export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibilityTimeout = 30, fifo = false } = {}) {
   const { CreateQueueCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-  const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const suffix = fifo ? '.fifo' : '';
+  const fifoAttributes = fifo ? { FifoQueue: 'true' } : {};
+  const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifoAttributes }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
-      QueueName: name,
+      QueueName: `${name}${suffix}`,
       Attributes: {
+        ...fifoAttributes,
         VisibilityTimeout: String(visibilityTimeout),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes.QueueArn, maxReceiveCount }),
       },

@@ -1,7 +1,9 @@
 // `npm start`: the whole system on this machine with embedded defaults — Postgres database
-// created and migrated, a fauxqs SQS endpoint with the prize queue and its DLQ (unless
-// AWS_SQS_QUEUE_URL points elsewhere), then the API (:3000) and the worker (:3001).
-// Ctrl-C / SIGTERM stops everything gracefully.
+// created and migrated, a fauxqs SQS endpoint with every queue and its DLQ (prize, Discord,
+// backend responses, bot operations FIFO; unless AWS_SQS_QUEUE_URL points elsewhere), then the
+// API (:3000) and the worker (:3001). The worker's Discord consumers run only with a
+// DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages for
+// Discord wait on their queues. Ctrl-C / SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -31,10 +33,26 @@ async function main() {
       useQueueUrlAsEndpoint: false,
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     });
-    const { queueUrl, dlqUrl } = await createQueuePair(sqs, 'prize-distribution', { maxReceiveCount: 3, visibilityTimeout: 30 });
+    const prizes = await createQueuePair(sqs, 'prize-distribution', { maxReceiveCount: 3, visibilityTimeout: 30 });
+    const discord = await createQueuePair(sqs, 'discord-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
+    const backend = await createQueuePair(sqs, 'backend-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
+    // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
+    const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
     sqs.destroy();
-    Object.assign(env, { AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_SQS_QUEUE_URL: queueUrl, AWS_SQS_DLQ_URL: dlqUrl });
-    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queueUrl, dlqUrl });
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+      AWS_SQS_QUEUE_URL: prizes.queueUrl,
+      AWS_SQS_DLQ_URL: prizes.dlqUrl,
+      DISCORD_QUEUE_URL: discord.queueUrl,
+      BACKEND_QUEUE_URL: backend.queueUrl,
+      BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
+      BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
+    });
+    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations } });
+  }
+  if (!env.WORKER_CONSUMERS && !env.DISCORD_BOT_TOKEN) {
+    env.WORKER_CONSUMERS = 'prize-distribution';
+    log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord and bot-operation messages wait on their queues');
   }
 
   for (const [app, port] of [['api', env.API_PORT ?? '3000'], ['worker', env.WORKER_PORT ?? '3001']]) {

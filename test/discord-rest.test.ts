@@ -143,7 +143,7 @@ describe('DiscordRestClient against a fake Discord', () => {
     expect(again.id).toBe(first.id);
     expect(other.id).not.toBe(first.id);
     expect(fake.messages(channelId)).toHaveLength(2);
-    expect(fake.requests.find((r) => r.method === 'POST')?.body).toEqual({ content: 'prize granted', nonce: 'evt-42', enforce_nonce: true });
+    expect(fake.requests.find((r) => r.method === 'POST')?.body).toEqual({ content: 'prize granted', nonce: 'evt-42', enforce_nonce: true, allowed_mentions: { parse: [], users: [] } });
   });
 
   describe('rate limits throw instead of waiting', () => {
