@@ -5,7 +5,7 @@ import path from 'node:path';
 import { QueuePair, waitFor } from './sqs';
 import { workerEnv } from './worker';
 
-const MAIN = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
+const mainOf = (app: 'api' | 'worker') => path.resolve(__dirname, `../../dist/apps/${app}/src/main.js`);
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -23,11 +23,17 @@ export interface WorkerProcess {
 }
 
 /** The built worker (`npm run build`) as its own process, as it runs in production; resolves once it is live. */
-export async function spawnWorker(queues: QueuePair, overrides: Record<string, string> = {}): Promise<WorkerProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+export function spawnWorker(queues: QueuePair, overrides: Record<string, string> = {}): Promise<WorkerProcess> {
+  return spawnApp('worker', { ...workerEnv(queues, { LOG_LEVEL: 'info', ...overrides }), OTEL_SDK_DISABLED: 'true' });
+}
+
+/** A built app as its own process with exactly these settings (plus a free PORT); resolves once it is live. */
+export async function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Promise<WorkerProcess> {
+  const main = mainOf(app);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, ...workerEnv(queues, { LOG_LEVEL: 'info', PORT: String(port), ...overrides }), OTEL_SDK_DISABLED: 'true' },
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,10 +44,10 @@ export async function spawnWorker(queues: QueuePair, overrides: Record<string, s
   );
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited during start-up:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`${app} exited during start-up:\n${output}`);
       return fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false);
     },
-    { what: 'worker process to be live', timeoutMs: 30000 },
+    { what: `${app} process to be live`, timeoutMs: 30000 },
   );
   return { child, port, exited, output: () => output };
 }
