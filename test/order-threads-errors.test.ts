@@ -1,3 +1,4 @@
+import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@app/contracts';
 import { useTestInfra } from './support/infra';
 import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
@@ -42,8 +43,7 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, community } = await seedParticipants(prisma, rig);
-    // Private and the public fallback both refused.
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions', times: 2 });
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
 
     const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Forbidden', customerId: customer.id, communityId: community.id });
     const failed = await threadOf(url, order.id, 'failed');
@@ -57,6 +57,78 @@ describe('order threads when things go wrong', () => {
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('DiscordMissingPermissionsError');
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toContain('50013');
     expect(rig.discord.threads).toHaveLength(0);
+    // No public thread behind the operator's back: the order would be visible to the whole channel.
+    expect(rig.discord.requests.filter((r) => r.method === 'POST' && /\/threads$/.test(r.path))).toHaveLength(1);
+  });
+
+  it('falls back to a public thread when private ones are refused, where the operator allows it', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker({ DISCORD_THREAD_PUBLIC_FALLBACK: 'true' });
+    const { customer, community } = await seedParticipants(prisma, rig);
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
+
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Public', customerId: customer.id, communityId: community.id });
+    await threadOf(url, order.id, 'created');
+    expect(rig.discord.threads.map((t) => t.type)).toEqual([ChannelType.PublicThread]);
+  });
+
+  it('does not count rate-limit waits as attempts: more 429s than DISCORD_QUEUE_MAX_ATTEMPTS still end in one thread', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '2' });
+    const { customer, community } = await seedParticipants(prisma, rig);
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1, times: 3 });
+
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Patient', customerId: customer.id, communityId: community.id });
+    await threadOf(url, order.id, 'created');
+    expect(rig.discord.threads).toHaveLength(1);
+    expect(await prisma.messageAttempt.count()).toBe(0); // nothing counted, nothing left behind
+  });
+
+  it('dead-letters after DISCORD_QUEUE_MAX_ATTEMPTS failed attempts, answering with the error', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '3' });
+    const { customer, community } = await seedParticipants(prisma, rig);
+    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 503, times: 3 });
+
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Down', customerId: customer.id, communityId: community.id });
+    const failed = await threadOf(url, order.id, 'failed');
+    expect(failed.discordThread!.error).toMatch(/^RetriesExhausted:DiscordUnavailableError: Discord 503/);
+    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 1, { what: 'DLQ entry' });
+    const [dead] = await drainQueue(sqs, rig.discordQueue.dlqUrl);
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('RetriesExhausted:DiscordUnavailableError');
+    expect(rig.discord.requests.filter((r) => r.method === 'POST' && /\/threads$/.test(r.path))).toHaveLength(3);
+  });
+
+  it('waits for a lease another delivery holds instead of working on the same thread twice', async () => {
+    const { url } = await rig.startApi();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Leased', customerId: customer.id, communityId: community.id });
+    // Another delivery is (as far as anyone can tell) working on it for two more seconds.
+    await prisma.threadCreation.create({
+      data: { entityType: 'order', entityId: order.id, guildId: rig.guildId, channelId: rig.channelId, threadName: `Order Leased · ${order.id.slice(0, 8)}`, leaseOwner: 'another-delivery', leasedUntil: new Date(Date.now() + 2000) },
+    });
+    await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '1' }); // a wait must not be taken for a failure
+
+    await threadOf(url, order.id, 'created');
+    expect(rig.discord.threads).toHaveLength(1);
+    expect((await prisma.threadCreation.findFirstOrThrow({ where: { entityId: order.id } })).leaseOwner).toBeNull();
+  });
+
+  it('never lets a late error answer undo a thread that exists', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Late', customerId: customer.id, communityId: community.id });
+    const created = await threadOf(url, order.id, 'created');
+
+    await send(sqs, rig.backendQueue.queueUrl, {
+      type: 'error',
+      payload: { success: false, error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'late' },
+      metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id },
+    });
+    await waitFor(async () => (await queueDepth(sqs, rig.backendQueue.queueUrl)).visible + (await queueDepth(sqs, rig.backendQueue.queueUrl)).inFlight === 0, { what: 'answer consumed' });
+    const after = await http<View>(url, 'GET', `/orders/${order.id}`);
+    expect(after.body.discordThread).toEqual(created.discordThread);
   });
 
   it('keeps an order’s create_thread in the outbox while SQS is unreachable and creates the thread once it is back', async () => {
@@ -91,14 +163,16 @@ describe('order threads when things go wrong', () => {
     await rig.startWorker();
     await send(sqs, rig.discordQueue.queueUrl, '{"type": "create_thread", ');
     await send(sqs, rig.discordQueue.queueUrl, { type: 'delete_everything', payload: {}, metadata: {} });
+    await send(sqs, rig.discordQueue.queueUrl, { type: 'toString', payload: {}, metadata: {} }); // inherited names are not types
     await send(sqs, rig.discordQueue.queueUrl, { type: 'create_thread', payload: { server_id: 'abc' }, metadata: {} });
 
-    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 3, { what: 'three DLQ entries' });
+    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 4, { what: 'four DLQ entries' });
     const dead = await drainQueue(sqs, rig.discordQueue.dlqUrl);
     const reasons = dead.map((m) => `${m.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue}: ${m.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue}`).sort();
     expect(reasons[0]).toMatch(/^MalformedMessageError: Message body is not valid JSON/);
     expect(reasons[1]).toMatch(/^MessageValidationError: .*server_id must be a numeric Discord ID/);
     expect(reasons[2]).toMatch(/^UnknownMessageTypeError: Unknown message type "delete_everything"/);
+    expect(reasons[3]).toMatch(/^UnknownMessageTypeError: Unknown message type "toString"/);
     expect(rig.discord.requests).toHaveLength(0);
   });
 

@@ -141,7 +141,8 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
         server_id: rig.guildId,
         channel_id: rig.channelId,
         members: [customer.discordUserId],
-        order: { order_id: orderId, customer_id: customer.id, title: 'Dup', status: 'not_started', kind: 'order', created_at: new Date().toISOString() },
+        // The spec's "full order object … other fields": unknown fields are carried, not refused.
+        order: { order_id: orderId, customer_id: customer.id, title: 'Dup', price: { amount: 10, currency: 'aUEC' }, priority: 'high' },
         customer_discord_id: customer.discordUserId,
       },
       metadata: { order_id: orderId, entity_type: 'order', created_at: new Date().toISOString(), retry_count: 0 },
@@ -164,6 +165,20 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     expect(rig.discord.threads.map((t) => t.id)).toEqual([orphanThreadId]);
     expect(rig.discord.messages(orphanThreadId)).toHaveLength(1); // one welcome, not three
     expect((await prisma.discordThreadLink.findFirstOrThrow({ where: { entityId: orderId } })).threadId).toBe(orphanThreadId);
+  });
+
+  it('applies a thread_created shaped exactly as the spec shows it (no entity_type or request_type)', async () => {
+    await rig.startApi();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    const order = await prisma.order.create({ data: { title: 'Spec', customerId: customer.id, communityId: community.id } });
+    await prisma.discordThreadLink.create({ data: { entityType: 'order', entityId: order.id, status: 'queued' } });
+    await send(sqs, rig.backendQueue.queueUrl, {
+      type: 'thread_created',
+      payload: { thread_id: '123456789012345678', invite_code: 'invite_code_here', success: true },
+      metadata: { discord_message_id: '123456789012345679', created_at: '2024-01-01T00:00:00.000Z', original_order_id: order.id },
+    });
+    const link = await waitFor(async () => (await prisma.discordThreadLink.findFirst({ where: { entityId: order.id, status: 'created' } })) ?? undefined, { what: 'applied' });
+    expect(link).toMatchObject({ threadId: '123456789012345678', inviteCode: 'invite_code_here' });
   });
 
   it('Phase 4: status updates, assignment and chat forwarding reach the thread once and are answered', async () => {

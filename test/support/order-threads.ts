@@ -21,7 +21,8 @@ export interface OrderThreadsRig {
 }
 
 export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> {
-  const discordQueue = await createQueuePair(sqs, { prefix: 'discord' });
+  // Redrive as in production: above the worker's attempt limit (DISCORD_QUEUE_MAX_RECEIVE_COUNT 20).
+  const discordQueue = await createQueuePair(sqs, { prefix: 'discord', maxReceiveCount: 20 });
   const backendQueue = await createQueuePair(sqs, { prefix: 'backend' });
   const discord = await startFakeDiscord();
   const guildId = discord.addGuild().id;

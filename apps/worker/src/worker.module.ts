@@ -72,6 +72,8 @@ function consumerSettings(env: Environment): ConsumerSettings[] {
       deadLetterQueueUrl: env.DISCORD_QUEUE_DLQ_URL,
       batchSize: env.DISCORD_QUEUE_BATCH_SIZE,
       waitTimeSeconds: env.DISCORD_QUEUE_WAIT_TIME_SECONDS,
+      maxAttempts: env.DISCORD_QUEUE_MAX_ATTEMPTS,
+      maxReceiveCount: env.DISCORD_QUEUE_MAX_RECEIVE_COUNT,
     });
   }
   if (env.consumes('bot-operations')) {
@@ -82,7 +84,8 @@ function consumerSettings(env: Environment): ConsumerSettings[] {
       batchSize: 10,
       waitTimeSeconds: env.BOT_OPERATIONS_WAIT_TIME_SECONDS,
       visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
-      maxReceiveCount: env.BOT_OPERATIONS_MAX_ATTEMPTS,
+      maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS,
+      maxReceiveCount: env.BOT_OPERATIONS_MAX_RECEIVE_COUNT,
       retryBaseDelaySeconds: env.BOT_OPERATIONS_RETRY_BASE_SECONDS,
       retryMaxDelaySeconds: env.BOT_OPERATIONS_RETRY_MAX_SECONDS,
     });

@@ -39,8 +39,10 @@ module "discord_queue" {
   # The bot long-polls (20 s) and processes batches of up to 10 messages.
   visibility_timeout_seconds = 60
   receive_wait_time_seconds  = 20
-  # "Move to dead letter queue after 3 retries."
-  max_receive_count = 3
+  # The worker dead-letters after 3 failed attempts ("after 3 retries", DISCORD_QUEUE_MAX_ATTEMPTS)
+  # with the reason attached; rate-limit waits and shutdown hand-backs are receives too, so the
+  # redrive policy is only the crash-loop safety net. Keep DISCORD_QUEUE_MAX_RECEIVE_COUNT equal.
+  max_receive_count = 20
 
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions

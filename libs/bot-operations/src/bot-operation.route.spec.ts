@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { BotOperationType, InviteUserOperation } from '@app/contracts';
-import { DiscordMissingPermissionsError, DiscordUnavailableError } from '@app/discord';
+import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnavailableError } from '@app/discord';
 import { MessageValidationError, UnknownMessageTypeError } from '@app/queue';
 import { OperationRetriesExhaustedError } from './bot-operation.errors';
 import { BotOperationRecorder } from './bot-operation.recorder';
@@ -27,7 +27,8 @@ describe('BotOperationRoute', () => {
     createdAt: '2026-11-22T10:00:00.000Z',
     maxRetries: 2,
   };
-  const context = (receiveCount: number) => ({ message: {} as Message, receiveCount });
+  // A FIFO hand-back or rate-limit wait raises the receive count but not the attempt number.
+  const context = (attempt: number) => ({ message: {} as Message, receiveCount: attempt + 5, attempt });
 
   beforeEach(() => jest.resetAllMocks());
 
@@ -42,7 +43,7 @@ describe('BotOperationRoute', () => {
     expect(() => route.decode({ ...operation, extra: 1 })).toThrow(MessageValidationError);
   });
 
-  it('records the result with the receive count as attempts', async () => {
+  it('records the result with the attempt number', async () => {
     invite.handle.mockResolvedValue({ outcome: 'applied', access: 'role' });
     await route.handle(operation, context(2));
     expect(recorder.done).toHaveBeenCalledWith(operation, { outcome: 'applied', access: 'role' }, 2);
@@ -61,6 +62,13 @@ describe('BotOperationRoute', () => {
     await expect(attempt).rejects.toThrow(OperationRetriesExhaustedError);
     await expect(attempt).rejects.toMatchObject({ name: 'RetriesExhausted:DiscordUnavailableError' });
     expect(recorder.done).not.toHaveBeenCalled();
+  });
+
+  it('never turns a rate-limit wait into exhaustion: Discord said when to come back', async () => {
+    const error = new DiscordRateLimitedError('Discord rate limit', 30, 'user', false);
+    invite.handle.mockRejectedValue(error);
+    await expect(route.handle(operation, context(9))).rejects.toBe(error);
+    expect(recorder.attemptFailed).not.toHaveBeenCalled();
   });
 
   it('passes a permanent failure straight on', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClassConstructor } from 'class-transformer';
 import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationOf, BotOperationResult, BotOperationType, QueueName } from '@app/contracts';
-import { classifyError, DeadLetterFailure, decodePayload, EffectContext, EffectRoute, MessageValidationError, UnknownMessageTypeError } from '@app/queue';
+import { classifyError, DeadLetterFailure, decodePayload, EffectContext, EffectRoute, MessageValidationError, RetryLaterError, UnknownMessageTypeError } from '@app/queue';
 import { OperationRetriesExhaustedError } from './bot-operation.errors';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteUserHandler } from './invite-user.handler';
@@ -39,7 +39,7 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   decode(body: unknown): BotOperation {
     const type = (body as { type?: unknown } | null)?.type;
     if (typeof type !== 'string') throw new MessageValidationError(`type must be one of ${Object.values(BotOperationType).join(', ')}`);
-    if (!(type in BOT_OPERATION_MESSAGE_CLASSES)) throw new UnknownMessageTypeError(`Unknown bot operation type "${type.slice(0, 64)}"`);
+    if (!Object.hasOwn(BOT_OPERATION_MESSAGE_CLASSES, type)) throw new UnknownMessageTypeError(`Unknown bot operation type "${type.slice(0, 64)}"`);
     return decodePayload(BOT_OPERATION_MESSAGE_CLASSES[type as BotOperationType] as ClassConstructor<BotOperation>, body);
   }
 
@@ -47,29 +47,30 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
     return operation.type;
   }
 
-  async handle(operation: BotOperation, { receiveCount }: EffectContext): Promise<void> {
+  /** `attempt` counts real attempts only: rate-limit waits and FIFO hand-backs do not use up retries. */
+  async handle(operation: BotOperation, { attempt }: EffectContext): Promise<void> {
     let result: BotOperationResult;
     try {
       result = await (this.handlers[operation.type] as (operation: BotOperation) => Promise<BotOperationResult>)(operation);
     } catch (error) {
-      if (classifyError(error) === 'permanent') throw error;
+      if (classifyError(error) === 'permanent' || error instanceof RetryLaterError) throw error;
       // The operation's own limit, when it asked for fewer attempts than the queue allows.
-      if (receiveCount > operation.maxRetries) throw new OperationRetriesExhaustedError(error, receiveCount);
-      await this.recorder.attemptFailed(operation, receiveCount, error);
+      if (attempt > operation.maxRetries) throw new OperationRetriesExhaustedError(error, attempt);
+      await this.recorder.attemptFailed(operation, attempt, error);
       throw error;
     }
-    await this.recorder.done(operation, result, receiveCount);
+    await this.recorder.done(operation, result, attempt);
   }
 
   /** Records the failure before the message goes to the DLQ; throwing keeps it on the queue. */
-  async onDeadLetter(operation: BotOperation | undefined, failure: DeadLetterFailure, { message, receiveCount }: EffectContext): Promise<void> {
+  async onDeadLetter(operation: BotOperation | undefined, failure: DeadLetterFailure, { message, attempt }: EffectContext): Promise<void> {
     if (!operation) {
       // Undecodable, but the row can still show why if the body names its operation.
       const operationId = operationIdOf(message.Body);
-      if (operationId) await this.recorder.failed({ operationId }, failure, receiveCount);
+      if (operationId) await this.recorder.failed({ operationId }, failure, attempt);
       return;
     }
-    await this.recorder.failed(operation, failure, receiveCount);
+    await this.recorder.failed(operation, failure, attempt);
     if (operation.type === BotOperationType.VERIFY_PERMISSIONS) await this.verify.recordFailure(operation);
   }
 }

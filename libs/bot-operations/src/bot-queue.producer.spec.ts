@@ -1,6 +1,6 @@
 import 'reflect-metadata'; // the contracts' class-transformer decorators need it; Nest loads it in the apps
 import { BOT_OPERATION_MESSAGE_CLASSES, BotOperationAttribute, BotOperationType, QueueName } from '@app/contracts';
-import type { OutboundMessage } from '@app/outbox';
+import type { OutboundMessage, OutboxService } from '@app/outbox';
 import type { PrismaTx } from '@app/prisma';
 import { decodePayload } from '@app/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
@@ -21,7 +21,7 @@ describe('BotQueueProducer', () => {
   let tx: PrismaTx;
 
   const producer = (options: { queueUrl?: string; maxAttempts?: number } = { queueUrl: QUEUE_URL }) =>
-    new BotQueueProducer({ stage }, { maxAttempts: 8, ...options });
+    new BotQueueProducer({ stage } as unknown as OutboxService, { maxAttempts: 8, ...options });
   const staged = (call = 0) => stage.mock.calls[call][1];
   const row = (call = 0) => (createRow.mock.calls[call] as [{ data: Record<string, unknown> }])[0].data;
 

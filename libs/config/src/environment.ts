@@ -88,6 +88,17 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   DISCORD_QUEUE_WAIT_TIME_SECONDS = 20;
 
+  /** Failed attempts before a Discord request is dead-lettered (spec: "after 3 retries"); waits do not count. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  DISCORD_QUEUE_MAX_ATTEMPTS = 3;
+
+  /**
+   * The Discord queue's redrive maxReceiveCount (keep them equal). Higher than the attempts:
+   * rate-limit waits and shutdown hand-backs are receives too.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  DISCORD_QUEUE_MAX_RECEIVE_COUNT = 20;
+
   /** FIFO queue of bot operations (bot-operation-queue.md); the API sends, the worker consumes. */
   @ValidateIf((env: Environment) => env.consumes('bot-operations') || env.BOT_OPERATIONS_QUEUE_URL !== undefined)
   @IsUrl(URL_OPTIONS, { message: 'BOT_OPERATIONS_QUEUE_URL must be a queue URL (required while the bot-operations consumer runs)' })
@@ -111,6 +122,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   BOT_OPERATIONS_WAIT_TIME_SECONDS = 20;
 
+  /** The FIFO queue's redrive maxReceiveCount (keep them equal); FIFO hand-backs are receives too. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  BOT_OPERATIONS_MAX_RECEIVE_COUNT = 20;
+
   /** Single-use invite lifetime for users not yet in the guild. */
   @Transform(toInt) @IsInt() @Min(60) @Max(604800)
   BOT_INVITE_MAX_AGE_SECONDS = 86400;
@@ -120,6 +135,13 @@ export class Environment {
   @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations) runs' })
   @MinLength(1, { message: 'DISCORD_BOT_TOKEN must not be empty' })
   DISCORD_BOT_TOKEN?: string;
+
+  /**
+   * When the server refuses a private thread, create a public one instead. Off by default: an
+   * order's thread (title, status, members) would then be visible to the whole channel.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  DISCORD_THREAD_PUBLIC_FALLBACK = false;
 
   /** Another Discord API base (a test server); unset = Discord itself. */
   @IsOptional() @IsUrl(URL_OPTIONS)
@@ -149,7 +171,7 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(3) @Max(43200)
   SQS_VISIBILITY_TIMEOUT = 30;
 
-  /** Receives before a message is dead-lettered; must match the queue's redrive maxReceiveCount. */
+  /** Prize and backend-response queues: receives before a message is dead-lettered; must match the redrive maxReceiveCount. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   SQS_MAX_RECEIVE_COUNT = 3;
 

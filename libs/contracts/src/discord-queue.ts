@@ -16,7 +16,11 @@ import {
   Matches,
   Max,
   Min,
+  isUUID,
+  Validate,
   ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
 import { SNOWFLAKE } from './discord-ids';
 
@@ -49,16 +53,41 @@ export const MAX_THREAD_MEMBERS = 25;
 /** Discord's message length limit. */
 export const MAX_DISCORD_MESSAGE_LENGTH = 2000;
 
-/** The order or offer session as the backend saw it when the message was sent. */
-export class OrderSnapshot {
-  @IsUUID() order_id!: string;
-  @IsString() @Length(1, 64) customer_id!: string;
-  @IsOptional() @IsString() @Length(1, 64) assigned_id?: string | null;
-  @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @IsOptional() @IsString() @Length(0, 1000) description?: string;
-  @IsString() @Length(1, 32) status!: string;
-  @IsIn(THREAD_ENTITY_TYPES) kind!: ThreadEntityType;
-  @IsISO8601() created_at!: string;
+/**
+ * The order or offer session as the backend saw it ("full order/offer session object … other
+ * fields"): these fields are read, any others are carried along untouched.
+ */
+export interface OrderSnapshot {
+  order_id: string;
+  customer_id: string;
+  assigned_id?: string | null;
+  title?: string;
+  description?: string;
+  status?: string;
+  kind?: ThreadEntityType;
+  created_at?: string;
+  [field: string]: unknown;
+}
+
+const SNAPSHOT_FIELDS: Record<string, (value: unknown) => boolean> = {
+  order_id: (v) => typeof v === 'string' && isUUID(v),
+  customer_id: (v) => typeof v === 'string' && v.length >= 1 && v.length <= 64,
+  assigned_id: (v) => v === undefined || v === null || (typeof v === 'string' && v.length >= 1 && v.length <= 64),
+  title: (v) => v === undefined || (typeof v === 'string' && v.length <= 200),
+  status: (v) => v === undefined || (typeof v === 'string' && v.length <= 32),
+};
+
+/** Validates the snapshot's known fields and lets the others through (the spec's "… other fields"). */
+@ValidatorConstraint({ name: 'orderSnapshot' })
+class OrderSnapshotConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    return Object.entries(SNAPSHOT_FIELDS).every(([field, valid]) => valid((value as Record<string, unknown>)[field]));
+  }
+
+  defaultMessage(): string {
+    return 'order must be an object with order_id (UUID) and customer_id; assigned_id, title, status are optional strings';
+  }
 }
 
 export class DiscordMessageMetadata {
@@ -75,7 +104,7 @@ export class CreateThreadPayload {
   @Matches(SNOWFLAKE, { message: 'channel_id must be a numeric Discord ID' }) channel_id!: string;
   @IsArray() @ArrayMaxSize(MAX_THREAD_MEMBERS) @Matches(SNOWFLAKE, { each: true, message: 'members must be numeric Discord IDs' })
   members!: string[];
-  @ValidateNested() @Type(() => OrderSnapshot) order!: OrderSnapshot;
+  @Validate(OrderSnapshotConstraint) order!: OrderSnapshot;
   @IsOptional() @Matches(SNOWFLAKE, { message: 'customer_discord_id must be a numeric Discord ID' }) customer_discord_id?: string | null;
 }
 
@@ -141,8 +170,10 @@ export class ResponseMetadata {
   @IsOptional() @Matches(SNOWFLAKE) discord_message_id!: string | null;
   @IsISO8601() created_at!: string;
   @IsUUID() original_order_id!: string;
-  @IsIn(THREAD_ENTITY_TYPES) entity_type!: ThreadEntityType;
-  @IsIn(Object.values(DiscordQueueMessageType)) request_type!: DiscordQueueMessageType;
+  /** Not in the spec's response: optional, the backend finds the entity by `original_order_id`. */
+  @IsOptional() @IsIn(THREAD_ENTITY_TYPES) entity_type?: ThreadEntityType;
+  /** Not in the spec's response: optional, implied by the response type (or the request id). */
+  @IsOptional() @IsIn(Object.values(DiscordQueueMessageType)) request_type?: DiscordQueueMessageType;
   @IsOptional() @IsUUID() request_id?: string;
 }
 

@@ -30,15 +30,21 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   async applyBatch(responses: BackendResponseMessage[], tx: PrismaTx): Promise<Rejections> {
     const rejections: Rejections = new Map();
     for (const [index, response] of responses.entries()) {
-      const error = response.metadata.request_type === DiscordQueueMessageType.CREATE_THREAD ? await this.applyThread(response, tx) : await this.applyRequest(response, tx);
+      const error = requestTypeOf(response) === DiscordQueueMessageType.CREATE_THREAD ? await this.applyThread(response, tx) : await this.applyRequest(response, tx);
       if (error) rejections.set(index, error);
     }
     return rejections;
   }
 
   private async applyThread({ type, payload, metadata }: BackendResponseMessage, tx: PrismaTx): Promise<NotFoundError | undefined> {
-    const where = { entityType: metadata.entity_type, entityId: metadata.original_order_id };
-    const data: Prisma.DiscordThreadLinkUpdateManyMutationInput =
+    // `entity_type` is ours, not the spec's: without it the id alone finds the link (ids are UUIDs).
+    const link = await tx.discordThreadLink.findFirst({
+      where: { entityId: metadata.original_order_id, ...(metadata.entity_type ? { entityType: metadata.entity_type } : {}) },
+    });
+    if (!link) return new NotFoundError(`No ${metadata.entity_type ?? 'order or offer session'} ${metadata.original_order_id} asked for a Discord thread`);
+    // A late error (answers are not ordered) never undoes a thread that exists.
+    if (type === BackendResponseType.ERROR && (link.status === DiscordThreadStatus.created || link.status === DiscordThreadStatus.partial)) return undefined;
+    const data: Prisma.DiscordThreadLinkUpdateInput =
       type === BackendResponseType.ERROR
         ? { status: DiscordThreadStatus.failed, error: `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}` }
         : {
@@ -52,19 +58,33 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
               ...(payload.invite_error ? { invite_error: payload.invite_error } : {}),
             },
           };
-    const { count } = await tx.discordThreadLink.updateMany({ where, data });
-    return count === 0 ? new NotFoundError(`No ${metadata.entity_type} ${metadata.original_order_id} asked for a Discord thread`) : undefined;
+    await tx.discordThreadLink.update({ where: { entityType_entityId: { entityType: link.entityType, entityId: link.entityId } }, data });
+    return undefined;
   }
 
   private async applyRequest({ type, payload, metadata }: BackendResponseMessage, tx: PrismaTx): Promise<NotFoundError | undefined> {
-    if (!metadata.request_id) return new NotFoundError(`A ${metadata.request_type} answer without metadata.request_id cannot be correlated`);
+    if (!metadata.request_id) return new NotFoundError(`A ${type} answer without metadata.request_id cannot be correlated`);
     const failed = type === BackendResponseType.ERROR;
     const { count } = await tx.discordRequest.updateMany({
-      where: { id: metadata.request_id, entityType: metadata.entity_type, entityId: metadata.original_order_id },
+      where: { id: metadata.request_id, entityId: metadata.original_order_id },
       data: { status: failed ? DiscordRequestStatus.failed : DiscordRequestStatus.done, error: failed ? `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}` : null },
     });
-    return count === 0 ? new NotFoundError(`No ${metadata.request_type} request ${metadata.request_id} for ${metadata.entity_type} ${metadata.original_order_id}`) : undefined;
+    return count === 0 ? new NotFoundError(`No ${requestTypeOf({ type, payload, metadata })} request ${metadata.request_id} for ${metadata.original_order_id}`) : undefined;
   }
+}
+
+const REQUEST_OF: Record<Exclude<BackendResponseType, BackendResponseType.ERROR>, DiscordQueueMessageType> = {
+  [BackendResponseType.THREAD_CREATED]: DiscordQueueMessageType.CREATE_THREAD,
+  [BackendResponseType.ORDER_STATUS_UPDATED]: DiscordQueueMessageType.UPDATE_ORDER_STATUS,
+  [BackendResponseType.USER_ASSIGNED]: DiscordQueueMessageType.ASSIGN_USER,
+  [BackendResponseType.CHAT_MESSAGE_FORWARDED]: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE,
+};
+
+/** What was asked: our `request_type` when present, else implied (an error without a request id is about the thread). */
+function requestTypeOf({ type, metadata }: BackendResponseMessage): DiscordQueueMessageType {
+  if (metadata.request_type) return metadata.request_type;
+  if (type !== BackendResponseType.ERROR) return REQUEST_OF[type];
+  return metadata.request_id ? DiscordQueueMessageType.UPDATE_ORDER_STATUS : DiscordQueueMessageType.CREATE_THREAD;
 }
 
 function partialReason(failures: { discord_id: string; reason: string }[], inviteError: string | undefined): string | null {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ThreadCreation } from '@prisma/client';
+import { Environment } from '@app/config';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@app/contracts';
 import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@app/discord';
 import { Prisma, PrismaService } from '@app/prisma';
@@ -7,8 +9,11 @@ import { describeError, RetryLaterError } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
 
-/** Long enough for every step of one delivery; a crashed holder's lease simply runs out. */
-const LEASE_SECONDS = 60;
+/**
+ * Renewed at every step, so it only has to outlast one Discord call (DISCORD_REQUEST_TIMEOUT_MS);
+ * a crashed holder's lease runs out soon after.
+ */
+const LEASE_SECONDS = 30;
 const INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600;
 const MAX_THREAD_NAME = 100;
 
@@ -24,11 +29,16 @@ const MAX_THREAD_NAME = 100;
 export class CreateThreadHandler {
   private readonly logger = new Logger(CreateThreadHandler.name);
 
+  private readonly publicFallback: boolean;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly discord: DiscordRestClient,
     private readonly responses: BackendResponsePublisher,
-  ) {}
+    env: Environment,
+  ) {
+    this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
+  }
 
   async handle(message: CreateThreadMessage): Promise<void> {
     const { payload, metadata } = message;
@@ -37,13 +47,15 @@ export class CreateThreadHandler {
       data: [{ ...key, guildId: payload.server_id, channelId: payload.channel_id, threadName: threadName(message) }],
       skipDuplicates: true,
     });
-    let progress = await this.lease(key);
+    const owner = randomUUID();
+    let progress = await this.lease(key, owner);
+    const save = (data: Prisma.ThreadCreationUpdateManyMutationInput) => this.save(progress, owner, data);
     try {
       if (!progress.completedAt) {
-        if (!progress.threadId) progress = await this.save(progress, { threadId: await this.findOrCreateThread(progress, fresh === 0) });
-        progress = await this.addMembers(progress, payload.members);
-        if (!progress.welcomeMessageId) progress = await this.save(progress, { welcomeMessageId: await this.welcome(progress, message) });
-        if (!progress.inviteCode && !progress.inviteError) progress = await this.save(progress, await this.invite(progress));
+        if (!progress.threadId) progress = await save({ threadId: await this.findOrCreateThread(progress, fresh === 0) });
+        progress = await this.addMembers(progress, payload.members, save);
+        if (!progress.welcomeMessageId) progress = await save({ welcomeMessageId: await this.welcome(progress, message) });
+        if (!progress.inviteCode && !progress.inviteError) progress = await save(await this.invite(progress));
       }
       const failures = Object.values(memberFailures(progress));
       await this.responses.send(
@@ -58,24 +70,39 @@ export class CreateThreadHandler {
         },
         progress.welcomeMessageId,
       );
-      if (!progress.completedAt) await this.save(progress, { completedAt: new Date() });
+      if (!progress.completedAt) await save({ completedAt: new Date() });
     } finally {
-      await this.prisma.threadCreation.update({ where: { entityType_entityId: key }, data: { leasedUntil: null } });
+      // Only our own lease: if it ran out and another delivery holds it now, it is theirs.
+      await this.prisma.threadCreation.updateMany({ where: { ...key, leaseOwner: owner }, data: { leaseOwner: null, leasedUntil: null } });
     }
   }
 
-  /** Claims the request for this delivery; another delivery working on it means: come back later. */
-  private async lease(key: { entityType: string; entityId: string }): Promise<ThreadCreation> {
+  /**
+   * Claims the request for this delivery. Another delivery working on it means: come back when
+   * its lease runs out — a wait (RetryLaterError), not a failed attempt.
+   */
+  private async lease(key: { entityType: string; entityId: string }, owner: string): Promise<ThreadCreation> {
     const [claimed] = await this.prisma.$queryRaw<{ entity_id: string }[]>`
-      UPDATE thread_creations SET leased_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      UPDATE thread_creations SET lease_owner = ${owner}, leased_until = now() + make_interval(secs => ${LEASE_SECONDS})
       WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId} AND (leased_until IS NULL OR leased_until < now())
       RETURNING entity_id`;
-    if (!claimed) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`, 10);
+    if (!claimed) {
+      const held = await this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
+      const seconds = Math.max(1, Math.ceil(((held.leasedUntil?.getTime() ?? Date.now()) - Date.now()) / 1000));
+      throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`, seconds);
+    }
     return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
   }
 
-  private save(progress: ThreadCreation, data: Prisma.ThreadCreationUpdateInput): Promise<ThreadCreation> {
-    return this.prisma.threadCreation.update({ where: { entityType_entityId: { entityType: progress.entityType, entityId: progress.entityId } }, data });
+  /** Records a step and renews the lease; a lease lost meanwhile (ran out, taken over) stops this delivery. */
+  private async save(progress: ThreadCreation, owner: string, data: Prisma.ThreadCreationUpdateManyMutationInput): Promise<ThreadCreation> {
+    const key = { entityType: progress.entityType, entityId: progress.entityId };
+    const { count } = await this.prisma.threadCreation.updateMany({
+      where: { ...key, leaseOwner: owner },
+      data: { ...data, leasedUntil: new Date(Date.now() + LEASE_SECONDS * 1000) },
+    });
+    if (count === 0) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} was taken over by another delivery`, LEASE_SECONDS);
+    return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
   }
 
   private async findOrCreateThread(progress: ThreadCreation, attemptedBefore: boolean): Promise<string> {
@@ -91,35 +118,41 @@ export class CreateThreadHandler {
     try {
       return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'private', invitable: false })).id;
     } catch (error) {
-      // Private threads need a permission (or a server feature) the bot may lack: a public thread then.
-      if (!(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
+      // Private threads need a permission (or a server feature) the bot may lack: a public thread
+      // then, but only where the operator chose that (it exposes the order to the channel).
+      if (!this.publicFallback || !(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
       this.logger.warn({ msg: 'Private thread refused; creating a public one', channelId: progress.channelId, error: error.message });
       return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'public' })).id;
     }
   }
 
-  private async addMembers(progress: ThreadCreation, members: string[]): Promise<ThreadCreation> {
+  private async addMembers(
+    progress: ThreadCreation,
+    members: string[],
+    save: (data: Prisma.ThreadCreationUpdateManyMutationInput) => Promise<ThreadCreation>,
+  ): Promise<ThreadCreation> {
     for (const member of members) {
       const failures = memberFailures(progress);
       if (progress.membersAdded.includes(member) || failures[member]) continue;
       try {
         await this.discord.addThreadMember(progress.threadId!, member);
-        progress = await this.save(progress, { membersAdded: { push: member } });
+        progress = await save({ membersAdded: { push: member } });
       } catch (error) {
         if (!(error instanceof DiscordPermanentError)) throw error;
         const { errorClass, message } = describeError(error);
         const failure: MemberFailure = { discord_id: member, error_class: errorClass, reason: message };
-        progress = await this.save(progress, { memberFailures: { ...failures, [member]: failure } as unknown as Prisma.InputJsonObject });
+        progress = await save({ memberFailures: { ...failures, [member]: failure } as unknown as Prisma.InputJsonObject });
       }
     }
     return progress;
   }
 
-  private async welcome(progress: ThreadCreation, { payload }: CreateThreadMessage): Promise<string> {
-    const subject = payload.order.kind === 'order' ? `order **${payload.order.title ?? payload.order.order_id}**` : 'this offer';
+  private async welcome(progress: ThreadCreation, { payload, metadata }: CreateThreadMessage): Promise<string> {
+    const subject = metadata.entity_type === 'order' ? `order **${payload.order.title ?? payload.order.order_id}**` : 'this offer';
     const mentions = progress.membersAdded.map((id) => `<@${id}>`).join(' ');
+    const status = payload.order.status ? ` Status: ${payload.order.status}.` : '';
     const posted = await this.discord.sendMessage(progress.threadId!, {
-      content: `Welcome ${mentions || 'everyone'}! This thread is for ${subject}. Status: ${payload.order.status}.`,
+      content: `Welcome ${mentions || 'everyone'}! This thread is for ${subject}.${status}`,
       nonce: discordNonce(`welcome:${progress.entityType}:${progress.entityId}`),
       mentionUsers: progress.membersAdded,
     });

@@ -47,6 +47,11 @@ export interface RequestTarget {
 export class DiscordQueueProducer {
   constructor(private readonly outbox: OutboxService) {}
 
+  /** Whether DISCORD_QUEUE_URL is configured: without it nothing could ever be sent. */
+  isConfigured(): boolean {
+    return this.outbox.isConfigured(QueueName.DISCORD);
+  }
+
   createThread(tx: PrismaTx, request: ThreadRequest): Promise<CreateThreadMessage> {
     return this.stageThread(tx, 'order', request);
   }

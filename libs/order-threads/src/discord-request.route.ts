@@ -16,6 +16,7 @@ import { BackendResponsePublisher } from './backend-response.publisher';
 import { ChatForwardHandler } from './chat-forward.handler';
 import { CreateThreadHandler } from './create-thread.handler';
 import { OrderStatusHandler } from './order-status.handler';
+import { ThreadLookup } from './thread.lookup';
 import { UserAssignmentHandler } from './user-assignment.handler';
 
 /** DISCORD_QUEUE_URL messages: decoded by `type`, handled by type, answered with `error` when they fail for good. */
@@ -31,6 +32,7 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
     userAssignment: UserAssignmentHandler,
     chatForward: ChatForwardHandler,
     private readonly responses: BackendResponsePublisher,
+    private readonly threads: ThreadLookup,
   ) {
     this.handlers = {
       [DiscordQueueMessageType.CREATE_THREAD]: (m) => createThread.handle(m as CreateThreadMessage),
@@ -42,7 +44,7 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
 
   decode(body: unknown): DiscordQueueMessage {
     const type = (body as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || !(type in DISCORD_QUEUE_MESSAGE_CLASSES)) {
+    if (typeof type !== 'string' || !Object.hasOwn(DISCORD_QUEUE_MESSAGE_CLASSES, type)) {
       throw new UnknownMessageTypeError(`Unknown message type ${JSON.stringify(type)?.slice(0, 64)}; expected one of ${Object.values(DiscordQueueMessageType).join(', ')}`);
     }
     return decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[type as DiscordQueueMessageType], body) as DiscordQueueMessage;
@@ -64,11 +66,13 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
   /** The backend hears about every request that will never succeed (spec: "send error response"). */
   async onDeadLetter(message: DiscordQueueMessage | undefined, failure: DeadLetterFailure): Promise<void> {
     if (!message) return; // undecodable: nothing to correlate with; the DLQ entry says why
+    const threadId = await this.threads.existingThread(message.metadata.entity_type, message.metadata.order_id);
     await this.responses.send(
       message,
       BackendResponseType.ERROR,
       {
         success: false,
+        ...(threadId ? { thread_id: threadId } : {}),
         error_class: failure.errorClass,
         error_message: failure.message.slice(0, 1024),
         ...(failure.error instanceof DiscordPermanentError && failure.error.code !== undefined ? { discord_code: failure.error.code } : {}),

@@ -27,6 +27,9 @@ export class OrderThreadService {
   async requestThread(tx: PrismaTx, subject: ThreadSubject): Promise<DiscordThreadLink> {
     const key = { entityType: subject.entityType, entityId: subject.snapshot.order_id };
     const target = await this.target(tx, subject);
+    if (!this.producer.isConfigured()) {
+      return tx.discordThreadLink.create({ data: { ...key, status: DiscordThreadStatus.not_configured, error: 'DISCORD_QUEUE_URL is not configured' } });
+    }
     if (!target.channelId || !target.guildId) {
       return tx.discordThreadLink.create({
         data: { ...key, status: DiscordThreadStatus.not_configured, error: `${target.owner} has no Discord server and thread channel configured` },

@@ -16,8 +16,14 @@ export class ThreadLookup {
   constructor(private readonly prisma: PrismaService) {}
 
   async threadOf(entityType: ThreadEntityType, entityId: string): Promise<string> {
+    const threadId = await this.existingThread(entityType, entityId);
+    if (!threadId) throw new ThreadNotReadyError(`The ${entityType} ${entityId} has no Discord thread yet`);
+    return threadId;
+  }
+
+  /** The thread, if one was created (a failed create_thread may still have created it). */
+  async existingThread(entityType: ThreadEntityType, entityId: string): Promise<string | null> {
     const creation = await this.prisma.threadCreation.findUnique({ where: { entityType_entityId: { entityType, entityId } } });
-    if (!creation?.threadId) throw new ThreadNotReadyError(`The ${entityType} ${entityId} has no Discord thread yet`);
-    return creation.threadId;
+    return creation?.threadId ?? null;
   }
 }

@@ -82,9 +82,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           FOR UPDATE SKIP LOCKED`;
         const byDestination = new Map<string, OutboxRow[]>();
         for (const row of rows) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
-        for (const [destination, list] of byDestination) {
-          for (let i = 0; i < list.length; i += SQS_BATCH_LIMIT) await this.send(tx, destination, list.slice(i, i + SQS_BATCH_LIMIT));
-        }
+        // Concurrently: the round (and its row locks) lasts about one SQS request, bounded by the client's timeout.
+        const batches = [...byDestination].flatMap(([destination, list]) =>
+          Array.from({ length: Math.ceil(list.length / SQS_BATCH_LIMIT) }, (_, i) => [destination, list.slice(i * SQS_BATCH_LIMIT, (i + 1) * SQS_BATCH_LIMIT)] as const),
+        );
+        await Promise.all(batches.map(([destination, list]) => this.send(tx, destination, list)));
         return rows.length;
       },
       { timeout: 60_000 },
@@ -121,6 +123,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       for (const s of Successful) sent.set(rows[Number(s.Id)].id, s.MessageId ?? '');
       for (const f of Failed) failed.set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
     } catch (error) {
+      if (rows.length > 1 && queueUrl) {
+        // The whole call failed (one message too large, say): each on its own, so the others still go.
+        for (const span of spans) span.end();
+        for (const row of rows) await this.send(tx, destination, [row]);
+        return;
+      }
       for (const row of rows) failed.set(row.id, describeError(error).message);
     }
 

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
+import type { QueueName } from '@app/contracts';
 import type { PrismaTx } from '@app/prisma';
-import type { OutboundMessage } from './outbox.options';
+import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options';
 
 /**
  * Stages messages in the caller's transaction: they are sent only if it commits, and always if
@@ -9,9 +10,19 @@ import type { OutboundMessage } from './outbox.options';
  */
 @Injectable()
 export class OutboxService {
+  constructor(@Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions) {}
+
+  /** Whether messages for this destination can ever be sent (its queue URL is configured). */
+  isConfigured(destination: QueueName): boolean {
+    return Boolean(this.options.destinations[destination]);
+  }
+
+  /** Throws for a destination without a queue URL: such a message would wait forever and block its key. */
   async stage(tx: PrismaTx, messages: OutboundMessage | OutboundMessage[]): Promise<void> {
     const list = Array.isArray(messages) ? messages : [messages];
     if (list.length === 0) return;
+    const unknown = list.find((m) => !this.isConfigured(m.destination));
+    if (unknown) throw new Error(`No queue URL is configured for outbox destination "${unknown.destination}"`);
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
     await tx.outboxMessage.createMany({

@@ -28,8 +28,9 @@ export class BadRequestError extends PermanentError {}
 export class IdempotencyConflictError extends PermanentError {}
 
 /**
- * A transient failure whose cause says when to try again (e.g. a rate limit's retry-after):
- * the pipeline uses that delay instead of its own backoff when it is longer.
+ * A transient failure whose cause says when to try again (e.g. a rate limit's retry-after, a
+ * lease held by another delivery): the pipeline uses that delay instead of its own backoff, and
+ * a per-message consumer does not count it as a failed attempt (it is a wait).
  */
 export class RetryLaterError extends Error {
   constructor(

@@ -7,6 +7,8 @@ import { classifyError, describeError, IdempotencyConflictError, MalformedMessag
 import { retryDelaySeconds } from './backoff';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { EffectContext, EffectRoute, MessageRoute } from './message-route';
+import { AttemptStore } from './attempt.store';
+import { originalMessageId } from './dead-letter.publisher';
 import { ProcessedMessageStore } from './processed-message.store';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 import { extractTraceContext } from './trace-context';
@@ -28,6 +30,16 @@ interface Entry<T> {
   error?: unknown;
   /** Set when the message is to be retried: its new visibility timeout. */
   retryDelay?: number;
+  /** processEach: failed handler attempts so far (this one included once it failed and counted). */
+  failedAttempts?: number;
+}
+
+interface InFlight {
+  message: Message;
+  consumer: ConsumerSettings;
+  heartbeat: Heartbeat;
+  /** Applied or dead-lettered, waiting for the batch to return: never handed back by the drain. */
+  settled?: boolean;
 }
 
 const tracer = trace.getTracer('queue');
@@ -48,7 +60,7 @@ const tracer = trace.getTracer('queue');
 export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
-  private readonly inFlight = new Map<string, { message: Message; consumer: ConsumerSettings; heartbeat: Heartbeat }>();
+  private readonly inFlight = new Map<string, InFlight>();
   private shuttingDown = false;
 
   constructor(
@@ -56,6 +68,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly store: ProcessedMessageStore,
+    private readonly attempts: AttemptStore,
     private readonly sqsService: SqsService,
   ) {
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
@@ -133,9 +146,12 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       return [];
     }
     const entries = messages.map((message) => this.open(message, consumer, route));
-    // Only messages still being worked on are extended: a retry's backoff must not be overwritten.
+    const prior = await this.attempts.load(consumer.name, entries.map((e) => originalMessageId(e.message)));
+    for (const entry of entries) entry.failedAttempts = prior.get(originalMessageId(entry.message)) ?? 0;
+    // Everything but a retry is extended until the batch returns: a retry's backoff must not be
+    // overwritten, and a finished message must not reappear before it is deleted.
     const heartbeat = new Heartbeat(consumer.visibilityTimeout, () =>
-      this.changeVisibilityBatch(consumer, entries.filter((e) => e.outcome === undefined).map((e) => e.message), consumer.visibilityTimeout),
+      this.changeVisibilityBatch(consumer, entries.filter((e) => e.outcome !== 'retry').map((e) => e.message), consumer.visibilityTimeout),
     );
     for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer, heartbeat });
 
@@ -159,6 +175,10 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       if (this.close(entry, entry.outcome ?? 'retry')) done.push(entry.message);
     }
     if (handBack.length > 0) await this.changeVisibilityBatch(consumer, handBack, 0);
+    const finished = entries.filter((e) => e.failedAttempts! > 0 && (e.outcome === 'applied' || e.outcome === 'dead_lettered'));
+    await this.attempts.forget(consumer.name, finished.map((e) => originalMessageId(e.message))).catch((error: unknown) =>
+      this.logger.warn({ msg: 'Could not clear attempt counts', error: describeError(error).message }),
+    );
     return done;
   }
 
@@ -169,14 +189,15 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
         entry.outcome = 'retry';
         continue;
       }
-      const effectContext: EffectContext = { message: entry.message, receiveCount: entry.receiveCount };
+      const effectContext: EffectContext = { message: entry.message, receiveCount: entry.receiveCount, attempt: entry.failedAttempts! + 1 };
       if (entry.error === undefined) {
         try {
           await context.with(trace.setSpan(ROOT_CONTEXT, entry.span), () => route.handle(entry.payload!, effectContext));
-          entry.outcome = 'applied';
+          this.settle(entry, 'applied');
           continue;
         } catch (error) {
           entry.error = error;
+          if (!(error instanceof RetryLaterError)) await this.countFailure(entry, consumer);
         }
       }
       if (released()) {
@@ -186,12 +207,30 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       await this.fail(entry, consumer, (failure) =>
         context.with(trace.setSpan(ROOT_CONTEXT, entry.span), () => route.onDeadLetter?.(entry.payload, failure, effectContext) ?? Promise.resolve()),
       );
+      if (entry.outcome === 'dead_lettered') this.settle(entry, 'dead_lettered');
       if (entry.outcome === 'retry') {
         // The group waits for this one: its later messages go back unhandled, in order.
         for (const later of group.slice(index + 1)) later.outcome = 'released';
         return;
       }
     }
+  }
+
+  /** A real failure (not a wait): counted, so waits never use up a message's retries. */
+  private async countFailure(entry: Entry<unknown>, consumer: ConsumerSettings): Promise<void> {
+    try {
+      entry.failedAttempts = await this.attempts.recordFailure(consumer.name, originalMessageId(entry.message));
+    } catch (error) {
+      // Postgres is down too: count this attempt locally; the receive count still bounds retries.
+      entry.failedAttempts = entry.failedAttempts! + 1;
+      this.logger.warn({ msg: 'Could not record a failed attempt', ...logContext(entry), error: describeError(error).message });
+    }
+  }
+
+  private settle(entry: Entry<unknown>, outcome: 'applied' | 'dead_lettered'): void {
+    entry.outcome = outcome;
+    const inFlight = this.inFlight.get(entry.message.MessageId ?? '');
+    if (inFlight) inFlight.settled = true;
   }
 
   /** Ends the message's span; true when the message is done and may be deleted. */
@@ -306,14 +345,17 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
     span.setAttribute('error.type', errorClass);
     const disposition = classifyError(error);
-    const exhausted = receiveCount >= consumer.maxReceiveCount;
-    const log = { ...logContext(entry), receiveCount, errorClass, error: reason, disposition };
+    // Per-message consumers count failed attempts; batch consumers, receives. Either way, the
+    // redrive policy's last receive is the consumer's last chance to attach the reason.
+    const attempts = entry.failedAttempts ?? receiveCount;
+    const exhausted = attempts >= (consumer.maxAttempts ?? consumer.maxReceiveCount) || receiveCount >= consumer.maxReceiveCount;
+    const log = { ...logContext(entry), receiveCount, attempts, errorClass, error: reason, disposition };
     const retry = (delay: number) => {
       span.setAttribute('messaging.retry_delay_seconds', delay);
       entry.outcome = 'retry';
       entry.retryDelay = delay;
     };
-    const backoff = retryDelaySeconds(receiveCount, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
+    const backoff = retryDelaySeconds(Math.max(1, attempts), consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
 
     if (disposition === 'permanent' || exhausted) {
       const deadLetterClass = disposition === 'permanent' ? errorClass : `RetriesExhausted:${errorClass}`;
@@ -370,7 +412,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       this.inFlight.size > 0 || [...this.sqsService.consumers.values()].some(({ instance }) => instance.status.isPolling);
     while (busy() && Date.now() < deadline) await sleep(50);
     this.shuttingDown = true;
-    const left = [...this.inFlight.values()];
+    const left = [...this.inFlight.values()].filter((f) => !f.settled);
     this.inFlight.clear();
     await Promise.all(left.map(({ heartbeat }) => heartbeat.stop())); // a late tick would hide them again
     if (left.length > 0) {

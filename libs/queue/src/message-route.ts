@@ -26,8 +26,10 @@ export interface MessageRoute<TPayload> {
 
 export interface EffectContext {
   message: Message;
-  /** 1 on the first delivery. */
+  /** 1 on the first delivery; counts waits and hand-backs too. */
   receiveCount: number;
+  /** This handler attempt's number: 1 + the failed attempts before it (waits not counted). */
+  attempt: number;
 }
 
 export interface DeadLetterFailure {

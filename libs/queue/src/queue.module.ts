@@ -4,6 +4,7 @@ import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
+import { AttemptStore } from './attempt.store';
 import { ProcessedMessageStore } from './processed-message.store';
 import { toConsumerOptions } from './consumer-options';
 import { QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
@@ -37,7 +38,7 @@ export class QueueModule {
           }),
         }),
       ],
-      providers: [DeadLetterPublisher, ProcessedMessageStore, MessagePipeline],
+      providers: [DeadLetterPublisher, ProcessedMessageStore, AttemptStore, MessagePipeline],
       exports: [MessagePipeline],
     };
   }

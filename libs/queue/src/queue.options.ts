@@ -10,8 +10,16 @@ export interface ConsumerSettings {
   batchSize: number;
   waitTimeSeconds: number;
   visibilityTimeout: number;
-  /** Receives allowed before the consumer dead-letters a transiently failing message itself. */
+  /**
+   * The queue's redrive maxReceiveCount: on that receive the consumer dead-letters a message
+   * that is still failing itself, so the reason travels with it (SQS would move it silently).
+   */
   maxReceiveCount: number;
+  /**
+   * Per-message consumers (processEach) only: failed handler attempts before the message is
+   * dead-lettered. Waits (RetryLaterError, hand-backs) do not count. Batch consumers count receives.
+   */
+  maxAttempts?: number;
   retryBaseDelaySeconds: number;
   retryMaxDelaySeconds: number;
 }

@@ -23,6 +23,16 @@ CREATE TYPE "bot_operation_status" AS ENUM ('queued', 'done', 'failed');
 ALTER TABLE "communities" ADD COLUMN     "discord_thread_channel_id" TEXT;
 
 -- CreateTable
+CREATE TABLE "message_attempts" (
+    "consumer" TEXT NOT NULL,
+    "message_key" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL,
+    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "message_attempts_pkey" PRIMARY KEY ("consumer","message_key")
+);
+
+-- CreateTable
 CREATE TABLE "contractors" (
     "id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
@@ -104,6 +114,7 @@ CREATE TABLE "thread_creations" (
     "welcome_message_id" TEXT,
     "invite_code" TEXT,
     "invite_error" TEXT,
+    "lease_owner" TEXT,
     "leased_until" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "completed_at" TIMESTAMP(3),

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@app/prisma';
+
+/**
+ * Counts real handler attempts per message for MessagePipeline.processEach. SQS's receive count
+ * also counts waits — a rate limit's retry-after, a lease held by another delivery, FIFO
+ * messages handed back behind a failing one, shutdown — which must not use up a message's retries.
+ */
+@Injectable()
+export class AttemptStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Failed attempts so far, by message key (absent = none). */
+  async load(consumer: string, keys: string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.prisma.messageAttempt.findMany({ where: { consumer, messageKey: { in: keys } } });
+    return new Map(rows.map((r) => [r.messageKey, r.attempts]));
+  }
+
+  /** Records one more failed attempt; returns how many there have been. */
+  async recordFailure(consumer: string, key: string): Promise<number> {
+    const [{ attempts }] = await this.prisma.$queryRaw<{ attempts: number }[]>`
+      INSERT INTO message_attempts (consumer, message_key, attempts) VALUES (${consumer}, ${key}, 1)
+      ON CONFLICT (consumer, message_key) DO UPDATE SET attempts = message_attempts.attempts + 1, updated_at = now()
+      RETURNING attempts`;
+    return attempts;
+  }
+
+  async forget(consumer: string, keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.prisma.messageAttempt.deleteMany({ where: { consumer, messageKey: { in: keys } } });
+  }
+}
