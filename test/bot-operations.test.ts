@@ -56,8 +56,8 @@ describe('bot operation queue', () => {
   };
 
   /** A guild on the fake with a subscription role, and a channel registered with the API. */
-  const channel = async (options: { byRole?: boolean; kickOnRemove?: boolean; botPermissions?: bigint } = {}) => {
-    const guild = fake.addGuild({ roles: [{ permissions: 0n }], ...(options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions }) });
+  const channel = async (options: { byRole?: boolean; roleAboveBot?: boolean; kickOnRemove?: boolean; botPermissions?: bigint } = {}) => {
+    const guild = fake.addGuild({ roles: [{ permissions: 0n, aboveBot: options.roleAboveBot }], ...(options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions }) });
     const channelId = fake.addChannel(guild.id);
     const roleId = options.byRole ? guild.roleIds[0] : undefined;
     const created = await call('POST', '/subscription-channels', { channelId, guildId: guild.id, ...(roleId ? { roleId } : {}), kickOnRemove: options.kickOnRemove ?? false });
@@ -220,6 +220,32 @@ describe('bot operation queue', () => {
       expect(done.result).toMatchObject({ outcome: 'applied', missingPermissions: listing.missingPermissions });
     });
 
+    it('records missing ViewChannel, without dead-lettering, when Discord will not show the bot the channel (403)', async () => {
+      await start();
+      const ch = await channel();
+      fake.failNext({ method: 'GET', path: /^\/channels\/\d+$/, status: 403, code: 50001, message: 'Missing Access' });
+      const created = await call<{ listing: { id: string }; operation: { operationId: string } }>('POST', '/listings', { title: 'VIP', channelId: ch.channelId });
+      const done = await settled(created.body.operation.operationId);
+
+      expect(done).toMatchObject({ attempts: 1, error: null, result: { outcome: 'applied', missingPermissions: ['ViewChannel'] } });
+      expect(await prisma.listing.findUniqueOrThrow({ where: { id: created.body.listing.id } })).toMatchObject({ permissionCheck: 'missing', missingPermissions: ['ViewChannel'] });
+      expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
+    });
+
+    it('records missing RoleHierarchy when the channel role is not below the bot’s highest role, which Discord would refuse to grant', async () => {
+      await start();
+      const ch = await channel({ byRole: true, roleAboveBot: true });
+      const created = await call<{ listing: { id: string }; operation: { operationId: string } }>('POST', '/listings', { title: 'VIP', channelId: ch.channelId });
+      await settled(created.body.operation.operationId);
+      expect(await prisma.listing.findUniqueOrThrow({ where: { id: created.body.listing.id } })).toMatchObject({ permissionCheck: 'missing', missingPermissions: ['RoleHierarchy'] });
+
+      // As the check said: granting the role is refused.
+      const sub = await subscriber(ch);
+      const failed = await settled((await transition(sub.subscriptionId, 'activate')).operation.operationId, 'failed');
+      expect(failed.error).toMatch(/^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\) on PUT \/guilds\/:id\/members\/:id\/roles\/:id/);
+      expect(fake.memberRoles(ch.guildId, sub.discordUserId)).toEqual([]);
+    });
+
     it('fails the listing and dead-letters when Discord does not know the channel', async () => {
       await start();
       const guild = fake.addGuild();
@@ -283,6 +309,21 @@ describe('bot operation queue', () => {
       const { operation: queued } = await transition(sub.subscriptionId, 'activate');
       await settled(queued.operationId);
       expect(retryDelaysOf(visibility, await sqsMessageId(queued.operationId))).toEqual([3]);
+    });
+
+    it('keeps an operation on its queue, retried after 300 s, when Discord rejects the bot token (401)', async () => {
+      await start();
+      const ch = await channel({ byRole: true });
+      const sub = await subscriber(ch);
+      fake.failNext({ method: 'PUT', path: /\/roles\//, status: 401, message: '401: Unauthorized' });
+      const { operation: queued } = await transition(sub.subscriptionId, 'activate');
+      const messageId = await waitFor(() => sqsMessageId(queued.operationId), { what: 'the operation sent' });
+      await waitFor(() => retryDelaysOf(visibility, messageId).length > 0, { what: 'the retry scheduled' });
+
+      expect(retryDelaysOf(visibility, messageId)).toEqual([300]);
+      expect(await operation(queued.operationId)).toMatchObject({ status: 'queued' });
+      expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
+      expect(await queueDepth(sqs, queues.queueUrl)).toMatchObject({ inFlight: 1 }); // waiting out its delay
     });
 
     it('dead-letters a refusal (403 Missing Permissions) at once with the error, and records the failure', async () => {

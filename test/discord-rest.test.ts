@@ -1,12 +1,15 @@
 import { TestingModule, Test } from '@nestjs/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
+import { classifyError } from '@app/queue';
 import {
+  DiscordHealthIndicator,
   DiscordInvalidRequestError,
   DiscordMissingPermissionsError,
   DiscordModule,
   DiscordRateLimitedError,
   DiscordRestClient,
+  DiscordUnauthorizedError,
   DiscordUnavailableError,
   DiscordUnknownResourceError,
 } from '@app/discord';
@@ -23,17 +26,25 @@ describe('DiscordRestClient against a fake Discord', () => {
   const modules: TestingModule[] = [];
   let discord: DiscordRestClient;
 
-  const clientFor = async (options: { token?: string; apiBaseUrl?: string; requestTimeoutMs?: number } = {}) => {
+  const clientFor = async (options: { token?: string; apiBaseUrl?: string; requestTimeoutMs?: number; unauthorizedRetrySeconds?: number } = {}) => {
     const module = await Test.createTestingModule({
       imports: [
         DiscordModule.forRootAsync({
-          useFactory: () => ({ token: options.token ?? fake.token, apiBaseUrl: options.apiBaseUrl ?? fake.apiUrl, requestTimeoutMs: options.requestTimeoutMs ?? 2000 }),
+          useFactory: () => ({
+            token: options.token ?? fake.token,
+            apiBaseUrl: options.apiBaseUrl ?? fake.apiUrl,
+            requestTimeoutMs: options.requestTimeoutMs ?? 2000,
+            unauthorizedRetrySeconds: options.unauthorizedRetrySeconds,
+          }),
         }),
       ],
     }).compile();
+    module.useLogger(false); // the 401 tests log an error on purpose
     modules.push(module);
     return module.get(DiscordRestClient);
   };
+  /** The readiness indicator of the module `client` came from. */
+  const healthOf = (client: DiscordRestClient) => modules.find((m) => m.get(DiscordRestClient) === client)!.get(DiscordHealthIndicator);
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
@@ -49,7 +60,7 @@ describe('DiscordRestClient against a fake Discord', () => {
     const guild = fake.addGuild();
     const channelId = fake.addChannel(guild.id);
     const userId = fake.addMember(guild.id);
-    return { guildId: guild.id, botRoleId: guild.botRoleId, channelId, userId };
+    return { guildId: guild.id, channelId, userId };
   };
 
   describe('happy paths', () => {
@@ -99,15 +110,17 @@ describe('DiscordRestClient against a fake Discord', () => {
     });
 
     it('adds and removes roles with an audit-log reason', async () => {
-      const { guildId, botRoleId, userId } = seed();
+      const guild = fake.addGuild({ roles: [{ permissions: 0n }] });
+      const [roleId] = guild.roleIds;
+      const userId = fake.addMember(guild.id);
 
-      await discord.addMemberRole(guildId, userId, botRoleId, 'prize: VIP role');
-      expect(fake.memberRoles(guildId, userId)).toEqual([botRoleId]);
-      const put = fake.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/roles/${botRoleId}`));
+      await discord.addMemberRole(guild.id, userId, roleId, 'prize: VIP role');
+      expect(fake.memberRoles(guild.id, userId)).toEqual([roleId]);
+      const put = fake.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/roles/${roleId}`));
       expect(decodeURIComponent(String(put?.headers['x-audit-log-reason']))).toBe('prize: VIP role');
 
-      await discord.removeMemberRole(guildId, userId, botRoleId);
-      expect(fake.memberRoles(guildId, userId)).toEqual([]);
+      await discord.removeMemberRole(guild.id, userId, roleId);
+      expect(fake.memberRoles(guild.id, userId)).toEqual([]);
     });
 
     it('sets and deletes member overwrites; deleting again resolves', async () => {
@@ -207,6 +220,18 @@ describe('DiscordRestClient against a fake Discord', () => {
       await expect(discord.createThread(fake.addChannel(weak.id), { name: 't', type: 'private' })).rejects.toBeInstanceOf(DiscordMissingPermissionsError);
     });
 
+    it('403 for a role at or above the bot\'s highest role (role hierarchy), and for a channel the bot cannot see', async () => {
+      const guild = fake.addGuild({ roles: [{ permissions: 0n, aboveBot: true }] });
+      const userId = fake.addMember(guild.id);
+      for (const roleId of [guild.roleIds[0], guild.botRoleId]) {
+        await expect(discord.addMemberRole(guild.id, userId, roleId)).rejects.toMatchObject({ name: 'DiscordMissingPermissionsError', status: 403, code: 50013 });
+      }
+      expect(fake.memberRoles(guild.id, userId)).toEqual([]);
+
+      const hidden = fake.addChannel(guild.id, { permissionOverwrites: [{ id: guild.botRoleId, type: OverwriteType.Role, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) }] });
+      await expect(discord.getChannel(hidden)).rejects.toMatchObject({ name: 'DiscordMissingPermissionsError', status: 403, code: 50001 });
+    });
+
     it('404 Unknown Channel, Guild and Member', async () => {
       const { guildId, channelId } = seed();
       const thread = await discord.createThread(channelId, { name: 't', type: 'private' });
@@ -245,13 +270,60 @@ describe('DiscordRestClient against a fake Discord', () => {
       await expect(nowhere.getChannel(channelId)).rejects.toBeInstanceOf(DiscordUnavailableError);
     });
 
-    it('401 with a bad token, and from then on without asking', async () => {
+    it('401 with a bad token: transient, retried in minutes, and from then on without asking; readiness down', async () => {
       const badToken = await clientFor({ token: 'wrong' });
+      expect(healthOf(badToken).isHealthy()).toEqual({ discord: { status: 'up' } });
 
-      await expect(badToken.getCurrentUser()).rejects.toMatchObject({ name: 'DiscordInvalidRequestError', status: 401 });
-      // @discordjs/rest drops the token after a 401 and sends nothing more.
-      await expect(badToken.getCurrentUser()).rejects.toMatchObject({ name: 'DiscordInvalidRequestError', status: 401 });
+      const first = await badToken.getCurrentUser().catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(DiscordUnauthorizedError);
+      expect(first).toMatchObject({ status: 401, retryAfterSeconds: 300, message: expect.stringContaining('401: Unauthorized') });
+      expect(classifyError(first)).toBe('transient'); // waits on its queue, not dead-lettered
+
+      // @discordjs/rest has dropped the token; the client fails fast, still transient, without a request.
+      const { channelId } = seed();
+      const second = await badToken.sendMessage(channelId, { content: 'x' }).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(DiscordUnauthorizedError);
+      expect(second).toMatchObject({ status: 401, retryAfterSeconds: 300, message: expect.stringMatching(/^Discord has rejected the bot token since .* \(401\); not sent/) });
+      expect(classifyError(second)).toBe('transient');
       expect(fake.requests).toHaveLength(1);
+
+      expect(badToken.tokenRejection()).toEqual({ since: expect.any(Date), error: (first as Error).message });
+      expect(healthOf(badToken).isHealthy()).toEqual({
+        discord: { status: 'down', message: expect.stringMatching(/^Discord has rejected the bot token since .* \(401\).*DISCORD_BOT_TOKEN/), error: (first as Error).message },
+      });
+      // Other clients (other tokens) are not affected.
+      expect(healthOf(discord).isHealthy()).toEqual({ discord: { status: 'up' } });
+      expect(JSON.stringify(badToken.tokenRejection())).not.toContain('wrong');
+    });
+
+    it('after a 401, one call tries the token again once unauthorizedRetrySeconds have passed; success ends the rejection', async () => {
+      const { channelId } = seed();
+      const client = await clientFor({ unauthorizedRetrySeconds: 0.3 });
+      fake.failNext({ path: /^\/channels\/\d+$/, status: 401, message: '401: Unauthorized' }); // a spurious 401
+
+      await expect(client.getChannel(channelId)).rejects.toMatchObject({ name: 'DiscordUnauthorizedError', retryAfterSeconds: 0.3 });
+      await expect(client.getChannel(channelId)).rejects.toBeInstanceOf(DiscordUnauthorizedError);
+      expect(fake.requests).toHaveLength(1);
+      expect(healthOf(client).isHealthy()).toMatchObject({ discord: { status: 'down' } });
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await expect(client.getChannel(channelId)).resolves.toMatchObject({ id: channelId });
+      expect(fake.requests.map((r) => r.headers.authorization)).toEqual([`Bot ${fake.token}`, `Bot ${fake.token}`]);
+      expect(client.tokenRejection()).toBeUndefined();
+      expect(healthOf(client).isHealthy()).toEqual({ discord: { status: 'up' } });
+      await expect(client.getChannel(channelId)).resolves.toMatchObject({ id: channelId });
+    });
+
+    it('a token still rejected when tried again stays rejected, and only one concurrent call tries it', async () => {
+      const client = await clientFor({ token: 'wrong', unauthorizedRetrySeconds: 0.3 });
+      await expect(client.getCurrentUser()).rejects.toBeInstanceOf(DiscordUnauthorizedError);
+      const since = client.tokenRejection()?.since;
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const results = await Promise.allSettled([client.getCurrentUser(), client.getCurrentUser(), client.getCurrentUser()]);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'fulfilled'))).toEqual(Array(3).fill('DiscordUnauthorizedError'));
+      expect(fake.requests).toHaveLength(2);
+      expect(client.tokenRejection()?.since).toEqual(since);
     });
   });
 

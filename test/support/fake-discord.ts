@@ -160,8 +160,14 @@ export class FakeDiscord {
 
   // --- seeding -------------------------------------------------------------------------------
 
-  /** A guild whose @everyone role has `everyonePermissions`; the bot is a member with a role granting `botPermissions`. */
-  addGuild(options: { id?: string; ownerId?: string; everyonePermissions?: bigint; botPermissions?: bigint; roles?: { id?: string; permissions: bigint }[] } = {}): {
+  /**
+   * A guild whose @everyone role has `everyonePermissions`; the bot is a member with a role granting
+   * `botPermissions`. The extra `roles` are ranked below the bot's role (as Discord requires for
+   * the bot to grant them), those with `aboveBot` above it.
+   */
+  addGuild(
+    options: { id?: string; ownerId?: string; everyonePermissions?: bigint; botPermissions?: bigint; roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[] } = {},
+  ): {
     id: string;
     botRoleId: string;
     roleIds: string[];
@@ -179,8 +185,13 @@ export class FakeDiscord {
       flags: 0,
     });
     const botRoleId = snowflake();
-    const extra = (options.roles ?? []).map((r, i) => role(r.id ?? snowflake(), `role ${i + 1}`, i + 1, r.permissions));
-    const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', extra.length + 1, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
+    const wanted = options.roles ?? [];
+    const botPosition = wanted.filter((r) => !r.aboveBot).length + 1;
+    const below = wanted.filter((r) => !r.aboveBot);
+    const above = wanted.filter((r) => r.aboveBot);
+    const position = (r: (typeof wanted)[number]) => (r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1);
+    const extra = wanted.map((r, i) => role(r.id ?? snowflake(), `role ${i + 1}`, position(r), r.permissions));
+    const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
     this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles });
     this.members.set(id, new Map());
     this.addMember(id, this.botUserId, [botRoleId]);
@@ -301,7 +312,7 @@ export class FakeDiscord {
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],
     ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, true)],
     ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, false)],
-    ['GET', /^\/channels\/(\d+)$/, ([channelId]) => new Reply(200, this.channelOr404(channelId))],
+    ['GET', /^\/channels\/(\d+)$/, ([channelId]) => this.getChannel(channelId)],
     ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body) => this.createThread(channelId, body)],
     ['PUT', /^\/channels\/(\d+)\/thread-members\/(\d+)$/, ([threadId, userId]) => this.addThreadMember(threadId, userId)],
     ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body) => this.createMessage(channelId, body)],
@@ -330,10 +341,31 @@ export class FakeDiscord {
 
   /** 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or guild. */
   private requireBotPermission(guildId: string, permission: bigint, channel?: FakeChannel): void {
+    if ((this.botPermissions(guildId, channel) & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
+  }
+
+  private botPermissions(guildId: string, channel?: FakeChannel): bigint {
     const guild = this.guild(guildId);
     const overwritesFrom = channel?.parent_id ? this.channels.get(channel.parent_id) : channel;
-    const have = computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
-    if ((have & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
+    return computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
+  }
+
+  /** A guild channel the bot cannot see is 403 Missing Access, as on Discord. */
+  private getChannel(channelId: string): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id !== undefined && (this.botPermissions(channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) === 0n) {
+      throw discordError(403, 50001, 'Missing Access');
+    }
+    return new Reply(200, channel);
+  }
+
+  /** 403 Missing Permissions for a role at or above the bot's highest role: Discord's role hierarchy (the owner is exempt). */
+  private requireBelowBotTopRole(guild: FakeGuild, roleId: string): void {
+    if (guild.owner_id === this.botUserId) return;
+    const botRoles = new Set(this.members.get(guild.id)?.get(this.botUserId)?.roles ?? []);
+    const botTop = Math.max(0, ...guild.roles.filter((r) => botRoles.has(r.id)).map((r) => r.position));
+    const role = guild.roles.find((r) => r.id === roleId);
+    if (role && role.position >= botTop) throw discordError(403, 50013, 'Missing Permissions');
   }
 
   private createThread(channelId: string, body: Record<string, unknown>): Reply {
@@ -431,6 +463,7 @@ export class FakeDiscord {
     if (!member) throw unknownMember();
     if (!guild.roles.some((r) => r.id === roleId)) throw discordError(404, 10011, 'Unknown Role');
     this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBelowBotTopRole(guild, roleId);
     member.roles = add ? [...new Set([...member.roles, roleId])] : member.roles.filter((r) => r !== roleId);
     return new Reply(204);
   }

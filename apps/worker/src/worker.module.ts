@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BotOperationsConsumerModule } from '@app/bot-operations';
 import { Environment, loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
-import { DiscordModule } from '@app/discord';
+import { DiscordHealthIndicator, DiscordModule } from '@app/discord';
 import { HealthModule } from '@app/health';
 import { DiscordRequestConsumerModule } from '@app/order-threads';
 import { PrizeConsumerModule } from '@app/prizes';
@@ -23,7 +23,10 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: consumers.map((c) => c.queueUrl) }) }),
+        HealthModule.forRootAsync({
+          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back).
+          useFactory: () => ({ queueUrls: consumers.map((c) => c.queueUrl), readinessIndicators: usesDiscord ? [DiscordHealthIndicator] : [] }),
+        }),
         ...(consumers.length > 0
           ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers }) })]
           : []),

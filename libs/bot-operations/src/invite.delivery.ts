@@ -13,6 +13,9 @@ export interface DeliveredInvite {
 /** Discord's limit on a message nonce. */
 const MAX_NONCE_LENGTH = 25;
 
+/** The invite code in a DM's text, as written below. */
+const INVITE_CODE_IN_DM = /https:\/\/discord\.gg\/([\w-]+)/;
+
 /**
  * A single-use invite to the subscription's channel, DM'd to a user who is not in the guild.
  * Each step is saved on the operation's row as soon as it succeeds, so a redelivered invite
@@ -54,6 +57,14 @@ export class InviteDelivery {
         content: `Your subscription is active. Join the server with this single-use invite: https://discord.gg/${inviteCode}`,
         nonce: operation.operationId.replace(/-/g, '').slice(0, MAX_NONCE_LENGTH),
       });
+      // Two deliveries of the operation at once (a redelivery while the first still runs) each
+      // create an invite, but the nonce makes Discord answer the second send with the first DM:
+      // record the code the user actually received, not the one this delivery created.
+      const sentCode = INVITE_CODE_IN_DM.exec(message.content)?.[1];
+      if (sentCode && sentCode !== inviteCode) {
+        this.logger.warn({ msg: 'The DM had already been sent with another invite; recording that one', operationId: operation.operationId, unusedInviteCode: inviteCode });
+        inviteCode = sentCode;
+      }
       delivered = { inviteCode, dmMessageId: message.id };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error; // transient: retried, the saved code is reused

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
@@ -19,9 +19,24 @@ import type {
   ThreadAutoArchiveDuration,
 } from 'discord.js';
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
-import { DiscordPermanentError, DiscordUnavailableError, isDiscordErrorCode, routeTemplate, toDiscordError } from './discord.errors';
+import {
+  DiscordPermanentError,
+  DiscordUnauthorizedError,
+  DiscordUnavailableError,
+  isDiscordErrorCode,
+  routeTemplate,
+  toDiscordError,
+  UNAUTHORIZED_RETRY_SECONDS,
+} from './discord.errors';
 
 const tracer = trace.getTracer('discord');
+
+/** Since when, and with what answer, Discord has been rejecting the bot token. */
+export interface TokenRejection {
+  since: Date;
+  /** The error of the call that found out (no token in it). */
+  error: string;
+}
 
 export interface CreateThreadOptions {
   name: string;
@@ -36,13 +51,25 @@ export interface CreateThreadOptions {
  * It never waits out a rate limit: a 429, or a bucket it already knows is empty, throws
  * DiscordRateLimitedError at once so the queue hands the message back with that delay
  * instead of a worker sleeping on it. Nor does it retry: the queue does.
+ *
+ * A 401 means Discord rejects the token, for every call: the client remembers it (tokenRejection,
+ * which DiscordHealthIndicator reports), logs it once, and fails every call at once with
+ * DiscordUnauthorizedError, so that messages wait on their queues instead of being dead-lettered.
+ * Every `unauthorizedRetrySeconds` one call is let through to try the token again (@discordjs/rest
+ * drops it after a 401, so it is given back first); success ends the rejection.
  */
 @Injectable()
 export class DiscordRestClient {
+  private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
+  private readonly token: string;
+  private readonly unauthorizedRetryMs: number;
   private currentUserId: string | undefined;
+  private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
   constructor(@Inject(DISCORD_OPTIONS) options: DiscordOptions) {
+    this.token = options.token;
+    this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
     this.rest = new REST({
       version: '10',
       // REST spreads its options over the defaults: an explicit undefined would erase Discord's URL.
@@ -54,6 +81,11 @@ export class DiscordRestClient {
       // report is rounded up to whole seconds anyway.
       offset: 0,
     }).setToken(options.token);
+  }
+
+  /** Set while Discord rejects the bot token (after a 401, until a call succeeds with it again). */
+  tokenRejection(): TokenRejection | undefined {
+    return this.rejection && { since: this.rejection.since, error: this.rejection.error };
   }
 
   getChannel(channelId: string): Promise<APIChannel> {
@@ -169,13 +201,18 @@ export class DiscordRestClient {
   private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string } = {}): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const retryingToken = this.rejection;
       try {
+        if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
         const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason });
         span.setAttribute('discord.status_code', response.status);
+        this.tokenAcceptedAgain(retryingToken);
         return (await parseResponse(response)) as T;
       } catch (thrown) {
-        const error = toDiscordError(thrown);
-        const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError ? error.status : undefined;
+        let error = toDiscordError(thrown);
+        if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
+        if (error instanceof DiscordPermanentError) this.tokenAcceptedAgain(retryingToken); // answered, so authenticated
+        const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
         span.recordException(error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -184,5 +221,42 @@ export class DiscordRestClient {
         span.end();
       }
     });
+  }
+
+  /**
+   * While the token is rejected: throws, unless it is time to try the token again, in which case
+   * this call is the one that tries (the next try is pushed back at once, so concurrent calls
+   * keep failing fast instead of all trying).
+   */
+  private tryTokenAgainOrThrow(rejection: TokenRejection & { nextTryAt: number }): void {
+    if (Date.now() < rejection.nextTryAt) {
+      throw new DiscordUnauthorizedError(
+        `Discord has rejected the bot token since ${rejection.since.toISOString()} (401); not sent, tried again within ${Math.ceil(this.unauthorizedRetryMs / 1000)} s`,
+        this.unauthorizedRetryMs / 1000,
+      );
+    }
+    rejection.nextTryAt = Date.now() + this.unauthorizedRetryMs;
+    this.rest.setToken(this.token);
+  }
+
+  /** Ends the rejection when the call that tried the token again got an answer other than 401. */
+  private tokenAcceptedAgain(retryingToken: TokenRejection | undefined): void {
+    if (retryingToken && this.rejection === retryingToken) {
+      this.rejection = undefined;
+      this.logger.log({ msg: 'Discord accepts the bot token again', rejectedSince: retryingToken.since.toISOString() });
+    }
+  }
+
+  /** Records (and logs, once) that the token is rejected; the error to throw, with our retry delay. */
+  private tokenRejected(error: DiscordUnauthorizedError): DiscordUnauthorizedError {
+    if (!this.rejection) {
+      this.rejection = { since: new Date(), error: error.message, nextTryAt: Date.now() + this.unauthorizedRetryMs };
+      this.logger.error({
+        msg: 'Discord rejects the bot token (401): Discord calls fail and their messages wait on their queues; /health/ready is down until the token is accepted',
+        error: error.message,
+        retryEverySeconds: this.unauthorizedRetryMs / 1000,
+      });
+    }
+    return error.retryAfterSeconds === this.unauthorizedRetryMs / 1000 ? error : new DiscordUnauthorizedError(error.message, this.unauthorizedRetryMs / 1000);
   }
 }

@@ -4,6 +4,7 @@ import {
   DiscordInvalidRequestError,
   DiscordMissingPermissionsError,
   DiscordRateLimitedError,
+  DiscordUnauthorizedError,
   DiscordUnavailableError,
   DiscordUnknownResourceError,
   isDiscordErrorCode,
@@ -39,7 +40,6 @@ describe('toDiscordError', () => {
     [404, 10013, 'Unknown User', DiscordUnknownResourceError],
     [404, 0, '404: Not Found', DiscordUnknownResourceError],
     [400, 50035, 'Invalid Form Body', DiscordInvalidRequestError],
-    [401, 0, '401: Unauthorized', DiscordInvalidRequestError],
     [413, 40005, 'Request entity too large', DiscordInvalidRequestError],
   ])('%i code %i is permanent: %p', (status, code, message, type) => {
     const error = toDiscordError(apiError(status, code, message));
@@ -76,10 +76,18 @@ describe('toDiscordError', () => {
     expect(classifyError(refused)).toBe('transient');
   });
 
-  it('after a 401 the client refuses to send: still the permanent bad-token error', () => {
+  it('a 401 (the bot token is rejected) is transient, retried after minutes: no message is at fault', () => {
+    const error = toDiscordError(apiError(401, 0, '401: Unauthorized'));
+    expect(error).toBeInstanceOf(DiscordUnauthorizedError);
+    expect(error).toMatchObject({ status: 401, retryAfterSeconds: 300, message: 'Discord 401 401: Unauthorized (code 0) on POST /channels/:id/threads: the bot token is rejected' });
+    expect(classifyError(error)).toBe('transient');
+  });
+
+  it('after a 401 @discordjs/rest refuses to send: the same transient error', () => {
     const error = toDiscordError(new Error('Expected token to be set for this request, but none was present'));
-    expect(error).toBeInstanceOf(DiscordInvalidRequestError);
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toBeInstanceOf(DiscordUnauthorizedError);
+    expect(error).toMatchObject({ status: 401, retryAfterSeconds: 300 });
+    expect(classifyError(error)).toBe('transient');
   });
 
   it('leaves other errors, and errors already converted, alone', () => {

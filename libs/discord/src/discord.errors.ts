@@ -4,8 +4,12 @@ import { PermanentError, RetryLaterError } from '@app/queue';
 /**
  * How a failed Discord call is handled by the queue, decided here and nowhere else:
  * a rate limit is retried after Discord's retry-after; an outage, 5xx or timeout is retried
- * with the queue's backoff; anything Discord refused (4xx) is dead-lettered at once.
+ * with the queue's backoff; a rejected bot token (401) is retried every few minutes; anything
+ * else Discord refused (4xx) is dead-lettered at once.
  */
+
+/** How long a message waits on its queue before another try while Discord rejects the bot token. */
+export const UNAUTHORIZED_RETRY_SECONDS = 300;
 
 /** 429, or a bucket already known to be exhausted: try again once it resets. */
 export class DiscordRateLimitedError extends RetryLaterError {
@@ -15,6 +19,20 @@ export class DiscordRateLimitedError extends RetryLaterError {
     readonly scope: string,
     readonly global: boolean,
   ) {
+    super(message, retryAfterSeconds);
+  }
+}
+
+/**
+ * 401: Discord rejects the bot token (revoked, rotated, mistyped). No message is at fault and every
+ * one would fail alike, so this is not dead-lettered: messages wait on their queue, retried every
+ * `retryAfterSeconds`, while DiscordHealthIndicator makes /health/ready report it. Also what the
+ * local refusal becomes that @discordjs/rest throws for every call once a 401 made it drop the token.
+ */
+export class DiscordUnauthorizedError extends RetryLaterError {
+  readonly status = 401;
+
+  constructor(message: string, retryAfterSeconds: number = UNAUTHORIZED_RETRY_SECONDS) {
     super(message, retryAfterSeconds);
   }
 }
@@ -48,7 +66,7 @@ export class DiscordMissingPermissionsError extends DiscordPermanentError {}
 /** 404: Unknown Channel, Guild, Member, User… */
 export class DiscordUnknownResourceError extends DiscordPermanentError {}
 
-/** Any other 4xx: invalid form body (50035), 400, 401 (a bad token will not fix itself)… */
+/** Any other 4xx: invalid form body (50035), 400, 413… */
 export class DiscordInvalidRequestError extends DiscordPermanentError {}
 
 const MISSING_PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
@@ -64,7 +82,12 @@ const TOKEN_DROPPED = 'Expected token to be set for this request, but none was p
 
 /** Converts whatever a @discordjs/rest call threw into one of the classes above. */
 export function toDiscordError(error: unknown): Error {
-  if (error instanceof DiscordRateLimitedError || error instanceof DiscordUnavailableError || error instanceof DiscordPermanentError) {
+  if (
+    error instanceof DiscordRateLimitedError ||
+    error instanceof DiscordUnauthorizedError ||
+    error instanceof DiscordUnavailableError ||
+    error instanceof DiscordPermanentError
+  ) {
     return error;
   }
   if (error instanceof RateLimitError) {
@@ -82,6 +105,7 @@ export function toDiscordError(error: unknown): Error {
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === 'number' ? error.code : undefined;
     const message = `Discord ${error.status} ${error.message}${code === undefined ? '' : ` (code ${code})`} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`;
+    if (error.status === 401) return new DiscordUnauthorizedError(`${message}: the bot token is rejected`);
     if ((code !== undefined && MISSING_PERMISSION_CODES.has(code)) || error.status === 403) {
       return new DiscordMissingPermissionsError(message, error.status, code);
     }
@@ -94,7 +118,7 @@ export function toDiscordError(error: unknown): Error {
     return new DiscordUnavailableError(`Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`, error.status, { cause: error });
   }
   if (error instanceof Error && error.message === TOKEN_DROPPED) {
-    return new DiscordInvalidRequestError('Discord rejected the bot token earlier (401); no request is sent until restart', 401, undefined);
+    return new DiscordUnauthorizedError('Discord rejected the bot token earlier (401); the client has dropped it');
   }
   if (isNetworkError(error)) {
     return new DiscordUnavailableError(`Discord unreachable or too slow: ${error.name}: ${error.message}`, undefined, { cause: error });

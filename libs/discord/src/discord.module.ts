@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { DiscordRestClient } from './discord-rest.client';
+import { DiscordHealthIndicator } from './discord.health';
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
 
-/** Provides DiscordRestClient to the modules that import it. */
+/** Provides DiscordRestClient, and DiscordHealthIndicator for readiness, to the modules that import it. */
 @Module({})
 export class DiscordModule {
   static forRootAsync(options: Pick<ModuleMetadata, 'imports'> & Omit<FactoryProvider<DiscordOptions>, 'provide'>): DynamicModule {
@@ -11,8 +12,8 @@ export class DiscordModule {
       module: DiscordModule,
       global: false,
       imports: options.imports ?? [],
-      providers: [{ provide: DISCORD_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, DiscordRestClient],
-      exports: [DiscordRestClient],
+      providers: [{ provide: DISCORD_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, DiscordRestClient, DiscordHealthIndicator],
+      exports: [DiscordRestClient, DiscordHealthIndicator],
     };
   }
 }

@@ -7,4 +7,10 @@ export interface DiscordOptions {
   apiBaseUrl?: string;
   /** Per request; a request still unanswered then fails as DiscordUnavailableError. */
   requestTimeoutMs: number;
+  /**
+   * After Discord rejected the token (401): how long calls fail at once with
+   * DiscordUnauthorizedError, and their messages wait, before one call tries the token again.
+   * UNAUTHORIZED_RETRY_SECONDS (300) unless set.
+   */
+  unauthorizedRetrySeconds?: number;
 }

@@ -1,5 +1,6 @@
 export * from './discord.module';
 export * from './discord.options';
 export * from './discord-rest.client';
+export * from './discord.health';
 export * from './discord.errors';
 export * from './channel-permissions';

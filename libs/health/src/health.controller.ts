@@ -1,18 +1,26 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, PrismaHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction, PrismaHealthIndicator } from '@nestjs/terminus';
 import { PrismaService } from '@app/prisma';
 import { SqsHealthIndicator } from './sqs.health';
-import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
+import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleInit {
+  private extraChecks: ReadinessIndicator[] = [];
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly prismaHealth: PrismaHealthIndicator,
     private readonly sqsHealth: SqsHealthIndicator,
     private readonly prisma: PrismaService,
+    private readonly moduleRef: ModuleRef,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {}
+
+  onModuleInit(): void {
+    this.extraChecks = (this.options.readinessIndicators ?? []).map((type) => this.moduleRef.get(type, { strict: false }));
+  }
 
   /** Liveness: the process answers. */
   @Get('live')
@@ -20,12 +28,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres answers and every queue this app uses is reachable. */
+  /** Readiness: Postgres answers, every queue this app uses is reachable, and each readiness indicator is up. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    const checks = [() => this.prismaHealth.pingCheck('postgres', this.prisma, { timeout: 3000 })];
+    const checks: HealthIndicatorFunction[] = [() => this.prismaHealth.pingCheck('postgres', this.prisma, { timeout: 3000 })];
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
+    for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());
     return this.health.check(checks);
   }
 }

@@ -5,7 +5,7 @@ import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
 import { SqsHealthIndicator } from './sqs.health';
 
-/** GET /health/live and /health/ready. Needs PrismaModule and SqsClientModule. */
+/** GET /health/live and /health/ready. Needs PrismaModule, SqsClientModule and the modules providing any `readinessIndicators`. */
 @Module({})
 export class HealthModule {
   static forRootAsync(options: Omit<FactoryProvider<HealthModuleOptions>, 'provide'>): DynamicModule {

@@ -1,0 +1,41 @@
+import { BotOperationType, InviteUserOperation } from '@app/contracts';
+import { DiscordRestClient } from '@app/discord';
+import { BotOperationRecorder } from './bot-operation.recorder';
+import { InviteDelivery } from './invite.delivery';
+
+describe('InviteDelivery', () => {
+  const discord = { createInvite: jest.fn(), createDM: jest.fn(), sendMessage: jest.fn() };
+  const recorder = { progress: jest.fn(), saveProgress: jest.fn() };
+  const delivery = new InviteDelivery(discord as unknown as DiscordRestClient, recorder as unknown as BotOperationRecorder, { inviteMaxAgeSeconds: 600 });
+  const operation: InviteUserOperation = {
+    operationId: '0b6f3f3e-3c1a-4a55-9d55-2f3c8e0a1b2c',
+    type: BotOperationType.INVITE_USER,
+    discordUserId: '123456789012345678',
+    channelId: '223456789012345678',
+    subscriptionId: '9a1c2e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    createdAt: '2026-11-22T10:00:00.000Z',
+    maxRetries: 2,
+  };
+
+  beforeEach(() => {
+    jest.resetAllMocks();
+    recorder.progress.mockResolvedValue({});
+    discord.createDM.mockResolvedValue({ id: '323456789012345678' });
+  });
+
+  it('records the invite it created and DM’d', async () => {
+    discord.createInvite.mockResolvedValue({ code: 'codeB' });
+    discord.sendMessage.mockImplementation((_: string, message: { content: string }) => Promise.resolve({ id: 'm1', content: message.content }));
+
+    expect(await delivery.deliver(operation)).toEqual({ inviteCode: 'codeB', dmMessageId: 'm1' });
+    expect(discord.sendMessage).toHaveBeenCalledWith('323456789012345678', expect.objectContaining({ content: expect.stringContaining('https://discord.gg/codeB') }));
+  });
+
+  it('records the code the user received when a concurrent delivery’s DM (same nonce) came back instead', async () => {
+    discord.createInvite.mockResolvedValue({ code: 'codeB' });
+    discord.sendMessage.mockResolvedValue({ id: 'm0', content: 'Your subscription is active. Join the server with this single-use invite: https://discord.gg/code-A1' });
+
+    expect(await delivery.deliver(operation)).toEqual({ inviteCode: 'code-A1', dmMessageId: 'm0' });
+    expect(recorder.saveProgress).toHaveBeenLastCalledWith(operation, { inviteCode: 'code-A1', dmMessageId: 'm0' });
+  });
+});
