@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ThreadEntityType } from '@app/contracts';
 import { PrismaService } from '@app/prisma';
+import { RetryLaterError } from '@app/queue';
 
-/** A Phase 4 request arrived before its thread exists: transient, the thread is on its way (or fails and says so). */
-export class ThreadNotReadyError extends Error {
+/** Seconds a Phase 4 request waits for its thread before looking again. */
+const THREAD_WAIT_SECONDS = 15;
+
+/**
+ * A Phase 4 request arrived before its thread exists: a wait, not a failure — create_thread may
+ * itself be waiting on a rate limit. Bounded by the queue's receive count (20 × 15 s by default),
+ * after which the request is dead-lettered and answered with an error.
+ */
+export class ThreadNotReadyError extends RetryLaterError {
   constructor(message: string) {
-    super(message);
-    this.name = ThreadNotReadyError.name;
+    super(message, THREAD_WAIT_SECONDS);
   }
 }
 

@@ -19,6 +19,8 @@ interface OutboxRow {
 /** Messages claimed per round; a full round is followed by another at once. */
 const ROUND_SIZE = 50;
 const SQS_BATCH_LIMIT = 10;
+/** Failed sends after which a message is reported as stuck (error log) rather than retrying (warn). */
+const STUCK_AFTER_ATTEMPTS = 10;
 /** Sent rows are kept this long for inspection, then deleted. */
 const SENT_RETENTION_MS = 24 * 3600_000;
 const tracer = trace.getTracer('outbox');
@@ -148,7 +150,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     for (const row of rows.filter((r) => failed.has(r.id))) {
       const delayMs = Math.min(this.options.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
-      this.logger.warn({ msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) });
+      // Never given up (that would lose a committed change's message), but loud once it looks stuck.
+      const log = { msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) };
+      if (row.attempts + 1 >= STUCK_AFTER_ATTEMPTS) this.logger.error(log);
+      else this.logger.warn(log);
       await tx.$executeRaw`
         UPDATE outbox_messages
         SET attempts = attempts + 1, last_error = ${failed.get(row.id)!.slice(0, 1024)},
