@@ -243,6 +243,8 @@ export class DiscordRestClient {
   private tokenAcceptedAgain(retryingToken: TokenRejection | undefined): void {
     if (retryingToken && this.rejection === retryingToken) {
       this.rejection = undefined;
+      // A 401 to an older call may have made discord.js drop the token again meanwhile.
+      this.rest.setToken(this.token);
       this.logger.log({ msg: 'Discord accepts the bot token again', rejectedSince: retryingToken.since.toISOString() });
     }
   }

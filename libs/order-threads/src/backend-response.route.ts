@@ -42,23 +42,33 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
       where: { entityId: metadata.original_order_id, ...(metadata.entity_type ? { entityType: metadata.entity_type } : {}) },
     });
     if (!link) return new NotFoundError(`No ${metadata.entity_type ?? 'order or offer session'} ${metadata.original_order_id} asked for a Discord thread`);
-    // A late error (answers are not ordered) never undoes a thread that exists.
-    if (type === BackendResponseType.ERROR && (link.status === DiscordThreadStatus.created || link.status === DiscordThreadStatus.partial)) return undefined;
-    const data: Prisma.DiscordThreadLinkUpdateInput =
-      type === BackendResponseType.ERROR
-        ? { status: DiscordThreadStatus.failed, error: `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}` }
-        : {
-            status: payload.member_failures?.length || payload.invite_error ? DiscordThreadStatus.partial : DiscordThreadStatus.created,
-            threadId: payload.thread_id ?? null,
-            inviteCode: payload.invite_code ?? null,
-            error: partialReason(payload.member_failures ?? [], payload.invite_error),
-            details: {
-              discord_message_id: metadata.discord_message_id,
-              member_failures: (payload.member_failures ?? []).map((f) => ({ ...f })),
-              ...(payload.invite_error ? { invite_error: payload.invite_error } : {}),
-            },
-          };
-    await tx.discordThreadLink.update({ where: { entityType_entityId: { entityType: link.entityType, entityId: link.entityId } }, data });
+    const where = { entityType: link.entityType, entityId: link.entityId };
+    if (type === BackendResponseType.ERROR) {
+      // A late error (answers are not ordered) never undoes a thread that exists: the condition is
+      // in the write, so a thread_created committed meanwhile by another replica also wins.
+      await tx.discordThreadLink.updateMany({
+        where: { ...where, status: { notIn: [DiscordThreadStatus.created, DiscordThreadStatus.partial] } },
+        data: {
+          status: DiscordThreadStatus.failed,
+          error: `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}`,
+          // The thread may exist even though its creation failed later (e.g. answering timed out).
+          ...(payload.thread_id ? { threadId: payload.thread_id } : {}),
+        },
+      });
+      return undefined;
+    }
+    const data: Prisma.DiscordThreadLinkUpdateInput = {
+      status: payload.member_failures?.length || payload.invite_error ? DiscordThreadStatus.partial : DiscordThreadStatus.created,
+      threadId: payload.thread_id ?? null,
+      inviteCode: payload.invite_code ?? null,
+      error: partialReason(payload.member_failures ?? [], payload.invite_error),
+      details: {
+        discord_message_id: metadata.discord_message_id,
+        member_failures: (payload.member_failures ?? []).map((f) => ({ ...f })),
+        ...(payload.invite_error ? { invite_error: payload.invite_error } : {}),
+      },
+    };
+    await tx.discordThreadLink.update({ where: { entityType_entityId: where }, data });
     return undefined;
   }
 

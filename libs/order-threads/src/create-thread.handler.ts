@@ -9,11 +9,6 @@ import { describeError, RetryLaterError } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
 
-/**
- * Renewed at every step, so it only has to outlast one Discord call (DISCORD_REQUEST_TIMEOUT_MS);
- * a crashed holder's lease runs out soon after.
- */
-const LEASE_SECONDS = 30;
 const INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600;
 const MAX_THREAD_NAME = 100;
 
@@ -30,6 +25,11 @@ export class CreateThreadHandler {
   private readonly logger = new Logger(CreateThreadHandler.name);
 
   private readonly publicFallback: boolean;
+  /**
+   * Renewed before and after every step, so it only has to outlast the longest step — finding or
+   * creating the thread: up to three Discord calls (DISCORD_REQUEST_TIMEOUT_MS each) — plus a margin.
+   */
+  private readonly leaseSeconds: number;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -38,6 +38,7 @@ export class CreateThreadHandler {
     env: Environment,
   ) {
     this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
+    this.leaseSeconds = Math.ceil((3 * env.DISCORD_REQUEST_TIMEOUT_MS) / 1000) + 15;
   }
 
   async handle(message: CreateThreadMessage): Promise<void> {
@@ -52,7 +53,10 @@ export class CreateThreadHandler {
     const save = (data: Prisma.ThreadCreationUpdateManyMutationInput) => this.save(progress, owner, data);
     try {
       if (!progress.completedAt) {
-        if (!progress.threadId) progress = await save({ threadId: await this.findOrCreateThread(progress, fresh === 0) });
+        if (!progress.threadId) {
+          progress = await save({}); // a full lease for the one step that must not run twice
+          progress = await save({ threadId: await this.findOrCreateThread(progress, fresh === 0) });
+        }
         progress = await this.addMembers(progress, payload.members, save);
         if (!progress.welcomeMessageId) progress = await save({ welcomeMessageId: await this.welcome(progress, message) });
         if (!progress.inviteCode && !progress.inviteError) progress = await save(await this.invite(progress));
@@ -83,26 +87,29 @@ export class CreateThreadHandler {
    */
   private async lease(key: { entityType: string; entityId: string }, owner: string): Promise<ThreadCreation> {
     const [claimed] = await this.prisma.$queryRaw<{ entity_id: string }[]>`
-      UPDATE thread_creations SET lease_owner = ${owner}, leased_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      UPDATE thread_creations SET lease_owner = ${owner}, leased_until = now() + make_interval(secs => ${this.leaseSeconds})
       WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId} AND (leased_until IS NULL OR leased_until < now())
       RETURNING entity_id`;
     if (!claimed) {
-      const held = await this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
-      const seconds = Math.max(1, Math.ceil(((held.leasedUntil?.getTime() ?? Date.now()) - Date.now()) / 1000));
+      // Database clock throughout: the lease is written and compared with now() there.
+      const [{ seconds }] = await this.prisma.$queryRaw<{ seconds: number }[]>`
+        SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM (leased_until - now()))))::int AS seconds
+        FROM thread_creations WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId}`;
       throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`, seconds);
     }
     return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
   }
 
-  /** Records a step and renews the lease; a lease lost meanwhile (ran out, taken over) stops this delivery. */
-  private async save(progress: ThreadCreation, owner: string, data: Prisma.ThreadCreationUpdateManyMutationInput): Promise<ThreadCreation> {
+  /** Records a step and renews the lease, in one transaction; a lease lost meanwhile (ran out, taken over) stops this delivery. */
+  private save(progress: ThreadCreation, owner: string, data: Prisma.ThreadCreationUpdateManyMutationInput): Promise<ThreadCreation> {
     const key = { entityType: progress.entityType, entityId: progress.entityId };
-    const { count } = await this.prisma.threadCreation.updateMany({
-      where: { ...key, leaseOwner: owner },
-      data: { ...data, leasedUntil: new Date(Date.now() + LEASE_SECONDS * 1000) },
+    return this.prisma.$transaction(async (tx) => {
+      const renewed = await tx.$executeRaw`
+        UPDATE thread_creations SET leased_until = now() + make_interval(secs => ${this.leaseSeconds})
+        WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId} AND lease_owner = ${owner}`;
+      if (renewed === 0) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} was taken over by another delivery`, this.leaseSeconds);
+      return tx.threadCreation.update({ where: { entityType_entityId: key }, data });
     });
-    if (count === 0) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} was taken over by another delivery`, LEASE_SECONDS);
-    return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
   }
 
   private async findOrCreateThread(progress: ThreadCreation, attemptedBefore: boolean): Promise<string> {

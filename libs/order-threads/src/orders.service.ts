@@ -112,8 +112,9 @@ export class OrdersService {
   /** Records a Phase 4 request when the order has (or will have) a thread; null when it has none. */
   private async request(tx: PrismaTx, id: string, type: DiscordQueueMessageType, required: boolean): Promise<RequestTarget | null> {
     const link = await tx.discordThreadLink.findUnique({ where: { entityType_entityId: { entityType: 'order', entityId: id } } });
-    if (!link || !THREADED.includes(link.status)) {
-      if (required) throw new NoDiscordThreadException(`Order ${id} has no Discord thread (${link?.status ?? 'none'}${link?.error ? `: ${link.error}` : ''})`);
+    if (!link || !THREADED.includes(link.status) || !this.producer.isConfigured()) {
+      const why = !this.producer.isConfigured() ? 'DISCORD_QUEUE_URL is not configured' : `${link?.status ?? 'none'}${link?.error ? `: ${link.error}` : ''}`;
+      if (required) throw new NoDiscordThreadException(`Order ${id} has no Discord thread (${why})`);
       return null;
     }
     const request = await tx.discordRequest.create({ data: { id: randomUUID(), entityType: 'order', entityId: id, type } });

@@ -19,6 +19,8 @@ interface OutboxRow {
 /** Messages claimed per round; a full round is followed by another at once. */
 const ROUND_SIZE = 50;
 const SQS_BATCH_LIMIT = 10;
+/** One SendMessageBatch, retries included; the round's transaction allows 60 s. */
+const SEND_TIMEOUT_MS = 15_000;
 /** Failed sends after which a message is reported as stuck (error log) rather than retrying (warn). */
 const STUCK_AFTER_ATTEMPTS = 10;
 /** Sent rows are kept this long for inspection, then deleted. */
@@ -121,12 +123,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             ...(row.deduplication_id ? { MessageDeduplicationId: row.deduplication_id } : {}),
           })),
         }),
+        // The SDK's own retries included: a round must end well inside its transaction's timeout.
+        { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       );
       for (const s of Successful) sent.set(rows[Number(s.Id)].id, s.MessageId ?? '');
       for (const f of Failed) failed.set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
     } catch (error) {
-      if (rows.length > 1 && queueUrl) {
-        // The whole call failed (one message too large, say): each on its own, so the others still go.
+      if (rows.length > 1 && queueUrl && isContentError(error)) {
+        // SQS refused the batch for what is in it (one message too large, say): each on its own,
+        // so the others still go. Outages and timeouts would only fail ten times over.
         for (const span of spans) span.end();
         for (const row of rows) await this.send(tx, destination, [row]);
         return;
@@ -167,6 +172,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.lastCleanup = Date.now();
     await this.prisma.$executeRaw`DELETE FROM outbox_messages WHERE sent_at < ${new Date(Date.now() - SENT_RETENTION_MS)}`;
   }
+}
+
+/** SQS refused the request for its content (the client's fault), not for being unreachable or slow. */
+function isContentError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { $fault?: string }).$fault === 'client' && (error as { name?: string }).name !== 'TimeoutError';
 }
 
 /** Stored attributes plus the send span's trace context, as SQS message attributes. */

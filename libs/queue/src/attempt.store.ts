@@ -6,8 +6,14 @@ import { PrismaService } from '@app/prisma';
  * also counts waits — a rate limit's retry-after, a lease held by another delivery, FIFO
  * messages handed back behind a failing one, shutdown — which must not use up a message's retries.
  */
+const PRUNE_EVERY_MS = 3600_000;
+/** SQS keeps a message at most 14 days. */
+const RETENTION_MS = 14 * 24 * 3600_000;
+
 @Injectable()
 export class AttemptStore {
+  private lastPrune = 0;
+
   constructor(private readonly prisma: PrismaService) {}
 
   /** Failed attempts so far, by message key (absent = none). */
@@ -28,5 +34,16 @@ export class AttemptStore {
 
   async forget(consumer: string, keys: string[]): Promise<void> {
     if (keys.length > 0) await this.prisma.messageAttempt.deleteMany({ where: { consumer, messageKey: { in: keys } } });
+    await this.prune();
+  }
+
+  /**
+   * Counts of messages that left another way (SQS redrive, retention) would linger and shorten a
+   * later replay's retries: anything older than SQS's longest retention goes, once an hour.
+   */
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.prisma.messageAttempt.deleteMany({ where: { updatedAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
   }
 }

@@ -40,6 +40,8 @@ interface InFlight {
   heartbeat: Heartbeat;
   /** Applied or dead-lettered, waiting for the batch to return: never handed back by the drain. */
   settled?: boolean;
+  /** Decided to retry after this many seconds: the drain hands it back with that delay, not at once. */
+  retryDelay?: number;
 }
 
 const tracer = trace.getTracer('queue');
@@ -146,7 +148,11 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       return [];
     }
     const entries = messages.map((message) => this.open(message, consumer, route));
-    const prior = await this.attempts.load(consumer.name, entries.map((e) => originalMessageId(e.message)));
+    // Without the counts (Postgres down) every message starts from zero; the receive count still bounds retries.
+    const prior = await this.attempts.load(consumer.name, entries.map((e) => originalMessageId(e.message))).catch((error: unknown) => {
+      this.logger.warn({ msg: 'Could not load attempt counts', error: describeError(error).message });
+      return new Map<string, number>();
+    });
     for (const entry of entries) entry.failedAttempts = prior.get(originalMessageId(entry.message)) ?? 0;
     // Everything but a retry is extended until the batch returns: a retry's backoff must not be
     // overwritten, and a finished message must not reappear before it is deleted.
@@ -354,6 +360,8 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       span.setAttribute('messaging.retry_delay_seconds', delay);
       entry.outcome = 'retry';
       entry.retryDelay = delay;
+      const inFlight = this.inFlight.get(message.MessageId ?? '');
+      if (inFlight) inFlight.retryDelay = delay;
     };
     const backoff = retryDelaySeconds(Math.max(1, attempts), consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
 
@@ -417,7 +425,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     await Promise.all(left.map(({ heartbeat }) => heartbeat.stop())); // a late tick would hide them again
     if (left.length > 0) {
       this.logger.warn({ msg: 'Drain timed out; releasing in-flight messages', count: left.length });
-      await Promise.all(left.map(({ consumer, message }) => this.changeVisibilityBatch(consumer, [message], 0)));
+      await Promise.all(left.map(({ consumer, message, retryDelay }) => this.changeVisibilityBatch(consumer, [message], retryDelay ?? 0)));
     }
     this.logger.log({ msg: 'Consumers drained', released: left.length });
   }
