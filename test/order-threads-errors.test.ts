@@ -4,6 +4,7 @@ import { useTestInfra } from './support/infra';
 import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from './support/sqs';
 import { startTcpProxy } from './support/tcp-proxy';
+import { startApi } from './support/worker';
 
 type View = { id: string; discordThread: { status: string; threadId: string | null; error: string | null } | null };
 
@@ -112,6 +113,33 @@ describe('order threads when things go wrong', () => {
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads).toHaveLength(1);
     expect((await prisma.threadCreation.findFirstOrThrow({ where: { entityId: order.id } })).leaseOwner).toBeNull();
+  });
+
+  it('records a failed creation with the thread id the error answer names', async () => {
+    const { url } = await rig.startApi();
+    const { customer, community } = await seedParticipants(prisma, rig);
+    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Half', customerId: customer.id, communityId: community.id });
+    await send(sqs, rig.backendQueue.queueUrl, {
+      type: 'error',
+      payload: { success: false, thread_id: '123456789012345678', error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'Discord 503' },
+      metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id, entity_type: 'order', request_type: 'create_thread' },
+    });
+    const failed = await threadOf(url, order.id, 'failed');
+    expect(failed.discordThread).toMatchObject({ threadId: '123456789012345678', error: 'RetriesExhausted:DiscordUnavailableError: Discord 503' });
+  });
+
+  it('saves orders without a Discord queue as not_configured and refuses what would need it', async () => {
+    const { app, url } = await startApi({ BACKEND_QUEUE_URL: rig.backendQueue.queueUrl });
+    try {
+      const { customer, community } = await seedParticipants(prisma, rig);
+      const { status, body: order } = await http<View>(url, 'POST', '/orders', { title: 'Nowhere', customerId: customer.id, communityId: community.id });
+      expect(status).toBe(201);
+      expect(order.discordThread).toMatchObject({ status: 'not_configured', error: 'DISCORD_QUEUE_URL is not configured' });
+      expect((await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'hi' })).status).toBe(409);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 
   it('never lets a late error answer undo a thread that exists', async () => {
