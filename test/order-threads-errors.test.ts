@@ -1,12 +1,11 @@
 import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@app/contracts';
 import { useTestInfra } from './support/infra';
-import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
+import { http, orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from './support/sqs';
 import { startTcpProxy } from './support/tcp-proxy';
 import { startApi } from './support/worker';
 
-type View = { id: string; discordThread: { status: string; threadId: string | null; error: string | null } | null };
 
 describe('order threads when things go wrong', () => {
   const { sqs, prisma } = useTestInfra();
@@ -17,14 +16,7 @@ describe('order threads when things go wrong', () => {
   });
   afterEach(() => rig.close());
 
-  const threadOf = (base: string, id: string, status: string) =>
-    waitFor(
-      async () => {
-        const { body } = await http<View>(base, 'GET', `/orders/${id}`);
-        return body.discordThread?.status === status ? body : undefined;
-      },
-      { what: `order thread ${status}` },
-    );
+  const threadOf = (base: string, id: string, status: string) => waitForThread(base, `/orders/${id}`, status);
 
   it('hands a rate-limited message back to the queue with Discord’s retry-after, then creates the thread once', async () => {
     const { url } = await rig.startApi();
@@ -32,7 +24,7 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1 });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Busy', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Busy', customerId: customer.id, communityId: community.id });
     await threadOf(url, order.id, 'created');
 
     const creates = rig.discord.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/threads$/.test(r.path));
@@ -46,7 +38,7 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Forbidden', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Forbidden', customerId: customer.id, communityId: community.id });
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread!.error).toMatch(/^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\)/);
 
@@ -68,7 +60,7 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Public', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Public', customerId: customer.id, communityId: community.id });
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads.map((t) => t.type)).toEqual([ChannelType.PublicThread]);
   });
@@ -79,7 +71,7 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1, times: 3 });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Patient', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Patient', customerId: customer.id, communityId: community.id });
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads).toHaveLength(1);
     expect(await prisma.messageAttempt.count()).toBe(0); // nothing counted, nothing left behind
@@ -91,7 +83,7 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 503, times: 3 });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Down', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Down', customerId: customer.id, communityId: community.id });
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread!.error).toMatch(/^RetriesExhausted:DiscordUnavailableError: Discord 503/);
     await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 1, { what: 'DLQ entry' });
@@ -103,7 +95,7 @@ describe('order threads when things go wrong', () => {
   it('waits for a lease another delivery holds instead of working on the same thread twice', async () => {
     const { url } = await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Leased', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Leased', customerId: customer.id, communityId: community.id });
     // Another delivery is (as far as anyone can tell) working on it for two more seconds.
     await prisma.threadCreation.create({
       data: { entityType: 'order', entityId: order.id, guildId: rig.guildId, channelId: rig.channelId, threadName: `Order Leased · ${order.id.slice(0, 8)}`, leaseOwner: 'another-delivery', leasedUntil: new Date(Date.now() + 2000) },
@@ -118,7 +110,7 @@ describe('order threads when things go wrong', () => {
   it('records a failed creation with the thread id the error answer names', async () => {
     const { url } = await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Half', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Half', customerId: customer.id, communityId: community.id });
     await send(sqs, rig.backendQueue.queueUrl, {
       type: 'error',
       payload: { success: false, thread_id: '123456789012345678', error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'Discord 503' },
@@ -132,7 +124,7 @@ describe('order threads when things go wrong', () => {
     const { app, url } = await startApi({ BACKEND_QUEUE_URL: rig.backendQueue.queueUrl });
     try {
       const { customer, community } = await seedParticipants(prisma, rig);
-      const { status, body: order } = await http<View>(url, 'POST', '/orders', { title: 'Nowhere', customerId: customer.id, communityId: community.id });
+      const { status, body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Nowhere', customerId: customer.id, communityId: community.id });
       expect(status).toBe(201);
       expect(order.discordThread).toMatchObject({ status: 'not_configured', error: 'DISCORD_QUEUE_URL is not configured' });
       expect((await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'hi' })).status).toBe(409);
@@ -146,7 +138,7 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Late', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Late', customerId: customer.id, communityId: community.id });
     const created = await threadOf(url, order.id, 'created');
 
     await send(sqs, rig.backendQueue.queueUrl, {
@@ -155,7 +147,7 @@ describe('order threads when things go wrong', () => {
       metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id },
     });
     await waitFor(async () => (await queueDepth(sqs, rig.backendQueue.queueUrl)).visible + (await queueDepth(sqs, rig.backendQueue.queueUrl)).inFlight === 0, { what: 'answer consumed' });
-    const after = await http<View>(url, 'GET', `/orders/${order.id}`);
+    const after = await http<ThreadedView>(url, 'GET', `/orders/${order.id}`);
     expect(after.body.discordThread).toEqual(created.discordThread);
   });
 
@@ -167,7 +159,7 @@ describe('order threads when things go wrong', () => {
       const { url } = await rig.startApi({ AWS_ENDPOINT_URL_SQS: proxy.endpoint, AWS_SQS_ENABLED: 'false' });
       const { customer, community } = await seedParticipants(prisma, rig);
 
-      const created = await http<View>(url, 'POST', '/orders', { title: 'Offline', customerId: customer.id, communityId: community.id });
+      const created = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Offline', customerId: customer.id, communityId: community.id });
       expect(created.status).toBe(201);
       const pending = await waitFor(async () => (await prisma.outboxMessage.findFirst({ where: { attempts: { gte: 2 } } })) ?? undefined, { what: 'failed send attempts' });
       expect(pending.sentAt).toBeNull();

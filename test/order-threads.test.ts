@@ -1,14 +1,9 @@
 import { ChannelType } from 'discord.js';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
-import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
+import { http, orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
 import { drainQueue, send, waitFor } from './support/sqs';
 
-type View = {
-  id: string;
-  discordThread: { status: string; threadId: string | null; inviteCode: string | null; error: string | null; details: Record<string, unknown> | null } | null;
-  discordRequests?: { id: string; type: string; status: string; error: string | null }[];
-};
 
 describe('order threads: API → outbox → Discord queue → worker → Discord → backend queue → API', () => {
   const { sqs, prisma } = useTestInfra();
@@ -19,20 +14,12 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
   });
   afterEach(() => rig.close());
 
-  const threadOf = (base: string, path: string, status: string) =>
-    waitFor(
-      async () => {
-        const { body } = await http<View>(base, 'GET', path);
-        return body.discordThread?.status === status ? body : undefined;
-      },
-      { what: `${path} thread ${status}` },
-    );
 
   it('queues the spec’s create_thread message at once and stores nothing from Discord until it answers', async () => {
     const { url } = await rig.startApi();
     const { customer, assignee, community } = await seedParticipants(prisma, rig);
 
-    const created = await http<View & { status: string }>(url, 'POST', '/orders', { title: 'Carry run', customerId: customer.id, assignedId: assignee.id, communityId: community.id });
+    const created = await http<ThreadedView & { status: string }>(url, 'POST', '/orders', { title: 'Carry run', customerId: customer.id, assignedId: assignee.id, communityId: community.id });
     expect(created.status).toBe(201);
     expect(created.body.discordThread).toMatchObject({ status: 'queued', threadId: null });
 
@@ -59,8 +46,8 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     await rig.startWorker();
     const { customer, assignee, community } = await seedParticipants(prisma, rig);
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Carry run', customerId: customer.id, assignedId: assignee.id, communityId: community.id });
-    const done = await threadOf(url, `/orders/${order.id}`, 'created');
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Carry run', customerId: customer.id, assignedId: assignee.id, communityId: community.id });
+    const done = await waitForThread(url, `/orders/${order.id}`, 'created');
 
     const [thread] = rig.discord.threads;
     expect(rig.discord.threads).toHaveLength(1);
@@ -79,9 +66,9 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const contractor = await http<{ id: string }>(url, 'POST', '/contractors', { name: 'Carriers', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId });
     expect(contractor.status).toBe(201);
 
-    const { status, body: session } = await http<View>(url, 'POST', '/offer-sessions', { customerId: customer.id, contractorId: contractor.body.id });
+    const { status, body: session } = await http<ThreadedView>(url, 'POST', '/offer-sessions', { customerId: customer.id, contractorId: contractor.body.id });
     expect(status).toBe(201);
-    const done = await threadOf(url, `/offer-sessions/${session.id}`, 'created');
+    const done = await waitForThread(url, `/offer-sessions/${session.id}`, 'created');
     expect(done.discordThread!.threadId).toBe(rig.discord.threads[0].id);
     expect(rig.discord.threads[0].name).toContain(session.id.slice(0, 8));
   });
@@ -91,7 +78,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { customer } = await seedParticipants(prisma, rig);
     const contractor = await http<{ id: string }>(url, 'POST', '/contractors', { name: 'No Discord' });
 
-    const { status, body } = await http<View>(url, 'POST', '/orders', { title: 'Quiet', customerId: customer.id, contractorId: contractor.body.id });
+    const { status, body } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Quiet', customerId: customer.id, contractorId: contractor.body.id });
     expect(status).toBe(201);
     expect(body.discordThread).toMatchObject({ status: 'not_configured', error: expect.stringContaining('no Discord server') as unknown });
     expect(await prisma.outboxMessage.count()).toBe(0);
@@ -118,8 +105,8 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { customer, community } = await seedParticipants(prisma, rig);
     const stranger = await prisma.user.create({ data: { username: 'not in guild', discordUserId: snowflake() } });
 
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Partial', customerId: customer.id, assignedId: stranger.id, communityId: community.id });
-    const done = await threadOf(url, `/orders/${order.id}`, 'partial');
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Partial', customerId: customer.id, assignedId: stranger.id, communityId: community.id });
+    const done = await waitForThread(url, `/orders/${order.id}`, 'partial');
 
     expect(done.discordThread!.threadId).toBe(rig.discord.threads[0].id);
     expect(done.discordThread!.error).toContain(`member ${stranger.discordUserId} not added`);
@@ -185,7 +172,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, assignee, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<View>(url, 'POST', '/orders', { title: 'Phase 4', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Phase 4', customerId: customer.id, communityId: community.id });
     // Queued right behind create_thread: the worker applies them after the thread exists.
     expect((await http(url, 'PATCH', `/orders/${order.id}/status`, { status: 'in_progress' })).status).toBe(200);
     expect((await http(url, 'POST', `/orders/${order.id}/assignee`, { userId: assignee.id })).status).toBe(200);
@@ -194,7 +181,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
 
     const done = await waitFor(
       async () => {
-        const { body } = await http<View>(url, 'GET', `/orders/${order.id}`);
+        const { body } = await http<ThreadedView>(url, 'GET', `/orders/${order.id}`);
         return body.discordRequests?.length === 3 && body.discordRequests.every((r) => r.status === 'done') ? body : undefined;
       },
       { what: 'three Phase 4 requests done' },

@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { snowflake } from './database';
 import { FakeDiscord, startFakeDiscord } from './fake-discord';
-import { createQueuePair, QueuePair } from './sqs';
+import { createQueuePair, QueuePair, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
 /** The order-threads system on real queues: API (producer + response consumer), worker, fake Discord. */
@@ -86,4 +86,22 @@ export async function http<T = Record<string, unknown>>(base: string, method: st
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** An order or offer session as GET returns it: what the tests read. */
+export interface ThreadedView {
+  id: string;
+  discordThread: { status: string; threadId: string | null; inviteCode: string | null; error: string | null; details: Record<string, unknown> | null } | null;
+  discordRequests?: { id: string; type: string; status: string; error: string | null }[];
+}
+
+/** Polls `GET path` until its Discord thread link has the status. */
+export function waitForThread(base: string, path: string, status: string): Promise<ThreadedView> {
+  return waitFor(
+    async () => {
+      const { body } = await http<ThreadedView>(base, 'GET', path);
+      return body.discordThread?.status === status ? body : undefined;
+    },
+    { what: `${path} thread ${status}` },
+  );
 }
