@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { snowflake } from './support/database';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { useTestInfra } from './support/infra';
+import { http } from './support/http';
 import { botApiEnv, botWorkerEnv, startSlowProxy } from './support/bot-operations';
 import { createQueuePair, queueDepth, waitFor } from './support/sqs';
 import { startApi } from './support/worker';
@@ -26,8 +27,7 @@ describe('bot operations worker shutdown', () => {
   it('on SIGTERM finishes the operations in flight, leaves the rest queued, and a restart does each exactly once', async () => {
     const queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 20 });
     api = await startApi(botApiEnv(queues));
-    const post = (path: string, body?: unknown) =>
-      fetch(`${api!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const post = <T = Record<string, unknown>>(path: string, body?: unknown) => http<T>(api!.url, 'POST', path, body);
 
     // Users not in the guild: each invite sets an overwrite, creates an invite and DMs it, so a
     // second application of any operation would show as a second invite or DM.
@@ -38,7 +38,7 @@ describe('bot operations worker shutdown', () => {
     for (let i = 0; i < OPERATIONS; i++) {
       const discordUserId = snowflake();
       const user = await prisma.user.create({ data: { username: `s${i}`, discordUserId } });
-      const subscription = (await (await post('/subscriptions', { userId: user.id, channelId })).json()) as { id: string };
+      const { body: subscription } = await post<{ id: string }>('/subscriptions', { userId: user.id, channelId });
       expect((await post(`/subscriptions/${subscription.id}/activate`)).status).toBe(200);
       users.push(discordUserId);
     }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { snowflake } from './support/database';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { useTestInfra } from './support/infra';
+import { http } from './support/http';
 import { attributesOf, botApiEnv, retryDelaysOf, startBotWorker, VisibilityChange } from './support/bot-operations';
 import { createQueuePair, drainQueue, queueDepth, QueuePair, waitFor } from './support/sqs';
 import { startApi } from './support/worker';
@@ -50,10 +51,7 @@ describe('bot operation queue', () => {
     ({ app: worker, visibility } = await startBotWorker(queues, fake, workerOverrides));
   };
 
-  const call = async <T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await fetch(`${api!.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const call = <T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown) => http<T>(api!.url, method, path, body);
 
   /** A guild on the fake with a subscription role, and a channel registered with the API. */
   const channel = async (options: { byRole?: boolean; roleAboveBot?: boolean; kickOnRemove?: boolean; botPermissions?: bigint } = {}) => {

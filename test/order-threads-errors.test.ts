@@ -1,7 +1,8 @@
 import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@app/contracts';
 import { useTestInfra } from './support/infra';
-import { http, orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
+import { http } from './support/http';
+import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from './support/sqs';
 import { startTcpProxy } from './support/tcp-proxy';
 import { startApi } from './support/worker';

@@ -1,6 +1,7 @@
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { useTestInfra } from './support/infra';
-import { http, orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
+import { http } from './support/http';
+import { orderThreadsRig, OrderThreadsRig, seedParticipants } from './support/order-threads';
 import { waitFor } from './support/sqs';
 import { captureSpans } from './support/tracing';
 

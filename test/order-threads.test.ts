@@ -1,7 +1,8 @@
 import { ChannelType } from 'discord.js';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
-import { http, orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
+import { http } from './support/http';
+import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
 import { drainQueue, send, waitFor } from './support/sqs';
 
 

@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { snowflake } from './database';
 import { FakeDiscord, startFakeDiscord } from './fake-discord';
+import { http } from './http';
 import { createQueuePair, QueuePair, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
@@ -78,15 +79,6 @@ export async function seedParticipants(prisma: PrismaClient, rig: OrderThreadsRi
   return { customer, assignee, community };
 }
 
-export async function http<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
 
 /** An order or offer session as GET returns it: what the tests read. */
 export interface ThreadedView {

@@ -30,7 +30,7 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   async applyBatch(responses: BackendResponseMessage[], tx: PrismaTx): Promise<Rejections> {
     const rejections: Rejections = new Map();
     for (const [index, response] of responses.entries()) {
-      const error = requestTypeOf(response) === DiscordQueueMessageType.CREATE_THREAD ? await this.applyThread(response, tx) : await this.applyRequest(response, tx);
+      const error = isThreadAnswer(response) ? await this.applyThread(response, tx) : await this.applyRequest(response, tx);
       if (error) rejections.set(index, error);
     }
     return rejections;
@@ -79,22 +79,17 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
       where: { id: metadata.request_id, entityId: metadata.original_order_id },
       data: { status: failed ? DiscordRequestStatus.failed : DiscordRequestStatus.done, error: failed ? `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}` : null },
     });
-    return count === 0 ? new NotFoundError(`No ${requestTypeOf({ type, payload, metadata })} request ${metadata.request_id} for ${metadata.original_order_id}`) : undefined;
+    return count === 0 ? new NotFoundError(`No ${metadata.request_type ?? 'request'} ${metadata.request_id} for ${metadata.original_order_id}`) : undefined;
   }
 }
 
-const REQUEST_OF: Record<Exclude<BackendResponseType, BackendResponseType.ERROR>, DiscordQueueMessageType> = {
-  [BackendResponseType.THREAD_CREATED]: DiscordQueueMessageType.CREATE_THREAD,
-  [BackendResponseType.ORDER_STATUS_UPDATED]: DiscordQueueMessageType.UPDATE_ORDER_STATUS,
-  [BackendResponseType.USER_ASSIGNED]: DiscordQueueMessageType.ASSIGN_USER,
-  [BackendResponseType.CHAT_MESSAGE_FORWARDED]: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE,
-};
-
-/** What was asked: our `request_type` when present, else implied (an error without a request id is about the thread). */
-function requestTypeOf({ type, metadata }: BackendResponseMessage): DiscordQueueMessageType {
-  if (metadata.request_type) return metadata.request_type;
-  if (type !== BackendResponseType.ERROR) return REQUEST_OF[type];
-  return metadata.request_id ? DiscordQueueMessageType.UPDATE_ORDER_STATUS : DiscordQueueMessageType.CREATE_THREAD;
+/**
+ * Whether the answer is about the thread itself: our `request_type` says so; without it (the
+ * spec's shape) `thread_created` is, and so is an error without a request id.
+ */
+function isThreadAnswer({ type, metadata }: BackendResponseMessage): boolean {
+  if (metadata.request_type) return metadata.request_type === DiscordQueueMessageType.CREATE_THREAD;
+  return type === BackendResponseType.THREAD_CREATED || (type === BackendResponseType.ERROR && !metadata.request_id);
 }
 
 function partialReason(failures: { discord_id: string; reason: string }[], inviteError: string | undefined): string | null {

@@ -50,9 +50,11 @@ const tracer = trace.getTracer('queue');
  * The one dispatcher every consumer runs its messages through:
  * decode → validate → trace context → idempotency → handle → classify errors.
  *
- * It takes a received batch (a batch @SqsMessageHandler) and applies all its valid messages in
- * one transaction; if that transaction fails, each message is retried alone so one bad message
- * cannot hold back the others. @ssut/nestjs-sqs binds handlers at boot (no Nest interceptors)
+ * Two modes. processBatch (effects in Postgres) takes a received batch (a batch
+ * @SqsMessageHandler) and applies all its valid messages in one transaction; if that transaction
+ * fails, each message is retried alone so one bad message cannot hold back the others.
+ * processEach (effects elsewhere, e.g. Discord) hands messages one by one to an idempotent
+ * handler, keeping message-group order and counting only real failures as attempts. @ssut/nestjs-sqs binds handlers at boot (no Nest interceptors)
  * and sqs-consumer deletes whatever the handler returns, so this class returns exactly the
  * messages that are done: applied, duplicate, or dead-lettered with the reason. Transient
  * failures stay on the queue with the visibility timeout set to the backoff delay. While the
