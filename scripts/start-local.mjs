@@ -5,6 +5,8 @@
 // DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages for
 // Discord wait on their queues. Ctrl-C / SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueuePair, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
@@ -51,6 +53,9 @@ async function main() {
     });
     log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations } });
   }
+  if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') {
+    env.API_ADMIN_KEYS = localApiKey();
+  }
   if (!env.WORKER_CONSUMERS && !env.DISCORD_BOT_TOKEN) {
     env.WORKER_CONSUMERS = 'prize-distribution';
     log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord and bot-operation messages wait on their queues');
@@ -70,6 +75,23 @@ async function main() {
     apps.push(child);
   }
   log('Started', { api: `http://127.0.0.1:${env.API_PORT ?? 3000}`, worker: `http://127.0.0.1:${env.WORKER_PORT ?? 3001}/health/ready` });
+}
+
+/**
+ * The API refuses to start without a key. Locally, one admin key is made on first start and kept
+ * in .local/api-key (git-ignored, readable by this user only), so the README's examples can read it.
+ */
+function localApiKey() {
+  const file = path.join(ROOT, '.local', 'api-key');
+  let key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  if (key.length < 32) {
+    key = randomBytes(32).toString('base64url');
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  }
+  // Printed once, here, for the person at the terminal; the apps never log keys.
+  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${env.API_PORT ?? 3000}/…\n`);
+  return key;
 }
 
 let stopping = false;

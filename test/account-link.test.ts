@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { seedCommunity, snowflake } from './support/database';
+import { bearer } from './support/http';
 import { createQueuePair, send, waitFor } from './support/sqs';
 import { useTestInfra } from './support/infra';
 import { startApi, startWorker } from './support/worker';
@@ -19,7 +20,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
   });
 
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as { id: string } & Record<string, unknown> };
   };
 
@@ -63,7 +64,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     expect(await post('/users/nobody/discord-link', { discordUserId })).toMatchObject({ status: 404 });
     expect((await post(`/users/${a.body.id}/discord-link`, { discordUserId })).status).toBe(200);
     expect(await post(`/users/${b.body.id}/discord-link`, { discordUserId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already linked/) } });
-    const malformed = await fetch(`${api.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+    const malformed = await fetch(`${api.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: '{"username":' });
     expect(malformed.status).toBe(400);
   });
 

@@ -1,4 +1,5 @@
 import { createServer, Server } from 'node:http';
+import { bearer, TEST_AUTH_ENV } from './support/http';
 import { useTestInfra } from './support/infra';
 import { createQueuePair, drainQueue, waitFor } from './support/sqs';
 import { spawnApp, WorkerProcess } from './support/worker-process';
@@ -46,6 +47,7 @@ describe('tracing in the built API process', () => {
   it('starts the trace at the HTTP request: POST /orders → transaction → outbox → the message’s traceparent', async () => {
     const queues = await createQueuePair(sqs, { prefix: 'discord' });
     api = await spawnApp('api', {
+      ...TEST_AUTH_ENV,
       DATABASE_URL: process.env.TEST_DATABASE_URL!,
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!,
@@ -63,7 +65,7 @@ describe('tracing in the built API process', () => {
 
     const res = await fetch(`http://127.0.0.1:${api.port}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer() },
       body: JSON.stringify({ title: 'Traced', customerId: customer.id, communityId: community.id }),
     });
     expect(res.status).toBe(201);

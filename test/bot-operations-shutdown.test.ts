@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { snowflake } from './support/database';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { useTestInfra } from './support/infra';
-import { http } from './support/http';
+import { adminHttp, http } from './support/http';
 import { botApiEnv, botWorkerEnv, startSlowProxy } from './support/bot-operations';
 import { createQueuePair, queueDepth, waitFor } from './support/sqs';
 import { startApi } from './support/worker';
@@ -33,7 +33,7 @@ describe('bot operations worker shutdown', () => {
     // second application of any operation would show as a second invite or DM.
     const guild = fake.addGuild();
     const channelId = fake.addChannel(guild.id);
-    expect((await post('/subscription-channels', { channelId, guildId: guild.id })).status).toBe(201);
+    expect((await adminHttp(api.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id })).status).toBe(201);
     const users: string[] = [];
     for (let i = 0; i < OPERATIONS; i++) {
       const discordUserId = snowflake();

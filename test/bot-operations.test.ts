@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { snowflake } from './support/database';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { useTestInfra } from './support/infra';
-import { http } from './support/http';
+import { adminHttp, http } from './support/http';
 import { attributesOf, botApiEnv, retryDelaysOf, startBotWorker, VisibilityChange } from './support/bot-operations';
 import { createQueuePair, drainQueue, queueDepth, QueuePair, waitFor } from './support/sqs';
 import { startApi } from './support/worker';
@@ -58,7 +58,7 @@ describe('bot operation queue', () => {
     const guild = fake.addGuild({ roles: [{ permissions: 0n, aboveBot: options.roleAboveBot }], ...(options.botPermissions === undefined ? {} : { botPermissions: options.botPermissions }) });
     const channelId = fake.addChannel(guild.id);
     const roleId = options.byRole ? guild.roleIds[0] : undefined;
-    const created = await call('POST', '/subscription-channels', { channelId, guildId: guild.id, ...(roleId ? { roleId } : {}), kickOnRemove: options.kickOnRemove ?? false });
+    const created = await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id, ...(roleId ? { roleId } : {}), kickOnRemove: options.kickOnRemove ?? false });
     expect(created.status).toBe(201);
     return { guildId: guild.id, channelId, roleId };
   };
@@ -248,7 +248,7 @@ describe('bot operation queue', () => {
       await start();
       const guild = fake.addGuild();
       const channelId = snowflake();
-      await call('POST', '/subscription-channels', { channelId, guildId: guild.id });
+      await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id });
       const created = await call<{ listing: { id: string }; operation: { operationId: string } }>('POST', '/listings', { title: 'Gone', channelId });
       const failed = await settled(created.body.operation.operationId, 'failed');
 
@@ -384,8 +384,8 @@ describe('bot operation queue', () => {
       const ch = await channel();
       const unlinked = await prisma.user.create({ data: { username: 'nolink' } });
 
-      expect(await call('POST', '/subscription-channels', { channelId: ch.channelId, guildId: ch.guildId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already a subscription channel/) } });
-      expect(await call('POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a numeric Discord ID'] } });
+      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: ch.channelId, guildId: ch.guildId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already a subscription channel/) } });
+      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a numeric Discord ID'] } });
       expect(await call('POST', '/subscriptions', { userId: 'nobody', channelId: ch.channelId })).toMatchObject({ status: 404 });
       expect(await call('POST', '/subscriptions', { userId: unlinked.id, channelId: snowflake() })).toMatchObject({ status: 404, body: { message: expect.stringMatching(/not a subscription channel/) } });
       expect(await call('POST', '/listings', { title: '', channelId: ch.channelId })).toMatchObject({ status: 400 });

@@ -1,7 +1,7 @@
 import { ChannelType } from 'discord.js';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
-import { http } from './support/http';
+import { adminHttp, http } from './support/http';
 import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
 import { drainQueue, send, waitFor } from './support/sqs';
 
@@ -64,7 +64,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer } = await seedParticipants(prisma, rig);
-    const contractor = await http<{ id: string }>(url, 'POST', '/contractors', { name: 'Carriers', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId });
+    const contractor = await adminHttp<{ id: string }>(url, 'POST', '/contractors', { name: 'Carriers', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId });
     expect(contractor.status).toBe(201);
 
     const { status, body: session } = await http<ThreadedView>(url, 'POST', '/offer-sessions', { customerId: customer.id, contractorId: contractor.body.id });
@@ -77,7 +77,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
   it('records an order without Discord configuration as not_configured and queues nothing', async () => {
     const { url } = await rig.startApi();
     const { customer } = await seedParticipants(prisma, rig);
-    const contractor = await http<{ id: string }>(url, 'POST', '/contractors', { name: 'No Discord' });
+    const contractor = await adminHttp<{ id: string }>(url, 'POST', '/contractors', { name: 'No Discord' });
 
     const { status, body } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Quiet', customerId: customer.id, contractorId: contractor.body.id });
     expect(status).toBe(201);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { configureApp } from '@app/runtime';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { TEST_AUTH_ENV } from './http';
 import { QueuePair } from './sqs';
 
 /** Settings for a worker on the test database and fauxqs; fast polling so tests finish quickly. */
@@ -31,7 +32,7 @@ export async function startWorker(queues: QueuePair, overrides: Record<string, s
 /** The real API module listening on a free port; returns its base URL. */
 export async function startApi(overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
   const app = await NestFactory.create(
-    ApiModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
+    ApiModule.forRoot({ ...TEST_AUTH_ENV, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
     { bufferLogs: true, abortOnError: false },
   );
   configureApp(app);

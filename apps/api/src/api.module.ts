@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
 import { BotOperationsModule } from '@app/bot-operations';
 import { loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
@@ -25,6 +26,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ...platformModules(env),
+        AuthModule.forRoot({ serviceKeys: env.API_KEYS, adminKeys: env.API_ADMIN_KEYS, disabled: env.API_AUTH === 'disabled' }),
         HealthModule.forRootAsync({ useFactory: () => ({ queueUrls }) }),
         OutboxModule.forRootAsync({
           useFactory: () => ({

@@ -13,6 +13,8 @@ const toInt = ({ value }: { value: unknown }): unknown => {
   if (value === '') return undefined;
   return /^-?\d+$/.test(value) ? Number(value) : value;
 };
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
 export const WORKER_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations'] as const;
 export type WorkerConsumer = (typeof WORKER_CONSUMERS)[number];
 
@@ -50,9 +52,7 @@ export class Environment {
   AWS_SQS_ENABLED = true;
 
   /** The worker's consumers; the API app runs none of them. Requirements below follow this list. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value,
-  )
+  @Transform(toList)
   @IsIn(WORKER_CONSUMERS, { each: true, message: `WORKER_CONSUMERS must be a comma-separated list of ${WORKER_CONSUMERS.join(', ')}` })
   WORKER_CONSUMERS: WorkerConsumer[] = [...WORKER_CONSUMERS];
 
@@ -149,6 +149,23 @@ export class Environment {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(120000)
   DISCORD_REQUEST_TIMEOUT_MS = 15000;
+
+  /**
+   * API keys with the service scope (comma-separated; each a key of at least 32 characters or
+   * `sha256:<hex>` of one). Several at once, so a key can be rotated without downtime.
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  API_KEYS: string[] = [];
+
+  /** API keys with the admin scope: everything, plus the routes that change what the bot may do. */
+  @Transform(toList)
+  @IsString({ each: true })
+  API_ADMIN_KEYS: string[] = [];
+
+  /** `disabled` opens every API route (logged at start-up); the API refuses to start without keys otherwise. */
+  @IsIn(['enabled', 'disabled'], { message: 'API_AUTH must be "enabled" or "disabled"' })
+  API_AUTH: 'enabled' | 'disabled' = 'enabled';
 
   /** Sends outbox messages from this process (the API app). */
   @Transform(toBoolean) @IsBoolean()

@@ -19,8 +19,8 @@ export class DiscordHealthIndicator {
     return {
       [key]: {
         status: 'down',
+        // What an operator needs to act, and nothing an attacker could use: Discord's own error text stays in the log.
         message: `Discord has rejected the bot token since ${rejection.since.toISOString()} (401): Discord work waits on its queues and the token is tried again periodically; if it was revoked or rotated, set a valid DISCORD_BOT_TOKEN and restart.`,
-        error: rejection.error,
       },
     };
   }

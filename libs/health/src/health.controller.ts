@@ -1,19 +1,21 @@
 import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, PrismaHealthIndicator } from '@nestjs/terminus';
-import { PrismaService } from '@app/prisma';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
+import { PublicRoute } from '@app/auth';
+import { PostgresHealthIndicator } from './postgres.health';
 import { SqsHealthIndicator } from './sqs.health';
 import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 
+/** Open to the orchestrator's probes without credentials; each dependency is reported up or down, nothing more. */
 @Controller('health')
+@PublicRoute({ reason: 'liveness and readiness probes' })
 export class HealthController implements OnModuleInit {
   private extraChecks: ReadinessIndicator[] = [];
 
   constructor(
     private readonly health: HealthCheckService,
-    private readonly prismaHealth: PrismaHealthIndicator,
+    private readonly postgresHealth: PostgresHealthIndicator,
     private readonly sqsHealth: SqsHealthIndicator,
-    private readonly prisma: PrismaService,
     private readonly moduleRef: ModuleRef,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {}
@@ -32,7 +34,7 @@ export class HealthController implements OnModuleInit {
   @Get('ready')
   @HealthCheck()
   ready() {
-    const checks: HealthIndicatorFunction[] = [() => this.prismaHealth.pingCheck('postgres', this.prisma, { timeout: 3000 })];
+    const checks: HealthIndicatorFunction[] = [() => this.postgresHealth.isHealthy('postgres')];
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
     for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());
     return this.health.check(checks);

@@ -3,6 +3,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
+import { PostgresHealthIndicator } from './postgres.health';
 import { SqsHealthIndicator } from './sqs.health';
 
 /** GET /health/live and /health/ready. Needs PrismaModule, SqsClientModule and the modules providing any `readinessIndicators`. */
@@ -13,7 +14,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [SqsHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      providers: [SqsHealthIndicator, PostgresHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
     };
   }
 }

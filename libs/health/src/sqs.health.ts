@@ -1,11 +1,17 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { SQS_CLIENT } from '@app/queue';
 
-/** Ready when every given queue answers GetQueueAttributes (reachable, exists, allowed). */
+/**
+ * Ready when every given queue answers GetQueueAttributes (reachable, exists, allowed). The
+ * answer is up or down only: AWS error texts name accounts, roles and queue ARNs, so the reason
+ * goes to the log, not to whoever calls the open health endpoint.
+ */
 @Injectable()
 export class SqsHealthIndicator {
+  private readonly logger = new Logger(SqsHealthIndicator.name);
+
   constructor(
     @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
     private readonly health: HealthIndicatorService,
@@ -14,17 +20,15 @@ export class SqsHealthIndicator {
   async isHealthy(key: string, queueUrls: string[]) {
     const session = this.health.check(key);
     try {
-      const depths: Record<string, string | undefined> = {};
-      for (const url of queueUrls) {
-        const { Attributes } = await this.sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
-          { abortSignal: AbortSignal.timeout(3000) },
-        );
-        depths[url.split('/').pop() ?? url] = Attributes?.ApproximateNumberOfMessages;
-      }
-      return session.up({ queues: depths });
+      await Promise.all(
+        queueUrls.map((url) =>
+          this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }), { abortSignal: AbortSignal.timeout(3000) }),
+        ),
+      );
+      return session.up();
     } catch (error) {
-      return session.down({ message: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ msg: 'Readiness: SQS check failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      return session.down();
     }
   }
 }

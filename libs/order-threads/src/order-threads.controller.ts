@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import type { Contractor, DiscordRequest } from '@prisma/client';
+import { RequiresScope } from '@app/auth';
 import { PrismaService } from '@app/prisma';
 import { OfferSessionsService, OfferSessionView } from './offer-sessions.service';
 import { AssignOrderDto, ChatMessageDto, CreateContractorDto, CreateOfferSessionDto, CreateOrderDto, UpdateOrderStatusDto } from './order.dto';
@@ -55,8 +56,9 @@ export class OfferSessionsController {
   }
 }
 
-/** Contractors and their Discord configuration (guild + the channel threads are created under). */
+/** Contractors and their Discord configuration (guild + the channel threads are created under): admin keys only. */
 @Controller('contractors')
+@RequiresScope('admin')
 export class ContractorsController {
   constructor(private readonly prisma: PrismaService) {}
 
