@@ -45,6 +45,19 @@ describe('validateEnvironment', () => {
     expect(env).toMatchObject({ DISCORD_QUEUE_BATCH_SIZE: 10, DISCORD_QUEUE_WAIT_TIME_SECONDS: 20, BOT_OPERATIONS_MAX_ATTEMPTS: 8, BOT_OPERATIONS_RETRY_BASE_SECONDS: 1, BOT_OPERATIONS_RETRY_MAX_SECONDS: 900 });
   });
 
+  it('requires a FIFO campaign queue and the bot token for the campaign consumer, and the queue for the interactions endpoint', () => {
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'campaign' })).toThrow(/CAMPAIGN_QUEUE_URL \(missing\)[\s\S]*DISCORD_BOT_TOKEN \(missing\)/);
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'campaign', DISCORD_BOT_TOKEN: 't', CAMPAIGN_QUEUE_URL: queue('campaigns') })).toThrow(
+      /CAMPAIGN_QUEUE_URL \(invalid\): .*FIFO/,
+    );
+    const api = { DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' };
+    const publicKey = 'ab'.repeat(32);
+    expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey })).toThrow(/CAMPAIGN_QUEUE_URL \(missing\)/);
+    expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: 'not-hex', CAMPAIGN_QUEUE_URL: queue('c.fifo') })).toThrow(/DISCORD_PUBLIC_KEY \(invalid\): .*64 hex digits/);
+    const env = validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey, CAMPAIGN_QUEUE_URL: queue('c.fifo') });
+    expect(env).toMatchObject({ CAMPAIGN_MAX_ATTEMPTS: 5, CAMPAIGN_MAX_RECEIVE_COUNT: 20, CAMPAIGN_TOKEN_LIFETIME_SECONDS: 840 });
+  });
+
   it('rejects unknown consumers and needs nothing when none runs (the API app)', () => {
     expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'prizes' })).toThrow(/WORKER_CONSUMERS \(invalid\)/);
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' }).WORKER_CONSUMERS).toEqual([]);

@@ -15,7 +15,7 @@ const toInt = ({ value }: { value: unknown }): unknown => {
 };
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
-export const WORKER_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations'] as const;
+export const WORKER_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations', 'campaign'] as const;
 export type WorkerConsumer = (typeof WORKER_CONSUMERS)[number];
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -130,9 +130,54 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(60) @Max(604800)
   BOT_INVITE_MAX_AGE_SECONDS = 86400;
 
+  /**
+   * Discord's HTTP interactions (campaign-channel-worker.md): the application's public key, hex as
+   * the developer portal shows it. Setting it turns on POST /interactions and GET /campaigns/:id in
+   * the API app, which then needs CAMPAIGN_QUEUE_URL.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/i, { message: 'DISCORD_PUBLIC_KEY must be the application public key: 64 hex digits, as the Discord developer portal shows it' })
+  DISCORD_PUBLIC_KEY?: string;
+
+  /** FIFO queue of campaign tasks; the API sends (with DISCORD_PUBLIC_KEY), the campaign consumer receives. */
+  @ValidateIf((env: Environment) => env.consumes('campaign') || env.CAMPAIGN_QUEUE_URL !== undefined || env.DISCORD_PUBLIC_KEY !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'CAMPAIGN_QUEUE_URL must be a queue URL (required while the campaign consumer runs or DISCORD_PUBLIC_KEY is set)' })
+  @Matches(/\.fifo$/, { message: 'CAMPAIGN_QUEUE_URL must be a FIFO queue (name ending in .fifo)' })
+  CAMPAIGN_QUEUE_URL?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  CAMPAIGN_DLQ_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  CAMPAIGN_WAIT_TIME_SECONDS = 20;
+
+  /** Failed attempts of a step (5xx, network) before it is dead-lettered and the campaign fails; rate-limit waits do not count. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  CAMPAIGN_MAX_ATTEMPTS = 5;
+
+  /** 2 s, 4 s, 8 s … capped. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
+  CAMPAIGN_RETRY_BASE_SECONDS = 2;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
+  CAMPAIGN_RETRY_MAX_SECONDS = 300;
+
+  /** The campaign FIFO queue's redrive maxReceiveCount (keep them equal); rate-limit waits and FIFO hand-backs are receives too. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  CAMPAIGN_MAX_RECEIVE_COUNT = 20;
+
+  /**
+   * How long the progress message is edited through the interaction token, counted from the
+   * command: Discord's tokens last 15 minutes; the default stops a minute short, so no edit races
+   * the expiry. After that the bot token edits the message (or a status message in the campaign's
+   * first text channel).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(900)
+  CAMPAIGN_TOKEN_LIFETIME_SECONDS = 840;
+
   /** Bot token; required when a Discord consumer runs. Never logged. */
-  @ValidateIf((env: Environment) => env.consumes('discord') || env.consumes('bot-operations'))
-  @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations) runs' })
+  @ValidateIf((env: Environment) => env.consumes('discord') || env.consumes('bot-operations') || env.consumes('campaign'))
+  @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations, campaign) runs' })
   @MinLength(1, { message: 'DISCORD_BOT_TOKEN must not be empty' })
   DISCORD_BOT_TOKEN?: string;
 

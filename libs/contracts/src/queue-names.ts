@@ -7,5 +7,7 @@ export const QueueName = {
   BACKEND: 'backend',
   /** Backend → Discord bot, FIFO (BOT_OPERATIONS_QUEUE_URL): invite / remove / verify permissions. */
   BOT_OPERATIONS: 'bot-operations',
+  /** API → campaign worker, FIFO (CAMPAIGN_QUEUE_URL): the steps of /add-campaign, retries and rollbacks. */
+  CAMPAIGN: 'campaign',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
