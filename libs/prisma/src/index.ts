@@ -6,6 +6,10 @@ export { Prisma } from '@prisma/client';
 export type PrismaTx = import('@prisma/client').Prisma.TransactionClient;
 export {
   BotOperationStatus,
+  CampaignProgressVia,
+  CampaignStatus,
+  CampaignStepKind,
+  CampaignStepStatus,
   DiscordRequestStatus,
   DiscordThreadStatus,
   OfferSessionStatus,
