@@ -1,25 +1,36 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ChannelType, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import { ChannelType, DiscordAPIError, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
+  APIActionRowComponent,
+  APIApplication,
+  APIApplicationCommand,
   APIChannel,
+  APIComponentInMessageActionRow,
   APIDMChannel,
   APIExtendedInvite,
   APIGuild,
   APIGuildMember,
   APIMessage,
+  APIRole,
   APIThreadChannel,
   APIThreadList,
   APIUser,
+  RESTPatchAPIChannelMessageJSONBody,
+  RESTPatchAPIWebhookWithTokenMessageJSONBody,
+  RESTPostAPIApplicationCommandsJSONBody,
   RESTPostAPIChannelInviteJSONBody,
   RESTPostAPIChannelMessageJSONBody,
   RESTPostAPIChannelThreadsJSONBody,
+  RESTPostAPIGuildChannelJSONBody,
+  RESTPostAPIGuildRoleJSONBody,
   RESTPutAPIChannelPermissionJSONBody,
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
 import {
+  DiscordInteractionTokenError,
   DiscordPermanentError,
   DiscordUnauthorizedError,
   DiscordUnavailableError,
@@ -128,11 +139,79 @@ export class DiscordRestClient {
    * (for a few minutes) instead of posting it again: a retried send does not duplicate.
    * Mentions ping nobody unless listed in `mentionUsers`: forwarded text cannot @everyone.
    */
-  sendMessage(channelId: string, message: { content: string; nonce?: string; mentionUsers?: string[] }): Promise<APIMessage> {
-    const { content, nonce } = message;
+  sendMessage(
+    channelId: string,
+    message: { content: string; nonce?: string; mentionUsers?: string[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] },
+  ): Promise<APIMessage> {
+    const { content, nonce, components } = message;
     const allowed_mentions = { parse: [], users: message.mentionUsers ?? [] };
-    const body: RESTPostAPIChannelMessageJSONBody = nonce === undefined ? { content, allowed_mentions } : { content, allowed_mentions, nonce, enforce_nonce: true };
+    const body: RESTPostAPIChannelMessageJSONBody = {
+      content,
+      allowed_mentions,
+      ...(components ? { components } : {}),
+      ...(nonce === undefined ? {} : { nonce, enforce_nonce: true }),
+    };
     return this.request('sendMessage', RequestMethod.Post, Routes.channelMessages(channelId), { body });
+  }
+
+  /** Edits one of the bot's own messages. */
+  editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody): Promise<APIMessage> {
+    return this.request('editMessage', RequestMethod.Patch, Routes.channelMessage(channelId, messageId), { body });
+  }
+
+  /**
+   * Edits the original response of an interaction through its token (15 minutes from the
+   * interaction), not the bot token. A refused token throws DiscordInteractionTokenError.
+   */
+  editInteractionResponse(applicationId: string, interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<APIMessage> {
+    return this.request('editInteractionResponse', RequestMethod.Patch, Routes.webhookMessage(applicationId, interactionToken, '@original'), { body, auth: false });
+  }
+
+  /** The guild's channels (threads excluded), categories included. */
+  listGuildChannels(guildId: string): Promise<APIChannel[]> {
+    return this.request('listGuildChannels', RequestMethod.Get, Routes.guildChannels(guildId));
+  }
+
+  createGuildChannel(guildId: string, body: RESTPostAPIGuildChannelJSONBody, reason?: string): Promise<APIChannel> {
+    return this.request('createGuildChannel', RequestMethod.Post, Routes.guildChannels(guildId), { body, reason });
+  }
+
+  /** Idempotent: a channel already gone (Unknown Channel) counts as deleted; false then. */
+  async deleteChannel(channelId: string, reason?: string): Promise<boolean> {
+    try {
+      await this.request('deleteChannel', RequestMethod.Delete, Routes.channel(channelId), { reason });
+      return true;
+    } catch (error) {
+      if (isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownChannel)) return false;
+      throw error;
+    }
+  }
+
+  createRole(guildId: string, role: { name: string; permissions: bigint; mentionable?: boolean }, reason?: string): Promise<APIRole> {
+    const body: RESTPostAPIGuildRoleJSONBody = { name: role.name, permissions: role.permissions.toString(), mentionable: role.mentionable ?? false };
+    return this.request('createRole', RequestMethod.Post, Routes.guildRoles(guildId), { body, reason });
+  }
+
+  /** Idempotent: a role already gone (Unknown Role) counts as deleted; false then. */
+  async deleteRole(guildId: string, roleId: string, reason?: string): Promise<boolean> {
+    try {
+      await this.request('deleteRole', RequestMethod.Delete, Routes.guildRole(guildId, roleId), { reason });
+      return true;
+    } catch (error) {
+      if (isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownRole)) return false;
+      throw error;
+    }
+  }
+
+  /** The application the bot token belongs to (its id is what commands are registered under). */
+  getCurrentApplication(): Promise<APIApplication> {
+    return this.request('getCurrentApplication', RequestMethod.Get, Routes.currentApplication());
+  }
+
+  /** Replaces every command of the application, globally or (with `guildId`) in one guild. */
+  overwriteCommands(applicationId: string, commands: RESTPostAPIApplicationCommandsJSONBody[], guildId?: string): Promise<APIApplicationCommand[]> {
+    const route = guildId === undefined ? Routes.applicationCommands(applicationId) : Routes.applicationGuildCommands(applicationId, guildId);
+    return this.request('overwriteCommands', RequestMethod.Put, route, { body: commands });
   }
 
   createInvite(channelId: string, invite: { maxAgeSeconds: number; maxUses: number; unique: boolean }): Promise<APIExtendedInvite> {
@@ -197,19 +276,24 @@ export class DiscordRestClient {
     return this.request('createDM', RequestMethod.Post, Routes.userChannels(), { body: { recipient_id: userId } });
   }
 
-  /** One call in a CLIENT span; the body parsed when JSON (204s have none). */
-  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string } = {}): Promise<T> {
+  /**
+   * One call in a CLIENT span; the body parsed when JSON (204s have none). `auth: false` for
+   * routes authenticated by a token in their path (interaction webhooks): the bot token is
+   * neither sent nor judged by their answers, and a refusal is DiscordInteractionTokenError.
+   */
+  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; auth?: false } = {}): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
+    const botToken = options.auth !== false;
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const retryingToken = this.rejection;
+      const retryingToken = botToken ? this.rejection : undefined;
       try {
         if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
-        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason });
+        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, auth: botToken });
         span.setAttribute('discord.status_code', response.status);
         this.tokenAcceptedAgain(retryingToken);
         return (await parseResponse(response)) as T;
       } catch (thrown) {
-        let error = toDiscordError(thrown);
+        let error = botToken ? toDiscordError(thrown) : toTokenRouteError(thrown);
         if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
         if (error instanceof DiscordPermanentError) this.tokenAcceptedAgain(retryingToken); // answered, so authenticated
         const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
@@ -261,4 +345,17 @@ export class DiscordRestClient {
     }
     return error.retryAfterSeconds === this.unauthorizedRetryMs / 1000 ? error : new DiscordUnauthorizedError(error.message, this.unauthorizedRetryMs / 1000);
   }
+}
+
+/** 401, 404 and Invalid Webhook Token on a token-authenticated route: that token is dead; anything else as usual. */
+function toTokenRouteError(thrown: unknown): Error {
+  if (thrown instanceof DiscordAPIError && (thrown.status === 401 || thrown.status === 404 || thrown.code === RESTJSONErrorCodes.InvalidWebhookToken)) {
+    const code = typeof thrown.code === 'number' ? ` (code ${thrown.code})` : '';
+    return new DiscordInteractionTokenError(
+      `Discord ${thrown.status} ${thrown.message}${code} on ${thrown.method.toUpperCase()} ${routeTemplate(thrown.url)}: the interaction token has expired or its message is gone`,
+      thrown.status,
+      typeof thrown.code === 'number' ? thrown.code : undefined,
+    );
+  }
+  return toDiscordError(thrown);
 }

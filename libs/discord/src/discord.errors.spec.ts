@@ -8,6 +8,7 @@ import {
   DiscordUnavailableError,
   DiscordUnknownResourceError,
   isDiscordErrorCode,
+  routeTemplate,
   toDiscordError,
 } from './discord.errors';
 
@@ -105,5 +106,30 @@ describe('isDiscordErrorCode', () => {
     expect(isDiscordErrorCode(toDiscordError(raw), 10007)).toBe(true);
     expect(isDiscordErrorCode(toDiscordError(raw), 10003)).toBe(false);
     expect(isDiscordErrorCode(new Error('x'), 10007)).toBe(false);
+  });
+});
+
+describe('routeTemplate', () => {
+  const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ';
+
+  it('replaces ids, and the token of webhook and interaction routes, so no secret reaches a span or an error', () => {
+    expect(routeTemplate(url)).toBe('/channels/:id/threads');
+    expect(routeTemplate(`https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/@original`)).toBe('/webhooks/:id/:token/messages/@original');
+    expect(routeTemplate(`/webhooks/123456789012345678/${token}`)).toBe('/webhooks/:id/:token');
+    expect(routeTemplate(`/interactions/123456789012345678/${token}/callback`)).toBe('/interactions/:id/:token/callback');
+    expect(routeTemplate('/webhooks/123456789012345678/987654321')).toBe('/webhooks/:id/:token');
+  });
+
+  it('keeps the token out of converted errors, their messages and causes', () => {
+    const webhookUrl = `https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/@original`;
+    const errors = [
+      toDiscordError(new DiscordAPIError({ code: 50027, message: 'Invalid Webhook Token' }, 50027, 401, 'PATCH', webhookUrl, { body: {} })),
+      toDiscordError(new HTTPError(502, 'Bad Gateway', 'PATCH', webhookUrl, { body: undefined })),
+      toDiscordError(rateLimit({ url: webhookUrl, method: 'PATCH' })),
+    ];
+    for (const error of errors) {
+      expect(error.message).toContain('/webhooks/:id/:token/messages/@original');
+      expect(JSON.stringify({ ...error, message: error.message, cause: error.cause })).not.toContain(token);
+    }
   });
 });

@@ -69,6 +69,14 @@ export class DiscordUnknownResourceError extends DiscordPermanentError {}
 /** Any other 4xx: invalid form body (50035), 400, 413… */
 export class DiscordInvalidRequestError extends DiscordPermanentError {}
 
+/**
+ * A call authenticated by an interaction (webhook) token in its route, not by the bot token, was
+ * refused with 401, 404 or Invalid Webhook Token (50027): the token has expired (interaction
+ * tokens last 15 minutes) or the message is gone. Never retried with the same token: Discord
+ * counts invalid requests towards a temporary ban, and the answer will not change.
+ */
+export class DiscordInteractionTokenError extends DiscordPermanentError {}
+
 const MISSING_PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
 const UNKNOWN_RESOURCE_CODES = new Set<number>([
   RESTJSONErrorCodes.UnknownChannel,
@@ -115,7 +123,8 @@ export function toDiscordError(error: unknown): Error {
     return new DiscordInvalidRequestError(message, error.status, code);
   }
   if (error instanceof HTTPError) {
-    return new DiscordUnavailableError(`Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`, error.status, { cause: error });
+    // No `cause`: the HTTPError holds the full URL (a webhook's token is in its path) and the request body.
+    return new DiscordUnavailableError(`Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`, error.status);
   }
   if (error instanceof Error && error.message === TOKEN_DROPPED) {
     return new DiscordUnauthorizedError('Discord rejected the bot token earlier (401); the client has dropped it');
@@ -131,10 +140,27 @@ export function isDiscordErrorCode(error: unknown, code: number): boolean {
   return (error instanceof DiscordPermanentError || error instanceof DiscordAPIError) && error.code === code;
 }
 
-/** `/api/v10/channels/123/threads` → `/channels/:id/threads`: low-cardinality, no ids. */
+/**
+ * `/api/v10/channels/123/threads` → `/channels/:id/threads`: low-cardinality, no ids, and no
+ * secrets: the token segment of webhook and interaction routes (`/webhooks/:id/<token>/…`,
+ * `/interactions/:id/<token>/callback`) becomes `:token`, so spans, errors and DLQ attributes
+ * built from it never carry one.
+ */
 export function routeTemplate(urlOrRoute: string): string {
-  const path = urlOrRoute.startsWith('/') ? urlOrRoute : new URL(urlOrRoute).pathname;
-  return path.replace(/^.*?\/v\d+(?=\/)/, '').replace(/\/\d+(?=\/|$)/g, '/:id');
+  const path = decodePath(urlOrRoute.startsWith('/') ? urlOrRoute : new URL(urlOrRoute).pathname);
+  return path
+    .replace(/^.*?\/v\d+(?=\/)/, '')
+    .replace(/\/\d+(?=\/|$)/g, '/:id')
+    .replace(/^\/(webhooks|interactions)\/:id\/[^/]+/, '/$1/:id/:token');
+}
+
+/** `%40original` → `@original`, as Discord documents the route; a malformed escape stays as it is. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
