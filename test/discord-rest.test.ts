@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { TestingModule, Test } from '@nestjs/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
 import { classifyError } from '@app/queue';
 import {
   DiscordHealthIndicator,
+  DiscordInteractionTokenError,
   DiscordInvalidRequestError,
   DiscordMissingPermissionsError,
   DiscordModule,
@@ -13,7 +16,7 @@ import {
   DiscordUnavailableError,
   DiscordUnknownResourceError,
 } from '@app/discord';
-import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { captureSpans, spansNamed } from './support/tracing';
 
 const spans = captureSpans();
@@ -324,6 +327,93 @@ describe('DiscordRestClient against a fake Discord', () => {
       expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'fulfilled'))).toEqual(Array(3).fill('DiscordUnauthorizedError'));
       expect(fake.requests).toHaveLength(2);
       expect(client.tokenRejection()?.since).toEqual(since);
+    });
+  });
+
+  describe('campaign calls: roles, categories, channels, interaction webhooks, commands', () => {
+    it('creates and deletes roles and channels; deleting what is gone resolves false', async () => {
+      const guild = fake.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS });
+      const role = await discord.createRole(guild.id, { name: 'Campaign Members', permissions: 0n, mentionable: true }, 'campaign');
+      expect(role).toMatchObject({ name: 'Campaign Members', position: 1, permissions: '0', mentionable: true });
+
+      const hidden = [
+        { id: guild.id, type: OverwriteType.Role, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) },
+        { id: fake.botUserId, type: OverwriteType.Member, allow: String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ManageChannels), deny: '0' },
+      ];
+      const category = await discord.createGuildChannel(guild.id, { name: 'My Campaign', type: ChannelType.GuildCategory, permission_overwrites: hidden });
+      const text = await discord.createGuildChannel(guild.id, { name: 'Session Notes', type: ChannelType.GuildText, parent_id: category.id, topic: 'Recaps', permission_overwrites: hidden });
+      expect(text).toMatchObject({ name: 'session-notes', parent_id: category.id, topic: 'Recaps', type: ChannelType.GuildText });
+      expect((await discord.listGuildChannels(guild.id)).map((c) => c.id)).toEqual([category.id, text.id]);
+
+      await expect(discord.deleteChannel(text.id)).resolves.toBe(true);
+      await expect(discord.deleteChannel(text.id)).resolves.toBe(false);
+      await expect(discord.deleteRole(guild.id, role.id)).resolves.toBe(true);
+      await expect(discord.deleteRole(guild.id, role.id)).resolves.toBe(false);
+      expect(fake.roles(guild.id).map((r) => r.id)).not.toContain(role.id);
+    });
+
+    it('refuses what Discord refuses: a full guild, announcement channels outside Community servers, overwrites granting what the bot lacks', async () => {
+      const guild = fake.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS });
+      await expect(discord.createGuildChannel(guild.id, { name: 'news', type: ChannelType.GuildAnnouncement })).rejects.toMatchObject({ name: 'DiscordInvalidRequestError', code: 50035 });
+      const grantsAdmin = [{ id: guild.id, type: OverwriteType.Role, allow: String(PermissionFlagsBits.Administrator), deny: '0' }];
+      await expect(discord.createGuildChannel(guild.id, { name: 'x', type: ChannelType.GuildText, permission_overwrites: grantsAdmin })).rejects.toMatchObject({
+        name: 'DiscordMissingPermissionsError',
+        code: 50013,
+      });
+      for (let i = fake.guildChannels(guild.id).length; i < 500; i++) fake.addChannel(guild.id);
+      await expect(discord.createGuildChannel(guild.id, { name: 'one-more', type: ChannelType.GuildText })).rejects.toMatchObject({ name: 'DiscordInvalidRequestError', code: 30013 });
+    });
+
+    it('edits an interaction’s original response with its token, not the bot token, until the token expires', async () => {
+      const guild = fake.addGuild();
+      const channelId = fake.addChannel(guild.id);
+      const endpoint = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":5}'));
+      await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+      fake.interactionsUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/interactions`;
+      try {
+        const { interaction } = await fake.sendInteraction(fake.commandInteraction({ guildId: guild.id, channelId, userId: fake.addMember(guild.id), name: 'add-campaign' }));
+        expect(fake.originalResponse(interaction)).toMatchObject({ content: '', flags: 128 }); // "thinking…"
+
+        const edited = await discord.editInteractionResponse(fake.applicationId, interaction.token, { content: 'progress', allowed_mentions: { parse: [] } });
+        expect(edited).toMatchObject({ id: fake.originalResponse(interaction)!.id, content: 'progress', channel_id: channelId });
+        const webhookCall = fake.requests.find((r) => r.method === 'PATCH')!;
+        expect(webhookCall.headers.authorization).toBeUndefined();
+
+        fake.interactionTokenLifetimeMs = 0;
+        const late = fake.commandInteraction({ guildId: guild.id, channelId, userId: fake.addMember(guild.id), name: 'add-campaign' });
+        await fake.sendInteraction(late);
+        spans.reset();
+        const error = await discord.editInteractionResponse(fake.applicationId, late.token, { content: 'too late' }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DiscordInteractionTokenError);
+        expect(classifyError(error)).toBe('permanent');
+        expect(error).toMatchObject({
+          status: 401,
+          code: 50027,
+          message: 'Discord 401 Invalid Webhook Token (code 50027) on PATCH /webhooks/:id/:token/messages/@original: the interaction token has expired or its message is gone',
+        });
+        // A dead interaction token says nothing about the bot token.
+        expect(discord.tokenRejection()).toBeUndefined();
+        const [span] = spansNamed(spans, 'discord.editInteractionResponse');
+        expect(span.attributes['url.template']).toBe('/webhooks/:id/:token/messages/@original');
+        expect(JSON.stringify([span.attributes, span.events, span.status, (error as Error).message])).not.toContain(late.token);
+      } finally {
+        await new Promise((resolve) => endpoint.close(resolve));
+      }
+    });
+
+    it('edits the bot’s own messages and overwrites the application’s commands, globally or in a guild', async () => {
+      const { guildId, channelId } = seed();
+      const posted = await discord.sendMessage(channelId, { content: 'status' });
+      await expect(discord.editMessage(channelId, posted.id, { content: 'status, later' })).resolves.toMatchObject({ id: posted.id, content: 'status, later' });
+      expect(fake.editsOf(posted.id)).toEqual([expect.objectContaining({ content: 'status, later', via: 'bot' })]);
+
+      const application = await discord.getCurrentApplication();
+      expect(application.id).toBe(fake.applicationId);
+      const command = { name: 'add-campaign', description: 'Create a campaign', type: 1 as const };
+      await discord.overwriteCommands(application.id, [command]);
+      await discord.overwriteCommands(application.id, [command], guildId);
+      expect(fake.commands.get('global')).toEqual([expect.objectContaining({ name: 'add-campaign', application_id: application.id })]);
+      expect(fake.commands.get(guildId)).toEqual([expect.objectContaining({ name: 'add-campaign', guild_id: guildId })]);
     });
   });
 

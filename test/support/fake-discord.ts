@@ -1,12 +1,20 @@
 // A local HTTP server playing the part of Discord's REST API, so tests run the real
-// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord.
+// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord. It also
+// plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash commands,
+// button presses) to the app's interactions endpoint and acts on the app's answer, as Discord does.
+import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
-import type { APIOverwrite } from 'discord.js';
+import { ApplicationCommandOptionType, ChannelType, ComponentType, InteractionResponseType, InteractionType, MessageFlags, OverwriteType, PermissionFlagsBits } from 'discord.js';
+import type { APIInteractionResponse, APIOverwrite } from 'discord.js';
 import { computeChannelPermissions } from '@app/discord';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
+
+/** Discord's limits the fake enforces. */
+export const DISCORD_LIMITS = { guildChannels: 500, categoryChannels: 50, guildRoles: 250 } as const;
+/** Interaction tokens are valid for 15 minutes. */
+const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
 /** What the bot may do in a seeded guild unless told otherwise. */
 export const DEFAULT_BOT_PERMISSIONS =
@@ -19,6 +27,10 @@ export const DEFAULT_BOT_PERMISSIONS =
   PermissionFlagsBits.CreateInstantInvite |
   PermissionFlagsBits.ManageRoles |
   PermissionFlagsBits.KickMembers;
+
+/** What a bot that creates campaigns needs: the above plus managing channels, reading history, voice. */
+export const CAMPAIGN_BOT_PERMISSIONS =
+  DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.Connect | PermissionFlagsBits.Speak;
 
 const DEFAULT_EVERYONE_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
 
@@ -59,6 +71,8 @@ interface FakeGuild {
   name: string;
   owner_id: string;
   roles: FakeRole[];
+  /** `COMMUNITY` allows announcement channels. */
+  features: string[];
 }
 
 export interface FakeChannel {
@@ -66,8 +80,10 @@ export interface FakeChannel {
   type: ChannelType;
   name?: string;
   guild_id?: string;
-  parent_id?: string;
+  parent_id?: string | null;
   owner_id?: string;
+  position?: number;
+  topic?: string | null;
   permission_overwrites?: APIOverwrite[];
   thread_metadata?: { archived: boolean; auto_archive_duration: number; archive_timestamp: string; locked: boolean; invitable?: boolean };
   recipients?: FakeUser[];
@@ -89,7 +105,51 @@ export interface FakeMessage {
   nonce?: string;
   author: FakeUser;
   timestamp: string;
+  edited_timestamp?: string | null;
   type: number;
+  flags?: number;
+  components?: unknown[];
+  /** The mentions the last post or edit allowed (`parse: []` pings nobody). */
+  allowed_mentions?: unknown;
+}
+
+/** Every change to a message's content after it was posted, and who made it. */
+export interface MessageEdit {
+  channelId: string;
+  messageId: string;
+  content: string;
+  components: unknown[];
+  /** `callback`: an interaction's answer (type 7); `webhook`: PATCH with the interaction token; `bot`: PATCH with the bot token. */
+  via: 'callback' | 'webhook' | 'bot';
+  at: number;
+}
+
+/** An interaction the fake sent, with what it is known by. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  applicationId: string;
+  guildId: string;
+  channelId: string;
+  /** The payload as sent (signed) to the app. */
+  payload: Record<string, unknown>;
+}
+
+/** What the app answered to an interaction. */
+export interface InteractionDelivery {
+  interaction: FakeInteraction;
+  status: number;
+  body: APIInteractionResponse | Record<string, unknown> | undefined;
+  /** How long the app took to answer. */
+  ms: number;
+}
+
+interface TokenRecord {
+  applicationId: string;
+  channelId: string;
+  expiresAt: number;
+  /** The message @original names: the deferred answer, or the message whose component was used. */
+  messageId?: string;
 }
 
 export interface FakeInvite {
@@ -125,9 +185,25 @@ const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.s
 export class FakeDiscord {
   readonly token = FAKE_DISCORD_TOKEN;
   readonly botUserId = snowflake();
+  /** The application the bot belongs to: interactions come from it. */
+  readonly applicationId = snowflake();
+  /** Its public key as the developer portal shows it (hex): what the app verifies interactions with. */
+  readonly publicKey: string;
   readonly requests: RecordedRequest[] = [];
   readonly invites: FakeInvite[] = [];
   readonly kicked: { guildId: string; userId: string }[] = [];
+  readonly messageEdits: MessageEdit[] = [];
+  /** Registered application commands by scope: `global` or a guild id. */
+  readonly commands = new Map<string, Record<string, unknown>[]>();
+  /** The app's interactions endpoint (Discord's "Interactions Endpoint URL"). */
+  interactionsUrl: string | undefined;
+  /** Lifetime of an interaction token (15 minutes on Discord). */
+  interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
+  /** Added to every answer: a Discord at a fixed distance. */
+  latencyMs = 0;
+
+  private readonly signingKey: KeyObject;
+  private readonly interactionTokens = new Map<string, TokenRecord>();
 
   private readonly guilds = new Map<string, FakeGuild>();
   private readonly channels = new Map<string, FakeChannel>();
@@ -141,7 +217,12 @@ export class FakeDiscord {
   constructor(
     private readonly server: Server,
     readonly apiUrl: string,
-  ) {}
+  ) {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    this.signingKey = privateKey;
+    // The raw 32-byte key is the tail of its SPKI encoding.
+    this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  }
 
   close(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -152,10 +233,12 @@ export class FakeDiscord {
 
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
-    for (const list of [this.requests, this.invites, this.kicked]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels]) map.clear();
+    for (const list of [this.requests, this.invites, this.kicked, this.messageEdits]) list.length = 0;
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.commands, this.interactionTokens]) map.clear();
     this.faults = [];
     this.hangs = [];
+    this.interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
+    this.latencyMs = 0;
   }
 
   // --- seeding -------------------------------------------------------------------------------
@@ -166,7 +249,15 @@ export class FakeDiscord {
    * the bot to grant them), those with `aboveBot` above it.
    */
   addGuild(
-    options: { id?: string; ownerId?: string; everyonePermissions?: bigint; botPermissions?: bigint; roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[] } = {},
+    options: {
+      id?: string;
+      ownerId?: string;
+      everyonePermissions?: bigint;
+      botPermissions?: bigint;
+      roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[];
+      /** A Community server: announcement channels are allowed. */
+      community?: boolean;
+    } = {},
   ): {
     id: string;
     botRoleId: string;
@@ -192,17 +283,36 @@ export class FakeDiscord {
     const position = (r: (typeof wanted)[number]) => (r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1);
     const extra = wanted.map((r, i) => role(r.id ?? snowflake(), `role ${i + 1}`, position(r), r.permissions));
     const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
-    this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles });
+    this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
     this.members.set(id, new Map());
     this.addMember(id, this.botUserId, [botRoleId]);
     return { id, botRoleId, roleIds: extra.map((r) => r.id) };
   }
 
-  addChannel(guildId: string, options: { id?: string; type?: ChannelType.GuildText; name?: string; permissionOverwrites?: APIOverwrite[] } = {}): string {
+  addChannel(
+    guildId: string,
+    options: { id?: string; type?: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildVoice; name?: string; parentId?: string; permissionOverwrites?: APIOverwrite[] } = {},
+  ): string {
     if (!this.guilds.has(guildId)) throw new Error(`no guild ${guildId}`);
     const id = options.id ?? snowflake();
-    this.channels.set(id, { id, type: options.type ?? ChannelType.GuildText, guild_id: guildId, name: options.name ?? `channel-${id.slice(-6)}`, permission_overwrites: options.permissionOverwrites ?? [] });
+    this.channels.set(id, {
+      id,
+      type: options.type ?? ChannelType.GuildText,
+      guild_id: guildId,
+      name: options.name ?? `channel-${id.slice(-6)}`,
+      parent_id: options.parentId ?? null,
+      position: this.guildChannels(guildId).length,
+      topic: null,
+      permission_overwrites: options.permissionOverwrites ?? [],
+    });
     return id;
+  }
+
+  /** A role of the guild, ranked just above @everyone (as Discord places new roles). */
+  addRole(guildId: string, options: { name?: string; permissions?: bigint } = {}): string {
+    const guild = this.guilds.get(guildId);
+    if (!guild) throw new Error(`no guild ${guildId}`);
+    return this.insertRole(guild, options.name ?? 'role', options.permissions ?? 0n, false).id;
   }
 
   /** Adds (or replaces) a member; returns the user id, new unless given. */
@@ -217,6 +327,30 @@ export class FakeDiscord {
 
   get threads(): FakeChannel[] {
     return [...this.channels.values()].filter((c) => c.type === ChannelType.PrivateThread || c.type === ChannelType.PublicThread);
+  }
+
+  /** The guild's channels and categories (not threads), in creation order. */
+  guildChannels(guildId: string): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.guild_id === guildId && !isThread(c));
+  }
+
+  roles(guildId: string): FakeRole[] {
+    return this.guilds.get(guildId)?.roles ?? [];
+  }
+
+  message(channelId: string, messageId: string): FakeMessage | undefined {
+    return this.messages(channelId).find((m) => m.id === messageId);
+  }
+
+  /** The message an interaction's token calls @original (its deferred answer, or its component's message). */
+  originalResponse(interaction: Pick<FakeInteraction, 'token' | 'channelId'>): FakeMessage | undefined {
+    const messageId = this.interactionTokens.get(interaction.token)?.messageId;
+    return messageId === undefined ? undefined : this.message(interaction.channelId, messageId);
+  }
+
+  /** Edits of one message, in order. */
+  editsOf(messageId: string): MessageEdit[] {
+    return this.messageEdits.filter((e) => e.messageId === messageId);
   }
 
   channel(channelId: string): FakeChannel | undefined {
@@ -257,16 +391,135 @@ export class FakeDiscord {
     this.hangs.push(match);
   }
 
+  // --- interactions (Discord → app) ----------------------------------------------------------
+
+  /**
+   * Signs (Ed25519 over timestamp + body, as Discord does) and POSTs an interaction to
+   * `interactionsUrl`, then acts on the answer: a deferred or immediate answer becomes the
+   * interaction's original message, an update (type 7) edits the component's message.
+   * `signature`/`timestamp`/`body` override what is sent, to play a forger or a replay.
+   */
+  async sendInteraction(
+    interaction: FakeInteraction,
+    tamper: { signature?: string | null; timestamp?: number; body?: string } = {},
+  ): Promise<InteractionDelivery> {
+    if (!this.interactionsUrl) throw new Error('No interactions endpoint: set interactionsUrl');
+    const body = tamper.body ?? JSON.stringify(interaction.payload);
+    const timestamp = String(tamper.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = tamper.signature === undefined ? sign(null, Buffer.from(timestamp + body), this.signingKey).toString('hex') : tamper.signature;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' };
+    if (signature !== null) headers['x-signature-ed25519'] = signature;
+    const started = performance.now();
+    const res = await fetch(this.interactionsUrl, { method: 'POST', headers, body });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    const answer = text ? (JSON.parse(text) as APIInteractionResponse) : undefined;
+    if (res.status === 200 && answer && tamper.body === undefined) this.applyInteractionResponse(interaction, answer);
+    return { interaction, status: res.status, body: answer, ms };
+  }
+
+  /** A slash command invoked by `userId` in a guild channel; the member's permissions are computed unless given. */
+  commandInteraction(options: {
+    guildId: string;
+    channelId: string;
+    userId: string;
+    name: string;
+    options?: Record<string, string>;
+    permissions?: bigint;
+  }): FakeInteraction {
+    const interaction = this.newInteraction(options.guildId, options.channelId);
+    interaction.payload = {
+      ...this.interactionBase(interaction, options.userId, options.permissions),
+      type: InteractionType.ApplicationCommand,
+      data: {
+        id: snowflake(),
+        name: options.name,
+        type: 1,
+        options: Object.entries(options.options ?? {}).map(([name, value]) => ({ name, type: ApplicationCommandOptionType.String, value })),
+      },
+    };
+    return interaction;
+  }
+
+  /** A press of the button `customId` on a message, by `userId`. */
+  buttonInteraction(options: { channelId: string; messageId: string; customId: string; userId: string; permissions?: bigint }): FakeInteraction {
+    const message = this.message(options.channelId, options.messageId);
+    const channel = this.channels.get(options.channelId);
+    if (!message || !channel?.guild_id) throw new Error(`no message ${options.messageId} in a guild channel ${options.channelId}`);
+    const interaction = this.newInteraction(channel.guild_id, options.channelId);
+    interaction.payload = {
+      ...this.interactionBase(interaction, options.userId, options.permissions),
+      type: InteractionType.MessageComponent,
+      message,
+      data: { custom_id: options.customId, component_type: ComponentType.Button },
+    };
+    return interaction;
+  }
+
+  private newInteraction(guildId: string, channelId: string): FakeInteraction {
+    // Interaction tokens are long opaque strings; this one is shaped like Discord's.
+    const token = `aW50ZXJhY3Rpb246${randomBytes(48).toString('base64url')}`;
+    return { id: snowflake(), token, applicationId: this.applicationId, guildId, channelId, payload: {} };
+  }
+
+  private interactionBase(interaction: FakeInteraction, userId: string, permissions: bigint | undefined): Record<string, unknown> {
+    const guild = this.guild(interaction.guildId);
+    const channel = this.channelOr404(interaction.channelId);
+    const member = this.members.get(guild.id)?.get(userId) ?? { roles: [], joined_at: new Date().toISOString() };
+    const memberPermissions = permissions ?? computeChannelPermissions(guild, member, userId, channel);
+    return {
+      id: interaction.id,
+      application_id: interaction.applicationId,
+      token: interaction.token,
+      version: 1,
+      guild_id: guild.id,
+      guild: { id: guild.id, locale: 'en-US', features: guild.features },
+      channel_id: channel.id,
+      channel: { id: channel.id, type: channel.type, guild_id: guild.id, name: channel.name },
+      member: { user: user(userId), roles: member.roles, permissions: memberPermissions.toString(), joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 },
+      app_permissions: this.botPermissions(guild.id, channel).toString(),
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': guild.id },
+      context: 0,
+    };
+  }
+
+  /** What Discord does with the app's answer. A second answer to one interaction is ignored, as Discord refuses it. */
+  private applyInteractionResponse(interaction: FakeInteraction, answer: APIInteractionResponse): void {
+    if (this.interactionTokens.has(interaction.token) || answer.type === InteractionResponseType.Pong) return;
+    const record: TokenRecord = { applicationId: interaction.applicationId, channelId: interaction.channelId, expiresAt: Date.now() + this.interactionTokenLifetimeMs };
+    this.interactionTokens.set(interaction.token, record);
+    const data = ('data' in answer ? answer.data : undefined) as { content?: string; components?: unknown[]; flags?: number } | undefined;
+    if (answer.type === InteractionResponseType.DeferredChannelMessageWithSource || answer.type === InteractionResponseType.ChannelMessageWithSource) {
+      const deferred = answer.type === InteractionResponseType.DeferredChannelMessageWithSource;
+      const flags = (data?.flags ?? 0) & MessageFlags.Ephemeral;
+      const message = this.postMessage(interaction.channelId, {
+        content: deferred ? '' : (data?.content ?? ''),
+        components: deferred ? [] : (data?.components ?? []),
+        flags: deferred ? flags | MessageFlags.Loading : flags,
+        type: 20, // ChatInputCommand
+      });
+      record.messageId = message.id;
+    } else if (answer.type === InteractionResponseType.DeferredMessageUpdate || answer.type === InteractionResponseType.UpdateMessage) {
+      const messageId = (interaction.payload.message as FakeMessage | undefined)?.id;
+      record.messageId = messageId;
+      if (answer.type === InteractionResponseType.UpdateMessage && messageId) this.editMessage(interaction.channelId, messageId, data ?? {}, 'callback');
+    }
+  }
+
   // --- serving -------------------------------------------------------------------------------
 
   /** @internal */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname.replace(/^\/api\/v\d+/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const method = req.method ?? 'GET';
     const body: unknown = text ? JSON.parse(text) : undefined;
     this.requests.push({ method, path, body, headers: req.headers });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
     const matches = (m: { method?: string; path: RegExp }) => (m.method === undefined || m.method === method) && m.path.test(path);
     const hang = this.hangs.findIndex(matches);
@@ -275,7 +528,8 @@ export class FakeDiscord {
       return;
     }
     let reply: Reply;
-    if (req.headers.authorization !== `Bot ${this.token}`) {
+    // Webhook routes are authenticated by the token in their path, not by the bot token.
+    if (!path.startsWith('/webhooks/') && req.headers.authorization !== `Bot ${this.token}`) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -305,6 +559,17 @@ export class FakeDiscord {
 
   private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>) => Reply][] = [
     ['GET', /^\/users\/@me$/, () => new Reply(200, user(this.botUserId, true))],
+    ['GET', /^\/applications\/@me$/, () => new Reply(200, this.application())],
+    ['PUT', /^\/applications\/(\d+)\/commands$/, ([applicationId], body) => this.putCommands(applicationId, 'global', body)],
+    ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, ([applicationId, guildId], body) => this.putCommands(applicationId, guildId, body)],
+    ['PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, ([applicationId, token], body) => this.editOriginal(applicationId, token, body)],
+    ['GET', /^\/guilds\/(\d+)\/channels$/, ([guildId]) => new Reply(200, this.guildChannels(this.guild(guildId).id))],
+    ['POST', /^\/guilds\/(\d+)\/channels$/, ([guildId], body) => this.createGuildChannel(guildId, body)],
+    ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
+    ['POST', /^\/guilds\/(\d+)\/roles$/, ([guildId], body) => this.createRole(guildId, body)],
+    ['DELETE', /^\/guilds\/(\d+)\/roles\/(\d+)$/, ([guildId, roleId]) => this.deleteRole(guildId, roleId)],
+    ['DELETE', /^\/channels\/(\d+)$/, ([channelId]) => this.deleteChannel(channelId)],
+    ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, ([channelId, messageId], body) => this.botEditMessage(channelId, messageId, body)],
     ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
@@ -339,14 +604,19 @@ export class FakeDiscord {
     return { user: user(userId, userId === this.botUserId), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
   }
 
-  /** 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or guild. */
+  /**
+   * 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or
+   * guild; 403 Missing Access in a channel it cannot see (without View Channel, Discord grants nothing there).
+   */
   private requireBotPermission(guildId: string, permission: bigint, channel?: FakeChannel): void {
-    if ((this.botPermissions(guildId, channel) & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
+    const permissions = this.botPermissions(guildId, channel);
+    if (channel && (permissions & PermissionFlagsBits.ViewChannel) === 0n) throw discordError(403, 50001, 'Missing Access');
+    if ((permissions & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
   }
 
   private botPermissions(guildId: string, channel?: FakeChannel): bigint {
     const guild = this.guild(guildId);
-    const overwritesFrom = channel?.parent_id ? this.channels.get(channel.parent_id) : channel;
+    const overwritesFrom = channel && isThread(channel) && channel.parent_id ? this.channels.get(channel.parent_id) : channel;
     return computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
   }
 
@@ -414,20 +684,188 @@ export class FakeDiscord {
   private createMessage(channelId: string, body: Record<string, unknown>): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id !== undefined) {
-      const isThread = channel.parent_id !== undefined;
-      this.requireBotPermission(channel.guild_id, isThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
+      this.requireBotPermission(channel.guild_id, isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
     }
     if (typeof body.content !== 'string' || body.content.length === 0 || body.content.length > 2000) {
       throw new Reply(400, { message: 'Cannot send an empty message', code: 50006 });
     }
+    const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
+    const earlier = body.enforce_nonce === true && nonce !== undefined ? this.messages(channelId).find((m) => m.nonce === nonce) : undefined;
+    if (earlier) return new Reply(200, earlier);
+    const components = Array.isArray(body.components) ? body.components : [];
+    return new Reply(200, this.postMessage(channelId, { content: body.content, nonce, components, allowed_mentions: body.allowed_mentions }));
+  }
+
+  /** A message by the bot, stored in its channel. */
+  private postMessage(channelId: string, fields: Partial<FakeMessage> & { content: string }): FakeMessage {
     const messages = this.channelMessages.get(channelId) ?? [];
     this.channelMessages.set(channelId, messages);
-    const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
-    const earlier = body.enforce_nonce === true && nonce !== undefined ? messages.find((m) => m.nonce === nonce) : undefined;
-    if (earlier) return new Reply(200, earlier);
-    const message: FakeMessage = { id: snowflake(), channel_id: channelId, content: body.content, ...(nonce !== undefined ? { nonce } : {}), author: user(this.botUserId, true), timestamp: new Date().toISOString(), type: 0 };
+    const { nonce, ...rest } = fields;
+    const message: FakeMessage = {
+      id: snowflake(),
+      channel_id: channelId,
+      author: user(this.botUserId, true),
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      type: 0,
+      flags: 0,
+      components: [],
+      ...rest,
+      ...(nonce !== undefined ? { nonce } : {}),
+    };
     messages.push(message);
-    return new Reply(200, message);
+    return message;
+  }
+
+  /** Applies an edit (content, components, allowed mentions) and records it. */
+  private editMessage(channelId: string, messageId: string, body: Record<string, unknown>, via: MessageEdit['via']): FakeMessage {
+    const message = this.message(channelId, messageId);
+    if (!message) throw discordError(404, 10008, 'Unknown Message');
+    if (body.content !== undefined && (typeof body.content !== 'string' || body.content.length > 2000)) {
+      throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } });
+    }
+    if (typeof body.content === 'string') message.content = body.content;
+    if (Array.isArray(body.components)) message.components = body.components;
+    if (body.allowed_mentions !== undefined) message.allowed_mentions = body.allowed_mentions;
+    message.flags = (message.flags ?? 0) & ~MessageFlags.Loading;
+    message.edited_timestamp = new Date().toISOString();
+    this.messageEdits.push({ channelId, messageId, content: message.content, components: message.components ?? [], via, at: Date.now() });
+    return message;
+  }
+
+  /** PATCH …/messages/@original with an interaction token: 401 Invalid Webhook Token once it has expired. */
+  private editOriginal(applicationId: string, token: string, body: Record<string, unknown>): Reply {
+    const record = this.interactionTokens.get(token);
+    if (!record || record.expiresAt <= Date.now()) throw discordError(401, 50027, 'Invalid Webhook Token');
+    if (record.applicationId !== applicationId) throw discordError(404, 10015, 'Unknown Webhook');
+    if (record.messageId === undefined) throw discordError(404, 10008, 'Unknown Message');
+    return new Reply(200, this.editMessage(record.channelId, record.messageId, body, 'webhook'));
+  }
+
+  /** PATCH /channels/:id/messages/:id: the bot edits its own message, if it can see the channel. */
+  private botEditMessage(channelId: string, messageId: string, body: Record<string, unknown>): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id !== undefined && (this.botPermissions(channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) === 0n) {
+      throw discordError(403, 50001, 'Missing Access');
+    }
+    const message = this.message(channelId, messageId);
+    if (!message) throw discordError(404, 10008, 'Unknown Message');
+    if (message.author.id !== this.botUserId) throw discordError(403, 50005, 'Cannot edit a message authored by another user');
+    return new Reply(200, this.editMessage(channelId, messageId, body, 'bot'));
+  }
+
+  private application() {
+    return { id: this.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot: user(this.botUserId, true) };
+  }
+
+  /** Bulk overwrite: the scope's commands become exactly these. */
+  private putCommands(applicationId: string, scope: string, body: unknown): Reply {
+    if (applicationId !== this.applicationId) throw discordError(403, 50001, 'Missing Access');
+    if (scope !== 'global') this.guild(scope);
+    if (!Array.isArray(body)) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
+    const commands = (body as Record<string, unknown>[]).map((command) => ({
+      ...command,
+      id: snowflake(),
+      application_id: applicationId,
+      ...(scope === 'global' ? {} : { guild_id: scope }),
+      version: snowflake(),
+    }));
+    this.commands.set(scope, commands);
+    return new Reply(200, commands);
+  }
+
+  /** A role ranked just above @everyone; those above move up one. */
+  private insertRole(guild: FakeGuild, name: string, permissions: bigint, mentionable: boolean): FakeRole {
+    for (const role of guild.roles) if (role.position >= 1) role.position += 1;
+    const role: FakeRole = { id: snowflake(), name, position: 1, permissions: permissions.toString(), color: 0, hoist: false, managed: false, mentionable, flags: 0 };
+    guild.roles.push(role);
+    return role;
+  }
+
+  /** POST /guilds/:id/roles: Manage Roles, at most 250 roles, and no permission the bot lacks itself. */
+  private createRole(guildId: string, body: Record<string, unknown>): Reply {
+    const guild = this.guild(guildId);
+    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
+    if (guild.roles.length >= DISCORD_LIMITS.guildRoles) throw discordError(400, 30005, `Maximum number of guild roles reached (${DISCORD_LIMITS.guildRoles})`);
+    const name = typeof body.name === 'string' ? body.name : 'new role';
+    if (name.length > 100) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
+    const permissions = typeof body.permissions === 'string' ? BigInt(body.permissions) : 0n;
+    this.requireBotHas(guildId, permissions);
+    return new Reply(200, this.insertRole(guild, name, permissions, body.mentionable === true));
+  }
+
+  private deleteRole(guildId: string, roleId: string): Reply {
+    const guild = this.guild(guildId);
+    if (!guild.roles.some((r) => r.id === roleId) || roleId === guildId) throw discordError(404, 10011, 'Unknown Role');
+    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBelowBotTopRole(guild, roleId);
+    guild.roles = guild.roles.filter((r) => r.id !== roleId);
+    for (const member of this.members.get(guildId)?.values() ?? []) member.roles = member.roles.filter((r) => r !== roleId);
+    return new Reply(204);
+  }
+
+  /**
+   * POST /guilds/:id/channels, with Discord's rules: Manage Channels; text, voice, category,
+   * announcement (Community servers only) or forum; a parent that is one of the guild's
+   * categories, with room (50); room in the guild (500); overwrites granting nothing the bot
+   * lacks; text-like names lowercased with spaces as dashes.
+   */
+  private createGuildChannel(guildId: string, body: Record<string, unknown>): Reply {
+    const guild = this.guild(guildId);
+    const type = (typeof body.type === 'number' ? body.type : ChannelType.GuildText) as ChannelType;
+    const parentId = typeof body.parent_id === 'string' ? body.parent_id : null;
+    const parent = parentId === null ? undefined : this.channels.get(parentId);
+    this.requireBotPermission(guildId, PermissionFlagsBits.ManageChannels, parent);
+    const invalid = (field: string, message: string) => new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { [field]: { _errors: [{ code: 'INVALID', message }] } } });
+    if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) throw invalid('name', 'Must be between 1 and 100 in length.');
+    if (![ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.GuildCategory, ChannelType.GuildAnnouncement, ChannelType.GuildForum].includes(type)) {
+      throw invalid('type', 'Value must be one of {0, 2, 4, 5, 15}.');
+    }
+    if (type === ChannelType.GuildAnnouncement && !guild.features.includes('COMMUNITY')) throw invalid('type', 'Announcement channels need a Community server.');
+    if (parentId !== null && (type === ChannelType.GuildCategory || parent?.guild_id !== guildId || parent.type !== ChannelType.GuildCategory)) {
+      throw invalid('parent_id', 'Unknown category.');
+    }
+    const siblings = this.guildChannels(guildId);
+    if (siblings.length >= DISCORD_LIMITS.guildChannels) throw discordError(400, 30013, `Maximum number of guild channels reached (${DISCORD_LIMITS.guildChannels})`);
+    if (parentId !== null && siblings.filter((c) => c.parent_id === parentId).length >= DISCORD_LIMITS.categoryChannels) {
+      throw invalid('parent_id', `Maximum number of channels in category reached (${DISCORD_LIMITS.categoryChannels})`);
+    }
+    const overwrites = (Array.isArray(body.permission_overwrites) ? body.permission_overwrites : []) as { id: string; type: OverwriteType; allow?: string; deny?: string }[];
+    for (const o of overwrites) this.requireBotHas(guildId, BigInt(o.allow ?? '0') | BigInt(o.deny ?? '0'));
+    const textLike = type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement || type === ChannelType.GuildForum;
+    const id = snowflake();
+    const channel: FakeChannel = {
+      id,
+      type,
+      guild_id: guildId,
+      name: textLike ? body.name.toLowerCase().replace(/\s+/g, '-') : body.name,
+      parent_id: parentId,
+      position: siblings.length,
+      topic: textLike && typeof body.topic === 'string' ? body.topic : null,
+      permission_overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow ?? '0', deny: o.deny ?? '0' })),
+    };
+    this.channels.set(id, channel);
+    return new Reply(201, channel);
+  }
+
+  /** DELETE /channels/:id: Manage Channels there. A category's channels stay, without a parent, as on Discord. */
+  private deleteChannel(channelId: string): Reply {
+    const channel = this.channelOr404(channelId);
+    if (channel.guild_id !== undefined) this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
+    this.channels.delete(channelId);
+    this.channelMessages.delete(channelId);
+    for (const child of [...this.channels.values()]) {
+      if (child.parent_id !== channelId) continue;
+      if (isThread(child)) this.channels.delete(child.id);
+      else child.parent_id = null;
+    }
+    return new Reply(200, channel);
+  }
+
+  /** 403 Missing Permissions when an overwrite or role would grant what the bot itself lacks (administrators may). */
+  private requireBotHas(guildId: string, permissions: bigint): void {
+    const own = this.botPermissions(guildId);
+    if ((own & PermissionFlagsBits.Administrator) === 0n && (permissions & ~own) !== 0n) throw discordError(403, 50013, 'Missing Permissions');
   }
 
   private createInvite(channelId: string, body: Record<string, unknown>): Reply {
@@ -511,6 +949,10 @@ export class FakeDiscord {
     }
     return new Reply(200, { ...this.channels.get(channelId), last_message_id: null });
   }
+}
+
+function isThread(channel: FakeChannel): boolean {
+  return channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread || channel.type === ChannelType.AnnouncementThread;
 }
 
 /** Starts a fake on 127.0.0.1 with a free port; point DiscordOptions.apiBaseUrl at `apiUrl`. */
