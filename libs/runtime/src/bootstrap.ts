@@ -17,7 +17,8 @@ export function configureApp(app: INestApplication): INestApplication {
  * hard deadline so a stuck dependency cannot keep the process alive.
  */
 export async function bootstrapApp(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
-  const app = configureApp(await NestFactory.create(module, { bufferLogs: true }));
+  // rawBody: routes that authenticate a signature over the exact bytes (Discord interactions) read req.rawBody.
+  const app = configureApp(await NestFactory.create(module, { bufferLogs: true, rawBody: true }));
   const logger = app.get(Logger);
   const env = app.get(Environment);
 
