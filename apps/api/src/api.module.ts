@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { BotOperationsModule } from '@app/bot-operations';
+import { CampaignsApiModule } from '@app/campaigns';
 import { loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { HealthModule } from '@app/health';
@@ -12,8 +13,9 @@ import { platformModules } from '@app/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
- * subscriptions and listings with their bot operations. Messages leave through the outbox;
- * Discord's answers come back on BACKEND_QUEUE_URL when it is configured.
+ * subscriptions and listings with their bot operations, and (with DISCORD_PUBLIC_KEY) Discord's
+ * interactions endpoint for campaign channels. Messages leave through the outbox; Discord's
+ * answers come back on BACKEND_QUEUE_URL when it is configured.
  */
 @Module({})
 export class ApiModule {
@@ -21,7 +23,7 @@ export class ApiModule {
     // The worker's consumers are not the API's business.
     const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
     const consumesResponses = env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined;
-    const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL].filter((u): u is string => u !== undefined);
+    const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL, env.CAMPAIGN_QUEUE_URL].filter((u): u is string => u !== undefined);
     return {
       module: ApiModule,
       imports: [
@@ -30,7 +32,11 @@ export class ApiModule {
         HealthModule.forRootAsync({ useFactory: () => ({ queueUrls }) }),
         OutboxModule.forRootAsync({
           useFactory: () => ({
-            destinations: { [QueueName.DISCORD]: env.DISCORD_QUEUE_URL, [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL },
+            destinations: {
+              [QueueName.DISCORD]: env.DISCORD_QUEUE_URL,
+              [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL,
+              [QueueName.CAMPAIGN]: env.CAMPAIGN_QUEUE_URL,
+            },
             relay: env.OUTBOX_RELAY_ENABLED,
             pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
             maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
@@ -39,6 +45,7 @@ export class ApiModule {
         AccountLinkModule,
         OrderThreadsModule,
         BotOperationsModule,
+        ...(env.DISCORD_PUBLIC_KEY ? [CampaignsApiModule] : []),
         ...(consumesResponses
           ? [
               QueueModule.forRootAsync({

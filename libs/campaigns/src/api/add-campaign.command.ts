@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { ApplicationCommandOptionType, InteractionResponseType } from 'discord.js';
+import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from 'discord.js';
+import { MAX_DISCORD_NAME_LENGTH } from '@app/contracts';
+import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
+import { CampaignsService } from './campaigns.service';
+import { canManageChannels } from './commands';
+import { ephemeral } from './interaction-replies';
+
+/**
+ * `/add-campaign name:<text> [template:<choice>]`: records the campaign and queues its first step
+ * in one transaction, then answers "deferred" (type 5, visible to the channel); the worker edits
+ * that answer into the progress bar. No Discord call here: Discord wants an answer within 3 s.
+ */
+@Injectable()
+export class AddCampaignCommand {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  async handle(interaction: APIChatInputApplicationCommandInteraction): Promise<APIInteractionResponse> {
+    const member = interaction.member;
+    const channelId = interaction.channel?.id ?? interaction.channel_id;
+    if (!interaction.guild_id || !member || !channelId) return ephemeral('Use /add-campaign in a channel of your server.');
+    if (!canManageChannels(member.permissions)) return ephemeral('You need the Manage Channels permission to create a campaign.');
+
+    const option = (name: string) => {
+      const found = interaction.data.options?.find((o) => o.name === name);
+      return found?.type === ApplicationCommandOptionType.String ? found.value : undefined;
+    };
+    const name = (option('name') ?? '').trim();
+    if (name.length < 1 || name.length > MAX_DISCORD_NAME_LENGTH) return ephemeral(`The campaign name must have 1 to ${MAX_DISCORD_NAME_LENGTH} characters.`);
+    const template = CAMPAIGN_TEMPLATES.get(option('template') ?? DEFAULT_TEMPLATE);
+    if (!template) return ephemeral(`Unknown template; choose one of: ${[...CAMPAIGN_TEMPLATES.keys()].join(', ')}.`);
+
+    // A second delivery of the same interaction records nothing and gets the same answer.
+    await this.campaigns.create({
+      interactionId: interaction.id,
+      applicationId: interaction.application_id,
+      guildId: interaction.guild_id,
+      channelId,
+      invokerId: member.user.id,
+      name,
+      template,
+      interactionToken: interaction.token,
+    });
+    return { type: InteractionResponseType.DeferredChannelMessageWithSource };
+  }
+}

@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ChannelType } from 'discord.js';
+import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaService, PrismaTx } from '@app/prisma';
+import { CampaignTemplate } from '../campaign-templates';
+import { nextTasks, rollbackTask } from '../campaign-tasks';
+import { CampaignState, CATEGORY_POSITION, FIRST_CHANNEL_POSITION, loadCampaign, ROLE_POSITION, roleNameFor } from '../campaign.state';
+import { CampaignButtonAction } from '../campaign.view';
+import { CampaignTaskProducer } from './campaign-task.producer';
+import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
+
+export interface NewCampaign {
+  interactionId: string;
+  applicationId: string;
+  guildId: string;
+  /** Where the command was used: the deferred answer (the progress message) is posted there. */
+  channelId: string;
+  invokerId: string;
+  name: string;
+  template: CampaignTemplate;
+  interactionToken: string;
+}
+
+/** The message a button was pressed on, and the new interaction token that comes with the press. */
+export interface ButtonPress {
+  channelId: string;
+  messageId: string;
+  interactionToken: string;
+}
+
+/**
+ * The API side's changes to campaigns, each one transaction with the tasks it queues (through
+ * the outbox): nothing here calls Discord, so the interaction is answered in milliseconds.
+ */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly producer: CampaignTaskProducer,
+    @Inject(CAMPAIGNS_API_OPTIONS) private readonly options: CampaignsApiOptions,
+  ) {}
+
+  /**
+   * The campaign (unique by interaction id), one row per step, the interaction token with its
+   * expiry, and the first task. False when Discord delivered this interaction before: nothing new
+   * is recorded (a concurrent duplicate waits on the unique interaction id, then finds it).
+   */
+  create(campaign: NewCampaign): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const id = randomUUID();
+      const { count } = await tx.campaign.createMany({
+        data: [
+          {
+            id,
+            interactionId: campaign.interactionId,
+            applicationId: campaign.applicationId,
+            guildId: campaign.guildId,
+            invokerId: campaign.invokerId,
+            name: campaign.name,
+            template: campaign.template.id,
+            progressChannelId: campaign.channelId,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (count === 0) return false;
+      await tx.campaignStep.createMany({ data: stepsOf(id, campaign.name, campaign.template) });
+      await this.keepToken(tx, id, campaign.interactionToken);
+      await this.producer.stage(tx, nextTasks(await this.state(tx, id)));
+      return true;
+    });
+  }
+
+  /**
+   * Retry (queue what is missing) or roll back (queue the deletion) a failed campaign. The press's
+   * message becomes the progress message and its token the one to edit it with. Null when the
+   * campaign is not failed (any more): a second press, or a stale message.
+   */
+  act(action: CampaignButtonAction, campaignId: string, press: ButtonPress): Promise<CampaignState | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.campaign.updateMany({
+        where: { id: campaignId, status: CampaignStatus.failed },
+        data: {
+          status: action === 'retry' ? CampaignStatus.running : CampaignStatus.rolling_back,
+          error: null,
+          round: { increment: 1 },
+          progressVia: CampaignProgressVia.interaction,
+          progressChannelId: press.channelId,
+          progressMessageId: press.messageId,
+          // The button's answer (type 7) is this second's edit.
+          progressEditedAt: new Date(),
+          finalRenderedAt: null,
+          finishedAt: null,
+          rateLimitedUntil: null,
+        },
+      });
+      if (count === 0) return null;
+      if (action === 'retry') {
+        await tx.campaignStep.updateMany({ where: { campaignId, status: CampaignStepStatus.failed }, data: { status: CampaignStepStatus.pending, error: null } });
+        // Deleted by a rollback that then stopped: they are gone from Discord, so created afresh.
+        await tx.campaignStep.updateMany({
+          where: { campaignId, status: CampaignStepStatus.deleted },
+          data: { status: CampaignStepStatus.pending, discordId: null, attemptedAt: null, doneAt: null, error: null },
+        });
+      }
+      await this.keepToken(tx, campaignId, press.interactionToken);
+      const state = await this.state(tx, campaignId);
+      await this.producer.stage(tx, action === 'retry' ? nextTasks(state) : [rollbackTask(state)]);
+      return state;
+    });
+  }
+
+  private async keepToken(tx: PrismaTx, campaignId: string, token: string): Promise<void> {
+    const expiresAt = new Date(Date.now() + this.options.tokenLifetimeSeconds * 1000);
+    await tx.campaignInteractionToken.upsert({ where: { campaignId }, create: { campaignId, token, expiresAt }, update: { token, expiresAt } });
+  }
+
+  private async state(tx: PrismaTx, id: string): Promise<CampaignState> {
+    const state = await loadCampaign(tx, id);
+    if (!state) throw new Error(`Campaign ${id} vanished inside its own transaction`);
+    return state;
+  }
+}
+
+/** The role, the category (named after the campaign), then the template's channels. */
+function stepsOf(campaignId: string, name: string, template: CampaignTemplate) {
+  return [
+    { campaignId, position: ROLE_POSITION, kind: CampaignStepKind.role, name: roleNameFor(name) },
+    { campaignId, position: CATEGORY_POSITION, kind: CampaignStepKind.category, name, channelType: ChannelType.GuildCategory },
+    ...template.channels.map((channel, index) => ({
+      campaignId,
+      position: FIRST_CHANNEL_POSITION + index,
+      kind: CampaignStepKind.channel,
+      name: channel.name,
+      channelType: channel.type,
+      gmOnly: channel.gm_only,
+      description: channel.description,
+    })),
+  ];
+}
