@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BotOperationsConsumerModule } from '@app/bot-operations';
+import { CampaignWorkerModule } from '@app/campaigns';
 import { Environment, loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { DiscordHealthIndicator, DiscordModule } from '@app/discord';
@@ -11,14 +12,15 @@ import { platformModules } from '@app/runtime';
 
 /**
  * The worker deployment: the consumers listed in WORKER_CONSUMERS (prize distribution, the
- * Discord queue of order threads, the bot operations FIFO queue) and health endpoints.
+ * Discord queue of order threads, the bot operations FIFO queue, the campaign FIFO queue) and
+ * health endpoints.
  */
 @Module({})
 export class WorkerModule {
   static forRoot(overrides: Record<string, unknown> = {}): DynamicModule {
     const env = loadEnvironment(overrides);
     const consumers = consumerSettings(env);
-    const usesDiscord = env.consumes('discord') || env.consumes('bot-operations');
+    const usesDiscord = env.consumes('discord') || env.consumes('bot-operations') || env.consumes('campaign');
     return {
       module: WorkerModule,
       imports: [
@@ -43,6 +45,7 @@ export class WorkerModule {
         ...(env.consumes('prize-distribution') ? [PrizeConsumerModule] : []),
         ...(env.consumes('discord') ? [DiscordRequestConsumerModule] : []),
         ...(env.consumes('bot-operations') ? [BotOperationsConsumerModule] : []),
+        ...(env.consumes('campaign') ? [CampaignWorkerModule] : []),
       ],
     };
   }
@@ -91,6 +94,20 @@ function consumerSettings(env: Environment): ConsumerSettings[] {
       maxReceiveCount: env.BOT_OPERATIONS_MAX_RECEIVE_COUNT,
       retryBaseDelaySeconds: env.BOT_OPERATIONS_RETRY_BASE_SECONDS,
       retryMaxDelaySeconds: env.BOT_OPERATIONS_RETRY_MAX_SECONDS,
+    });
+  }
+  if (env.consumes('campaign')) {
+    consumers.push({
+      name: QueueName.CAMPAIGN,
+      queueUrl: env.CAMPAIGN_QUEUE_URL!,
+      deadLetterQueueUrl: env.CAMPAIGN_DLQ_URL,
+      batchSize: 10,
+      waitTimeSeconds: env.CAMPAIGN_WAIT_TIME_SECONDS,
+      visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+      maxAttempts: env.CAMPAIGN_MAX_ATTEMPTS,
+      maxReceiveCount: env.CAMPAIGN_MAX_RECEIVE_COUNT,
+      retryBaseDelaySeconds: env.CAMPAIGN_RETRY_BASE_SECONDS,
+      retryMaxDelaySeconds: env.CAMPAIGN_RETRY_MAX_SECONDS,
     });
   }
   return consumers;
