@@ -42,9 +42,15 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
 }
 
-export interface Fault {
+/** Which requests a fault, hang or lost answer applies to. */
+export interface RequestMatch {
   method?: string;
   path: RegExp;
+  /** Only requests whose JSON body (as sent) matches. */
+  body?: RegExp;
+}
+
+export interface Fault extends RequestMatch {
   /** How many matching requests get this answer; 1 unless told. */
   times?: number;
   status: number;
@@ -212,7 +218,8 @@ export class FakeDiscord {
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
   private readonly dmChannels = new Map<string, string>(); // user id → channel id
   private faults: (Fault & { remaining: number })[] = [];
-  private hangs: { method?: string; path: RegExp }[] = [];
+  private hangs: RequestMatch[] = [];
+  private lostAnswers: RequestMatch[] = [];
 
   constructor(
     private readonly server: Server,
@@ -237,6 +244,7 @@ export class FakeDiscord {
     for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.commands, this.interactionTokens]) map.clear();
     this.faults = [];
     this.hangs = [];
+    this.lostAnswers = [];
     this.interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
     this.latencyMs = 0;
   }
@@ -387,8 +395,17 @@ export class FakeDiscord {
   }
 
   /** The next request matching never gets an answer (until close): for timeouts. */
-  hangNext(match: { method?: string; path: RegExp }): void {
+  hangNext(match: RequestMatch): void {
     this.hangs.push(match);
+  }
+
+  /**
+   * The next request matching is carried out, but its answer never arrives (until close): a call
+   * that succeeded on Discord while the caller stopped waiting, as when a worker dies between
+   * Discord's create and its own record of it.
+   */
+  loseNextAnswer(match: RequestMatch): void {
+    this.lostAnswers.push(match);
   }
 
   // --- interactions (Discord → app) ----------------------------------------------------------
@@ -397,16 +414,18 @@ export class FakeDiscord {
    * Signs (Ed25519 over timestamp + body, as Discord does) and POSTs an interaction to
    * `interactionsUrl`, then acts on the answer: a deferred or immediate answer becomes the
    * interaction's original message, an update (type 7) edits the component's message.
-   * `signature`/`timestamp`/`body` override what is sent, to play a forger or a replay.
+   * `signature`/`timestamp` override what is sent, and `body` replaces the body after signing
+   * (altered in transit), to play a forger or a replay.
    */
   async sendInteraction(
     interaction: FakeInteraction,
     tamper: { signature?: string | null; timestamp?: number; body?: string } = {},
   ): Promise<InteractionDelivery> {
     if (!this.interactionsUrl) throw new Error('No interactions endpoint: set interactionsUrl');
-    const body = tamper.body ?? JSON.stringify(interaction.payload);
+    const signed = JSON.stringify(interaction.payload);
+    const body = tamper.body ?? signed;
     const timestamp = String(tamper.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = tamper.signature === undefined ? sign(null, Buffer.from(timestamp + body), this.signingKey).toString('hex') : tamper.signature;
+    const signature = tamper.signature === undefined ? sign(null, Buffer.from(timestamp + signed), this.signingKey).toString('hex') : tamper.signature;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' };
     if (signature !== null) headers['x-signature-ed25519'] = signature;
     const started = performance.now();
@@ -416,6 +435,13 @@ export class FakeDiscord {
     const answer = text ? (JSON.parse(text) as APIInteractionResponse) : undefined;
     if (res.status === 200 && answer && tamper.body === undefined) this.applyInteractionResponse(interaction, answer);
     return { interaction, status: res.status, body: answer, ms };
+  }
+
+  /** The PING Discord sends when the endpoint URL is saved in the developer portal (it expects PONG). */
+  pingInteraction(): FakeInteraction {
+    const interaction = this.newInteraction('', ''); // no guild, no channel
+    interaction.payload = { id: interaction.id, application_id: interaction.applicationId, type: InteractionType.Ping, token: interaction.token, version: 1 };
+    return interaction;
   }
 
   /** A slash command invoked by `userId` in a guild channel; the member's permissions are computed unless given. */
@@ -521,12 +547,13 @@ export class FakeDiscord {
     this.requests.push({ method, path, body, headers: req.headers });
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
-    const matches = (m: { method?: string; path: RegExp }) => (m.method === undefined || m.method === method) && m.path.test(path);
-    const hang = this.hangs.findIndex(matches);
-    if (hang >= 0) {
-      this.hangs.splice(hang, 1);
-      return;
-    }
+    const matches = (m: RequestMatch) => (m.method === undefined || m.method === method) && m.path.test(path) && (m.body === undefined || m.body.test(text));
+    const take = (list: RequestMatch[]) => {
+      const index = list.findIndex(matches);
+      if (index >= 0) list.splice(index, 1);
+      return index >= 0;
+    };
+    if (take(this.hangs)) return;
     let reply: Reply;
     // Webhook routes are authenticated by the token in their path, not by the bot token.
     if (!path.startsWith('/webhooks/') && req.headers.authorization !== `Bot ${this.token}`) {
@@ -540,6 +567,7 @@ export class FakeDiscord {
         reply = this.route(method, path, body);
       }
     }
+    if (take(this.lostAnswers)) return;
     send(res, reply, bucketOf(method, path));
   }
 
