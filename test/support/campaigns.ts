@@ -32,6 +32,9 @@ export interface CampaignRig {
   channelId: string;
   gmId: string;
   playerId: string;
+  /** The bot's role, and the role that gives Manage Channels (the GM has it). */
+  botRoleId: string;
+  modRoleId: string;
   api?: { app: INestApplication; url: string };
   worker?: INestApplication;
   startApi(overrides?: Record<string, string>): Promise<{ app: INestApplication; url: string }>;
@@ -67,6 +70,8 @@ export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options:
     channelId,
     gmId,
     playerId,
+    botRoleId: guild.botRoleId,
+    modRoleId: guild.roleIds[0],
     async startApi(overrides = {}) {
       const api = await startApi({ DISCORD_PUBLIC_KEY: discord.publicKey, CAMPAIGN_QUEUE_URL: queue.queueUrl, OUTBOX_POLL_INTERVAL_MS: '50', ...overrides });
       discord.interactionsUrl = `${api.url}/interactions`;

@@ -316,6 +316,19 @@ export class FakeDiscord {
     return id;
   }
 
+  /** What a server admin does in the server settings: a role's permissions change. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint): void {
+    const role = this.guilds.get(guildId)?.roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId} in guild ${guildId}`);
+    role.permissions = permissions.toString();
+  }
+
+  /** A channel someone (not the bot) deletes; its threads go with it, its children lose their category. */
+  removeChannel(channelId: string): void {
+    this.channelOr404(channelId);
+    this.dropChannel(channelId);
+  }
+
   /** A role of the guild, ranked just above @everyone (as Discord places new roles). */
   addRole(guildId: string, options: { name?: string; permissions?: bigint } = {}): string {
     const guild = this.guilds.get(guildId);
@@ -880,6 +893,11 @@ export class FakeDiscord {
   private deleteChannel(channelId: string): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id !== undefined) this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
+    this.dropChannel(channelId);
+    return new Reply(200, channel);
+  }
+
+  private dropChannel(channelId: string): void {
     this.channels.delete(channelId);
     this.channelMessages.delete(channelId);
     for (const child of [...this.channels.values()]) {
@@ -887,7 +905,6 @@ export class FakeDiscord {
       if (isThread(child)) this.channels.delete(child.id);
       else child.parent_id = null;
     }
-    return new Reply(200, channel);
   }
 
   /** 403 Missing Permissions when an overwrite or role would grant what the bot itself lacks (administrators may). */
