@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
@@ -65,10 +66,14 @@ describe('API authentication', () => {
     const discord = await createQueuePair(sqs, { prefix: 'discord' });
     const backend = await createQueuePair(sqs, { prefix: 'backend' });
     const botOperations = await createQueuePair(sqs, { prefix: 'bot-ops', fifo: true });
+    const campaigns = await createQueuePair(sqs, { prefix: 'campaign', fifo: true });
     api = await startApi({
       DISCORD_QUEUE_URL: discord.queueUrl,
       BACKEND_QUEUE_URL: backend.queueUrl,
       BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
+      // Discord's interactions endpoint (signature-authenticated) and GET /campaigns/:id.
+      DISCORD_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+      CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
       OUTBOX_RELAY_ENABLED: 'false',
       ...overrides,
     });
@@ -90,6 +95,7 @@ describe('API authentication', () => {
     expect(routes.length).toBeGreaterThan(15);
 
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /health/live', 'GET /health/ready']);
+    expect(routes.filter((r) => r.alternative).map((r) => `${r.method} ${r.path} ${r.alternative}`)).toEqual(expect.arrayContaining(['POST /interactions discord-signature']));
     for (const route of routes.filter((r) => !r.public)) {
       for (const headers of [{}, bearer('not-a-key'), { authorization: `Basic ${Buffer.from(`x:${TEST_API_KEY}`).toString('base64')}` }]) {
         const res = await request(url, route, headers);
