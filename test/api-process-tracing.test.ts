@@ -1,34 +1,8 @@
-import { createServer, Server } from 'node:http';
 import { bearer, TEST_AUTH_ENV } from './support/http';
 import { useTestInfra } from './support/infra';
+import { startCollector } from './support/otlp-collector';
 import { createQueuePair, drainQueue, waitFor } from './support/sqs';
 import { spawnApp, WorkerProcess } from './support/worker-process';
-
-/** The spans an OTLP/HTTP JSON exporter sends: just what the assertions need. */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: { stringValue?: string; intValue?: string } }[];
-}
-
-/** A minimal OTLP collector (JSON encoding), standing in for Jaeger's OTLP intake. */
-async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const { resourceSpans = [] } = JSON.parse(body || '{}') as { resourceSpans?: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-      for (const r of resourceSpans) for (const scope of r.scopeSpans) spans.push(...scope.spans);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, server };
-}
 
 describe('tracing in the built API process', () => {
   const { sqs, prisma } = useTestInfra();
