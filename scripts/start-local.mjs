@@ -1,9 +1,10 @@
 // `npm start`: the whole system on this machine with embedded defaults — Postgres database
 // created and migrated, a fauxqs SQS endpoint with every queue and its DLQ (prize, Discord,
-// backend responses, bot operations FIFO; unless AWS_SQS_QUEUE_URL points elsewhere), then the
-// API (:3000) and the worker (:3001). The worker's Discord consumers run only with a
-// DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages for
-// Discord wait on their queues. Ctrl-C / SIGTERM stops everything gracefully.
+// backend responses, bot operations FIFO, campaign FIFO; unless AWS_SQS_QUEUE_URL points
+// elsewhere), then the API (:3000) and the worker (:3001). The worker's Discord consumers run
+// only with a DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages
+// for Discord wait on their queues. DISCORD_PUBLIC_KEY turns on the interactions endpoint
+// (campaign channels). Ctrl-C / SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -41,6 +42,8 @@ async function main() {
     const backend = await createQueuePair(sqs, 'backend-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
     // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
     const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
+    // Likewise (CAMPAIGN_MAX_RECEIVE_COUNT): rate-limit waits and FIFO hand-backs are receives.
+    const campaigns = await createQueuePair(sqs, 'campaign', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
     sqs.destroy();
     Object.assign(env, {
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
@@ -50,15 +53,17 @@ async function main() {
       BACKEND_QUEUE_URL: backend.queueUrl,
       BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
       BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
+      CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
+      CAMPAIGN_DLQ_URL: campaigns.dlqUrl,
     });
-    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations } });
+    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations, campaigns } });
   }
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') {
     env.API_ADMIN_KEYS = localApiKey();
   }
   if (!env.WORKER_CONSUMERS && !env.DISCORD_BOT_TOKEN) {
     env.WORKER_CONSUMERS = 'prize-distribution';
-    log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord and bot-operation messages wait on their queues');
+    log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord, bot-operation and campaign messages wait on their queues');
   }
 
   for (const [app, port] of [['api', env.API_PORT ?? '3000'], ['worker', env.WORKER_PORT ?? '3001']]) {

@@ -54,6 +54,7 @@ describe('validateEnvironment', () => {
     const publicKey = 'ab'.repeat(32);
     expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey })).toThrow(/CAMPAIGN_QUEUE_URL \(missing\)/);
     expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: 'not-hex', CAMPAIGN_QUEUE_URL: queue('c.fifo') })).toThrow(/DISCORD_PUBLIC_KEY \(invalid\): .*64 hex digits/);
+    expect(validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: '' }).DISCORD_PUBLIC_KEY).toBeUndefined(); // `KEY=` in a compose file: off
     const env = validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey, CAMPAIGN_QUEUE_URL: queue('c.fifo') });
     expect(env).toMatchObject({ CAMPAIGN_MAX_ATTEMPTS: 5, CAMPAIGN_MAX_RECEIVE_COUNT: 20, CAMPAIGN_TOKEN_LIFETIME_SECONDS: 840 });
   });
