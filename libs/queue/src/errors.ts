@@ -1,3 +1,5 @@
+import { databaseFailure } from '@app/prisma';
+
 /**
  * Errors a handler can throw. A PermanentError can never succeed on retry, so the message
  * is dead-lettered at once with the reason; anything else is treated as transient and retried.
@@ -42,13 +44,27 @@ export class RetryLaterError extends Error {
   }
 }
 
-export type ErrorDisposition = 'permanent' | 'transient';
+/**
+ * `unavailable`: Postgres cannot be reached. No message is at fault: consumers pause and hand
+ * their messages back uncounted (PostgresOutageGate) instead of retrying them into the DLQ.
+ */
+export type ErrorDisposition = 'permanent' | 'transient' | 'unavailable';
 
 export function classifyError(error: unknown): ErrorDisposition {
-  return error instanceof PermanentError ? 'permanent' : 'transient';
+  if (error instanceof PermanentError) return 'permanent';
+  const database = databaseFailure(error);
+  // Postgres refusing the values themselves (class 22) will refuse them on every retry.
+  if (database?.kind === 'data') return 'permanent';
+  if (database?.kind === 'unavailable') return 'unavailable';
+  return 'transient';
 }
 
+const DATABASE_ERROR_CLASSES = { unavailable: 'DatabaseUnavailableError', busy: 'DatabaseBusyError', data: 'DatabaseValueError' } as const;
+
+/** Class and message for logs, spans and DLQ attributes; database errors in one line, without Prisma's source excerpt. */
 export function describeError(error: unknown): { errorClass: string; message: string } {
+  const database = databaseFailure(error);
+  if (database) return { errorClass: DATABASE_ERROR_CLASSES[database.kind], message: database.message };
   if (error instanceof Error) return { errorClass: error.name || error.constructor.name, message: error.message };
   return { errorClass: 'UnknownError', message: String(error) };
 }

@@ -1,5 +1,6 @@
-import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MessageAttribute } from '@app/contracts';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SqsService } from '@ssut/nestjs-sqs';
 import { createHash } from 'node:crypto';
@@ -12,8 +13,13 @@ import { originalMessageId } from './dead-letter.publisher';
 import { ProcessedMessageStore } from './processed-message.store';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 import { extractTraceContext } from './trace-context';
+import { PostgresOutageGate } from './postgres-outage.gate';
 
-export type Outcome = 'applied' | 'duplicate' | 'dead_lettered' | 'retry' | 'released';
+/**
+ * `held`: handed back uncounted because Postgres is unreachable. `requeued`: the same, but as a
+ * fresh copy (its receive count was at the redrive limit); the original is deleted.
+ */
+export type Outcome = 'applied' | 'duplicate' | 'dead_lettered' | 'retry' | 'released' | 'held' | 'requeued';
 
 /** What the pipeline needs of any route to open a message. */
 type Decoder<T> = Pick<MessageRoute<T>, 'decode' | 'typeOf'> & Partial<Pick<MessageRoute<T>, 'idempotencyKey'>>;
@@ -45,6 +51,8 @@ interface InFlight {
 }
 
 const tracer = trace.getTracer('queue');
+/** Visibility of a message handed back during a Postgres outage: consumers are paused meanwhile anyway. */
+const OUTAGE_HOLD_SECONDS = 10;
 
 /**
  * The one dispatcher every consumer runs its messages through:
@@ -61,7 +69,7 @@ const tracer = trace.getTracer('queue');
  * batch is worked on, its visibility is extended; shutdown waits for it.
  */
 @Injectable()
-export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown {
+export class MessagePipeline implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
   private readonly inFlight = new Map<string, InFlight>();
@@ -74,22 +82,9 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     private readonly store: ProcessedMessageStore,
     private readonly attempts: AttemptStore,
     private readonly sqsService: SqsService,
+    private readonly outageGate: PostgresOutageGate,
   ) {
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
-  }
-
-  /**
-   * sqs-consumer emits receive/delete failures as 'error' events; unheard, they would crash the
-   * process. Runs right after SqsService.onModuleInit (SqsModule is imported by QueueModule).
-   */
-  onModuleInit(): void {
-    for (const [name, { instance }] of this.sqsService.consumers) {
-      for (const event of ['error', 'processing_error', 'timeout_error'] as const) {
-        instance.on(event, (...[error]: [Error, ...unknown[]]) =>
-          this.logger.error({ msg: `SQS consumer ${event}`, consumer: name, error: error.message }),
-        );
-      }
-    }
   }
 
   /** Processes one received batch; resolves with the messages to delete. */
@@ -106,16 +101,22 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     const heartbeat = new Heartbeat(consumer.visibilityTimeout, () => this.changeVisibilityBatch(consumer, messages, consumer.visibilityTimeout));
     for (const message of messages) this.inFlight.set(message.MessageId ?? '', { message, consumer, heartbeat });
     const entries = messages.map((message) => this.open(message, consumer, route));
+    const valid = entries.filter((e) => e.payload !== undefined && e.error === undefined);
+    let outage: unknown;
     try {
-      const valid = entries.filter((e) => e.payload !== undefined && e.error === undefined);
       try {
         await this.apply(valid, route, consumer);
-      } catch {
+      } catch (batchError) {
+        if (classifyError(batchError) === 'unavailable') outage = batchError;
         // Find the culprit: every message on its own, so the others still go through.
-        for (const entry of valid) {
+        for (const entry of outage === undefined ? valid : []) {
           try {
             await this.apply([entry], route, consumer);
           } catch (error) {
+            if (classifyError(error) === 'unavailable') {
+              outage = error;
+              break;
+            }
             entry.error = error;
           }
         }
@@ -125,7 +126,14 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     }
 
     const done: Message[] = [];
-    for (const entry of entries) {
+    if (outage !== undefined) {
+      // Postgres is down: no message is at fault. Hand back what was not applied, uncounted.
+      this.outageGate.reportUnavailable(outage);
+      const unapplied = valid.filter((e) => e.outcome === undefined && e.error === undefined);
+      done.push(...(await this.holdForOutage(consumer, unapplied)));
+      for (const entry of unapplied) this.close(entry, entry.outcome!);
+    }
+    for (const entry of entries.filter((e) => e.outcome !== 'held' && e.outcome !== 'requeued')) {
       // Released by the shutdown drain: another worker owns it now, so neither retry nor dead-letter.
       const released = this.shuttingDown && !this.inFlight.has(entry.message.MessageId ?? '');
       if (entry.error !== undefined && !released) await this.fail(entry, consumer);
@@ -150,11 +158,21 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       return [];
     }
     const entries = messages.map((message) => this.open(message, consumer, route));
-    // Without the counts (Postgres down) every message starts from zero; the receive count still bounds retries.
-    const prior = await this.attempts.load(consumer.name, entries.map((e) => originalMessageId(e.message))).catch((error: unknown) => {
+    let prior: Map<string, number>;
+    try {
+      prior = await this.attempts.load(consumer.name, entries.map((e) => originalMessageId(e.message)));
+    } catch (error) {
+      if (classifyError(error) === 'unavailable') {
+        // Postgres is down: the handlers need it too. Everything goes back uncounted, consumers pause.
+        this.outageGate.reportUnavailable(error);
+        const requeued = await this.holdForOutage(consumer, entries);
+        for (const entry of entries) this.close(entry, entry.outcome!);
+        return requeued;
+      }
+      // Without the counts every message starts from zero; the receive count still bounds retries.
       this.logger.warn({ msg: 'Could not load attempt counts', error: describeError(error).message });
-      return new Map<string, number>();
-    });
+      prior = new Map<string, number>();
+    }
     for (const entry of entries) entry.failedAttempts = prior.get(originalMessageId(entry.message)) ?? 0;
     // Everything but a retry is extended until the batch returns: a retry's backoff must not be
     // overwritten, and a finished message must not reappear before it is deleted.
@@ -177,6 +195,8 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
 
     const done: Message[] = [];
     const handBack: Message[] = [];
+    const held = entries.filter((e) => e.outcome === 'held');
+    if (held.length > 0) done.push(...(await this.holdForOutage(consumer, held)));
     for (const entry of entries) {
       if (entry.retryDelay !== undefined) await this.changeVisibilityBatch(consumer, [entry.message], entry.retryDelay);
       if (entry.outcome === 'released') handBack.push(entry.message);
@@ -204,6 +224,11 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
           this.settle(entry, 'applied');
           continue;
         } catch (error) {
+          if (classifyError(error) === 'unavailable') {
+            this.outageGate.reportUnavailable(error);
+            this.holdGroup(group, index);
+            return;
+          }
           entry.error = error;
           if (!(error instanceof RetryLaterError)) await this.countFailure(entry, consumer);
         }
@@ -215,12 +240,66 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       await this.fail(entry, consumer, (failure) =>
         context.with(trace.setSpan(ROOT_CONTEXT, entry.span), () => route.onDeadLetter?.(entry.payload, failure, effectContext) ?? Promise.resolve()),
       );
+      if (entry.outcome === 'held') {
+        this.holdGroup(group, index);
+        return;
+      }
       if (entry.outcome === 'dead_lettered') this.settle(entry, 'dead_lettered');
       if (entry.outcome === 'retry') {
         // The group waits for this one: its later messages go back unhandled, in order.
         for (const later of group.slice(index + 1)) later.outcome = 'released';
         return;
       }
+    }
+  }
+
+  /** Postgres went away while this group was handled: this message and the group's later ones go back uncounted. */
+  private holdGroup(group: Entry<unknown>[], from: number): void {
+    for (const entry of group.slice(from)) {
+      entry.outcome = 'held';
+      entry.error = undefined;
+    }
+  }
+
+  /**
+   * Hands messages back while Postgres is unreachable, without counting an attempt. A message
+   * whose next receive would exceed the redrive policy's count (SQS would then move it to the DLQ
+   * without a reason, though it is not at fault) is sent again as a fresh copy carrying its
+   * original message id, which keeps its idempotency key, and the original is deleted: returned
+   * among the messages to delete. FIFO queues keep theirs (a copy would leave its group's order).
+   */
+  private async holdForOutage(consumer: ConsumerSettings, entries: Entry<unknown>[]): Promise<Message[]> {
+    const requeued: Message[] = [];
+    const hold: Message[] = [];
+    for (const entry of entries) {
+      entry.outcome = 'held';
+      entry.span.setAttribute('messaging.held_for_outage', true);
+      const fifo = consumer.queueUrl.endsWith('.fifo');
+      if (entry.receiveCount >= consumer.maxReceiveCount && !fifo && (await this.requeue(consumer, entry.message))) {
+        entry.outcome = 'requeued';
+        requeued.push(entry.message);
+      } else hold.push(entry.message);
+      const inFlight = this.inFlight.get(entry.message.MessageId ?? '');
+      if (inFlight) inFlight.retryDelay = OUTAGE_HOLD_SECONDS;
+    }
+    if (hold.length > 0) await this.changeVisibilityBatch(consumer, hold, OUTAGE_HOLD_SECONDS);
+    if (entries.length > 0) this.logger.warn({ msg: 'Postgres unreachable: messages handed back uncounted', consumer: consumer.name, held: hold.length, requeued: requeued.length });
+    return requeued;
+  }
+
+  /** Sends the message again unchanged, with its original id; true when SQS took it. */
+  private async requeue(consumer: ConsumerSettings, message: Message): Promise<boolean> {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    for (const [key, value] of Object.entries(message.MessageAttributes ?? {})) {
+      attributes[key] = { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue };
+    }
+    attributes[MessageAttribute.ORIGINAL_MESSAGE_ID] = { DataType: 'String', StringValue: originalMessageId(message) };
+    try {
+      await this.sqs.send(new SendMessageCommand({ QueueUrl: consumer.queueUrl, MessageBody: message.Body ?? '', MessageAttributes: attributes }));
+      return true;
+    } catch (error) {
+      this.logger.warn({ msg: 'Could not requeue a message held for a Postgres outage; handing it back instead', messageId: message.MessageId, error: describeError(error).message });
+      return false;
     }
   }
 
@@ -246,7 +325,7 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
     entry.span.setAttribute('messaging.outcome', outcome);
     entry.span.end();
     this.inFlight.delete(entry.message.MessageId ?? '');
-    return outcome !== 'retry' && outcome !== 'released';
+    return outcome !== 'retry' && outcome !== 'released' && outcome !== 'held';
   }
 
   /** Span from the producer's trace context, then decode and validate. */
@@ -372,6 +451,11 @@ export class MessagePipeline implements OnModuleInit, BeforeApplicationShutdown 
       try {
         await beforeDeadLetter?.({ errorClass: deadLetterClass, message: reason, error });
       } catch (hookError) {
+        if (classifyError(hookError) === 'unavailable') {
+          this.outageGate.reportUnavailable(hookError);
+          entry.outcome = 'held';
+          return;
+        }
         this.logger.error({ msg: 'Dead-letter hook failed; message left on the queue', ...logContext(entry), error: describeError(hookError).message });
         return retry(backoff);
       }

@@ -5,6 +5,8 @@ import { SqsModule } from '@ssut/nestjs-sqs';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
 import { AttemptStore } from './attempt.store';
+import { PostgresOutageGate } from './postgres-outage.gate';
+import { ConsumerEvents, ConsumerEventsModule } from './consumer-events.module';
 import { ProcessedMessageStore } from './processed-message.store';
 import { toConsumerOptions } from './consumer-options';
 import { QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
@@ -37,8 +39,10 @@ export class QueueModule {
             consumers: o.consumers.map((c) => toConsumerOptions(c, client, o.shutdownDrainTimeoutMs)),
           }),
         }),
+        // After SqsModule: see ConsumerEventsModule.
+        { module: ConsumerEventsModule, imports: [optionsModule], providers: [ConsumerEvents] },
       ],
-      providers: [DeadLetterPublisher, ProcessedMessageStore, AttemptStore, MessagePipeline],
+      providers: [DeadLetterPublisher, ProcessedMessageStore, AttemptStore, PostgresOutageGate, MessagePipeline],
       exports: [MessagePipeline],
     };
   }
