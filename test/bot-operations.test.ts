@@ -47,7 +47,7 @@ describe('bot operation queue', () => {
   const start = async (workerOverrides: Record<string, string> = {}) => {
     // Redrive well above the worker's attempts: the worker dead-letters with the reason itself.
     queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 20 });
-    api = await startApi(botApiEnv(queues));
+    api = await startApi(botApiEnv(queues, fake));
     ({ app: worker, visibility } = await startBotWorker(queues, fake, workerOverrides));
   };
 
@@ -385,7 +385,7 @@ describe('bot operation queue', () => {
       const unlinked = await prisma.user.create({ data: { username: 'nolink' } });
 
       expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: ch.channelId, guildId: ch.guildId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already a subscription channel/) } });
-      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a numeric Discord ID'] } });
+      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a Discord ID of 17–20 digits'] } });
       expect(await call('POST', '/subscriptions', { userId: 'nobody', channelId: ch.channelId })).toMatchObject({ status: 404 });
       expect(await call('POST', '/subscriptions', { userId: unlinked.id, channelId: snowflake() })).toMatchObject({ status: 404, body: { message: expect.stringMatching(/not a subscription channel/) } });
       expect(await call('POST', '/listings', { title: '', channelId: ch.channelId })).toMatchObject({ status: 400 });

@@ -135,6 +135,7 @@ export class FakeDiscord {
   private readonly channelMessages = new Map<string, FakeMessage[]>();
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
   private readonly dmChannels = new Map<string, string>(); // user id → channel id
+  private readonly oauthTokens = new Map<string, string>(); // OAuth2 access token → user id
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: { method?: string; path: RegExp }[] = [];
 
@@ -153,7 +154,7 @@ export class FakeDiscord {
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels]) map.clear();
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens]) map.clear();
     this.faults = [];
     this.hangs = [];
   }
@@ -211,6 +212,13 @@ export class FakeDiscord {
     if (!members) throw new Error(`no guild ${guildId}`);
     members.set(userId, { roles: [...roleIds], joined_at: new Date().toISOString() });
     return userId;
+  }
+
+  /** An OAuth2 access token (scope `identify`) for the user, as Discord's OAuth2 flow would hand the marketplace. */
+  issueOAuthToken(userId: string): string {
+    const token = `oauth-${snowflake()}`;
+    this.oauthTokens.set(token, userId);
+    return token;
   }
 
   // --- inspection ----------------------------------------------------------------------------
@@ -275,7 +283,12 @@ export class FakeDiscord {
       return;
     }
     let reply: Reply;
-    if (req.headers.authorization !== `Bot ${this.token}`) {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
+      // A user's OAuth2 token: only the user it was issued to, nothing else.
+      const userId = this.oauthTokens.get(bearer);
+      reply = userId ? new Reply(200, user(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
+    } else if (req.headers.authorization !== `Bot ${this.token}`) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -307,6 +320,7 @@ export class FakeDiscord {
     ['GET', /^\/users\/@me$/, () => new Reply(200, user(this.botUserId, true))],
     ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
+    ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
     ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => this.kick(guildId, userId)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],

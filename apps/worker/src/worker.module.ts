@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BotOperationsConsumerModule } from '@app/bot-operations';
 import { Environment, loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
-import { DiscordHealthIndicator, DiscordModule } from '@app/discord';
+import { DiscordHealthIndicator } from '@app/discord';
 import { HealthModule } from '@app/health';
 import { DiscordRequestConsumerModule } from '@app/order-threads';
 import { PrizeConsumerModule } from '@app/prizes';
@@ -29,16 +29,6 @@ export class WorkerModule {
         }),
         ...(consumers.length > 0
           ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers }) })]
-          : []),
-        ...(usesDiscord
-          ? [
-              {
-                ...DiscordModule.forRootAsync({
-                  useFactory: () => ({ token: env.DISCORD_BOT_TOKEN!, apiBaseUrl: env.DISCORD_API_BASE_URL, requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS }),
-                }),
-                global: true,
-              },
-            ]
           : []),
         ...(env.consumes('prize-distribution') ? [PrizeConsumerModule] : []),
         ...(env.consumes('discord') ? [DiscordRequestConsumerModule] : []),

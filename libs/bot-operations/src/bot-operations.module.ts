@@ -8,13 +8,15 @@ import { ListingsController } from './listings.controller';
 import { ListingsService } from './listings.service';
 import { SubscriptionChannelsController } from './subscription-channels.controller';
 import { SubscriptionChannelsService } from './subscription-channels.service';
+import { SubscriptionRoleCheck } from './subscription-role.check';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
  * API side of bot operations (bot-operation-queue.md): subscription channels, subscriptions and
  * listings, whose changes queue bot operations through BotQueueProducer. Needs OutboxModule
- * (with a `bot-operations` destination) and the validated Environment.
+ * (with a `bot-operations` destination), the validated Environment and a global DiscordRestClient
+ * (subscription roles are checked with Discord at registration).
  */
 @Module({
   controllers: [SubscriptionChannelsController, SubscriptionsController, ListingsController, BotOperationsController],
@@ -26,6 +28,7 @@ import { SubscriptionsService } from './subscriptions.service';
     },
     BotQueueProducer,
     SubscriptionChannelsService,
+    SubscriptionRoleCheck,
     SubscriptionsService,
     ListingsService,
     BotOperationsQuery,

@@ -35,6 +35,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT?: number;
 
+  /** Longest a Postgres statement may run; the client abandons a silent connection 5 s later. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -151,6 +155,13 @@ export class Environment {
   DISCORD_REQUEST_TIMEOUT_MS = 15000;
 
   /**
+   * Invalid Discord responses (401, 403, non-shared 429) in 10 minutes above which this process
+   * holds its Discord calls back; Discord bans the IP at 10,000.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(9999)
+  DISCORD_INVALID_REQUEST_BUDGET = 2000;
+
+  /**
    * API keys with the service scope (comma-separated; each a key of at least 32 characters or
    * `sha256:<hex>` of one). Several at once, so a key can be rotated without downtime.
    */
@@ -166,6 +177,10 @@ export class Environment {
   /** `disabled` opens every API route (logged at start-up); the API refuses to start without keys otherwise. */
   @IsIn(['enabled', 'disabled'], { message: 'API_AUTH must be "enabled" or "disabled"' })
   API_AUTH: 'enabled' | 'disabled' = 'enabled';
+
+  /** Refuse account links without a Discord OAuth2 access token that proves the account is the user's. */
+  @Transform(toBoolean) @IsBoolean()
+  ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN = false;
 
   /** Sends outbox messages from this process (the API app). */
   @Transform(toBoolean) @IsBoolean()
