@@ -45,7 +45,7 @@ describe('prize consumer errors, retries and redelivery', () => {
     const cases: Array<[string, unknown, RegExp]> = [
       ['MalformedMessageError', '{"eventType": "ITEM_AWARDED",', /not valid JSON/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user }, /itemTypeId is required/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }, /numeric Discord ID/],
+      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }, /discordUserId must be a Discord ID of 17–20 digits/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: '5' }, /positive integer/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 0 }, /positive integer/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 1e9 }, /must not exceed/],

@@ -39,7 +39,7 @@ describe('BotOperationRoute', () => {
   it('dead-letters an unknown type, a missing type and a broken contract as permanent errors', () => {
     expect(() => route.decode({ ...operation, type: 'BAN_USER' })).toThrow(UnknownMessageTypeError);
     expect(() => route.decode({ ...operation, type: undefined })).toThrow(MessageValidationError);
-    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a numeric Discord ID/);
+    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a Discord ID of 17–20 digits/);
     expect(() => route.decode({ ...operation, extra: 1 })).toThrow(MessageValidationError);
   });
 

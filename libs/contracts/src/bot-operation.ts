@@ -1,5 +1,5 @@
-import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsSnowflake } from './discord-ids';
 
 /**
  * Messages on BOT_OPERATIONS_QUEUE_URL (FIFO, API → bot-operations worker), spec:
@@ -85,21 +85,21 @@ export interface BotOperationResult {
 abstract class BotOperationMessage implements BotOperationBase {
   abstract type: BotOperationType;
   @IsUUID() operationId!: string;
-  @Matches(SNOWFLAKE, { message: 'channelId must be a numeric Discord ID' }) channelId!: string;
+  @IsSnowflake() channelId!: string;
   @IsISO8601() createdAt!: string;
   @IsInt() @Min(0) @Max(MAX_OPERATION_RETRIES) maxRetries!: number;
 }
 
 export class InviteUserMessage extends BotOperationMessage implements InviteUserOperation {
   @Equals(BotOperationType.INVITE_USER) type!: BotOperationType.INVITE_USER;
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsSnowflake() discordUserId!: string;
   @IsUUID() subscriptionId!: string;
   @IsOptional() @IsString() @Length(1, 64) orderId?: string;
 }
 
 export class RemoveUserMessage extends BotOperationMessage implements RemoveUserOperation {
   @Equals(BotOperationType.REMOVE_USER) type!: BotOperationType.REMOVE_USER;
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsSnowflake() discordUserId!: string;
   @IsUUID() subscriptionId!: string;
   @IsIn(REMOVAL_REASONS, { message: `reason must be one of ${REMOVAL_REASONS.join(', ')}` }) reason!: RemovalReason;
 }

@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsSnowflake } from './discord-ids';
 
 export enum PrizeEventType {
   ITEM_AWARDED = 'ITEM_AWARDED',
@@ -19,11 +19,11 @@ export class PrizeEventDto {
   eventType!: PrizeEventType;
 
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discordGuildId must be a numeric Discord ID' })
+  @IsSnowflake()
   discordGuildId!: string;
 
   @IsString()
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID (not a username)' })
+  @IsSnowflake()
   discordUserId!: string;
 
   @ValidateIf((event: PrizeEventDto) => event.eventType === PrizeEventType.ITEM_AWARDED)

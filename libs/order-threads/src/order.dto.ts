@@ -1,5 +1,5 @@
-import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { SNOWFLAKE } from '@app/contracts';
+import { IsEnum, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsSnowflake } from '@app/contracts';
 import { OrderStatus } from '@app/prisma';
 
 /** Placed with a contractor or a community: exactly one of the two. */
@@ -42,6 +42,6 @@ export class ChatMessageDto {
 
 export class CreateContractorDto {
   @IsString() @Length(1, 200) name!: string;
-  @IsOptional() @Matches(SNOWFLAKE, { message: 'discordGuildId must be a numeric Discord ID' }) discordGuildId?: string;
-  @IsOptional() @Matches(SNOWFLAKE, { message: 'discordThreadChannelId must be a numeric Discord ID' }) discordThreadChannelId?: string;
+  @IsOptional() @IsSnowflake() discordGuildId?: string;
+  @IsOptional() @IsSnowflake() discordThreadChannelId?: string;
 }
