@@ -11,6 +11,23 @@ locals {
   fifo_throughput_limit       = var.fifo ? var.fifo_throughput_limit : null
 
   age_alarm_enabled = var.oldest_message_age_alarm_threshold_seconds != null
+
+  # The actions a role gets on any queue it uses, here and in callers that write
+  # their own policies (outputs send_actions / consume_actions). Every set holds
+  # sqs:GetQueueAttributes: the apps' /health/ready calls it on each queue they
+  # are configured with, and a consumer reads its queue's RedrivePolicy with it.
+  send_actions = [
+    "sqs:SendMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+  ]
+  consume_actions = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+  ]
 }
 
 # Resolves an alias / key ID to the key ARN, which IAM policies need as Resource.
@@ -98,28 +115,18 @@ data "aws_iam_policy_document" "consumer" {
   count = var.create_iam_policies ? 1 : 0
 
   statement {
-    sid    = "ConsumeMainQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "ConsumeMainQueue"
+    effect    = "Allow"
+    actions   = local.consume_actions
     resources = [aws_sqs_queue.main.arn]
   }
 
   # The consumer dead-letters permanent failures itself (with the failure
   # reason attached), so it must be able to send to the DLQ.
   statement {
-    sid    = "DeadLetterPermanentFailures"
-    effect = "Allow"
-    actions = [
-      "sqs:SendMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "DeadLetterPermanentFailures"
+    effect    = "Allow"
+    actions   = local.send_actions
     resources = [aws_sqs_queue.dlq.arn]
   }
 
@@ -138,13 +145,9 @@ data "aws_iam_policy_document" "producer" {
   count = var.create_iam_policies ? 1 : 0
 
   statement {
-    sid    = "ProduceToMainQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:SendMessage",
-      "sqs:GetQueueUrl",
-      "sqs:GetQueueAttributes",
-    ]
+    sid       = "ProduceToMainQueue"
+    effect    = "Allow"
+    actions   = local.send_actions
     resources = [aws_sqs_queue.main.arn]
   }
 
