@@ -108,6 +108,68 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 # ---------------------------------------------------------------------------
+# Queue policies (resource-based)
+# ---------------------------------------------------------------------------
+
+# A queue has one access policy (its Policy attribute): a second
+# aws_sqs_queue_policy on the same queue would replace this one, so callers add
+# statements through queue_policy_documents instead. The redrive-allow policy
+# above is a different attribute (RedriveAllowPolicy) and is not affected.
+
+# Refuse plain-HTTP requests, whoever makes them and whatever IAM allows.
+data "aws_iam_policy_document" "queue" {
+  source_policy_documents = var.queue_policy_documents
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.main.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "dlq" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.dlq.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "main" {
+  queue_url = aws_sqs_queue.main.id
+  policy    = data.aws_iam_policy_document.queue.json
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  policy    = data.aws_iam_policy_document.dlq.json
+}
+
+# ---------------------------------------------------------------------------
 # IAM policies
 # ---------------------------------------------------------------------------
 

@@ -110,6 +110,12 @@ variable "create_iam_policies" {
   default     = true
 }
 
+variable "queue_policy_documents" {
+  description = "Extra IAM policy documents (JSON, e.g. from aws_iam_policy_document) merged into the main queue's access policy next to the DenyInsecureTransport statement. A queue has one policy: never attach another aws_sqs_queue_policy to it. Their statement sids must be unique."
+  type        = list(string)
+  default     = []
+}
+
 variable "alarm_actions" {
   description = "ARNs (e.g. SNS topics) notified when the DLQ alarm changes to ALARM or back to OK."
   type        = list(string)
