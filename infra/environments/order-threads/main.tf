@@ -47,7 +47,7 @@ module "discord_queue" {
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions
 
-  oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+  oldest_message_age_alarm_threshold_seconds = var.discord_queue_oldest_message_age_alarm_threshold_seconds
 
   # Each application gets one combined policy below instead of the module's
   # per-queue consumer/producer policies.
@@ -68,7 +68,7 @@ module "backend_queue" {
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions
 
-  oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+  oldest_message_age_alarm_threshold_seconds = var.backend_queue_oldest_message_age_alarm_threshold_seconds
 
   # Each application gets one combined policy below instead of the module's
   # per-queue consumer/producer policies.

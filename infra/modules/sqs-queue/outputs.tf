@@ -44,8 +44,8 @@ output "dlq_alarm_arn" {
 }
 
 output "oldest_message_age_alarm_arn" {
-  description = "ARN of the CloudWatch alarm on the main queue's oldest message age, or null when oldest_message_age_alarm_threshold_seconds is null."
-  value       = one(aws_cloudwatch_metric_alarm.oldest_message_age[*].arn)
+  description = "ARN of the CloudWatch alarm on the main queue's oldest message age."
+  value       = aws_cloudwatch_metric_alarm.oldest_message_age.arn
 }
 
 output "send_actions" {
