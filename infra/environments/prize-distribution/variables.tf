@@ -22,7 +22,7 @@ variable "consumer_role_name" {
 }
 
 variable "producer_role_name" {
-  description = "Name of an existing IAM role (the API's) to attach the producer policy to. null skips the attachment."
+  description = "Name of an existing IAM role (the Discord bot's that sends prize events) to attach the producer policy to. null skips the attachment."
   type        = string
   default     = null
 }
