@@ -214,6 +214,13 @@ export class FakeDiscord {
     return userId;
   }
 
+  /** Changes a role's permissions, as a server admin would in Discord's settings. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint): void {
+    const role = this.guild(guildId).roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId} in guild ${guildId}`);
+    role.permissions = permissions.toString();
+  }
+
   /** An OAuth2 access token (scope `identify`) for the user, as Discord's OAuth2 flow would hand the marketplace. */
   issueOAuthToken(userId: string): string {
     const token = `oauth-${snowflake()}`;

@@ -1,14 +1,18 @@
-import { IsEnum, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, Length, ValidateBy, ValidateIf } from 'class-validator';
 import { IsSnowflake } from '@app/contracts';
 import { OrderStatus } from '@app/prisma';
 
 /** Placed with a contractor or a community: exactly one of the two. */
 class PlacedWithDto {
-  @ValidateIf((dto: PlacedWithDto) => dto.communityId === undefined)
+  @ValidateIf((dto: PlacedWithDto) => dto.contractorId !== undefined || dto.communityId === undefined)
   @IsUUID(undefined, { message: 'contractorId must be a UUID (or give communityId)' })
+  @ValidateBy({
+    name: 'notWithCommunityId',
+    validator: { validate: (_value, args) => (args?.object as PlacedWithDto).communityId === undefined, defaultMessage: () => 'give either contractorId or communityId, not both' },
+  })
   contractorId?: string;
 
-  @ValidateIf((dto: PlacedWithDto) => dto.contractorId === undefined)
+  @ValidateIf((dto: PlacedWithDto) => dto.communityId !== undefined || dto.contractorId === undefined)
   @IsString({ message: 'communityId is required when no contractorId is given' })
   @Length(1, 64)
   communityId?: string;
