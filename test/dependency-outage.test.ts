@@ -8,6 +8,7 @@ import { useTestInfra } from './support/infra';
 import { botApiEnv, startBotWorker } from './support/bot-operations';
 import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from './support/sqs';
 import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
+import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { startApi, startWorker } from './support/worker';
 
 /** The test database, reached through `proxy`: cutting the proxy is a Postgres outage for that app only. */
@@ -107,6 +108,31 @@ describe('riding out dependency outages', () => {
       const puts = fake.requests.filter((r) => r.method === 'PUT' && r.path.startsWith(`/channels/${channelId}/permissions/`));
       expect(puts).toHaveLength(4);
     });
+  });
+
+  it('the API’s backend-response consumer waits out its Postgres outage too, then applies the answer once', async () => {
+    const rig = await orderThreadsRig(sqs);
+    try {
+      proxy = await startTcpProxy(pgTarget());
+      const { url } = await rig.startApi({ DATABASE_URL: throughProxy(proxy), SQS_MAX_RECEIVE_COUNT: '3', SQS_VISIBILITY_TIMEOUT: '5' });
+      const { customer, community } = await seedParticipants(prisma, rig);
+      const order = await http<{ id: string }>(url, 'POST', '/orders', { title: 'Outage', customerId: customer.id, communityId: community.id });
+      proxy.cut();
+      await sendBatch(sqs, rig.backendQueue.queueUrl, [
+        {
+          type: 'thread_created',
+          payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
+          metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.body.id, entity_type: 'order', request_type: 'create_thread' },
+        },
+      ]);
+      await sleep(12_000); // three receives' worth of retry window, and more
+      proxy.restore();
+      await waitFor(async () => (await prisma.discordThreadLink.findFirst({ where: { entityId: order.body.id } }))?.status === 'created', { what: 'the answer applied', timeoutMs: 40_000 });
+      expect(await drainQueue(sqs, rig.backendQueue.dlqUrl)).toHaveLength(0);
+    } finally {
+      proxy?.restore();
+      await rig.close();
+    }
   });
 
   it('backs off polling while SQS is unreachable (no hot loop) and recovers by itself', async () => {
