@@ -1,5 +1,5 @@
 import { retryDelaySeconds } from '../backoff';
-import { classifyError, describeError, RetryLaterError } from '../errors';
+import { classifyError, describeError, RetriesExhaustedError, RetryLaterError } from '../errors';
 import type { ConsumerSettings } from '../queue.options';
 
 export type FailureDecision =
@@ -39,7 +39,10 @@ export function decideFailure({ error, attempts, receiveCount, consumer }: Failu
   const { errorClass, message } = describeError(error);
   if (disposition === 'permanent') return { action: 'dead_letter', errorClass, reason: message, retriesExhausted: false };
   const exhausted = attempts >= (consumer.maxAttempts ?? consumer.maxReceiveCount) || receiveCount >= consumer.maxReceiveCount;
-  if (exhausted) return { action: 'dead_letter', errorClass: `RetriesExhausted:${errorClass}`, reason: message, retriesExhausted: true };
+  if (exhausted) {
+    const gaveUp = new RetriesExhaustedError(error);
+    return { action: 'dead_letter', errorClass: gaveUp.name, reason: gaveUp.message, retriesExhausted: true };
+  }
   if (error instanceof RetryLaterError) {
     return { action: 'retry', delaySeconds: Math.min(consumer.retryMaxDelaySeconds, Math.max(1, Math.ceil(error.retryAfterSeconds))) };
   }
