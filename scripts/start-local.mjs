@@ -43,7 +43,7 @@ async function main() {
     // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
     const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
     // Likewise (CAMPAIGN_MAX_RECEIVE_COUNT): rate-limit waits and FIFO hand-backs are receives.
-    const campaigns = await createQueuePair(sqs, 'campaign', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
+    const campaigns = await createQueuePair(sqs, 'campaign-tasks', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
     sqs.destroy();
     Object.assign(env, {
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
@@ -54,7 +54,7 @@ async function main() {
       BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
       BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
       CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
-      CAMPAIGN_DLQ_URL: campaigns.dlqUrl,
+      CAMPAIGN_QUEUE_DLQ_URL: campaigns.dlqUrl,
     });
     log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations, campaigns } });
   }

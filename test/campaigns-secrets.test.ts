@@ -60,7 +60,7 @@ describe('the interaction token stays in Postgres', () => {
       ...common,
       OTEL_SERVICE_NAME: 'worker',
       WORKER_CONSUMERS: 'campaign',
-      CAMPAIGN_DLQ_URL: queue.dlqUrl,
+      CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl,
       CAMPAIGN_WAIT_TIME_SECONDS: '1',
       CAMPAIGN_RETRY_BASE_SECONDS: '1',
       DISCORD_BOT_TOKEN: discord.token,

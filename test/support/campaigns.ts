@@ -83,7 +83,7 @@ export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options:
       const worker = await startWorker(queue, {
         WORKER_CONSUMERS: 'campaign',
         CAMPAIGN_QUEUE_URL: queue.queueUrl,
-        CAMPAIGN_DLQ_URL: queue.dlqUrl,
+        CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl,
         CAMPAIGN_WAIT_TIME_SECONDS: '1',
         CAMPAIGN_RETRY_BASE_SECONDS: '1',
         DISCORD_BOT_TOKEN: discord.token,

@@ -217,6 +217,7 @@ export class FakeDiscord {
   private readonly channelMessages = new Map<string, FakeMessage[]>();
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
   private readonly dmChannels = new Map<string, string>(); // user id → channel id
+  private readonly oauthTokens = new Map<string, string>(); // OAuth2 access token → user id
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: RequestMatch[] = [];
   private lostAnswers: RequestMatch[] = [];
@@ -241,7 +242,7 @@ export class FakeDiscord {
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked, this.messageEdits]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.commands, this.interactionTokens]) map.clear();
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens, this.commands, this.interactionTokens]) map.clear();
     this.faults = [];
     this.hangs = [];
     this.lostAnswers = [];
@@ -316,13 +317,6 @@ export class FakeDiscord {
     return id;
   }
 
-  /** What a server admin does in the server settings: a role's permissions change. */
-  setRolePermissions(guildId: string, roleId: string, permissions: bigint): void {
-    const role = this.guilds.get(guildId)?.roles.find((r) => r.id === roleId);
-    if (!role) throw new Error(`no role ${roleId} in guild ${guildId}`);
-    role.permissions = permissions.toString();
-  }
-
   /** A channel someone (not the bot) deletes; its threads go with it, its children lose their category. */
   removeChannel(channelId: string): void {
     this.channelOr404(channelId);
@@ -342,6 +336,20 @@ export class FakeDiscord {
     if (!members) throw new Error(`no guild ${guildId}`);
     members.set(userId, { roles: [...roleIds], joined_at: new Date().toISOString() });
     return userId;
+  }
+
+  /** Changes a role's permissions, as a server admin would in Discord's settings. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint): void {
+    const role = this.guild(guildId).roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId} in guild ${guildId}`);
+    role.permissions = permissions.toString();
+  }
+
+  /** An OAuth2 access token (scope `identify`) for the user, as Discord's OAuth2 flow would hand the marketplace. */
+  issueOAuthToken(userId: string): string {
+    const token = `oauth-${snowflake()}`;
+    this.oauthTokens.set(token, userId);
+    return token;
   }
 
   // --- inspection ----------------------------------------------------------------------------
@@ -568,8 +576,13 @@ export class FakeDiscord {
     };
     if (take(this.hangs)) return;
     let reply: Reply;
-    // Webhook routes are authenticated by the token in their path, not by the bot token.
-    if (!path.startsWith('/webhooks/') && req.headers.authorization !== `Bot ${this.token}`) {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
+      // A user's OAuth2 token: only the user it was issued to, nothing else.
+      const userId = this.oauthTokens.get(bearer);
+      reply = userId ? new Reply(200, user(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
+    } else if (!path.startsWith('/webhooks/') && req.headers.authorization !== `Bot ${this.token}`) {
+      // Webhook routes are authenticated by the token in their path, not by the bot token.
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -613,6 +626,7 @@ export class FakeDiscord {
     ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, ([channelId, messageId], body) => this.botEditMessage(channelId, messageId, body)],
     ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
+    ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
     ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => this.kick(guildId, userId)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],

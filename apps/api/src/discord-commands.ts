@@ -6,14 +6,14 @@
 import { parseArgs } from 'node:util';
 import { applicationCommands } from '@app/campaigns';
 import { SNOWFLAKE } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
+import { DEFAULT_INVALID_REQUEST_BUDGET, DiscordRestClient, InvalidRequestBudget } from '@app/discord';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });
   const token = process.env.DISCORD_BOT_TOKEN;
   if (!token) throw new Error('DISCORD_BOT_TOKEN is required (the bot token of the application)');
   if (values.guild !== undefined && !SNOWFLAKE.test(values.guild)) throw new Error('--guild must be a server id (17–20 digits)');
-  const discord = new DiscordRestClient({ token, apiBaseUrl: process.env.DISCORD_API_BASE_URL, requestTimeoutMs: 15000 });
+  const discord = new DiscordRestClient({ token, apiBaseUrl: process.env.DISCORD_API_BASE_URL, requestTimeoutMs: 15000 }, new InvalidRequestBudget(DEFAULT_INVALID_REQUEST_BUDGET));
   const applicationId = process.env.DISCORD_APPLICATION_ID ?? (await discord.getCurrentApplication()).id;
   const registered = await discord.overwriteCommands(applicationId, applicationCommands(), values.guild);
   const where = values.guild === undefined ? 'globally' : `in server ${values.guild}`;

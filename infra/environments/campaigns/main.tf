@@ -24,36 +24,36 @@ provider "aws" {
   }
 }
 
-# Campaign channels (spec: campaign-channel-worker.md): the steps of
-# /add-campaign (role, category, each channel, completion) and rollbacks,
-# queued by the API (Discord's interactions endpoint) and run by the campaign
-# worker. FIFO with the guild as message group: Discord limits channel
-# creation per guild, so one guild's steps run in order and guilds in parallel.
+# Campaign tasks (spec: campaign-channel-worker.md): the steps of a new
+# campaign (role, category, each channel, completion), retries and rollbacks,
+# produced by the API and consumed by the worker's `campaign` consumer, which
+# also produces: each step queues the next ones. The message group is the
+# guild (Discord limits channel creation per guild).
 module "campaign_queue" {
   source = "../../modules/sqs-queue"
 
   # -> "<name>.fifo" and "<name>-dlq.fifo"
-  name = "${var.project}-campaign-${var.environment}"
+  name = "${var.project}-campaign-tasks-${var.environment}"
   fifo = true
 
-  # Every task carries an explicit MessageDeduplicationId (campaign, round, step).
+  # As on the bot-operations queue: the producer sets an explicit
+  # MessageDeduplicationId on every message, and deduplication and the
+  # throughput quota are per message group (high-throughput FIFO).
   content_based_deduplication = false
+  deduplication_scope         = "messageGroup"
+  fifo_throughput_limit       = "perMessageGroupId"
 
-  # Deduplication and throughput per message group (guild).
-  deduplication_scope   = "messageGroup"
-  fifo_throughput_limit = "perMessageGroupId"
-
+  # The spec's visibility timeout.
   visibility_timeout_seconds = 60
   receive_wait_time_seconds  = 20
 
-  # The spec keeps tasks for an hour; a task that expires unprocessed would
-  # leave its campaign running for ever, so a day by default.
+  # The spec keeps tasks 1 hour; see message_retention_seconds for why this
+  # queue keeps them longer.
   message_retention_seconds = var.message_retention_seconds
 
-  # Well above the worker's own limit (CAMPAIGN_MAX_ATTEMPTS, default 5): the
-  # worker dead-letters a task itself, with the reason, once it has used its
-  # attempts, and fails the campaign so the user sees why. Rate-limit waits
-  # and FIFO hand-backs count as receives here but not as attempts.
+  # Like bot-operations: the worker dead-letters a task itself, with the reason,
+  # once it has used its attempts; the redrive policy is the crash-loop
+  # backstop, and FIFO head-of-line releases count as receives too.
   max_receive_count = var.max_receive_count
 
   kms_master_key_id = var.kms_master_key_id
@@ -71,11 +71,17 @@ resource "aws_iam_role_policy_attachment" "consumer" {
   policy_arn = module.campaign_queue.consumer_policy_arn
 }
 
-# The API queues a campaign's first step, retries and rollbacks; the worker
-# queues each step's follow-ups: both are producers.
-resource "aws_iam_role_policy_attachment" "producer" {
-  for_each = toset(var.producer_role_names)
+# The worker queues each step's follow-ups on the same queue.
+resource "aws_iam_role_policy_attachment" "consumer_sends" {
+  count = var.consumer_role_name != null ? 1 : 0
 
-  role       = each.value
+  role       = var.consumer_role_name
+  policy_arn = module.campaign_queue.producer_policy_arn
+}
+
+resource "aws_iam_role_policy_attachment" "producer" {
+  count = var.producer_role_name != null ? 1 : 0
+
+  role       = var.producer_role_name
   policy_arn = module.campaign_queue.producer_policy_arn
 }

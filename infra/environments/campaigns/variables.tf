@@ -16,25 +16,30 @@ variable "region" {
 }
 
 variable "consumer_role_name" {
-  description = "Name of an existing IAM role (the campaign worker's) to attach the consumer policy to. The worker also sends the follow-up steps of a campaign, so attach the producer policy to it too (producer_role_names). null skips the attachment."
+  description = "Name of an existing IAM role (the worker's, running the campaign consumer) to attach the consumer policy and the producer policy to (the worker queues each step's follow-ups). null skips the attachments."
   type        = string
   default     = null
 }
 
-variable "producer_role_names" {
-  description = "Names of existing IAM roles to attach the producer policy to: the API's (it queues a campaign's first step, retries and rollbacks) and the worker's (each step queues the next). Empty skips the attachments."
-  type        = list(string)
-  default     = []
+variable "producer_role_name" {
+  description = "Name of an existing IAM role (the API's) to attach the producer policy to. null skips the attachment."
+  type        = string
+  default     = null
 }
 
 variable "message_retention_seconds" {
-  description = "Retention of campaign tasks, in seconds (default 1 day; the spec's 1 hour would let a task that waited out a long outage vanish and leave its campaign running)."
+  description = "How long the campaign queue keeps a task. The spec says 1 hour, but SQS deletes expired messages without dead-lettering them, so a worker outage longer than that (a failed deploy, a rejected bot token, a Postgres outage during which consumers pause) would lose tasks silently and leave campaigns half built. The default is 4 days, like the other queues (a weekend outage loses nothing); at least 1 day is enforced."
   type        = number
-  default     = 86400
+  default     = 345600
+
+  validation {
+    condition     = var.message_retention_seconds >= 86400
+    error_message = "message_retention_seconds must be at least 86400 (1 day), so tasks survive a worker outage."
+  }
 }
 
 variable "max_receive_count" {
-  description = "Redrive maxReceiveCount. Keep it equal to CAMPAIGN_MAX_RECEIVE_COUNT (default 20) and well above CAMPAIGN_MAX_ATTEMPTS (default 5): the worker dead-letters itself, and rate-limit waits and FIFO hand-backs count as receives."
+  description = "Redrive maxReceiveCount. Keep it well above the worker's own attempt limit: the worker dead-letters itself, and FIFO head-of-line releases also count as receives."
   type        = number
   default     = 20
 }
@@ -52,9 +57,9 @@ variable "alarm_actions" {
 }
 
 variable "oldest_message_age_alarm_threshold_seconds" {
-  description = "Alarm when the oldest campaign task is older than this. A campaign normally finishes within a minute; a long Discord rate limit (retry-after) can hold a guild's tasks for minutes, so the default is 15 minutes. null disables the alarm."
+  description = "Alarm when the oldest campaign task is older than this. A campaign's tasks normally finish in seconds while the user watches its progress message, whose interaction token Discord accepts for 15 minutes; 5 minutes leaves room for rate-limit waits and still alarms while the message can be updated."
   type        = number
-  default     = 900
+  default     = 300
 }
 
 variable "tags" {

@@ -1,8 +1,8 @@
 // class-transformer's @Type reads design metadata when these classes are declared.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsSnowflake } from './discord-ids';
 
 /**
  * Tasks on CAMPAIGN_QUEUE_URL (FIFO, API → campaign worker), spec: campaign-channel-worker.md.
@@ -37,8 +37,8 @@ export const MAX_CHANNEL_TOPIC_LENGTH = 1024;
 abstract class CampaignTaskMessage {
   abstract task_type: CampaignTaskType;
   @IsUUID() campaign_id!: string;
-  @Matches(SNOWFLAKE, { message: 'application_id must be a numeric Discord ID' }) application_id!: string;
-  @Matches(SNOWFLAKE, { message: 'guild_id must be a numeric Discord ID' }) guild_id!: string;
+  @IsSnowflake() application_id!: string;
+  @IsSnowflake() guild_id!: string;
   @IsString() @Length(1, MAX_DISCORD_NAME_LENGTH) campaign_name!: string;
 }
 
@@ -67,15 +67,15 @@ export class CreateRoleTask extends CampaignTaskMessage {
 /** The campaign's private category (this project's step, not the spec's). */
 export class CreateCategoryTask extends CampaignTaskMessage {
   @Equals(CampaignTaskType.CREATE_CATEGORY) task_type!: CampaignTaskType.CREATE_CATEGORY;
-  @Matches(SNOWFLAKE, { message: 'campaign_role_id must be a numeric Discord ID' }) campaign_role_id!: string;
+  @IsSnowflake() campaign_role_id!: string;
 }
 
 /** The spec's channel creation task; `current` (1-based) names the channel within the campaign. */
 export class CreateChannelTask extends CampaignTaskMessage {
   @Equals(CampaignTaskType.CREATE_CHANNEL) task_type!: CampaignTaskType.CREATE_CHANNEL;
   @ValidateNested() @Type(() => ChannelConfig) channel_config!: ChannelConfig;
-  @Matches(SNOWFLAKE, { message: 'category_id must be a numeric Discord ID' }) category_id!: string;
-  @Matches(SNOWFLAKE, { message: 'campaign_role_id must be a numeric Discord ID' }) campaign_role_id!: string;
+  @IsSnowflake() category_id!: string;
+  @IsSnowflake() campaign_role_id!: string;
   @IsInt() @Min(1) @Max(MAX_CAMPAIGN_CHANNELS) current!: number;
   @IsInt() @Min(1) @Max(MAX_CAMPAIGN_CHANNELS) total!: number;
 }

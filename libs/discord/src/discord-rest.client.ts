@@ -31,6 +31,8 @@ import type {
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
 import {
   DiscordInteractionTokenError,
+  DiscordNotConfiguredError,
+  DiscordOAuthTokenRejectedError,
   DiscordPermanentError,
   DiscordUnauthorizedError,
   DiscordUnavailableError,
@@ -39,6 +41,7 @@ import {
   toDiscordError,
   UNAUTHORIZED_RETRY_SECONDS,
 } from './discord.errors';
+import { InvalidRequestBudget } from './invalid-request.budget';
 
 const tracer = trace.getTracer('discord');
 
@@ -68,17 +71,23 @@ export interface CreateThreadOptions {
  * DiscordUnauthorizedError, so that messages wait on their queues instead of being dead-lettered.
  * Every `unauthorizedRetrySeconds` one call is let through to try the token again (@discordjs/rest
  * drops it after a 401, so it is given back first); success ends the rejection.
+ *
+ * Every answer counts into the app's InvalidRequestBudget; while it is spent, calls fail at once
+ * with DiscordInvalidRequestBudgetError (a wait) rather than risk Discord banning the IP.
  */
 @Injectable()
 export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
-  private readonly token: string;
+  private readonly token: string | undefined;
   private readonly unauthorizedRetryMs: number;
   private currentUserId: string | undefined;
   private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
-  constructor(@Inject(DISCORD_OPTIONS) options: DiscordOptions) {
+  constructor(
+    @Inject(DISCORD_OPTIONS) options: DiscordOptions,
+    private readonly budget: InvalidRequestBudget,
+  ) {
     this.token = options.token;
     this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
     this.rest = new REST({
@@ -91,7 +100,9 @@ export class DiscordRestClient {
       // The margin REST adds to a wait before resuming; we never wait, and the retry-after we
       // report is rounded up to whole seconds anyway.
       offset: 0,
-    }).setToken(options.token);
+    });
+    if (options.token) this.rest.setToken(options.token);
+    budget.watch(this.rest);
   }
 
   /** Set while Discord rejects the bot token (after a 401, until a call succeeds with it again). */
@@ -106,6 +117,20 @@ export class DiscordRestClient {
   /** The guild with its roles (Discord always includes them). */
   getGuild(guildId: string): Promise<APIGuild> {
     return this.request('getGuild', RequestMethod.Get, Routes.guild(guildId));
+  }
+
+  /** The guild's roles with their permissions. */
+  getGuildRoles(guildId: string): Promise<APIRole[]> {
+    return this.request('getGuildRoles', RequestMethod.Get, Routes.guildRoles(guildId));
+  }
+
+  /**
+   * The user an OAuth2 access token (scope `identify`) belongs to: proves a Discord account is
+   * the caller's. A rejected token is DiscordOAuthTokenRejectedError and never taken for a
+   * rejection of the bot token.
+   */
+  getOAuthUser(accessToken: string): Promise<APIUser> {
+    return this.request('getOAuthUser', RequestMethod.Get, Routes.user(), { userToken: accessToken });
   }
 
   async getCurrentUser(): Promise<APIUser> {
@@ -277,24 +302,35 @@ export class DiscordRestClient {
   }
 
   /**
-   * One call in a CLIENT span; the body parsed when JSON (204s have none). `auth: false` for
-   * routes authenticated by a token in their path (interaction webhooks): the bot token is
-   * neither sent nor judged by their answers, and a refusal is DiscordInteractionTokenError.
+   * One call in a CLIENT span; the body parsed when JSON (204s have none). With `userToken`, the
+   * call is made with a user's OAuth2 token instead of the bot's. `auth: false` for routes
+   * authenticated by a token in their path (interaction webhooks): the bot token is neither sent
+   * nor judged by their answers, and a refusal is DiscordInteractionTokenError.
    */
-  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; auth?: false } = {}): Promise<T> {
+  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; userToken?: string; auth?: false } = {}): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
-    const botToken = options.auth !== false;
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const retryingToken = botToken ? this.rejection : undefined;
+      const asUser = options.userToken !== undefined;
+      const byRouteToken = options.auth === false;
+      const retryingToken = asUser || byRouteToken ? undefined : this.rejection;
       try {
+        this.budget.assertAvailable();
+        if (!asUser && !byRouteToken && !this.token) throw new DiscordNotConfiguredError('DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot');
         if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
-        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, auth: botToken });
+        const response = await this.rest.queueRequest({
+          method,
+          fullRoute,
+          body: options.body,
+          reason: options.reason,
+          ...(asUser ? { auth: false, headers: { Authorization: `Bearer ${options.userToken}` } } : byRouteToken ? { auth: false } : {}),
+        });
         span.setAttribute('discord.status_code', response.status);
         this.tokenAcceptedAgain(retryingToken);
         return (await parseResponse(response)) as T;
       } catch (thrown) {
-        let error = botToken ? toDiscordError(thrown) : toTokenRouteError(thrown);
-        if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
+        let error = byRouteToken ? toTokenRouteError(thrown) : toDiscordError(thrown);
+        if (error instanceof DiscordUnauthorizedError && asUser) error = new DiscordOAuthTokenRejectedError('Discord rejected the OAuth2 access token (401): expired, revoked or not a token');
+        else if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
         if (error instanceof DiscordPermanentError) this.tokenAcceptedAgain(retryingToken); // answered, so authenticated
         const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
@@ -320,7 +356,7 @@ export class DiscordRestClient {
       );
     }
     rejection.nextTryAt = Date.now() + this.unauthorizedRetryMs;
-    this.rest.setToken(this.token);
+    this.rest.setToken(this.token!);
   }
 
   /** Ends the rejection when the call that tried the token again got an answer other than 401. */
@@ -328,7 +364,7 @@ export class DiscordRestClient {
     if (retryingToken && this.rejection === retryingToken) {
       this.rejection = undefined;
       // A 401 to an older call may have made discord.js drop the token again meanwhile.
-      this.rest.setToken(this.token);
+      this.rest.setToken(this.token!);
       this.logger.log({ msg: 'Discord accepts the bot token again', rejectedSince: retryingToken.since.toISOString() });
     }
   }

@@ -110,17 +110,35 @@ describe('isDiscordErrorCode', () => {
 });
 
 describe('routeTemplate', () => {
-  const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ';
+  it('names routes without ids', () => {
+    expect(routeTemplate('/channels/123456789012345678/threads')).toBe('/channels/:id/threads');
+    expect(routeTemplate('https://discord.com/api/v10/guilds/123456789012345678/members/223456789012345678?limit=5')).toBe('/guilds/:id/members/:id');
+  });
 
-  it('replaces ids, and the token of webhook and interaction routes, so no secret reaches a span or an error', () => {
-    expect(routeTemplate(url)).toBe('/channels/:id/threads');
-    expect(routeTemplate(`https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/@original`)).toBe('/webhooks/:id/:token/messages/@original');
-    expect(routeTemplate(`/webhooks/123456789012345678/${token}`)).toBe('/webhooks/:id/:token');
-    expect(routeTemplate(`/interactions/123456789012345678/${token}/callback`)).toBe('/interactions/:id/:token/callback');
+  it('never carries a webhook or interaction token', () => {
+    const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZg-_x';
+    const routes = [
+      `/webhooks/123456789012345678/${token}`,
+      `/webhooks/123456789012345678/${token}/messages/@original`,
+      `https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/223456789012345678?wait=true`,
+      `/interactions/123456789012345678/${token}/callback`,
+    ];
+    for (const route of routes) expect(routeTemplate(route)).not.toContain(token);
+    expect(routes.map(routeTemplate)).toEqual([
+      '/webhooks/:id/:token',
+      '/webhooks/:id/:token/messages/@original',
+      '/webhooks/:id/:token/messages/:id',
+      '/interactions/:id/:token/callback',
+    ]);
+  });
+
+  it('reads the route as Discord documents it, and masks a token however it looks', () => {
+    expect(routeTemplate('/webhooks/123456789012345678/aW50ZXJhY3Rpb24/messages/%40original')).toBe('/webhooks/:id/:token/messages/@original');
     expect(routeTemplate('/webhooks/123456789012345678/987654321')).toBe('/webhooks/:id/:token');
   });
 
   it('keeps the token out of converted errors, their messages and causes', () => {
+    const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ';
     const webhookUrl = `https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/@original`;
     const errors = [
       toDiscordError(new DiscordAPIError({ code: 50027, message: 'Invalid Webhook Token' }, 50027, 401, 'PATCH', webhookUrl, { body: {} })),

@@ -4,3 +4,4 @@ export * from './discord-rest.client';
 export * from './discord.health';
 export * from './discord.errors';
 export * from './channel-permissions';
+export * from './invalid-request.budget';

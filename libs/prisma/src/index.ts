@@ -17,3 +17,6 @@ export {
   PermissionCheckStatus,
   SubscriptionStatus,
 } from '@prisma/client';
+export * from './database-errors';
+export type { SqlTransaction } from './sql';
+export { DatabaseConnectionError } from './sql';

@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import type { PrismaTx } from '@app/prisma';
-import { CharacterAwardedEvent, ItemAwardedEvent, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
-import { decodePayload, MessageRoute, originalMessageId, Rejections, UnknownMessageTypeError } from '@app/queue';
+import type { SqlTransaction } from '@app/prisma';
+import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
+import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@app/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { ItemPrizeHandler } from './item-prize.handler';
@@ -11,22 +11,18 @@ import { ItemPrizeHandler } from './item-prize.handler';
 @Injectable()
 export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   readonly consumer = QueueName.PRIZE_DISTRIBUTION;
-  // Exhaustive by type: adding an event type without a handler does not compile.
-  private readonly handlers: { [T in PrizeEventType]: (events: PrizeEventDto[], tx: PrismaTx) => Promise<Rejections> };
+  // Exhaustive and typed by event type: an event type without its handler does not compile.
+  private readonly handlers: BatchHandlersByType<PrizeEventDto, 'eventType', [SqlTransaction], Promise<Rejections>>;
 
   constructor(items: ItemPrizeHandler, characters: CharacterPrizeHandler) {
     this.handlers = {
-      [PrizeEventType.ITEM_AWARDED]: (events, tx) => items.handleBatch(events as ItemAwardedEvent[], tx),
-      [PrizeEventType.CHARACTER_AWARDED]: (events, tx) => characters.handleBatch(events as CharacterAwardedEvent[], tx),
+      [PrizeEventType.ITEM_AWARDED]: (events, sql) => items.handleBatch(events, sql),
+      [PrizeEventType.CHARACTER_AWARDED]: (events, sql) => characters.handleBatch(events, sql),
     };
   }
 
   decode(body: unknown): PrizeEventDto {
-    const eventType = (body as { eventType?: unknown } | null)?.eventType;
-    if (typeof eventType === 'string' && !(eventType in this.handlers)) {
-      throw new UnknownMessageTypeError(`Unknown eventType "${eventType.slice(0, 64)}"`);
-    }
-    return decodePayload(PrizeEventDto, body);
+    return decodeByType(body, { discriminator: 'eventType', classes: PRIZE_EVENT_CLASSES, what: 'eventType' });
   }
 
   /**
@@ -42,16 +38,13 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   }
 
   /** Groups the batch by event type, hands each group to its handler, maps rejections back. */
-  async applyBatch(events: PrizeEventDto[], tx: PrismaTx): Promise<Rejections> {
+  async applyBatch(events: PrizeEventDto[], sql: SqlTransaction): Promise<Rejections> {
     // Every account lock of the batch first, in one sorted pass, before any row lock: concurrent
     // batches and account links then always lock in the same order and cannot deadlock.
-    await lockDiscordAccounts(tx, events.map((e) => e.discordUserId));
+    await lockDiscordAccounts(sql, events.map((e) => e.discordUserId));
     const rejections: Rejections = new Map();
-    for (const type of Object.values(PrizeEventType)) {
-      const indexes = events.flatMap((e, i) => (e.eventType === type ? [i] : []));
-      if (indexes.length === 0) continue;
-      const rejected = await this.handlers[type](indexes.map((i) => events[i]), tx);
-      for (const [local, error] of rejected) rejections.set(indexes[local], error);
+    for (const { indexes, result } of await dispatchGroupsByType(this.handlers, 'eventType', events, sql)) {
+      for (const [local, error] of result) rejections.set(indexes[local], error);
     }
     return rejections;
   }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ClassConstructor } from 'class-transformer';
-import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskOf, CampaignTaskType, QueueName } from '@app/contracts';
+import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@app/contracts';
 import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnknownResourceError } from '@app/discord';
-import { DeadLetterFailure, decodePayload, EffectContext, EffectRoute, MessageValidationError, UnknownMessageTypeError } from '@app/queue';
+import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType } from '@app/queue';
 import { stepPositionOf } from '../campaign-tasks';
 import { CampaignStore } from './campaign.store';
 import { CompleteHandler } from './complete.handler';
@@ -26,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
   readonly consumer = QueueName.CAMPAIGN;
   // Exhaustive by type: a task type without a handler does not compile.
-  private readonly handlers: { [T in CampaignTaskType]: (task: CampaignTaskOf<T>) => Promise<void> };
+  private readonly handlers: HandlersByType<CampaignTask, 'task_type', [], Promise<void>>;
 
   constructor(
     role: CreateRoleHandler,
@@ -47,10 +46,7 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
   }
 
   decode(body: unknown): CampaignTask {
-    const type = (body as { task_type?: unknown } | null)?.task_type;
-    if (typeof type !== 'string') throw new MessageValidationError(`task_type must be one of ${Object.values(CampaignTaskType).join(', ')}`);
-    if (!Object.hasOwn(CAMPAIGN_TASK_CLASSES, type)) throw new UnknownMessageTypeError(`Unknown campaign task type "${type.slice(0, 64)}"`);
-    return decodePayload(CAMPAIGN_TASK_CLASSES[type as CampaignTaskType] as ClassConstructor<CampaignTask>, body);
+    return decodeByType(body, { discriminator: 'task_type', classes: CAMPAIGN_TASK_CLASSES, what: 'campaign task type' });
   }
 
   typeOf(task: CampaignTask): string {
@@ -64,7 +60,7 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
 
   async handle(task: CampaignTask): Promise<void> {
     try {
-      await (this.handlers[task.task_type] as (task: CampaignTask) => Promise<void>)(task);
+      await dispatchByType(this.handlers, 'task_type', task);
     } catch (error) {
       if (error instanceof DiscordRateLimitedError) {
         await this.store.rateLimited(task.campaign_id, error.retryAfterSeconds);
