@@ -146,7 +146,7 @@ export class Environment {
    * the developer portal shows it. Setting it turns on POST /interactions and GET /campaigns/:id in
    * the API app, which then needs CAMPAIGN_QUEUE_URL.
    */
-  @Transform(({ value }) => (value === '' ? undefined : value))
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
   @IsOptional()
   @Matches(/^[0-9a-f]{64}$/i, { message: 'DISCORD_PUBLIC_KEY must be the application public key: 64 hex digits, as the Discord developer portal shows it' })
   DISCORD_PUBLIC_KEY?: string;
