@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   classFilter,
@@ -176,7 +176,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (queue: string, options: { class?: string; rate?: number; dryRun?: boolean; visibilityTimeout: number }) => {
       const located = await target(queue);
       const bar = io.stderr.isTTY
-        ? new SingleBar({ stream: io.stderr, format: ' {bar} {value}/{total} read · {moved} moved · {eta_formatted} left', hideCursor: true, clearOnComplete: true })
+        ? new SingleBar({ stream: io.stderr, format: ' {bar} {value}/{total} read · {moved} moved · {duration_formatted}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
         : undefined;
       let started = false;
       const result = await redrive(client(), located, {
@@ -277,8 +277,9 @@ function reportRedrive(result: RedriveResult, target: DlqTarget, say: (line?: st
   if (result.method === 'message-by-message' && result.examined < result.depth && !result.interrupted && result.failure === undefined) {
     say(`Read ${result.examined} of ${result.depth}${target.fifo ? ' (a FIFO group is read past a message only once that message leaves)' : ''}.`);
   }
+  if (result.interrupted) say('Stopped early; the rest stay in the DLQ.');
+  if (!result.dryRun) say(`The DLQ now holds ${plural(result.remaining, 'message')}.`);
   if (result.inFlight > 0) {
-    say(`${plural(result.inFlight, 'message')} of the DLQ were in flight and not read (another reader has them, or a run stopped less than its visibility timeout ago): run again once they are back.`);
+    say(`${result.inFlight} of them in flight, not read by this run (another reader has them, or a run stopped less than its visibility timeout ago): run again once they are back.`);
   }
-  if (result.interrupted) say(`Stopped early; the rest stay in the DLQ.`);
 }

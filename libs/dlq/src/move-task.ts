@@ -8,6 +8,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { OperatorError } from './dlq.errors';
 
+/** How often a running move task's progress is read. */
+const POLL_INTERVAL_MS = 1000;
+
 /** SQS's own limit on a move task's MaxNumberOfMessagesPerSecond. */
 export const MAX_MOVE_TASK_RATE = 500;
 
@@ -65,7 +68,7 @@ export interface MoveTaskOutcome {
  */
 export async function runMoveTask(
   sqs: SQSClient,
-  task: { dlqArn: string; queueArn: string; rate?: number; signal?: AbortSignal; onProgress?: (moved: number, total: number) => void; pollIntervalMs?: number },
+  task: { dlqArn: string; queueArn: string; rate?: number; signal?: AbortSignal; onProgress?: (moved: number, total: number) => void },
 ): Promise<MoveTaskOutcome | { unavailable: string }> {
   let handle: string | undefined;
   try {
@@ -79,7 +82,7 @@ export async function runMoveTask(
   }
   let cancelled = false;
   for (;;) {
-    await sleep(task.pollIntervalMs ?? 1000, undefined, { signal: cancelled ? undefined : task.signal }).catch(() => undefined);
+    await sleep(POLL_INTERVAL_MS, undefined, { signal: cancelled ? undefined : task.signal }).catch(() => undefined);
     if (task.signal?.aborted && !cancelled && handle) {
       cancelled = true;
       await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle })).catch(() => undefined);

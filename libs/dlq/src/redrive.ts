@@ -33,7 +33,9 @@ export interface RedriveResult {
   dryRun: boolean;
   /** Visible messages in the DLQ when the run started. */
   depth: number;
-  /** In flight in the DLQ when the run started: another reader has them, or a stopped run less than its visibility timeout ago. */
+  /** Messages in the DLQ after the run. */
+  remaining: number;
+  /** In flight in the DLQ after the run, so not read by it: another reader has them, or a run stopped less than its visibility timeout ago. */
   inFlight: number;
   examined: number;
   /** Moved (or, in a dry run, to be moved) by class; a move task reports a total only. */
@@ -56,8 +58,14 @@ export interface RedriveResult {
  * deleted from the DLQ after, so a crash can duplicate a message but never lose one.
  */
 export async function redrive(sqs: SQSClient, target: DlqTarget, options: RedriveOptions = {}): Promise<RedriveResult> {
-  const { visible: depth, inFlight } = await depthOf(sqs, target.dlqUrl);
-  const base = { dryRun: options.dryRun === true, depth, inFlight, interrupted: false, behind: 0, left: [] };
+  const { visible: depth } = await depthOf(sqs, target.dlqUrl);
+  const result = await run(sqs, target, options, depth);
+  const after = await depthOf(sqs, target.dlqUrl);
+  return { ...result, depth, remaining: after.visible + after.inFlight, inFlight: after.inFlight };
+}
+
+async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, depth: number): Promise<Omit<RedriveResult, 'depth' | 'remaining' | 'inFlight'>> {
+  const base = { dryRun: options.dryRun === true, interrupted: false, behind: 0, left: [] };
   let methodReason = `--class ${options.errorClass} chosen`;
   let useMoveTask = false;
   if (options.errorClass === undefined) {
