@@ -96,6 +96,19 @@ describe('DLQ tool: redrive', () => {
     expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 1, inFlight: 0 }); // the malformed one waits for its producer's fix
   });
 
+  it('a redrive whose messages fail again while it runs moves each once and ends, leaving them in the DLQ', async () => {
+    const queues = await createQueuePair(sqs);
+    await awardsForMissingCommunity(queues, 20);
+    await deadLetter(queues, 20);
+    worker = await startWorker(queues); // the cause is not fixed: each message is dead-lettered again
+
+    const { code, stdout } = await runDlq(['redrive', 'prize-distribution', '--rate', '5/s'], { AWS_SQS_QUEUE_URL: queues.queueUrl });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Moved 20 messages: CommunityNotFoundError 20.');
+    expect(Number(/(\d+) messages? failed again and came back to the DLQ during the run/.exec(stdout)?.[1])).toBeGreaterThan(0);
+    await waitFor(async () => (await queueDepth(sqs, queues.dlqUrl)).visible === 20, { what: 'all twenty back in the DLQ' });
+  });
+
   it('a redrive killed between send and delete, run again, loses nothing and the worker applies nothing twice', async () => {
     const queues = await createQueuePair(sqs);
     const awards = await awardsForMissingCommunity(queues, 30);

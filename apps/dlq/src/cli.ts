@@ -273,6 +273,7 @@ function reportRedrive(result: RedriveResult, target: DlqTarget, say: (line?: st
   const byClass = result.movedByClass.length > 0 ? `: ${counts(result.movedByClass)}` : '';
   say(`${verb} ${plural(result.moved, 'message')}${byClass}${result.dryRun ? '; nothing was moved' : ''}.`);
   if (result.left.length > 0) say(`Left in the DLQ: ${counts(result.left)}.`);
+  if (result.returned > 0) say(`${plural(result.returned, 'message')} failed again and came back to the DLQ during the run; left there (is the cause fixed?).`);
   if (result.behind > 0) say(`Left in the DLQ to keep their group's order: ${plural(result.behind, 'message')} behind an earlier message of another class.`);
   if (result.method === 'message-by-message' && result.examined < result.depth && !result.interrupted && result.failure === undefined) {
     say(`Read ${result.examined} of ${result.depth}${target.fifo ? ' (a FIFO group is read past a message only once that message leaves)' : ''}.`);

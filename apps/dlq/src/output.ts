@@ -26,7 +26,7 @@ export function duration(ms: number): string {
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const numeric = (cell: string) => /^[\d≥ -]+$/.test(cell);
+  const numeric = (cell: string) => /^\d+$/.test(cell);
   return rows
     .map((row) => row.map((cell, column) => (numeric(cell) && column > 0 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd())
     .join('\n');

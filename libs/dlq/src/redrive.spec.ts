@@ -117,4 +117,12 @@ describe('redrive', () => {
     ]);
     expect(result).toMatchObject({ moved: 2, left: [['Y', 1]], behind: 1 });
   });
+
+  it('leaves a message dead-lettered again since the run began, instead of going round in circles', async () => {
+    const receives = [[{ MessageId: 'again', ReceiptHandle: 'rh-again', Body: '{}', Attributes: { SentTimestamp: String(Date.now() + 60000) } }], []];
+    const { sqs, named } = scriptedSqs({ ...attributes, ReceiveMessage: () => ({ Messages: receives.shift() }), ChangeMessageVisibilityBatch: () => ({}) });
+    const result = await redrive(sqs, standard, { errorClass: 'none' });
+    expect(result).toMatchObject({ moved: 0, returned: 1 });
+    expect(named('SendMessageBatch')).toHaveLength(0);
+  });
 });

@@ -45,6 +45,8 @@ export interface RedriveResult {
   left: [string, number][];
   /** FIFO: messages of the chosen class left in the DLQ behind an earlier message of their group that stays. */
   behind: number;
+  /** Messages that failed again and were dead-lettered anew during the run: left for the next run. */
+  returned: number;
   interrupted: boolean;
   /** What stopped the run early (the messages it concerns stay in the DLQ). */
   failure?: unknown;
@@ -55,7 +57,8 @@ export interface RedriveResult {
  * StartMessageMoveTask where the endpoint runs it; a class, or an endpoint without it, goes
  * message by message: each message is sent first (body byte for byte, its attributes without
  * the stale reason, `original.message_id` kept; FIFO: same group, a new deduplication id) and
- * deleted from the DLQ after, so a crash can duplicate a message but never lose one.
+ * deleted from the DLQ after, so a crash can duplicate a message but never lose one. Only
+ * messages dead-lettered before the run began are moved: one that fails again meanwhile stays.
  */
 export async function redrive(sqs: SQSClient, target: DlqTarget, options: RedriveOptions = {}): Promise<RedriveResult> {
   const { visible: depth } = await depthOf(sqs, target.dlqUrl);
@@ -65,7 +68,7 @@ export async function redrive(sqs: SQSClient, target: DlqTarget, options: Redriv
 }
 
 async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, depth: number): Promise<Omit<RedriveResult, 'depth' | 'remaining' | 'inFlight'>> {
-  const base = { dryRun: options.dryRun === true, interrupted: false, behind: 0, left: [] };
+  const base = { dryRun: options.dryRun === true, interrupted: false, behind: 0, returned: 0, left: [] };
   let methodReason = `--class ${options.errorClass} chosen`;
   let useMoveTask = false;
   if (options.errorClass === undefined) {
@@ -112,7 +115,7 @@ async function moveOneByOne(
   target: DlqTarget,
   options: RedriveOptions,
   depth: number,
-): Promise<Pick<RedriveResult, 'examined' | 'moved' | 'movedByClass' | 'left' | 'behind' | 'interrupted' | 'failure'>> {
+): Promise<Pick<RedriveResult, 'examined' | 'moved' | 'movedByClass' | 'left' | 'behind' | 'returned' | 'interrupted' | 'failure'>> {
   const cursor = new DlqCursor(sqs, target.dlqUrl, options.visibilityTimeout ?? REDRIVE_VISIBILITY_SECONDS);
   const wanted = classFilter(options.errorClass);
   // FIFO groups with a message that stays in the DLQ: their later messages stay too, in order.
@@ -120,6 +123,7 @@ async function moveOneByOne(
   const moved: string[] = [];
   const left: string[] = [];
   let behind = 0;
+  let returned = 0;
   let interrupted = false;
   let failure: unknown;
   const started = Date.now();
@@ -135,9 +139,14 @@ async function moveOneByOne(
       if (messages.length === 0) break;
       const take: { message: Message; errorClass: string }[] = [];
       for (const message of messages) {
-        const errorClass = classOf(readDeadLetter(message));
+        const deadLetter = readDeadLetter(message);
+        const errorClass = classOf(deadLetter);
         const group = target.fifo ? message.Attributes?.MessageGroupId : undefined;
-        if (group !== undefined && blocked.has(group)) {
+        if (deadLetter.sentAt !== undefined && deadLetter.sentAt.getTime() >= started) {
+          // Dead-lettered again since the run began (its cause is still there): moving it again would go round in circles.
+          cursor.hold([message]);
+          returned += 1;
+        } else if (group !== undefined && blocked.has(group)) {
           cursor.hold([message]);
           if (wanted(errorClass)) behind += 1;
           else left.push(errorClass);
@@ -175,7 +184,7 @@ async function moveOneByOne(
   } finally {
     await cursor.release();
   }
-  return { examined: cursor.seenCount, moved: moved.length, movedByClass: countByClass(moved), left: countByClass(left), behind, interrupted, failure };
+  return { examined: cursor.seenCount, moved: moved.length, movedByClass: countByClass(moved), left: countByClass(left), behind, returned, interrupted, failure };
 }
 
 /**
