@@ -16,14 +16,16 @@ export const MAX_MOVE_TASK_RATE = 500;
 
 /**
  * Errors that mean "this endpoint (or this role) cannot run a move task here": emulators without
- * the action (fauxqs, older ElasticMQ), a queue kind SQS does not move, a role without the
- * permission. The tool then moves message by message instead.
+ * the action (fauxqs, older ElasticMQ), a queue SQS will not move (InvalidParameterValue,
+ * UnsupportedOperation), a role without the permission. The tool then moves message by message,
+ * which needs only receive, send and delete.
  */
 const UNAVAILABLE = new Set([
   'InvalidAction',
   'UnknownOperationException',
   'UnsupportedOperation',
   'AWS.SimpleQueueService.UnsupportedOperation',
+  'InvalidParameterValue',
   'NotImplemented',
   'AccessDenied',
   'AccessDeniedException',
