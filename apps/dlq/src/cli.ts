@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Presets, SingleBar } from 'cli-progress';
@@ -144,8 +145,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return;
       }
       say(`DLQ of ${printable(located.name)}: ${located.dlqUrl}`);
+      if (seen === 0) {
+        say(inFlight > 0 ? `Nothing to read: ${plural(inFlight, 'message')} in flight (another reader has them).` : 'Empty.');
+        return;
+      }
       say(`${plural(visible, 'message')}, ${inFlight} in flight; read ${seen}${complete ? '' : ` (not all: ${located.fifo ? 'a FIFO queue shows the head of each message group' : 'the read stopped'})`}, all left in place`);
-      if (seen === 0) return;
       say();
       say('By error class:');
       say(table(countByClass(classes).map(([name, n]) => [`  ${printable(name)}`, String(n)])));
@@ -210,7 +214,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (queue: string, options: { out: string; class?: string }) => {
       const located = await target(queue);
       const wanted = classFilter(options.class);
-      const file = options.out === '-' ? io.stdout : createWriteStream(options.out);
+      // `npm run` starts in the package's folder; a relative path means the caller's (npm's INIT_CWD).
+      const file = options.out === '-' ? io.stdout : createWriteStream(path.resolve(io.env.INIT_CWD ?? '.', options.out));
       let written = 0;
       const { seen, complete } = await peekDeadLetters(client(), located.dlqUrl, { signal: io.signal }, async (message) => {
         const deadLetter = readDeadLetter(message);
