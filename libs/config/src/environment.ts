@@ -85,6 +85,10 @@ export class Environment {
   @IsOptional() @IsUrl(URL_OPTIONS)
   BACKEND_QUEUE_DLQ_URL?: string;
 
+  /** The API's consumer of the bot's answers. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  BACKEND_QUEUE_BATCH_SIZE = 10;
+
   /** Spec's recommendation for the Discord queue: batches of 10, 20 s long polling. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10)
   DISCORD_QUEUE_BATCH_SIZE = 10;
@@ -125,6 +129,9 @@ export class Environment {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   BOT_OPERATIONS_WAIT_TIME_SECONDS = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  BOT_OPERATIONS_BATCH_SIZE = 10;
 
   /** The FIFO queue's redrive maxReceiveCount (keep them equal); FIFO hand-backs are receives too. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)

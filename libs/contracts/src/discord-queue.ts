@@ -199,9 +199,39 @@ export class BackendResponsePayload {
   @IsOptional() @IsInt() discord_code?: number;
 }
 
-export class BackendResponseMessage {
-  @IsIn(Object.values(BackendResponseType), { message: `type must be one of ${Object.values(BackendResponseType).join(', ')}` })
-  type!: BackendResponseType;
+abstract class BackendResponseBase {
+  abstract type: BackendResponseType;
   @ValidateNested() @Type(() => BackendResponsePayload) payload!: BackendResponsePayload;
   @ValidateNested() @Type(() => ResponseMetadata) metadata!: ResponseMetadata;
 }
+
+export class ThreadCreatedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.THREAD_CREATED) type!: BackendResponseType.THREAD_CREATED;
+}
+
+export class OrderStatusUpdatedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.ORDER_STATUS_UPDATED) type!: BackendResponseType.ORDER_STATUS_UPDATED;
+}
+
+export class UserAssignedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.USER_ASSIGNED) type!: BackendResponseType.USER_ASSIGNED;
+}
+
+export class ChatMessageForwardedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.CHAT_MESSAGE_FORWARDED) type!: BackendResponseType.CHAT_MESSAGE_FORWARDED;
+}
+
+export class ErrorResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.ERROR) type!: BackendResponseType.ERROR;
+}
+
+export type BackendResponseMessage = ThreadCreatedResponse | OrderStatusUpdatedResponse | UserAssignedResponse | ChatMessageForwardedResponse | ErrorResponse;
+
+/** The class that validates each response type. */
+export const BACKEND_RESPONSE_CLASSES = {
+  [BackendResponseType.THREAD_CREATED]: ThreadCreatedResponse,
+  [BackendResponseType.ORDER_STATUS_UPDATED]: OrderStatusUpdatedResponse,
+  [BackendResponseType.USER_ASSIGNED]: UserAssignedResponse,
+  [BackendResponseType.CHAT_MESSAGE_FORWARDED]: ChatMessageForwardedResponse,
+  [BackendResponseType.ERROR]: ErrorResponse,
+} as const;

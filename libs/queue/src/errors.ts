@@ -30,6 +30,22 @@ export class BadRequestError extends PermanentError {}
 export class IdempotencyConflictError extends PermanentError {}
 
 /**
+ * A message whose transient failures used every attempt it had: dead-lettered as
+ * `RetriesExhausted:<class of the last error>` with that error's message, so DLQ readers see one
+ * format whoever gave up (the pipeline at the consumer's limit, a route at the message's own).
+ */
+export class RetriesExhaustedError extends PermanentError {
+  constructor(
+    readonly lastError: unknown,
+    attempts?: number,
+  ) {
+    const { errorClass, message } = describeError(lastError);
+    super(attempts === undefined ? message : `${message} (gave up after ${attempts} attempts)`);
+    this.name = `RetriesExhausted:${errorClass}`;
+  }
+}
+
+/**
  * A transient failure whose cause says when to try again (e.g. a rate limit's retry-after, a
  * lease held by another delivery): the pipeline uses that delay instead of its own backoff, and
  * a per-message consumer does not count it as a failed attempt (it is a wait).

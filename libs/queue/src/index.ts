@@ -11,3 +11,5 @@ export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
 export { originalMessageId, redriveTargetUrl } from './dead-letter.publisher';
 export * from './dead-letter.reason';
+export type { Outcome } from './pipeline/outcome';
+export * from './typed-dispatch';

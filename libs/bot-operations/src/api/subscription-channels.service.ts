@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { Prisma, PrismaService } from '@app/prisma';
 import { NotFoundError } from '@app/queue';
 import { CreateSubscriptionChannelDto } from './bot-operations.dto';
-import { SubscriptionRoleCheck, UnsafeSubscriptionRoleError } from './subscription-role.check';
+import { SubscriptionRoleCheck, UnsafeSubscriptionRoleError } from '../subscription-role.check';
 
 /** The Discord channels sold by subscription, and how access to each is given. */
 @Injectable()

@@ -3,12 +3,12 @@ import { Environment } from '@app/config';
 import { BotOperationConsumer } from './bot-operation.consumer';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
-import { BOT_WORKER_OPTIONS, BotWorkerOptions } from './bot-operations.options';
+import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
 import { InviteUserHandler } from './invite-user.handler';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
 import { RemoveUserHandler } from './remove-user.handler';
-import { SubscriptionRoleCheck } from './subscription-role.check';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { VerifyPermissionsHandler } from './verify-permissions.handler';
 
 /**

@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { Environment } from '@app/config';
 import { BotQueueProducer } from './bot-queue.producer';
 import { BotOperationsController } from './bot-operations.controller';
-import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from './bot-operations.options';
+import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from '../bot-operations.options';
 import { BotOperationsQuery } from './bot-operations.query';
 import { ListingsController } from './listings.controller';
 import { ListingsService } from './listings.service';
 import { SubscriptionChannelsController } from './subscription-channels.controller';
 import { SubscriptionChannelsService } from './subscription-channels.service';
-import { SubscriptionRoleCheck } from './subscription-role.check';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
 

@@ -4,7 +4,7 @@ import { DiscordRestClient } from '@app/discord';
 import { MEMBER_ACCESS } from './channel-access';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
-import { SubscriptionRoleCheck } from './subscription-role.check';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 
 /**
  * Gives a subscriber access to the channel: the channel's role when it has one, else a member
