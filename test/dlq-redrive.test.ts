@@ -190,7 +190,7 @@ describe('DLQ tool: redrive', () => {
 
       const { code, stdout } = await runDlq(['redrive', 'bot-operations'], settings());
       expect(code).toBe(0);
-      expect(stdout).toContain(`bot-operations DLQ → ${queues.queueUrl}, message by message (the endpoint has no StartMessageMoveTask here (InvalidAction))`);
+      expect(stdout).toContain(`bot-operations DLQ → ${queues.queueUrl}, message by message (the endpoint has no StartMessageMoveTask here: InvalidAction)`);
       expect(stdout).toContain('Moved 16 messages: DiscordMissingPermissionsError 16.');
 
       const order = await consume(queues.queueUrl);

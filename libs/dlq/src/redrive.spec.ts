@@ -81,7 +81,7 @@ describe('redrive', () => {
       ChangeMessageVisibilityBatch: () => ({}),
     });
     const result = await redrive(sqs, standard);
-    expect(result).toMatchObject({ method: 'message-by-message', methodReason: 'the endpoint refused StartMessageMoveTask (UnsupportedOperation)', moved: 0 });
+    expect(result).toMatchObject({ method: 'message-by-message', methodReason: 'the endpoint refused StartMessageMoveTask: UnsupportedOperation', moved: 0 });
     expect(named('ReceiveMessage')).toHaveLength(1);
   });
 

@@ -74,7 +74,7 @@ async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, d
   if (options.errorClass === undefined) {
     const [dlqArn, queueArn] = await Promise.all([arnOf(sqs, target.dlqUrl), arnOf(sqs, target.queueUrl)]);
     const unavailable = await moveTaskSupport(sqs, dlqArn);
-    methodReason = unavailable ? `the endpoint has no StartMessageMoveTask here (${unavailable})` : 'the whole DLQ, and the endpoint runs move tasks';
+    methodReason = unavailable ? `the endpoint has no StartMessageMoveTask here: ${unavailable}` : 'the whole DLQ, and the endpoint runs move tasks';
     useMoveTask = unavailable === undefined;
     if (useMoveTask && !options.dryRun) {
       const outcome = await runMoveTask(sqs, {
@@ -96,7 +96,7 @@ async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, d
           failure: outcome.status === 'FAILED' ? new OperatorError(`SQS's move task failed: ${outcome.failureReason ?? 'no reason given'}`) : undefined,
         };
       }
-      methodReason = `the endpoint refused StartMessageMoveTask (${outcome.unavailable})`;
+      methodReason = `the endpoint refused StartMessageMoveTask: ${outcome.unavailable}`;
       useMoveTask = false;
     }
   }
