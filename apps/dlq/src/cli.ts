@@ -71,7 +71,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command('dqb-dlq')
     .description(
       `Inspect, export, redrive and purge the dead-letter queues of the queue backbone.\n\n` +
-        `<queue> is a logical name (${SYSTEM_QUEUES.map((q) => q.name).join(', ')}), located with the apps' settings ` +
+        `<queue> is a logical name (${Object.keys(SYSTEM_QUEUES).join(', ')}), located with the apps' settings ` +
         `(AWS_SQS_QUEUE_URL, DISCORD_QUEUE_URL, … and their *_DLQ_URL, else the queue's RedrivePolicy), or a queue URL.\n` +
         `SQS is reached like the apps reach it: AWS_REGION, the AWS SDK's credential chain, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL.`,
     )

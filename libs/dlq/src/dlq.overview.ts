@@ -38,11 +38,11 @@ export interface QueueOverview {
  */
 export async function overview(sqs: SQSClient, settings: Settings): Promise<QueueOverview[]> {
   return Promise.all(
-    configuredQueues(settings).map(async ({ queue, queueUrl, dlqUrl }): Promise<QueueOverview> => {
-      const row: QueueOverview = { name: queue.name, queueUrlSetting: queue.queueUrlSetting, queueUrl };
+    configuredQueues(settings).map(async ({ name, queueUrlSetting, deadLetterQueueUrlSetting, queueUrl, dlqUrl }): Promise<QueueOverview> => {
+      const row: QueueOverview = { name, queueUrlSetting, queueUrl };
       if (!queueUrl) return row;
       try {
-        const target = await locate(sqs, queue.name, queueUrl, dlqUrl, queue.deadLetterQueueUrlSetting);
+        const target = await locate(sqs, name, queueUrl, dlqUrl, deadLetterQueueUrlSetting);
         row.dlqUrl = target.dlqUrl;
         const [source, dead] = await Promise.all([depthOf(sqs, target.queueUrl), depthOf(sqs, target.dlqUrl)]);
         row.queue = source;

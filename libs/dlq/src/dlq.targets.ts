@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
-import { SYSTEM_QUEUES, SystemQueue } from '@app/config';
+import { QueueLocation, SYSTEM_QUEUES } from '@app/config';
 import { redriveTargetUrl } from '@app/queue';
 import { isMissingQueue, OperatorError } from './dlq.errors';
 
@@ -16,8 +16,8 @@ export interface DlqTarget {
 }
 
 /** A queue of the system table with whatever the settings say about it. */
-export interface ConfiguredQueue {
-  queue: SystemQueue;
+export interface ConfiguredQueue extends QueueLocation {
+  name: string;
   queueUrl?: string;
   dlqUrl?: string;
 }
@@ -31,10 +31,11 @@ function urlSetting(settings: Settings, name: string): string | undefined {
 
 /** Every queue of the system with its configured URLs (unset ones included, so a list can say so). */
 export function configuredQueues(settings: Settings): ConfiguredQueue[] {
-  return SYSTEM_QUEUES.map((queue) => ({
-    queue,
-    queueUrl: urlSetting(settings, queue.queueUrlSetting),
-    dlqUrl: urlSetting(settings, queue.deadLetterQueueUrlSetting),
+  return Object.entries(SYSTEM_QUEUES).map(([name, location]) => ({
+    name,
+    ...location,
+    queueUrl: urlSetting(settings, location.queueUrlSetting),
+    dlqUrl: urlSetting(settings, location.deadLetterQueueUrlSetting),
   }));
 }
 
@@ -45,15 +46,15 @@ export function configuredQueues(settings: Settings): ConfiguredQueue[] {
 export async function resolveTarget(sqs: SQSClient, settings: Settings, queue: string): Promise<DlqTarget> {
   const known = configuredQueues(settings);
   if (!/^https?:\/\//.test(queue)) {
-    const entry = known.find((k) => k.queue.name === queue);
+    const entry = known.find((k) => k.name === queue);
     if (!entry) {
-      throw new OperatorError(`Unknown queue "${queue}": the system's queues are ${known.map((k) => k.queue.name).join(', ')} (or give a queue URL)`);
+      throw new OperatorError(`Unknown queue "${queue}": the system's queues are ${known.map((k) => k.name).join(', ')} (or give a queue URL)`);
     }
-    if (!entry.queueUrl) throw new OperatorError(`Queue ${queue} is not configured here: set ${entry.queue.queueUrlSetting}`);
-    return locate(sqs, entry.queue.name, entry.queueUrl, entry.dlqUrl, entry.queue.deadLetterQueueUrlSetting);
+    if (!entry.queueUrl) throw new OperatorError(`Queue ${queue} is not configured here: set ${entry.queueUrlSetting}`);
+    return locate(sqs, entry.name, entry.queueUrl, entry.dlqUrl, entry.deadLetterQueueUrlSetting);
   }
   const entry = known.find((k) => k.queueUrl !== undefined && (k.queueUrl === queue || k.dlqUrl === queue));
-  if (entry) return locate(sqs, entry.queue.name, entry.queueUrl!, entry.dlqUrl, entry.queue.deadLetterQueueUrlSetting);
+  if (entry) return locate(sqs, entry.name, entry.queueUrl!, entry.dlqUrl, entry.deadLetterQueueUrlSetting);
   return locate(sqs, queue, queue);
 }
 
