@@ -187,6 +187,10 @@ describe('DLQ tool: redrive', () => {
     it('moves the whole DLQ message by message where the endpoint has no move task, keeping each group in order with a new deduplication id', async () => {
       const operations = Array.from({ length: 16 }, (_, n) => ({ group: n % 4 === 3 ? 'channel:2' : 'user:1', seq: n, errorClass: 'DiscordMissingPermissionsError' }));
       await deadLetterOperations(operations);
+      // Reading first: a FIFO DLQ gives out the head of each group only; everything stays, in order.
+      const shown = await runDlq(['show', 'bot-operations'], settings());
+      expect(shown.stdout).toContain('16 messages, 0 in flight; read 2 (not all: a FIFO DLQ gives out the head of each message group), all left in place');
+      expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 16, inFlight: 0 });
 
       const { code, stdout } = await runDlq(['redrive', 'bot-operations'], settings());
       expect(code).toBe(0);

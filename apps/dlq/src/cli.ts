@@ -149,7 +149,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         say(inFlight > 0 ? `Nothing to read: ${plural(inFlight, 'message')} in flight (another reader has them).` : 'Empty.');
         return;
       }
-      say(`${plural(visible, 'message')}, ${inFlight} in flight; read ${seen}${complete ? '' : ` (not all: ${located.fifo ? 'a FIFO queue shows the head of each message group' : 'the read stopped'})`}, all left in place`);
+      const partial = !complete || seen < visible ? ` (not all: ${located.fifo ? 'a FIFO DLQ gives out the head of each message group' : `stopped at ${seen}`})` : '';
+      say(`${plural(visible, 'message')}, ${inFlight} in flight; read ${seen}${partial}, all left in place`);
       say();
       say('By error class:');
       say(table(countByClass(classes).map(([name, n]) => [`  ${printable(name)}`, String(n)])));
@@ -217,6 +218,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // `npm run` starts in the package's folder; a relative path means the caller's (npm's INIT_CWD).
       const file = options.out === '-' ? io.stdout : createWriteStream(path.resolve(io.env.INIT_CWD ?? '.', options.out));
       let written = 0;
+      const { visible } = await depthOf(client(), located.dlqUrl);
       const { seen, complete } = await peekDeadLetters(client(), located.dlqUrl, { signal: io.signal }, async (message) => {
         const deadLetter = readDeadLetter(message);
         if (!wanted(classOf(deadLetter))) return;
@@ -228,7 +230,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         file.end();
         await once(file, 'finish');
       }
-      const summary = `Exported ${plural(written, 'message')} of the ${printable(located.name)} DLQ to ${options.out} (read ${seen}${complete ? '' : ', not all'}; nothing consumed)`;
+      const summary = `Exported ${plural(written, 'message')} of the ${printable(located.name)} DLQ to ${options.out} (read ${seen}${complete && seen >= visible ? '' : ` of ${visible}`}; nothing consumed)`;
       (options.out === '-' ? io.stderr : io.stdout).write(`${summary}\n`);
     });
 

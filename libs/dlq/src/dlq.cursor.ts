@@ -37,13 +37,20 @@ export class DlqCursor {
     private readonly visibilityTimeout = PEEK_VISIBILITY_SECONDS,
   ) {}
 
+  /**
+   * The last `next()` came back empty because receives kept returning messages already seen
+   * (held longer than their visibility timeout), not because the queue had nothing more.
+   */
+  stalled = false;
+
   /** Messages received so far in this pass. */
   get seenCount(): number {
     return this.seen.size;
   }
 
-  /** Up to `max` messages not seen before in this pass; empty once the queue has nothing new. */
+  /** Up to `max` messages not seen before in this pass; empty once the queue has nothing new (or the pass `stalled`). */
   async next(max = 10): Promise<Message[]> {
+    this.stalled = false;
     for (let attempt = 0; attempt < STALE_RECEIVES; attempt++) {
       const { Messages = [] } = await this.sqs.send(
         new ReceiveMessageCommand({
@@ -68,6 +75,7 @@ export class DlqCursor {
       }
       if (fresh.length > 0) return fresh;
     }
+    this.stalled = true;
     return [];
   }
 
@@ -128,7 +136,7 @@ export async function peekDeadLetters(
     while (cursor.seenCount < max && !options.signal?.aborted) {
       const messages = await cursor.next(Math.min(10, max - cursor.seenCount));
       if (messages.length === 0) {
-        complete = true;
+        complete = !cursor.stalled;
         break;
       }
       cursor.hold(messages);

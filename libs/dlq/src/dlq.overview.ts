@@ -23,8 +23,9 @@ export interface QueueOverview {
      * so it is read from the messages themselves, without consuming them.
      */
     oldestFailure?: Date;
-    /** Messages read for `oldestFailure`; fewer than the depth makes it a lower bound of the age. */
+    /** Messages read for `oldestFailure`. */
     sampled: number;
+    /** Every message was read; otherwise `oldestFailure` is a lower bound of the oldest age. */
     complete: boolean;
   };
   /** Why this queue could not be read (it does not exist, has no DLQ…). */
@@ -55,7 +56,7 @@ export async function overview(sqs: SQSClient, settings: Settings): Promise<Queu
                 if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
               })
             : { seen: 0, complete: true };
-        row.dlq = { ...dead, oldestFailure: oldest === undefined ? undefined : new Date(oldest), sampled: seen, complete };
+        row.dlq = { ...dead, oldestFailure: oldest === undefined ? undefined : new Date(oldest), sampled: seen, complete: complete && seen >= dead.visible };
       } catch (error) {
         if (!(error instanceof OperatorError)) throw error;
         row.problem = error.message;
