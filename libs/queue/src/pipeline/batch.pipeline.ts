@@ -9,9 +9,10 @@ import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
 import { backoffSeconds, decideFailure } from './failure-decision';
 import { FailureSettler } from './failure.settler';
 import { InFlightBatch, InFlightRegistry } from './in-flight.registry';
-import { closeMessage, logContext, openMessage, OpenedMessage } from './message-opening';
+import { logContext, openMessage, OpenedMessage } from './message-opening';
 import { isDone, Outcome } from './outcome';
 import { OutageRelease } from './outage-release';
+import { PipelineMetrics } from './pipeline.metrics';
 
 const tracer = trace.getTracer('queue');
 
@@ -38,6 +39,7 @@ export class BatchPipeline {
     private readonly failures: FailureSettler,
     private readonly outage: OutageRelease,
     @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class BatchPipeline {
     const batch = this.registry.track(consumer, messages);
     try {
       const opened = messages.map((message) => openMessage(message, consumer.name, route));
+      this.metrics.received(consumer, opened);
       const items: BatchItem<T>[] = opened.flatMap((o) => (o.valid ? [{ opened: o, key: route.idempotencyKey(o.payload, o.message), payloadHash: payloadHash(o.payload) }] : []));
       let outage: unknown;
       try {
@@ -58,6 +61,7 @@ export class BatchPipeline {
       }
 
       const outcomes = new Map<Message, Outcome>();
+      const errors = new Map<Message, unknown>();
       if (outage !== undefined) {
         // Postgres is down: no message is at fault. What was not applied goes back uncounted.
         const unapplied = items.filter((i) => i.result === undefined || ('error' in i.result && classifyError(i.result.error) === 'unavailable'));
@@ -69,13 +73,16 @@ export class BatchPipeline {
         const item = items.find((i) => i.opened === o);
         const error = o.valid ? (item?.result && 'error' in item.result ? item.result.error : undefined) : o.error;
         if (error === undefined) outcomes.set(o.message, (item!.result as { outcome: 'applied' | 'duplicate' }).outcome);
-        else outcomes.set(o.message, await this.failed(consumer, batch, o, error));
+        else {
+          errors.set(o.message, error);
+          outcomes.set(o.message, await this.failed(consumer, batch, o, error));
+        }
       }
 
       const done: Message[] = [];
       for (const o of opened) {
         const outcome = outcomes.get(o.message)!;
-        closeMessage(o, outcome);
+        this.metrics.closed(consumer, o, outcome, errors.get(o.message));
         if (isDone(outcome)) done.push(o.message);
       }
       if (!deleteDone) return done;
