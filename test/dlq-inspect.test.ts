@@ -110,7 +110,7 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
     expect(await runDlq(['show', 'prizes'], settings(queues))).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'error: Unknown queue "prizes": the system\'s queues are prize-distribution, discord, backend, bot-operations (or give a queue URL)\n',
+      stderr: 'error: Unknown queue "prizes": the system\'s queues are prize-distribution, discord, backend, bot-operations, campaign (or give a queue URL)\n',
     });
     expect((await runDlq(['redrive', 'bot-operations'], settings(queues))).stderr).toBe('error: Queue bot-operations is not configured here: set BOT_OPERATIONS_QUEUE_URL\n');
     const gone = `${queues.queueUrl}-gone`;
