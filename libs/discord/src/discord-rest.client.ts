@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
@@ -18,7 +18,7 @@ import type {
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
-import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
+import type { DiscordOptions } from './discord.options';
 import {
   DiscordPermanentError,
   DiscordUnauthorizedError,
@@ -57,8 +57,10 @@ export interface CreateThreadOptions {
  * DiscordUnauthorizedError, so that messages wait on their queues instead of being dead-lettered.
  * Every `unauthorizedRetrySeconds` one call is let through to try the token again (@discordjs/rest
  * drops it after a 401, so it is given back first); success ends the rejection.
+ *
+ * One client per bot token, built by DiscordRestClientFactory (never with `new` elsewhere), so
+ * that whatever every Discord caller of the process must share is held in one place.
  */
-@Injectable()
 export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
@@ -67,7 +69,7 @@ export class DiscordRestClient {
   private currentUserId: string | undefined;
   private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
-  constructor(@Inject(DISCORD_OPTIONS) options: DiscordOptions) {
+  constructor(options: DiscordOptions) {
     this.token = options.token;
     this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
     this.rest = new REST({
@@ -128,11 +130,27 @@ export class DiscordRestClient {
    * (for a few minutes) instead of posting it again: a retried send does not duplicate.
    * Mentions ping nobody unless listed in `mentionUsers`: forwarded text cannot @everyone.
    */
-  sendMessage(channelId: string, message: { content: string; nonce?: string; mentionUsers?: string[] }): Promise<APIMessage> {
-    const { content, nonce } = message;
+  sendMessage(channelId: string, message: { content: string; nonce?: string; mentionUsers?: string[]; replyTo?: string }): Promise<APIMessage> {
+    const { content, nonce, replyTo } = message;
     const allowed_mentions = { parse: [], users: message.mentionUsers ?? [] };
-    const body: RESTPostAPIChannelMessageJSONBody = nonce === undefined ? { content, allowed_mentions } : { content, allowed_mentions, nonce, enforce_nonce: true };
+    const body: RESTPostAPIChannelMessageJSONBody = {
+      content,
+      allowed_mentions,
+      ...(nonce === undefined ? {} : { nonce, enforce_nonce: true }),
+      // Replying to a message Discord does not know fails (Invalid Form Body) rather than posting without the reply.
+      ...(replyTo === undefined ? {} : { message_reference: { message_id: replyTo, fail_if_not_exists: true } }),
+    };
     return this.request('sendMessage', RequestMethod.Post, Routes.channelMessages(channelId), { body });
+  }
+
+  /**
+   * Up to `limit` (1–100) messages of the channel posted after the message `after`, oldest first
+   * (Discord answers newest first; they are sorted here).
+   */
+  async getMessagesAfter(channelId: string, after: string, limit: number): Promise<APIMessage[]> {
+    const query = new URLSearchParams({ after, limit: String(limit) });
+    const messages = await this.request<APIMessage[]>('getMessagesAfter', RequestMethod.Get, Routes.channelMessages(channelId), { query });
+    return messages.sort((a, b) => compareSnowflakes(a.id, b.id));
   }
 
   createInvite(channelId: string, invite: { maxAgeSeconds: number; maxUses: number; unique: boolean }): Promise<APIExtendedInvite> {
@@ -198,13 +216,13 @@ export class DiscordRestClient {
   }
 
   /** One call in a CLIENT span; the body parsed when JSON (204s have none). */
-  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string } = {}): Promise<T> {
+  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; query?: URLSearchParams } = {}): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const retryingToken = this.rejection;
       try {
         if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
-        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason });
+        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, query: options.query });
         span.setAttribute('discord.status_code', response.status);
         this.tokenAcceptedAgain(retryingToken);
         return (await parseResponse(response)) as T;
@@ -261,4 +279,11 @@ export class DiscordRestClient {
     }
     return error.retryAfterSeconds === this.unauthorizedRetryMs / 1000 ? error : new DiscordUnauthorizedError(error.message, this.unauthorizedRetryMs / 1000);
   }
+}
+
+/** Orders Discord ids (snowflakes) by creation time: numerically, not as strings. */
+export function compareSnowflakes(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
