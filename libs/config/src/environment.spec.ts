@@ -45,6 +45,14 @@ describe('validateEnvironment', () => {
     expect(env).toMatchObject({ DISCORD_QUEUE_BATCH_SIZE: 10, DISCORD_QUEUE_WAIT_TIME_SECONDS: 20, BOT_OPERATIONS_MAX_ATTEMPTS: 8, BOT_OPERATIONS_RETRY_BASE_SECONDS: 1, BOT_OPERATIONS_RETRY_MAX_SECONDS: 900 });
   });
 
+  it('runs the relay only when listed, with its configuration file, whether SQS is enabled or not', () => {
+    expect(validateEnvironment(base).consumes('relay')).toBe(false);
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'relay' })).toThrow(/RELAY_CONFIG \(missing\)/);
+    const env = validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: 'relay', RELAY_CONFIG: '/etc/relay.yaml', AWS_SQS_ENABLED: 'false' });
+    expect(env.consumes('relay')).toBe(true);
+    expect(env).toMatchObject({ RELAY_BACKFILL_MAX_MESSAGES: 500, RELAY_RATE_LIMIT_PER_MINUTE: 1200, RELAY_RETENTION_HOURS: 24 });
+  });
+
   it('rejects unknown consumers and needs nothing when none runs (the API app)', () => {
     expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'prizes' })).toThrow(/WORKER_CONSUMERS \(invalid\)/);
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' }).WORKER_CONSUMERS).toEqual([]);
