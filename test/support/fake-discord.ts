@@ -1,10 +1,13 @@
 // A local HTTP server playing the part of Discord's REST API, so tests run the real
-// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord.
+// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord; with
+// startGateway(), also its gateway (fake-gateway.ts), so a real discord.js Client connects too.
+// Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
 import type { APIOverwrite } from 'discord.js';
 import { computeChannelPermissions } from '@app/discord';
+import { FakeGateway, startFakeGateway } from './fake-gateway';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
 
@@ -54,7 +57,7 @@ interface FakeRole {
   flags: number;
 }
 
-interface FakeGuild {
+export interface FakeGuild {
   id: string;
   name: string;
   owner_id: string;
@@ -73,7 +76,13 @@ export interface FakeChannel {
   recipients?: FakeUser[];
 }
 
-interface FakeUser {
+/** A bot account: its token authenticates REST calls and gateway sessions. */
+export interface FakeBot {
+  token: string;
+  userId: string;
+}
+
+export interface FakeUser {
   id: string;
   username: string;
   discriminator: string;
@@ -85,11 +94,13 @@ interface FakeUser {
 export interface FakeMessage {
   id: string;
   channel_id: string;
+  guild_id?: string;
   content: string;
   nonce?: string;
   author: FakeUser;
   timestamp: string;
   type: number;
+  message_reference?: { message_id: string; channel_id: string };
 }
 
 export interface FakeInvite {
@@ -120,10 +131,11 @@ const unknownMember = () => discordError(404, 10007, 'Unknown Member');
 let lastSnowflake = (BigInt(Date.now()) - 1420070400000n) << 22n;
 const snowflake = () => (++lastSnowflake).toString();
 
-const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
+export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
 
 export class FakeDiscord {
   readonly token = FAKE_DISCORD_TOKEN;
+  /** The default bot; addBot() makes more. */
   readonly botUserId = snowflake();
   readonly requests: RecordedRequest[] = [];
   readonly invites: FakeInvite[] = [];
@@ -134,7 +146,9 @@ export class FakeDiscord {
   private readonly members = new Map<string, Map<string, { roles: string[]; joined_at: string }>>();
   private readonly channelMessages = new Map<string, FakeMessage[]>();
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
-  private readonly dmChannels = new Map<string, string>(); // user id → channel id
+  private readonly dmChannels = new Map<string, string>(); // `${bot user id}:${user id}` → channel id
+  private readonly bots = new Map<string, FakeBot>([[FAKE_DISCORD_TOKEN, { token: FAKE_DISCORD_TOKEN, userId: this.botUserId }]]);
+  private gateway?: FakeGateway;
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: { method?: string; path: RegExp }[] = [];
 
@@ -143,30 +157,62 @@ export class FakeDiscord {
     readonly apiUrl: string,
   ) {}
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async close(): Promise<void> {
+    await this.gateway?.close();
+    await new Promise<void>((resolve, reject) => {
       this.server.closeAllConnections(); // hung requests too
       this.server.close((error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  /**
+   * Starts the gateway (a WebSocket server) that `GET /gateway/bot` points discord.js at; from then
+   * on every message created (by a bot through REST, or by postMessage) is dispatched to the
+   * connected sessions of the bots that can see it.
+   */
+  async startGateway(options: { heartbeatIntervalMs?: number } = {}): Promise<FakeGateway> {
+    this.gateway ??= await startFakeGateway(this, options);
+    return this.gateway;
   }
 
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked]) list.length = 0;
     for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels]) map.clear();
+    for (const token of this.bots.keys()) if (token !== FAKE_DISCORD_TOKEN) this.bots.delete(token);
     this.faults = [];
     this.hangs = [];
   }
 
   // --- seeding -------------------------------------------------------------------------------
 
+  /** Another bot account with its own token (for several bots in one fake). */
+  addBot(): FakeBot {
+    const bot = { token: `fake-bot-token-${snowflake()}`, userId: snowflake() };
+    this.bots.set(bot.token, bot);
+    return bot;
+  }
+
+  /** The bot a token belongs to, if any. */
+  botByToken(token: string): FakeBot | undefined {
+    return this.bots.get(token);
+  }
+
   /**
    * A guild whose @everyone role has `everyonePermissions`; the bot is a member with a role granting
    * `botPermissions`. The extra `roles` are ranked below the bot's role (as Discord requires for
-   * the bot to grant them), those with `aboveBot` above it.
+   * the bot to grant them), those with `aboveBot` above it. `bots` (user ids; the default bot
+   * unless given) are the bot members, all with that role.
    */
   addGuild(
-    options: { id?: string; ownerId?: string; everyonePermissions?: bigint; botPermissions?: bigint; roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[] } = {},
+    options: {
+      id?: string;
+      ownerId?: string;
+      everyonePermissions?: bigint;
+      botPermissions?: bigint;
+      roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[];
+      bots?: string[];
+    } = {},
   ): {
     id: string;
     botRoleId: string;
@@ -194,7 +240,7 @@ export class FakeDiscord {
     const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
     this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles });
     this.members.set(id, new Map());
-    this.addMember(id, this.botUserId, [botRoleId]);
+    for (const botId of options.bots ?? [this.botUserId]) this.addMember(id, botId, [botRoleId]);
     return { id, botRoleId, roleIds: extra.map((r) => r.id) };
   }
 
@@ -239,10 +285,42 @@ export class FakeDiscord {
     return this.channels.get(channelId)?.permission_overwrites ?? [];
   }
 
-  /** Messages the bot sent the user in their DM channel. */
-  dms(userId: string): FakeMessage[] {
-    const channelId = this.dmChannels.get(userId);
+  /** The messages of the DM channel between the user and a bot (the default bot unless given). */
+  dms(userId: string, botUserId: string = this.botUserId): FakeMessage[] {
+    const channelId = this.dmChannels.get(`${botUserId}:${userId}`);
     return channelId ? this.messages(channelId) : [];
+  }
+
+  guildsOf(botUserId: string): FakeGuild[] {
+    return [...this.guilds.values()].filter((g) => this.members.get(g.id)?.has(botUserId));
+  }
+
+  /** A guild's channels (threads excluded), as GUILD_CREATE lists them. */
+  guildChannels(guildId: string): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.guild_id === guildId && c.parent_id === undefined);
+  }
+
+  /** The bots (user ids) that receive a message of the channel: a guild's bot members, or a DM's bot. */
+  audienceOf(channelId: string): string[] {
+    const channel = this.channels.get(channelId);
+    if (!channel) return [];
+    if (channel.guild_id !== undefined) return [...this.bots.values()].map((b) => b.userId).filter((id) => this.members.get(channel.guild_id!)?.has(id));
+    return channel.type === ChannelType.DM && channel.owner_id !== undefined ? [channel.owner_id] : [];
+  }
+
+  // --- users acting --------------------------------------------------------------------------
+
+  /**
+   * A user posts a message: into a guild channel (`channelId`), or into their DM with a bot
+   * (`dmTo`: the bot's user id). It is kept in the channel's history (what REST backfill reads)
+   * and dispatched through the gateway to the bots connected at that moment.
+   */
+  postMessage(options: { authorId: string; content: string; channelId?: string; dmTo?: string; authorIsBot?: boolean }): FakeMessage {
+    const channelId = options.dmTo !== undefined ? this.dmChannel(options.dmTo, options.authorId) : options.channelId;
+    if (channelId === undefined) throw new Error('postMessage needs channelId or dmTo');
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    return this.record(channel, { content: options.content, author: user(options.authorId, options.authorIsBot ?? false) });
   }
 
   // --- fault injection -----------------------------------------------------------------------
@@ -275,7 +353,8 @@ export class FakeDiscord {
       return;
     }
     let reply: Reply;
-    if (req.headers.authorization !== `Bot ${this.token}`) {
+    const bot = this.bots.get((req.headers.authorization ?? '').replace(/^Bot /, ''));
+    if (!bot) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -283,18 +362,18 @@ export class FakeDiscord {
         if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
         reply = faultReply(fault, bucketOf(method, path));
       } else {
-        reply = this.route(method, path, body);
+        reply = this.route(method, path, body, { bot, query: url.searchParams });
       }
     }
     send(res, reply, bucketOf(method, path));
   }
 
-  private route(method: string, path: string, body: unknown): Reply {
+  private route(method: string, path: string, body: unknown, request: RequestContext): Reply {
     for (const [m, pattern, handler] of this.routes) {
       const match = m === method ? pattern.exec(path) : null;
       if (!match) continue;
       try {
-        return handler(match.slice(1), (body ?? {}) as Record<string, unknown>);
+        return handler(match.slice(1), (body ?? {}) as Record<string, unknown>, request);
       } catch (thrown) {
         if (thrown instanceof Reply) return thrown;
         throw thrown;
@@ -303,23 +382,31 @@ export class FakeDiscord {
     return discordError(404, 0, '404: Not Found');
   }
 
-  private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>) => Reply][] = [
-    ['GET', /^\/users\/@me$/, () => new Reply(200, user(this.botUserId, true))],
-    ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
+  private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>, request: RequestContext) => Reply][] = [
+    ['GET', /^\/gateway\/bot$/, () => this.gatewayInfo()],
+    ['GET', /^\/users\/@me$/, (_, __, { bot }) => new Reply(200, user(bot.userId, true))],
+    ['POST', /^\/users\/@me\/channels$/, (_, body, { bot }) => this.createDM(bot, String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
-    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => this.kick(guildId, userId)],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId], _, { bot }) => this.kick(bot, guildId, userId)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],
-    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, true)],
-    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, false)],
-    ['GET', /^\/channels\/(\d+)$/, ([channelId]) => this.getChannel(channelId)],
-    ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body) => this.createThread(channelId, body)],
+    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, true)],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, false)],
+    ['GET', /^\/channels\/(\d+)$/, ([channelId], _, { bot }) => this.getChannel(bot, channelId)],
+    ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body, { bot }) => this.createThread(bot, channelId, body)],
     ['PUT', /^\/channels\/(\d+)\/thread-members\/(\d+)$/, ([threadId, userId]) => this.addThreadMember(threadId, userId)],
-    ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body) => this.createMessage(channelId, body)],
-    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body) => this.createInvite(channelId, body)],
-    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body) => this.putOverwrite(channelId, id, body)],
-    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id]) => this.deleteOverwrite(channelId, id)],
+    ['GET', /^\/channels\/(\d+)\/messages$/, ([channelId], _, { bot, query }) => this.listMessages(bot, channelId, query)],
+    ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body, { bot }) => this.createMessage(bot, channelId, body)],
+    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body, { bot }) => this.createInvite(bot, channelId, body)],
+    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body, { bot }) => this.putOverwrite(bot, channelId, id, body)],
+    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], _, { bot }) => this.deleteOverwrite(bot, channelId, id)],
   ];
+
+  private gatewayInfo(): Reply {
+    if (!this.gateway) return discordError(404, 0, '404: Not Found (the fake has no gateway: call startGateway())');
+    const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
+    return new Reply(200, { url: this.gateway.url, shards: 1, session_start_limit: limit });
+  }
 
   private guild(guildId: string): FakeGuild {
     const guild = this.guilds.get(guildId);
@@ -336,43 +423,59 @@ export class FakeDiscord {
   private memberJson(guildId: string, userId: string) {
     const member = this.members.get(this.guild(guildId).id)?.get(userId);
     if (!member) throw unknownMember();
-    return { user: user(userId, userId === this.botUserId), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
+    return { user: user(userId, [...this.bots.values()].some((b) => b.userId === userId)), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
   }
 
   /** 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or guild. */
-  private requireBotPermission(guildId: string, permission: bigint, channel?: FakeChannel): void {
-    if ((this.botPermissions(guildId, channel) & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
+  private requireBotPermission(bot: FakeBot, guildId: string, permission: bigint, channel?: FakeChannel): void {
+    if ((this.botPermissions(bot, guildId, channel) & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
   }
 
-  private botPermissions(guildId: string, channel?: FakeChannel): bigint {
+  private botPermissions(bot: FakeBot, guildId: string, channel?: FakeChannel): bigint {
     const guild = this.guild(guildId);
     const overwritesFrom = channel?.parent_id ? this.channels.get(channel.parent_id) : channel;
-    return computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
+    return computeChannelPermissions(guild, this.memberJson(guildId, bot.userId), bot.userId, overwritesFrom ?? {});
   }
 
-  /** A guild channel the bot cannot see is 403 Missing Access, as on Discord. */
-  private getChannel(channelId: string): Reply {
+  /** A guild channel the bot cannot see is 403 Missing Access, as on Discord; so is another bot's DM. */
+  private visibleChannel(bot: FakeBot, channelId: string): FakeChannel {
     const channel = this.channelOr404(channelId);
-    if (channel.guild_id !== undefined && (this.botPermissions(channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) === 0n) {
-      throw discordError(403, 50001, 'Missing Access');
-    }
-    return new Reply(200, channel);
+    const visible =
+      channel.guild_id !== undefined ? (this.botPermissions(bot, channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) !== 0n : channel.owner_id === undefined || channel.owner_id === bot.userId;
+    if (!visible) throw discordError(403, 50001, 'Missing Access');
+    return channel;
+  }
+
+  private getChannel(bot: FakeBot, channelId: string): Reply {
+    const channel = this.visibleChannel(bot, channelId);
+    return new Reply(200, { ...channel, last_message_id: this.messages(channelId).at(-1)?.id ?? null });
+  }
+
+  /** Discord's answer: up to `limit` (50 unless told, at most 100) messages, newest first; with `after`, the oldest ones after it. */
+  private listMessages(bot: FakeBot, channelId: string, query: URLSearchParams): Reply {
+    const channel = this.visibleChannel(bot, channelId);
+    if (channel.guild_id !== undefined) this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ReadMessageHistory, channel);
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+    const after = query.get('after');
+    const all = this.messages(channelId);
+    const page = after !== null ? all.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit) : all.slice(-limit);
+    return new Reply(200, page.map((m) => this.messageJson(m)).reverse());
   }
 
   /** 403 Missing Permissions for a role at or above the bot's highest role: Discord's role hierarchy (the owner is exempt). */
-  private requireBelowBotTopRole(guild: FakeGuild, roleId: string): void {
-    if (guild.owner_id === this.botUserId) return;
-    const botRoles = new Set(this.members.get(guild.id)?.get(this.botUserId)?.roles ?? []);
+  private requireBelowBotTopRole(bot: FakeBot, guild: FakeGuild, roleId: string): void {
+    if (guild.owner_id === bot.userId) return;
+    const botRoles = new Set(this.members.get(guild.id)?.get(bot.userId)?.roles ?? []);
     const botTop = Math.max(0, ...guild.roles.filter((r) => botRoles.has(r.id)).map((r) => r.position));
     const role = guild.roles.find((r) => r.id === roleId);
     if (role && role.position >= botTop) throw discordError(403, 50013, 'Missing Permissions');
   }
 
-  private createThread(channelId: string, body: Record<string, unknown>): Reply {
+  private createThread(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
     const parent = this.channelOr404(channelId);
     const type = body.type === ChannelType.PublicThread ? ChannelType.PublicThread : ChannelType.PrivateThread;
     if (parent.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
+    this.requireBotPermission(bot, parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
     if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) {
       throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
     }
@@ -382,7 +485,7 @@ export class FakeDiscord {
       type,
       guild_id: parent.guild_id,
       parent_id: parent.id,
-      owner_id: this.botUserId,
+      owner_id: bot.userId,
       name: body.name,
       thread_metadata: {
         archived: false,
@@ -393,7 +496,7 @@ export class FakeDiscord {
       },
     };
     this.channels.set(id, thread);
-    this.threadMemberIds.set(id, new Set([this.botUserId]));
+    this.threadMemberIds.set(id, new Set([bot.userId]));
     return new Reply(201, thread);
   }
 
@@ -411,29 +514,67 @@ export class FakeDiscord {
     return new Reply(204);
   }
 
-  private createMessage(channelId: string, body: Record<string, unknown>): Reply {
-    const channel = this.channelOr404(channelId);
+  private createMessage(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
+    const channel = this.visibleChannel(bot, channelId);
     if (channel.guild_id !== undefined) {
       const isThread = channel.parent_id !== undefined;
-      this.requireBotPermission(channel.guild_id, isThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
+      this.requireBotPermission(bot, channel.guild_id, isThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
     }
     if (typeof body.content !== 'string' || body.content.length === 0 || body.content.length > 2000) {
       throw new Reply(400, { message: 'Cannot send an empty message', code: 50006 });
     }
-    const messages = this.channelMessages.get(channelId) ?? [];
-    this.channelMessages.set(channelId, messages);
     const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
-    const earlier = body.enforce_nonce === true && nonce !== undefined ? messages.find((m) => m.nonce === nonce) : undefined;
-    if (earlier) return new Reply(200, earlier);
-    const message: FakeMessage = { id: snowflake(), channel_id: channelId, content: body.content, ...(nonce !== undefined ? { nonce } : {}), author: user(this.botUserId, true), timestamp: new Date().toISOString(), type: 0 };
-    messages.push(message);
-    return new Reply(200, message);
+    const earlier = body.enforce_nonce === true && nonce !== undefined ? this.messages(channelId).find((m) => m.nonce === nonce) : undefined;
+    if (earlier) return new Reply(200, this.messageJson(earlier));
+    const reference = body.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+    let replyTo: FakeMessage['message_reference'];
+    if (reference?.message_id !== undefined) {
+      if (this.messages(channelId).some((m) => m.id === reference.message_id)) replyTo = { message_id: reference.message_id, channel_id: channelId };
+      else if (reference.fail_if_not_exists !== false) {
+        throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } });
+      }
+    }
+    const message = this.record(channel, { content: body.content, author: user(bot.userId, true), ...(nonce !== undefined ? { nonce } : {}), ...(replyTo ? { message_reference: replyTo } : {}) });
+    return new Reply(200, this.messageJson(message));
   }
 
-  private createInvite(channelId: string, body: Record<string, unknown>): Reply {
+  /** Stores a new message in its channel and dispatches it to the bots connected to the gateway. */
+  private record(channel: FakeChannel, fields: Pick<FakeMessage, 'content' | 'author' | 'nonce' | 'message_reference'>): FakeMessage {
+    const message: FakeMessage = {
+      id: snowflake(),
+      channel_id: channel.id,
+      ...(channel.guild_id !== undefined ? { guild_id: channel.guild_id } : {}),
+      timestamp: new Date().toISOString(),
+      type: fields.message_reference ? 19 : 0,
+      ...fields,
+    };
+    const messages = this.channelMessages.get(channel.id) ?? [];
+    this.channelMessages.set(channel.id, messages);
+    messages.push(message);
+    this.gateway?.messageCreated(message, channel, this.audienceOf(channel.id));
+    return message;
+  }
+
+  /** A message as Discord's REST API and MESSAGE_CREATE show it. */
+  messageJson(message: FakeMessage) {
+    return {
+      ...message,
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      flags: 0,
+    };
+  }
+
+  private createInvite(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.CreateInstantInvite, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.CreateInstantInvite, channel);
     const invite: FakeInvite = {
       code: Math.random().toString(36).slice(2, 10),
       channelId,
@@ -448,7 +589,7 @@ export class FakeDiscord {
       type: 0,
       guild: { id: guild.id, name: guild.name },
       channel: { id: channel.id, name: channel.name, type: channel.type },
-      inviter: user(this.botUserId, true),
+      inviter: user(bot.userId, true),
       uses: 0,
       max_uses: invite.max_uses,
       max_age: invite.max_age,
@@ -457,21 +598,21 @@ export class FakeDiscord {
     });
   }
 
-  private setRole(guildId: string, userId: string, roleId: string, add: boolean): Reply {
+  private setRole(bot: FakeBot, guildId: string, userId: string, roleId: string, add: boolean): Reply {
     const guild = this.guild(guildId);
     const member = this.members.get(guildId)?.get(userId);
     if (!member) throw unknownMember();
     if (!guild.roles.some((r) => r.id === roleId)) throw discordError(404, 10011, 'Unknown Role');
-    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
-    this.requireBelowBotTopRole(guild, roleId);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBelowBotTopRole(bot, guild, roleId);
     member.roles = add ? [...new Set([...member.roles, roleId])] : member.roles.filter((r) => r !== roleId);
     return new Reply(204);
   }
 
-  private putOverwrite(channelId: string, id: string, body: Record<string, unknown>): Reply {
+  private putOverwrite(bot: FakeBot, channelId: string, id: string, body: Record<string, unknown>): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined || !channel.permission_overwrites) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
     const overwrite: APIOverwrite = {
       id,
       type: body.type === OverwriteType.Member ? OverwriteType.Member : OverwriteType.Role,
@@ -482,35 +623,48 @@ export class FakeDiscord {
     return new Reply(204);
   }
 
-  private deleteOverwrite(channelId: string, id: string): Reply {
+  private deleteOverwrite(bot: FakeBot, channelId: string, id: string): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
     const overwrites = channel.permission_overwrites ?? [];
     if (!overwrites.some((o) => o.id === id)) throw discordError(404, 10009, 'Unknown Overwrite');
     channel.permission_overwrites = overwrites.filter((o) => o.id !== id);
     return new Reply(204);
   }
 
-  private kick(guildId: string, userId: string): Reply {
+  private kick(bot: FakeBot, guildId: string, userId: string): Reply {
     const members = this.members.get(this.guild(guildId).id);
     if (!members?.has(userId)) throw unknownMember();
-    this.requireBotPermission(guildId, PermissionFlagsBits.KickMembers);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.KickMembers);
     members.delete(userId);
     this.kicked.push({ guildId, userId });
     return new Reply(204);
   }
 
-  private createDM(userId: string): Reply {
+  private createDM(bot: FakeBot, userId: string): Reply {
     if (!/^\d+$/.test(userId)) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
-    let channelId = this.dmChannels.get(userId);
+    const channelId = this.dmChannel(bot.userId, userId);
+    return new Reply(200, { ...this.channels.get(channelId), last_message_id: this.messages(channelId).at(-1)?.id ?? null });
+  }
+
+  /** The DM channel between a bot and a user (made on first use); `owner_id` marks the bot it belongs to here. */
+  private dmChannel(botUserId: string, userId: string): string {
+    const key = `${botUserId}:${userId}`;
+    let channelId = this.dmChannels.get(key);
     if (!channelId) {
       channelId = snowflake();
-      this.dmChannels.set(userId, channelId);
-      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, recipients: [user(userId)] });
+      this.dmChannels.set(key, channelId);
+      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, owner_id: botUserId, recipients: [user(userId)] });
     }
-    return new Reply(200, { ...this.channels.get(channelId), last_message_id: null });
+    return channelId;
   }
+}
+
+interface RequestContext {
+  /** The bot whose token authenticated the request. */
+  bot: FakeBot;
+  query: URLSearchParams;
 }
 
 /** Starts a fake on 127.0.0.1 with a free port; point DiscordOptions.apiBaseUrl at `apiUrl`. */
