@@ -127,9 +127,16 @@ const unknownChannel = () => discordError(404, 10003, 'Unknown Channel');
 const unknownGuild = () => discordError(404, 10004, 'Unknown Guild');
 const unknownMember = () => discordError(404, 10007, 'Unknown Member');
 
-// Snowflakes of today's date: 18-19 digits, which @discordjs/rest needs to spot major parameters.
-let lastSnowflake = (BigInt(Date.now()) - 1420070400000n) << 22n;
-const snowflake = () => (++lastSnowflake).toString();
+// Snowflakes as Discord makes them, from the current time (discord.js reads a message's creation
+// time from its id): 18-19 digits, which @discordjs/rest needs to spot major parameters.
+const DISCORD_EPOCH = 1420070400000n;
+let lastSnowflake = 0n;
+const snowflake = () => {
+  const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+  lastSnowflake = now > lastSnowflake ? now : lastSnowflake + 1n;
+  return lastSnowflake.toString();
+};
+const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
 
 export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
 
@@ -540,11 +547,12 @@ export class FakeDiscord {
 
   /** Stores a new message in its channel and dispatches it to the bots connected to the gateway. */
   private record(channel: FakeChannel, fields: Pick<FakeMessage, 'content' | 'author' | 'nonce' | 'message_reference'>): FakeMessage {
+    const id = snowflake();
     const message: FakeMessage = {
-      id: snowflake(),
+      id,
       channel_id: channel.id,
       ...(channel.guild_id !== undefined ? { guild_id: channel.guild_id } : {}),
-      timestamp: new Date().toISOString(),
+      timestamp: timestampOf(id),
       type: fields.message_reference ? 19 : 0,
       ...fields,
     };

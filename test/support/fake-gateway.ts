@@ -29,6 +29,7 @@ export class FakeGateway {
   /** Every Identify and Resume, in order: what the clients did. */
   readonly events: GatewayEvent[] = [];
   private readonly sessions = new Map<string, Session>();
+  private closed = false;
 
   constructor(
     private readonly server: WebSocketServer,
@@ -39,7 +40,10 @@ export class FakeGateway {
     server.on('connection', (socket) => this.connected(socket));
   }
 
+  /** Stops serving (as if Discord were unreachable): connections are cut and new ones refused. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const client of this.server.clients) client.terminate();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }

@@ -8,12 +8,14 @@ import { BackendResponseConsumerModule, OrderThreadsModule } from '@app/order-th
 import { OutboxModule } from '@app/outbox';
 import { AccountLinkModule } from '@app/prizes';
 import { QueueModule } from '@app/queue';
+import { loadRelayConfig, RelayApiModule } from '@app/relay';
 import { platformModules } from '@app/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
  * subscriptions and listings with their bot operations. Messages leave through the outbox;
- * Discord's answers come back on BACKEND_QUEUE_URL when it is configured.
+ * Discord's answers come back on BACKEND_QUEUE_URL when it is configured. With RELAY_CONFIG, the
+ * message relay's /v1 API for backend bots.
  */
 @Module({})
 export class ApiModule {
@@ -22,6 +24,8 @@ export class ApiModule {
     const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
     const consumesResponses = env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined;
     const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL].filter((u): u is string => u !== undefined);
+    // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
+    const relay = env.RELAY_CONFIG === undefined ? undefined : loadRelayConfig(env.RELAY_CONFIG, (name) => (typeof overrides[name] === 'string' ? overrides[name] : process.env[name]));
     return {
       module: ApiModule,
       imports: [
@@ -39,6 +43,18 @@ export class ApiModule {
         AccountLinkModule,
         OrderThreadsModule,
         BotOperationsModule,
+        ...(relay
+          ? [
+              RelayApiModule.forRoot({
+                settings: relay,
+                databaseUrl: env.DATABASE_URL,
+                apiBaseUrl: env.DISCORD_API_BASE_URL,
+                requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+                rateLimitPerMinute: env.RELAY_RATE_LIMIT_PER_MINUTE,
+                retentionHours: env.RELAY_RETENTION_HOURS,
+              }),
+            ]
+          : []),
         ...(consumesResponses
           ? [
               QueueModule.forRootAsync({

@@ -7,11 +7,13 @@ import { HealthModule } from '@app/health';
 import { DiscordRequestConsumerModule } from '@app/order-threads';
 import { PrizeConsumerModule } from '@app/prizes';
 import { ConsumerSettings, QueueModule } from '@app/queue';
+import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@app/relay';
 import { platformModules } from '@app/runtime';
 
 /**
  * The worker deployment: the consumers listed in WORKER_CONSUMERS (prize distribution, the
- * Discord queue of order threads, the bot operations FIFO queue) and health endpoints.
+ * Discord queue of order threads, the bot operations FIFO queue; the message relay's Discord
+ * gateway ingest, which is no SQS consumer) and health endpoints.
  */
 @Module({})
 export class WorkerModule {
@@ -19,13 +21,17 @@ export class WorkerModule {
     const env = loadEnvironment(overrides);
     const consumers = consumerSettings(env);
     const usesDiscord = env.consumes('discord') || env.consumes('bot-operations');
+    // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
+    const relay = env.consumes('relay') ? loadRelayConfig(env.RELAY_CONFIG!, (name) => stringOrUndefined(overrides[name]) ?? process.env[name]) : undefined;
+    const readinessIndicators = [...(usesDiscord ? [DiscordHealthIndicator] : []), ...(relay ? [RelayGatewayHealthIndicator] : [])];
     return {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
         HealthModule.forRootAsync({
-          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back).
-          useFactory: () => ({ queueUrls: consumers.map((c) => c.queueUrl), readinessIndicators: usesDiscord ? [DiscordHealthIndicator] : [] }),
+          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
+          // and every relay bot's gateway connection is up.
+          useFactory: () => ({ queueUrls: consumers.map((c) => c.queueUrl), readinessIndicators }),
         }),
         ...(consumers.length > 0
           ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers }) })]
@@ -43,10 +49,23 @@ export class WorkerModule {
         ...(env.consumes('prize-distribution') ? [PrizeConsumerModule] : []),
         ...(env.consumes('discord') ? [DiscordRequestConsumerModule] : []),
         ...(env.consumes('bot-operations') ? [BotOperationsConsumerModule] : []),
+        ...(relay
+          ? [
+              RelayIngestModule.forRoot({
+                settings: relay,
+                apiBaseUrl: env.DISCORD_API_BASE_URL,
+                requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+                backfillMaxMessages: env.RELAY_BACKFILL_MAX_MESSAGES,
+                shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+              }),
+            ]
+          : []),
       ],
     };
   }
 }
+
+const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** Queue settings of each consumer this process runs. */
 function consumerSettings(env: Environment): ConsumerSettings[] {

@@ -4,3 +4,4 @@ export * from './discord-queue';
 export * from './message-attributes';
 export * from './queue-names';
 export * from './bot-operation';
+export * from './relay';

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscordClientsModule } from '@app/discord';
+import { MessageIngestor } from './message.ingestor';
+import { RelayGatewayHealthIndicator } from './relay-gateway.health';
+import { RelayGateway } from './relay-gateway.service';
+import { RELAY_INGEST_OPTIONS, RelayIngestOptions } from './relay-ingest.options';
+
+/** Worker side of the relay: Discord gateway ingest (and gap backfill) into Postgres. Needs PrismaModule. */
+@Module({})
+export class RelayIngestModule {
+  static forRoot(options: RelayIngestOptions): DynamicModule {
+    return {
+      module: RelayIngestModule,
+      imports: [DiscordClientsModule],
+      providers: [{ provide: RELAY_INGEST_OPTIONS, useValue: options }, MessageIngestor, RelayGateway, RelayGatewayHealthIndicator],
+      exports: [RelayGatewayHealthIndicator],
+    };
+  }
+}
