@@ -30,6 +30,8 @@ export class FakeGateway {
   readonly events: GatewayEvent[] = [];
   private readonly sessions = new Map<string, Session>();
   private closed = false;
+  /** Bots whose Identify and Resume wait (see hold()), with what waits. */
+  private readonly held = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly server: WebSocketServer,
@@ -66,6 +68,19 @@ export class FakeGateway {
     }
   }
 
+  /**
+   * Keeps the bot from (re)connecting: its Identify or Resume waits until the returned release()
+   * is called, so that messages can be posted while it is surely disconnected.
+   */
+  hold(botUserId: string): () => void {
+    this.held.set(botUserId, []);
+    return () => {
+      const waiting = this.held.get(botUserId) ?? [];
+      this.held.delete(botUserId);
+      for (const proceed of waiting) proceed();
+    };
+  }
+
   /** @internal Called by FakeDiscord for each message it records. */
   messageCreated(message: FakeMessage, channel: FakeChannel, audience: string[]): void {
     const isDm = channel.type === ChannelType.DM;
@@ -88,12 +103,18 @@ export class FakeGateway {
     socket.on('message', (data: Buffer) => {
       const payload = JSON.parse(data.toString('utf8')) as { op: GatewayOpcodes; d: Record<string, unknown> };
       if (payload.op === GatewayOpcodes.Heartbeat) send(socket, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
-      else if (payload.op === GatewayOpcodes.Identify) this.identify(socket, payload.d);
-      else if (payload.op === GatewayOpcodes.Resume) this.resume(socket, payload.d);
+      else if (payload.op === GatewayOpcodes.Identify) this.whenNotHeld(payload.d, () => this.identify(socket, payload.d));
+      else if (payload.op === GatewayOpcodes.Resume) this.whenNotHeld(payload.d, () => this.resume(socket, payload.d));
     });
     socket.on('close', () => {
       for (const session of this.sessions.values()) if (session.socket === socket) session.socket = undefined;
     });
+  }
+
+  private whenNotHeld(d: Record<string, unknown>, proceed: () => void): void {
+    const waiting = this.held.get(this.discord.botByToken(String(d.token))?.userId ?? '');
+    if (waiting) waiting.push(proceed);
+    else proceed();
   }
 
   private identify(socket: WebSocket, d: Record<string, unknown>): void {

@@ -145,10 +145,11 @@ export async function relayHttp<T = Record<string, unknown>>(
 
 /** Messages and deliveries written straight into Postgres, as the worker would (for lease tests without a gateway). */
 export async function seedDeliveries(prisma: PrismaClient, count: number, options: { backendBotId?: string; discordBotId?: string; channelId?: string; conversations?: number } = {}): Promise<string[]> {
+  const base = 1_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)) * 1000n;
   const rows = await prisma.$queryRaw<{ id: string }[]>`
     WITH m AS (
       INSERT INTO relay_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, author_name, content, sent_at, source)
-      SELECT ${options.discordBotId ?? 'discord_a'}, (1300000000000000000 + g)::text,
+      SELECT ${options.discordBotId ?? 'discord_a'}, (${base}::bigint + g)::text,
              CASE WHEN ${options.conversations ?? 0}::int > 0 THEN (1400000000000000000 + g % ${Math.max(1, options.conversations ?? 1)}::int)::text ELSE ${options.channelId ?? '1400000000000000000'} END,
              false, '1500000000000000000', 'someone', 'message ' || g, now(), 'gateway'
       FROM generate_series(1, ${count}::int) AS g

@@ -129,7 +129,7 @@ export function settleDeliveries(backendBotId: string, receipts: ParsedReceipt[]
       UPDATE relay_deliveries d SET ${update}
       FROM input i
       WHERE d.id = i.id AND d.backend_bot_id = ${backendBotId} AND d.receipt = i.receipt AND ${applicable}
-      RETURNING d.id, d.state::text AS state
+      RETURNING d.id, d.receipt, d.state::text AS state
     )
     SELECT i.receipt,
       CASE WHEN s.id IS NOT NULL THEN 'ok'
@@ -140,5 +140,5 @@ export function settleDeliveries(backendBotId: string, receipts: ParsedReceipt[]
            WHEN c.receipt = i.receipt THEN 'stale_receipt'
            ELSE 'unknown' END AS result,
       s.state AS new_state
-    FROM input i LEFT JOIN current c ON c.id = i.id LEFT JOIN settled s ON s.id = i.id`;
+    FROM input i LEFT JOIN current c ON c.id = i.id LEFT JOIN settled s ON s.id = i.id AND s.receipt = i.receipt`;
 }
