@@ -65,9 +65,18 @@ export class DeliveryNotifier implements OnModuleInit, BeforeApplicationShutdown
     });
   }
 
-  private bump(backendBotId: string): void {
+  /**
+   * A notification means at least one new delivery: it wakes the backend's longest-waiting lease
+   * only (each lease takes up to its limit), not all of them to race for one row. A waiter that
+   * finds nothing waits again; any lease about to wait sees the new generation and looks at once.
+   */
+  private bump(backendBotId: string, everyone = false): void {
     this.generations.set(backendBotId, this.generation(backendBotId) + 1);
-    for (const waiter of this.waiters) if (waiter.backendBotId === backendBotId) waiter.wake();
+    for (const waiter of this.waiters) {
+      if (waiter.backendBotId !== backendBotId) continue;
+      waiter.wake();
+      if (!everyone) return;
+    }
   }
 
   private async connect(): Promise<void> {
@@ -84,7 +93,7 @@ export class DeliveryNotifier implements OnModuleInit, BeforeApplicationShutdown
       if (this.attempt > 0) this.logger.log({ msg: 'Relay LISTEN connection re-established' });
       this.attempt = 0;
       // Whatever was notified while disconnected: every waiter looks again.
-      for (const backendBotId of new Set([...this.waiters].map((w) => w.backendBotId))) this.bump(backendBotId);
+      for (const backendBotId of new Set([...this.waiters].map((w) => w.backendBotId))) this.bump(backendBotId, true);
     } catch (error) {
       this.lost(client, error as Error);
     }
