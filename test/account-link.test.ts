@@ -39,7 +39,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     const user = await post('/users', { username: 'hana' });
     expect(user.status).toBe(201);
     const link = await post(`/users/${user.body.id}/discord-link`, { discordUserId });
-    expect(link).toEqual({ status: 200, body: { userId: user.body.id, discordUserId, claimed: { items: 7, characters: 1 } } });
+    expect(link).toEqual({ status: 200, body: { userId: user.body.id, discordUserId, verified: false, claimed: { items: 7, characters: 1 } } });
 
     const holdings = await prisma.itemHolding.findMany({ where: { userId: String(user.body.id) }, orderBy: { quantity: 'desc' } });
     expect(holdings.map((h) => [h.itemTypeId, h.quantity])).toEqual([[stackable.id, 5], [unique.id, 1], [unique.id, 1]]);
@@ -59,7 +59,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     expect(await post('/users', { username: '' })).toMatchObject({ status: 400 });
     expect(await post(`/users/${a.body.id}/discord-link`, { discordUserId: 'not-a-snowflake' })).toMatchObject({
       status: 400,
-      body: { message: ['discordUserId must be a numeric Discord ID'] },
+      body: { message: ['discordUserId must be a Discord ID of 17–20 digits'] },
     });
     expect(await post('/users/nobody/discord-link', { discordUserId })).toMatchObject({ status: 404 });
     expect((await post(`/users/${a.body.id}/discord-link`, { discordUserId })).status).toBe(200);

@@ -2,6 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { OverwriteType, PermissionFlagsBits } from 'discord.js';
 import { randomUUID } from 'node:crypto';
+import { DiscordHealthIndicator } from '@app/discord';
 import { snowflake } from './support/database';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 import { useTestInfra } from './support/infra';
@@ -47,7 +48,7 @@ describe('bot operation queue', () => {
   const start = async (workerOverrides: Record<string, string> = {}) => {
     // Redrive well above the worker's attempts: the worker dead-letters with the reason itself.
     queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 20 });
-    api = await startApi(botApiEnv(queues));
+    api = await startApi(botApiEnv(queues, fake));
     ({ app: worker, visibility } = await startBotWorker(queues, fake, workerOverrides));
   };
 
@@ -385,7 +386,7 @@ describe('bot operation queue', () => {
       const unlinked = await prisma.user.create({ data: { username: 'nolink' } });
 
       expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: ch.channelId, guildId: ch.guildId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already a subscription channel/) } });
-      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a numeric Discord ID'] } });
+      expect(await adminHttp(api!.url, 'POST', '/subscription-channels', { channelId: 'general', guildId: ch.guildId })).toMatchObject({ status: 400, body: { message: ['channelId must be a Discord ID of 17–20 digits'] } });
       expect(await call('POST', '/subscriptions', { userId: 'nobody', channelId: ch.channelId })).toMatchObject({ status: 404 });
       expect(await call('POST', '/subscriptions', { userId: unlinked.id, channelId: snowflake() })).toMatchObject({ status: 404, body: { message: expect.stringMatching(/not a subscription channel/) } });
       expect(await call('POST', '/listings', { title: '', channelId: ch.channelId })).toMatchObject({ status: 400 });
@@ -413,6 +414,63 @@ describe('bot operation queue', () => {
       expect((await prisma.subscription.findUniqueOrThrow({ where: { id: sub.subscriptionId } })).status).toBe('pending');
       expect(await prisma.outboxMessage.count()).toBe(0);
       expect(await prisma.botOperation.count()).toBe(0);
+    });
+  });
+
+  describe('subscription roles', () => {
+    it('refuses to register a role that carries moderator or administrator permissions', async () => {
+      await start();
+      const guild = fake.addGuild({
+        roles: [{ permissions: PermissionFlagsBits.Administrator }, { permissions: PermissionFlagsBits.KickMembers | PermissionFlagsBits.MentionEveryone }, { permissions: PermissionFlagsBits.ViewChannel }],
+      });
+      const channelId = fake.addChannel(guild.id);
+      const register = (roleId: string) => adminHttp(api!.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id, roleId });
+
+      expect(await register(guild.roleIds[0])).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^Role \d+ grants Administrator: a subscription role may only give access/) } });
+      expect(await register(guild.roleIds[1])).toMatchObject({ status: 400, body: { message: expect.stringMatching(/grants KickMembers, MentionEveryone:/) } });
+      expect(await register(snowflake())).toMatchObject({ status: 400, body: { message: expect.stringMatching(/is not a role of guild/) } });
+      expect(await register(guild.id)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/is @everyone/) } });
+      expect(await prisma.subscriptionChannel.count()).toBe(0);
+      expect((await register(guild.roleIds[2])).status).toBe(201);
+    });
+
+    it('checks the role again before granting it: a role given moderator permissions since registration is not granted', async () => {
+      await start();
+      const ch = await channel({ byRole: true });
+      const sub = await subscriber(ch);
+      fake.setRolePermissions(ch.guildId, ch.roleId!, PermissionFlagsBits.ManageRoles);
+
+      const failed = await settled((await transition(sub.subscriptionId, 'activate')).operation.operationId, 'failed');
+      expect(failed.error).toMatch(/^UnsafeSubscriptionRoleError: Role \d+ grants ManageRoles/);
+      expect(fake.memberRoles(ch.guildId, sub.discordUserId)).toEqual([]);
+      const [dead] = await drainQueue(sqs, queues.dlqUrl);
+      expect(attributesOf(dead)['error.class']).toBe('UnsafeSubscriptionRoleError');
+    });
+  });
+
+  describe('the invalid-request budget', () => {
+    it('holds Discord calls back, uncounted, once Discord has refused too many, and says so in readiness', async () => {
+      await start({ DISCORD_INVALID_REQUEST_BUDGET: '3' });
+      const ch = await channel();
+      fake.failNext({ path: /./, status: 403, code: 50013, times: 1_000_000 });
+      const activate = async () => (await transition((await subscriber(ch)).subscriptionId, 'activate')).operation.operationId;
+
+      // Each invite's first call (the member lookup) is refused for good: three invalid requests.
+      for (let i = 0; i < 3; i++) await settled(await activate(), 'failed');
+      const refusedSoFar = fake.requests.length;
+      const held = [await activate(), await activate()];
+      await waitFor(async () => (await Promise.all(held.map(sqsMessageId))).every(Boolean), { what: 'the held operations sent' });
+      await new Promise((r) => setTimeout(r, 4000));
+
+      expect(fake.requests).toHaveLength(refusedSoFar);
+      for (const id of held) expect(await operation(id)).toMatchObject({ status: 'queued' });
+      // They wait for the window to have room (a wait, not a backoff attempt).
+      for (const id of held) expect(retryDelaysOf(visibility, await sqsMessageId(id))).toEqual([expect.any(Number)]);
+      for (const id of held) expect(retryDelaysOf(visibility, await sqsMessageId(id))[0]).toBeGreaterThan(500);
+      expect(worker!.get(DiscordHealthIndicator).isHealthy()).toEqual({
+        discord: { status: 'down', message: expect.stringMatching(/^Discord calls are held back: 3 invalid requests \(401\/403\/429\) in the last 10 minutes reached the budget of 3/) },
+      });
+      expect((await queueDepth(sqs, queues.dlqUrl)).visible).toBe(3);
     });
   });
 });

@@ -1,8 +1,8 @@
-import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { DynamicModule, INestApplication, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadEnvironment } from '@app/config';
 import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@app/discord';
-import { HealthModule } from '@app/health';
+import { HealthModule, ReadinessIndicator } from '@app/health';
 import { configureApp, platformModules } from '@app/runtime';
 import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
 
@@ -24,7 +24,7 @@ describe('Discord readiness', () => {
     fake.reset();
   });
 
-  const appModule = (options: { discord: boolean }): DynamicModule => {
+  const appModule = (options: { discord: boolean; indicator?: Type<ReadinessIndicator> }): DynamicModule => {
     @Module({})
     class ReadinessTestModule {}
     const env = loadEnvironment({
@@ -39,7 +39,7 @@ describe('Discord readiness', () => {
       module: ReadinessTestModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: [], readinessIndicators: [DiscordHealthIndicator] }) }),
+        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: [], readinessIndicators: [options.indicator ?? DiscordHealthIndicator] }) }),
         ...(options.discord
           ? [{ ...DiscordModule.forRootAsync({ useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }) }), global: true }]
           : []),
@@ -79,7 +79,14 @@ describe('Discord readiness', () => {
   });
 
   it('fails start-up when a readiness indicator is named but nothing provides it', async () => {
-    app = configureApp(await NestFactory.create(appModule({ discord: false }), { bufferLogs: true, abortOnError: false }));
-    await expect(app.init()).rejects.toThrow(/DiscordHealthIndicator/);
+    // Every app provides DiscordHealthIndicator (DiscordModule is global); this one nobody does.
+    @Injectable()
+    class UnprovidedIndicator {
+      isHealthy() {
+        return { unprovided: { status: 'up' as const } };
+      }
+    }
+    app = configureApp(await NestFactory.create(appModule({ discord: false, indicator: UnprovidedIndicator }), { bufferLogs: true, abortOnError: false }));
+    await expect(app.init()).rejects.toThrow(/UnprovidedIndicator/);
   });
 });

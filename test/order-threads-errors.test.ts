@@ -191,7 +191,7 @@ describe('order threads when things go wrong', () => {
     const dead = await drainQueue(sqs, rig.discordQueue.dlqUrl);
     const reasons = dead.map((m) => `${m.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue}: ${m.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue}`).sort();
     expect(reasons[0]).toMatch(/^MalformedMessageError: Message body is not valid JSON/);
-    expect(reasons[1]).toMatch(/^MessageValidationError: .*server_id must be a numeric Discord ID/);
+    expect(reasons[1]).toMatch(/^MessageValidationError: .*server_id must be a Discord ID of 17–20 digits/);
     expect(reasons[2]).toMatch(/^UnknownMessageTypeError: Unknown message type "delete_everything"/);
     expect(reasons[3]).toMatch(/^UnknownMessageTypeError: Unknown message type "toString"/);
     expect(rig.discord.requests).toHaveLength(0);

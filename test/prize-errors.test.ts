@@ -45,7 +45,7 @@ describe('prize consumer errors, retries and redelivery', () => {
     const cases: Array<[string, unknown, RegExp]> = [
       ['MalformedMessageError', '{"eventType": "ITEM_AWARDED",', /not valid JSON/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user }, /itemTypeId is required/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }, /numeric Discord ID/],
+      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }, /discordUserId must be a Discord ID of 17–20 digits/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: '5' }, /positive integer/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 0 }, /positive integer/],
       ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 1e9 }, /must not exceed/],
@@ -74,6 +74,25 @@ describe('prize consumer errors, retries and redelivery', () => {
     expect(await prisma.pendingOwnership.count()).toBe(0);
     expect(await prisma.processedMessage.count()).toBe(0); // a rejected event is not recorded as done
     expect((await prisma.character.findUniqueOrThrow({ where: { id: orphan.id } })).ownerId).toBeNull();
+  });
+
+  it('dead-letters at once a value Postgres refuses (class 22, an overflowing stack), applying the rest of the batch', async () => {
+    queues = await createQueuePair(sqs);
+    const { community, stackable } = await seedCommunity(prisma);
+    const rich = await prisma.user.create({ data: { username: 'rich', discordUserId: snowflake() } });
+    await prisma.itemHolding.create({ data: { userId: rich.id, itemTypeId: stackable.id, quantity: 2 ** 31 - 5, stackKey: `${rich.id}:${stackable.id}` } });
+    const award = (discordUserId: string) => ({ eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 10 });
+    worker = await startWorker(queues);
+    const overflow = await send(sqs, queues.queueUrl, award(rich.discordUserId!));
+    await send(sqs, queues.queueUrl, award(snowflake()));
+
+    const [dead] = await dlqMessages(1);
+    expect(attr(dead, MessageAttribute.ORIGINAL_MESSAGE_ID)).toBe(overflow);
+    expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('DatabaseValueError');
+    expect(attr(dead, MessageAttribute.ERROR_MESSAGE)).toBe('Postgres refused a value (22003): integer out of range');
+    expect(attr(dead, MessageAttribute.ORIGINAL_RECEIVE_COUNT)).toBe('1');
+    await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the other event applied' });
+    expect((await prisma.itemHolding.findFirstOrThrow({ where: { userId: rich.id } })).quantity).toBe(2 ** 31 - 5);
   });
 
   it('keeps a message on the queue while its dead-letter queue is unreachable, then dead-letters it', async () => {

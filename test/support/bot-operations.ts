@@ -24,9 +24,17 @@ export function botWorkerEnv(queues: QueuePair, discord: Pick<FakeDiscord, 'toke
   };
 }
 
-/** API settings that queue bot operations on `queues` and relay them quickly. */
-export function botApiEnv(queues: QueuePair, overrides: Record<string, string> = {}): Record<string, string> {
-  return { BOT_OPERATIONS_QUEUE_URL: queues.queueUrl, OUTBOX_POLL_INTERVAL_MS: '50', ...overrides };
+/**
+ * API settings that queue bot operations on `queues` and relay them quickly; with `discord`, the
+ * API checks subscription roles with the fake Discord.
+ */
+export function botApiEnv(queues: QueuePair, discord?: Pick<FakeDiscord, 'token' | 'apiUrl'>, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
+    OUTBOX_POLL_INTERVAL_MS: '50',
+    ...(discord ? { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiUrl } : {}),
+    ...overrides,
+  };
 }
 
 /**

@@ -154,6 +154,7 @@ export class FakeDiscord {
   private readonly channelMessages = new Map<string, FakeMessage[]>();
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
   private readonly dmChannels = new Map<string, string>(); // `${bot user id}:${user id}` → channel id
+  private readonly oauthTokens = new Map<string, string>(); // OAuth2 access token → user id
   private readonly bots = new Map<string, FakeBot>([[FAKE_DISCORD_TOKEN, { token: FAKE_DISCORD_TOKEN, userId: this.botUserId }]]);
   private gateway?: FakeGateway;
   private faults: (Fault & { remaining: number })[] = [];
@@ -185,7 +186,7 @@ export class FakeDiscord {
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels]) map.clear();
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens]) map.clear();
     for (const token of this.bots.keys()) if (token !== FAKE_DISCORD_TOKEN) this.bots.delete(token);
     this.faults = [];
     this.hangs = [];
@@ -264,6 +265,20 @@ export class FakeDiscord {
     if (!members) throw new Error(`no guild ${guildId}`);
     members.set(userId, { roles: [...roleIds], joined_at: new Date().toISOString() });
     return userId;
+  }
+
+  /** Changes a role's permissions, as a server admin would in Discord's settings. */
+  setRolePermissions(guildId: string, roleId: string, permissions: bigint): void {
+    const role = this.guild(guildId).roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId} in guild ${guildId}`);
+    role.permissions = permissions.toString();
+  }
+
+  /** An OAuth2 access token (scope `identify`) for the user, as Discord's OAuth2 flow would hand the marketplace. */
+  issueOAuthToken(userId: string): string {
+    const token = `oauth-${snowflake()}`;
+    this.oauthTokens.set(token, userId);
+    return token;
   }
 
   // --- inspection ----------------------------------------------------------------------------
@@ -360,8 +375,14 @@ export class FakeDiscord {
       return;
     }
     let reply: Reply;
-    const bot = this.bots.get((req.headers.authorization ?? '').replace(/^Bot /, ''));
-    if (!bot) {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const bot = /^Bot (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const botAccount = bot === undefined ? undefined : this.bots.get(bot);
+    if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
+      // A user's OAuth2 token: only the user it was issued to, nothing else.
+      const userId = this.oauthTokens.get(bearer);
+      reply = userId ? new Reply(200, user(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
+    } else if (!botAccount) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -369,7 +390,7 @@ export class FakeDiscord {
         if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
         reply = faultReply(fault, bucketOf(method, path));
       } else {
-        reply = this.route(method, path, body, { bot, query: url.searchParams });
+        reply = this.route(method, path, body, { bot: botAccount, query: url.searchParams });
       }
     }
     send(res, reply, bucketOf(method, path));
@@ -394,6 +415,7 @@ export class FakeDiscord {
     ['GET', /^\/users\/@me$/, (_, __, { bot }) => new Reply(200, user(bot.userId, true))],
     ['POST', /^\/users\/@me\/channels$/, (_, body, { bot }) => this.createDM(bot, String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
+    ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
     ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId], _, { bot }) => this.kick(bot, guildId, userId)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],

@@ -4,12 +4,12 @@ import { BotOperationsModule } from '@app/bot-operations';
 import { loadEnvironment } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { HealthModule } from '@app/health';
-import { BackendResponseConsumerModule, OrderThreadsModule } from '@app/order-threads';
+import { OrderThreadsModule } from '@app/order-threads';
 import { OutboxModule } from '@app/outbox';
 import { AccountLinkModule } from '@app/prizes';
 import { QueueModule } from '@app/queue';
 import { loadRelayConfig, RelayApiModule } from '@app/relay';
-import { platformModules } from '@app/runtime';
+import { consumersFor, platformModules } from '@app/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
@@ -22,7 +22,7 @@ export class ApiModule {
   static forRoot(overrides: Record<string, unknown> = {}): DynamicModule {
     // The worker's consumers are not the API's business.
     const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
-    const consumesResponses = env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined;
+    const consumers = consumersFor('api', env);
     const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL].filter((u): u is string => u !== undefined);
     // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
     const relay = env.RELAY_CONFIG === undefined ? undefined : loadRelayConfig(env.RELAY_CONFIG, (name) => (typeof overrides[name] === 'string' ? overrides[name] : process.env[name]));
@@ -55,29 +55,10 @@ export class ApiModule {
               }),
             ]
           : []),
-        ...(consumesResponses
-          ? [
-              QueueModule.forRootAsync({
-                useFactory: () => ({
-                  shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
-                  consumers: [
-                    {
-                      name: QueueName.BACKEND,
-                      queueUrl: env.BACKEND_QUEUE_URL!,
-                      deadLetterQueueUrl: env.BACKEND_QUEUE_DLQ_URL,
-                      batchSize: 10,
-                      waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
-                      visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
-                      maxReceiveCount: env.SQS_MAX_RECEIVE_COUNT,
-                      retryBaseDelaySeconds: env.SQS_RETRY_BASE_DELAY_SECONDS,
-                      retryMaxDelaySeconds: env.SQS_RETRY_MAX_DELAY_SECONDS,
-                    },
-                  ],
-                }),
-              }),
-              BackendResponseConsumerModule,
-            ]
+        ...(consumers.settings.length > 0
+          ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings }) })]
           : []),
+        ...consumers.modules,
       ],
     };
   }

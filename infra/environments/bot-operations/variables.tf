@@ -46,9 +46,9 @@ variable "alarm_actions" {
 }
 
 variable "oldest_message_age_alarm_threshold_seconds" {
-  description = "Alarm when the oldest message on the bot-operations queue is older than this. 8 attempts with the default backoff (10 s doubling, capped at 15 min) span about 22 minutes, so the default is 1 hour. null disables the alarm."
+  description = "Alarm when the oldest message on the bot-operations queue is older than this. 8 attempts with the default backoff (1 s doubling) take about 2 minutes; 15 minutes leaves room for Discord's rate-limit waits and for messages waiting behind a retried one in their FIFO group. Raise it with BOT_OPERATIONS_RETRY_BASE_SECONDS."
   type        = number
-  default     = 3600
+  default     = 900
 }
 
 variable "tags" {

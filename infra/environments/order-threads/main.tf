@@ -47,7 +47,7 @@ module "discord_queue" {
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions
 
-  oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+  oldest_message_age_alarm_threshold_seconds = var.discord_queue_oldest_message_age_alarm_threshold_seconds
 
   # Each application gets one combined policy below instead of the module's
   # per-queue consumer/producer policies.
@@ -68,7 +68,7 @@ module "backend_queue" {
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions
 
-  oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+  oldest_message_age_alarm_threshold_seconds = var.backend_queue_oldest_message_age_alarm_threshold_seconds
 
   # Each application gets one combined policy below instead of the module's
   # per-queue consumer/producer policies.
@@ -80,7 +80,8 @@ module "backend_queue" {
 # ---------------------------------------------------------------------------
 # IAM: one policy per application. Each combines "produce to one queue" and
 # "consume the other queue (and dead-letter to its DLQ)", so each role needs a
-# single attachment.
+# single attachment. The actions come from the module (send_actions,
+# consume_actions), so they match the module's own producer/consumer policies.
 # ---------------------------------------------------------------------------
 
 locals {
@@ -94,23 +95,19 @@ data "aws_kms_key" "queues" {
 }
 
 data "aws_iam_policy_document" "backend" {
+  # The API's /health/ready reads this queue's attributes, hence the module's
+  # send actions (with sqs:GetQueueAttributes), not SendMessage alone.
   statement {
     sid       = "SendToDiscordQueue"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    actions   = module.discord_queue.send_actions
     resources = [module.discord_queue.queue_arn]
   }
 
   statement {
-    sid    = "ConsumeBackendQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "ConsumeBackendQueue"
+    effect    = "Allow"
+    actions   = module.backend_queue.consume_actions
     resources = [module.backend_queue.queue_arn]
   }
 
@@ -120,7 +117,7 @@ data "aws_iam_policy_document" "backend" {
   statement {
     sid       = "DeadLetterBackendQueue"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    actions   = module.backend_queue.send_actions
     resources = [module.backend_queue.dlq_arn]
   }
 
@@ -137,15 +134,9 @@ data "aws_iam_policy_document" "backend" {
 
 data "aws_iam_policy_document" "discord_bot" {
   statement {
-    sid    = "ConsumeDiscordQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "ConsumeDiscordQueue"
+    effect    = "Allow"
+    actions   = module.discord_queue.consume_actions
     resources = [module.discord_queue.queue_arn]
   }
 
@@ -153,14 +144,14 @@ data "aws_iam_policy_document" "discord_bot" {
   statement {
     sid       = "DeadLetterDiscordQueue"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    actions   = module.discord_queue.send_actions
     resources = [module.discord_queue.dlq_arn]
   }
 
   statement {
     sid       = "SendToBackendQueue"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    actions   = module.backend_queue.send_actions
     resources = [module.backend_queue.queue_arn]
   }
 

@@ -39,8 +39,14 @@ variable "alarm_actions" {
   default     = []
 }
 
-variable "oldest_message_age_alarm_threshold_seconds" {
-  description = "Alarm when the oldest message on discord-queue or backend-queue is older than this. A healthy consumer empties them in seconds; 3 receives with the default backoff (10 s, 20 s) take well under a minute. null disables these alarms."
+variable "discord_queue_oldest_message_age_alarm_threshold_seconds" {
+  description = "Alarm when the oldest message on discord-queue is older than this. The bot handles a request in seconds; 3 attempts with backoff, rate-limit waits and a Phase 4 request waiting for its thread (every 15 s) stay well under 10 minutes. A rejected bot token holds every message (retried every 300 s) and should alarm."
+  type        = number
+  default     = 600
+}
+
+variable "backend_queue_oldest_message_age_alarm_threshold_seconds" {
+  description = "Alarm when the oldest message on backend-queue is older than this. The API applies answers in one transaction per batch; 3 receives with the default backoff (10 s, 20 s) take well under a minute."
   type        = number
   default     = 600
 }

@@ -37,6 +37,8 @@ module "prize_queue" {
   kms_master_key_id = var.kms_master_key_id
   alarm_actions     = var.alarm_actions
 
+  oldest_message_age_alarm_threshold_seconds = var.oldest_message_age_alarm_threshold_seconds
+
   tags = var.tags
 }
 

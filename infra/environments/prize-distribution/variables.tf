@@ -22,7 +22,7 @@ variable "consumer_role_name" {
 }
 
 variable "producer_role_name" {
-  description = "Name of an existing IAM role (the API's) to attach the producer policy to. null skips the attachment."
+  description = "Name of an existing IAM role (the Discord bot's that sends prize events) to attach the producer policy to. null skips the attachment."
   type        = string
   default     = null
 }
@@ -34,9 +34,15 @@ variable "kms_master_key_id" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs notified by the DLQ depth alarm (e.g. an SNS topic)."
+  description = "ARNs notified by the queue alarms (e.g. an SNS topic)."
   type        = list(string)
   default     = []
+}
+
+variable "oldest_message_age_alarm_threshold_seconds" {
+  description = "Alarm when the oldest message on the prize queue is older than this. The worker applies a batch in well under a second and gives a failing message 3 receives (10 s, 20 s backoff), so 10 minutes means it is down, stuck or cannot reach Postgres."
+  type        = number
+  default     = 600
 }
 
 variable "tags" {

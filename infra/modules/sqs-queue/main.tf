@@ -10,7 +10,22 @@ locals {
   deduplication_scope         = var.fifo ? var.deduplication_scope : null
   fifo_throughput_limit       = var.fifo ? var.fifo_throughput_limit : null
 
-  age_alarm_enabled = var.oldest_message_age_alarm_threshold_seconds != null
+  # The actions a role gets on any queue it uses, here and in callers that write
+  # their own policies (outputs send_actions / consume_actions). Every set holds
+  # sqs:GetQueueAttributes: the apps' /health/ready calls it on each queue they
+  # are configured with, and a consumer reads its queue's RedrivePolicy with it.
+  send_actions = [
+    "sqs:SendMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+  ]
+  consume_actions = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+  ]
 }
 
 # Resolves an alias / key ID to the key ARN, which IAM policies need as Resource.
@@ -91,6 +106,68 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 # ---------------------------------------------------------------------------
+# Queue policies (resource-based)
+# ---------------------------------------------------------------------------
+
+# A queue has one access policy (its Policy attribute): a second
+# aws_sqs_queue_policy on the same queue would replace this one, so callers add
+# statements through queue_policy_documents instead. The redrive-allow policy
+# above is a different attribute (RedriveAllowPolicy) and is not affected.
+
+# Refuse plain-HTTP requests, whoever makes them and whatever IAM allows.
+data "aws_iam_policy_document" "queue" {
+  source_policy_documents = var.queue_policy_documents
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.main.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "dlq" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.dlq.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "main" {
+  queue_url = aws_sqs_queue.main.id
+  policy    = data.aws_iam_policy_document.queue.json
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  policy    = data.aws_iam_policy_document.dlq.json
+}
+
+# ---------------------------------------------------------------------------
 # IAM policies
 # ---------------------------------------------------------------------------
 
@@ -98,28 +175,18 @@ data "aws_iam_policy_document" "consumer" {
   count = var.create_iam_policies ? 1 : 0
 
   statement {
-    sid    = "ConsumeMainQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "ConsumeMainQueue"
+    effect    = "Allow"
+    actions   = local.consume_actions
     resources = [aws_sqs_queue.main.arn]
   }
 
   # The consumer dead-letters permanent failures itself (with the failure
   # reason attached), so it must be able to send to the DLQ.
   statement {
-    sid    = "DeadLetterPermanentFailures"
-    effect = "Allow"
-    actions = [
-      "sqs:SendMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-    ]
+    sid       = "DeadLetterPermanentFailures"
+    effect    = "Allow"
+    actions   = local.send_actions
     resources = [aws_sqs_queue.dlq.arn]
   }
 
@@ -138,13 +205,9 @@ data "aws_iam_policy_document" "producer" {
   count = var.create_iam_policies ? 1 : 0
 
   statement {
-    sid    = "ProduceToMainQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:SendMessage",
-      "sqs:GetQueueUrl",
-      "sqs:GetQueueAttributes",
-    ]
+    sid       = "ProduceToMainQueue"
+    effect    = "Allow"
+    actions   = local.send_actions
     resources = [aws_sqs_queue.main.arn]
   }
 
@@ -190,8 +253,13 @@ moved {
 }
 
 # ---------------------------------------------------------------------------
-# DLQ depth alarm
+# Alarms: DLQ depth and the main queue's oldest message, on every queue
 # ---------------------------------------------------------------------------
+#
+# Both are named "<queue name>-<what>", notify alarm_actions on ALARM and on OK,
+# and treat missing data as not breaching: SQS publishes metrics for every
+# queue that holds messages or is called, and stops only for queues that are
+# empty and idle, which is the healthy state for both alarms.
 
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   alarm_name        = "${local.dlq_name}-depth"
@@ -208,8 +276,7 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.dlq_alarm_threshold
-  # SQS stops publishing metrics for queues that stay empty and idle.
-  treat_missing_data = "notBreaching"
+  treat_missing_data  = "notBreaching"
 
   alarm_actions = var.alarm_actions
   ok_actions    = var.alarm_actions
@@ -217,17 +284,11 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   tags = var.tags
 }
 
-# ---------------------------------------------------------------------------
-# Main queue: age of the oldest message (optional)
-# ---------------------------------------------------------------------------
-
 # A message that stays on the main queue this long means the consumer is down,
 # stuck or far behind (poison messages are moved to the DLQ and do not count).
 resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
-  count = local.age_alarm_enabled ? 1 : 0
-
   alarm_name        = "${local.queue_name}-oldest-message-age"
-  alarm_description = "Oldest message in ${local.queue_name} is older than ${coalesce(var.oldest_message_age_alarm_threshold_seconds, 0)} s: its consumer is down, stuck or falling behind."
+  alarm_description = "Oldest message in ${local.queue_name} is older than ${var.oldest_message_age_alarm_threshold_seconds} s: its consumer is down, stuck or falling behind."
 
   namespace   = "AWS/SQS"
   metric_name = "ApproximateAgeOfOldestMessage"
@@ -239,11 +300,26 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
   period              = 300
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
-  threshold           = coalesce(var.oldest_message_age_alarm_threshold_seconds, 0)
+  threshold           = var.oldest_message_age_alarm_threshold_seconds
   treat_missing_data  = "notBreaching"
 
   alarm_actions = var.alarm_actions
   ok_actions    = var.alarm_actions
 
   tags = var.tags
+
+  lifecycle {
+    # SQS deletes a message when its retention ends, without dead-lettering it:
+    # an alarm that fires only after that would never see the backlog.
+    precondition {
+      condition     = var.oldest_message_age_alarm_threshold_seconds < var.message_retention_seconds
+      error_message = "oldest_message_age_alarm_threshold_seconds must be lower than message_retention_seconds, or messages expire before the alarm fires."
+    }
+  }
+}
+
+# The age alarm was optional (count) before it was required on every queue.
+moved {
+  from = aws_cloudwatch_metric_alarm.oldest_message_age[0]
+  to   = aws_cloudwatch_metric_alarm.oldest_message_age
 }

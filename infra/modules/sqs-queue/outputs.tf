@@ -44,6 +44,16 @@ output "dlq_alarm_arn" {
 }
 
 output "oldest_message_age_alarm_arn" {
-  description = "ARN of the CloudWatch alarm on the main queue's oldest message age, or null when oldest_message_age_alarm_threshold_seconds is null."
-  value       = one(aws_cloudwatch_metric_alarm.oldest_message_age[*].arn)
+  description = "ARN of the CloudWatch alarm on the main queue's oldest message age."
+  value       = aws_cloudwatch_metric_alarm.oldest_message_age.arn
+}
+
+output "send_actions" {
+  description = "The IAM actions the producer policy grants on the queue (and the consumer policy on the DLQ), for callers that write their own policies."
+  value       = local.send_actions
+}
+
+output "consume_actions" {
+  description = "The IAM actions the consumer policy grants on the queue, for callers that write their own policies."
+  value       = local.consume_actions
 }

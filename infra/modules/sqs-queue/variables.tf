@@ -110,8 +110,14 @@ variable "create_iam_policies" {
   default     = true
 }
 
+variable "queue_policy_documents" {
+  description = "Extra IAM policy documents (JSON, e.g. from aws_iam_policy_document) merged into the main queue's access policy next to the DenyInsecureTransport statement. A queue has one policy: never attach another aws_sqs_queue_policy to it. Their statement sids must be unique."
+  type        = list(string)
+  default     = []
+}
+
 variable "alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when the DLQ alarm changes to ALARM or back to OK."
+  description = "ARNs (e.g. SNS topics) notified when the DLQ depth or oldest-message-age alarm changes to ALARM or back to OK."
   type        = list(string)
   default     = []
 }
@@ -128,13 +134,14 @@ variable "dlq_alarm_threshold" {
 }
 
 variable "oldest_message_age_alarm_threshold_seconds" {
-  description = "When set, adds a CloudWatch alarm that fires when ApproximateAgeOfOldestMessage on the main queue is greater than this many seconds. null (the default) creates no alarm."
+  description = "The main queue's alarm fires when ApproximateAgeOfOldestMessage is greater than this many seconds (the consumer is down, stuck or falling behind). Every queue has it; pick the value from how long a message may legitimately wait (retries, backoff) and keep it below message_retention_seconds."
   type        = number
-  default     = null
+  default     = 900
+  nullable    = false
 
   validation {
-    condition     = var.oldest_message_age_alarm_threshold_seconds == null || coalesce(var.oldest_message_age_alarm_threshold_seconds, 0) > 0
-    error_message = "oldest_message_age_alarm_threshold_seconds must be null or greater than 0."
+    condition     = var.oldest_message_age_alarm_threshold_seconds > 0
+    error_message = "oldest_message_age_alarm_threshold_seconds must be greater than 0."
   }
 }
 

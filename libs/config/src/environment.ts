@@ -38,6 +38,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT?: number;
 
+  /** Longest a Postgres statement may run; the client abandons a silent connection 5 s later. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -87,6 +91,10 @@ export class Environment {
   @IsOptional() @IsUrl(URL_OPTIONS)
   BACKEND_QUEUE_DLQ_URL?: string;
 
+  /** The API's consumer of the bot's answers. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  BACKEND_QUEUE_BATCH_SIZE = 10;
+
   /** Spec's recommendation for the Discord queue: batches of 10, 20 s long polling. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10)
   DISCORD_QUEUE_BATCH_SIZE = 10;
@@ -128,6 +136,9 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   BOT_OPERATIONS_WAIT_TIME_SECONDS = 20;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  BOT_OPERATIONS_BATCH_SIZE = 10;
+
   /** The FIFO queue's redrive maxReceiveCount (keep them equal); FIFO hand-backs are receives too. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   BOT_OPERATIONS_MAX_RECEIVE_COUNT = 20;
@@ -155,6 +166,13 @@ export class Environment {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(120000)
   DISCORD_REQUEST_TIMEOUT_MS = 15000;
+
+  /**
+   * Invalid Discord responses (401, 403, non-shared 429) in 10 minutes above which this process
+   * holds its Discord calls back; Discord bans the IP at 10,000.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(9999)
+  DISCORD_INVALID_REQUEST_BUDGET = 2000;
 
   /**
    * API keys with the service scope (comma-separated; each a key of at least 32 characters or
@@ -193,6 +211,10 @@ export class Environment {
   /** Acknowledged deliveries, their messages and outbound records (with their Idempotency-Keys) are kept this long. */
   @Transform(toInt) @IsInt() @Min(1) @Max(8760)
   RELAY_RETENTION_HOURS = 24;
+
+  /** Refuse account links without a Discord OAuth2 access token that proves the account is the user's. */
+  @Transform(toBoolean) @IsBoolean()
+  ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN = false;
 
   /** Sends outbox messages from this process (the API app). */
   @Transform(toBoolean) @IsBoolean()

@@ -1,5 +1,5 @@
-import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsSnowflake } from './discord-ids';
 
 /**
  * Messages on BOT_OPERATIONS_QUEUE_URL (FIFO, API → bot-operations worker), spec:
@@ -28,41 +28,6 @@ export const MAX_FIFO_ID_LENGTH = 128;
 /** An operation is retried at most this often, whatever it asks for. */
 export const MAX_OPERATION_RETRIES = 99;
 
-interface BotOperationBase {
-  /** The BotOperation row's id; also the FIFO deduplication id. */
-  operationId: string;
-  type: BotOperationType;
-  /** The Discord channel sold by subscription. */
-  channelId: string;
-  /** ISO 8601, when the API queued it. */
-  createdAt: string;
-  /** Retries after the first attempt before the operation is dead-lettered (the worker's own limit still applies). */
-  maxRetries: number;
-}
-
-export interface InviteUserOperation extends BotOperationBase {
-  type: BotOperationType.INVITE_USER;
-  discordUserId: string;
-  subscriptionId: string;
-  orderId?: string;
-}
-
-export interface RemoveUserOperation extends BotOperationBase {
-  type: BotOperationType.REMOVE_USER;
-  discordUserId: string;
-  subscriptionId: string;
-  reason: RemovalReason;
-}
-
-export interface VerifyPermissionsOperation extends BotOperationBase {
-  type: BotOperationType.VERIFY_PERMISSIONS;
-  /** The listing whose permission check this is; absent for an ad-hoc check. */
-  listingId?: string;
-}
-
-export type BotOperation = InviteUserOperation | RemoveUserOperation | VerifyPermissionsOperation;
-export type BotOperationOf<T extends BotOperationType> = Extract<BotOperation, { type: T }>;
-
 /** What the worker records on the BotOperation row (`result`) once an operation is done. */
 export interface BotOperationResult {
   /** `applied`: Discord now matches the operation. `skipped`: nothing to do, see `note`. */
@@ -80,38 +45,46 @@ export interface BotOperationResult {
   missingPermissions?: string[];
 }
 
-// ---- Wire DTOs: what the consumer decodes and the producer validates against -----------------
+// ---- The operations: what the consumer decodes and the producer validates against ------------
 
-abstract class BotOperationMessage implements BotOperationBase {
+abstract class BotOperationBase {
   abstract type: BotOperationType;
+  /** The BotOperation row's id; also the FIFO deduplication id. */
   @IsUUID() operationId!: string;
-  @Matches(SNOWFLAKE, { message: 'channelId must be a numeric Discord ID' }) channelId!: string;
+  /** The Discord channel sold by subscription. */
+  @IsSnowflake() channelId!: string;
+  /** ISO 8601, when the API queued it. */
   @IsISO8601() createdAt!: string;
+  /** Retries after the first attempt before the operation is dead-lettered (the worker's own limit still applies). */
   @IsInt() @Min(0) @Max(MAX_OPERATION_RETRIES) maxRetries!: number;
 }
 
-export class InviteUserMessage extends BotOperationMessage implements InviteUserOperation {
+export class InviteUserOperation extends BotOperationBase {
   @Equals(BotOperationType.INVITE_USER) type!: BotOperationType.INVITE_USER;
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsSnowflake() discordUserId!: string;
   @IsUUID() subscriptionId!: string;
   @IsOptional() @IsString() @Length(1, 64) orderId?: string;
 }
 
-export class RemoveUserMessage extends BotOperationMessage implements RemoveUserOperation {
+export class RemoveUserOperation extends BotOperationBase {
   @Equals(BotOperationType.REMOVE_USER) type!: BotOperationType.REMOVE_USER;
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID' }) discordUserId!: string;
+  @IsSnowflake() discordUserId!: string;
   @IsUUID() subscriptionId!: string;
   @IsIn(REMOVAL_REASONS, { message: `reason must be one of ${REMOVAL_REASONS.join(', ')}` }) reason!: RemovalReason;
 }
 
-export class VerifyPermissionsMessage extends BotOperationMessage implements VerifyPermissionsOperation {
+export class VerifyPermissionsOperation extends BotOperationBase {
   @Equals(BotOperationType.VERIFY_PERMISSIONS) type!: BotOperationType.VERIFY_PERMISSIONS;
+  /** The listing whose permission check this is; absent for an ad-hoc check. */
   @IsOptional() @IsUUID() listingId?: string;
 }
 
 /** The class that validates each operation type: decoding is exhaustive by construction. */
 export const BOT_OPERATION_MESSAGE_CLASSES = {
-  [BotOperationType.INVITE_USER]: InviteUserMessage,
-  [BotOperationType.REMOVE_USER]: RemoveUserMessage,
-  [BotOperationType.VERIFY_PERMISSIONS]: VerifyPermissionsMessage,
+  [BotOperationType.INVITE_USER]: InviteUserOperation,
+  [BotOperationType.REMOVE_USER]: RemoveUserOperation,
+  [BotOperationType.VERIFY_PERMISSIONS]: VerifyPermissionsOperation,
 } as const;
+
+export type BotOperation = InviteUserOperation | RemoveUserOperation | VerifyPermissionsOperation;
+export type BotOperationOf<T extends BotOperationType> = Extract<BotOperation, { type: T }>;

@@ -13,7 +13,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
   isUUID,
@@ -22,7 +21,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { IsSnowflake } from './discord-ids';
 
 /**
  * Messages on DISCORD_QUEUE_URL (backend → Discord bot) and BACKEND_QUEUE_URL (responses),
@@ -100,12 +99,12 @@ export class DiscordMessageMetadata {
 }
 
 export class CreateThreadPayload {
-  @Matches(SNOWFLAKE, { message: 'server_id must be a numeric Discord ID' }) server_id!: string;
-  @Matches(SNOWFLAKE, { message: 'channel_id must be a numeric Discord ID' }) channel_id!: string;
-  @IsArray() @ArrayMaxSize(MAX_THREAD_MEMBERS) @Matches(SNOWFLAKE, { each: true, message: 'members must be numeric Discord IDs' })
+  @IsSnowflake() server_id!: string;
+  @IsSnowflake() channel_id!: string;
+  @IsArray() @ArrayMaxSize(MAX_THREAD_MEMBERS) @IsSnowflake({ each: true })
   members!: string[];
   @Validate(OrderSnapshotConstraint) order!: OrderSnapshot;
-  @IsOptional() @Matches(SNOWFLAKE, { message: 'customer_discord_id must be a numeric Discord ID' }) customer_discord_id?: string | null;
+  @IsOptional() @IsSnowflake() customer_discord_id?: string | null;
 }
 
 export class CreateThreadMessage {
@@ -132,7 +131,7 @@ export class UpdateOrderStatusMessage {
 
 export class AssignUserPayload {
   @IsString() @Length(1, 64) assigned_id!: string;
-  @Matches(SNOWFLAKE, { message: 'assigned_discord_id must be a numeric Discord ID' }) assigned_discord_id!: string;
+  @IsSnowflake() assigned_discord_id!: string;
 }
 
 export class AssignUserMessage {
@@ -167,7 +166,7 @@ export const DISCORD_QUEUE_MESSAGE_CLASSES = {
 
 export class ResponseMetadata {
   /** The Discord message the bot posted for this request (the welcome message for a thread), if any. */
-  @IsOptional() @Matches(SNOWFLAKE) discord_message_id!: string | null;
+  @IsOptional() @IsSnowflake() discord_message_id!: string | null;
   @IsISO8601() created_at!: string;
   @IsUUID() original_order_id!: string;
   /** Not in the spec's response: optional, the backend finds the entity by `original_order_id`. */
@@ -179,7 +178,7 @@ export class ResponseMetadata {
 
 /** A member the bot could not add to the thread, and why. */
 export class MemberFailure {
-  @Matches(SNOWFLAKE) discord_id!: string;
+  @IsSnowflake() discord_id!: string;
   @IsString() @Length(1, 64) error_class!: string;
   @IsString() @Length(0, 1024) reason!: string;
 }
@@ -188,21 +187,51 @@ export class MemberFailure {
 export class BackendResponsePayload {
   /** false only on `error`; a partial success (thread exists, a member failed) is true with failures listed. */
   @IsBoolean() success!: boolean;
-  @IsOptional() @Matches(SNOWFLAKE) thread_id?: string | null;
+  @IsOptional() @IsSnowflake() thread_id?: string | null;
   @IsOptional() @IsString() @Length(1, 32) invite_code?: string | null;
   @IsOptional() @IsString() @Length(1, 1024) invite_error?: string;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MemberFailure) member_failures?: MemberFailure[];
   @IsOptional() @IsString() @Length(1, 32) status?: string;
-  @IsOptional() @Matches(SNOWFLAKE) discord_id?: string;
+  @IsOptional() @IsSnowflake() discord_id?: string;
   @IsOptional() @IsUUID() chat_message_id?: string;
   @IsOptional() @IsString() @Length(1, 128) error_class?: string;
   @IsOptional() @IsString() @Length(0, 1024) error_message?: string;
   @IsOptional() @IsInt() discord_code?: number;
 }
 
-export class BackendResponseMessage {
-  @IsIn(Object.values(BackendResponseType), { message: `type must be one of ${Object.values(BackendResponseType).join(', ')}` })
-  type!: BackendResponseType;
+abstract class BackendResponseBase {
+  abstract type: BackendResponseType;
   @ValidateNested() @Type(() => BackendResponsePayload) payload!: BackendResponsePayload;
   @ValidateNested() @Type(() => ResponseMetadata) metadata!: ResponseMetadata;
 }
+
+export class ThreadCreatedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.THREAD_CREATED) type!: BackendResponseType.THREAD_CREATED;
+}
+
+export class OrderStatusUpdatedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.ORDER_STATUS_UPDATED) type!: BackendResponseType.ORDER_STATUS_UPDATED;
+}
+
+export class UserAssignedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.USER_ASSIGNED) type!: BackendResponseType.USER_ASSIGNED;
+}
+
+export class ChatMessageForwardedResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.CHAT_MESSAGE_FORWARDED) type!: BackendResponseType.CHAT_MESSAGE_FORWARDED;
+}
+
+export class ErrorResponse extends BackendResponseBase {
+  @Equals(BackendResponseType.ERROR) type!: BackendResponseType.ERROR;
+}
+
+export type BackendResponseMessage = ThreadCreatedResponse | OrderStatusUpdatedResponse | UserAssignedResponse | ChatMessageForwardedResponse | ErrorResponse;
+
+/** The class that validates each response type. */
+export const BACKEND_RESPONSE_CLASSES = {
+  [BackendResponseType.THREAD_CREATED]: ThreadCreatedResponse,
+  [BackendResponseType.ORDER_STATUS_UPDATED]: OrderStatusUpdatedResponse,
+  [BackendResponseType.USER_ASSIGNED]: UserAssignedResponse,
+  [BackendResponseType.CHAT_MESSAGE_FORWARDED]: ChatMessageForwardedResponse,
+  [BackendResponseType.ERROR]: ErrorResponse,
+} as const;

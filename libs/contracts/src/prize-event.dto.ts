@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { SNOWFLAKE } from './discord-ids';
+import { Equals, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsSnowflake } from './discord-ids';
 
 export enum PrizeEventType {
   ITEM_AWARDED = 'ITEM_AWARDED',
@@ -10,37 +10,19 @@ export enum PrizeEventType {
 export const MAX_PRIZE_QUANTITY = 10_000;
 
 /**
- * A prize event as the Discord bot sends it (spec: prize-distribution-consumer.md, "Message Format").
- * `eventId` is optional: when the bot sets it, a resent event is recognised as a duplicate;
- * without it, the SQS message id is the idempotency key (covers redelivery, not a resend).
+ * A prize event as the Discord bot sends it (spec: prize-distribution-consumer.md, "Message
+ * Format"), one class per `eventType`. `eventId` is optional: when the bot sets it, a resent event
+ * is recognised as a duplicate; without it, the SQS message id is the idempotency key (covers
+ * redelivery, not a resend).
  */
-export class PrizeEventDto {
-  @IsIn(Object.values(PrizeEventType), { message: 'eventType must be one of ITEM_AWARDED, CHARACTER_AWARDED' })
-  eventType!: PrizeEventType;
+abstract class PrizeEventBase {
+  abstract eventType: PrizeEventType;
 
-  @IsString()
-  @Matches(SNOWFLAKE, { message: 'discordGuildId must be a numeric Discord ID' })
+  @IsSnowflake()
   discordGuildId!: string;
 
-  @IsString()
-  @Matches(SNOWFLAKE, { message: 'discordUserId must be a numeric Discord ID (not a username)' })
+  @IsSnowflake()
   discordUserId!: string;
-
-  @ValidateIf((event: PrizeEventDto) => event.eventType === PrizeEventType.ITEM_AWARDED)
-  @IsString({ message: 'itemTypeId is required for ITEM_AWARDED' })
-  @Length(1, 64)
-  itemTypeId?: string;
-
-  @ValidateIf((event: PrizeEventDto) => event.eventType === PrizeEventType.ITEM_AWARDED)
-  @IsInt({ message: 'quantity must be a positive integer' })
-  @Min(1, { message: 'quantity must be a positive integer' })
-  @Max(MAX_PRIZE_QUANTITY, { message: `quantity must not exceed ${MAX_PRIZE_QUANTITY}` })
-  quantity?: number = 1; // the spec's default; kept when the message omits it
-
-  @ValidateIf((event: PrizeEventDto) => event.eventType === PrizeEventType.CHARACTER_AWARDED)
-  @IsString({ message: 'characterId is required for CHARACTER_AWARDED' })
-  @Length(1, 64)
-  characterId?: string;
 
   @IsOptional()
   @IsString()
@@ -48,5 +30,32 @@ export class PrizeEventDto {
   eventId?: string;
 }
 
-export type ItemAwardedEvent = PrizeEventDto & { eventType: PrizeEventType.ITEM_AWARDED; itemTypeId: string; quantity: number };
-export type CharacterAwardedEvent = PrizeEventDto & { eventType: PrizeEventType.CHARACTER_AWARDED; characterId: string };
+export class ItemAwardedDto extends PrizeEventBase {
+  @Equals(PrizeEventType.ITEM_AWARDED) eventType!: PrizeEventType.ITEM_AWARDED;
+
+  @IsString({ message: 'itemTypeId is required for ITEM_AWARDED' })
+  @Length(1, 64)
+  itemTypeId!: string;
+
+  @IsInt({ message: 'quantity must be a positive integer' })
+  @Min(1, { message: 'quantity must be a positive integer' })
+  @Max(MAX_PRIZE_QUANTITY, { message: `quantity must not exceed ${MAX_PRIZE_QUANTITY}` })
+  quantity: number = 1; // the spec's default; kept when the message omits it
+}
+
+export class CharacterAwardedDto extends PrizeEventBase {
+  @Equals(PrizeEventType.CHARACTER_AWARDED) eventType!: PrizeEventType.CHARACTER_AWARDED;
+
+  @IsString({ message: 'characterId is required for CHARACTER_AWARDED' })
+  @Length(1, 64)
+  characterId!: string;
+}
+
+/** The spec's PrizeEventDto: either event, told apart by `eventType`. */
+export type PrizeEventDto = ItemAwardedDto | CharacterAwardedDto;
+
+/** The class that validates each event type: decoding is exhaustive by construction. */
+export const PRIZE_EVENT_CLASSES = {
+  [PrizeEventType.ITEM_AWARDED]: ItemAwardedDto,
+  [PrizeEventType.CHARACTER_AWARDED]: CharacterAwardedDto,
+} as const;

@@ -59,3 +59,24 @@ export function missingPermissions(have: bigint, need: bigint): string[] {
   }
   return missing;
 }
+
+/**
+ * Permissions a role sold with a subscription must never carry: each lets its holder administer,
+ * moderate or mass-ping the server. A subscription role is for seeing a channel, nothing more.
+ */
+export const UNSAFE_ROLE_PERMISSIONS = {
+  Administrator: PermissionFlagsBits.Administrator,
+  ManageGuild: PermissionFlagsBits.ManageGuild,
+  ManageRoles: PermissionFlagsBits.ManageRoles,
+  ManageChannels: PermissionFlagsBits.ManageChannels,
+  ManageWebhooks: PermissionFlagsBits.ManageWebhooks,
+  BanMembers: PermissionFlagsBits.BanMembers,
+  KickMembers: PermissionFlagsBits.KickMembers,
+  MentionEveryone: PermissionFlagsBits.MentionEveryone,
+} as const;
+
+/** The names of the UNSAFE_ROLE_PERMISSIONS a role's permission bits include (none: safe). */
+export function unsafeRolePermissions(permissions: string | bigint): string[] {
+  const bits = BigInt(permissions);
+  return Object.entries(UNSAFE_ROLE_PERMISSIONS).flatMap(([name, bit]) => ((bits & bit) !== 0n ? [name] : []));
+}

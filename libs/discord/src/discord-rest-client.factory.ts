@@ -1,19 +1,18 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DiscordRestClient } from './discord-rest.client';
 import type { DiscordOptions } from './discord.options';
+import { InvalidRequestBudget } from './invalid-request.budget';
 
 /**
- * The one place DiscordRestClients are made: the worker's bot token (DiscordModule) and each
- * relay bot's token alike. Whatever every Discord caller of the process must share (Discord
- * counts invalid requests per IP, not per token) is given to the clients here.
+ * The one place DiscordRestClients are made — the app's bot token (DiscordModule) and each relay
+ * bot's token alike — so that every client counts into the app's one InvalidRequestBudget
+ * (Discord counts invalid requests per IP, not per token).
  */
 @Injectable()
 export class DiscordRestClientFactory {
+  constructor(readonly budget: InvalidRequestBudget) {}
+
   create(options: DiscordOptions): DiscordRestClient {
-    return new DiscordRestClient(options);
+    return new DiscordRestClient(options, this.budget);
   }
 }
-
-/** Provides the process's single DiscordRestClientFactory to every module that imports it. */
-@Module({ providers: [DiscordRestClientFactory], exports: [DiscordRestClientFactory] })
-export class DiscordClientsModule {}

@@ -8,6 +8,7 @@ import type {
   APIGuild,
   APIGuildMember,
   APIMessage,
+  APIRole,
   APIThreadChannel,
   APIThreadList,
   APIUser,
@@ -20,6 +21,8 @@ import type {
 } from 'discord.js';
 import type { DiscordOptions } from './discord.options';
 import {
+  DiscordNotConfiguredError,
+  DiscordOAuthTokenRejectedError,
   DiscordPermanentError,
   DiscordUnauthorizedError,
   DiscordUnavailableError,
@@ -28,6 +31,7 @@ import {
   toDiscordError,
   UNAUTHORIZED_RETRY_SECONDS,
 } from './discord.errors';
+import { InvalidRequestBudget } from './invalid-request.budget';
 
 const tracer = trace.getTracer('discord');
 
@@ -58,18 +62,24 @@ export interface CreateThreadOptions {
  * Every `unauthorizedRetrySeconds` one call is let through to try the token again (@discordjs/rest
  * drops it after a 401, so it is given back first); success ends the rejection.
  *
- * One client per bot token, built by DiscordRestClientFactory (never with `new` elsewhere), so
- * that whatever every Discord caller of the process must share is held in one place.
+ * Every answer counts into the app's InvalidRequestBudget; while it is spent, calls fail at once
+ * with DiscordInvalidRequestBudgetError (a wait) rather than risk Discord banning the IP.
+ *
+ * One client per bot token, built by DiscordRestClientFactory (never with `new` elsewhere), which
+ * hands each the app's one budget.
  */
 export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
-  private readonly token: string;
+  private readonly token: string | undefined;
   private readonly unauthorizedRetryMs: number;
   private currentUserId: string | undefined;
   private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
-  constructor(options: DiscordOptions) {
+  constructor(
+    options: DiscordOptions,
+    private readonly budget: InvalidRequestBudget,
+  ) {
     this.token = options.token;
     this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
     this.rest = new REST({
@@ -82,7 +92,9 @@ export class DiscordRestClient {
       // The margin REST adds to a wait before resuming; we never wait, and the retry-after we
       // report is rounded up to whole seconds anyway.
       offset: 0,
-    }).setToken(options.token);
+    });
+    if (options.token) this.rest.setToken(options.token);
+    budget.watch(this.rest);
   }
 
   /** Set while Discord rejects the bot token (after a 401, until a call succeeds with it again). */
@@ -97,6 +109,20 @@ export class DiscordRestClient {
   /** The guild with its roles (Discord always includes them). */
   getGuild(guildId: string): Promise<APIGuild> {
     return this.request('getGuild', RequestMethod.Get, Routes.guild(guildId));
+  }
+
+  /** The guild's roles with their permissions. */
+  getGuildRoles(guildId: string): Promise<APIRole[]> {
+    return this.request('getGuildRoles', RequestMethod.Get, Routes.guildRoles(guildId));
+  }
+
+  /**
+   * The user an OAuth2 access token (scope `identify`) belongs to: proves a Discord account is
+   * the caller's. A rejected token is DiscordOAuthTokenRejectedError and never taken for a
+   * rejection of the bot token.
+   */
+  getOAuthUser(accessToken: string): Promise<APIUser> {
+    return this.request('getOAuthUser', RequestMethod.Get, Routes.user(), { userToken: accessToken });
   }
 
   async getCurrentUser(): Promise<APIUser> {
@@ -215,20 +241,34 @@ export class DiscordRestClient {
     return this.request('createDM', RequestMethod.Post, Routes.userChannels(), { body: { recipient_id: userId } });
   }
 
-  /** One call in a CLIENT span; the body parsed when JSON (204s have none). */
-  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; query?: URLSearchParams } = {}): Promise<T> {
+  /**
+   * One call in a CLIENT span; the body parsed when JSON (204s have none). With `userToken`, the
+   * call is made with a user's OAuth2 token instead of the bot's.
+   */
+  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; userToken?: string; query?: URLSearchParams } = {}): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const retryingToken = this.rejection;
+      const asUser = options.userToken !== undefined;
+      const retryingToken = asUser ? undefined : this.rejection;
       try {
+        this.budget.assertAvailable();
+        if (!asUser && !this.token) throw new DiscordNotConfiguredError('DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot');
         if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
-        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, query: options.query });
+        const response = await this.rest.queueRequest({
+          method,
+          fullRoute,
+          body: options.body,
+          reason: options.reason,
+          query: options.query,
+          ...(asUser ? { auth: false, headers: { Authorization: `Bearer ${options.userToken}` } } : {}),
+        });
         span.setAttribute('discord.status_code', response.status);
         this.tokenAcceptedAgain(retryingToken);
         return (await parseResponse(response)) as T;
       } catch (thrown) {
         let error = toDiscordError(thrown);
-        if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
+        if (error instanceof DiscordUnauthorizedError && asUser) error = new DiscordOAuthTokenRejectedError('Discord rejected the OAuth2 access token (401): expired, revoked or not a token');
+        else if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
         if (error instanceof DiscordPermanentError) this.tokenAcceptedAgain(retryingToken); // answered, so authenticated
         const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
@@ -254,7 +294,7 @@ export class DiscordRestClient {
       );
     }
     rejection.nextTryAt = Date.now() + this.unauthorizedRetryMs;
-    this.rest.setToken(this.token);
+    this.rest.setToken(this.token!);
   }
 
   /** Ends the rejection when the call that tried the token again got an answer other than 401. */
@@ -262,7 +302,7 @@ export class DiscordRestClient {
     if (retryingToken && this.rejection === retryingToken) {
       this.rejection = undefined;
       // A 401 to an older call may have made discord.js drop the token again meanwhile.
-      this.rest.setToken(this.token);
+      this.rest.setToken(this.token!);
       this.logger.log({ msg: 'Discord accepts the bot token again', rejectedSince: retryingToken.since.toISOString() });
     }
   }

@@ -8,6 +8,7 @@ import {
   DiscordUnavailableError,
   DiscordUnknownResourceError,
   isDiscordErrorCode,
+  routeTemplate,
   toDiscordError,
 } from './discord.errors';
 
@@ -105,5 +106,29 @@ describe('isDiscordErrorCode', () => {
     expect(isDiscordErrorCode(toDiscordError(raw), 10007)).toBe(true);
     expect(isDiscordErrorCode(toDiscordError(raw), 10003)).toBe(false);
     expect(isDiscordErrorCode(new Error('x'), 10007)).toBe(false);
+  });
+});
+
+describe('routeTemplate', () => {
+  it('names routes without ids', () => {
+    expect(routeTemplate('/channels/123456789012345678/threads')).toBe('/channels/:id/threads');
+    expect(routeTemplate('https://discord.com/api/v10/guilds/123456789012345678/members/223456789012345678?limit=5')).toBe('/guilds/:id/members/:id');
+  });
+
+  it('never carries a webhook or interaction token', () => {
+    const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZg-_x';
+    const routes = [
+      `/webhooks/123456789012345678/${token}`,
+      `/webhooks/123456789012345678/${token}/messages/@original`,
+      `https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/223456789012345678?wait=true`,
+      `/interactions/123456789012345678/${token}/callback`,
+    ];
+    for (const route of routes) expect(routeTemplate(route)).not.toContain(token);
+    expect(routes.map(routeTemplate)).toEqual([
+      '/webhooks/:id/:token',
+      '/webhooks/:id/:token/messages/@original',
+      '/webhooks/:id/:token/messages/:id',
+      '/interactions/:id/:token/callback',
+    ]);
   });
 });

@@ -49,6 +49,14 @@ export class DiscordUnavailableError extends Error {
   }
 }
 
+/** The app has no bot token: nothing a retry can change, and no message's fault either (API: 503). */
+export class DiscordNotConfiguredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** Discord refused the request; repeating it will not change the answer. */
 export abstract class DiscordPermanentError extends PermanentError {
   constructor(
@@ -68,6 +76,13 @@ export class DiscordUnknownResourceError extends DiscordPermanentError {}
 
 /** Any other 4xx: invalid form body (50035), 400, 413… */
 export class DiscordInvalidRequestError extends DiscordPermanentError {}
+
+/** A user's OAuth2 access token was refused (401): it proves nothing. */
+export class DiscordOAuthTokenRejectedError extends DiscordPermanentError {
+  constructor(message: string) {
+    super(message, 401, undefined);
+  }
+}
 
 const MISSING_PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
 const UNKNOWN_RESOURCE_CODES = new Set<number>([
@@ -131,10 +146,18 @@ export function isDiscordErrorCode(error: unknown, code: number): boolean {
   return (error instanceof DiscordPermanentError || error instanceof DiscordAPIError) && error.code === code;
 }
 
-/** `/api/v10/channels/123/threads` → `/channels/:id/threads`: low-cardinality, no ids. */
+/**
+ * `/api/v10/channels/123/threads` → `/channels/:id/threads`: low-cardinality, no ids, and no
+ * secrets: webhook and interaction tokens travel in the path (`/webhooks/:id/<token>/…`,
+ * `/interactions/:id/<token>/callback`) and become `:token`. Used for every span, error message,
+ * DLQ attribute and log line that names a route.
+ */
 export function routeTemplate(urlOrRoute: string): string {
-  const path = urlOrRoute.startsWith('/') ? urlOrRoute : new URL(urlOrRoute).pathname;
-  return path.replace(/^.*?\/v\d+(?=\/)/, '').replace(/\/\d+(?=\/|$)/g, '/:id');
+  const path = urlOrRoute.startsWith('/') ? urlOrRoute.split('?')[0] : new URL(urlOrRoute).pathname;
+  return path
+    .replace(/^.*?\/v\d+(?=\/)/, '')
+    .replace(/\/\d+(?=\/|$)/g, '/:id')
+    .replace(/\/(webhooks|interactions)\/:id\/[^/]+/g, '/$1/:id/:token');
 }
 
 /**

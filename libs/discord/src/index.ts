@@ -5,3 +5,4 @@ export * from './discord-rest-client.factory';
 export * from './discord.health';
 export * from './discord.errors';
 export * from './channel-permissions';
+export * from './invalid-request.budget';

@@ -1,5 +1,5 @@
-export * from './order-threads.module';
-export * from './backend-response-consumer.module';
-export * from './discord-request-consumer.module';
-export { DiscordQueueProducer } from './discord-queue.producer';
-export type { RequestTarget, ThreadRequest, ThreadTarget } from './discord-queue.producer';
+export * from './api/order-threads.module';
+export * from './api/backend-response-consumer.module';
+export * from './worker/discord-request-consumer.module';
+export { DiscordQueueProducer } from './api/discord-queue.producer';
+export type { RequestTarget, ThreadRequest, ThreadTarget } from './api/discord-queue.producer';

@@ -1,4 +1,5 @@
 export * from './outbox.module';
 export * from './outbox.options';
 export { OutboxService } from './outbox.service';
+export type { RejectedMessage } from './outbox.service';
 export { OutboxRelay } from './outbox.relay';

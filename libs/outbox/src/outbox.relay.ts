@@ -10,6 +10,7 @@ interface OutboxRow {
   id: bigint;
   destination: string;
   body: string;
+  ordering_key: string;
   message_group_id: string | null;
   deduplication_id: string | null;
   attributes: Record<string, string | number>;
@@ -30,8 +31,16 @@ const tracer = trace.getTracer('outbox');
 /**
  * Sends staged outbox messages to SQS. Each round claims, with FOR UPDATE SKIP LOCKED, only the
  * oldest unsent message of each ordering key, so several relays (API replicas) can run side by
- * side and messages of one key still leave in order. A message SQS refuses is retried with
- * backoff; a crash between send and commit re-sends it, which consumers absorb (at-least-once).
+ * side and messages of one key still leave in order. A message SQS cannot take now (outage,
+ * throttling) is retried with backoff; a crash between send and commit re-sends it, which
+ * consumers absorb (at-least-once).
+ *
+ * A message SQS refuses for its content (invalid characters, too large) can never be sent: it is
+ * parked (`rejected_at`, `rejection`), logged at error level and shown in its order's view, and
+ * the later messages of its ordering key go on. That is safe because every consumer checks the
+ * state it acts on rather than trusting order alone: a Phase 4 request whose thread was never
+ * created waits and then fails with an error answer; a bot operation re-checks the subscription.
+ * Holding them back instead would block the order for ever behind a message nobody can fix.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,12 +84,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const claimed = await this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, destination, body, message_group_id, deduplication_id, attributes, attempts
+          SELECT id, destination, body, ordering_key, message_group_id, deduplication_id, attributes, attempts
           FROM outbox_messages o
-          WHERE sent_at IS NULL AND available_at <= now()
+          WHERE sent_at IS NULL AND rejected_at IS NULL AND available_at <= now()
             AND NOT EXISTS (
               SELECT 1 FROM outbox_messages p
-              WHERE p.ordering_key = o.ordering_key AND p.sent_at IS NULL AND p.id < o.id)
+              WHERE p.ordering_key = o.ordering_key AND p.sent_at IS NULL AND p.rejected_at IS NULL AND p.id < o.id)
           ORDER BY id
           LIMIT ${ROUND_SIZE}
           FOR UPDATE SKIP LOCKED`;
@@ -110,6 +119,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const sent = new Map<bigint, string>();
     const failed = new Map<bigint, string>();
+    /** Refused by SQS for what it contains: sending it again can only fail again. */
+    const refused = new Map<bigint, string>();
     try {
       if (!queueUrl) throw new Error(`No queue URL is configured for outbox destination "${destination}"`);
       const { Successful = [], Failed = [] } = await this.sqs.send(
@@ -127,7 +138,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       );
       for (const s of Successful) sent.set(rows[Number(s.Id)].id, s.MessageId ?? '');
-      for (const f of Failed) failed.set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
+      for (const f of Failed) (f.SenderFault ? refused : failed).set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
     } catch (error) {
       if (rows.length > 1 && queueUrl && isContentError(error)) {
         // SQS refused the batch for what is in it (one message too large, say): each on its own,
@@ -136,11 +147,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         for (const row of rows) await this.send(tx, destination, [row]);
         return;
       }
-      for (const row of rows) failed.set(row.id, describeError(error).message);
+      for (const row of rows) (queueUrl && isContentError(error) ? refused : failed).set(row.id, describeError(error).message);
     }
 
     rows.forEach((row, i) => {
-      const error = failed.get(row.id);
+      const error = failed.get(row.id) ?? refused.get(row.id);
       if (error) {
         spans[i].recordException(new Error(error));
         spans[i].setStatus({ code: SpanStatusCode.ERROR, message: error });
@@ -152,6 +163,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         UPDATE outbox_messages o SET sent_at = now(), sqs_message_id = s.message_id
         FROM unnest(${[...sent.keys()]}::bigint[], ${[...sent.values()]}::text[]) AS s(id, message_id)
         WHERE o.id = s.id`;
+    }
+    for (const [id, reason] of refused) {
+      const row = rows.find((r) => r.id === id)!;
+      this.logger.error({
+        msg: 'SQS refused an outbox message for its content: parked as rejected; later messages of its ordering key go on without it',
+        outboxId: id.toString(),
+        destination,
+        orderingKey: row.ordering_key,
+        error: reason,
+      });
+      await tx.$executeRaw`UPDATE outbox_messages SET rejected_at = now(), rejection = ${reason.slice(0, 1024)} WHERE id = ${id}`;
     }
     for (const row of rows.filter((r) => failed.has(r.id))) {
       const delayMs = Math.min(this.options.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));

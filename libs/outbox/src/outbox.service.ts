@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import type { QueueName } from '@app/contracts';
-import type { PrismaTx } from '@app/prisma';
+import { PrismaService, PrismaTx } from '@app/prisma';
 import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options';
 
 /**
@@ -10,7 +10,22 @@ import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options
  */
 @Injectable()
 export class OutboxService {
-  constructor(@Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions) {}
+  constructor(
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  /** Messages of an ordering key that SQS refused for their content (parked by the relay, never sent). */
+  async rejected(orderingKey: string): Promise<RejectedMessage[]> {
+    const rows = await this.prisma.outboxMessage.findMany({ where: { orderingKey, rejectedAt: { not: null } }, orderBy: { id: 'asc' } });
+    return rows.map((row) => ({
+      outboxId: row.id.toString(),
+      destination: row.destination,
+      type: messageType(row.body),
+      rejection: row.rejection ?? '',
+      rejectedAt: row.rejectedAt!,
+    }));
+  }
 
   /** Whether messages for this destination can ever be sent (its queue URL is configured). */
   isConfigured(destination: QueueName): boolean {
@@ -35,5 +50,24 @@ export class OutboxService {
         attributes: { ...trace, ...m.attributes },
       })),
     });
+  }
+}
+
+export interface RejectedMessage {
+  outboxId: string;
+  destination: string;
+  /** The message's `type` (or `task_type`, `eventType`) when its body names one. */
+  type: string | null;
+  rejection: string;
+  rejectedAt: Date;
+}
+
+function messageType(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const type = parsed.type ?? parsed.task_type ?? parsed.eventType;
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
   }
 }

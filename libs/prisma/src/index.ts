@@ -13,3 +13,4 @@ export {
   PermissionCheckStatus,
   SubscriptionStatus,
 } from '@prisma/client';
+export * from './database-errors';

@@ -21,6 +21,13 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
         connectionString: options.databaseUrl,
         max: options.poolSize ?? 10,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+        statement_timeout: options.statementTimeoutMs ?? 30_000,
+        query_timeout: (options.statementTimeoutMs ?? 30_000) + 5000,
+        // A transaction left open by a crashed handler must not hold its row locks for ever.
+        idle_in_transaction_session_timeout: 120_000,
+        // Dead peers (a failed-over primary, a dropped NAT entry) are noticed by the kernel.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
       }),
     });
   }

@@ -15,6 +15,6 @@ export class AccountLinkController {
   @Post(':userId/discord-link')
   @HttpCode(200)
   link(@Param('userId') userId: string, @Body() body: LinkDiscordAccountDto): Promise<LinkResult> {
-    return this.accounts.link(userId, body.discordUserId);
+    return this.accounts.link(userId, body.discordUserId, body.discordAccessToken);
   }
 }

@@ -1,4 +1,5 @@
-import { IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsSnowflake } from '@app/contracts';
 
 export class CreateUserDto {
   @IsString()
@@ -6,8 +7,17 @@ export class CreateUserDto {
   username!: string;
 }
 
+/**
+ * The caller must have verified that the Discord account is the user's (Discord OAuth2 with the
+ * `identify` scope). Passing the OAuth2 access token lets the API prove it: the ID is then checked
+ * against Discord's `GET /users/@me` instead of being taken on trust.
+ */
 export class LinkDiscordAccountDto {
-  @IsString()
-  @Matches(/^\d{17,20}$/, { message: 'discordUserId must be a numeric Discord ID' })
+  @IsSnowflake()
   discordUserId!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  discordAccessToken?: string;
 }

@@ -1,49 +1,84 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@app/discord';
 import { Prisma, PrismaService } from '@app/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
+import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 
 export interface LinkResult {
   userId: string;
   discordUserId: string;
+  /** True when Discord confirmed, through the user's OAuth2 token, that the account is theirs. */
+  verified: boolean;
   claimed: { items: number; characters: number };
 }
+
+/** Claims of thousands of pending awards must not hit Prisma's 5 s default for interactive transactions. */
+const LINK_TRANSACTION_TIMEOUT_MS = 60_000;
 
 @Injectable()
 export class AccountLinkService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly pendingOwnership: PendingOwnershipService,
+    private readonly discord: DiscordRestClient,
+    @Inject(ACCOUNT_LINK_OPTIONS) private readonly options: AccountLinkOptions,
   ) {}
 
   createUser(username: string) {
     return this.prisma.user.create({ data: { username } });
   }
 
-  /** Links a Discord account and claims everything pending for it, in one transaction. */
-  async link(userId: string, discordUserId: string): Promise<LinkResult> {
+  /**
+   * Links a Discord account and claims everything pending for it, in one transaction. With an
+   * OAuth2 access token the account is proven to be the caller's; without one (allowed unless
+   * ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN) the caller vouches for it.
+   */
+  async link(userId: string, discordUserId: string, accessToken?: string): Promise<LinkResult> {
+    const verified = await this.verifyOwnership(discordUserId, accessToken);
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUnique({ where: { id: userId } });
-        if (!user) throw new NotFoundException(`User ${userId} not found`);
-        if (user.discordUserId && user.discordUserId !== discordUserId) {
-          throw new ConflictException(`User ${userId} is already linked to another Discord account`);
-        }
-        await lockDiscordAccounts(tx, [discordUserId]);
-        // Conditional: a concurrent link of this user to another account must not be overwritten.
-        const { count } = await tx.user.updateMany({
-          where: { id: userId, OR: [{ discordUserId: null }, { discordUserId }] },
-          data: { discordUserId },
-        });
-        if (count === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
-        const claimed = await this.pendingOwnership.claimAll(tx, userId, discordUserId);
-        return { userId, discordUserId, claimed };
-      });
+      return await this.prisma.$transaction(
+        async (tx) => {
+          const user = await tx.user.findUnique({ where: { id: userId } });
+          if (!user) throw new NotFoundException(`User ${userId} not found`);
+          if (user.discordUserId && user.discordUserId !== discordUserId) {
+            throw new ConflictException(`User ${userId} is already linked to another Discord account`);
+          }
+          await lockDiscordAccounts(tx, [discordUserId]);
+          // Conditional: a concurrent link of this user to another account must not be overwritten.
+          const { count } = await tx.user.updateMany({
+            where: { id: userId, OR: [{ discordUserId: null }, { discordUserId }] },
+            data: { discordUserId },
+          });
+          if (count === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
+          const claimed = await this.pendingOwnership.claimAll(tx, userId, discordUserId);
+          return { userId, discordUserId, verified, claimed };
+        },
+        { timeout: LINK_TRANSACTION_TIMEOUT_MS },
+      );
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
         throw new ConflictException(`Discord account ${discordUserId} is already linked to another user`);
       }
       throw error;
     }
+  }
+
+  private async verifyOwnership(discordUserId: string, accessToken: string | undefined): Promise<boolean> {
+    if (accessToken === undefined) {
+      if (this.options.requireDiscordToken) {
+        throw new BadRequestException('discordAccessToken is required: a Discord OAuth2 access token (scope identify) of the account being linked');
+      }
+      return false;
+    }
+    let owner: string;
+    try {
+      owner = (await this.discord.getOAuthUser(accessToken)).id;
+    } catch (error) {
+      if (error instanceof DiscordOAuthTokenRejectedError) throw new ForbiddenException('Discord rejected discordAccessToken (expired, revoked or not an OAuth2 access token)');
+      throw error; // Discord unreachable or rate limited: 503 from the API's error filter
+    }
+    if (owner !== discordUserId) throw new ForbiddenException(`discordAccessToken belongs to another Discord account than ${discordUserId}`);
+    return true;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { PrismaTx } from '@app/prisma';
-import type { CharacterAwardedEvent } from '@app/contracts';
+import type { CharacterAwardedDto } from '@app/contracts';
 import { PermanentError, Rejections } from '@app/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { PendingOwnershipService } from './pending-ownership.service';
@@ -12,10 +12,10 @@ const tracer = trace.getTracer('prizes');
 
 /** CHARACTER_AWARDED: character must exist, belong to the guild's community and be orphaned. */
 @Injectable()
-export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedEvent> {
+export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> {
   constructor(private readonly pendingOwnership: PendingOwnershipService) {}
 
-  handleBatch(events: CharacterAwardedEvent[], tx: PrismaTx): Promise<Rejections> {
+  handleBatch(events: CharacterAwardedDto[], tx: PrismaTx): Promise<Rejections> {
     return tracer.startActiveSpan('handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
         const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));
@@ -36,7 +36,7 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedEvent
     });
   }
 
-  private async award(event: CharacterAwardedEvent, communityId: string | undefined, tx: PrismaTx): Promise<void> {
+  private async award(event: CharacterAwardedDto, communityId: string | undefined, tx: PrismaTx): Promise<void> {
     if (!communityId) throw new CommunityNotFoundError(event.discordGuildId);
     // Row lock: a concurrent award of the same character waits and then sees the owner.
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM characters WHERE id = ${event.characterId} FOR UPDATE`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { PrismaTx } from '@app/prisma';
-import type { ItemAwardedEvent } from '@app/contracts';
+import type { ItemAwardedDto } from '@app/contracts';
 import type { Rejections } from '@app/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { ItemGrant, ItemsService } from './items.service';
@@ -12,10 +12,10 @@ const tracer = trace.getTracer('prizes');
 
 /** ITEM_AWARDED: community by guild → item type in that community → ItemsService.grantItems(). */
 @Injectable()
-export class ItemPrizeHandler implements PrizeHandler<ItemAwardedEvent> {
+export class ItemPrizeHandler implements PrizeHandler<ItemAwardedDto> {
   constructor(private readonly items: ItemsService) {}
 
-  handleBatch(events: ItemAwardedEvent[], tx: PrismaTx): Promise<Rejections> {
+  handleBatch(events: ItemAwardedDto[], tx: PrismaTx): Promise<Rejections> {
     return tracer.startActiveSpan('handle_item_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
         const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));

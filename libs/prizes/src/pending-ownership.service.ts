@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Character } from '@prisma/client';
+import type { Character, PendingOwnership } from '@prisma/client';
 import type { PrismaTx } from '@app/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { CharacterAlreadyOwnedError } from './prize.errors';
 import { GrantResult, ItemsService } from './items.service';
+
+/** Pending rows claimed per round of queries. */
+const CLAIM_CHUNK = 500;
 
 @Injectable()
 export class PendingOwnershipService {
@@ -36,11 +39,27 @@ export class PendingOwnershipService {
    * items as grants do. Runs inside the caller's transaction (the account link).
    */
   async claimAll(tx: PrismaTx, userId: string, discordUserId: string): Promise<{ items: number; characters: number }> {
-    const pending = await tx.pendingOwnership.findMany({
-      where: { discordUserId, claimedAt: null },
-      include: { itemType: { select: { id: true, stackable: true } } },
-      orderBy: { createdAt: 'asc' },
-    });
+    const claimed = { items: 0, characters: 0 };
+    // In bounded chunks: an account may have collected thousands of awards while unlinked.
+    for (;;) {
+      const pending = await tx.pendingOwnership.findMany({
+        where: { discordUserId, claimedAt: null },
+        include: { itemType: { select: { id: true, stackable: true } } },
+        orderBy: { createdAt: 'asc' },
+        take: CLAIM_CHUNK,
+      });
+      const chunk = await this.claim(tx, userId, pending);
+      claimed.items += chunk.items;
+      claimed.characters += chunk.characters;
+      if (pending.length < CLAIM_CHUNK) return claimed;
+    }
+  }
+
+  private async claim(
+    tx: PrismaTx,
+    userId: string,
+    pending: (PendingOwnership & { itemType: { id: string; stackable: boolean } | null })[],
+  ): Promise<{ items: number; characters: number }> {
     const holdings = pending.flatMap((p) => (p.itemType && p.quantity ? [{ userId, itemType: p.itemType, quantity: p.quantity }] : []));
     const characterIds = pending.flatMap((p) => (p.characterId ? [p.characterId] : []));
     await this.items.addHoldings(tx, holdings);

@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import type { PrismaTx } from '@app/prisma';
-import { CharacterAwardedEvent, ItemAwardedEvent, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
-import { decodePayload, MessageRoute, originalMessageId, Rejections, UnknownMessageTypeError } from '@app/queue';
+import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
+import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@app/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { ItemPrizeHandler } from './item-prize.handler';
@@ -11,22 +11,18 @@ import { ItemPrizeHandler } from './item-prize.handler';
 @Injectable()
 export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   readonly consumer = QueueName.PRIZE_DISTRIBUTION;
-  // Exhaustive by type: adding an event type without a handler does not compile.
-  private readonly handlers: { [T in PrizeEventType]: (events: PrizeEventDto[], tx: PrismaTx) => Promise<Rejections> };
+  // Exhaustive and typed by event type: an event type without its handler does not compile.
+  private readonly handlers: BatchHandlersByType<PrizeEventDto, 'eventType', [PrismaTx], Promise<Rejections>>;
 
   constructor(items: ItemPrizeHandler, characters: CharacterPrizeHandler) {
     this.handlers = {
-      [PrizeEventType.ITEM_AWARDED]: (events, tx) => items.handleBatch(events as ItemAwardedEvent[], tx),
-      [PrizeEventType.CHARACTER_AWARDED]: (events, tx) => characters.handleBatch(events as CharacterAwardedEvent[], tx),
+      [PrizeEventType.ITEM_AWARDED]: (events, tx) => items.handleBatch(events, tx),
+      [PrizeEventType.CHARACTER_AWARDED]: (events, tx) => characters.handleBatch(events, tx),
     };
   }
 
   decode(body: unknown): PrizeEventDto {
-    const eventType = (body as { eventType?: unknown } | null)?.eventType;
-    if (typeof eventType === 'string' && !(eventType in this.handlers)) {
-      throw new UnknownMessageTypeError(`Unknown eventType "${eventType.slice(0, 64)}"`);
-    }
-    return decodePayload(PrizeEventDto, body);
+    return decodeByType(body, { discriminator: 'eventType', classes: PRIZE_EVENT_CLASSES, what: 'eventType' });
   }
 
   /**
@@ -47,11 +43,8 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
     // batches and account links then always lock in the same order and cannot deadlock.
     await lockDiscordAccounts(tx, events.map((e) => e.discordUserId));
     const rejections: Rejections = new Map();
-    for (const type of Object.values(PrizeEventType)) {
-      const indexes = events.flatMap((e, i) => (e.eventType === type ? [i] : []));
-      if (indexes.length === 0) continue;
-      const rejected = await this.handlers[type](indexes.map((i) => events[i]), tx);
-      for (const [local, error] of rejected) rejections.set(indexes[local], error);
+    for (const { indexes, result } of await dispatchGroupsByType(this.handlers, 'eventType', events, tx)) {
+      for (const [local, error] of result) rejections.set(indexes[local], error);
     }
     return rejections;
   }

@@ -10,3 +10,5 @@ export * from './trace-context';
 export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
 export { originalMessageId } from './dead-letter.publisher';
+export type { Outcome } from './pipeline/outcome';
+export * from './typed-dispatch';

@@ -4,7 +4,14 @@ import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
+import { BatchPipeline } from './pipeline/batch.pipeline';
+import { FailureSettler } from './pipeline/failure.settler';
+import { InFlightRegistry } from './pipeline/in-flight.registry';
+import { OutageRelease } from './pipeline/outage-release';
+import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { AttemptStore } from './attempt.store';
+import { PostgresOutageGate } from './postgres-outage.gate';
+import { ConsumerEvents, ConsumerEventsModule } from './consumer-events.module';
 import { ProcessedMessageStore } from './processed-message.store';
 import { toConsumerOptions } from './consumer-options';
 import { QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
@@ -37,8 +44,21 @@ export class QueueModule {
             consumers: o.consumers.map((c) => toConsumerOptions(c, client, o.shutdownDrainTimeoutMs)),
           }),
         }),
+        // After SqsModule: see ConsumerEventsModule.
+        { module: ConsumerEventsModule, imports: [optionsModule], providers: [ConsumerEvents] },
       ],
-      providers: [DeadLetterPublisher, ProcessedMessageStore, AttemptStore, MessagePipeline],
+      providers: [
+        DeadLetterPublisher,
+        ProcessedMessageStore,
+        AttemptStore,
+        PostgresOutageGate,
+        InFlightRegistry,
+        FailureSettler,
+        OutageRelease,
+        BatchPipeline,
+        PerMessagePipeline,
+        MessagePipeline,
+      ],
       exports: [MessagePipeline],
     };
   }

@@ -3,11 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { Environment } from '@app/config';
 import { stopTelemetry } from '@app/telemetry';
+import { ApiErrorsFilter } from './api-errors.filter';
+import { SafeTextPipe } from './safe-text.pipe';
 
-/** Logger and request validation (unknown or malformed fields → 400 naming them). */
+/**
+ * Logger, request validation (unknown or malformed fields → 400 naming them; text that could not
+ * be stored or queued → 400) and clear answers for database and Discord failures (503, 409, 404).
+ */
 export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new SafeTextPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new ApiErrorsFilter(app.getHttpAdapter()));
   return app;
 }
 

@@ -1,18 +1,34 @@
 import type { DynamicModule } from '@nestjs/common';
 import { AppConfigModule, Environment } from '@app/config';
+import { DiscordModule } from '@app/discord';
 import { PrismaModule } from '@app/prisma';
 import { SqsClientModule } from '@app/queue';
 import { LoggingModule } from '@app/telemetry';
 
-/** What every app of this system stands on: validated config, JSON logs, Postgres, one SQS client. */
+/**
+ * What every app of this system stands on: validated config, JSON logs, Postgres, one SQS client,
+ * and one Discord REST client with the app's invalid-request budget (global: every Discord caller
+ * of the app must count into the same budget). Without DISCORD_BOT_TOKEN, bot calls are refused.
+ */
 export function platformModules(env: Environment): DynamicModule[] {
   return [
     AppConfigModule.forRoot(env),
     LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-    PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL }) }),
+    PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }) }),
     SqsClientModule.forRootAsync({
       inject: [Environment],
       useFactory: (e: Environment) => ({ region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL_SQS ?? e.AWS_ENDPOINT_URL }),
     }),
+    {
+      ...DiscordModule.forRootAsync({
+        useFactory: () => ({
+          token: env.DISCORD_BOT_TOKEN,
+          apiBaseUrl: env.DISCORD_API_BASE_URL,
+          requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+          invalidRequestBudget: env.DISCORD_INVALID_REQUEST_BUDGET,
+        }),
+      }),
+      global: true,
+    },
   ];
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SendMessageRequestDto, SendResponse } from '@app/contracts';
 import {
+  DiscordInvalidRequestBudgetError,
   DiscordInvalidRequestError,
   DiscordMissingPermissionsError,
   DiscordRateLimitedError,
@@ -106,6 +107,7 @@ function toHttp(error: unknown): unknown {
   if (error instanceof DiscordRateLimitedError) return new RelayHttpException(429, `Discord rate limit: retry after ${error.retryAfterSeconds} s`, error.retryAfterSeconds);
   if (error instanceof DiscordInvalidRequestError) return new RelayHttpException(400, `Discord refused the message: ${error.message}`);
   if (error instanceof DiscordUnauthorizedError) return new RelayHttpException(503, 'Discord rejects this Discord bot\'s token; the relay\'s operator must fix its configuration', error.retryAfterSeconds);
+  if (error instanceof DiscordInvalidRequestBudgetError) return new RelayHttpException(503, 'Discord calls are held back for a while (too many refused requests from this service); retry later', error.retryAfterSeconds);
   if (error instanceof DiscordUnavailableError) return new RelayHttpException(503, 'Discord is unreachable or failing; retry later (with the same Idempotency-Key)', 5);
   return error;
 }

@@ -1,6 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { DiscordClientsModule } from '@app/discord';
 import { DeliveryNotifier } from './delivery.notifier';
 import { DeliveryStore } from './delivery.store';
 import { LeaseService } from './lease.service';
@@ -15,14 +14,14 @@ import { RequestIdMiddleware } from './request-id.middleware';
 /**
  * API side of the relay: the /v1 routes for backend bots (pending, lease, ack, nack, extend, send,
  * dead, redrive, health), long polls woken by LISTEN/NOTIFY, and the pruning schedule. Needs
- * PrismaModule; the app's ApiKeyGuard lets these routes through to their own guard.
+ * PrismaModule and (global) DiscordModule; the app's ApiKeyGuard lets these routes through to their own guard.
  */
 @Module({})
 export class RelayApiModule implements NestModule {
   static forRoot(options: RelayApiOptions): DynamicModule {
     return {
       module: RelayApiModule,
-      imports: [DiscordClientsModule, ThrottlerModule.forRoot([{ ttl: 60_000, limit: options.rateLimitPerMinute }])],
+      imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: options.rateLimitPerMinute }])],
       controllers: [RelayMessagesController, RelayDeadController, RelayHealthController],
       providers: [
         { provide: RELAY_API_OPTIONS, useValue: options },

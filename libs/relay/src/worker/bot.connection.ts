@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Message } from 'discord.js';
+import type { InvalidRequestBudget } from '@app/discord';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
 import { fromGateway, IncomingMessage } from './incoming-message';
@@ -35,6 +36,7 @@ export class BotConnection {
     private readonly ingestor: MessageIngestor,
     private readonly backfill: GatewayBackfill,
     apiBaseUrl: string | undefined,
+    budget: InvalidRequestBudget,
   ) {
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
     // Guild messages (and their content, a privileged intent) only for bots that ingest channels.
@@ -47,6 +49,8 @@ export class BotConnection {
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       ...(apiBaseUrl ? { rest: { api: apiBaseUrl } } : {}),
     });
+    // Its REST calls (the login's GET /gateway/bot) count into the app's invalid-request budget.
+    budget.watch(this.client.rest);
     this.client.on(Events.MessageCreate, (message) => this.track(this.inChannelOrder(message.channelId, () => this.ingestLive(message))));
     this.client.on(Events.ShardReady, () => this.connected('ready'));
     this.client.on(Events.ShardResume, () => this.connected('resumed'));

@@ -1,17 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AssignUserMessage,
-  BackendResponseType,
-  CreateThreadMessage,
-  DiscordQueueMessage,
-  DiscordQueueMessageType,
-  DISCORD_QUEUE_MESSAGE_CLASSES,
-  ForwardChatMessageMessage,
-  QueueName,
-  UpdateOrderStatusMessage,
-} from '@app/contracts';
+import { BackendResponseType, DiscordQueueMessage, DiscordQueueMessageType, DISCORD_QUEUE_MESSAGE_CLASSES, QueueName } from '@app/contracts';
 import { DiscordPermanentError } from '@app/discord';
-import { decodePayload, DeadLetterFailure, EffectRoute, UnknownMessageTypeError } from '@app/queue';
+import { DeadLetterFailure, decodeByType, dispatchByType, EffectRoute, HandlersByType } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { ChatForwardHandler } from './chat-forward.handler';
 import { CreateThreadHandler } from './create-thread.handler';
@@ -24,7 +14,7 @@ import { UserAssignmentHandler } from './user-assignment.handler';
 export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
   readonly consumer = QueueName.DISCORD;
   // Exhaustive by type: a message type without a handler does not compile.
-  private readonly handlers: { [T in DiscordQueueMessageType]: (message: DiscordQueueMessage) => Promise<void> };
+  private readonly handlers: HandlersByType<DiscordQueueMessage, 'type', [], Promise<void>>;
 
   constructor(
     createThread: CreateThreadHandler,
@@ -35,19 +25,15 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
     private readonly threads: ThreadLookup,
   ) {
     this.handlers = {
-      [DiscordQueueMessageType.CREATE_THREAD]: (m) => createThread.handle(m as CreateThreadMessage),
-      [DiscordQueueMessageType.UPDATE_ORDER_STATUS]: (m) => orderStatus.handle(m as UpdateOrderStatusMessage),
-      [DiscordQueueMessageType.ASSIGN_USER]: (m) => userAssignment.handle(m as AssignUserMessage),
-      [DiscordQueueMessageType.FORWARD_CHAT_MESSAGE]: (m) => chatForward.handle(m as ForwardChatMessageMessage),
+      [DiscordQueueMessageType.CREATE_THREAD]: (m) => createThread.handle(m),
+      [DiscordQueueMessageType.UPDATE_ORDER_STATUS]: (m) => orderStatus.handle(m),
+      [DiscordQueueMessageType.ASSIGN_USER]: (m) => userAssignment.handle(m),
+      [DiscordQueueMessageType.FORWARD_CHAT_MESSAGE]: (m) => chatForward.handle(m),
     };
   }
 
   decode(body: unknown): DiscordQueueMessage {
-    const type = (body as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || !Object.hasOwn(DISCORD_QUEUE_MESSAGE_CLASSES, type)) {
-      throw new UnknownMessageTypeError(`Unknown message type ${JSON.stringify(type)?.slice(0, 64)}; expected one of ${Object.values(DiscordQueueMessageType).join(', ')}`);
-    }
-    return decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[type as DiscordQueueMessageType], body) as DiscordQueueMessage;
+    return decodeByType(body, { discriminator: 'type', classes: DISCORD_QUEUE_MESSAGE_CLASSES, what: 'message type' });
   }
 
   typeOf(message: DiscordQueueMessage): string {
@@ -60,7 +46,7 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
   }
 
   handle(message: DiscordQueueMessage): Promise<void> {
-    return this.handlers[message.type](message);
+    return dispatchByType(this.handlers, 'type', message);
   }
 
   /** The backend hears about every request that will never succeed (spec: "send error response"). */

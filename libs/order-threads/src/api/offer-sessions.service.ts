@@ -21,6 +21,7 @@ export class OfferSessionsService {
   async create(dto: CreateOfferSessionDto): Promise<OfferSessionView> {
     const id = await this.prisma.$transaction(async (tx) => {
       await assertUsers(tx, [dto.customerId, dto.assignedId]);
+      await this.threads.assertPlacement(tx, { contractorId: dto.contractorId ?? null, communityId: dto.contractorId ? null : (dto.communityId ?? null) });
       const session = await tx.offerSession.create({
         data: {
           customerId: dto.customerId,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { DiscordRequest, DiscordThreadLink, Order } from '@prisma/client';
 import { DiscordQueueMessageType } from '@app/contracts';
 import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@app/prisma';
+import { OutboxService, RejectedMessage } from '@app/outbox';
 import { DiscordQueueProducer, RequestTarget } from './discord-queue.producer';
 import { CreateOrderDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';
@@ -12,6 +13,8 @@ import { assertUsers } from './users.lookup';
 export interface OrderView extends Order {
   discordThread: DiscordThreadLink | null;
   discordRequests: DiscordRequest[];
+  /** Messages for Discord that SQS refused and that will never be sent (see OutboxRelay). */
+  undeliverable: RejectedMessage[];
 }
 
 /** A thread that exists or will: Phase 4 requests may be queued behind create_thread. */
@@ -27,11 +30,13 @@ export class OrdersService {
     private readonly prisma: PrismaService,
     private readonly threads: OrderThreadService,
     private readonly producer: DiscordQueueProducer,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(dto: CreateOrderDto): Promise<OrderView> {
     const id = await this.prisma.$transaction(async (tx) => {
       await assertUsers(tx, [dto.customerId, dto.assignedId]);
+      await this.threads.assertPlacement(tx, { contractorId: dto.contractorId ?? null, communityId: dto.contractorId ? null : (dto.communityId ?? null) });
       const order = await tx.order.create({
         data: {
           title: dto.title,
@@ -67,11 +72,12 @@ export class OrdersService {
   async get(id: string): Promise<OrderView> {
     const order = await this.prisma.order.findUnique({ where: { id } });
     if (!order) throw new EntityNotFoundException('Order', id);
-    const [discordThread, discordRequests] = await Promise.all([
+    const [discordThread, discordRequests, undeliverable] = await Promise.all([
       this.prisma.discordThreadLink.findUnique({ where: { entityType_entityId: { entityType: 'order', entityId: id } } }),
       this.prisma.discordRequest.findMany({ where: { entityType: 'order', entityId: id }, orderBy: { createdAt: 'asc' } }),
+      this.outbox.rejected(`order:${id}`),
     ]);
-    return { ...order, discordThread, discordRequests };
+    return { ...order, discordThread, discordRequests, undeliverable };
   }
 
   /** Posts the new status into the order's thread, when it has one. */

@@ -63,7 +63,7 @@ describe('BotQueueProducer', () => {
     it('throws BotOperationRejectedError (never returns null) for an invalid operation, staging nothing', async () => {
       const attempt = producer().enqueueInviteUser(tx, { discordUserId: 'some_username', channelId: CHANNEL, subscriptionId: SUBSCRIPTION, maxRetries: -1 });
       await expect(attempt).rejects.toThrow(BotOperationRejectedError);
-      await expect(attempt).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/discordUserId must be a numeric Discord ID.*maxRetries/) });
+      await expect(attempt).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/discordUserId must be a Discord ID of 17–20 digits.*maxRetries/) });
       expect(stage).not.toHaveBeenCalled();
       expect(createRow).not.toHaveBeenCalled();
     });

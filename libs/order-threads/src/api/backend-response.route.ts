@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import { BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@app/contracts';
+import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@app/contracts';
 import { DiscordRequestStatus, DiscordThreadStatus, Prisma, PrismaTx } from '@app/prisma';
-import { decodePayload, MessageRoute, NotFoundError, originalMessageId, Rejections } from '@app/queue';
+import { decodeByType, MessageRoute, NotFoundError, originalMessageId, Rejections } from '@app/queue';
 
 /**
  * Applies the bot's answers (BACKEND_QUEUE_URL) to the backend's records: thread id and invite
@@ -16,7 +16,7 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   readonly consumer = QueueName.BACKEND;
 
   decode(body: unknown): BackendResponseMessage {
-    return decodePayload(BackendResponseMessage, body);
+    return decodeByType(body, { discriminator: 'type', classes: BACKEND_RESPONSE_CLASSES, what: 'response type' });
   }
 
   idempotencyKey(_response: BackendResponseMessage, message: Message): string {

@@ -3,11 +3,12 @@ import { Environment } from '@app/config';
 import { BotOperationConsumer } from './bot-operation.consumer';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
-import { BOT_WORKER_OPTIONS, BotWorkerOptions } from './bot-operations.options';
+import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
 import { InviteUserHandler } from './invite-user.handler';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
 import { RemoveUserHandler } from './remove-user.handler';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { VerifyPermissionsHandler } from './verify-permissions.handler';
 
 /**
@@ -22,6 +23,7 @@ import { VerifyPermissionsHandler } from './verify-permissions.handler';
       useFactory: (env: Environment): BotWorkerOptions => ({ inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
     },
     MembershipState,
+    SubscriptionRoleCheck,
     BotOperationRecorder,
     InviteDelivery,
     InviteUserHandler,

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ClassConstructor } from 'class-transformer';
-import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationOf, BotOperationResult, BotOperationType, QueueName } from '@app/contracts';
-import { classifyError, DeadLetterFailure, decodePayload, EffectContext, EffectRoute, MessageValidationError, RetryLaterError, UnknownMessageTypeError } from '@app/queue';
-import { OperationRetriesExhaustedError } from './bot-operation.errors';
+import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationResult, BotOperationType, QueueName } from '@app/contracts';
+import {
+  classifyError,
+  DeadLetterFailure,
+  decodeByType,
+  dispatchByType,
+  EffectContext,
+  EffectRoute,
+  HandlersByType,
+  RetriesExhaustedError,
+  RetryLaterError,
+} from '@app/queue';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteUserHandler } from './invite-user.handler';
 import { RemoveUserHandler } from './remove-user.handler';
@@ -21,7 +29,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class BotOperationRoute implements EffectRoute<BotOperation> {
   readonly consumer = QueueName.BOT_OPERATIONS;
   // Exhaustive by type: adding an operation type without a handler does not compile.
-  private readonly handlers: { [T in BotOperationType]: (operation: BotOperationOf<T>) => Promise<BotOperationResult> };
+  private readonly handlers: HandlersByType<BotOperation, 'type', [], Promise<BotOperationResult>>;
 
   constructor(
     invite: InviteUserHandler,
@@ -37,10 +45,7 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   }
 
   decode(body: unknown): BotOperation {
-    const type = (body as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string') throw new MessageValidationError(`type must be one of ${Object.values(BotOperationType).join(', ')}`);
-    if (!Object.hasOwn(BOT_OPERATION_MESSAGE_CLASSES, type)) throw new UnknownMessageTypeError(`Unknown bot operation type "${type.slice(0, 64)}"`);
-    return decodePayload(BOT_OPERATION_MESSAGE_CLASSES[type as BotOperationType] as ClassConstructor<BotOperation>, body);
+    return decodeByType(body, { discriminator: 'type', classes: BOT_OPERATION_MESSAGE_CLASSES, what: 'bot operation type' });
   }
 
   typeOf(operation: BotOperation): string {
@@ -51,11 +56,11 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   async handle(operation: BotOperation, { attempt }: EffectContext): Promise<void> {
     let result: BotOperationResult;
     try {
-      result = await (this.handlers[operation.type] as (operation: BotOperation) => Promise<BotOperationResult>)(operation);
+      result = await dispatchByType(this.handlers, 'type', operation);
     } catch (error) {
-      if (classifyError(error) === 'permanent' || error instanceof RetryLaterError) throw error;
+      if (classifyError(error) !== 'transient' || error instanceof RetryLaterError) throw error;
       // The operation's own limit, when it asked for fewer attempts than the queue allows.
-      if (attempt > operation.maxRetries) throw new OperationRetriesExhaustedError(error, attempt);
+      if (attempt > operation.maxRetries) throw new RetriesExhaustedError(error, attempt);
       await this.recorder.attemptFailed(operation, attempt, error);
       throw error;
     }

@@ -1,14 +1,18 @@
-import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { SNOWFLAKE } from '@app/contracts';
+import { IsEnum, IsOptional, IsString, IsUUID, Length, ValidateBy, ValidateIf } from 'class-validator';
+import { IsSnowflake } from '@app/contracts';
 import { OrderStatus } from '@app/prisma';
 
 /** Placed with a contractor or a community: exactly one of the two. */
 class PlacedWithDto {
-  @ValidateIf((dto: PlacedWithDto) => dto.communityId === undefined)
+  @ValidateIf((dto: PlacedWithDto) => dto.contractorId !== undefined || dto.communityId === undefined)
   @IsUUID(undefined, { message: 'contractorId must be a UUID (or give communityId)' })
+  @ValidateBy({
+    name: 'notWithCommunityId',
+    validator: { validate: (_value, args) => (args?.object as PlacedWithDto).communityId === undefined, defaultMessage: () => 'give either contractorId or communityId, not both' },
+  })
   contractorId?: string;
 
-  @ValidateIf((dto: PlacedWithDto) => dto.contractorId === undefined)
+  @ValidateIf((dto: PlacedWithDto) => dto.communityId !== undefined || dto.contractorId === undefined)
   @IsString({ message: 'communityId is required when no contractorId is given' })
   @Length(1, 64)
   communityId?: string;
@@ -42,6 +46,6 @@ export class ChatMessageDto {
 
 export class CreateContractorDto {
   @IsString() @Length(1, 200) name!: string;
-  @IsOptional() @Matches(SNOWFLAKE, { message: 'discordGuildId must be a numeric Discord ID' }) discordGuildId?: string;
-  @IsOptional() @Matches(SNOWFLAKE, { message: 'discordThreadChannelId must be a numeric Discord ID' }) discordThreadChannelId?: string;
+  @IsOptional() @IsSnowflake() discordGuildId?: string;
+  @IsOptional() @IsSnowflake() discordThreadChannelId?: string;
 }

@@ -52,7 +52,12 @@ export class OrderThreadService {
     });
   }
 
-  private async target(tx: PrismaTx, subject: ThreadSubject): Promise<{ owner: string; guildId: string | null; channelId: string | null }> {
+  /** 404 unless the contractor or community an order is placed with exists: checked before anything is written. */
+  async assertPlacement(tx: PrismaTx, placement: Pick<ThreadSubject, 'contractorId' | 'communityId'>): Promise<void> {
+    await this.target(tx, placement);
+  }
+
+  private async target(tx: PrismaTx, subject: Pick<ThreadSubject, 'contractorId' | 'communityId'>): Promise<{ owner: string; guildId: string | null; channelId: string | null }> {
     if (subject.contractorId) {
       const contractor = await tx.contractor.findUnique({ where: { id: subject.contractorId } });
       if (!contractor) throw new EntityNotFoundException('Contractor', subject.contractorId);

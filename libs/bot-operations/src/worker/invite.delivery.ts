@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InviteUserOperation } from '@app/contracts';
 import { DiscordPermanentError, DiscordRestClient } from '@app/discord';
 import { BotOperationRecorder } from './bot-operation.recorder';
-import { BOT_WORKER_OPTIONS, BotWorkerOptions } from './bot-operations.options';
+import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
 
 export interface DeliveredInvite {
   inviteCode: string;

@@ -1,4 +1,3 @@
-import { describeError, PermanentError } from '@app/queue';
 
 /**
  * The producer refused to queue an operation. Thrown, never returned: a caller that forgets to
@@ -13,17 +12,5 @@ export class BotOperationRejectedError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
-  }
-}
-
-/**
- * An operation kept failing transiently and used the retries it asked for (`maxRetries`).
- * Named like the pipeline's own exhaustion (`RetriesExhausted:<cause>`) so DLQ readers see one format.
- */
-export class OperationRetriesExhaustedError extends PermanentError {
-  constructor(cause: unknown, attempts: number) {
-    const { errorClass, message } = describeError(cause);
-    super(`${message} (gave up after ${attempts} attempts)`);
-    this.name = `RetriesExhausted:${errorClass}`;
   }
 }

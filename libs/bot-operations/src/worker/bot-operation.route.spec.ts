@@ -1,8 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { BotOperationType, InviteUserOperation } from '@app/contracts';
 import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnavailableError } from '@app/discord';
-import { MessageValidationError, UnknownMessageTypeError } from '@app/queue';
-import { OperationRetriesExhaustedError } from './bot-operation.errors';
+import { MessageValidationError, RetriesExhaustedError, UnknownMessageTypeError } from '@app/queue';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
 import { InviteUserHandler } from './invite-user.handler';
@@ -39,7 +38,7 @@ describe('BotOperationRoute', () => {
   it('dead-letters an unknown type, a missing type and a broken contract as permanent errors', () => {
     expect(() => route.decode({ ...operation, type: 'BAN_USER' })).toThrow(UnknownMessageTypeError);
     expect(() => route.decode({ ...operation, type: undefined })).toThrow(MessageValidationError);
-    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a numeric Discord ID/);
+    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a Discord ID of 17–20 digits/);
     expect(() => route.decode({ ...operation, extra: 1 })).toThrow(MessageValidationError);
   });
 
@@ -59,7 +58,7 @@ describe('BotOperationRoute', () => {
   it('gives up once the operation used maxRetries + 1 attempts, named like the pipeline’s exhaustion', async () => {
     invite.handle.mockRejectedValue(new DiscordUnavailableError('Discord 503', 503));
     const attempt = route.handle(operation, context(3));
-    await expect(attempt).rejects.toThrow(OperationRetriesExhaustedError);
+    await expect(attempt).rejects.toThrow(RetriesExhaustedError);
     await expect(attempt).rejects.toMatchObject({ name: 'RetriesExhausted:DiscordUnavailableError' });
     expect(recorder.done).not.toHaveBeenCalled();
   });

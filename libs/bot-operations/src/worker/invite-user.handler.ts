@@ -4,6 +4,7 @@ import { DiscordRestClient } from '@app/discord';
 import { MEMBER_ACCESS } from './channel-access';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 
 /**
  * Gives a subscriber access to the channel: the channel's role when it has one, else a member
@@ -20,6 +21,7 @@ export class InviteUserHandler {
     private readonly discord: DiscordRestClient,
     private readonly state: MembershipState,
     private readonly invites: InviteDelivery,
+    private readonly roles: SubscriptionRoleCheck,
   ) {}
 
   async handle(operation: InviteUserOperation): Promise<BotOperationResult> {
@@ -30,6 +32,8 @@ export class InviteUserHandler {
     const reason = `Subscription ${operation.subscriptionId} activated`;
     const member = await this.discord.getGuildMember(channel.guildId, operation.discordUserId);
     if (member && channel.roleId) {
+      // Checked again at each grant: the role's permissions may have changed on Discord since registration.
+      await this.roles.assertSafe(channel.guildId, channel.roleId);
       await this.discord.addMemberRole(channel.guildId, operation.discordUserId, channel.roleId, reason);
       return { outcome: 'applied', access: 'role' };
     }

@@ -16,7 +16,7 @@ import { OutboxService } from '@app/outbox';
 import type { PrismaTx } from '@app/prisma';
 import { decodePayload, MessageValidationError } from '@app/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
-import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from './bot-operations.options';
+import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from '../bot-operations.options';
 
 export interface InviteUserRequest {
   discordUserId: string;

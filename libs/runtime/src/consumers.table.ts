@@ -1,0 +1,103 @@
+import type { Type } from '@nestjs/common';
+import { BotOperationsConsumerModule } from '@app/bot-operations';
+import type { Environment, WorkerConsumer } from '@app/config';
+import { QueueName } from '@app/contracts';
+import { BackendResponseConsumerModule, DiscordRequestConsumerModule } from '@app/order-threads';
+import { PrizeConsumerModule } from '@app/prizes';
+import type { ConsumerSettings } from '@app/queue';
+
+/** One SQS consumer of the system: which app runs it, when, with which settings, and the module with its @SqsMessageHandler. */
+interface ConsumerDefinition {
+  app: 'api' | 'worker';
+  /** Whether this process runs it (the worker's WORKER_CONSUMERS; the API's BACKEND_QUEUE_URL). */
+  enabled(env: Environment): boolean;
+  settings(env: Environment): ConsumerSettings;
+  module: Type<unknown>;
+  /** Needs Discord's REST API (its readiness then depends on the bot token being accepted). */
+  usesDiscord: boolean;
+}
+
+const worker = (name: WorkerConsumer) => (env: Environment) => env.consumes(name);
+
+/** Redrive, retry and backoff settings shared by the consumers that keep the spec's defaults. */
+const retries = (env: Environment) => ({
+  visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+  maxReceiveCount: env.SQS_MAX_RECEIVE_COUNT,
+  retryBaseDelaySeconds: env.SQS_RETRY_BASE_DELAY_SECONDS,
+  retryMaxDelaySeconds: env.SQS_RETRY_MAX_DELAY_SECONDS,
+});
+
+/**
+ * Every consumer of the system, by queue name: the one place that says which settings (and so
+ * which environment variables) each consumer reads. Both apps build their consumers from it.
+ */
+export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
+  [QueueName.PRIZE_DISTRIBUTION]: {
+    app: 'worker',
+    enabled: worker('prize-distribution'),
+    module: PrizeConsumerModule,
+    usesDiscord: false,
+    settings: (env) => ({
+      ...retries(env),
+      name: QueueName.PRIZE_DISTRIBUTION,
+      queueUrl: env.AWS_SQS_QUEUE_URL!,
+      deadLetterQueueUrl: env.AWS_SQS_DLQ_URL,
+      batchSize: env.SQS_BATCH_SIZE,
+      waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
+    }),
+  },
+  [QueueName.DISCORD]: {
+    app: 'worker',
+    enabled: worker('discord'),
+    module: DiscordRequestConsumerModule,
+    usesDiscord: true,
+    settings: (env) => ({
+      ...retries(env),
+      name: QueueName.DISCORD,
+      queueUrl: env.DISCORD_QUEUE_URL!,
+      deadLetterQueueUrl: env.DISCORD_QUEUE_DLQ_URL,
+      batchSize: env.DISCORD_QUEUE_BATCH_SIZE,
+      waitTimeSeconds: env.DISCORD_QUEUE_WAIT_TIME_SECONDS,
+      maxAttempts: env.DISCORD_QUEUE_MAX_ATTEMPTS,
+      maxReceiveCount: env.DISCORD_QUEUE_MAX_RECEIVE_COUNT,
+    }),
+  },
+  [QueueName.BOT_OPERATIONS]: {
+    app: 'worker',
+    enabled: worker('bot-operations'),
+    module: BotOperationsConsumerModule,
+    usesDiscord: true,
+    settings: (env) => ({
+      name: QueueName.BOT_OPERATIONS,
+      queueUrl: env.BOT_OPERATIONS_QUEUE_URL!,
+      deadLetterQueueUrl: env.BOT_OPERATIONS_DLQ_URL,
+      batchSize: env.BOT_OPERATIONS_BATCH_SIZE,
+      waitTimeSeconds: env.BOT_OPERATIONS_WAIT_TIME_SECONDS,
+      visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+      maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS,
+      maxReceiveCount: env.BOT_OPERATIONS_MAX_RECEIVE_COUNT,
+      retryBaseDelaySeconds: env.BOT_OPERATIONS_RETRY_BASE_SECONDS,
+      retryMaxDelaySeconds: env.BOT_OPERATIONS_RETRY_MAX_SECONDS,
+    }),
+  },
+  [QueueName.BACKEND]: {
+    app: 'api',
+    enabled: (env) => env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined,
+    module: BackendResponseConsumerModule,
+    usesDiscord: false,
+    settings: (env) => ({
+      ...retries(env),
+      name: QueueName.BACKEND,
+      queueUrl: env.BACKEND_QUEUE_URL!,
+      deadLetterQueueUrl: env.BACKEND_QUEUE_DLQ_URL,
+      batchSize: env.BACKEND_QUEUE_BATCH_SIZE,
+      waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
+    }),
+  },
+};
+
+/** The consumers an app runs with this environment: their settings and the modules that handle them. */
+export function consumersFor(app: 'api' | 'worker', env: Environment): { settings: ConsumerSettings[]; modules: Type<unknown>[]; usesDiscord: boolean } {
+  const enabled = Object.values(CONSUMERS).filter((c) => c.app === app && c.enabled(env));
+  return { settings: enabled.map((c) => c.settings(env)), modules: enabled.map((c) => c.module), usesDiscord: enabled.some((c) => c.usesDiscord) };
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadEnvironment } from '@app/config';
+import { QueueName } from '@app/contracts';
+import { QueueModule } from '@app/queue';
+import { platformModules } from '@app/runtime';
+import { useTestInfra } from './support/infra';
+import { createQueuePair } from './support/sqs';
+import { workerEnv } from './support/worker';
+
+describe('consumer start-up', () => {
+  const { sqs } = useTestInfra();
+
+  it('refuses to start a consumer whose handler is not registered, instead of never polling its queue', async () => {
+    const queues = await createQueuePair(sqs);
+    const env = loadEnvironment(workerEnv(queues));
+    // The prize consumer's settings, but not its module (PrizeConsumerModule) and so no @SqsMessageHandler.
+    @Module({
+      imports: [
+        ...platformModules(env),
+        QueueModule.forRootAsync({
+          useFactory: () => ({
+            shutdownDrainTimeoutMs: 1000,
+            consumers: [
+              { name: QueueName.PRIZE_DISTRIBUTION, queueUrl: queues.queueUrl, batchSize: 1, waitTimeSeconds: 1, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 1, retryMaxDelaySeconds: 10 },
+            ],
+          }),
+        }),
+      ],
+    })
+    class WithoutHandler {}
+    const app = await NestFactory.create(WithoutHandler, { logger: false, abortOnError: false });
+    await expect(app.init()).rejects.toThrow(/No @SqsMessageHandler is registered for consumer\(s\) prize-distribution/);
+    await app.close();
+  });
+});
