@@ -151,8 +151,16 @@ describe('message relay: Discord gateway → worker → Postgres → /v1 → bac
     const { RelayGatewayHealthIndicator } = await import('@app/relay');
     const health = workers[0].get(RelayGatewayHealthIndicator, { strict: false });
     expect(health.isHealthy()).toEqual({ relay_gateway: { status: 'up' } });
-    await rig.gateway.close();
+    // Both bots cut off and kept from reconnecting (Discord unreachable, as far as they can tell).
+    const releases = [rig.botA, rig.botB].map((bot) => {
+      const release = rig.gateway.hold(bot.userId);
+      rig.gateway.disconnect(bot.userId);
+      return release;
+    });
     await waitFor(() => health.isHealthy().relay_gateway.status === 'down', { what: 'readiness down' });
     expect(health.isHealthy()).toEqual({ relay_gateway: { status: 'down', message: expect.stringMatching(/not connected: discord_a: reconnecting, discord_b: reconnecting/) } });
+    // Back once the sessions resume.
+    for (const release of releases) release();
+    await waitFor(() => health.isHealthy().relay_gateway.status === 'up', { what: 'readiness up again' });
   });
 });
