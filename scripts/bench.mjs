@@ -13,6 +13,7 @@
 // BENCH_WORKER_ENV_<NAME>=value is passed to the worker as <NAME>=value (e.g. concurrency knobs,
 // BENCH_WORKER_ENV_OTEL_SDK_DISABLED=true). BENCH_DATABASE_BASE_URL overrides the Postgres server.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -60,6 +61,7 @@ const problems = []; // worth knowing, but not a correctness failure (e.g. an un
 let fauxqs;
 let db;
 let sqs;
+let otlp; // a stand-in OTLP/HTTP collector: the worker exports its traces as in production
 let interrupted = false;
 let cleaningUp = false;
 process.once('SIGINT', () => {
@@ -77,6 +79,7 @@ async function main() {
       children.delete(fauxqs.process);
       if (!cleaningUp) fail(`fauxqs exited unexpectedly (code ${code}, signal ${signal})`);
     });
+    otlp = await startOtlpSink();
     sqs = new SQSClient({
       region: 'us-east-1',
       endpoint: fauxqs.endpoint,
@@ -345,6 +348,7 @@ async function spawnWorker(name, queueUrl) {
     LOG_LEVEL: 'warn',
     SQS_BATCH_SIZE: '10',
     SQS_WAIT_TIME_SECONDS: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
     ...workerEnvOverrides(),
   };
   if (!('AWS_SQS_DLQ_URL' in workerEnvOverrides(false))) delete env.AWS_SQS_DLQ_URL; // found via the redrive policy
@@ -705,6 +709,7 @@ async function cleanup() {
     }),
   ).catch((error) => console.error(`cleanup: ${error}`));
   await db?.end().catch(() => {});
+  otlp?.server.close();
   sqs?.destroy();
   await dropDatabase(databaseUrl).catch((error) => console.error(`cleanup: could not drop the bench database: ${error.message}`));
 }
@@ -748,6 +753,20 @@ function splitLines(stream, onLine) {
     }
   });
   stream.on('end', () => buffer && onLine(buffer));
+}
+
+/** Accepts OTLP/HTTP exports (traces, metrics) and discards them, counting requests. */
+async function startOtlpSink() {
+  const stats = { requests: 0, bytes: 0 };
+  const server = http.createServer((req, res) => {
+    req.on('data', (chunk) => (stats.bytes += chunk.length));
+    req.on('end', () => {
+      stats.requests += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, stats, url: `http://127.0.0.1:${server.address().port}` };
 }
 
 function freePort() {

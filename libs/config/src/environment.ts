@@ -232,6 +232,13 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   SQS_WAIT_TIME_SECONDS = 5;
 
+  /**
+   * Received batches the prize and backend-response consumers work on at once: the next receive
+   * overlaps the previous batch's transaction instead of waiting for it.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(32)
+  SQS_CONCURRENCY = 4;
+
 
   /** At least 3 s: the heartbeat extends it every third of it, at most once a second. */
   @Transform(toInt) @IsInt() @Min(3) @Max(43200)

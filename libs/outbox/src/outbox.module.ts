@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+import { OutboxMetrics } from './outbox.metrics';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxService } from './outbox.service';
 
@@ -12,7 +13,7 @@ export class OutboxModule {
       module: OutboxModule,
       global: true,
       imports: options.imports ?? [],
-      providers: [{ provide: OUTBOX_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, OutboxService, OutboxRelay],
+      providers: [{ provide: OUTBOX_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, OutboxService, OutboxRelay, OutboxMetrics],
       exports: [OutboxService, OutboxRelay],
     };
   }

@@ -39,6 +39,7 @@ export function databaseFailure(error: unknown): DatabaseFailure | undefined {
   const prismaCode = typeof code === 'string' && code.startsWith('P') ? code : undefined;
   const text = adapter?.originalMessage ?? adapter?.message ?? firstLine(message);
 
+  if (name === 'DatabaseConnectionError') return { kind: 'unavailable', message: message ?? 'Postgres unreachable' };
   if ((prismaCode && UNAVAILABLE_PRISMA_CODES.has(prismaCode)) || (adapter?.kind && UNAVAILABLE_ADAPTER_KINDS.has(adapter.kind)) || name === 'PrismaClientInitializationError') {
     return { kind: 'unavailable', code: prismaCode ?? adapter?.kind, message: `Postgres unreachable: ${text ?? adapter?.kind ?? 'connection failed'}` };
   }

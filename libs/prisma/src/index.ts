@@ -14,3 +14,5 @@ export {
   SubscriptionStatus,
 } from '@prisma/client';
 export * from './database-errors';
+export type { SqlTransaction } from './sql';
+export { DatabaseConnectionError } from './sql';

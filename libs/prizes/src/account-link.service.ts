@@ -1,9 +1,11 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@app/discord';
-import { Prisma, PrismaService } from '@app/prisma';
+import { PrismaService } from '@app/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
 import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
+
+const UNIQUE_VIOLATION = '23505';
 
 export interface LinkResult {
   userId: string;
@@ -13,8 +15,6 @@ export interface LinkResult {
   claimed: { items: number; characters: number };
 }
 
-/** Claims of thousands of pending awards must not hit Prisma's 5 s default for interactive transactions. */
-const LINK_TRANSACTION_TIMEOUT_MS = 60_000;
 
 @Injectable()
 export class AccountLinkService {
@@ -36,30 +36,24 @@ export class AccountLinkService {
    */
   async link(userId: string, discordUserId: string, accessToken?: string): Promise<LinkResult> {
     const verified = await this.verifyOwnership(discordUserId, accessToken);
+    // Plain SQL (the claim shares ItemsService.addHoldings with the prize consumer's hot path);
+    // every statement is bounded by DATABASE_STATEMENT_TIMEOUT_MS, and claims go in chunks.
     try {
-      return await this.prisma.$transaction(
-        async (tx) => {
-          const user = await tx.user.findUnique({ where: { id: userId } });
-          if (!user) throw new NotFoundException(`User ${userId} not found`);
-          if (user.discordUserId && user.discordUserId !== discordUserId) {
-            throw new ConflictException(`User ${userId} is already linked to another Discord account`);
-          }
-          await lockDiscordAccounts(tx, [discordUserId]);
-          // Conditional: a concurrent link of this user to another account must not be overwritten.
-          const { count } = await tx.user.updateMany({
-            where: { id: userId, OR: [{ discordUserId: null }, { discordUserId }] },
-            data: { discordUserId },
-          });
-          if (count === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
-          const claimed = await this.pendingOwnership.claimAll(tx, userId, discordUserId);
-          return { userId, discordUserId, verified, claimed };
-        },
-        { timeout: LINK_TRANSACTION_TIMEOUT_MS },
-      );
+      return await this.prisma.sqlTransaction(async (sql) => {
+        const [user] = await sql.query<{ discord_user_id: string | null }>('SELECT discord_user_id FROM users WHERE id = $1', [userId]);
+        if (!user) throw new NotFoundException(`User ${userId} not found`);
+        if (user.discord_user_id && user.discord_user_id !== discordUserId) {
+          throw new ConflictException(`User ${userId} is already linked to another Discord account`);
+        }
+        await lockDiscordAccounts(sql, [discordUserId]);
+        // Conditional: a concurrent link of this user to another account must not be overwritten.
+        const linked = await sql.execute('UPDATE users SET discord_user_id = $1 WHERE id = $2 AND (discord_user_id IS NULL OR discord_user_id = $1)', [discordUserId, userId]);
+        if (linked === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
+        const claimed = await this.pendingOwnership.claimAll(sql, userId, discordUserId);
+        return { userId, discordUserId, verified, claimed };
+      });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new ConflictException(`Discord account ${discordUserId} is already linked to another user`);
-      }
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new ConflictException(`Discord account ${discordUserId} is already linked to another user`);
       throw error;
     }
   }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 import type { CharacterAwardedDto } from '@app/contracts';
 import { PermanentError, Rejections } from '@app/queue';
 import { findCommunitiesByGuild } from './community.lookup';
-import { PendingOwnershipService } from './pending-ownership.service';
+import { AwardableCharacter, PendingOwnershipService } from './pending-ownership.service';
 import { PrizeHandler } from './prize.handler';
 import { CharacterCommunityMismatchError, CharacterNotFoundError, CommunityNotFoundError } from './prize.errors';
 
@@ -15,15 +15,15 @@ const tracer = trace.getTracer('prizes');
 export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> {
   constructor(private readonly pendingOwnership: PendingOwnershipService) {}
 
-  handleBatch(events: CharacterAwardedDto[], tx: PrismaTx): Promise<Rejections> {
+  handleBatch(events: CharacterAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
     return tracer.startActiveSpan('handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));
+        const communities = await findCommunitiesByGuild(sql, events.map((e) => e.discordGuildId));
         const rejections: Rejections = new Map();
         // One at a time: two awards of the same character in a batch must see each other.
         for (const [index, event] of events.entries()) {
           try {
-            await this.award(event, communities.get(event.discordGuildId), tx);
+            await this.award(event, communities.get(event.discordGuildId), sql);
           } catch (error) {
             if (!(error instanceof PermanentError)) throw error;
             rejections.set(index, error);
@@ -36,13 +36,15 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> 
     });
   }
 
-  private async award(event: CharacterAwardedDto, communityId: string | undefined, tx: PrismaTx): Promise<void> {
+  private async award(event: CharacterAwardedDto, communityId: string | undefined, sql: SqlTransaction): Promise<void> {
     if (!communityId) throw new CommunityNotFoundError(event.discordGuildId);
     // Row lock: a concurrent award of the same character waits and then sees the owner.
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM characters WHERE id = ${event.characterId} FOR UPDATE`;
-    if (!locked) throw new CharacterNotFoundError(event.characterId);
-    const character = await tx.character.findUniqueOrThrow({ where: { id: locked.id } });
+    const [character] = await sql.query<AwardableCharacter>(
+      'SELECT id, community_id AS "communityId", owner_id AS "ownerId" FROM characters WHERE id = $1 FOR UPDATE',
+      [event.characterId],
+    );
+    if (!character) throw new CharacterNotFoundError(event.characterId);
     if (character.communityId !== communityId) throw new CharacterCommunityMismatchError(character.id, event.discordGuildId);
-    await this.pendingOwnership.createForCharacter(tx, character, event.discordUserId);
+    await this.pendingOwnership.createForCharacter(sql, character, event.discordUserId);
   }
 }

@@ -1,7 +1,9 @@
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 
 /** Community id by Discord guild id, for every guild that has a community. */
-export async function findCommunitiesByGuild(tx: PrismaTx, discordGuildIds: string[]): Promise<Map<string, string>> {
-  const communities = await tx.community.findMany({ where: { discordGuildId: { in: [...new Set(discordGuildIds)] } }, select: { id: true, discordGuildId: true } });
-  return new Map(communities.map((c) => [c.discordGuildId, c.id]));
+export async function findCommunitiesByGuild(sql: SqlTransaction, discordGuildIds: string[]): Promise<Map<string, string>> {
+  const rows = await sql.query<{ id: string; discord_guild_id: string }>('SELECT id, discord_guild_id FROM communities WHERE discord_guild_id = ANY($1::text[])', [
+    [...new Set(discordGuildIds)],
+  ]);
+  return new Map(rows.map((c) => [c.discord_guild_id, c.id]));
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 import type { ItemAwardedDto } from '@app/contracts';
 import type { Rejections } from '@app/queue';
 import { findCommunitiesByGuild } from './community.lookup';
@@ -15,11 +15,14 @@ const tracer = trace.getTracer('prizes');
 export class ItemPrizeHandler implements PrizeHandler<ItemAwardedDto> {
   constructor(private readonly items: ItemsService) {}
 
-  handleBatch(events: ItemAwardedDto[], tx: PrismaTx): Promise<Rejections> {
+  handleBatch(events: ItemAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
     return tracer.startActiveSpan('handle_item_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        const communities = await findCommunitiesByGuild(tx, events.map((e) => e.discordGuildId));
-        const itemTypes = await tx.itemType.findMany({ where: { id: { in: [...new Set(events.map((e) => e.itemTypeId))] } } });
+        const communities = await findCommunitiesByGuild(sql, events.map((e) => e.discordGuildId));
+        const itemTypes = await sql.query<{ id: string; communityId: string; stackable: boolean }>(
+          'SELECT id, community_id AS "communityId", stackable FROM item_types WHERE id = ANY($1::text[])',
+          [[...new Set(events.map((e) => e.itemTypeId))]],
+        );
         const itemTypeById = new Map(itemTypes.map((t) => [t.id, t]));
 
         const rejections: Rejections = new Map();
@@ -31,7 +34,7 @@ export class ItemPrizeHandler implements PrizeHandler<ItemAwardedDto> {
           else if (!itemType || itemType.communityId !== communityId) rejections.set(index, new ItemTypeNotFoundError(event.itemTypeId, communityId));
           else grants.push({ communityId, itemType, discordUserId: event.discordUserId, quantity: event.quantity });
         });
-        const results = await this.items.grantItems(tx, grants);
+        const results = await this.items.grantItems(sql, grants);
         span.setAttributes({
           'prize.claimed': results.filter((r) => r.kind === 'claimed').length,
           'prize.pending': results.filter((r) => r.kind === 'pending').length,

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { ItemType } from '@prisma/client';
-import type { PrismaTx } from '@app/prisma';
-import { lockDiscordAccounts } from './discord-account.lock';
+import type { SqlTransaction } from '@app/prisma';
 
 export interface ItemGrant {
   communityId: string;
-  itemType: Pick<ItemType, 'id' | 'stackable'>;
+  itemType: { id: string; stackable: boolean };
   discordUserId: string;
   quantity: number;
 }
 
 export interface Holding {
   userId: string;
-  itemType: Pick<ItemType, 'id' | 'stackable'>;
+  itemType: { id: string; stackable: boolean };
   quantity: number;
 }
 
@@ -21,17 +19,18 @@ export type GrantResult = { kind: 'claimed'; userId: string } | { kind: 'pending
 @Injectable()
 export class ItemsService {
   /**
-   * The spec's grantItem(), for a batch of grants. Grants items to Discord accounts: straight into the linked user's holdings, or as pending
-   * ownership that becomes real when the account is linked. Set-based, so a batch of grants
-   * costs a handful of queries. Runs inside the caller's transaction.
+   * The spec's grantItem(), for a batch of grants. Grants items to Discord accounts: straight
+   * into the linked user's holdings, or as pending ownership that becomes real when the account is
+   * linked. Set-based, so a batch of grants costs a handful of statements. Runs inside the
+   * caller's transaction, which must hold the grantees' account locks (lockDiscordAccounts): a
+   * grant racing an account link is then either claimed by the link or sees it.
    */
-  async grantItems(tx: PrismaTx, grants: ItemGrant[]): Promise<GrantResult[]> {
+  async grantItems(sql: SqlTransaction, grants: ItemGrant[]): Promise<GrantResult[]> {
     if (grants.length === 0) return [];
-    const discordUserIds = [...new Set(grants.map((g) => g.discordUserId))];
-    // Re-entrant: a no-op where the caller (PrizeEventRoute) already holds these locks.
-    await lockDiscordAccounts(tx, discordUserIds);
-    const users = await tx.user.findMany({ where: { discordUserId: { in: discordUserIds } }, select: { id: true, discordUserId: true } });
-    const userByDiscordId = new Map(users.map((u) => [u.discordUserId!, u.id]));
+    const users = await sql.query<{ id: string; discord_user_id: string }>('SELECT id, discord_user_id FROM users WHERE discord_user_id = ANY($1::text[])', [
+      [...new Set(grants.map((g) => g.discordUserId))],
+    ]);
+    const userByDiscordId = new Map(users.map((u) => [u.discord_user_id, u.id]));
 
     const holdings: Holding[] = [];
     const pending: ItemGrant[] = [];
@@ -44,22 +43,24 @@ export class ItemsService {
       holdings.push({ userId, itemType: grant.itemType, quantity: grant.quantity });
       return { kind: 'claimed', userId };
     });
-    await this.addHoldings(tx, holdings);
+    await this.addHoldings(sql, holdings);
     if (pending.length > 0) {
-      await tx.pendingOwnership.createMany({
-        data: pending.map((g) => ({ discordUserId: g.discordUserId, communityId: g.communityId, itemTypeId: g.itemType.id, quantity: g.quantity })),
-      });
+      await sql.execute(
+        `INSERT INTO pending_ownerships (id, discord_user_id, community_id, item_type_id, quantity)
+         SELECT gen_random_uuid()::text, d, c, t, q FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS p(d, c, t, q)`,
+        [pending.map((g) => g.discordUserId), pending.map((g) => g.communityId), pending.map((g) => g.itemType.id), pending.map((g) => g.quantity)],
+      );
     }
     return results;
   }
 
   /** Stackable items add to one holding per user and type; others get one holding per unit. */
-  async addHoldings(tx: PrismaTx, holdings: Holding[]): Promise<void> {
+  async addHoldings(sql: SqlTransaction, holdings: Holding[]): Promise<void> {
     const stacks = new Map<string, Holding>();
-    const units: { userId: string; itemTypeId: string; quantity: number }[] = [];
+    const units: Holding[] = [];
     for (const h of holdings) {
       if (!h.itemType.stackable) {
-        for (let i = 0; i < h.quantity; i++) units.push({ userId: h.userId, itemTypeId: h.itemType.id, quantity: 1 });
+        units.push(h);
         continue;
       }
       const key = `${h.userId}:${h.itemType.id}`;
@@ -70,13 +71,21 @@ export class ItemsService {
       const rows = [...stacks.entries()];
       // Upsert on the stack key; sorted so concurrent batches lock rows in the same order.
       rows.sort(([a], [b]) => (a < b ? -1 : 1));
-      await tx.$executeRaw`
-        INSERT INTO item_holdings (id, user_id, item_type_id, quantity, stack_key, updated_at)
-        SELECT gen_random_uuid()::text, u, t, q, k, now()
-        FROM unnest(${rows.map(([, h]) => h.userId)}::text[], ${rows.map(([, h]) => h.itemType.id)}::text[],
-                    ${rows.map(([, h]) => h.quantity)}::int[], ${rows.map(([k]) => k)}::text[]) AS s(u, t, q, k)
-        ON CONFLICT (stack_key) DO UPDATE SET quantity = item_holdings.quantity + EXCLUDED.quantity, updated_at = now()`;
+      await sql.execute(
+        `INSERT INTO item_holdings (id, user_id, item_type_id, quantity, stack_key, updated_at)
+         SELECT gen_random_uuid()::text, u, t, q, k, now()
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS s(u, t, q, k)
+         ON CONFLICT (stack_key) DO UPDATE SET quantity = item_holdings.quantity + EXCLUDED.quantity, updated_at = now()`,
+        [rows.map(([, h]) => h.userId), rows.map(([, h]) => h.itemType.id), rows.map(([, h]) => h.quantity), rows.map(([k]) => k)],
+      );
     }
-    if (units.length > 0) await tx.itemHolding.createMany({ data: units });
+    if (units.length > 0) {
+      // One row of quantity 1 per unit.
+      await sql.execute(
+        `INSERT INTO item_holdings (id, user_id, item_type_id, quantity, updated_at)
+         SELECT gen_random_uuid()::text, u, t, 1, now() FROM unnest($1::text[], $2::text[], $3::int[]) AS h(u, t, n), generate_series(1, h.n)`,
+        [units.map((h) => h.userId), units.map((h) => h.itemType.id), units.map((h) => h.quantity)],
+      );
+    }
   }
 }

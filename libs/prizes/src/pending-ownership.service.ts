@@ -1,12 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import type { Character, PendingOwnership } from '@prisma/client';
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { CharacterAlreadyOwnedError } from './prize.errors';
-import { GrantResult, ItemsService } from './items.service';
+import { GrantResult, Holding, ItemsService } from './items.service';
 
-/** Pending rows claimed per round of queries. */
+/** Pending rows claimed per round of statements. */
 const CLAIM_CHUNK = 500;
+
+/** A character as an award needs it, read with a row lock. */
+export interface AwardableCharacter {
+  id: string;
+  communityId: string;
+  ownerId: string | null;
+}
+
+interface PendingRow {
+  id: string;
+  item_type_id: string | null;
+  stackable: boolean | null;
+  quantity: number | null;
+  character_id: string | null;
+}
 
 @Injectable()
 export class PendingOwnershipService {
@@ -18,19 +32,23 @@ export class PendingOwnershipService {
    * character cannot both win; a partial unique index (one unclaimed promise per character) does
    * the same for unlinked accounts.
    */
-  async createForCharacter(tx: PrismaTx, character: Character, discordUserId: string): Promise<GrantResult> {
+  async createForCharacter(sql: SqlTransaction, character: AwardableCharacter, discordUserId: string): Promise<GrantResult> {
     if (character.ownerId) throw new CharacterAlreadyOwnedError(character.id);
-    const promised = await tx.pendingOwnership.findFirst({ where: { characterId: character.id, claimedAt: null }, select: { id: true } });
+    const [promised] = await sql.query('SELECT 1 FROM pending_ownerships WHERE character_id = $1 AND claimed_at IS NULL LIMIT 1', [character.id]);
     if (promised) throw new CharacterAlreadyOwnedError(character.id);
 
-    await lockDiscordAccounts(tx, [discordUserId]);
-    const user = await tx.user.findUnique({ where: { discordUserId }, select: { id: true } });
+    await lockDiscordAccounts(sql, [discordUserId]);
+    const [user] = await sql.query<{ id: string }>('SELECT id FROM users WHERE discord_user_id = $1', [discordUserId]);
     if (user) {
-      const { count } = await tx.character.updateMany({ where: { id: character.id, ownerId: null }, data: { ownerId: user.id } });
-      if (count === 0) throw new CharacterAlreadyOwnedError(character.id);
+      const claimed = await sql.execute('UPDATE characters SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL', [user.id, character.id]);
+      if (claimed === 0) throw new CharacterAlreadyOwnedError(character.id);
       return { kind: 'claimed', userId: user.id };
     }
-    await tx.pendingOwnership.create({ data: { discordUserId, communityId: character.communityId, characterId: character.id } });
+    await sql.execute('INSERT INTO pending_ownerships (id, discord_user_id, community_id, character_id) VALUES (gen_random_uuid()::text, $1, $2, $3)', [
+      discordUserId,
+      character.communityId,
+      character.id,
+    ]);
     return { kind: 'pending' };
   }
 
@@ -38,41 +56,35 @@ export class PendingOwnershipService {
    * Makes every unclaimed pending ownership of a Discord account real for `userId`, stacking
    * items as grants do. Runs inside the caller's transaction (the account link).
    */
-  async claimAll(tx: PrismaTx, userId: string, discordUserId: string): Promise<{ items: number; characters: number }> {
+  async claimAll(sql: SqlTransaction, userId: string, discordUserId: string): Promise<{ items: number; characters: number }> {
     const claimed = { items: 0, characters: 0 };
     // In bounded chunks: an account may have collected thousands of awards while unlinked.
     for (;;) {
-      const pending = await tx.pendingOwnership.findMany({
-        where: { discordUserId, claimedAt: null },
-        include: { itemType: { select: { id: true, stackable: true } } },
-        orderBy: { createdAt: 'asc' },
-        take: CLAIM_CHUNK,
-      });
-      const chunk = await this.claim(tx, userId, pending);
+      const pending = await sql.query<PendingRow>(
+        `SELECT p.id, p.item_type_id, t.stackable, p.quantity, p.character_id
+         FROM pending_ownerships p LEFT JOIN item_types t ON t.id = p.item_type_id
+         WHERE p.discord_user_id = $1 AND p.claimed_at IS NULL
+         ORDER BY p.created_at, p.id LIMIT ${CLAIM_CHUNK}`,
+        [discordUserId],
+      );
+      const chunk = await this.claim(sql, userId, pending);
       claimed.items += chunk.items;
       claimed.characters += chunk.characters;
       if (pending.length < CLAIM_CHUNK) return claimed;
     }
   }
 
-  private async claim(
-    tx: PrismaTx,
-    userId: string,
-    pending: (PendingOwnership & { itemType: { id: string; stackable: boolean } | null })[],
-  ): Promise<{ items: number; characters: number }> {
-    const holdings = pending.flatMap((p) => (p.itemType && p.quantity ? [{ userId, itemType: p.itemType, quantity: p.quantity }] : []));
-    const characterIds = pending.flatMap((p) => (p.characterId ? [p.characterId] : []));
-    await this.items.addHoldings(tx, holdings);
+  private async claim(sql: SqlTransaction, userId: string, pending: PendingRow[]): Promise<{ items: number; characters: number }> {
+    const holdings: Holding[] = pending.flatMap((p) =>
+      p.item_type_id && p.quantity ? [{ userId, itemType: { id: p.item_type_id, stackable: p.stackable === true }, quantity: p.quantity }] : [],
+    );
+    const characterIds = pending.flatMap((p) => (p.character_id ? [p.character_id] : []));
+    await this.items.addHoldings(sql, holdings);
     // Pending ownership reserved these characters, so they are still orphaned here.
-    if (characterIds.length > 0) await tx.character.updateMany({ where: { id: { in: characterIds }, ownerId: null }, data: { ownerId: userId } });
-    const items = holdings.reduce((sum, h) => sum + h.quantity, 0);
-    const characters = characterIds.length;
+    if (characterIds.length > 0) await sql.execute('UPDATE characters SET owner_id = $1 WHERE id = ANY($2::text[]) AND owner_id IS NULL', [userId, characterIds]);
     if (pending.length > 0) {
-      await tx.pendingOwnership.updateMany({
-        where: { id: { in: pending.map((p) => p.id) } },
-        data: { claimedAt: new Date(), claimedByUserId: userId },
-      });
+      await sql.execute('UPDATE pending_ownerships SET claimed_at = now(), claimed_by_user_id = $1 WHERE id = ANY($2::text[])', [userId, pending.map((p) => p.id)]);
     }
-    return { items, characters };
+    return { items: holdings.reduce((sum, h) => sum + h.quantity, 0), characters: characterIds.length };
   }
 }

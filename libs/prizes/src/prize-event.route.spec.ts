@@ -48,11 +48,11 @@ describe('PrizeEventRoute', () => {
   it('routes each event type to its handler and maps rejections back to batch positions', async () => {
     const item = route.decode({ eventType: PrizeEventType.ITEM_AWARDED, discordGuildId: guild, discordUserId: user, itemTypeId: 'x' });
     const character = route.decode({ eventType: PrizeEventType.CHARACTER_AWARDED, discordGuildId: guild, discordUserId: user, characterId: 'c' });
-    const tx = { $executeRaw: jest.fn().mockResolvedValue(1) };
-    const rejections = await route.applyBatch([item, character, item], tx as never);
-    expect(tx.$executeRaw).toHaveBeenCalledTimes(1); // every account lock of the batch, up front
-    expect(items.handleBatch).toHaveBeenCalledWith([item, item], tx);
-    expect(characters.handleBatch).toHaveBeenCalledWith([character], tx);
+    const sql = { execute: jest.fn().mockResolvedValue(1), query: jest.fn() };
+    const rejections = await route.applyBatch([item, character, item], sql);
+    expect(sql.execute).toHaveBeenCalledTimes(1); // every account lock of the batch, up front
+    expect(items.handleBatch).toHaveBeenCalledWith([item, item], sql);
+    expect(characters.handleBatch).toHaveBeenCalledWith([character], sql);
     expect([...rejections.keys()]).toEqual([1]);
     expect(rejections.get(1)).toBeInstanceOf(CharacterNotFoundError);
   });

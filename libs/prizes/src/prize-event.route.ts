@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
 import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@app/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
@@ -12,12 +12,12 @@ import { ItemPrizeHandler } from './item-prize.handler';
 export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   readonly consumer = QueueName.PRIZE_DISTRIBUTION;
   // Exhaustive and typed by event type: an event type without its handler does not compile.
-  private readonly handlers: BatchHandlersByType<PrizeEventDto, 'eventType', [PrismaTx], Promise<Rejections>>;
+  private readonly handlers: BatchHandlersByType<PrizeEventDto, 'eventType', [SqlTransaction], Promise<Rejections>>;
 
   constructor(items: ItemPrizeHandler, characters: CharacterPrizeHandler) {
     this.handlers = {
-      [PrizeEventType.ITEM_AWARDED]: (events, tx) => items.handleBatch(events, tx),
-      [PrizeEventType.CHARACTER_AWARDED]: (events, tx) => characters.handleBatch(events, tx),
+      [PrizeEventType.ITEM_AWARDED]: (events, sql) => items.handleBatch(events, sql),
+      [PrizeEventType.CHARACTER_AWARDED]: (events, sql) => characters.handleBatch(events, sql),
     };
   }
 
@@ -38,12 +38,12 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   }
 
   /** Groups the batch by event type, hands each group to its handler, maps rejections back. */
-  async applyBatch(events: PrizeEventDto[], tx: PrismaTx): Promise<Rejections> {
+  async applyBatch(events: PrizeEventDto[], sql: SqlTransaction): Promise<Rejections> {
     // Every account lock of the batch first, in one sorted pass, before any row lock: concurrent
     // batches and account links then always lock in the same order and cannot deadlock.
-    await lockDiscordAccounts(tx, events.map((e) => e.discordUserId));
+    await lockDiscordAccounts(sql, events.map((e) => e.discordUserId));
     const rejections: Rejections = new Map();
-    for (const { indexes, result } of await dispatchGroupsByType(this.handlers, 'eventType', events, tx)) {
+    for (const { indexes, result } of await dispatchGroupsByType(this.handlers, 'eventType', events, sql)) {
       for (const [local, error] of result) rejections.set(indexes[local], error);
     }
     return rejections;

@@ -8,6 +8,20 @@ export function originalMessageId(message: Message): string {
   return message.MessageAttributes?.[MessageAttribute.ORIGINAL_MESSAGE_ID]?.StringValue ?? message.MessageId ?? 'unknown';
 }
 
+/**
+ * The URL of the queue's RedrivePolicy target (its DLQ), or undefined when it has no policy.
+ * Throws when the policy names a queue that does not exist.
+ */
+export async function redriveTargetUrl(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
+  const arn = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  if (!arn) return undefined;
+  const [, , , , accountId, queueName] = arn.split(':');
+  const { QueueUrl: url } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }));
+  if (!url) throw new Error(`Dead-letter queue ${arn} of ${queueUrl} was not found`);
+  return url;
+}
+
 /** SQS allows at most 10 message attributes and 256 KiB in all; the reason is kept short. */
 const MAX_REASON_LENGTH = 1024;
 
@@ -40,18 +54,9 @@ export class DeadLetterPublisher implements OnModuleInit {
   async resolve(consumer: ConsumerSettings): Promise<string> {
     const known = this.urls.get(consumer.name);
     if (known) return known;
-    let url = consumer.deadLetterQueueUrl;
+    const url = consumer.deadLetterQueueUrl || (await redriveTargetUrl(this.sqs, consumer.queueUrl));
     if (!url) {
-      const { Attributes } = await this.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: consumer.queueUrl, AttributeNames: ['RedrivePolicy'] }),
-      );
-      const arn = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
-      if (!arn) {
-        throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (AWS_SQS_DLQ_URL)`);
-      }
-      const [, , , , accountId, queueName] = arn.split(':');
-      ({ QueueUrl: url } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId })));
-      if (!url) throw new Error(`Dead-letter queue ${arn} of ${consumer.queueUrl} was not found`);
+      throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (AWS_SQS_DLQ_URL)`);
     }
     this.urls.set(consumer.name, url);
     this.logger.log({ msg: 'Dead-letter queue resolved', consumer: consumer.name, deadLetterQueueUrl: url });

@@ -9,6 +9,7 @@ export * from './message-route';
 export * from './trace-context';
 export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
-export { originalMessageId } from './dead-letter.publisher';
+export { originalMessageId, redriveTargetUrl } from './dead-letter.publisher';
+export * from './dead-letter.reason';
 export type { Outcome } from './pipeline/outcome';
 export * from './typed-dispatch';

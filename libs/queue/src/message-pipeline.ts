@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { SqsService } from '@ssut/nestjs-sqs';
 import type { EffectRoute, MessageRoute } from './message-route';
 import { BatchPipeline } from './pipeline/batch.pipeline';
@@ -23,7 +23,10 @@ import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions } from './queue.opt
  */
 @Injectable()
 export class MessagePipeline implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(MessagePipeline.name);
   private readonly consumers: Map<string, ConsumerSettings>;
+  /** Batches worked on right now, by consumer, and who waits for a slot. */
+  private readonly slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
 
   constructor(
     @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
@@ -35,9 +38,27 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
   }
 
-  /** A received batch of a consumer whose effects live in Postgres; resolves with the messages to delete. */
+  /**
+   * A received batch of a consumer whose effects live in Postgres; resolves with the messages to
+   * delete. With `concurrency` above 1 it resolves as soon as the batch has a slot (so the next
+   * receive overlaps this batch's transaction) and the pipeline deletes what is done itself.
+   */
   processBatch<T>(messages: Message[], route: MessageRoute<T>): Promise<Message[]> {
-    return this.dispatch(route.consumer, messages, (consumer) => this.batches.process(consumer, messages, route));
+    return this.dispatch(route.consumer, messages, async (consumer) => {
+      const concurrency = consumer.concurrency ?? 1;
+      if (concurrency <= 1) return this.batches.process(consumer, messages, route);
+      await this.acquire(consumer.name, concurrency);
+      if (this.registry.closing) {
+        this.release(consumer.name);
+        await this.registry.changeVisibility(consumer, messages, 0);
+        return [];
+      }
+      void this.batches
+        .process(consumer, messages, route, true)
+        .catch((error: unknown) => this.logger.error({ msg: 'Batch failed unexpectedly; its messages come back after their visibility timeout', consumer: consumer.name, error: String(error) }))
+        .finally(() => this.release(consumer.name));
+      return [];
+    });
   }
 
   /** A received batch of a consumer whose effects live elsewhere (Discord), message by message; resolves with the messages to delete. */
@@ -53,6 +74,19 @@ export class MessagePipeline implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const polling = () => [...this.sqsService.consumers.values()].some(({ instance }) => instance.status.isPolling);
     await this.registry.drain(Date.now() + this.options.shutdownDrainTimeoutMs, polling);
+  }
+
+  private async acquire(consumer: string, limit: number): Promise<void> {
+    const slots = this.slots.get(consumer) ?? { busy: 0, waiting: [] };
+    this.slots.set(consumer, slots);
+    if (slots.busy >= limit) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    slots.busy += 1;
+  }
+
+  private release(consumer: string): void {
+    const slots = this.slots.get(consumer)!;
+    slots.busy -= 1;
+    slots.waiting.shift()?.();
   }
 
   private async dispatch(name: string, messages: Message[], run: (consumer: ConsumerSettings) => Promise<Message[]>): Promise<Message[]> {

@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import type { PrismaTx } from '@app/prisma';
+import type { SqlTransaction } from '@app/prisma';
 import type { PermanentError } from './errors';
 
 /** Permanent failures of some items of a batch, by their index in it; the rest were applied. */
@@ -17,11 +17,11 @@ export interface MessageRoute<TPayload> {
   typeOf(payload: TPayload): string;
   /**
    * Domain effects of several messages in the transaction that also records them as processed
-   * (one transaction per received batch keeps the per-message cost low). Items that can never
-   * succeed are returned as rejections; throwing fails the whole batch, which the pipeline then
-   * retries one message at a time to find the culprit.
+   * (one transaction per received batch keeps the per-message cost low), in plain SQL: this is
+   * the hot path. Items that can never succeed are returned as rejections; throwing fails the
+   * whole batch, which the pipeline then retries one message at a time to find the culprit.
    */
-  applyBatch(payloads: TPayload[], tx: PrismaTx): Promise<Rejections>;
+  applyBatch(payloads: TPayload[], sql: SqlTransaction): Promise<Rejections>;
 }
 
 export interface EffectContext {

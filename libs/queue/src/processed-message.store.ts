@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, PrismaTx } from '@app/prisma';
-
-/** Longest a batch's transaction may run before it is rolled back and retried. */
-const TRANSACTION_TIMEOUT_MS = 60_000;
+import { PrismaService, SqlTransaction } from '@app/prisma';
 
 export interface ProcessedKey {
   key: string;
@@ -14,6 +11,7 @@ export interface ProcessedKey {
  * Exactly-once effects on top of at-least-once delivery: each message's key is inserted in the
  * same transaction as its effect, so the effect commits together with "processed" or not at all.
  * A concurrent duplicate blocks on the key until the first commits, then sees it and skips.
+ * Plain SQL (PrismaService.sqlTransaction): this is the hot path of every batch consumer.
  */
 @Injectable()
 export class ProcessedMessageStore {
@@ -28,33 +26,29 @@ export class ProcessedMessageStore {
   applyOnce<R extends { rejected: string[] }>(
     queue: string,
     keys: ProcessedKey[],
-    effect: (fresh: Set<string>, tx: PrismaTx) => Promise<R>,
+    effect: (fresh: Set<string>, sql: SqlTransaction) => Promise<R>,
   ): Promise<{ duplicates: Map<string, string | null>; result: R }> {
     // Sorted, so two batches holding the same keys cannot deadlock on them.
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return this.prisma.$transaction(
-      async (tx) => {
-        const inserted = await tx.$queryRaw<{ key: string }[]>`
-          INSERT INTO processed_messages (key, queue, message_id, payload_hash)
-          SELECT k, ${queue}, m, h
-          FROM unnest(${sorted.map((k) => k.key)}::text[], ${sorted.map((k) => k.messageId)}::text[], ${sorted.map((k) => k.payloadHash)}::text[]) AS t(k, m, h)
-          ON CONFLICT (key) DO NOTHING
-          RETURNING key`;
-        const fresh = new Set(inserted.map((r) => r.key));
-        const duplicates = await this.appliedHashes(tx, keys.map((k) => k.key).filter((k) => !fresh.has(k)));
-        const result = await effect(fresh, tx);
-        if (result.rejected.length > 0) await tx.$executeRaw`DELETE FROM processed_messages WHERE key = ANY(${result.rejected}::text[])`;
-        return { duplicates, result };
-      },
-      // Prisma's 5 s default would abort a slow but healthy handler; visibility is extended meanwhile.
-      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
-    );
+    return this.prisma.sqlTransaction(async (sql) => {
+      const inserted = await sql.query<{ key: string }>(
+        `INSERT INTO processed_messages (key, queue, message_id, payload_hash)
+         SELECT k, $1, m, h FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, m, h)
+         ON CONFLICT (key) DO NOTHING
+         RETURNING key`,
+        [queue, sorted.map((k) => k.key), sorted.map((k) => k.messageId), sorted.map((k) => k.payloadHash)],
+      );
+      const fresh = new Set(inserted.map((r) => r.key));
+      const duplicates = await this.appliedHashes(sql, keys.map((k) => k.key).filter((k) => !fresh.has(k)));
+      const result = await effect(fresh, sql);
+      if (result.rejected.length > 0) await sql.execute('DELETE FROM processed_messages WHERE key = ANY($1::text[])', [result.rejected]);
+      return { duplicates, result };
+    });
   }
 
-  private async appliedHashes(tx: PrismaTx, keys: string[]): Promise<Map<string, string | null>> {
+  private async appliedHashes(sql: SqlTransaction, keys: string[]): Promise<Map<string, string | null>> {
     if (keys.length === 0) return new Map();
-    const rows = await tx.$queryRaw<{ key: string; payload_hash: string | null }[]>`
-      SELECT key, payload_hash FROM processed_messages WHERE key = ANY(${keys}::text[])`;
+    const rows = await sql.query<{ key: string; payload_hash: string | null }>('SELECT key, payload_hash FROM processed_messages WHERE key = ANY($1::text[])', [keys]);
     return new Map(rows.map((r) => [r.key, r.payload_hash]));
   }
 }

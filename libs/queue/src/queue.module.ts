@@ -9,6 +9,7 @@ import { FailureSettler } from './pipeline/failure.settler';
 import { InFlightRegistry } from './pipeline/in-flight.registry';
 import { OutageRelease } from './pipeline/outage-release';
 import { PerMessagePipeline } from './pipeline/per-message.pipeline';
+import { PipelineMetrics } from './pipeline/pipeline.metrics';
 import { AttemptStore } from './attempt.store';
 import { PostgresOutageGate } from './postgres-outage.gate';
 import { ConsumerEvents, ConsumerEventsModule } from './consumer-events.module';
@@ -55,6 +56,7 @@ export class QueueModule {
         InFlightRegistry,
         FailureSettler,
         OutageRelease,
+        PipelineMetrics,
         BatchPipeline,
         PerMessagePipeline,
         MessagePipeline,

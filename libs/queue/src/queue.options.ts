@@ -8,6 +8,12 @@ export interface ConsumerSettings {
   /** Explicit DLQ; when absent it is resolved from the queue's RedrivePolicy at start-up. */
   deadLetterQueueUrl?: string;
   batchSize: number;
+  /**
+   * Batch consumers (processBatch) only: received batches worked on at once. Above 1, the next
+   * receive starts while earlier batches commit, and the pipeline deletes what is done itself.
+   * Per-message consumers handle one batch at a time (their groups already run in parallel).
+   */
+  concurrency?: number;
   waitTimeSeconds: number;
   visibilityTimeout: number;
   /**

@@ -1,17 +1,18 @@
-import type { Message } from '@aws-sdk/client-sqs';
-import { Injectable, Logger } from '@nestjs/common';
+import { DeleteMessageBatchCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createHash } from 'node:crypto';
-import { classifyError, IdempotencyConflictError, PermanentError } from '../errors';
+import { classifyError, describeError, IdempotencyConflictError, PermanentError } from '../errors';
 import type { MessageRoute } from '../message-route';
 import { ProcessedMessageStore } from '../processed-message.store';
-import type { ConsumerSettings } from '../queue.options';
+import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
 import { backoffSeconds, decideFailure } from './failure-decision';
 import { FailureSettler } from './failure.settler';
 import { InFlightBatch, InFlightRegistry } from './in-flight.registry';
-import { closeMessage, logContext, openMessage, OpenedMessage } from './message-opening';
+import { logContext, openMessage, OpenedMessage } from './message-opening';
 import { isDone, Outcome } from './outcome';
 import { OutageRelease } from './outage-release';
+import { PipelineMetrics } from './pipeline.metrics';
 
 const tracer = trace.getTracer('queue');
 
@@ -37,13 +38,20 @@ export class BatchPipeline {
     private readonly store: ProcessedMessageStore,
     private readonly failures: FailureSettler,
     private readonly outage: OutageRelease,
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
-  /** Resolves with the messages to delete: applied, duplicate, dead-lettered or requeued. */
-  async process<T>(consumer: ConsumerSettings, messages: Message[], route: MessageRoute<T>): Promise<Message[]> {
+  /**
+   * Resolves with the messages to delete: applied, duplicate, dead-lettered or requeued. With
+   * `deleteDone` (batches worked on concurrently, see MessagePipeline) it deletes them itself,
+   * before the batch leaves the in-flight registry, and resolves with none.
+   */
+  async process<T>(consumer: ConsumerSettings, messages: Message[], route: MessageRoute<T>, deleteDone = false): Promise<Message[]> {
     const batch = this.registry.track(consumer, messages);
     try {
       const opened = messages.map((message) => openMessage(message, consumer.name, route));
+      this.metrics.received(consumer, opened);
       const items: BatchItem<T>[] = opened.flatMap((o) => (o.valid ? [{ opened: o, key: route.idempotencyKey(o.payload, o.message), payloadHash: payloadHash(o.payload) }] : []));
       let outage: unknown;
       try {
@@ -53,6 +61,7 @@ export class BatchPipeline {
       }
 
       const outcomes = new Map<Message, Outcome>();
+      const errors = new Map<Message, unknown>();
       if (outage !== undefined) {
         // Postgres is down: no message is at fault. What was not applied goes back uncounted.
         const unapplied = items.filter((i) => i.result === undefined || ('error' in i.result && classifyError(i.result.error) === 'unavailable'));
@@ -64,18 +73,36 @@ export class BatchPipeline {
         const item = items.find((i) => i.opened === o);
         const error = o.valid ? (item?.result && 'error' in item.result ? item.result.error : undefined) : o.error;
         if (error === undefined) outcomes.set(o.message, (item!.result as { outcome: 'applied' | 'duplicate' }).outcome);
-        else outcomes.set(o.message, await this.failed(consumer, batch, o, error));
+        else {
+          errors.set(o.message, error);
+          outcomes.set(o.message, await this.failed(consumer, batch, o, error));
+        }
       }
 
       const done: Message[] = [];
       for (const o of opened) {
         const outcome = outcomes.get(o.message)!;
-        closeMessage(o, outcome);
+        this.metrics.closed(consumer, o, outcome, errors.get(o.message));
         if (isDone(outcome)) done.push(o.message);
       }
-      return done;
+      if (!deleteDone) return done;
+      await this.delete(consumer, done);
+      return [];
     } finally {
       batch.finish();
+    }
+  }
+
+  /** A failed delete is not lost work: the message comes back, and its idempotency key makes it a duplicate. */
+  private async delete(consumer: ConsumerSettings, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      const { Failed = [] } = await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: consumer.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+      );
+      if (Failed.length > 0) this.logger.warn({ msg: 'Some messages could not be deleted; they will come back as duplicates', consumer: consumer.name, failed: Failed.length });
+    } catch (error) {
+      this.logger.warn({ msg: 'DeleteMessageBatch failed; the messages will come back as duplicates', consumer: consumer.name, error: describeError(error).message });
     }
   }
 
@@ -138,9 +165,9 @@ export class BatchPipeline {
         this.store.applyOnce(
           consumer.name,
           unique.map((i) => ({ key: i.key, messageId: i.opened.message.MessageId ?? 'unknown', payloadHash: i.payloadHash })),
-          async (fresh, tx) => {
+          async (fresh, sql) => {
             const toApply = unique.filter((i) => fresh.has(i.key));
-            const rejections = await route.applyBatch(toApply.map((i) => i.opened.payload), tx);
+            const rejections = await route.applyBatch(toApply.map((i) => i.opened.payload), sql);
             for (const [index, error] of rejections) rejected.set(toApply[index], error);
             return { rejected: [...rejections.keys()].map((index) => toApply[index].key) };
           },

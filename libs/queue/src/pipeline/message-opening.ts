@@ -23,6 +23,8 @@ interface Received {
   readonly receiveCount: number;
   /** The id it was first delivered under (kept across DLQ replays and outage requeues). */
   readonly originalId: string;
+  /** performance.now() when it was opened. */
+  readonly openedAt: number;
 }
 
 /** A received message, opened: decoded and validated, or with the reason it cannot be. */
@@ -46,7 +48,7 @@ export function openMessage<T>(message: Message, consumer: string, decoder: Mess
     },
     extractTraceContext(message.MessageAttributes),
   );
-  const received = { message, span, receiveCount, originalId: originalMessageId(message) };
+  const received = { message, span, receiveCount, originalId: originalMessageId(message), openedAt: performance.now() };
   try {
     const payload = decoder.decode(parseJson(message.Body));
     span.setAttribute('messaging.message.type', decoder.typeOf(payload));

@@ -9,9 +9,10 @@ import { backoffSeconds, decideFailure } from './failure-decision';
 import { FailureSettler } from './failure.settler';
 import { groupInOrder, runInOrder } from './fifo-groups';
 import { InFlightBatch, InFlightRegistry } from './in-flight.registry';
-import { closeMessage, logContext, openMessage, OpenedMessage } from './message-opening';
+import { logContext, openMessage, OpenedMessage } from './message-opening';
 import { isDone, Outcome } from './outcome';
 import { OutageRelease } from './outage-release';
+import { PipelineMetrics } from './pipeline.metrics';
 
 /** A message of a per-message batch: its failed attempts so far, and what became of it. */
 interface EffectItem<T> {
@@ -20,6 +21,8 @@ interface EffectItem<T> {
   outcome?: Outcome;
   /** Set with outcome `retry`: its new visibility. */
   retryDelay?: number;
+  /** Why it failed, when it did (for the outcome metric). */
+  error?: unknown;
 }
 
 /**
@@ -38,6 +41,7 @@ export class PerMessagePipeline {
     private readonly attempts: AttemptStore,
     private readonly failures: FailureSettler,
     private readonly outage: OutageRelease,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
   /** Resolves with the messages to delete. */
@@ -45,6 +49,7 @@ export class PerMessagePipeline {
     const batch = this.registry.track(consumer, messages);
     try {
       const items: EffectItem<T>[] = messages.map((message) => ({ opened: openMessage(message, consumer.name, route), failedAttempts: 0 }));
+      this.metrics.received(consumer, items.map((i) => i.opened));
       let outage: unknown;
       try {
         const prior = await this.attempts.load(consumer.name, items.map((i) => i.opened.originalId));
@@ -75,7 +80,7 @@ export class PerMessagePipeline {
 
       const done: Message[] = [];
       for (const item of items) {
-        closeMessage(item.opened, item.outcome!);
+        this.metrics.closed(consumer, item.opened, item.outcome!, item.error);
         if (isDone(item.outcome!)) done.push(item.opened.message);
       }
       const finished = items.filter((i) => i.failedAttempts > 0 && (i.outcome === 'applied' || i.outcome === 'dead_lettered'));
@@ -132,6 +137,7 @@ export class PerMessagePipeline {
       error = opened.error;
     }
     if (batch.isReleased()) return { outcome: 'retry' };
+    item.error = error;
 
     const decision = decideFailure({ error, attempts: item.failedAttempts, receiveCount: opened.receiveCount, consumer });
     if (decision.action === 'hold') return { outcome: 'held', error };
