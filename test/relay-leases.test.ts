@@ -1,4 +1,5 @@
-import type { DeadResponse, LeaseResponse, ReceiptResults, SendResponse } from '@app/contracts';
+import type { DeadResponse, LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@app/contracts';
+import { RelayMaintenance } from '@app/relay';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';
@@ -14,6 +15,22 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     ({ url } = await rig.startApi());
   });
   afterEach(() => rig.close());
+
+  it('prunes acknowledged deliveries, their messages and outbound records after RELAY_RETENTION_HOURS, and keeps the rest', async () => {
+    await rig.close();
+    rig = await relayRig();
+    const { app, url: base } = await rig.startApi({ RELAY_RETENTION_HOURS: '1' });
+    await seedDeliveries(prisma, 3);
+    expect((await relayHttp<PendingResponse>(base, 'GET', '/v1/messages/pending?limit=2')).body.messages).toHaveLength(2);
+    await prisma.relayOutboundMessage.create({ data: { backendBotId: 'alpha', discordBotId: 'discord_a', requestHash: 'h', destinationType: 'dm', destinationId: '1', content: 'x', createdAt: new Date(Date.now() - 2 * 3600_000) } });
+    const old = new Date(Date.now() - 2 * 3600_000);
+    await prisma.relayDelivery.updateMany({ where: { state: 'acked' }, data: { ackedAt: old } });
+    await prisma.relayMessage.updateMany({ data: { ingestedAt: old } });
+
+    expect(await app.get(RelayMaintenance).runOnce()).toEqual({ dead: 0, deliveries: 2, messages: 2, outbound: 1 });
+    expect(await prisma.relayDelivery.count()).toBe(1); // the pending one, and its message
+    expect(await prisma.relayMessage.count()).toBe(1);
+  });
 
   const lease = (body: Record<string, unknown>, key = KEY_ALPHA) => relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { key, body });
   const settle = (op: 'ack' | 'nack' | 'extend', body: Record<string, unknown>) => relayHttp<ReceiptResults>(url, 'POST', `/v1/messages/${op}`, { body });
