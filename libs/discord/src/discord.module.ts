@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { DiscordRestClientFactory } from './discord-rest-client.factory';
 import { DiscordRestClient } from './discord-rest.client';
+import { DiscordBudgetMetrics } from './discord-budget.metrics';
 import { DiscordHealthIndicator } from './discord.health';
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
 import { InvalidRequestBudget } from './invalid-request.budget';
@@ -28,6 +29,7 @@ export class DiscordModule {
         DiscordRestClientFactory,
         { provide: DiscordRestClient, inject: [DiscordRestClientFactory, DISCORD_OPTIONS], useFactory: (factory: DiscordRestClientFactory, o: DiscordOptions) => factory.create(o) },
         DiscordHealthIndicator,
+        DiscordBudgetMetrics,
       ],
       exports: [DiscordRestClient, DiscordHealthIndicator, InvalidRequestBudget, DiscordRestClientFactory],
     };

@@ -7,6 +7,7 @@ import { OutboundSender } from './outbound.sender';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayBackendGuard } from './relay-backend.guard';
 import { RelayMaintenance } from './relay-maintenance';
+import { RelayMetrics } from './relay.metrics';
 import { RelayThrottlerGuard } from './relay-throttler.guard';
 import { RelayDeadController, RelayHealthController, RelayMessagesController } from './relay.controllers';
 import { RequestIdMiddleware } from './request-id.middleware';
@@ -32,6 +33,7 @@ export class RelayApiModule implements NestModule {
         LeaseService,
         OutboundSender,
         RelayMaintenance,
+        RelayMetrics,
       ],
       exports: [DeliveryStore, RelayMaintenance],
     };
