@@ -4,7 +4,8 @@
 // elsewhere), then the API (:3000) and the worker (:3001). The worker's Discord consumers run
 // only with a DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages
 // for Discord wait on their queues. DISCORD_PUBLIC_KEY turns on the interactions endpoint
-// (campaign channels). Ctrl-C / SIGTERM stops everything gracefully.
+// (campaign channels). With RELAY_CONFIG the message relay runs too (worker: its Discord gateway
+// ingest; API: /v1). Ctrl-C / SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -61,9 +62,15 @@ async function main() {
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') {
     env.API_ADMIN_KEYS = localApiKey();
   }
+  const consumersChosen = Boolean(env.WORKER_CONSUMERS);
   if (!env.WORKER_CONSUMERS && !env.DISCORD_BOT_TOKEN) {
     env.WORKER_CONSUMERS = 'prize-distribution';
     log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord, bot-operation and campaign messages wait on their queues');
+  }
+  // The message relay runs when its configuration file is given (its bots have their own tokens).
+  if (env.RELAY_CONFIG && !consumersChosen) {
+    env.WORKER_CONSUMERS = `${env.WORKER_CONSUMERS ?? 'prize-distribution,discord,bot-operations,campaign'},relay`;
+    log('RELAY_CONFIG given: the worker connects the relay\'s Discord bots, the API serves /v1 to its backend bots', { config: env.RELAY_CONFIG });
   }
 
   for (const [app, port] of [['api', env.API_PORT ?? '3000'], ['worker', env.WORKER_PORT ?? '3001']]) {

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
@@ -50,6 +53,19 @@ function registeredRoutes(app: INestApplication): Route[] {
 }
 
 const ANY_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A message relay configuration, so that the relay's /v1 routes are registered too. */
+function relayConfig(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'relay-auth-')), 'relay.yaml');
+  writeFileSync(
+    file,
+    `discord_bots: [{ id: discord_a, token: not-a-real-token }]
+backend_bots: [{ id: alpha, api_key: "relay-backend-key-0123456789abcdefghijklmn" }]
+routing: { defaults: { discord_a: alpha } }
+`,
+  );
+  return file;
+}
 const concrete = (path: string) => path.replace(/:[A-Za-z_]+/g, ANY_ID);
 
 describe('API authentication', () => {
@@ -75,6 +91,7 @@ describe('API authentication', () => {
       DISCORD_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
       CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
       OUTBOX_RELAY_ENABLED: 'false',
+      RELAY_CONFIG: relayConfig(),
       ...overrides,
     });
     return api;
@@ -91,7 +108,14 @@ describe('API authentication', () => {
     const { app, url } = await startFullApi();
     const routes = registeredRoutes(app);
     // The discovery really sees the app's routes.
-    expect(routes).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'POST', path: '/orders' }), expect.objectContaining({ method: 'GET', path: '/health/ready' })]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'POST', path: '/orders' }),
+        expect.objectContaining({ method: 'GET', path: '/health/ready' }),
+        expect.objectContaining({ method: 'POST', path: '/v1/messages/lease', alternative: 'relay-backend-key' }),
+        expect.objectContaining({ method: 'GET', path: '/v1/health', alternative: 'relay-backend-key' }),
+      ]),
+    );
     expect(routes.length).toBeGreaterThan(15);
 
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /health/live', 'GET /health/ready']);

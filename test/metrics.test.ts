@@ -1,8 +1,12 @@
 import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DiscordModule, DiscordRestClient } from '@app/discord';
 import { seedCommunity, snowflake } from './support/database';
 import { http } from './support/http';
 import { useTestInfra } from './support/infra';
+import { startFakeDiscord } from './support/fake-discord';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
+import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from './support/relay';
 import { createQueuePair, send, waitFor } from './support/sqs';
 import { captureTelemetry } from './support/telemetry';
 import { startWorker } from './support/worker';
@@ -51,6 +55,51 @@ describe('metrics', () => {
       await new Promise((r) => setTimeout(r, 1100));
       expect(await metrics.value('outbox.messages.waiting', { 'messaging.destination.name': 'discord' })).toBe(2);
       expect(await metrics.value('outbox.oldest_message.age', { 'messaging.destination.name': 'discord' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('counts Discord calls by route template and status, the rate limits hit, and the invalid-request budget in use', async () => {
+    const fake = await startFakeDiscord();
+    const module = await Test.createTestingModule({
+      imports: [DiscordModule.forRootAsync({ useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000, invalidRequestBudget: 50 }) })],
+    }).compile();
+    module.useLogger(false);
+    try {
+      const discord = module.get(DiscordRestClient);
+      const guild = fake.addGuild();
+      const channelId = fake.addChannel(guild.id);
+      const ok = { 'url.template': '/channels/:id', 'http.response.status_code': 200 };
+      const before = { ok: await metrics.value('discord.requests', ok), limited: await metrics.value('discord.rate_limits') };
+      await discord.getChannel(channelId);
+      await discord.getChannel(channelId);
+      fake.failNext({ path: /^\/channels\/\d+$/, status: 403, code: 50013 });
+      await discord.getChannel(channelId).catch(() => undefined);
+      // Last: after a 429 the client knows the bucket is empty and refuses further calls itself.
+      fake.failNext({ path: /^\/channels\/\d+$/, status: 429, retryAfterSeconds: 1 });
+      await discord.getChannel(channelId).catch(() => undefined);
+
+      expect(await metrics.value('discord.requests', ok)).toBe(before.ok + 2);
+      expect(await metrics.value('discord.requests', { 'url.template': '/channels/:id', 'http.response.status_code': 403 })).toBeGreaterThanOrEqual(1);
+      expect(await metrics.value('discord.rate_limits')).toBe(before.limited + 1);
+      expect(await metrics.value('discord.invalid_requests', { 'discord.invalid_requests.budget': 50 })).toBe(2);
+    } finally {
+      await module.close();
+      await fake.close();
+    }
+  });
+
+  it('reports the relay’s deliveries per backend and state, and the oldest pending one’s age', async () => {
+    const rig = await relayRig();
+    try {
+      const { url } = await rig.startApi();
+      await seedDeliveries(prisma, 3, { backendBotId: 'alpha' });
+      expect((await relayHttp(url, 'POST', '/v1/messages/lease', { key: KEY_ALPHA, body: { limit: 1 } })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await metrics.value('relay.deliveries', { 'relay.backend_bot.id': 'alpha', 'relay.delivery.state': 'pending' })).toBe(2);
+      expect(await metrics.value('relay.deliveries', { 'relay.backend_bot.id': 'alpha', 'relay.delivery.state': 'leased' })).toBe(1);
+      expect(await metrics.value('relay.oldest_pending.age', { 'relay.backend_bot.id': 'alpha' })).toBeGreaterThanOrEqual(1);
     } finally {
       await rig.close();
     }

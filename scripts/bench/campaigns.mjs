@@ -17,17 +17,21 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
+import { tsImport } from 'tsx/esm/api';
 import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
 
-const require = createRequire(import.meta.url);
 const API_KEY = randomBytes(32).toString('base64url');
+/**
+ * Discord's Manage Channels permission bit. discord.js is not imported here: the fake (loaded
+ * through tsx) brings its own copy, and two copies of its HTTP client cannot share a process.
+ */
+const MANAGE_CHANNELS = 1n << 4n;
 const DEFAULTS = { rate: 20, seconds: 30, discordLatencyMs: 50, campaigns: 3 };
 
 /**
@@ -43,6 +47,9 @@ export async function benchCampaigns(options = {}) {
     for (const release of owned.reverse()) await release().catch(() => {});
   };
   try {
+    // The fake Discord the tests use (TypeScript, loaded through tsx).
+    const fakes = pathToFileURL(path.join(ROOT, 'test', 'support', 'fake-discord.ts')).href;
+    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await tsImport(fakes, import.meta.url);
     const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
     await prepareDatabase(databaseUrl, { recreate: true });
@@ -52,11 +59,9 @@ export async function benchCampaigns(options = {}) {
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqsEndpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
     owned.push(async () => sqs.destroy());
 
-    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = loadFakeDiscord();
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());
-    const { PermissionFlagsBits } = require('discord.js');
-    const guild = discord.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS, roles: [{ permissions: PermissionFlagsBits.ManageChannels }] });
+    const guild = discord.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS, roles: [{ permissions: MANAGE_CHANNELS }] });
     const channelId = discord.addChannel(guild.id);
     const gmId = discord.addMember(guild.id, undefined, [guild.roleIds[0]]);
     const command = (name) => discord.commandInteraction({ guildId: guild.id, channelId, userId: gmId, name: 'add-campaign', options: { name } });
@@ -134,30 +139,6 @@ export async function benchCampaigns(options = {}) {
   } finally {
     await stop();
   }
-}
-
-/**
- * The fake Discord of the tests (test/support/fake-discord.ts), compiled on load by @swc/core
- * (the compiler the tests already use), with the `@app/*` path aliases resolved.
- */
-function loadFakeDiscord() {
-  const swc = require('@swc/core');
-  Module._extensions['.ts'] ??= (module, filename) => {
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-      filename,
-      module: { type: 'commonjs' },
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-        baseUrl: ROOT,
-        paths: { '@app/*': ['libs/*/src'] },
-      },
-    });
-    module._compile(code, filename);
-  };
-  require('reflect-metadata');
-  return require(path.join(ROOT, 'test', 'support', 'fake-discord.ts'));
 }
 
 async function ownFauxqs(owned) {

@@ -1,18 +1,21 @@
 // A local HTTP server playing the part of Discord's REST API, so tests run the real
-// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord. It also
-// plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash commands,
-// button presses) to the app's interactions endpoint and acts on the app's answer, as Discord does.
+// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord; with
+// startGateway(), also its gateway (fake-gateway.ts), so a real discord.js Client connects too.
+// Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
+// It also plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash
+// commands, button presses) to the app's interactions endpoint and acts on the app's answer.
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApplicationCommandOptionType, ChannelType, ComponentType, InteractionResponseType, InteractionType, MessageFlags, OverwriteType, PermissionFlagsBits } from 'discord.js';
 import type { APIInteractionResponse, APIOverwrite } from 'discord.js';
 import { computeChannelPermissions } from '@app/discord';
+import { FakeGateway, startFakeGateway } from './fake-gateway';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
 
 /** Discord's limits the fake enforces. */
-export const DISCORD_LIMITS = { guildChannels: 500, categoryChannels: 50, guildRoles: 250 } as const;
+const DISCORD_LIMITS = { guildChannels: 500, categoryChannels: 50, guildRoles: 250 } as const;
 /** Interaction tokens are valid for 15 minutes. */
 const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
@@ -72,7 +75,7 @@ interface FakeRole {
   flags: number;
 }
 
-interface FakeGuild {
+export interface FakeGuild {
   id: string;
   name: string;
   owner_id: string;
@@ -86,6 +89,7 @@ export interface FakeChannel {
   type: ChannelType;
   name?: string;
   guild_id?: string;
+  /** A thread's channel, or a guild channel's category (null: none). */
   parent_id?: string | null;
   owner_id?: string;
   position?: number;
@@ -95,7 +99,13 @@ export interface FakeChannel {
   recipients?: FakeUser[];
 }
 
-interface FakeUser {
+/** A bot account: its token authenticates REST calls and gateway sessions. */
+export interface FakeBot {
+  token: string;
+  userId: string;
+}
+
+export interface FakeUser {
   id: string;
   username: string;
   discriminator: string;
@@ -107,12 +117,14 @@ interface FakeUser {
 export interface FakeMessage {
   id: string;
   channel_id: string;
+  guild_id?: string;
   content: string;
   nonce?: string;
   author: FakeUser;
   timestamp: string;
-  edited_timestamp?: string | null;
   type: number;
+  message_reference?: { message_id: string; channel_id: string };
+  edited_timestamp?: string | null;
   flags?: number;
   components?: unknown[];
   /** The mentions the last post or edit allowed (`parse: []` pings nobody). */
@@ -158,6 +170,7 @@ interface TokenRecord {
   messageId?: string;
 }
 
+
 export interface FakeInvite {
   code: string;
   channelId: string;
@@ -182,23 +195,31 @@ const unknownChannel = () => discordError(404, 10003, 'Unknown Channel');
 const unknownGuild = () => discordError(404, 10004, 'Unknown Guild');
 const unknownMember = () => discordError(404, 10007, 'Unknown Member');
 
-// Snowflakes of today's date: 18-19 digits, which @discordjs/rest needs to spot major parameters.
-let lastSnowflake = (BigInt(Date.now()) - 1420070400000n) << 22n;
-const snowflake = () => (++lastSnowflake).toString();
+// Snowflakes as Discord makes them, from the current time (discord.js reads a message's creation
+// time from its id): 18-19 digits, which @discordjs/rest needs to spot major parameters.
+const DISCORD_EPOCH = 1420070400000n;
+let lastSnowflake = 0n;
+const snowflake = () => {
+  const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+  lastSnowflake = now > lastSnowflake ? now : lastSnowflake + 1n;
+  return lastSnowflake.toString();
+};
+const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
 
-const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
+export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
 
 export class FakeDiscord {
   readonly token = FAKE_DISCORD_TOKEN;
+  /** The default bot; addBot() makes more. */
   readonly botUserId = snowflake();
-  /** The application the bot belongs to: interactions come from it. */
-  readonly applicationId = snowflake();
-  /** Its public key as the developer portal shows it (hex): what the app verifies interactions with. */
-  readonly publicKey: string;
   readonly requests: RecordedRequest[] = [];
   readonly invites: FakeInvite[] = [];
   readonly kicked: { guildId: string; userId: string }[] = [];
   readonly messageEdits: MessageEdit[] = [];
+  /** The application the default bot belongs to: interactions come from it. */
+  readonly applicationId = snowflake();
+  /** Its public key as the developer portal shows it (hex): what the app verifies interactions with. */
+  readonly publicKey: string;
   /** Registered application commands by scope: `global` or a guild id. */
   readonly commands = new Map<string, Record<string, unknown>[]>();
   /** The app's interactions endpoint (Discord's "Interactions Endpoint URL"). */
@@ -210,14 +231,15 @@ export class FakeDiscord {
 
   private readonly signingKey: KeyObject;
   private readonly interactionTokens = new Map<string, TokenRecord>();
-
   private readonly guilds = new Map<string, FakeGuild>();
   private readonly channels = new Map<string, FakeChannel>();
   private readonly members = new Map<string, Map<string, { roles: string[]; joined_at: string }>>();
   private readonly channelMessages = new Map<string, FakeMessage[]>();
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
-  private readonly dmChannels = new Map<string, string>(); // user id → channel id
+  private readonly dmChannels = new Map<string, string>(); // `${bot user id}:${user id}` → channel id
   private readonly oauthTokens = new Map<string, string>(); // OAuth2 access token → user id
+  private readonly bots = new Map<string, FakeBot>([[FAKE_DISCORD_TOKEN, { token: FAKE_DISCORD_TOKEN, userId: this.botUserId }]]);
+  private gateway?: FakeGateway;
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: RequestMatch[] = [];
   private lostAnswers: RequestMatch[] = [];
@@ -232,17 +254,29 @@ export class FakeDiscord {
     this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async close(): Promise<void> {
+    await this.gateway?.close();
+    await new Promise<void>((resolve, reject) => {
       this.server.closeAllConnections(); // hung requests too
       this.server.close((error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  /**
+   * Starts the gateway (a WebSocket server) that `GET /gateway/bot` points discord.js at; from then
+   * on every message created (by a bot through REST, or by postMessage) is dispatched to the
+   * connected sessions of the bots that can see it.
+   */
+  async startGateway(options: { heartbeatIntervalMs?: number } = {}): Promise<FakeGateway> {
+    this.gateway ??= await startFakeGateway(this, options);
+    return this.gateway;
   }
 
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked, this.messageEdits]) list.length = 0;
     for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens, this.commands, this.interactionTokens]) map.clear();
+    for (const token of this.bots.keys()) if (token !== FAKE_DISCORD_TOKEN) this.bots.delete(token);
     this.faults = [];
     this.hangs = [];
     this.lostAnswers = [];
@@ -252,10 +286,28 @@ export class FakeDiscord {
 
   // --- seeding -------------------------------------------------------------------------------
 
+  /** Another bot account with its own token (for several bots in one fake). */
+  addBot(): FakeBot {
+    const bot = { token: `fake-bot-token-${snowflake()}`, userId: snowflake() };
+    this.bots.set(bot.token, bot);
+    return bot;
+  }
+
+  /** The bot of the application interactions come from: the default bot. */
+  private get applicationBot(): FakeBot {
+    return this.bots.get(FAKE_DISCORD_TOKEN)!;
+  }
+
+  /** The bot a token belongs to, if any. */
+  botByToken(token: string): FakeBot | undefined {
+    return this.bots.get(token);
+  }
+
   /**
    * A guild whose @everyone role has `everyonePermissions`; the bot is a member with a role granting
    * `botPermissions`. The extra `roles` are ranked below the bot's role (as Discord requires for
-   * the bot to grant them), those with `aboveBot` above it.
+   * the bot to grant them), those with `aboveBot` above it. `bots` (user ids; the default bot
+   * unless given) are the bot members, all with that role.
    */
   addGuild(
     options: {
@@ -264,6 +316,7 @@ export class FakeDiscord {
       everyonePermissions?: bigint;
       botPermissions?: bigint;
       roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[];
+      bots?: string[];
       /** A Community server: announcement channels are allowed. */
       community?: boolean;
     } = {},
@@ -294,7 +347,7 @@ export class FakeDiscord {
     const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
     this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
     this.members.set(id, new Map());
-    this.addMember(id, this.botUserId, [botRoleId]);
+    for (const botId of options.bots ?? [this.botUserId]) this.addMember(id, botId, [botRoleId]);
     return { id, botRoleId, roleIds: extra.map((r) => r.id) };
   }
 
@@ -309,7 +362,7 @@ export class FakeDiscord {
       type: options.type ?? ChannelType.GuildText,
       guild_id: guildId,
       name: options.name ?? `channel-${id.slice(-6)}`,
-      parent_id: options.parentId ?? null,
+      ...(options.parentId !== undefined ? { parent_id: options.parentId } : {}),
       position: this.guildChannels(guildId).length,
       topic: null,
       permission_overwrites: options.permissionOverwrites ?? [],
@@ -321,13 +374,6 @@ export class FakeDiscord {
   removeChannel(channelId: string): void {
     this.channelOr404(channelId);
     this.dropChannel(channelId);
-  }
-
-  /** A role of the guild, ranked just above @everyone (as Discord places new roles). */
-  addRole(guildId: string, options: { name?: string; permissions?: bigint } = {}): string {
-    const guild = this.guilds.get(guildId);
-    if (!guild) throw new Error(`no guild ${guildId}`);
-    return this.insertRole(guild, options.name ?? 'role', options.permissions ?? 0n, false).id;
   }
 
   /** Adds (or replaces) a member; returns the user id, new unless given. */
@@ -358,7 +404,37 @@ export class FakeDiscord {
     return [...this.channels.values()].filter((c) => c.type === ChannelType.PrivateThread || c.type === ChannelType.PublicThread);
   }
 
-  /** The guild's channels and categories (not threads), in creation order. */
+  channel(channelId: string): FakeChannel | undefined {
+    return this.channels.get(channelId);
+  }
+
+  messages(channelId: string): FakeMessage[] {
+    return this.channelMessages.get(channelId) ?? [];
+  }
+
+  memberRoles(guildId: string, userId: string): string[] | undefined {
+    return this.members.get(guildId)?.get(userId)?.roles;
+  }
+
+  threadMembers(threadId: string): string[] {
+    return [...(this.threadMemberIds.get(threadId) ?? [])];
+  }
+
+  overwrites(channelId: string): APIOverwrite[] {
+    return this.channels.get(channelId)?.permission_overwrites ?? [];
+  }
+
+  /** The messages of the DM channel between the user and a bot (the default bot unless given). */
+  dms(userId: string, botUserId: string = this.botUserId): FakeMessage[] {
+    const channelId = this.dmChannels.get(`${botUserId}:${userId}`);
+    return channelId ? this.messages(channelId) : [];
+  }
+
+  guildsOf(botUserId: string): FakeGuild[] {
+    return [...this.guilds.values()].filter((g) => this.members.get(g.id)?.has(botUserId));
+  }
+
+  /** A guild's channels and categories (threads excluded), as GUILD_CREATE lists them. */
   guildChannels(guildId: string): FakeChannel[] {
     return [...this.channels.values()].filter((c) => c.guild_id === guildId && !isThread(c));
   }
@@ -382,30 +458,27 @@ export class FakeDiscord {
     return this.messageEdits.filter((e) => e.messageId === messageId);
   }
 
-  channel(channelId: string): FakeChannel | undefined {
-    return this.channels.get(channelId);
+  /** The bots (user ids) that receive a message of the channel: a guild's bot members, or a DM's bot. */
+  audienceOf(channelId: string): string[] {
+    const channel = this.channels.get(channelId);
+    if (!channel) return [];
+    if (channel.guild_id !== undefined) return [...this.bots.values()].map((b) => b.userId).filter((id) => this.members.get(channel.guild_id!)?.has(id));
+    return channel.type === ChannelType.DM && channel.owner_id !== undefined ? [channel.owner_id] : [];
   }
 
-  messages(channelId: string): FakeMessage[] {
-    return this.channelMessages.get(channelId) ?? [];
-  }
+  // --- users acting --------------------------------------------------------------------------
 
-  memberRoles(guildId: string, userId: string): string[] | undefined {
-    return this.members.get(guildId)?.get(userId)?.roles;
-  }
-
-  threadMembers(threadId: string): string[] {
-    return [...(this.threadMemberIds.get(threadId) ?? [])];
-  }
-
-  overwrites(channelId: string): APIOverwrite[] {
-    return this.channels.get(channelId)?.permission_overwrites ?? [];
-  }
-
-  /** Messages the bot sent the user in their DM channel. */
-  dms(userId: string): FakeMessage[] {
-    const channelId = this.dmChannels.get(userId);
-    return channelId ? this.messages(channelId) : [];
+  /**
+   * A user posts a message: into a guild channel (`channelId`), or into their DM with a bot
+   * (`dmTo`: the bot's user id). It is kept in the channel's history (what REST backfill reads)
+   * and dispatched through the gateway to the bots connected at that moment.
+   */
+  postMessage(options: { authorId: string; content: string; channelId?: string; dmTo?: string; authorIsBot?: boolean }): FakeMessage {
+    const channelId = options.dmTo !== undefined ? this.dmChannel(options.dmTo, options.authorId) : options.channelId;
+    if (channelId === undefined) throw new Error('postMessage needs channelId or dmTo');
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    return this.record(channel, { content: options.content, author: user(options.authorId, options.authorIsBot ?? false) });
   }
 
   // --- fault injection -----------------------------------------------------------------------
@@ -524,7 +597,7 @@ export class FakeDiscord {
       channel_id: channel.id,
       channel: { id: channel.id, type: channel.type, guild_id: guild.id, name: channel.name },
       member: { user: user(userId), roles: member.roles, permissions: memberPermissions.toString(), joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 },
-      app_permissions: this.botPermissions(guild.id, channel).toString(),
+      app_permissions: this.botPermissions(this.applicationBot, guild.id, channel).toString(),
       locale: 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
@@ -542,8 +615,9 @@ export class FakeDiscord {
     if (answer.type === InteractionResponseType.DeferredChannelMessageWithSource || answer.type === InteractionResponseType.ChannelMessageWithSource) {
       const deferred = answer.type === InteractionResponseType.DeferredChannelMessageWithSource;
       const flags = (data?.flags ?? 0) & MessageFlags.Ephemeral;
-      const message = this.postMessage(interaction.channelId, {
+      const message = this.record(this.channelOr404(interaction.channelId), {
         content: deferred ? '' : (data?.content ?? ''),
+        author: user(this.applicationBot.userId, true),
         components: deferred ? [] : (data?.components ?? []),
         flags: deferred ? flags | MessageFlags.Loading : flags,
         type: 20, // ChatInputCommand
@@ -555,6 +629,7 @@ export class FakeDiscord {
       if (answer.type === InteractionResponseType.UpdateMessage && messageId) this.editMessage(interaction.channelId, messageId, data ?? {}, 'callback');
     }
   }
+
 
   // --- serving -------------------------------------------------------------------------------
 
@@ -575,14 +650,17 @@ export class FakeDiscord {
       return index >= 0;
     };
     if (take(this.hangs)) return;
+    // Webhook routes are authenticated by the token in their path, not by a bot token.
+    const webhook = path.startsWith('/webhooks/');
     let reply: Reply;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const bot = /^Bot (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const botAccount = bot === undefined ? undefined : this.bots.get(bot);
     if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
       // A user's OAuth2 token: only the user it was issued to, nothing else.
       const userId = this.oauthTokens.get(bearer);
       reply = userId ? new Reply(200, user(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
-    } else if (!path.startsWith('/webhooks/') && req.headers.authorization !== `Bot ${this.token}`) {
-      // Webhook routes are authenticated by the token in their path, not by the bot token.
+    } else if (!botAccount && !webhook) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
       const fault = this.faults.find(matches);
@@ -590,19 +668,31 @@ export class FakeDiscord {
         if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
         reply = faultReply(fault, bucketOf(method, path));
       } else {
-        reply = this.route(method, path, body);
+        reply = botAccount && !webhook ? this.route(method, path, body, { bot: botAccount, query: url.searchParams }) : this.webhookRoute(method, path, body);
       }
     }
     if (take(this.lostAnswers)) return;
     send(res, reply, bucketOf(method, path));
   }
 
-  private route(method: string, path: string, body: unknown): Reply {
+  /** PATCH …/messages/@original, the one webhook route the fake serves. */
+  private webhookRoute(method: string, path: string, body: unknown): Reply {
+    const match = method === 'PATCH' ? /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path) : null;
+    if (!match) return discordError(404, 0, '404: Not Found');
+    try {
+      return this.editOriginal(match[1], match[2], (body ?? {}) as Record<string, unknown>);
+    } catch (thrown) {
+      if (thrown instanceof Reply) return thrown;
+      throw thrown;
+    }
+  }
+
+  private route(method: string, path: string, body: unknown, request: RequestContext): Reply {
     for (const [m, pattern, handler] of this.routes) {
       const match = m === method ? pattern.exec(path) : null;
       if (!match) continue;
       try {
-        return handler(match.slice(1), (body ?? {}) as Record<string, unknown>);
+        return handler(match.slice(1), (body ?? {}) as Record<string, unknown>, request);
       } catch (thrown) {
         if (thrown instanceof Reply) return thrown;
         throw thrown;
@@ -611,35 +701,41 @@ export class FakeDiscord {
     return discordError(404, 0, '404: Not Found');
   }
 
-  private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>) => Reply][] = [
-    ['GET', /^\/users\/@me$/, () => new Reply(200, user(this.botUserId, true))],
+  private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>, request: RequestContext) => Reply][] = [
+    ['GET', /^\/gateway\/bot$/, () => this.gatewayInfo()],
+    ['GET', /^\/users\/@me$/, (_, __, { bot }) => new Reply(200, user(bot.userId, true))],
     ['GET', /^\/applications\/@me$/, () => new Reply(200, this.application())],
     ['PUT', /^\/applications\/(\d+)\/commands$/, ([applicationId], body) => this.putCommands(applicationId, 'global', body)],
     ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, ([applicationId, guildId], body) => this.putCommands(applicationId, guildId, body)],
-    ['PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, ([applicationId, token], body) => this.editOriginal(applicationId, token, body)],
     ['GET', /^\/guilds\/(\d+)\/channels$/, ([guildId]) => new Reply(200, this.guildChannels(this.guild(guildId).id))],
-    ['POST', /^\/guilds\/(\d+)\/channels$/, ([guildId], body) => this.createGuildChannel(guildId, body)],
-    ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
-    ['POST', /^\/guilds\/(\d+)\/roles$/, ([guildId], body) => this.createRole(guildId, body)],
-    ['DELETE', /^\/guilds\/(\d+)\/roles\/(\d+)$/, ([guildId, roleId]) => this.deleteRole(guildId, roleId)],
-    ['DELETE', /^\/channels\/(\d+)$/, ([channelId]) => this.deleteChannel(channelId)],
-    ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, ([channelId, messageId], body) => this.botEditMessage(channelId, messageId, body)],
-    ['POST', /^\/users\/@me\/channels$/, (_, body) => this.createDM(String(body.recipient_id))],
+    ['POST', /^\/guilds\/(\d+)\/channels$/, ([guildId], body, { bot }) => this.createGuildChannel(bot, guildId, body)],
+    ['POST', /^\/guilds\/(\d+)\/roles$/, ([guildId], body, { bot }) => this.createRole(bot, guildId, body)],
+    ['DELETE', /^\/guilds\/(\d+)\/roles\/(\d+)$/, ([guildId, roleId], _, { bot }) => this.deleteRole(bot, guildId, roleId)],
+    ['DELETE', /^\/channels\/(\d+)$/, ([channelId], _, { bot }) => this.deleteChannel(bot, channelId)],
+    ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, ([channelId, messageId], body, { bot }) => this.botEditMessage(bot, channelId, messageId, body)],
+    ['POST', /^\/users\/@me\/channels$/, (_, body, { bot }) => this.createDM(bot, String(body.recipient_id))],
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.guild(guildId))],
     ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.guild(guildId).roles)],
     ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
-    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => this.kick(guildId, userId)],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId], _, { bot }) => this.kick(bot, guildId, userId)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],
-    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, true)],
-    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r]) => this.setRole(g, u, r, false)],
-    ['GET', /^\/channels\/(\d+)$/, ([channelId]) => this.getChannel(channelId)],
-    ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body) => this.createThread(channelId, body)],
+    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, true)],
+    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, false)],
+    ['GET', /^\/channels\/(\d+)$/, ([channelId], _, { bot }) => this.getChannel(bot, channelId)],
+    ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body, { bot }) => this.createThread(bot, channelId, body)],
     ['PUT', /^\/channels\/(\d+)\/thread-members\/(\d+)$/, ([threadId, userId]) => this.addThreadMember(threadId, userId)],
-    ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body) => this.createMessage(channelId, body)],
-    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body) => this.createInvite(channelId, body)],
-    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body) => this.putOverwrite(channelId, id, body)],
-    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id]) => this.deleteOverwrite(channelId, id)],
+    ['GET', /^\/channels\/(\d+)\/messages$/, ([channelId], _, { bot, query }) => this.listMessages(bot, channelId, query)],
+    ['POST', /^\/channels\/(\d+)\/messages$/, ([channelId], body, { bot }) => this.createMessage(bot, channelId, body)],
+    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body, { bot }) => this.createInvite(bot, channelId, body)],
+    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body, { bot }) => this.putOverwrite(bot, channelId, id, body)],
+    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], _, { bot }) => this.deleteOverwrite(bot, channelId, id)],
   ];
+
+  private gatewayInfo(): Reply {
+    if (!this.gateway) return discordError(404, 0, '404: Not Found (the fake has no gateway: call startGateway())');
+    const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
+    return new Reply(200, { url: this.gateway.url, shards: 1, session_start_limit: limit });
+  }
 
   private guild(guildId: string): FakeGuild {
     const guild = this.guilds.get(guildId);
@@ -656,48 +752,64 @@ export class FakeDiscord {
   private memberJson(guildId: string, userId: string) {
     const member = this.members.get(this.guild(guildId).id)?.get(userId);
     if (!member) throw unknownMember();
-    return { user: user(userId, userId === this.botUserId), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
+    return { user: user(userId, [...this.bots.values()].some((b) => b.userId === userId)), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
   }
 
   /**
    * 403 Missing Permissions unless the bot has `permission` in the channel (a thread: its parent) or
    * guild; 403 Missing Access in a channel it cannot see (without View Channel, Discord grants nothing there).
    */
-  private requireBotPermission(guildId: string, permission: bigint, channel?: FakeChannel): void {
-    const permissions = this.botPermissions(guildId, channel);
+  private requireBotPermission(bot: FakeBot, guildId: string, permission: bigint, channel?: FakeChannel): void {
+    const permissions = this.botPermissions(bot, guildId, channel);
     if (channel && (permissions & PermissionFlagsBits.ViewChannel) === 0n) throw discordError(403, 50001, 'Missing Access');
     if ((permissions & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
   }
 
-  private botPermissions(guildId: string, channel?: FakeChannel): bigint {
+  private botPermissions(bot: FakeBot, guildId: string, channel?: FakeChannel): bigint {
     const guild = this.guild(guildId);
     const overwritesFrom = channel && isThread(channel) && channel.parent_id ? this.channels.get(channel.parent_id) : channel;
-    return computeChannelPermissions(guild, this.memberJson(guildId, this.botUserId), this.botUserId, overwritesFrom ?? {});
+    return computeChannelPermissions(guild, this.memberJson(guildId, bot.userId), bot.userId, overwritesFrom ?? {});
   }
 
-  /** A guild channel the bot cannot see is 403 Missing Access, as on Discord. */
-  private getChannel(channelId: string): Reply {
+  /** A guild channel the bot cannot see is 403 Missing Access, as on Discord; so is another bot's DM. */
+  private visibleChannel(bot: FakeBot, channelId: string): FakeChannel {
     const channel = this.channelOr404(channelId);
-    if (channel.guild_id !== undefined && (this.botPermissions(channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) === 0n) {
-      throw discordError(403, 50001, 'Missing Access');
-    }
-    return new Reply(200, channel);
+    const visible =
+      channel.guild_id !== undefined ? (this.botPermissions(bot, channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) !== 0n : channel.owner_id === undefined || channel.owner_id === bot.userId;
+    if (!visible) throw discordError(403, 50001, 'Missing Access');
+    return channel;
+  }
+
+  private getChannel(bot: FakeBot, channelId: string): Reply {
+    const channel = this.visibleChannel(bot, channelId);
+    return new Reply(200, { ...channel, last_message_id: this.messages(channelId).at(-1)?.id ?? null });
+  }
+
+  /** Discord's answer: up to `limit` (50 unless told, at most 100) messages, newest first; with `after`, the oldest ones after it. */
+  private listMessages(bot: FakeBot, channelId: string, query: URLSearchParams): Reply {
+    const channel = this.visibleChannel(bot, channelId);
+    if (channel.guild_id !== undefined) this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ReadMessageHistory, channel);
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+    const after = query.get('after');
+    const all = this.messages(channelId);
+    const page = after !== null ? all.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit) : all.slice(-limit);
+    return new Reply(200, page.map((m) => this.messageJson(m)).reverse());
   }
 
   /** 403 Missing Permissions for a role at or above the bot's highest role: Discord's role hierarchy (the owner is exempt). */
-  private requireBelowBotTopRole(guild: FakeGuild, roleId: string): void {
-    if (guild.owner_id === this.botUserId) return;
-    const botRoles = new Set(this.members.get(guild.id)?.get(this.botUserId)?.roles ?? []);
+  private requireBelowBotTopRole(bot: FakeBot, guild: FakeGuild, roleId: string): void {
+    if (guild.owner_id === bot.userId) return;
+    const botRoles = new Set(this.members.get(guild.id)?.get(bot.userId)?.roles ?? []);
     const botTop = Math.max(0, ...guild.roles.filter((r) => botRoles.has(r.id)).map((r) => r.position));
     const role = guild.roles.find((r) => r.id === roleId);
     if (role && role.position >= botTop) throw discordError(403, 50013, 'Missing Permissions');
   }
 
-  private createThread(channelId: string, body: Record<string, unknown>): Reply {
+  private createThread(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
     const parent = this.channelOr404(channelId);
     const type = body.type === ChannelType.PublicThread ? ChannelType.PublicThread : ChannelType.PrivateThread;
     if (parent.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
+    this.requireBotPermission(bot, parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
     if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) {
       throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
     }
@@ -707,7 +819,7 @@ export class FakeDiscord {
       type,
       guild_id: parent.guild_id,
       parent_id: parent.id,
-      owner_id: this.botUserId,
+      owner_id: bot.userId,
       name: body.name,
       thread_metadata: {
         archived: false,
@@ -718,7 +830,7 @@ export class FakeDiscord {
       },
     };
     this.channels.set(id, thread);
-    this.threadMemberIds.set(id, new Set([this.botUserId]));
+    this.threadMemberIds.set(id, new Set([bot.userId]));
     return new Reply(201, thread);
   }
 
@@ -736,40 +848,73 @@ export class FakeDiscord {
     return new Reply(204);
   }
 
-  private createMessage(channelId: string, body: Record<string, unknown>): Reply {
-    const channel = this.channelOr404(channelId);
+  private createMessage(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
+    const channel = this.visibleChannel(bot, channelId);
     if (channel.guild_id !== undefined) {
-      this.requireBotPermission(channel.guild_id, isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
+      this.requireBotPermission(bot, channel.guild_id, isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, channel);
     }
     if (typeof body.content !== 'string' || body.content.length === 0 || body.content.length > 2000) {
       throw new Reply(400, { message: 'Cannot send an empty message', code: 50006 });
     }
     const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
     const earlier = body.enforce_nonce === true && nonce !== undefined ? this.messages(channelId).find((m) => m.nonce === nonce) : undefined;
-    if (earlier) return new Reply(200, earlier);
+    if (earlier) return new Reply(200, this.messageJson(earlier));
+    const reference = body.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+    let replyTo: FakeMessage['message_reference'];
+    if (reference?.message_id !== undefined) {
+      if (this.messages(channelId).some((m) => m.id === reference.message_id)) replyTo = { message_id: reference.message_id, channel_id: channelId };
+      else if (reference.fail_if_not_exists !== false) {
+        throw new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } });
+      }
+    }
     const components = Array.isArray(body.components) ? body.components : [];
-    return new Reply(200, this.postMessage(channelId, { content: body.content, nonce, components, allowed_mentions: body.allowed_mentions }));
+    const message = this.record(channel, {
+      content: body.content,
+      author: user(bot.userId, true),
+      components,
+      allowed_mentions: body.allowed_mentions,
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(replyTo ? { message_reference: replyTo } : {}),
+    });
+    return new Reply(200, this.messageJson(message));
   }
 
-  /** A message by the bot, stored in its channel. */
-  private postMessage(channelId: string, fields: Partial<FakeMessage> & { content: string }): FakeMessage {
-    const messages = this.channelMessages.get(channelId) ?? [];
-    this.channelMessages.set(channelId, messages);
-    const { nonce, ...rest } = fields;
+  /** Stores a new message in its channel and dispatches it to the bots connected to the gateway. */
+  private record(
+    channel: FakeChannel,
+    fields: Pick<FakeMessage, 'content' | 'author' | 'nonce' | 'message_reference'> & Partial<Pick<FakeMessage, 'type' | 'flags' | 'components' | 'allowed_mentions'>>,
+  ): FakeMessage {
+    const id = snowflake();
     const message: FakeMessage = {
-      id: snowflake(),
-      channel_id: channelId,
-      author: user(this.botUserId, true),
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      type: 0,
-      flags: 0,
-      components: [],
-      ...rest,
-      ...(nonce !== undefined ? { nonce } : {}),
+      id,
+      channel_id: channel.id,
+      ...(channel.guild_id !== undefined ? { guild_id: channel.guild_id } : {}),
+      timestamp: timestampOf(id),
+      type: fields.message_reference ? 19 : 0,
+      ...fields,
     };
+    const messages = this.channelMessages.get(channel.id) ?? [];
+    this.channelMessages.set(channel.id, messages);
     messages.push(message);
+    this.gateway?.messageCreated(message, channel, this.audienceOf(channel.id));
     return message;
+  }
+
+  /** A message as Discord's REST API and MESSAGE_CREATE show it. */
+  messageJson(message: FakeMessage) {
+    return {
+      ...message,
+      edited_timestamp: message.edited_timestamp ?? null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      flags: message.flags ?? 0,
+      components: message.components ?? [],
+    };
   }
 
   /** Applies an edit (content, components, allowed mentions) and records it. */
@@ -798,19 +943,16 @@ export class FakeDiscord {
   }
 
   /** PATCH /channels/:id/messages/:id: the bot edits its own message, if it can see the channel. */
-  private botEditMessage(channelId: string, messageId: string, body: Record<string, unknown>): Reply {
-    const channel = this.channelOr404(channelId);
-    if (channel.guild_id !== undefined && (this.botPermissions(channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) === 0n) {
-      throw discordError(403, 50001, 'Missing Access');
-    }
+  private botEditMessage(bot: FakeBot, channelId: string, messageId: string, body: Record<string, unknown>): Reply {
+    this.visibleChannel(bot, channelId);
     const message = this.message(channelId, messageId);
     if (!message) throw discordError(404, 10008, 'Unknown Message');
-    if (message.author.id !== this.botUserId) throw discordError(403, 50005, 'Cannot edit a message authored by another user');
+    if (message.author.id !== bot.userId) throw discordError(403, 50005, 'Cannot edit a message authored by another user');
     return new Reply(200, this.editMessage(channelId, messageId, body, 'bot'));
   }
 
   private application() {
-    return { id: this.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot: user(this.botUserId, true) };
+    return { id: this.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot: user(this.applicationBot.userId, true) };
   }
 
   /** Bulk overwrite: the scope's commands become exactly these. */
@@ -838,22 +980,22 @@ export class FakeDiscord {
   }
 
   /** POST /guilds/:id/roles: Manage Roles, at most 250 roles, and no permission the bot lacks itself. */
-  private createRole(guildId: string, body: Record<string, unknown>): Reply {
+  private createRole(bot: FakeBot, guildId: string, body: Record<string, unknown>): Reply {
     const guild = this.guild(guildId);
-    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.ManageRoles);
     if (guild.roles.length >= DISCORD_LIMITS.guildRoles) throw discordError(400, 30005, `Maximum number of guild roles reached (${DISCORD_LIMITS.guildRoles})`);
     const name = typeof body.name === 'string' ? body.name : 'new role';
     if (name.length > 100) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
     const permissions = typeof body.permissions === 'string' ? BigInt(body.permissions) : 0n;
-    this.requireBotHas(guildId, permissions);
+    this.requireBotHas(bot, guildId, permissions);
     return new Reply(200, this.insertRole(guild, name, permissions, body.mentionable === true));
   }
 
-  private deleteRole(guildId: string, roleId: string): Reply {
+  private deleteRole(bot: FakeBot, guildId: string, roleId: string): Reply {
     const guild = this.guild(guildId);
     if (!guild.roles.some((r) => r.id === roleId) || roleId === guildId) throw discordError(404, 10011, 'Unknown Role');
-    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
-    this.requireBelowBotTopRole(guild, roleId);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBelowBotTopRole(bot, guild, roleId);
     guild.roles = guild.roles.filter((r) => r.id !== roleId);
     for (const member of this.members.get(guildId)?.values() ?? []) member.roles = member.roles.filter((r) => r !== roleId);
     return new Reply(204);
@@ -865,12 +1007,12 @@ export class FakeDiscord {
    * categories, with room (50); room in the guild (500); overwrites granting nothing the bot
    * lacks; text-like names lowercased with spaces as dashes.
    */
-  private createGuildChannel(guildId: string, body: Record<string, unknown>): Reply {
+  private createGuildChannel(bot: FakeBot, guildId: string, body: Record<string, unknown>): Reply {
     const guild = this.guild(guildId);
     const type = (typeof body.type === 'number' ? body.type : ChannelType.GuildText) as ChannelType;
     const parentId = typeof body.parent_id === 'string' ? body.parent_id : null;
     const parent = parentId === null ? undefined : this.channels.get(parentId);
-    this.requireBotPermission(guildId, PermissionFlagsBits.ManageChannels, parent);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.ManageChannels, parent);
     const invalid = (field: string, message: string) => new Reply(400, { message: 'Invalid Form Body', code: 50035, errors: { [field]: { _errors: [{ code: 'INVALID', message }] } } });
     if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) throw invalid('name', 'Must be between 1 and 100 in length.');
     if (![ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.GuildCategory, ChannelType.GuildAnnouncement, ChannelType.GuildForum].includes(type)) {
@@ -886,7 +1028,7 @@ export class FakeDiscord {
       throw invalid('parent_id', `Maximum number of channels in category reached (${DISCORD_LIMITS.categoryChannels})`);
     }
     const overwrites = (Array.isArray(body.permission_overwrites) ? body.permission_overwrites : []) as { id: string; type: OverwriteType; allow?: string; deny?: string }[];
-    for (const o of overwrites) this.requireBotHas(guildId, BigInt(o.allow ?? '0') | BigInt(o.deny ?? '0'));
+    for (const o of overwrites) this.requireBotHas(bot, guildId, BigInt(o.allow ?? '0') | BigInt(o.deny ?? '0'));
     const textLike = type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement || type === ChannelType.GuildForum;
     const id = snowflake();
     const channel: FakeChannel = {
@@ -904,9 +1046,9 @@ export class FakeDiscord {
   }
 
   /** DELETE /channels/:id: Manage Channels there. A category's channels stay, without a parent, as on Discord. */
-  private deleteChannel(channelId: string): Reply {
+  private deleteChannel(bot: FakeBot, channelId: string): Reply {
     const channel = this.channelOr404(channelId);
-    if (channel.guild_id !== undefined) this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
+    if (channel.guild_id !== undefined) this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
     this.dropChannel(channelId);
     return new Reply(200, channel);
   }
@@ -922,15 +1064,15 @@ export class FakeDiscord {
   }
 
   /** 403 Missing Permissions when an overwrite or role would grant what the bot itself lacks (administrators may). */
-  private requireBotHas(guildId: string, permissions: bigint): void {
-    const own = this.botPermissions(guildId);
+  private requireBotHas(bot: FakeBot, guildId: string, permissions: bigint): void {
+    const own = this.botPermissions(bot, guildId);
     if ((own & PermissionFlagsBits.Administrator) === 0n && (permissions & ~own) !== 0n) throw discordError(403, 50013, 'Missing Permissions');
   }
 
-  private createInvite(channelId: string, body: Record<string, unknown>): Reply {
+  private createInvite(bot: FakeBot, channelId: string, body: Record<string, unknown>): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.CreateInstantInvite, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.CreateInstantInvite, channel);
     const invite: FakeInvite = {
       code: Math.random().toString(36).slice(2, 10),
       channelId,
@@ -945,7 +1087,7 @@ export class FakeDiscord {
       type: 0,
       guild: { id: guild.id, name: guild.name },
       channel: { id: channel.id, name: channel.name, type: channel.type },
-      inviter: user(this.botUserId, true),
+      inviter: user(bot.userId, true),
       uses: 0,
       max_uses: invite.max_uses,
       max_age: invite.max_age,
@@ -954,21 +1096,21 @@ export class FakeDiscord {
     });
   }
 
-  private setRole(guildId: string, userId: string, roleId: string, add: boolean): Reply {
+  private setRole(bot: FakeBot, guildId: string, userId: string, roleId: string, add: boolean): Reply {
     const guild = this.guild(guildId);
     const member = this.members.get(guildId)?.get(userId);
     if (!member) throw unknownMember();
     if (!guild.roles.some((r) => r.id === roleId)) throw discordError(404, 10011, 'Unknown Role');
-    this.requireBotPermission(guildId, PermissionFlagsBits.ManageRoles);
-    this.requireBelowBotTopRole(guild, roleId);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.ManageRoles);
+    this.requireBelowBotTopRole(bot, guild, roleId);
     member.roles = add ? [...new Set([...member.roles, roleId])] : member.roles.filter((r) => r !== roleId);
     return new Reply(204);
   }
 
-  private putOverwrite(channelId: string, id: string, body: Record<string, unknown>): Reply {
+  private putOverwrite(bot: FakeBot, channelId: string, id: string, body: Record<string, unknown>): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined || !channel.permission_overwrites) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
     const overwrite: APIOverwrite = {
       id,
       type: body.type === OverwriteType.Member ? OverwriteType.Member : OverwriteType.Role,
@@ -979,39 +1121,52 @@ export class FakeDiscord {
     return new Reply(204);
   }
 
-  private deleteOverwrite(channelId: string, id: string): Reply {
+  private deleteOverwrite(bot: FakeBot, channelId: string, id: string): Reply {
     const channel = this.channelOr404(channelId);
     if (channel.guild_id === undefined) throw discordError(400, 50024, 'Cannot execute action on this channel type');
-    this.requireBotPermission(channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
+    this.requireBotPermission(bot, channel.guild_id, PermissionFlagsBits.ManageRoles, channel);
     const overwrites = channel.permission_overwrites ?? [];
     if (!overwrites.some((o) => o.id === id)) throw discordError(404, 10009, 'Unknown Overwrite');
     channel.permission_overwrites = overwrites.filter((o) => o.id !== id);
     return new Reply(204);
   }
 
-  private kick(guildId: string, userId: string): Reply {
+  private kick(bot: FakeBot, guildId: string, userId: string): Reply {
     const members = this.members.get(this.guild(guildId).id);
     if (!members?.has(userId)) throw unknownMember();
-    this.requireBotPermission(guildId, PermissionFlagsBits.KickMembers);
+    this.requireBotPermission(bot, guildId, PermissionFlagsBits.KickMembers);
     members.delete(userId);
     this.kicked.push({ guildId, userId });
     return new Reply(204);
   }
 
-  private createDM(userId: string): Reply {
+  private createDM(bot: FakeBot, userId: string): Reply {
     if (!/^\d+$/.test(userId)) throw new Reply(400, { message: 'Invalid Form Body', code: 50035 });
-    let channelId = this.dmChannels.get(userId);
+    const channelId = this.dmChannel(bot.userId, userId);
+    return new Reply(200, { ...this.channels.get(channelId), last_message_id: this.messages(channelId).at(-1)?.id ?? null });
+  }
+
+  /** The DM channel between a bot and a user (made on first use); `owner_id` marks the bot it belongs to here. */
+  private dmChannel(botUserId: string, userId: string): string {
+    const key = `${botUserId}:${userId}`;
+    let channelId = this.dmChannels.get(key);
     if (!channelId) {
       channelId = snowflake();
-      this.dmChannels.set(userId, channelId);
-      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, recipients: [user(userId)] });
+      this.dmChannels.set(key, channelId);
+      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, owner_id: botUserId, recipients: [user(userId)] });
     }
-    return new Reply(200, { ...this.channels.get(channelId), last_message_id: null });
+    return channelId;
   }
 }
 
 function isThread(channel: FakeChannel): boolean {
   return channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread || channel.type === ChannelType.AnnouncementThread;
+}
+
+interface RequestContext {
+  /** The bot whose token authenticated the request. */
+  bot: FakeBot;
+  query: URLSearchParams;
 }
 
 /** Starts a fake on 127.0.0.1 with a free port; point DiscordOptions.apiBaseUrl at `apiUrl`. */

@@ -9,13 +9,15 @@ import { OrderThreadsModule } from '@app/order-threads';
 import { OutboxModule } from '@app/outbox';
 import { AccountLinkModule } from '@app/prizes';
 import { QueueModule } from '@app/queue';
+import { loadRelayConfig, RelayApiModule } from '@app/relay';
 import { consumersFor, platformModules } from '@app/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
  * subscriptions and listings with their bot operations, and (with DISCORD_PUBLIC_KEY) Discord's
  * interactions endpoint for campaign channels. Messages leave through the outbox; Discord's
- * answers come back on BACKEND_QUEUE_URL when it is configured.
+ * answers come back on BACKEND_QUEUE_URL when it is configured. With RELAY_CONFIG, the message
+ * relay's /v1 API for backend bots.
  */
 @Module({})
 export class ApiModule {
@@ -24,6 +26,8 @@ export class ApiModule {
     const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
     const consumers = consumersFor('api', env);
     const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL, env.CAMPAIGN_QUEUE_URL].filter((u): u is string => u !== undefined);
+    // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
+    const relay = env.RELAY_CONFIG === undefined ? undefined : loadRelayConfig(env.RELAY_CONFIG, (name) => (typeof overrides[name] === 'string' ? overrides[name] : process.env[name]));
     return {
       module: ApiModule,
       imports: [
@@ -46,6 +50,18 @@ export class ApiModule {
         OrderThreadsModule,
         BotOperationsModule,
         ...(env.DISCORD_PUBLIC_KEY ? [CampaignsApiModule] : []),
+        ...(relay
+          ? [
+              RelayApiModule.forRoot({
+                settings: relay,
+                databaseUrl: env.DATABASE_URL,
+                apiBaseUrl: env.DISCORD_API_BASE_URL,
+                requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+                rateLimitPerMinute: env.RELAY_RATE_LIMIT_PER_MINUTE,
+                retentionHours: env.RELAY_RETENTION_HOURS,
+              }),
+            ]
+          : []),
         ...(consumers.settings.length > 0
           ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings }) })]
           : []),

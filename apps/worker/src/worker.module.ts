@@ -3,30 +3,49 @@ import { loadEnvironment } from '@app/config';
 import { DiscordHealthIndicator } from '@app/discord';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
+import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@app/relay';
 import { consumersFor, platformModules } from '@app/runtime';
 
 /**
- * The worker deployment: the consumers listed in WORKER_CONSUMERS (see CONSUMERS for each one's
- * settings and module) and health endpoints.
+ * The worker deployment: the consumers listed in WORKER_CONSUMERS (see CONSUMERS for each SQS
+ * consumer's settings and module; `relay`, the message relay's Discord gateway ingest, is no SQS
+ * consumer and is composed here) and health endpoints.
  */
 @Module({})
 export class WorkerModule {
   static forRoot(overrides: Record<string, unknown> = {}): DynamicModule {
     const env = loadEnvironment(overrides);
     const consumers = consumersFor('worker', env);
+    // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
+    const relay = env.consumes('relay') ? loadRelayConfig(env.RELAY_CONFIG!, (name) => stringOrUndefined(overrides[name]) ?? process.env[name]) : undefined;
+    const readinessIndicators = [...(consumers.usesDiscord ? [DiscordHealthIndicator] : []), ...(relay ? [RelayGatewayHealthIndicator] : [])];
     return {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
         HealthModule.forRootAsync({
-          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back).
-          useFactory: () => ({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators: consumers.usesDiscord ? [DiscordHealthIndicator] : [] }),
+          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
+          // and every relay bot's gateway connection is up.
+          useFactory: () => ({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
         }),
         ...(consumers.settings.length > 0
           ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings }) })]
           : []),
         ...consumers.modules,
+        ...(relay
+          ? [
+              RelayIngestModule.forRoot({
+                settings: relay,
+                apiBaseUrl: env.DISCORD_API_BASE_URL,
+                requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+                backfillMaxMessages: env.RELAY_BACKFILL_MAX_MESSAGES,
+                shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+              }),
+            ]
+          : []),
       ],
     };
   }
 }
+
+const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);

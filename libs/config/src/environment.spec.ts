@@ -59,6 +59,14 @@ describe('validateEnvironment', () => {
     expect(env).toMatchObject({ CAMPAIGN_MAX_ATTEMPTS: 5, CAMPAIGN_MAX_RECEIVE_COUNT: 20, CAMPAIGN_TOKEN_LIFETIME_SECONDS: 840 });
   });
 
+  it('runs the relay only when listed, with its configuration file, whether SQS is enabled or not', () => {
+    expect(validateEnvironment(base).consumes('relay')).toBe(false);
+    expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'relay' })).toThrow(/RELAY_CONFIG \(missing\)/);
+    const env = validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: 'relay', RELAY_CONFIG: '/etc/relay.yaml', AWS_SQS_ENABLED: 'false' });
+    expect(env.consumes('relay')).toBe(true);
+    expect(env).toMatchObject({ RELAY_BACKFILL_MAX_MESSAGES: 500, RELAY_RATE_LIMIT_PER_MINUTE: 1200, RELAY_RETENTION_HOURS: 24 });
+  });
+
   it('rejects unknown consumers and needs nothing when none runs (the API app)', () => {
     expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'prizes' })).toThrow(/WORKER_CONSUMERS \(invalid\)/);
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' }).WORKER_CONSUMERS).toEqual([]);

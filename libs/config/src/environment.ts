@@ -15,8 +15,11 @@ const toInt = ({ value }: { value: unknown }): unknown => {
 };
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
-export const WORKER_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations', 'campaign'] as const;
+/** The worker's SQS consumers (AWS_SQS_ENABLED=false turns them off) and the relay's Discord gateway ingest. */
+export const SQS_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations', 'campaign'] as const;
+export const WORKER_CONSUMERS = [...SQS_CONSUMERS, 'relay'] as const;
 export type WorkerConsumer = (typeof WORKER_CONSUMERS)[number];
+const isSqsConsumer = (consumer: WorkerConsumer) => (SQS_CONSUMERS as readonly string[]).includes(consumer);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -55,10 +58,13 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   AWS_SQS_ENABLED = true;
 
-  /** The worker's consumers; the API app runs none of them. Requirements below follow this list. */
+  /**
+   * The worker's consumers; the API app runs none of them. Requirements below follow this list.
+   * The default is the SQS consumers; `relay` (which needs RELAY_CONFIG) is listed explicitly.
+   */
   @Transform(toList)
   @IsIn(WORKER_CONSUMERS, { each: true, message: `WORKER_CONSUMERS must be a comma-separated list of ${WORKER_CONSUMERS.join(', ')}` })
-  WORKER_CONSUMERS: WorkerConsumer[] = [...WORKER_CONSUMERS];
+  WORKER_CONSUMERS: WorkerConsumer[] = [...SQS_CONSUMERS];
 
   /** Prize queue; required only when its consumer runs. */
   @ValidateIf((env: Environment) => env.consumes('prize-distribution'))
@@ -231,6 +237,27 @@ export class Environment {
   @IsIn(['enabled', 'disabled'], { message: 'API_AUTH must be "enabled" or "disabled"' })
   API_AUTH: 'enabled' | 'disabled' = 'enabled';
 
+  /**
+   * The message relay's YAML file (discord-relay-plan.md's shape): Discord bots, backend bots and
+   * routes. Required by the worker's `relay` consumer; in the API app it enables the /v1 routes.
+   */
+  @ValidateIf((env: Environment) => env.consumes('relay') || env.RELAY_CONFIG !== undefined)
+  @IsString({ message: 'RELAY_CONFIG must be the path of the relay configuration file (required while the relay consumer runs)' })
+  @MinLength(1, { message: 'RELAY_CONFIG must not be empty' })
+  RELAY_CONFIG?: string;
+
+  /** Gap backfill: at most this many messages fetched per channel after a (re)connection; 0 turns it off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100000)
+  RELAY_BACKFILL_MAX_MESSAGES = 500;
+
+  /** Requests per minute each backend bot's key may make to /v1 (429 with Retry-After beyond). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  RELAY_RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Acknowledged deliveries, their messages and outbound records (with their Idempotency-Keys) are kept this long. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  RELAY_RETENTION_HOURS = 24;
+
   /** Refuse account links without a Discord OAuth2 access token that proves the account is the user's. */
   @Transform(toBoolean) @IsBoolean()
   ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN = false;
@@ -283,7 +310,7 @@ export class Environment {
 
   /** Whether this process runs the given worker consumer. */
   consumes(consumer: WorkerConsumer): boolean {
-    return this.AWS_SQS_ENABLED && this.WORKER_CONSUMERS.includes(consumer);
+    return this.WORKER_CONSUMERS.includes(consumer) && (this.AWS_SQS_ENABLED || !isSqsConsumer(consumer));
   }
 }
 

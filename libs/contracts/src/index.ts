@@ -5,3 +5,4 @@ export * from './message-attributes';
 export * from './queue-names';
 export * from './bot-operation';
 export * from './campaign-tasks';
+export * from './relay';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ChannelType, DiscordAPIError, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
@@ -28,7 +28,7 @@ import type {
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
-import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
+import type { DiscordOptions } from './discord.options';
 import {
   DiscordInteractionTokenError,
   DiscordNotConfiguredError,
@@ -74,8 +74,10 @@ export interface CreateThreadOptions {
  *
  * Every answer counts into the app's InvalidRequestBudget; while it is spent, calls fail at once
  * with DiscordInvalidRequestBudgetError (a wait) rather than risk Discord banning the IP.
+ *
+ * One client per bot token, built by DiscordRestClientFactory (never with `new` elsewhere), which
+ * hands each the app's one budget.
  */
-@Injectable()
 export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
@@ -85,7 +87,7 @@ export class DiscordRestClient {
   private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
   constructor(
-    @Inject(DISCORD_OPTIONS) options: DiscordOptions,
+    options: DiscordOptions,
     private readonly budget: InvalidRequestBudget,
   ) {
     this.token = options.token;
@@ -166,15 +168,17 @@ export class DiscordRestClient {
    */
   sendMessage(
     channelId: string,
-    message: { content: string; nonce?: string; mentionUsers?: string[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] },
+    message: { content: string; nonce?: string; mentionUsers?: string[]; replyTo?: string; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] },
   ): Promise<APIMessage> {
-    const { content, nonce, components } = message;
+    const { content, nonce, replyTo, components } = message;
     const allowed_mentions = { parse: [], users: message.mentionUsers ?? [] };
     const body: RESTPostAPIChannelMessageJSONBody = {
       content,
       allowed_mentions,
       ...(components ? { components } : {}),
       ...(nonce === undefined ? {} : { nonce, enforce_nonce: true }),
+      // Replying to a message Discord does not know fails (Invalid Form Body) rather than posting without the reply.
+      ...(replyTo === undefined ? {} : { message_reference: { message_id: replyTo, fail_if_not_exists: true } }),
     };
     return this.request('sendMessage', RequestMethod.Post, Routes.channelMessages(channelId), { body });
   }
@@ -237,6 +241,16 @@ export class DiscordRestClient {
   overwriteCommands(applicationId: string, commands: RESTPostAPIApplicationCommandsJSONBody[], guildId?: string): Promise<APIApplicationCommand[]> {
     const route = guildId === undefined ? Routes.applicationCommands(applicationId) : Routes.applicationGuildCommands(applicationId, guildId);
     return this.request('overwriteCommands', RequestMethod.Put, route, { body: commands });
+  }
+
+  /**
+   * Up to `limit` (1–100) messages of the channel posted after the message `after`, oldest first
+   * (Discord answers newest first; they are sorted here).
+   */
+  async getMessagesAfter(channelId: string, after: string, limit: number): Promise<APIMessage[]> {
+    const query = new URLSearchParams({ after, limit: String(limit) });
+    const messages = await this.request<APIMessage[]>('getMessagesAfter', RequestMethod.Get, Routes.channelMessages(channelId), { query });
+    return messages.sort((a, b) => compareSnowflakes(a.id, b.id));
   }
 
   createInvite(channelId: string, invite: { maxAgeSeconds: number; maxUses: number; unique: boolean }): Promise<APIExtendedInvite> {
@@ -307,7 +321,12 @@ export class DiscordRestClient {
    * authenticated by a token in their path (interaction webhooks): the bot token is neither sent
    * nor judged by their answers, and a refusal is DiscordInteractionTokenError.
    */
-  private request<T>(name: string, method: RequestMethod, fullRoute: RouteLike, options: { body?: unknown; reason?: string; userToken?: string; auth?: false } = {}): Promise<T> {
+  private request<T>(
+    name: string,
+    method: RequestMethod,
+    fullRoute: RouteLike,
+    options: { body?: unknown; reason?: string; userToken?: string; query?: URLSearchParams; auth?: false } = {},
+  ): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
     return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const asUser = options.userToken !== undefined;
@@ -322,6 +341,7 @@ export class DiscordRestClient {
           fullRoute,
           body: options.body,
           reason: options.reason,
+          query: options.query,
           ...(asUser ? { auth: false, headers: { Authorization: `Bearer ${options.userToken}` } } : byRouteToken ? { auth: false } : {}),
         });
         span.setAttribute('discord.status_code', response.status);
@@ -394,4 +414,11 @@ function toTokenRouteError(thrown: unknown): Error {
     );
   }
   return toDiscordError(thrown);
+}
+
+/** Orders Discord ids (snowflakes) by creation time: numerically, not as strings. */
+export function compareSnowflakes(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }

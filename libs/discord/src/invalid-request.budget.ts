@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { REST } from 'discord.js';
 import { RetryLaterError } from '@app/queue';
+import { countDiscordResponse } from './discord.metrics';
 
 /** Discord bans an IP for a while after this many invalid requests in WINDOW_MS. */
 export const DISCORD_INVALID_REQUEST_LIMIT = 10_000;
@@ -21,7 +22,6 @@ export class DiscordInvalidRequestBudgetError extends RetryLaterError {}
  * Discord's 10,000) Discord calls are held back until the window has room again.
  */
 export class InvalidRequestBudget {
-  private static instance: InvalidRequestBudget | undefined;
   private readonly logger = new Logger(InvalidRequestBudget.name);
   private readonly slots = new Uint32Array(SLOTS);
   private slotTime = 0; // the slot index (seconds since epoch) last written
@@ -33,16 +33,12 @@ export class InvalidRequestBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The process's budget; the first caller's threshold applies (one process, one IP, one limit). */
-  static forProcess(threshold: number): InvalidRequestBudget {
-    InvalidRequestBudget.instance ??= new InvalidRequestBudget(threshold);
-    return InvalidRequestBudget.instance;
-  }
-
-  /** Counts every invalid response `rest` receives from now on. */
+  /** Counts every response `rest` receives from now on: invalid ones into the budget, all of them in the metrics. */
   watch(rest: REST): void {
-    rest.on('response', (_request, response) => {
-      this.record(response.status, response.headers.get('x-ratelimit-scope'));
+    rest.on('response', (request, response) => {
+      const scope = response.headers.get('x-ratelimit-scope');
+      this.record(response.status, scope);
+      countDiscordResponse(request.method, request.route, response.status, scope);
       // The event hands over a clone of the response; nobody reads its body.
       const body = response.body as { cancel?: () => Promise<void> } | null;
       void body?.cancel?.().catch(() => undefined);

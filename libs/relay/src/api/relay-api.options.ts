@@ -1,0 +1,14 @@
+import type { RelaySettings } from '../config/relay-config';
+
+export const RELAY_API_OPTIONS = Symbol('RELAY_API_OPTIONS');
+
+export interface RelayApiOptions {
+  settings: RelaySettings;
+  /** For the LISTEN connection that wakes long polls. */
+  databaseUrl: string;
+  /** Another Discord API base (a stand-in); unset = Discord. */
+  apiBaseUrl?: string;
+  requestTimeoutMs: number;
+  rateLimitPerMinute: number;
+  retentionHours: number;
+}

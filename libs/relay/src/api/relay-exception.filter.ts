@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import type { RelayErrorBody } from '@app/contracts';
+import type { RelayRequest } from './relay-backend.guard';
+import { RelayHttpException } from './relay-http.exception';
+
+const CODES: Record<number, RelayErrorBody['error']> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/**
+ * Every /v1 error as `{ error, message, request_id }`. Anything unexpected is a 500 that says
+ * nothing of its cause (logged, with the request id, for whoever operates the relay).
+ */
+@Catch()
+export class RelayExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(RelayExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<RelayRequest>();
+    const response = http.getResponse<Response>();
+    const requestId = request.requestId ?? '';
+    let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
+    let message = `Internal error; quote request id ${requestId}`;
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const body = exception.getResponse();
+      const text = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      message = Array.isArray(text) ? text.join('; ') : typeof text === 'string' ? text : exception.message;
+      if (exception instanceof RelayHttpException && exception.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    } else {
+      this.logger.error({ msg: 'Relay request failed', requestId, method: request.method, path: request.path, error: exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception) });
+    }
+    const body: RelayErrorBody = { error: CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'), message, request_id: requestId };
+    response.status(status).json(body);
+  }
+}

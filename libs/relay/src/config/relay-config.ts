@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateNested,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { KeyRing } from '@app/auth';
+import { SNOWFLAKE } from '@app/contracts';
+import { RouteRule, RoutingTable, SCOPE_PRECEDENCE, ScopeType } from './routing-table';
+import { Secret } from './secret';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const ID_MESSAGE = 'must be an id of letters, digits, "_", "." or "-" (at most 64)';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** YAML is parsed with big integers kept exact (an unquoted 18-digit Discord id would lose digits as a number). */
+const toText = ({ value }: { value: unknown }): unknown => (typeof value === 'bigint' ? value.toString() : value);
+const toTexts = ({ value }: { value: unknown }): unknown => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : value);
+const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'bigint' ? Number(value) : value);
+
+// --- The file's shape (discord-relay-plan.md "Configuration File"), snake_case as written ------
+
+class ServerSection {
+  @IsOptional() @IsString() bind_host?: string;
+  @IsOptional() @Transform(toNumber) @IsInt() bind_port?: number;
+  @IsOptional() @IsString() base_url?: string;
+}
+
+class StorageSection {
+  @IsOptional() @IsString() database_url?: string;
+}
+
+class DiscordBotSection {
+  @Transform(toText) @IsString() @Matches(ID, { message: `id ${ID_MESSAGE}` }) id!: string;
+  @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() @MinLength(1) token?: string;
+  @IsOptional() @IsString() @Matches(ENV_NAME, { message: 'token_env must be an environment variable name' }) token_env?: string;
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  /** Guild channels whose messages are ingested; empty = DMs only. */
+  @IsOptional() @Transform(toTexts) @IsArray() @Matches(SNOWFLAKE, { each: true, message: 'channel_allowlist entries must be Discord ids (17–20 digits)' }) @ArrayUnique()
+  channel_allowlist?: string[];
+  /** This project's addition: ignore messages of other bots (the bot's own are always ignored). */
+  @IsOptional() @IsBoolean() ignore_bots?: boolean;
+}
+
+class BackendBotSection {
+  @Transform(toText) @IsString() @Matches(ID, { message: `id ${ID_MESSAGE}` }) id!: string;
+  @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() @MinLength(1) api_key?: string;
+  @IsOptional() @IsString() @Matches(ENV_NAME, { message: 'api_key_env must be an environment variable name' }) api_key_env?: string;
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  /** This project's addition: leases without an ack before a delivery is dead. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) max_deliveries?: number;
+  /** This project's addition: one delivery per conversation at a time, in order. */
+  @IsOptional() @IsBoolean() ordered?: boolean;
+}
+
+class RoutingSection {
+  @IsOptional() @Equals('first_match', { message: 'routing.mode must be first_match (the only mode)' }) mode?: string;
+  @IsOptional() @IsArray() precedence?: string[];
+  /** Discord bot id → backend bot id for messages no route matches. */
+  @IsOptional() @IsObject() defaults?: Record<string, string>;
+}
+
+class RouteSection {
+  @Transform(toText) @IsString() discord_bot_id!: string;
+  @IsIn(SCOPE_PRECEDENCE, { message: `scope_type must be one of ${SCOPE_PRECEDENCE.join(', ')}` }) scope_type!: ScopeType;
+  @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'scope_id must be a Discord id (17–20 digits)' }) scope_id!: string;
+  @Transform(toText) @IsString() backend_bot_id!: string;
+}
+
+class RelayConfigFile {
+  @IsOptional() @ValidateNested() @Type(() => ServerSection) server?: ServerSection;
+  @IsOptional() @ValidateNested() @Type(() => StorageSection) storage?: StorageSection;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => DiscordBotSection) discord_bots!: DiscordBotSection[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => BackendBotSection) backend_bots!: BackendBotSection[];
+  @IsOptional() @ValidateNested() @Type(() => RoutingSection) routing?: RoutingSection;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => RouteSection) routes?: RouteSection[];
+}
+
+// --- What the apps use -------------------------------------------------------------------------
+
+export interface DiscordBotSettings {
+  id: string;
+  name: string;
+  token: Secret;
+  enabled: boolean;
+  channelAllowlist: ReadonlySet<string>;
+  ignoreBots: boolean;
+}
+
+export interface BackendBotSettings {
+  id: string;
+  name: string;
+  enabled: boolean;
+  maxDeliveries: number;
+  ordered: boolean;
+}
+
+/** The validated relay configuration; secrets resolved (and wrapped so they never print). */
+export interface RelaySettings {
+  /** Enabled Discord bots only: the worker connects each, the API sends through each. */
+  discordBots: DiscordBotSettings[];
+  backendBots: BackendBotSettings[];
+  /** Each enabled backend bot's key(s), owned by its id. */
+  backendKeys: KeyRing<string>;
+  routing: RoutingTable;
+  /** Parts of the file this project does not use (server, storage), to log at start-up. */
+  warnings: string[];
+}
+
+export const DEFAULT_MAX_DELIVERIES = 5;
+const PRECEDENCE = [...SCOPE_PRECEDENCE, 'default'];
+
+/**
+ * Reads and validates RELAY_CONFIG. Throws one error naming every problem: the file's shape,
+ * duplicate ids, routes naming unknown bots, two routes matching at the same precedence, secrets
+ * neither given nor found in their `*_env` variable. Never prints a secret.
+ */
+export function loadRelayConfig(path: string, environment: (name: string) => string | undefined = (n) => process.env[n]): RelaySettings {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Invalid relay configuration (RELAY_CONFIG=${path}): cannot read the file: ${(error as Error).message}`);
+  }
+  return parseRelayConfig(text, path, environment);
+}
+
+export function parseRelayConfig(text: string, source: string, environment: (name: string) => string | undefined): RelaySettings {
+  const fail = (problems: string[]) => new Error(`Invalid relay configuration (RELAY_CONFIG=${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { intAsBigInt: true, uniqueKeys: true });
+  } catch (error) {
+    if (error instanceof YAMLParseError) throw fail([`YAML: ${error.message.split('\n')[0]}`]);
+    throw error;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail(['the file must be a YAML mapping with discord_bots, backend_bots, routing and routes']);
+
+  const file = plainToInstance(RelayConfigFile, raw);
+  const problems = validateSync(file, { whitelist: true, forbidNonWhitelisted: true }).flatMap((e) => describe(e, ''));
+  const discordBots = Array.isArray(file.discord_bots) ? file.discord_bots : [];
+  const backendBots = Array.isArray(file.backend_bots) ? file.backend_bots : [];
+  const routes = Array.isArray(file.routes) ? file.routes : [];
+
+  problems.push(...duplicateIds('discord_bots', discordBots), ...duplicateIds('backend_bots', backendBots));
+  const discordIds = new Set(discordBots.map((b) => b.id));
+  const backendIds = new Set(backendBots.map((b) => b.id));
+
+  const secret = (where: string, enabled: boolean, given: string | undefined, envName: string | undefined, field: string): Secret | undefined => {
+    if (given !== undefined && envName !== undefined) problems.push(`${where}: give ${field} or ${field}_env, not both`);
+    else if (given !== undefined) return new Secret(given);
+    else if (envName !== undefined) {
+      const value = environment(envName);
+      if (value !== undefined && value !== '') return new Secret(value);
+      if (enabled) problems.push(`${where}: ${field}_env names ${envName}, which is not set`);
+    } else if (enabled) problems.push(`${where}: needs ${field} or ${field}_env`);
+    return undefined;
+  };
+
+  const discord: DiscordBotSettings[] = [];
+  discordBots.forEach((bot, i) => {
+    const enabled = bot.enabled ?? true;
+    const token = secret(`discord_bots[${i}] (${bot.id})`, enabled, bot.token, bot.token_env, 'token');
+    if (enabled && token) {
+      discord.push({ id: bot.id, name: bot.name ?? bot.id, token, enabled, channelAllowlist: new Set(bot.channel_allowlist ?? []), ignoreBots: bot.ignore_bots ?? true });
+    }
+  });
+  const tokens = new Map<string, string>();
+  for (const bot of discord) {
+    const other = tokens.get(bot.token.reveal());
+    if (other) problems.push(`discord_bots ${other} and ${bot.id} have the same token: one gateway connection per bot`);
+    tokens.set(bot.token.reveal(), bot.id);
+  }
+
+  const backends: BackendBotSettings[] = [];
+  const keyEntries: { key: string; owner: string; name: string }[] = [];
+  backendBots.forEach((bot, i) => {
+    const enabled = bot.enabled ?? true;
+    const where = `backend_bots[${i}] (${bot.id})`;
+    const key = secret(where, enabled, bot.api_key, bot.api_key_env, 'api_key');
+    backends.push({ id: bot.id, name: bot.name ?? bot.id, enabled, maxDeliveries: bot.max_deliveries ?? DEFAULT_MAX_DELIVERIES, ordered: bot.ordered ?? false });
+    if (enabled && key) keyEntries.push({ key: key.reveal(), owner: bot.id, name: `${where} api_key` });
+  });
+  const validKeys = keyEntries.filter((entry) => {
+    try {
+      KeyRing.of([entry]);
+      return true;
+    } catch (error) {
+      problems.push((error as Error).message);
+      return false;
+    }
+  });
+  const backendKeys = KeyRing.of(validKeys);
+  if (backendKeys.duplicates().length > 0) problems.push('two backend_bots have the same api_key: each key must name one backend');
+
+  const routing = file.routing ?? new RoutingSection();
+  if (routing.precedence !== undefined && routing.precedence.join('>') !== PRECEDENCE.join('>')) {
+    problems.push(`routing.precedence must be ${PRECEDENCE.join(' > ')} (the only order), not ${routing.precedence.join(' > ')}`);
+  }
+  const defaults = new Map<string, string>();
+  for (const [discordBotId, backendBotId] of Object.entries(routing.defaults ?? {})) {
+    if (!discordIds.has(discordBotId)) problems.push(`routing.defaults.${discordBotId}: no discord_bots entry has this id`);
+    if (typeof backendBotId !== 'string' || !backendIds.has(backendBotId)) problems.push(`routing.defaults.${discordBotId}: no backend_bots entry has the id ${String(backendBotId)}`);
+    else defaults.set(discordBotId, backendBotId);
+  }
+
+  const rules: RouteRule[] = [];
+  const seen = new Map<string, number>();
+  routes.forEach((route, i) => {
+    if (typeof route.discord_bot_id === 'string' && !discordIds.has(route.discord_bot_id)) problems.push(`routes[${i}]: discord_bot_id ${route.discord_bot_id} names no discord_bots entry`);
+    if (typeof route.backend_bot_id === 'string' && !backendIds.has(route.backend_bot_id)) problems.push(`routes[${i}]: backend_bot_id ${route.backend_bot_id} names no backend_bots entry`);
+    const scope = `${route.discord_bot_id}/${route.scope_type}/${route.scope_id}`;
+    const earlier = seen.get(scope);
+    if (earlier !== undefined) {
+      problems.push(`routes[${earlier}] and routes[${i}] both match ${route.scope_type} ${route.scope_id} of ${route.discord_bot_id} at the same precedence: keep one`);
+    } else seen.set(scope, i);
+    rules.push({ discordBotId: route.discord_bot_id, scopeType: route.scope_type, scopeId: route.scope_id, backendBotId: route.backend_bot_id });
+  });
+
+  if (problems.length > 0) throw fail(problems);
+
+  const warnings: string[] = [];
+  if (file.storage !== undefined) warnings.push('storage is ignored: the relay stores its messages in the Postgres of DATABASE_URL');
+  if (file.server?.bind_host !== undefined || file.server?.bind_port !== undefined) warnings.push('server.bind_host and server.bind_port are ignored: the API listens on PORT');
+  return {
+    discordBots: discord,
+    backendBots: backends,
+    backendKeys,
+    routing: new RoutingTable(rules, defaults, new Set(backends.filter((b) => b.enabled).map((b) => b.id))),
+    warnings,
+  };
+}
+
+function duplicateIds(list: string, entries: { id: string }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { id } of entries) if (typeof id === 'string') counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${list}: the id ${id} is used ${n} times`);
+}
+
+/** class-validator's tree as `path: message` lines (`discord_bots[1].token_env: …`). */
+function describe(error: ValidationError, parent: string): string[] {
+  const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+  const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+  return [...own, ...(error.children ?? []).flatMap((child) => describe(child, path))];
+}

@@ -1,0 +1,149 @@
+import { Logger } from '@nestjs/common';
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
+import type { Message } from 'discord.js';
+import type { InvalidRequestBudget } from '@app/discord';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { abortableSleep, GatewayBackfill } from './gateway-backfill';
+import { fromGateway, IncomingMessage } from './incoming-message';
+import { MessageIngestor } from './message.ingestor';
+
+const LOGIN_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
+const INGEST_RETRY_MAX_MS = 30_000;
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped' | 'failed';
+
+/**
+ * One Discord bot's gateway connection (a discord.js Client): DMs and the allowlisted channels'
+ * messages are ingested as they arrive; on READY and RESUMED a backfill fetches what the gateway
+ * did not deliver. discord.js reconnects and resumes by itself; the first login is retried here.
+ * A message whose ingest fails (Postgres unreachable) is retried until it is stored or the
+ * process stops.
+ */
+export class BotConnection {
+  private readonly logger = new Logger(BotConnection.name);
+  private readonly client: Client;
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per channel, the last ingest queued: a channel's messages are stored in the order they came. */
+  private readonly channelTails = new Map<string, Promise<unknown>>();
+  private backfillQueued: Promise<void> = Promise.resolve();
+  private backfillWanted = false;
+  state: ConnectionState = 'connecting';
+
+  constructor(
+    private readonly settings: RelaySettings,
+    readonly bot: DiscordBotSettings,
+    private readonly ingestor: MessageIngestor,
+    private readonly backfill: GatewayBackfill,
+    apiBaseUrl: string | undefined,
+    budget: InvalidRequestBudget,
+  ) {
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
+    // Guild messages (and their content, a privileged intent) only for bots that ingest channels.
+    if (bot.channelAllowlist.size > 0) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
+    this.client = new Client({
+      intents,
+      // DMs arrive in channels discord.js has not cached: without this partial it drops them.
+      partials: [Partials.Channel],
+      // Messages are stored in Postgres, not kept in memory.
+      makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+      ...(apiBaseUrl ? { rest: { api: apiBaseUrl } } : {}),
+    });
+    // Its REST calls (the login's GET /gateway/bot) count into the app's invalid-request budget.
+    budget.watch(this.client.rest);
+    this.client.on(Events.MessageCreate, (message) => this.track(this.inChannelOrder(message.channelId, () => this.ingestLive(message))));
+    this.client.on(Events.ShardReady, () => this.connected('ready'));
+    this.client.on(Events.ShardResume, () => this.connected('resumed'));
+    this.client.on(Events.ShardReconnecting, () => this.setState('reconnecting'));
+    this.client.on(Events.ShardDisconnect, (event) => {
+      this.setState('failed');
+      this.logger.error({ msg: 'Relay gateway connection closed for good (Discord refused it); restart the worker once the cause is fixed', discordBotId: bot.id, code: event.code });
+    });
+    this.client.on(Events.Error, (error) => this.logger.warn({ msg: 'Relay gateway client error', discordBotId: bot.id, error: error.message }));
+  }
+
+  /** Logs in, retrying with growing delays while Discord is unreachable; resolves once connected or stopped. */
+  async start(): Promise<void> {
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        await this.client.login(this.bot.token.reveal());
+        return;
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        const delay = LOGIN_RETRY_MS[Math.min(attempt, LOGIN_RETRY_MS.length - 1)];
+        this.logger.warn({ msg: 'Relay gateway login failed; retrying', discordBotId: this.bot.id, retryInMs: delay, error: (error as Error).message });
+        await abortableSleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  /** Closes the connection, then waits (up to `drainMs`) for ingests and a backfill still writing. */
+  async stop(drainMs: number): Promise<void> {
+    this.abort.abort();
+    this.setState('stopped');
+    await this.client.destroy();
+    const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
+    if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
+  }
+
+  private connected(event: 'ready' | 'resumed'): void {
+    this.setState('ready');
+    this.logger.log({ msg: `Relay gateway ${event}`, discordBotId: this.bot.id, user: this.client.user?.id });
+    this.scheduleBackfill(event);
+  }
+
+  /** One backfill at a time per bot; a (re)connection during one runs another after it. */
+  private scheduleBackfill(reason: string): void {
+    if (this.backfillWanted) return;
+    this.backfillWanted = true;
+    this.backfillQueued = this.backfillQueued.then(async () => {
+      this.backfillWanted = false;
+      const selfId = this.client.user?.id;
+      if (!selfId || this.abort.signal.aborted) return;
+      const guildOf = (channelId: string) => {
+        const channel = this.client.channels.cache.get(channelId);
+        return channel && 'guildId' in channel ? channel.guildId : null;
+      };
+      await this.backfill.run(selfId, guildOf, reason, this.abort.signal).catch((error: unknown) => {
+        this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
+      });
+    });
+  }
+
+  private async ingestLive(message: Message): Promise<void> {
+    const selfId = this.client.user?.id ?? '';
+    const incoming: IncomingMessage = fromGateway(message);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.ingestor.ingest(this.settings, this.bot, selfId, incoming, 'gateway');
+        return;
+      } catch (error) {
+        if (this.abort.signal.aborted) throw error;
+        const delay = Math.min(INGEST_RETRY_MAX_MS, 500 * 2 ** attempt);
+        this.logger.warn({ msg: 'Relay message not stored; retrying', discordBotId: this.bot.id, messageId: incoming.id, attempt: attempt + 1, retryInMs: delay, error: (error as Error).message });
+        await abortableSleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  /** Runs after the channel's previous ingest has settled; channels proceed in parallel. */
+  private inChannelOrder(channelId: string, ingest: () => Promise<void>): Promise<void> {
+    const previous = this.channelTails.get(channelId) ?? Promise.resolve();
+    const next = previous.then(ingest, ingest);
+    const tail = next.catch(() => undefined);
+    this.channelTails.set(channelId, tail);
+    void tail.then(() => {
+      if (this.channelTails.get(channelId) === tail) this.channelTails.delete(channelId);
+    });
+    return next;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state !== 'stopped') this.state = state;
+  }
+}

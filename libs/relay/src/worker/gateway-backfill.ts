@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import { DiscordRateLimitedError, DiscordRestClient } from '@app/discord';
+import { PrismaService } from '@app/prisma';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { fromRest } from './incoming-message';
+import { MessageIngestor } from './message.ingestor';
+
+const PAGE = 100; // Discord's maximum per request
+const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+export interface BackfillResult {
+  channels: number;
+  fetched: number;
+  delivered: number;
+  /** Channels where the cap stopped the backfill before the end. */
+  capped: string[];
+  failed: string[];
+}
+
+/**
+ * Gap backfill: the gateway does not replay what was posted while a bot was disconnected, so on
+ * every READY and RESUMED the messages after each channel's watermark are fetched through REST
+ * (at most `maxMessages` per channel) and ingested like live ones; duplicates of live messages
+ * are absorbed by the ingest's deduplication. An allowlisted channel seen for the first time gets
+ * its watermark at its current last message: the relay starts from now, not from the channel's
+ * whole history.
+ */
+export class GatewayBackfill {
+  private readonly logger = new Logger(GatewayBackfill.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly ingestor: MessageIngestor,
+    private readonly rest: DiscordRestClient,
+    private readonly settings: RelaySettings,
+    private readonly bot: DiscordBotSettings,
+    private readonly maxMessages: number,
+  ) {}
+
+  /** `guildOf`: a guild channel's guild (REST messages do not say), from the gateway's cache. */
+  async run(selfId: string, guildOf: (channelId: string) => string | null, reason: string, signal: AbortSignal): Promise<BackfillResult> {
+    const result: BackfillResult = { channels: 0, fetched: 0, delivered: 0, capped: [], failed: [] };
+    if (this.maxMessages === 0) return result;
+    await this.startWatermarks(signal, result);
+    const watermarks = await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id } });
+    for (const watermark of watermarks) {
+      if (signal.aborted) break;
+      if (!watermark.isDm && !this.bot.channelAllowlist.has(watermark.channelId)) continue;
+      result.channels += 1;
+      try {
+        const source = { guildId: watermark.isDm ? null : guildOf(watermark.channelId), isDm: watermark.isDm };
+        await this.channel(selfId, watermark.channelId, source, String(watermark.lastMessageId), signal, result);
+      } catch (error) {
+        if (signal.aborted) break;
+        result.failed.push(watermark.channelId);
+        this.logger.warn({ msg: 'Relay backfill of a channel failed; it is tried again at the next (re)connection', discordBotId: this.bot.id, channelId: watermark.channelId, error: (error as Error).message });
+      }
+    }
+    this.logger.log({ msg: 'Relay backfill done', discordBotId: this.bot.id, reason, ...result });
+    return result;
+  }
+
+  private async startWatermarks(signal: AbortSignal, result: BackfillResult): Promise<void> {
+    const known = new Set((await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id }, select: { channelId: true } })).map((w) => w.channelId));
+    for (const channelId of this.bot.channelAllowlist) {
+      if (known.has(channelId) || signal.aborted) continue;
+      try {
+        const channel = await this.withRateLimitWaits(() => this.rest.getChannel(channelId), signal);
+        const last = 'last_message_id' in channel && channel.last_message_id ? BigInt(channel.last_message_id) : 0n;
+        await this.prisma.relayChannelWatermark.createMany({ data: [{ discordBotId: this.bot.id, channelId, isDm: false, lastMessageId: last }], skipDuplicates: true });
+      } catch (error) {
+        result.failed.push(channelId);
+        this.logger.warn({ msg: 'Relay cannot read an allowlisted channel', discordBotId: this.bot.id, channelId, error: (error as Error).message });
+      }
+    }
+  }
+
+  private async channel(selfId: string, channelId: string, source: { guildId: string | null; isDm: boolean }, after: string, signal: AbortSignal, result: BackfillResult): Promise<void> {
+    let fetched = 0;
+    while (fetched < this.maxMessages && !signal.aborted) {
+      const want = Math.min(PAGE, this.maxMessages - fetched);
+      const page = await this.withRateLimitWaits(() => this.rest.getMessagesAfter(channelId, after, want), signal);
+      for (const message of page) {
+        const outcome = await this.ingestor.ingest(this.settings, this.bot, selfId, fromRest(message, source), 'backfill');
+        if (outcome === 'delivered') result.delivered += 1;
+      }
+      fetched += page.length;
+      result.fetched += page.length;
+      if (page.length < want) return;
+      after = page[page.length - 1].id;
+    }
+    if (fetched >= this.maxMessages) {
+      result.capped.push(channelId);
+      this.logger.warn({ msg: 'Relay backfill stopped at RELAY_BACKFILL_MAX_MESSAGES; older messages of the gap are not relayed', discordBotId: this.bot.id, channelId, max: this.maxMessages });
+    }
+  }
+
+  /** A backfill is background work: it waits out Discord's rate limits (bounded) instead of failing. */
+  private async withRateLimitWaits<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof DiscordRateLimitedError) || signal.aborted) throw error;
+        await abortableSleep(Math.min(MAX_RATE_LIMIT_WAIT_MS, error.retryAfterSeconds * 1000), signal);
+      }
+    }
+  }
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

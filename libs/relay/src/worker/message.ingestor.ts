@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Prisma, PrismaService } from '@app/prisma';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { DELIVERY_CHANNEL } from '../config/relay-notifications';
+import type { IncomingMessage } from './incoming-message';
+
+export type IngestOutcome = 'delivered' | 'duplicate' | 'dropped' | 'ignored';
+
+const tracer = trace.getTracer('relay');
+
+/**
+ * Stores a Discord message and its delivery, routed to one backend bot, in one statement (one
+ * transaction): the message is inserted once per (Discord bot, message id) — a second replica, or
+ * a backfill fetching it again, finds it there and adds nothing — and the delivery only with it.
+ * The channel's watermark advances in the same statement, and a NOTIFY wakes long-polling leases
+ * when it commits. Unrouted messages are not stored (only the watermark moves).
+ */
+@Injectable()
+export class MessageIngestor {
+  private readonly logger = new Logger(MessageIngestor.name);
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** `selfId`: the bot's own user id (its own messages are never relayed). */
+  ingest(settings: RelaySettings, bot: DiscordBotSettings, selfId: string, message: IncomingMessage, source: 'gateway' | 'backfill'): Promise<IngestOutcome> {
+    if (!message.isDm && !bot.channelAllowlist.has(message.channelId)) return Promise.resolve('ignored');
+    const attributes = { 'messaging.system': 'discord', 'messaging.operation.type': 'receive', 'messaging.message.id': message.id, 'relay.discord_bot_id': bot.id, 'relay.source': source };
+    return tracer.startActiveSpan('relay.ingest', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
+      try {
+        const skip = message.authorId === selfId || (message.authorIsBot && bot.ignoreBots);
+        const decision = skip ? undefined : settings.routing.route({ discordBotId: bot.id, ...message });
+        const backendBotId = decision?.backendBotId ?? null;
+        if (backendBotId !== null) span.setAttribute('relay.backend_bot_id', backendBotId);
+        let outcome: IngestOutcome;
+        if (backendBotId === null) {
+          await this.advanceWatermark(bot, message);
+          outcome = skip ? 'ignored' : 'dropped';
+        } else outcome = await this.store(bot, backendBotId, message, source);
+        span.setAttribute('relay.outcome', outcome);
+        if (decision && decision.backendBotId === null) this.logger.debug({ msg: 'Relay message not delivered', discordBotId: bot.id, messageId: message.id, reason: decision.reason });
+        return outcome;
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async store(bot: DiscordBotSettings, backendBotId: string, message: IncomingMessage, source: string): Promise<'delivered' | 'duplicate'> {
+    // The ingest span's context, for the backend to continue the trace from.
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    const [row] = await this.prisma.$queryRaw<{ inserted: number }[]>`
+      WITH message AS (
+        INSERT INTO relay_messages (discord_bot_id, discord_message_id, channel_id, guild_id, is_dm, author_id, author_name, content, sent_at, traceparent, tracestate, source)
+        VALUES (${bot.id}, ${message.id}, ${message.channelId}, ${message.guildId}, ${message.isDm}, ${message.authorId}, ${message.authorName}, ${message.content},
+                ${message.timestamp}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null}, ${source})
+        ON CONFLICT (discord_bot_id, discord_message_id) DO NOTHING
+        RETURNING id
+      ), delivery AS (
+        INSERT INTO relay_deliveries (message_id, backend_bot_id, conversation)
+        SELECT id, ${backendBotId}, ${message.channelId} FROM message
+        RETURNING backend_bot_id
+      ), watermark AS (${watermarkUpsert(bot.id, message)})
+      SELECT (SELECT count(*) FROM message)::int AS inserted,
+             (SELECT count(*) FROM delivery CROSS JOIN LATERAL pg_notify(${DELIVERY_CHANNEL}, delivery.backend_bot_id) AS notified)::int AS notified`;
+    return row.inserted > 0 ? 'delivered' : 'duplicate';
+  }
+
+  private async advanceWatermark(bot: DiscordBotSettings, message: IncomingMessage): Promise<void> {
+    await this.prisma.$executeRaw(watermarkUpsert(bot.id, message));
+  }
+}
+
+/** The channel's watermark moves to the message unless it is already past it (backfill and live messages race). */
+function watermarkUpsert(discordBotId: string, message: IncomingMessage): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO relay_channel_watermarks (discord_bot_id, channel_id, is_dm, last_message_id)
+    VALUES (${discordBotId}, ${message.channelId}, ${message.isDm}, ${BigInt(message.id)})
+    ON CONFLICT (discord_bot_id, channel_id) DO UPDATE
+      SET last_message_id = GREATEST(relay_channel_watermarks.last_message_id, EXCLUDED.last_message_id), updated_at = now()`;
+}

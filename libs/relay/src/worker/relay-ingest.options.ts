@@ -1,0 +1,14 @@
+import type { RelaySettings } from '../config/relay-config';
+
+export const RELAY_INGEST_OPTIONS = Symbol('RELAY_INGEST_OPTIONS');
+
+export interface RelayIngestOptions {
+  settings: RelaySettings;
+  /** Another Discord API base (a stand-in); its `GET /gateway/bot` also names the gateway. */
+  apiBaseUrl?: string;
+  requestTimeoutMs: number;
+  /** Gap backfill cap per channel and (re)connection; 0 turns backfill off. */
+  backfillMaxMessages: number;
+  /** How long shutdown waits for ingests still being written. */
+  shutdownDrainTimeoutMs: number;
+}

@@ -1,0 +1,257 @@
+// Benchmark of the message relay: the built worker ingesting from the fake Discord gateway, the
+// built API serving concurrent lease/ack clients, and a bare `pg` baseline running the very same
+// lease/ack SQL (libs/relay/src/api/delivery.queries.ts, from the build) in the same run.
+//
+//   npm run bench:relay -- [--messages N] [--clients K] [--paced-rate R] [--paced-seconds S]
+//
+// A  end to end: N messages posted through the fake gateway as fast as it sends them; K clients
+//    lease (long polling) and ack; deliveries/s from the first post to the last ack.
+// B  drain: N deliveries already in Postgres, leased and acked by K HTTP clients through the API…
+// C  …and by K bare `pg` clients running the same statements: the baseline (goal: B ≥ 0.75 C).
+// D  latency: R messages/s for S s through the gateway; ingest (post) → lease p50/p99 with K
+//    long-polling clients (goal: p99 ≤ 50 ms at 200/s).
+// Every phase checks that each delivery was handed out and acked exactly once.
+//
+// Exported as runRelayBench(options) → { figures printed, result }, so scripts/bench.mjs can run it
+// as one of its phases; runnable alone as `npm run bench:relay`.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { tsImport } from 'tsx/esm/api';
+import { dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
+
+const TARGETS = { ratio: 0.75, p99Ms: 50 };
+const BACKEND = 'bench';
+const CHANNELS = 8; // messages are spread over channels: each channel's messages are ingested in order
+const LEASE_LIMIT = 50;
+
+export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate = 200, pacedSeconds = 10, log = console.log } = {}) {
+  const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_relay`;
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-relay-'));
+  const children = [];
+  const failures = [];
+  let discord;
+  let db;
+  try {
+    await prepareDatabase(databaseUrl, { recreate: true });
+    db = new pg.Pool({ connectionString: databaseUrl, max: clients + 2 });
+    // The fake Discord the tests use (TypeScript, loaded through tsx).
+    const fakes = pathToFileURL(path.join(ROOT, 'test', 'support', 'fake-discord.ts')).href;
+    const { startFakeDiscord } = await tsImport(fakes, import.meta.url);
+    discord = await startFakeDiscord();
+    await discord.startGateway();
+    const guildId = discord.addGuild().id;
+    const channels = Array.from({ length: CHANNELS }, () => discord.addChannel(guildId));
+    const key = randomBytes(32).toString('base64url');
+    const config = path.join(logDir, 'relay.yaml');
+    fs.writeFileSync(
+      config,
+      `discord_bots: [{ id: discord_bench, token: "${discord.token}", channel_allowlist: [${channels.map((c) => `"${c}"`).join(', ')}] }]\n` +
+        `backend_bots: [{ id: ${BACKEND}, api_key: "${key}" }]\nrouting: { defaults: { discord_bench: ${BACKEND} } }\n`,
+    );
+    const common = { DATABASE_URL: databaseUrl, RELAY_CONFIG: config, DISCORD_API_BASE_URL: discord.apiUrl, OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', AWS_REGION: 'us-east-1' };
+    const worker = await spawnApp('worker', { ...common, WORKER_CONSUMERS: 'relay' }, logDir, children);
+    const api = await spawnApp('api', { ...common, API_KEYS: randomBytes(32).toString('base64url'), RELAY_RATE_LIMIT_PER_MINUTE: '1000000', OUTBOX_RELAY_ENABLED: 'false' }, logDir, children);
+    await waitFor(async () => (await fetch(`${worker.url}/health/ready`).catch(() => undefined))?.ok, 30_000, 'the worker’s gateway connection');
+    const client = httpClient(api.url, key);
+
+    // A: end to end.
+    const posted = new Map();
+    const a = await timed(async () => {
+      const consumers = drainers(clients, () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60, wait_seconds: 2 }), (r) => client.ack(r), messages);
+      for (let i = 0; i < messages; i++) {
+        const m = discord.postMessage({ channelId: channels[i % CHANNELS], authorId: '170000000000000001', content: `bench ${i}` });
+        posted.set(m.id, i);
+        if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // let the clients run
+      }
+      return consumers;
+    });
+    check(failures, 'A', a.value, messages);
+    const endToEnd = { deliveries: a.value.count, seconds: a.seconds, perSecond: a.value.count / a.seconds };
+    log(`A  end to end (gateway → worker → Postgres → API → ${clients} clients): ${endToEnd.deliveries} deliveries in ${endToEnd.seconds.toFixed(1)} s = ${endToEnd.perSecond.toFixed(0)}/s`);
+
+    // B: drain through the API.
+    await prefill(db, messages);
+    const b = await timed(() => drainers(clients, () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60 }), (r) => client.ack(r), messages, { stopWhenEmpty: true }));
+    check(failures, 'B', b.value, messages);
+    const api_ = b.value.count / b.seconds;
+    log(`B  drain through the API (${clients} clients, lease ${LEASE_LIMIT} + ack): ${b.value.count} in ${b.seconds.toFixed(1)} s = ${api_.toFixed(0)}/s`);
+
+    // C: the same SQL on bare pg connections.
+    const { claimDeliveries, settleDeliveries, parseReceipt } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'relay', 'src', 'api', 'delivery.queries.js')).href);
+    await prefill(db, messages);
+    const bare = {
+      lease: async () => {
+        const q = claimDeliveries({ backendBotId: BACKEND, limit: LEASE_LIMIT, maxDeliveries: 5, ordered: false, mode: { lease: 60 } });
+        const { rows } = await db.query(q.text, q.values);
+        return rows.filter((r) => r.claimed).map((r) => ({ delivery_id: r.delivery_id, receipt: r.receipt }));
+      },
+      ack: async (receipts) => {
+        const q = settleDeliveries(BACKEND, receipts.map(parseReceipt), { ack: true });
+        const { rows } = await db.query(q.text, q.values);
+        return rows.filter((r) => r.result !== 'ok').length;
+      },
+    };
+    const c = await timed(() => drainers(clients, bare.lease, bare.ack, messages, { stopWhenEmpty: true }));
+    check(failures, 'C', c.value, messages);
+    const baseline = c.value.count / c.seconds;
+    log(`C  bare pg baseline (${clients} connections, the same SQL): ${c.value.count} in ${c.seconds.toFixed(1)} s = ${baseline.toFixed(0)}/s`);
+    const ratio = api_ / baseline;
+    log(`   ratio API / baseline: ${ratio.toFixed(2)} (goal ≥ ${TARGETS.ratio})`);
+
+    // D: latency at a paced rate, with long polls.
+    const total = pacedRate * pacedSeconds;
+    const sentAt = new Map();
+    const postedAt = new Map();
+    const latencies = [];
+    const consumers = drainers(
+      clients,
+      async () => {
+        const leased = await client.lease({ limit: 10, visibility_seconds: 60, wait_seconds: 20 });
+        const now = performance.now();
+        for (const m of leased) latencies.push(now - sentAt.get(m.discord_message.discord_message_id));
+        return leased;
+      },
+      (r) => client.ack(r),
+      total,
+    );
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / pacedRate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const m = discord.postMessage({ channelId: channels[i % CHANNELS], authorId: '170000000000000001', content: `paced ${i}` });
+      sentAt.set(m.id, performance.now());
+      postedAt.set(m.id, Date.now());
+    }
+    check(failures, 'D', await consumers, total);
+    latencies.sort((x, y) => x - y);
+    // Where the time goes: post → ingest transaction (the worker), from the database's clock.
+    const { rows } = await db.query(`SELECT discord_message_id AS id, (extract(epoch FROM ingested_at) * 1000)::float8 AS at FROM relay_messages WHERE content LIKE 'paced %'`);
+    const ingest = rows.map((r) => r.at - postedAt.get(r.id)).sort((x, y) => x - y);
+    const latency = { rate: pacedRate, count: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1), ingestP50: quantile(ingest, 0.5), ingestP99: quantile(ingest, 0.99) };
+    log(`D  latency at ${pacedRate}/s for ${pacedSeconds} s (post → lease, ${clients} long-polling clients): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (goal p99 ≤ ${TARGETS.p99Ms} ms)`);
+    log(`   of which post → ingest transaction started (worker): p50 ${latency.ingestP50.toFixed(1)} ms, p99 ${latency.ingestP99.toFixed(1)} ms`);
+
+    for (const f of failures) log(`FAILED: ${f}`);
+    return { endToEnd, drain: { api: api_, baseline, ratio }, latency, clients, messages, failures, logs: logDir };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((r) => child.once('exit', r)))));
+    await db?.end();
+    await discord?.close();
+    await dropDatabase(databaseUrl).catch(() => undefined);
+  }
+}
+
+/** K loops of lease → ack until `expected` deliveries were acked (or, with stopWhenEmpty, the queue is empty). */
+async function drainers(k, lease, ack, expected, { stopWhenEmpty = false } = {}) {
+  const seen = new Set();
+  let duplicates = 0;
+  let notOk = 0;
+  const deadline = Date.now() + 300_000;
+  await Promise.all(
+    Array.from({ length: k }, async () => {
+      while (seen.size < expected && Date.now() < deadline) {
+        const leased = await lease();
+        if (leased.length === 0) {
+          if (stopWhenEmpty) return;
+          continue;
+        }
+        for (const m of leased) (seen.has(m.delivery_id) ? duplicates++ : seen.add(m.delivery_id));
+        notOk += await ack(leased.map((m) => m.receipt));
+      }
+    }),
+  );
+  return { count: seen.size, duplicates, notOk };
+}
+
+function check(failures, phase, { count, duplicates, notOk }, expected) {
+  if (count !== expected) failures.push(`${phase}: ${count} of ${expected} deliveries handed out`);
+  if (duplicates > 0) failures.push(`${phase}: ${duplicates} deliveries handed out twice`);
+  if (notOk > 0) failures.push(`${phase}: ${notOk} acks not ok`);
+}
+
+function httpClient(base, key) {
+  const call = async (route, body) => {
+    const res = await fetch(`${base}/v1/messages/${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok && res.status !== 409) throw new Error(`${route}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    lease: async (body) => (await call('lease', body)).messages,
+    ack: async (receipts) => (await call('ack', { receipts })).results.filter((r) => r.result !== 'ok').length,
+  };
+}
+
+/** N deliveries as the worker writes them (message + delivery), in one statement. */
+async function prefill(db, n) {
+  await db.query('TRUNCATE relay_deliveries, relay_messages');
+  await db.query(
+    `WITH m AS (
+       INSERT INTO relay_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, author_name, content, sent_at, source)
+       SELECT 'discord_bench', (1300000000000000000 + g)::text, (1400000000000000000 + g % ${CHANNELS})::text, false, '1', 'bench', 'prefilled ' || g, now(), 'gateway'
+       FROM generate_series(1, $1::int) AS g RETURNING id, channel_id, discord_message_id)
+     INSERT INTO relay_deliveries (message_id, backend_bot_id, conversation) SELECT id, $2, channel_id FROM m ORDER BY discord_message_id`,
+    [n, BACKEND],
+  );
+  await db.query('ANALYZE relay_deliveries');
+}
+
+async function timed(fn) {
+  const start = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - start) / 1000 };
+}
+
+function quantile(sorted, q) {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function waitFor(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function spawnApp(app, env, logDir, children) {
+  const port = await new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = server.address();
+      server.close(() => resolve(p));
+    });
+  });
+  const out = fs.openSync(path.join(logDir, `${app}.log`), 'w');
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`${app} exited at start-up; see ${logDir}/${app}.log`);
+    return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
+  }, 30_000, `${app} to start`);
+  return { url, child };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { values } = parseArgs({
+    options: { messages: { type: 'string', default: '10000' }, clients: { type: 'string', default: '8' }, 'paced-rate': { type: 'string', default: '200' }, 'paced-seconds': { type: 'string', default: '10' } },
+  });
+  console.log(`Relay benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
+  runRelayBench({ messages: Number(values.messages), clients: Number(values.clients), pacedRate: Number(values['paced-rate']), pacedSeconds: Number(values['paced-seconds']) })
+    .then((result) => {
+      console.log(JSON.stringify({ endToEnd: result.endToEnd, drain: result.drain, latency: result.latency }));
+      process.exit(result.failures.length > 0 ? 1 : 0);
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
