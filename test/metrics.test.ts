@@ -4,6 +4,7 @@ import { DiscordModule, DiscordRestClient } from '@app/discord';
 import { seedCommunity, snowflake } from './support/database';
 import { http } from './support/http';
 import { useTestInfra } from './support/infra';
+import { campaignRig } from './support/campaigns';
 import { startFakeDiscord } from './support/fake-discord';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from './support/relay';
@@ -100,6 +101,20 @@ describe('metrics', () => {
       expect(await metrics.value('relay.deliveries', { 'relay.backend_bot.id': 'alpha', 'relay.delivery.state': 'pending' })).toBe(2);
       expect(await metrics.value('relay.deliveries', { 'relay.backend_bot.id': 'alpha', 'relay.delivery.state': 'leased' })).toBe(1);
       expect(await metrics.value('relay.oldest_pending.age', { 'relay.backend_bot.id': 'alpha' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('reports campaigns by status', async () => {
+    const rig = await campaignRig(sqs, prisma);
+    try {
+      await rig.startApi();
+      await rig.startWorker();
+      const { id } = await rig.campaignOf((await rig.addCampaign('Metrics')).interaction);
+      await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
+      expect(await metrics.value('campaigns', { 'campaign.status': 'completed' })).toBe(1);
+      expect(await metrics.value('campaigns', { 'campaign.status': 'running' })).toBe(0);
     } finally {
       await rig.close();
     }

@@ -1,2 +1,3 @@
 export * from './telemetry';
 export * from './logging.module';
+export * from './gauges';

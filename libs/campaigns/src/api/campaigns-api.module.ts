@@ -5,6 +5,7 @@ import { CampaignButtonsHandler } from './campaign-buttons.handler';
 import { CampaignTaskProducer } from './campaign-task.producer';
 import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
 import { CampaignsController } from './campaigns.controller';
+import { CampaignsMetrics } from './campaigns.metrics';
 import { CampaignsQuery } from './campaigns.query';
 import { CampaignsService } from './campaigns.service';
 import { DiscordSignatureGuard } from './discord-signature.guard';
@@ -29,6 +30,7 @@ import { InteractionsController } from './interactions.controller';
     CampaignsQuery,
     AddCampaignCommand,
     CampaignButtonsHandler,
+    CampaignsMetrics,
   ],
 })
 export class CampaignsApiModule {}

@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { BatchObservableCallback, metrics, ObservableGauge } from '@opentelemetry/api';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '@app/prisma';
+import { observeGauges } from '@app/telemetry';
 
 /**
  * The relay's queue as operators watch it, read from Postgres at each metric collection:
@@ -9,33 +9,30 @@ import { PrismaService } from '@app/prisma';
  */
 @Injectable()
 export class RelayMetrics implements OnModuleDestroy {
-  private readonly logger = new Logger(RelayMetrics.name);
-  private readonly meter = metrics.getMeter('relay');
-  private readonly deliveries: ObservableGauge;
-  private readonly oldest: ObservableGauge;
-  private readonly observe: BatchObservableCallback;
+  private readonly stop: () => void;
 
-  constructor(private readonly prisma: PrismaService) {
-    this.deliveries = this.meter.createObservableGauge('relay.deliveries', { description: 'Relay deliveries by backend bot and state', unit: '{delivery}' });
-    this.oldest = this.meter.createObservableGauge('relay.oldest_pending.age', { description: 'Age of the oldest delivery waiting for its backend bot', unit: 's' });
-    this.observe = async (observer) => {
-      try {
-        const rows = await this.prisma.$queryRaw<{ backend_bot_id: string; state: string; count: bigint; oldest_seconds: number | null }[]>`
-          SELECT backend_bot_id, state::text AS state, count(*) AS count,
-                 extract(epoch FROM now() - min(created_at))::float8 AS oldest_seconds
+  constructor(prisma: PrismaService) {
+    this.stop = observeGauges(
+      'relay',
+      {
+        'relay.deliveries': { description: 'Relay deliveries by backend bot and state', unit: '{delivery}' },
+        'relay.oldest_pending.age': { description: 'Age of the oldest delivery waiting for its backend bot', unit: 's' },
+      },
+      async () => {
+        const rows = await prisma.$queryRaw<{ backend_bot_id: string; state: string; count: bigint; oldest_seconds: number | null }[]>`
+          SELECT backend_bot_id, state::text AS state, count(*) AS count, extract(epoch FROM now() - min(created_at))::float8 AS oldest_seconds
           FROM relay_deliveries GROUP BY backend_bot_id, state`;
-        for (const row of rows) {
-          observer.observe(this.deliveries, Number(row.count), { 'relay.backend_bot.id': row.backend_bot_id, 'relay.delivery.state': row.state });
-          if (row.state === 'pending') observer.observe(this.oldest, Math.max(0, row.oldest_seconds ?? 0), { 'relay.backend_bot.id': row.backend_bot_id });
-        }
-      } catch (error) {
-        this.logger.warn({ msg: 'Relay metrics not read', error: error instanceof Error ? error.message : String(error) });
-      }
-    };
-    this.meter.addBatchObservableCallback(this.observe, [this.deliveries, this.oldest]);
+        return rows.flatMap((row) => [
+          { gauge: 'relay.deliveries' as const, value: Number(row.count), attributes: { 'relay.backend_bot.id': row.backend_bot_id, 'relay.delivery.state': row.state } },
+          ...(row.state === 'pending'
+            ? [{ gauge: 'relay.oldest_pending.age' as const, value: Math.max(0, row.oldest_seconds ?? 0), attributes: { 'relay.backend_bot.id': row.backend_bot_id } }]
+            : []),
+        ]);
+      },
+    );
   }
 
   onModuleDestroy(): void {
-    this.meter.removeBatchObservableCallback(this.observe, [this.deliveries, this.oldest]);
+    this.stop();
   }
 }

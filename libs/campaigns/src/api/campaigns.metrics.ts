@@ -1,0 +1,20 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@app/prisma';
+import { observeGauges } from '@app/telemetry';
+
+/** `campaigns` by status (running, completed, failed, rolling_back, rolled_back), read from Postgres at each collection. */
+@Injectable()
+export class CampaignsMetrics implements OnModuleDestroy {
+  private readonly stop: () => void;
+
+  constructor(prisma: PrismaService) {
+    this.stop = observeGauges('campaigns', { campaigns: { description: 'Campaigns by status', unit: '{campaign}' } }, async () => {
+      const rows = await prisma.$queryRaw<{ status: string; count: bigint }[]>`SELECT status::text AS status, count(*) AS count FROM campaigns GROUP BY status`;
+      return rows.map((row) => ({ gauge: 'campaigns' as const, value: Number(row.count), attributes: { 'campaign.status': row.status } }));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+}
