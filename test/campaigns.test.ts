@@ -35,8 +35,9 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
       await rig.discord.sendInteraction(command, { body: body.replace('Forged', 'Forgee') }), // signed, then altered
       await rig.discord.sendInteraction(command, { timestamp: now - 301 }), // validly signed, but a replay from 5 minutes ago
       await rig.discord.sendInteraction(command, { timestamp: now + 301 }),
+      await rig.discord.sendInteraction(command, { body: '{"type": 2, ', signature: '00'.repeat(64) }), // not even JSON: still judged by its signature first
     ];
-    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401, 401]);
     // No API key gets past it either: the route has its own scheme.
     expect((await http(url, 'POST', '/interactions', command.payload)).status).toBe(401);
     expect(await prisma.campaign.count()).toBe(0);

@@ -33,7 +33,7 @@ export async function startWorker(queues: QueuePair, overrides: Record<string, s
 export async function startApi(overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
   const app = await NestFactory.create(
     ApiModule.forRoot({ ...TEST_AUTH_ENV, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
-    { bufferLogs: true, abortOnError: false, rawBody: true },
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   configureApp(app);
   await app.listen(0, '127.0.0.1');

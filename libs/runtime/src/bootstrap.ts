@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { Environment } from '@app/config';
 import { stopTelemetry } from '@app/telemetry';
 import { ApiErrorsFilter } from './api-errors.filter';
+import { jsonBody, RejectMalformedBody } from './json-body';
 import { SafeTextPipe } from './safe-text.pipe';
 
 /**
@@ -14,6 +15,9 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new SafeTextPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiErrorsFilter(app.getHttpAdapter()));
+  // Create the app with `bodyParser: false`: JSON is read here, its exact bytes kept (see jsonBody).
+  app.use(jsonBody);
+  app.useGlobalInterceptors(new RejectMalformedBody());
   return app;
 }
 
@@ -23,8 +27,7 @@ export function configureApp(app: INestApplication): INestApplication {
  * hard deadline so a stuck dependency cannot keep the process alive.
  */
 export async function bootstrapApp(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
-  // rawBody: routes that authenticate a signature over the exact bytes (Discord interactions) read req.rawBody.
-  const app = configureApp(await NestFactory.create(module, { bufferLogs: true, rawBody: true }));
+  const app = configureApp(await NestFactory.create(module, { bufferLogs: true, bodyParser: false }));
   const logger = app.get(Logger);
   const env = app.get(Environment);
 
