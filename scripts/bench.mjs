@@ -1,6 +1,10 @@
 // Benchmark of the prize worker against fauxqs and a local Postgres.
 //
-//   npm run bench -- [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline] [--workers W]
+//   npm run bench -- [--only prize,campaigns,relay] [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline] [--workers W]
+//
+// Three systems, each against its own goals (all by default): the prize worker (phases C, A, B
+// below), campaign channels (scripts/bench/campaigns.mjs: acknowledgement latency, campaign end to
+// end) and the message relay (scripts/bench/relay.mjs: API drain against a bare pg loop, latency).
 //
 // Phase C  baseline: a bare SQS + pg consumer (scripts/bench-baseline.mjs) drains N prefilled events.
 // Phase A  sustained throughput: the same N events prefilled, then the real worker process drains them.
@@ -40,8 +44,11 @@ const { values: flags } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     // Worker processes draining phase A together (replicas of the deployment); phase B uses one.
     workers: { type: 'string', default: '1' },
+    only: { type: 'string', default: 'prize,campaigns,relay' },
   },
 });
+const SYSTEMS = new Set(flags.only.split(',').map((s) => s.trim()));
+for (const system of SYSTEMS) if (!['prize', 'campaigns', 'relay'].includes(system)) throw new Error(`--only: unknown system "${system}" (prize, campaigns, relay)`);
 const N = positiveInt(flags.events, '--events');
 const FIXED_PACED_RATE = flags['paced-rate'] === undefined ? undefined : positiveInt(flags['paced-rate'], '--paced-rate');
 let PACED_RATE = FIXED_PACED_RATE ?? 500;
@@ -94,17 +101,31 @@ async function main() {
 
     warnIfBuildStale();
     const results = {};
-    const workload = makeEvents(world, N, 'a');
-    if (!flags['skip-baseline']) {
-      results.c = await phaseC(workload);
+    if (SYSTEMS.has('prize')) {
+      const workload = makeEvents(world, N, 'a');
+      if (!flags['skip-baseline']) {
+        results.c = await phaseC(workload);
+        checkInterrupted();
+        if (FIXED_PACED_RATE === undefined) PACED_RATE = Math.max(10, Math.round(results.c.sustained / 2 / 10) * 10);
+      }
+      results.a = await phaseA(workload);
       checkInterrupted();
-      if (FIXED_PACED_RATE === undefined) PACED_RATE = Math.max(10, Math.round(results.c.sustained / 2 / 10) * 10);
+      results.b = await phaseB(world);
+      checkInterrupted();
+      printSummary(results);
     }
-    results.a = await phaseA(workload);
-    checkInterrupted();
-    results.b = await phaseB(world);
-    checkInterrupted();
-    printSummary(results);
+    if (SYSTEMS.has('campaigns')) {
+      log('\n== Campaign channels (scripts/bench/campaigns.mjs)');
+      const { benchCampaigns } = await import('./bench/campaigns.mjs');
+      await benchCampaigns({ log, fauxqsEndpoint: fauxqs.endpoint }).catch((error) => fail(`campaigns: ${error.message}`));
+      checkInterrupted();
+    }
+    if (SYSTEMS.has('relay')) {
+      log('\n== Message relay (scripts/bench/relay.mjs)');
+      const { runRelayBench } = await import('./bench/relay.mjs');
+      const relay = await runRelayBench({ log });
+      for (const failure of relay.failures) fail(`relay: ${failure}`);
+    }
   } catch (error) {
     fail(`benchmark aborted: ${error?.stack ?? error}`);
   } finally {

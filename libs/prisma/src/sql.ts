@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 
 const tracer = trace.getTracer('database');
 
@@ -26,32 +26,33 @@ export class DatabaseConnectionError extends Error {
   }
 }
 
-/**
- * The statements of a transaction on `client`: one `db.query` span each (the statement's text,
- * never its values), connection failures named as such.
- */
+/** The statements of a transaction on `client`. */
 export function sqlTransaction(client: PoolClient): SqlTransaction {
-  const traced = <T>(text: string, call: () => Promise<T>): Promise<T> => {
-    const span = tracer.startSpan('db.query', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'db.system.name': 'postgresql', 'db.operation.name': /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY', 'db.query.text': text },
-    });
-    return run(call).then(
-      (result) => {
-        span.end();
-        return result;
-      },
-      (error: unknown) => {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        span.end();
-        throw error;
-      },
-    );
-  };
   return {
-    query: async <R extends object>(text: string, values?: unknown[]) => (await traced(text, () => client.query<R>(text, values))).rows,
-    execute: async (text: string, values?: unknown[]) => (await traced(text, () => client.query(text, values))).rowCount ?? 0,
+    query: async <R extends object>(text: string, values?: unknown[]) => (await tracedQuery<R>(client, text, values)).rows,
+    execute: async (text: string, values?: unknown[]) => (await tracedQuery(client, text, values)).rowCount ?? 0,
   };
+}
+
+/** Something node-postgres can run a statement on: a client, or the pool. */
+interface Queryable {
+  query<T extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<T>>;
+}
+
+/** One statement in a `db.query` span (its text, never its values), connection failures named as such. */
+export async function tracedQuery<R extends object>(on: Queryable, text: string, values?: unknown[]): Promise<QueryResult<R & QueryResultRow>> {
+  const span = tracer.startSpan('db.query', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY', 'db.query.text': text },
+  });
+  try {
+    return await run(() => on.query<R & QueryResultRow>(text, values));
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
-// The relay's leasing SQL, in one place: DeliveryStore runs it through Prisma ($queryRaw: Prisma has
-// no row-locking API), and the benchmark's bare `pg` baseline runs the very same statements.
+// The relay's leasing SQL, in one place: DeliveryStore runs it on Prisma's pool in plain SQL
+// (PrismaService.sql: Prisma has no row-locking API, and $queryRaw costs four times the query),
+// and the benchmark's bare `pg` baseline runs the very same statements.
 // Deliveries are claimed with FOR UPDATE SKIP LOCKED, so concurrent leases never wait for each
 // other and never take the same row.
 import { Prisma } from '@prisma/client';

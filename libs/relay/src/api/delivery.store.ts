@@ -10,7 +10,8 @@ const EXHAUSTED_RETRIES = 5;
 
 /**
  * The backend bots' deliveries in Postgres. Every query is scoped to one backend: a key sees its
- * own backend's deliveries and nothing else, whatever id or receipt it presents.
+ * own backend's deliveries and nothing else, whatever id or receipt it presents. Leasing and
+ * settling, the hot path, run their statements in plain SQL on Prisma's pool (PrismaService.sql).
  */
 @Injectable()
 export class DeliveryStore {
@@ -46,7 +47,7 @@ export class DeliveryStore {
     const parsed = [...new Map(receipts.map((r) => [r, parseReceipt(r)])).values()].filter((r): r is ParsedReceipt => r !== undefined);
     const outcomes = new Map<string, ReceiptOutcome>();
     if (parsed.length > 0) {
-      const rows = await this.prisma.$queryRaw<{ receipt: string; result: ReceiptOutcome; new_state: string | null }[]>(settleDeliveries(backend.id, parsed, settlement));
+      const rows = await this.prisma.sql<{ receipt: string; result: ReceiptOutcome; new_state: string | null }>(settleDeliveries(backend.id, parsed, settlement));
       for (const row of rows) outcomes.set(row.receipt, row.result);
       if ('nack' in settlement && rows.some((r) => r.new_state === 'pending')) await this.notify(backend.id);
     }
@@ -94,7 +95,7 @@ export class DeliveryStore {
     // claiming (each done at once) so a cron backend gets a conversation's messages in one read.
     let exhaustedRounds = 0;
     while (claimed.length < limit) {
-      const rows = await this.prisma.$queryRaw<ClaimedRow[]>(
+      const rows = await this.prisma.sql<ClaimedRow>(
         claimDeliveries({ backendBotId: backend.id, limit: limit - claimed.length, maxDeliveries: backend.maxDeliveries, ordered: backend.ordered, mode }),
       );
       const got = rows.filter((r) => r.claimed);
