@@ -21,7 +21,8 @@ describe('crash recovery', () => {
     const { community, stackable, unique } = await seedCommunity(prisma);
     const linked = await Promise.all([1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })));
     const unlinked = snowflake();
-    const events = 2000;
+    // Enough that four short lives of a worker (2,000+ events/s here) cannot drain them all.
+    const events = 8000;
     const expected = { stackable: 0, unique: 0, pending: 0 };
     const bodies = Array.from({ length: events }, (_, n) => {
       const quantity = (n % 3) + 1;
