@@ -1,15 +1,18 @@
 // `npm start`: the whole system on this machine with embedded defaults — Postgres database
 // created and migrated, a fauxqs SQS endpoint with every queue and its DLQ (prize, Discord,
 // backend responses, bot operations FIFO, campaign FIFO; unless AWS_SQS_QUEUE_URL points
-// elsewhere), then the API (:3000) and the worker (:3001). The worker's Discord consumers run
-// only with a DISCORD_BOT_TOKEN (Discord itself, or DISCORD_API_BASE_URL): without one, messages
-// for Discord wait on their queues. DISCORD_PUBLIC_KEY turns on the interactions endpoint
-// (campaign channels). With RELAY_CONFIG the message relay runs too (worker: its Discord gateway
-// ingest; API: /v1). Ctrl-C / SIGTERM stops everything gracefully.
-import { spawn } from 'node:child_process';
+// elsewhere), then the API (:3000) and the worker (:3001).
+// Without a DISCORD_BOT_TOKEN, Discord is played by the local Discord stand-in (:3002, NOT Discord:
+// apps/discord-standin), as fauxqs plays SQS: every consumer, the interactions endpoint (its
+// public key), the slash commands (registered there) and the message relay (a demo backend bot)
+// run against it, and its page shows what the bot did. With a DISCORD_BOT_TOKEN the apps talk to
+// Discord (or DISCORD_API_BASE_URL); DISCORD_PUBLIC_KEY then turns on the interactions endpoint and
+// RELAY_CONFIG the message relay. Ctrl-C / SIGTERM stops everything gracefully.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueuePair, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
 
@@ -22,6 +25,7 @@ const env = {
 };
 const apps = [];
 let fauxqsProcess;
+let standinProcess;
 const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'start-local', msg, ...extra }));
 
 async function main() {
@@ -63,12 +67,9 @@ async function main() {
     env.API_ADMIN_KEYS = localApiKey();
   }
   const consumersChosen = Boolean(env.WORKER_CONSUMERS);
-  if (!env.WORKER_CONSUMERS && !env.DISCORD_BOT_TOKEN) {
-    env.WORKER_CONSUMERS = 'prize-distribution';
-    log('No DISCORD_BOT_TOKEN: the worker runs the prize consumer only; Discord, bot-operation and campaign messages wait on their queues');
-  }
+  if (!env.DISCORD_BOT_TOKEN) await useDiscordStandin(consumersChosen);
   // The message relay runs when its configuration file is given (its bots have their own tokens).
-  if (env.RELAY_CONFIG && !consumersChosen) {
+  if (env.RELAY_CONFIG && !consumersChosen && !env.WORKER_CONSUMERS?.split(',').includes('relay')) {
     env.WORKER_CONSUMERS = `${env.WORKER_CONSUMERS ?? 'prize-distribution,discord,bot-operations,campaign'},relay`;
     log('RELAY_CONFIG given: the worker connects the relay\'s Discord bots, the API serves /v1 to its backend bots', { config: env.RELAY_CONFIG });
   }
@@ -86,7 +87,93 @@ async function main() {
     });
     apps.push(child);
   }
-  log('Started', { api: `http://127.0.0.1:${env.API_PORT ?? 3000}`, worker: `http://127.0.0.1:${env.WORKER_PORT ?? 3001}/health/ready` });
+  log('Started', {
+    api: `http://127.0.0.1:${env.API_PORT ?? 3000}`,
+    worker: `http://127.0.0.1:${env.WORKER_PORT ?? 3001}/health/ready`,
+    ...(standinProcess ? { discordStandin: `http://127.0.0.1:${env.DISCORD_STANDIN_PORT ?? 3002}/ (NOT Discord)` } : {}),
+  });
+}
+
+/**
+ * No bot token: the local Discord stand-in plays Discord. It gets a bot token made for this run,
+ * the apps get its address and its application's public key, the slash commands are registered in
+ * its demo server (the deploy step `npm run discord:commands`), and the message relay gets a
+ * configuration with one demo backend bot whose key is kept in .local/relay-key.
+ */
+async function useDiscordStandin(consumersChosen) {
+  const apiPort = env.API_PORT ?? '3000';
+  const token = `standin.${randomBytes(24).toString('base64url')}`;
+  const standin = await startStandin({
+    DISCORD_STANDIN_PORT: env.DISCORD_STANDIN_PORT ?? '3002',
+    DISCORD_BOT_TOKEN: token,
+    DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${apiPort}/interactions`,
+  });
+  Object.assign(env, { DISCORD_BOT_TOKEN: token, DISCORD_API_BASE_URL: standin.apiUrl, DISCORD_PUBLIC_KEY: env.DISCORD_PUBLIC_KEY ?? standin.publicKey });
+  const state = await (await fetch(new URL('/state.json', standin.page))).json();
+  const guildId = state.guilds[0].id;
+  execFileSync(process.execPath, [path.join(ROOT, 'dist', 'apps', 'api', 'src', 'discord-commands.js'), '--guild', guildId], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!env.RELAY_CONFIG) {
+    env.RELAY_CONFIG = localRelayConfig(state.guilds[0].channels.find((c) => c.name === 'general').id);
+    env.RELAY_DEMO_BACKEND_KEY = localSecret('relay-key');
+  }
+  if (!consumersChosen) env.WORKER_CONSUMERS = 'prize-distribution,discord,bot-operations,campaign,relay';
+  log('No DISCORD_BOT_TOKEN: Discord is played by the local Discord stand-in (NOT Discord); every Discord flow runs against it', {
+    page: standin.page,
+    slashCommands: `registered in server ${guildId}`,
+    relayConfig: path.relative(ROOT, env.RELAY_CONFIG),
+  });
+}
+
+/** Starts the stand-in; resolves with its ready line's facts (page, apiUrl, publicKey) and forwards its log. */
+function startStandin(extraEnv) {
+  standinProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', 'discord-standin', 'src', 'main.js')], {
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    standinProcess.once('exit', (code, signal) => {
+      if (stopping) return;
+      reject(new Error(`The Discord stand-in exited with code ${code}`));
+      log('The Discord stand-in exited unexpectedly', { code, signal });
+      void stop(1);
+    });
+    createInterface({ input: standinProcess.stdout }).on('line', (line) => {
+      console.log(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.publicKey && entry.apiUrl) resolve(entry);
+      } catch {
+        // not a log line of the stand-in's; shown as it is
+      }
+    });
+  });
+}
+
+/** The relay's configuration for the stand-in: its bot (the apps' token) relays DMs and #general to one demo backend bot. */
+function localRelayConfig(generalChannelId) {
+  const file = path.join(ROOT, '.local', 'relay.yaml');
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(
+    file,
+    `# Written by npm start for the local Discord stand-in; secrets come from the environment.
+discord_bots:
+  - id: standin
+    name: Local Discord stand-in bot
+    token_env: DISCORD_BOT_TOKEN
+    channel_allowlist: ["${generalChannelId}"]
+backend_bots:
+  - id: demo-backend
+    api_key_env: RELAY_DEMO_BACKEND_KEY
+routing:
+  mode: first_match
+  defaults:
+    standin: demo-backend
+routes:
+  - { discord_bot_id: standin, scope_type: channel, scope_id: "${generalChannelId}", backend_bot_id: demo-backend }
+`,
+    { mode: 0o600 },
+  );
+  return file;
 }
 
 /**
@@ -94,15 +181,21 @@ async function main() {
  * in .local/api-key (git-ignored, readable by this user only), so the README's examples can read it.
  */
 function localApiKey() {
-  const file = path.join(ROOT, '.local', 'api-key');
+  const key = localSecret('api-key');
+  // Printed once, here, for the person at the terminal; the apps never log keys.
+  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${env.API_PORT ?? 3000}/…\n`);
+  return key;
+}
+
+/** A random key kept in .local/<name> (git-ignored, readable by this user only): the same at every start. */
+function localSecret(name) {
+  const file = path.join(ROOT, '.local', name);
   let key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   if (key.length < 32) {
     key = randomBytes(32).toString('base64url');
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
   }
-  // Printed once, here, for the person at the terminal; the apps never log keys.
-  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${env.API_PORT ?? 3000}/…\n`);
   return key;
 }
 
@@ -110,9 +203,10 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  // Apps first (they drain their in-flight messages), the SQS endpoint last.
-  await Promise.all(apps.map((c) => new Promise((r) => (c.exitCode !== null ? r() : (c.once('exit', r), c.kill('SIGTERM'))))));
-  fauxqsProcess?.kill('SIGTERM');
+  // Apps first (they drain their in-flight messages), the stand-ins they talk to last.
+  const stopped = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', r), c.kill('SIGTERM'))));
+  await Promise.all(apps.map(stopped));
+  await Promise.all([fauxqsProcess, standinProcess].filter(Boolean).map(stopped));
   process.exit(code);
 }
 

@@ -4,7 +4,7 @@ import { OverwriteType, PermissionFlagsBits } from 'discord.js';
 import { randomUUID } from 'node:crypto';
 import { DiscordHealthIndicator } from '@app/discord';
 import { snowflake } from './support/database';
-import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
+import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
 import { useTestInfra } from './support/infra';
 import { adminHttp, http } from './support/http';
 import { attributesOf, botApiEnv, retryDelaysOf, startBotWorker, VisibilityChange } from './support/bot-operations';

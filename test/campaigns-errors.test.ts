@@ -4,7 +4,7 @@ import { MessageAttribute } from '@app/contracts';
 import { SQS_CLIENT } from '@app/queue';
 import { recordVisibilityChanges } from './support/bot-operations';
 import { campaignRig, CampaignRig } from './support/campaigns';
-import { CAMPAIGN_BOT_PERMISSIONS } from './support/fake-discord';
+import { CAMPAIGN_BOT_PERMISSIONS } from '@app/discord-standin';
 import { useTestInfra } from './support/infra';
 import { drainQueue, waitFor } from './support/sqs';
 

@@ -1,6 +1,6 @@
 import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
 import { campaignRig, CampaignRig } from './support/campaigns';
-import { FakeInteraction } from './support/fake-discord';
+import { FakeInteraction } from '@app/discord-standin';
 import { useTestInfra } from './support/infra';
 import { waitFor } from './support/sqs';
 

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { SQS_CLIENT } from '@app/queue';
 import { seedCommunity, snowflake } from './support/database';
-import { startFakeDiscord, FakeDiscord } from './support/fake-discord';
+import { startFakeDiscord, FakeDiscord } from '@app/discord-standin';
 import { adminHttp, http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { botApiEnv, startBotWorker } from './support/bot-operations';

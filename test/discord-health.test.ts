@@ -4,7 +4,7 @@ import { loadEnvironment } from '@app/config';
 import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@app/discord';
 import { HealthModule, ReadinessIndicator } from '@app/health';
 import { configureApp, platformModules } from '@app/runtime';
-import { FakeDiscord, startFakeDiscord } from './support/fake-discord';
+import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
 
 /**
  * /health/ready with DiscordHealthIndicator as a readiness indicator, wired as the worker does

@@ -16,7 +16,7 @@ import {
   DiscordUnavailableError,
   DiscordUnknownResourceError,
 } from '@app/discord';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, startFakeDiscord } from './support/fake-discord';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, startFakeDiscord } from '@app/discord-standin';
 import { captureSpans, spansNamed } from './support/tracing';
 
 const spans = captureSpans();

@@ -5,7 +5,7 @@ import { seedCommunity, snowflake } from './support/database';
 import { http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { campaignRig } from './support/campaigns';
-import { startFakeDiscord } from './support/fake-discord';
+import { startFakeDiscord } from '@app/discord-standin';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from './support/relay';
 import { createQueuePair, send, waitFor } from './support/sqs';

@@ -47,8 +47,8 @@ export async function benchCampaigns(options = {}) {
     for (const release of owned.reverse()) await release().catch(() => {});
   };
   try {
-    // The fake Discord the tests use (TypeScript, loaded through tsx).
-    const fakes = pathToFileURL(path.join(ROOT, 'test', 'support', 'fake-discord.ts')).href;
+    // The Discord stand-in the tests use (TypeScript, loaded through tsx).
+    const fakes = pathToFileURL(path.join(ROOT, 'libs', 'discord-standin', 'src', 'index.ts')).href;
     const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await tsImport(fakes, import.meta.url);
     const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;

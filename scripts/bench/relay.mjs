@@ -41,8 +41,8 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
   try {
     await prepareDatabase(databaseUrl, { recreate: true });
     db = new pg.Pool({ connectionString: databaseUrl, max: clients + 2 });
-    // The fake Discord the tests use (TypeScript, loaded through tsx).
-    const fakes = pathToFileURL(path.join(ROOT, 'test', 'support', 'fake-discord.ts')).href;
+    // The Discord stand-in the tests use (TypeScript, loaded through tsx).
+    const fakes = pathToFileURL(path.join(ROOT, 'libs', 'discord-standin', 'src', 'index.ts')).href;
     const { startFakeDiscord } = await tsImport(fakes, import.meta.url);
     discord = await startFakeDiscord();
     await discord.startGateway();

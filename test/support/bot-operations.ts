@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { SQS_CLIENT } from '@app/queue';
 import { configureApp } from '@app/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { FakeDiscord } from './fake-discord';
+import { FakeDiscord } from '@app/discord-standin';
 import { QueuePair } from './sqs';
 import { workerEnv } from './worker';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { snowflake } from './database';
-import { FakeBot, FakeDiscord, startFakeDiscord } from './fake-discord';
-import { FakeGateway } from './fake-gateway';
+import { FakeBot, FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { FakeGateway } from '@app/discord-standin';
 import { startApi, startWorker } from './worker';
 import { waitFor } from './sqs';
 

@@ -1,5 +1,6 @@
-// A local HTTP server playing the part of Discord's REST API, so tests run the real
-// @discordjs/rest code (routing, rate-limit bookkeeping, error parsing) without Discord; with
+// A local HTTP server playing the part of Discord's REST API, so tests and `npm start` (as the
+// Discord stand-in: standin.ts) run the real @discordjs/rest code (routing, rate-limit
+// bookkeeping, error parsing) without Discord; with
 // startGateway(), also its gateway (fake-gateway.ts), so a real discord.js Client connects too.
 // Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
 // It also plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash
@@ -209,7 +210,6 @@ const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCOR
 export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
 
 export class FakeDiscord {
-  readonly token = FAKE_DISCORD_TOKEN;
   /** The default bot; addBot() makes more. */
   readonly botUserId = snowflake();
   readonly requests: RecordedRequest[] = [];
@@ -228,6 +228,10 @@ export class FakeDiscord {
   interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
   /** Added to every answer: a Discord at a fixed distance. */
   latencyMs = 0;
+  /** Keep every request in `requests` (tests read them; a long-running stand-in turns it off). */
+  recordRequests = true;
+  /** Told of every answer sent (the stand-in logs them). */
+  onAnswer?: (answer: { method: string; path: string; status: number }) => void;
 
   private readonly signingKey: KeyObject;
   private readonly interactionTokens = new Map<string, TokenRecord>();
@@ -238,7 +242,8 @@ export class FakeDiscord {
   private readonly threadMemberIds = new Map<string, Set<string>>(); // thread id → member user ids
   private readonly dmChannels = new Map<string, string>(); // `${bot user id}:${user id}` → channel id
   private readonly oauthTokens = new Map<string, string>(); // OAuth2 access token → user id
-  private readonly bots = new Map<string, FakeBot>([[FAKE_DISCORD_TOKEN, { token: FAKE_DISCORD_TOKEN, userId: this.botUserId }]]);
+  private readonly usernames = new Map<string, string>(); // user id → username given by nameUser()
+  private readonly bots: Map<string, FakeBot>;
   private gateway?: FakeGateway;
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: RequestMatch[] = [];
@@ -247,7 +252,10 @@ export class FakeDiscord {
   constructor(
     private readonly server: Server,
     readonly apiUrl: string,
+    /** The default bot's token. */
+    readonly token: string = FAKE_DISCORD_TOKEN,
   ) {
+    this.bots = new Map([[token, { token, userId: this.botUserId }]]);
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     this.signingKey = privateKey;
     // The raw 32-byte key is the tail of its SPKI encoding.
@@ -275,8 +283,8 @@ export class FakeDiscord {
   /** Forgets everything seeded, recorded and injected. */
   reset(): void {
     for (const list of [this.requests, this.invites, this.kicked, this.messageEdits]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens, this.commands, this.interactionTokens]) map.clear();
-    for (const token of this.bots.keys()) if (token !== FAKE_DISCORD_TOKEN) this.bots.delete(token);
+    for (const map of [this.guilds, this.channels, this.members, this.channelMessages, this.threadMemberIds, this.dmChannels, this.oauthTokens, this.usernames, this.commands, this.interactionTokens]) map.clear();
+    for (const token of this.bots.keys()) if (token !== this.token) this.bots.delete(token);
     this.faults = [];
     this.hangs = [];
     this.lostAnswers = [];
@@ -295,7 +303,12 @@ export class FakeDiscord {
 
   /** The bot of the application interactions come from: the default bot. */
   private get applicationBot(): FakeBot {
-    return this.bots.get(FAKE_DISCORD_TOKEN)!;
+    return this.bots.get(this.token)!;
+  }
+
+  /** The bot with this user id, if any. */
+  botByUserId(userId: string): FakeBot | undefined {
+    return [...this.bots.values()].find((b) => b.userId === userId);
   }
 
   /** The bot a token belongs to, if any. */
@@ -315,7 +328,8 @@ export class FakeDiscord {
       ownerId?: string;
       everyonePermissions?: bigint;
       botPermissions?: bigint;
-      roles?: { id?: string; permissions: bigint; aboveBot?: boolean }[];
+      roles?: { id?: string; name?: string; permissions: bigint; aboveBot?: boolean }[];
+      name?: string;
       bots?: string[];
       /** A Community server: announcement channels are allowed. */
       community?: boolean;
@@ -343,9 +357,9 @@ export class FakeDiscord {
     const below = wanted.filter((r) => !r.aboveBot);
     const above = wanted.filter((r) => r.aboveBot);
     const position = (r: (typeof wanted)[number]) => (r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1);
-    const extra = wanted.map((r, i) => role(r.id ?? snowflake(), `role ${i + 1}`, position(r), r.permissions));
+    const extra = wanted.map((r, i) => role(r.id ?? snowflake(), r.name ?? `role ${i + 1}`, position(r), r.permissions));
     const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
-    this.guilds.set(id, { id, name: `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
+    this.guilds.set(id, { id, name: options.name ?? `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
     this.members.set(id, new Map());
     for (const botId of options.bots ?? [this.botUserId]) this.addMember(id, botId, [botRoleId]);
     return { id, botRoleId, roleIds: extra.map((r) => r.id) };
@@ -382,6 +396,17 @@ export class FakeDiscord {
     if (!members) throw new Error(`no guild ${guildId}`);
     members.set(userId, { roles: [...roleIds], joined_at: new Date().toISOString() });
     return userId;
+  }
+
+  /** Gives a user a username (others are `user<last 6 digits>`): what their messages and interactions show. */
+  nameUser(userId: string, username: string): void {
+    this.usernames.set(userId, username);
+  }
+
+  /** A user as Discord shows them, with the name given by nameUser(). */
+  person(userId: string, bot = false): FakeUser {
+    const named = this.usernames.get(userId);
+    return { ...user(userId, bot), ...(named === undefined ? {} : { username: named }) };
   }
 
   /** Changes a role's permissions, as a server admin would in Discord's settings. */
@@ -428,6 +453,24 @@ export class FakeDiscord {
   dms(userId: string, botUserId: string = this.botUserId): FakeMessage[] {
     const channelId = this.dmChannels.get(`${botUserId}:${userId}`);
     return channelId ? this.messages(channelId) : [];
+  }
+
+  /** Every guild, in the order they were added. */
+  guildList(): FakeGuild[] {
+    return [...this.guilds.values()];
+  }
+
+  /** A guild's members: user ids with their role ids. */
+  guildMembers(guildId: string): { userId: string; roles: string[] }[] {
+    return [...(this.members.get(guildId) ?? new Map<string, { roles: string[] }>())].map(([userId, member]) => ({ userId, roles: [...member.roles] }));
+  }
+
+  /** Every DM channel: the bot it belongs to and the user at the other end. */
+  dmChannelList(): { channelId: string; botUserId: string; userId: string }[] {
+    return [...this.dmChannels].map(([key, channelId]) => {
+      const [botUserId, userId] = key.split(':');
+      return { channelId, botUserId, userId };
+    });
   }
 
   guildsOf(botUserId: string): FakeGuild[] {
@@ -478,7 +521,7 @@ export class FakeDiscord {
     if (channelId === undefined) throw new Error('postMessage needs channelId or dmTo');
     const channel = this.channels.get(channelId);
     if (!channel) throw new Error(`no channel ${channelId}`);
-    return this.record(channel, { content: options.content, author: user(options.authorId, options.authorIsBot ?? false) });
+    return this.record(channel, { content: options.content, author: this.person(options.authorId, options.authorIsBot ?? false) });
   }
 
   // --- fault injection -----------------------------------------------------------------------
@@ -596,7 +639,7 @@ export class FakeDiscord {
       guild: { id: guild.id, locale: 'en-US', features: guild.features },
       channel_id: channel.id,
       channel: { id: channel.id, type: channel.type, guild_id: guild.id, name: channel.name },
-      member: { user: user(userId), roles: member.roles, permissions: memberPermissions.toString(), joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 },
+      member: { user: this.person(userId), roles: member.roles, permissions: memberPermissions.toString(), joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 },
       app_permissions: this.botPermissions(this.applicationBot, guild.id, channel).toString(),
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -617,7 +660,7 @@ export class FakeDiscord {
       const flags = (data?.flags ?? 0) & MessageFlags.Ephemeral;
       const message = this.record(this.channelOr404(interaction.channelId), {
         content: deferred ? '' : (data?.content ?? ''),
-        author: user(this.applicationBot.userId, true),
+        author: this.person(this.applicationBot.userId, true),
         components: deferred ? [] : (data?.components ?? []),
         flags: deferred ? flags | MessageFlags.Loading : flags,
         type: 20, // ChatInputCommand
@@ -640,7 +683,7 @@ export class FakeDiscord {
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const method = req.method ?? 'GET';
     const body: unknown = text ? JSON.parse(text) : undefined;
-    this.requests.push({ method, path, body, headers: req.headers });
+    if (this.recordRequests) this.requests.push({ method, path, body, headers: req.headers });
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
     const matches = (m: RequestMatch) => (m.method === undefined || m.method === method) && m.path.test(path) && (m.body === undefined || m.body.test(text));
@@ -659,7 +702,7 @@ export class FakeDiscord {
     if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
       // A user's OAuth2 token: only the user it was issued to, nothing else.
       const userId = this.oauthTokens.get(bearer);
-      reply = userId ? new Reply(200, user(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
+      reply = userId ? new Reply(200, this.person(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else if (!botAccount && !webhook) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {
@@ -673,6 +716,7 @@ export class FakeDiscord {
     }
     if (take(this.lostAnswers)) return;
     send(res, reply, bucketOf(method, path));
+    this.onAnswer?.({ method, path, status: reply.status });
   }
 
   /** PATCH …/messages/@original, the one webhook route the fake serves. */
@@ -703,7 +747,7 @@ export class FakeDiscord {
 
   private readonly routes: [string, RegExp, (params: string[], body: Record<string, unknown>, request: RequestContext) => Reply][] = [
     ['GET', /^\/gateway\/bot$/, () => this.gatewayInfo()],
-    ['GET', /^\/users\/@me$/, (_, __, { bot }) => new Reply(200, user(bot.userId, true))],
+    ['GET', /^\/users\/@me$/, (_, __, { bot }) => new Reply(200, this.person(bot.userId, true))],
     ['GET', /^\/applications\/@me$/, () => new Reply(200, this.application())],
     ['PUT', /^\/applications\/(\d+)\/commands$/, ([applicationId], body) => this.putCommands(applicationId, 'global', body)],
     ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, ([applicationId, guildId], body) => this.putCommands(applicationId, guildId, body)],
@@ -752,7 +796,7 @@ export class FakeDiscord {
   private memberJson(guildId: string, userId: string) {
     const member = this.members.get(this.guild(guildId).id)?.get(userId);
     if (!member) throw unknownMember();
-    return { user: user(userId, [...this.bots.values()].some((b) => b.userId === userId)), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
+    return { user: this.person(userId, [...this.bots.values()].some((b) => b.userId === userId)), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
   }
 
   /**
@@ -870,7 +914,7 @@ export class FakeDiscord {
     const components = Array.isArray(body.components) ? body.components : [];
     const message = this.record(channel, {
       content: body.content,
-      author: user(bot.userId, true),
+      author: this.person(bot.userId, true),
       components,
       allowed_mentions: body.allowed_mentions,
       ...(nonce !== undefined ? { nonce } : {}),
@@ -952,7 +996,7 @@ export class FakeDiscord {
   }
 
   private application() {
-    return { id: this.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot: user(this.applicationBot.userId, true) };
+    return { id: this.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot: this.person(this.applicationBot.userId, true) };
   }
 
   /** Bulk overwrite: the scope's commands become exactly these. */
@@ -1087,7 +1131,7 @@ export class FakeDiscord {
       type: 0,
       guild: { id: guild.id, name: guild.name },
       channel: { id: channel.id, name: channel.name, type: channel.type },
-      inviter: user(bot.userId, true),
+      inviter: this.person(bot.userId, true),
       uses: 0,
       max_uses: invite.max_uses,
       max_age: invite.max_age,
@@ -1153,7 +1197,7 @@ export class FakeDiscord {
     if (!channelId) {
       channelId = snowflake();
       this.dmChannels.set(key, channelId);
-      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, owner_id: botUserId, recipients: [user(userId)] });
+      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, owner_id: botUserId, recipients: [this.person(userId)] });
     }
     return channelId;
   }
@@ -1169,13 +1213,23 @@ interface RequestContext {
   query: URLSearchParams;
 }
 
-/** Starts a fake on 127.0.0.1 with a free port; point DiscordOptions.apiBaseUrl at `apiUrl`. */
-export async function startFakeDiscord(): Promise<FakeDiscord> {
+/** Serves what is not Discord's API (`/api/…`) on the same port: the stand-in's page. */
+export type PageHandler = (fake: FakeDiscord, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * Starts a fake on 127.0.0.1 (a free port unless given); point DiscordOptions.apiBaseUrl at `apiUrl`.
+ * Paths outside `/api` go to `page` when given.
+ */
+export async function startFakeDiscord(options: { port?: number; page?: PageHandler; token?: string } = {}): Promise<FakeDiscord> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const fake = new FakeDiscord(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const fake = new FakeDiscord(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, options.token);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    fake.handle(req, res).catch((error: unknown) => send(res, new Reply(500, { message: String(error), code: 0 }), 'fake'));
+    const page = options.page && !/^\/api(\/|$)/.test(req.url ?? '/') ? options.page : undefined;
+    (page ? page(fake, req, res) : fake.handle(req, res)).catch((error: unknown) => send(res, new Reply(500, { message: String(error), code: 0 }), 'fake'));
   });
   return fake;
 }
