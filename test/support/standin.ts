@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { INestApplication } from '@nestjs/common';
+import { DEMO, DiscordStandin, startDiscordStandin } from '@app/discord-standin';
+import { RelayGatewayHealthIndicator } from '@app/relay';
+import { createQueuePair, waitFor } from './sqs';
+import { startApi, startWorker } from './worker';
+
+export const STANDIN_BOT_TOKEN = 'standin-test-bot-token';
+export const DEMO_BACKEND_KEY = 'standin-test-backend-key-0123456789abcdef';
+
+/**
+ * What `npm start` runs without a bot token, in this process: the Discord stand-in (demo server,
+ * page) with the API and the worker pointed at it — order threads and the message relay, whose
+ * demo backend bot gets #general and the bot's DMs.
+ */
+export interface StandinStack {
+  standin: DiscordStandin;
+  api: { app: INestApplication; url: string };
+  worker: INestApplication;
+  close(): Promise<void>;
+}
+
+export async function standinStack(sqs: SQSClient): Promise<StandinStack> {
+  const discordQueue = await createQueuePair(sqs, { prefix: 'standin-discord', maxReceiveCount: 20 });
+  const backendQueue = await createQueuePair(sqs, { prefix: 'standin-backend' });
+  const standin = await startDiscordStandin({ port: 0, botToken: STANDIN_BOT_TOKEN });
+  const relayConfig = path.join(mkdtempSync(path.join(tmpdir(), 'standin-relay-')), 'relay.yaml');
+  writeFileSync(
+    relayConfig,
+    `discord_bots:
+  - { id: standin, token_env: DISCORD_BOT_TOKEN, channel_allowlist: ["${DEMO.channels.general}"] }
+backend_bots:
+  - { id: demo-backend, api_key_env: RELAY_DEMO_BACKEND_KEY }
+routing: { mode: first_match, defaults: { standin: demo-backend } }
+routes:
+  - { discord_bot_id: standin, scope_type: channel, scope_id: "${DEMO.channels.general}", backend_bot_id: demo-backend }
+`,
+  );
+  const env = {
+    DISCORD_QUEUE_URL: discordQueue.queueUrl,
+    BACKEND_QUEUE_URL: backendQueue.queueUrl,
+    DISCORD_BOT_TOKEN: STANDIN_BOT_TOKEN,
+    DISCORD_API_BASE_URL: standin.apiUrl,
+    RELAY_CONFIG: relayConfig,
+    RELAY_DEMO_BACKEND_KEY: DEMO_BACKEND_KEY,
+  };
+  const api = await startApi({ ...env, SQS_WAIT_TIME_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '50' });
+  const worker = await startWorker(discordQueue, { ...env, WORKER_CONSUMERS: 'discord,relay', DISCORD_QUEUE_WAIT_TIME_SECONDS: '1' });
+  await waitFor(() => worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy().relay_gateway.status === 'up', { what: 'the relay connected to the stand-in’s gateway' });
+  return {
+    standin,
+    api,
+    worker,
+    async close() {
+      await worker.close();
+      await api.app.close();
+      await standin.close();
+    },
+  };
+}
