@@ -26,6 +26,7 @@ const env = {
 const apps = [];
 let fauxqsProcess;
 let standinProcess;
+let standinPage;
 const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'start-local', msg, ...extra }));
 
 async function main() {
@@ -74,6 +75,8 @@ async function main() {
     log('RELAY_CONFIG given: the worker connects the relay\'s Discord bots, the API serves /v1 to its backend bots', { config: env.RELAY_CONFIG });
   }
 
+  // Ctrl-C while the stand-in was being prepared: stop() has already run; start nothing more.
+  if (stopping) return;
   for (const [app, port] of [['api', env.API_PORT ?? '3000'], ['worker', env.WORKER_PORT ?? '3001']]) {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
       env: { ...env, PORT: port, OTEL_SERVICE_NAME: app },
@@ -90,7 +93,7 @@ async function main() {
   log('Started', {
     api: `http://127.0.0.1:${env.API_PORT ?? 3000}`,
     worker: `http://127.0.0.1:${env.WORKER_PORT ?? 3001}/health/ready`,
-    ...(standinProcess ? { discordStandin: `http://127.0.0.1:${env.DISCORD_STANDIN_PORT ?? 3002}/ (NOT Discord)` } : {}),
+    ...(standinPage ? { discordStandin: `${standinPage} (NOT Discord)` } : {}),
   });
 }
 
@@ -108,7 +111,9 @@ async function useDiscordStandin(consumersChosen) {
     DISCORD_BOT_TOKEN: token,
     DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${apiPort}/interactions`,
   });
-  Object.assign(env, { DISCORD_BOT_TOKEN: token, DISCORD_API_BASE_URL: standin.apiUrl, DISCORD_PUBLIC_KEY: env.DISCORD_PUBLIC_KEY ?? standin.publicKey });
+  // The stand-in signs interactions with a key made for this run: only its public half verifies them.
+  Object.assign(env, { DISCORD_BOT_TOKEN: token, DISCORD_API_BASE_URL: standin.apiUrl, DISCORD_PUBLIC_KEY: standin.publicKey });
+  standinPage = standin.page;
   const state = await (await fetch(new URL('/state.json', standin.page))).json();
   const guildId = state.guilds[0].id;
   execFileSync(process.execPath, [path.join(ROOT, 'dist', 'apps', 'api', 'src', 'discord-commands.js'), '--guild', guildId], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -125,12 +130,13 @@ async function useDiscordStandin(consumersChosen) {
 }
 
 /** Starts the stand-in; resolves with its ready line's facts (page, apiUrl, publicKey) and forwards its log. */
-function startStandin(extraEnv) {
+function startStandin(extraEnv, timeoutMs = 30_000) {
   standinProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', 'discord-standin', 'src', 'main.js')], {
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The Discord stand-in did not report ready within ${timeoutMs / 1000} s`)), timeoutMs);
     standinProcess.once('exit', (code, signal) => {
       if (stopping) return;
       reject(new Error(`The Discord stand-in exited with code ${code}`));
@@ -141,7 +147,10 @@ function startStandin(extraEnv) {
       console.log(line);
       try {
         const entry = JSON.parse(line);
-        if (entry.publicKey && entry.apiUrl) resolve(entry);
+        if (entry.ready === true && entry.name === 'discord-standin') {
+          clearTimeout(timer);
+          resolve(entry);
+        }
       } catch {
         // not a log line of the stand-in's; shown as it is
       }

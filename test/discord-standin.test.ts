@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { DEMO, DiscordStandin, startDiscordStandin, StandinView } from '@app/discord-standin';
+import { freePort } from './support/worker-process';
 
 // The stand-in on its own: what `npm start` shows a newcomer instead of Discord. The page in a real
 // browser, after real flows, is test/browser/discord-standin-page.test.ts.
@@ -63,6 +68,33 @@ describe('Discord stand-in', () => {
     expect((await state()).guilds[0].channels[0].messages).toEqual([]);
   });
 
+  it('refuses to post as a bot, into a category or with a command nobody registered', async () => {
+    const asBot = await postForm('/messages', { author: standin.discord.botUserId, channel: DEMO.channels.general, content: 'hi' });
+    expect(decodeURIComponent(asBot.headers.get('location') ?? '')).toBe('/?notice=Choose who posts (a person, not a bot).');
+    const category = standin.discord.addChannel(DEMO.guildId, { type: 4, name: 'a category' });
+    const intoCategory = await postForm('/messages', { author: DEMO.users.bob, channel: category, content: 'hi' });
+    expect(decodeURIComponent(intoCategory.headers.get('location') ?? '')).toBe('/?notice=Choose a text channel.');
+    standin.discord.interactionsUrl = 'http://127.0.0.1:9/interactions';
+    const unknown = await postForm('/commands', { command: 'ban-everyone', user: DEMO.users.alice, channel: DEMO.channels.general });
+    expect(decodeURIComponent(unknown.headers.get('location') ?? '')).toBe('/?notice=/ban-everyone is not a registered command.');
+    expect((await state()).guilds[0].channels.flatMap((c) => c.messages)).toEqual([]);
+  });
+
+  it('answers only to loopback names, so a page elsewhere cannot reach it by DNS rebinding', async () => {
+    const { port } = new URL(standin.pageUrl);
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/state.json', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await statusFor(`evil.example:${port}`)).toBe(421);
+    expect(await statusFor(`localhost:${port}`)).toBe(200);
+  });
+
   it('shows what people wrote as text, never as markup, and mentions by name', async () => {
     standin.discord.postMessage({ authorId: DEMO.users.bob, channelId: DEMO.channels.general, content: `<script>alert(1)</script> hi <@${DEMO.users.alice}> in <#${DEMO.channels.orders}>` });
     const page = await (await fetch(`${base()}/`)).text();
@@ -85,5 +117,43 @@ describe('Discord stand-in', () => {
 
     const run = await postForm('/commands', { command: 'add-campaign', user: DEMO.users.alice, channel: DEMO.channels.general, 'option.name': 'Dragon Hunt' });
     expect(decodeURIComponent(run.headers.get('location') ?? '')).toContain('No interactions endpoint');
+  });
+
+  describe('the built tool, as npm start runs it', () => {
+    it('reports ready, survives requests Discord would refuse, logs its calls without the token, and stops on SIGTERM', async () => {
+      const main = path.resolve(__dirname, '../dist/apps/discord-standin/src/main.js');
+      const token = 'standin-process-token-0123456789';
+      const child = spawn(process.execPath, [main], {
+        env: { ...process.env, DISCORD_STANDIN_PORT: String(await freePort()), DISCORD_BOT_TOKEN: token, LOG_LEVEL: 'debug' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const ready = await new Promise<{ page: string; apiUrl: string; notDiscord: boolean }>((resolve, reject) => {
+          child.once('exit', () => reject(new Error(`the stand-in exited before it was ready:\n${output}`)));
+          createInterface({ input: child.stdout }).on('line', (line) => {
+            output += `${line}\n`;
+            const entry = JSON.parse(line) as { ready?: boolean; page: string; apiUrl: string; notDiscord: boolean };
+            if (entry.ready) resolve(entry);
+          });
+        });
+        expect(ready.notDiscord).toBe(true);
+        const site = ready.page.replace(/\/$/, '');
+        for (const weird of ['/api/v10', '/api/v10/', '/api/v10/%zz', '/api/v10/guilds/1/../../x']) {
+          expect((await fetch(`${site}${weird}`)).status).toBeGreaterThanOrEqual(400);
+        }
+        expect((await fetch(`${ready.apiUrl}/v10/users/@me`, { headers: { authorization: `Bot ${token}` } })).status).toBe(200);
+        expect((await fetch(`${site}/state.json`)).status).toBe(200);
+        expect(child.exitCode).toBeNull();
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      expect(output).toContain('"route":"/users/@me"');
+      expect(output).not.toContain(token);
+      for (const line of output.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ name: 'discord-standin', notDiscord: true });
+    });
   });
 });

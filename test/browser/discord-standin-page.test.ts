@@ -33,7 +33,7 @@ describe('Discord stand-in page, in Chromium', () => {
   beforeEach(async () => {
     stack = await standinStack(sqs);
   });
-  afterEach(() => stack.close());
+  afterEach(() => stack?.close());
 
   it('shows the order thread the worker created, with its members and welcome message', async () => {
     const alice = await prisma.user.create({ data: { username: 'alice', discordUserId: DEMO.users.alice } });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -27,7 +27,8 @@ export async function standinStack(sqs: SQSClient): Promise<StandinStack> {
   const discordQueue = await createQueuePair(sqs, { prefix: 'standin-discord', maxReceiveCount: 20 });
   const backendQueue = await createQueuePair(sqs, { prefix: 'standin-backend' });
   const standin = await startDiscordStandin({ port: 0, botToken: STANDIN_BOT_TOKEN });
-  const relayConfig = path.join(mkdtempSync(path.join(tmpdir(), 'standin-relay-')), 'relay.yaml');
+  const configDir = mkdtempSync(path.join(tmpdir(), 'standin-relay-'));
+  const relayConfig = path.join(configDir, 'relay.yaml');
   writeFileSync(
     relayConfig,
     `discord_bots:
@@ -47,17 +48,21 @@ routes:
     RELAY_CONFIG: relayConfig,
     RELAY_DEMO_BACKEND_KEY: DEMO_BACKEND_KEY,
   };
-  const api = await startApi({ ...env, SQS_WAIT_TIME_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '50' });
-  const worker = await startWorker(discordQueue, { ...env, WORKER_CONSUMERS: 'discord,relay', DISCORD_QUEUE_WAIT_TIME_SECONDS: '1' });
-  await waitFor(() => worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy().relay_gateway.status === 'up', { what: 'the relay connected to the stand-in’s gateway' });
-  return {
-    standin,
-    api,
-    worker,
-    async close() {
-      await worker.close();
-      await api.app.close();
-      await standin.close();
-    },
+  const started: INestApplication[] = [];
+  const close = async () => {
+    for (const app of started.reverse()) await app.close();
+    await standin.close();
+    rmSync(configDir, { recursive: true, force: true });
   };
+  try {
+    const api = await startApi({ ...env, SQS_WAIT_TIME_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '50' });
+    started.push(api.app);
+    const worker = await startWorker(discordQueue, { ...env, WORKER_CONSUMERS: 'discord,relay', DISCORD_QUEUE_WAIT_TIME_SECONDS: '1' });
+    started.push(worker);
+    await waitFor(() => worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy().relay_gateway.status === 'up', { what: 'the relay connected to the stand-in’s gateway' });
+    return { standin, api, worker, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

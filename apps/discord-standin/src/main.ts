@@ -36,9 +36,23 @@ async function main(): Promise<void> {
     onCall: (call) => log[call.method === 'GET' && call.status < 400 ? 'debug' : 'info'](call, 'Discord call answered by the stand-in'),
   });
   const { discord } = standin;
-  log.info(
-    { page: standin.pageUrl, apiUrl: standin.apiUrl, applicationId: discord.applicationId, publicKey: discord.publicKey, interactionsUrl: interactionsUrl ?? null },
-    'NOT DISCORD: local Discord stand-in ready; what the bots do is shown on its page',
+  // Written whatever LOG_LEVEL says: `npm start` waits for this line (`ready`) and reads the page's
+  // address and the public key the API verifies interactions with from it.
+  process.stdout.write(
+    `${JSON.stringify({
+      level: 30,
+      time: Date.now(),
+      pid: process.pid,
+      notDiscord: true,
+      name: 'discord-standin',
+      ready: true,
+      page: standin.pageUrl,
+      apiUrl: standin.apiUrl,
+      applicationId: discord.applicationId,
+      publicKey: discord.publicKey,
+      interactionsUrl: interactionsUrl ?? null,
+      msg: 'NOT DISCORD: local Discord stand-in ready; what the bots do is shown on its page',
+    })}\n`,
   );
   const stop = async () => {
     log.info('Discord stand-in stopping');

@@ -1,7 +1,7 @@
 // A local HTTP server playing the part of Discord's REST API, so tests and `npm start` (as the
 // Discord stand-in: standin.ts) run the real @discordjs/rest code (routing, rate-limit
-// bookkeeping, error parsing) without Discord; with
-// startGateway(), also its gateway (fake-gateway.ts), so a real discord.js Client connects too.
+// bookkeeping, error parsing) without Discord; with startGateway(), also its gateway
+// (fake-gateway.ts), so a real discord.js Client connects too.
 // Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
 // It also plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash
 // commands, button presses) to the app's interactions endpoint and acts on the app's answer.
@@ -569,7 +569,7 @@ export class FakeDiscord {
     const res = await fetch(this.interactionsUrl, { method: 'POST', headers, body });
     const text = await res.text();
     const ms = performance.now() - started;
-    const answer = text ? (JSON.parse(text) as APIInteractionResponse) : undefined;
+    const answer = parseAnswer(text);
     if (res.status === 200 && answer && tamper.body === undefined) this.applyInteractionResponse(interaction, answer);
     return { interaction, status: res.status, body: answer, ms };
   }
@@ -716,7 +716,11 @@ export class FakeDiscord {
     }
     if (take(this.lostAnswers)) return;
     send(res, reply, bucketOf(method, path));
-    this.onAnswer?.({ method, path, status: reply.status });
+    try {
+      this.onAnswer?.({ method, path: path || '/', status: reply.status });
+    } catch {
+      // An observer's failure is not the request's: it has been answered.
+    }
   }
 
   /** PATCH …/messages/@original, the one webhook route the fake serves. */
@@ -1229,9 +1233,21 @@ export async function startFakeDiscord(options: { port?: number; page?: PageHand
   const fake = new FakeDiscord(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, options.token);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const page = options.page && !/^\/api(\/|$)/.test(req.url ?? '/') ? options.page : undefined;
-    (page ? page(fake, req, res) : fake.handle(req, res)).catch((error: unknown) => send(res, new Reply(500, { message: String(error), code: 0 }), 'fake'));
+    (page ? page(fake, req, res) : fake.handle(req, res)).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else send(res, new Reply(500, { message: String(error), code: 0 }), 'fake');
+    });
   });
   return fake;
+}
+
+/** The app's answer to an interaction: JSON, or nothing usable (Discord would say "This interaction failed"). */
+function parseAnswer(text: string): APIInteractionResponse | undefined {
+  try {
+    return text ? (JSON.parse(text) as APIInteractionResponse) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

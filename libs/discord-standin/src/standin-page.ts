@@ -17,10 +17,14 @@ const REFRESH_MS = 1500;
  * GET /view        the page's live part (HTML), what the page polls
  * GET /state.json  the same as JSON
  * POST /messages   author, channel (a channel id, or `dm` for a DM with the bot), content
- * POST /commands   command, scope, user, channel, option.<name>…
+ * POST /commands   command, user, channel, option.<name>…
+ *
+ * It has no login: it is local. Requests must name it by a loopback host (no DNS rebinding),
+ * and forms must come from the page itself (no cross-site posts).
  */
-export function standinPage(options: { interactionsUrl?: string }): PageHandler {
+export function standinPage(): PageHandler {
   return async (discord, req, res) => {
+    if (!loopbackHost(req)) return json(res, 421, { error: 'the stand-in answers to 127.0.0.1 or localhost only' });
     const url = new URL(req.url ?? '/', 'http://standin');
     if (req.method === 'GET' && url.pathname === '/') return html(res, 200, page(discord, standinView(discord), url.searchParams.get('notice')));
     if (req.method === 'GET' && url.pathname === '/view') return html(res, 200, live(standinView(discord)));
@@ -30,7 +34,7 @@ export function standinPage(options: { interactionsUrl?: string }): PageHandler 
       if (!sameOrigin(req)) return json(res, 403, { error: 'cross-site request refused' });
       const form = await readForm(req);
       if (form === undefined) return json(res, 413, { error: `form larger than ${MAX_FORM_BYTES} bytes` });
-      const notice = url.pathname === '/messages' ? postMessage(discord, form) : await runCommand(discord, form, options.interactionsUrl);
+      const notice = url.pathname === '/messages' ? postMessage(discord, form) : await runCommand(discord, form);
       res.writeHead(303, { location: `/?notice=${encodeURIComponent(notice)}` }).end();
       return;
     }
@@ -42,25 +46,25 @@ function postMessage(discord: FakeDiscord, form: URLSearchParams): string {
   const author = form.get('author') ?? '';
   const channel = form.get('channel') ?? '';
   const content = (form.get('content') ?? '').trim();
-  if (!/^\d{17,20}$/.test(author)) return 'Choose who posts.';
+  if (!/^\d{17,20}$/.test(author) || discord.botByUserId(author)) return 'Choose who posts (a person, not a bot).';
   if (content.length === 0 || content.length > MAX_CONTENT) return `A message has 1–${MAX_CONTENT} characters.`;
   if (channel === 'dm') {
     discord.postMessage({ authorId: author, dmTo: discord.botUserId, content });
     return `${discord.person(author).username} sent the bot a DM.`;
   }
-  if (!discord.channel(channel)) return 'Choose a channel.';
+  if (!discord.channel(channel) || !standinView(discord).guilds.some((g) => postable(g.channels).some((c) => c.id === channel))) return 'Choose a text channel.';
   discord.postMessage({ authorId: author, channelId: channel, content });
   return `${discord.person(author).username} posted in #${discord.channel(channel)?.name ?? channel}.`;
 }
 
-async function runCommand(discord: FakeDiscord, form: URLSearchParams, interactionsUrl: string | undefined): Promise<string> {
-  if (!interactionsUrl) return 'No interactions endpoint: start the stand-in with DISCORD_STANDIN_INTERACTIONS_URL.';
-  discord.interactionsUrl = interactionsUrl;
+async function runCommand(discord: FakeDiscord, form: URLSearchParams): Promise<string> {
+  if (!discord.interactionsUrl) return 'No interactions endpoint: start the stand-in with DISCORD_STANDIN_INTERACTIONS_URL.';
   const user = form.get('user') ?? '';
   const channelId = form.get('channel') ?? '';
   const name = form.get('command') ?? '';
   const channel = discord.channel(channelId);
-  if (!channel?.guild_id || !/^\d{17,20}$/.test(user)) return 'Choose who runs the command and in which channel.';
+  if (!standinView(discord).commands.some((c) => c.name === name)) return `/${name} is not a registered command.`;
+  if (!channel?.guild_id || !/^\d{17,20}$/.test(user) || discord.botByUserId(user)) return 'Choose who runs the command and in which channel.';
   const options: Record<string, string> = {};
   for (const [key, value] of form) if (key.startsWith('option.') && value.trim() !== '') options[key.slice('option.'.length)] = value.trim();
   const interaction = discord.commandInteraction({ guildId: channel.guild_id, channelId, userId: user, name, options });
@@ -81,7 +85,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 function page(discord: FakeDiscord, view: StandinView, notice: string | null): string {
   const people = view.guilds.flatMap((g) => g.members.filter((m) => !m.bot).map((m) => ({ id: m.id, name: m.name })));
   for (const dm of discord.dmChannelList()) if (!people.some((p) => p.id === dm.userId)) people.push({ id: dm.userId, name: discord.person(dm.userId).username });
-  const textChannels = view.guilds.flatMap((g) => flatten(g.channels).filter((c) => c.kind === 'text' || c.kind === 'announcement').map((c) => ({ id: c.id, label: `#${c.name} (${g.name})` })));
+  const textChannels = view.guilds.flatMap((g) => postable(g.channels).map((c) => ({ id: c.id, label: `#${c.name} (${g.name})` })));
   const personOptions = people.map((p) => `<option value="${p.id}">${escape(p.name)}</option>`).join('');
   const channelOptions = textChannels.map((c) => `<option value="${c.id}">${escape(c.label)}</option>`).join('');
   return `<!doctype html>
@@ -178,11 +182,17 @@ function messages(list: MessageView[]): string {
   return `<ul class="messages">${list.map(item).join('')}</ul>`;
 }
 
-function flatten(channels: ChannelView[]): ChannelView[] {
-  return channels.flatMap((c) => [c, ...flatten(c.children)]);
+/** The channels a person can post in: text and announcement channels, at any depth. */
+function postable(channels: ChannelView[]): ChannelView[] {
+  return channels.flatMap((c) => [...(c.kind === 'text' || c.kind === 'announcement' ? [c] : []), ...postable(c.children)]);
 }
 
 // --- HTTP ----------------------------------------------------------------------------------------
+
+/** Named as 127.0.0.1 or localhost: a page on another name that resolves here (DNS rebinding) is refused. */
+function loopbackHost(req: IncomingMessage): boolean {
+  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
+}
 
 function sameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];

@@ -1,4 +1,4 @@
-import { ChannelType } from 'discord.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import type { FakeChannel, FakeDiscord, FakeMessage } from './fake-discord';
 
 /** What the stand-in shows of its state: plain data, served as JSON and rendered as the page. */
@@ -62,8 +62,6 @@ const KINDS: Partial<Record<ChannelType, ChannelView['kind']>> = {
   [ChannelType.PrivateThread]: 'thread',
   [ChannelType.AnnouncementThread]: 'thread',
 };
-const VIEW_CHANNEL = 1n << 10n;
-const LOADING = 1 << 7;
 
 export function standinView(discord: FakeDiscord): StandinView {
   const name = (userId: string) => discord.person(userId).username;
@@ -81,7 +79,7 @@ export function standinView(discord: FakeDiscord): StandinView {
     content: m.content,
     text: display(m.content),
     edits: discord.editsOf(m.id).length,
-    loading: ((m.flags ?? 0) & LOADING) !== 0,
+    loading: ((m.flags ?? 0) & MessageFlags.Loading) !== 0,
     buttons: buttonLabels(m.components ?? []),
   });
   const guilds = discord.guildList().map((guild): GuildView => {
@@ -94,8 +92,8 @@ export function standinView(discord: FakeDiscord): StandinView {
       kind: KINDS[c.type] ?? 'other',
       topic: c.topic ?? null,
       access: (c.permission_overwrites ?? [])
-        .filter((o) => ((BigInt(o.allow) | BigInt(o.deny)) & VIEW_CHANNEL) !== 0n)
-        .map((o) => ({ name: o.id === guild.id ? '@everyone' : (roleName.get(o.id) ?? name(o.id)), view: (BigInt(o.allow) & VIEW_CHANNEL) !== 0n })),
+        .filter((o) => ((BigInt(o.allow) | BigInt(o.deny)) & PermissionFlagsBits.ViewChannel) !== 0n)
+        .map((o) => ({ name: o.id === guild.id ? '@everyone' : (roleName.get(o.id) ?? name(o.id)), view: (BigInt(o.allow) & PermissionFlagsBits.ViewChannel) !== 0n })),
       messages: discord.messages(c.id).map(message),
       threads: threads
         .filter((t) => t.parent_id === c.id)
@@ -123,8 +121,10 @@ interface RegisteredCommand {
   options?: { type: number; name: string; description?: string; required?: boolean; choices?: { name: string; value: string | number }[] }[];
 }
 
+/** Each command once: a guild's registration before a global one of the same name, as Discord shows them. */
 function commandViews(discord: FakeDiscord): CommandView[] {
-  return [...discord.commands].flatMap(([scope, commands]) =>
+  const scopes = [...discord.commands].sort(([a], [b]) => Number(a === 'global') - Number(b === 'global'));
+  const all = scopes.flatMap(([scope, commands]) =>
     (commands as unknown as RegisteredCommand[])
       .filter((c) => c.type === undefined || c.type === 1) // slash commands
       .map((c) => ({
@@ -141,6 +141,7 @@ function commandViews(discord: FakeDiscord): CommandView[] {
           })),
       })),
   );
+  return all.filter((command, index) => all.findIndex((c) => c.name === command.name) === index);
 }
 
 function buttonLabels(components: unknown[]): string[] {

@@ -28,7 +28,8 @@ export interface DiscordStandin {
  * its page. Bound to 127.0.0.1: it is a development tool, not a service.
  */
 export async function startDiscordStandin(options: StandinOptions): Promise<DiscordStandin> {
-  const discord = await startFakeDiscord({ port: options.port, token: options.botToken, page: standinPage({ interactionsUrl: options.interactionsUrl }) });
+  const discord = await startFakeDiscord({ port: options.port, token: options.botToken, page: standinPage() });
+  discord.interactionsUrl = options.interactionsUrl;
   // A long-running process: what the page shows is kept, not every request.
   discord.recordRequests = false;
   discord.onAnswer = ({ method, path, status }) => options.onCall?.({ method, route: routeTemplate(path), status });
