@@ -23,13 +23,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { tsImport } from 'tsx/esm/api';
 import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
- * Discord's Manage Channels permission bit. discord.js is not imported here: the fake (loaded
- * through tsx) brings its own copy, and two copies of its HTTP client cannot share a process.
+ * Discord's Manage Channels permission bit (written out: this script needs no discord.js of its own).
  */
 const MANAGE_CHANNELS = 1n << 4n;
 const DEFAULTS = { rate: 20, seconds: 30, discordLatencyMs: 50, campaigns: 3 };
@@ -47,9 +45,8 @@ export async function benchCampaigns(options = {}) {
     for (const release of owned.reverse()) await release().catch(() => {});
   };
   try {
-    // The Discord stand-in the tests use (TypeScript, loaded through tsx).
-    const fakes = pathToFileURL(path.join(ROOT, 'libs', 'discord-standin', 'src', 'index.ts')).href;
-    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await tsImport(fakes, import.meta.url);
+    // The Discord stand-in the tests use, as built (npm run bench builds first).
+    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'discord-standin', 'src', 'index.js')).href);
     const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
     await prepareDatabase(databaseUrl, { recreate: true });

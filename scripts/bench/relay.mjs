@@ -23,7 +23,6 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { tsImport } from 'tsx/esm/api';
 import { dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
 
 const TARGETS = { ratio: 0.75, p99Ms: 50 };
@@ -41,9 +40,8 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
   try {
     await prepareDatabase(databaseUrl, { recreate: true });
     db = new pg.Pool({ connectionString: databaseUrl, max: clients + 2 });
-    // The Discord stand-in the tests use (TypeScript, loaded through tsx).
-    const fakes = pathToFileURL(path.join(ROOT, 'libs', 'discord-standin', 'src', 'index.ts')).href;
-    const { startFakeDiscord } = await tsImport(fakes, import.meta.url);
+    // The Discord stand-in the tests use, as built (npm run bench builds first).
+    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'discord-standin', 'src', 'index.js')).href);
     discord = await startFakeDiscord();
     await discord.startGateway();
     const guildId = discord.addGuild().id;
