@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { DiscordModule, DiscordRestClient } from '@app/discord';
 import { seedCommunity, snowflake } from './support/database';
@@ -10,7 +11,8 @@ import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from './support/relay';
 import { createQueuePair, send, waitFor } from './support/sqs';
 import { captureTelemetry } from './support/telemetry';
-import { startWorker } from './support/worker';
+import { startWorker, workerEnv } from './support/worker';
+import { freePort, spawnApp, WorkerProcess } from './support/worker-process';
 
 const { metrics } = captureTelemetry();
 
@@ -118,5 +120,98 @@ describe('metrics', () => {
     } finally {
       await rig.close();
     }
+  });
+});
+
+/** The built worker (`npm run build`) serving its metrics to Prometheus, as `OTEL_METRICS_EXPORTER=prometheus` runs it. */
+describe('metrics scraped from the worker process', () => {
+  const { sqs, prisma } = useTestInfra();
+  let worker: WorkerProcess | undefined;
+  afterEach(async () => {
+    worker?.child.kill('SIGTERM');
+    await worker?.exited;
+    worker = undefined;
+  });
+
+  const spawnScrapedWorker = (queues: Awaited<ReturnType<typeof createQueuePair>>, port: number) =>
+    spawnApp('worker', {
+      ...workerEnv(queues, { LOG_LEVEL: 'info' }),
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    });
+
+  /** Scraped samples as `name{labels}` → value, labels in the exporter's order. */
+  async function scrape(port: number): Promise<{ text: string; sample: (name: string, labels: Record<string, string>) => number | undefined }> {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const sample = (name: string, labels: Record<string, string>) => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    return { text, sample };
+  }
+
+  it('counts a real prize event for the prize consumer, with its duration in buckets from 1 ms to 60 s', async () => {
+    const queues = await createQueuePair(sqs);
+    const { community, stackable } = await seedCommunity(prisma);
+    const port = await freePort();
+    worker = await spawnScrapedWorker(queues, port);
+    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id, quantity: 1 });
+    await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the grant' });
+
+    const prizes = { messaging_destination_name: 'prize-distribution', messaging_outcome: 'applied' };
+    let scraped = await scrape(port);
+    await waitFor(async () => (scraped = await scrape(port)).sample('messaging_client_consumed_messages_total', prizes) === 1, { what: 'the applied message counted' });
+    const { text, sample } = scraped;
+    for (const histogram of ['messaging_process_duration', 'messaging_process_lag']) {
+      const labels = { messaging_destination_name: 'prize-distribution' };
+      const bounds = text
+        .split('\n')
+        .filter((l) => l.startsWith(`${histogram}_bucket{`) && l.includes('prize-distribution'))
+        .map((l) => /le="([^"]+)"/.exec(l)![1]);
+      expect({ histogram, bounds: [...new Set(bounds)] }).toEqual({
+        histogram,
+        bounds: ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '+Inf'],
+      });
+      expect(sample(`${histogram}_count`, labels)).toBe(1);
+      expect(sample(`${histogram}_bucket`, { ...labels, le: '+Inf' })).toBe(1);
+    }
+    // Processed well under a second: the message lands in a sub-second bucket, not in the first of the SDK's default 0, 5, 10 …
+    expect(sample('messaging_process_duration_bucket', { ...prizes, le: '1' })).toBe(1);
+    expect(sample('messaging_process_duration_bucket', { ...prizes, le: '0.001' })).toBe(0);
+  });
+
+  it('logs a metrics port it cannot listen on, naming the port and its setting, and is not ready', async () => {
+    const queues = await createQueuePair(sqs);
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as { port: number };
+    try {
+      worker = await spawnScrapedWorker(queues, port);
+      const output = worker.output;
+      const line = await waitFor(() => output().split('\n').find((l) => l.includes('Metrics endpoint cannot listen')), { what: 'the bind failure logged' });
+      expect(JSON.parse(line)).toMatchObject({ level: 50, setting: 'OTEL_EXPORTER_PROMETHEUS_PORT', port, host: '127.0.0.1', error: 'EADDRINUSE' });
+      expect(line).toContain(`127.0.0.1:${port} (OTEL_EXPORTER_PROMETHEUS_PORT=${port})`);
+
+      const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ error: { metrics: { status: 'down' } }, info: { postgres: { status: 'up' }, sqs: { status: 'up' } } });
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
+  it('is ready with its metrics endpoint listening', async () => {
+    const queues = await createQueuePair(sqs);
+    worker = await spawnScrapedWorker(queues, await freePort());
+    const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ info: { metrics: { status: 'up' }, postgres: { status: 'up' }, sqs: { status: 'up' } } });
   });
 });

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
 import { PublicRoute } from '@app/auth';
+import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
 import { SqsHealthIndicator } from './sqs.health';
 import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
@@ -16,6 +17,7 @@ export class HealthController implements OnModuleInit {
     private readonly health: HealthCheckService,
     private readonly postgresHealth: PostgresHealthIndicator,
     private readonly sqsHealth: SqsHealthIndicator,
+    private readonly metricsHealth: MetricsHealthIndicator,
     private readonly moduleRef: ModuleRef,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {}
@@ -30,12 +32,16 @@ export class HealthController implements OnModuleInit {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres answers, every queue this app uses is reachable, and each readiness indicator is up. */
+  /**
+   * Readiness: Postgres answers, every queue this app uses is reachable, the metrics endpoint
+   * listens (when metrics are served by Prometheus), and each readiness indicator is up.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
     const checks: HealthIndicatorFunction[] = [() => this.postgresHealth.isHealthy('postgres')];
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
+    if (this.metricsHealth.applies()) checks.push(() => this.metricsHealth.isHealthy('metrics'));
     for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());
     return this.health.check(checks);
   }

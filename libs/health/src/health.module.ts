@@ -3,6 +3,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
+import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
 import { SqsHealthIndicator } from './sqs.health';
 
@@ -14,7 +15,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [SqsHealthIndicator, PostgresHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      providers: [SqsHealthIndicator, PostgresHealthIndicator, MetricsHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
     };
   }
 }

@@ -3,6 +3,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { DURATION_VIEWS, prometheusExporterFromEnv } from './metrics-export';
 
 let sdk: NodeSDK | undefined;
 
@@ -10,9 +11,11 @@ let sdk: NodeSDK | undefined;
  * Starts OpenTelemetry before Nest (import this first in main.ts): traces and metrics. Exporters,
  * endpoint, sampling and service name come from the standard OTEL_* variables: traces by OTLP
  * (Jaeger), metrics by OTEL_METRICS_EXPORTER (`otlp` by default, `prometheus` to serve a scrape
- * endpoint on OTEL_EXPORTER_PROMETHEUS_PORT, 9464, `none`). Tests pass their own span processor
- * and metric reader. Instrumentations: HTTP and Prisma (its client's queries); the
- * plain-SQL transactions of the batch consumers make their own db.query spans (PrismaService).
+ * endpoint on OTEL_EXPORTER_PROMETHEUS_PORT, 9464, `none`; a port it cannot listen on is logged
+ * and fails readiness, see prometheusExporterFromEnv). Duration histograms (unit `s`) get buckets
+ * from 1 ms to 60 s. Tests pass their own span processor and metric reader. Instrumentations:
+ * HTTP and Prisma (its client's queries); the plain-SQL transactions of the batch consumers make
+ * their own db.query spans (PrismaService).
  */
 export function startTelemetry(options: { serviceName: string; spanProcessors?: SpanProcessor[]; metricReaders?: MetricReader[] }): NodeSDK {
   if (sdk) return sdk;
@@ -21,12 +24,17 @@ export function startTelemetry(options: { serviceName: string; spanProcessors?: 
   // tens of ms, which was the whole latency tail of the prize path (p99 132 → 17 ms measured).
   process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= '64';
   process.env.OTEL_BSP_SCHEDULE_DELAY ??= '500';
+  const disabled = process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+  const prometheus = options.metricReaders || disabled ? undefined : prometheusExporterFromEnv();
+  const metricReaders = options.metricReaders ?? (prometheus ? [prometheus.exporter] : undefined);
   sdk = new NodeSDK({
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
-    ...(options.metricReaders ? { metricReaders: options.metricReaders } : {}),
+    ...(metricReaders ? { metricReaders } : {}),
+    views: DURATION_VIEWS,
     instrumentations: [new HttpInstrumentation(), new PrismaInstrumentation()],
   });
   sdk.start();
+  prometheus?.start();
   return sdk;
 }
 
