@@ -99,8 +99,29 @@ describe('Discord stand-in', () => {
     standin.discord.postMessage({ authorId: DEMO.users.bob, channelId: DEMO.channels.general, content: `<script>alert(1)</script> hi <@${DEMO.users.alice}> in <#${DEMO.channels.orders}>` });
     const page = await (await fetch(`${base()}/`)).text();
     expect(page).not.toContain('<script>alert(1)</script>');
-    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62; hi @alice in #orders');
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62; hi <span class="md-mention">@alice</span> in <span class="md-mention">#orders</span>');
     expect(page).toContain('NOT DISCORD');
+    expect((await state()).guilds[0].channels[0].messages[0].text).toBe('<script>alert(1)</script> hi @alice in #orders');
+  });
+
+  it('renders Discord markdown as Discord does, escaped first: a payload inside bold or code stays text', async () => {
+    const content = `**Dragon Hunt** for <@&${DEMO.roles.subscriber}>: *join* __now__ ~~later~~ \`/claim\` **<img src=x onerror=alert(1)>**\n\`\`\`\n<b>raw</b>\n\`\`\``;
+    standin.discord.postMessage({ authorId: DEMO.users.alice, channelId: DEMO.channels.general, content });
+    const page = await (await fetch(`${base()}/view`)).text();
+    expect(page).toContain(
+      '<strong>Dragon Hunt</strong> for <span class="md-mention">@Subscriber</span>: <em>join</em> <u>now</u> <s>later</s> <code class="md-code">/claim</code> <strong>&#60;img src=x onerror=alert(1)&#62;</strong>\n<pre class="md-codeblock"><code>&#60;b&#62;raw&#60;/b&#62;</code></pre>',
+    );
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('<b>raw');
+    expect((await state()).guilds[0].channels[0].messages[0].content).toBe(content);
+  });
+
+  it('lists every member with their roles, unfolded, and sets a font stack that draws emoji', async () => {
+    const page = await (await fetch(`${base()}/`)).text();
+    expect(page).not.toContain('<details>');
+    expect(page).toContain(`<li class="member" data-user-id="${DEMO.users.alice}">alice<span class="role">Game master</span></li>`);
+    expect(page).toContain('<span class="tag">BOT</span><span class="role">bot</span>');
+    expect(page).toMatch(/body\{font:14px\/1\.4 [^}]*"Apple Color Emoji","Segoe UI Emoji","Segoe UI Symbol","Noto Color Emoji"/);
   });
 
   it('offers the slash commands the app registered, and says when there is no interactions endpoint to send them to', async () => {

@@ -51,7 +51,10 @@ describe('Discord stand-in page, in Chromium', () => {
     await expect(thread.locator('h4').textContent()).resolves.toContain('Order Boost to gold');
     await expect(thread.locator('p.muted').textContent()).resolves.toBe('Members: marketplace-bot, alice, bob');
     const welcome = thread.locator('ul.messages li').first();
-    await expect(welcome.textContent()).resolves.toMatch(/^marketplace-bot: Welcome @alice @bob! This thread is for order \*\*Boost to gold\*\*/);
+    // Rendered as Discord would: the markdown bold and the mentions by name, not their source.
+    await expect(welcome.textContent()).resolves.toMatch(/^marketplace-bot: Welcome @alice @bob! This thread is for order Boost to gold\./);
+    await expect(welcome.locator('.content strong').textContent()).resolves.toBe('Boost to gold');
+    await expect(welcome.locator('.content .md-mention').allTextContents()).resolves.toEqual(['@alice', '@bob']);
     await expect(orders.locator('.tag', { hasText: `invite ${created.discordThread!.inviteCode}` }).count()).resolves.toBe(1);
     await page.close();
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeDiscord, PageHandler } from './fake-discord';
+import { escapeHtml as escape } from './discord-markdown';
 import { ChannelView, CommandView, GuildView, MessageView, standinView, StandinView } from './standin-view';
 
 /** Discord's limit on a message's length. */
@@ -80,7 +81,12 @@ async function runCommand(discord: FakeDiscord, form: URLSearchParams): Promise<
 
 // --- rendering -----------------------------------------------------------------------------------
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * Text as Discord's own stack would draw it, and emoji in colour wherever the machine has an emoji
+ * font (Noto Color Emoji on Linux: Debian's fonts-noto-color-emoji; Apple's and Segoe's elsewhere).
+ */
+const FONT = `"gg sans","Noto Sans","Helvetica Neue",Helvetica,Arial,system-ui,sans-serif,"Apple Color Emoji","Segoe UI Emoji","Segoe UI Symbol","Noto Color Emoji"`;
+const MONO = `Consolas,"Andale Mono WT","Andale Mono","Lucida Console","DejaVu Sans Mono",monospace,"Noto Color Emoji"`;
 
 function page(discord: FakeDiscord, view: StandinView, notice: string | null): string {
   const people = view.guilds.flatMap((g) => g.members.filter((m) => !m.bot).map((m) => ({ id: m.id, name: m.name })));
@@ -92,7 +98,7 @@ function page(discord: FakeDiscord, view: StandinView, notice: string | null): s
 <html lang="en"><head><meta charset="utf-8"><title>Discord stand-in (not Discord)</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f4f4f6;color:#222}
+body{font:14px/1.4 ${FONT};margin:0;background:#f4f4f6;color:#222}
 header{background:#5b2c2c;color:#fff;padding:.6em 1em}header b{background:#fff;color:#5b2c2c;padding:0 .4em;border-radius:3px}
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(16em,1fr);gap:1em;padding:1em}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.5em .8em;margin:.5em 0}
@@ -100,6 +106,12 @@ section section{background:#fafafa}h2,h3,h4{margin:.3em 0}.muted{color:#777}.bot
 ul.messages{list-style:none;padding-left:0;margin:.3em 0}ul.messages li{padding:.15em 0;white-space:pre-wrap;word-break:break-word}
 form{display:grid;gap:.4em}label{display:grid;gap:.1em}.notice{background:#fff7d6;border:1px solid #e6d27a;padding:.4em .8em;border-radius:4px}
 .tag{font-size:12px;background:#eee;border-radius:3px;padding:0 .3em;margin-left:.3em}
+ul.members{list-style:none;padding-left:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1.2em}
+.role{font-size:12px;border:1px solid #c9c9d3;border-radius:9px;padding:0 .45em;margin-left:.3em;white-space:nowrap}
+code,pre{font-family:${MONO};font-size:.9em;background:#f0f1f3;border:1px solid #e1e2e6;border-radius:3px}
+code.md-code{padding:0 .2em}pre.md-codeblock{margin:.2em 0;padding:.4em .6em;white-space:pre-wrap}pre.md-codeblock code{background:none;border:0}
+.md-mention{background:#e6e8fd;color:#4752c4;border-radius:3px;padding:0 .15em;font-weight:500}
+.md-spoiler{background:#202225;color:transparent;border-radius:3px}.md-spoiler:hover{color:#fff}
 </style></head>
 <body>
 <header><b>NOT DISCORD</b> Local Discord stand-in for development: what the bot did, kept in memory. Nothing here reaches Discord.</header>
@@ -155,9 +167,11 @@ function live(view: StandinView): string {
 
 function guild(g: GuildView): string {
   const roles = g.roles.map((r) => `<span class="tag">${escape(r.name)}</span>`).join('');
-  const members = g.members.map((m) => `<li class="${m.bot ? 'bot' : ''}">${escape(m.name)}${m.roles.map((r) => `<span class="tag">${escape(r)}</span>`).join('')}</li>`).join('');
+  const members = g.members
+    .map((m) => `<li class="member${m.bot ? ' bot' : ''}" data-user-id="${m.id}">${escape(m.name)}${m.bot ? '<span class="tag">BOT</span>' : ''}${m.roles.map((r) => `<span class="role">${escape(r)}</span>`).join('')}</li>`)
+    .join('');
   return `<section class="guild" data-guild-id="${g.id}"><h2>${escape(g.name)} <span class="muted">${g.id}</span></h2>
-<p>Roles: ${roles}</p><details><summary>${g.members.length} members</summary><ul>${members}</ul></details>
+<p>Roles: ${roles}</p><h4>Members (${g.members.length})</h4><ul class="members">${members}</ul>
 ${g.channels.map(channel).join('')}</section>`;
 }
 
@@ -178,7 +192,7 @@ ${c.kind === 'category' ? '' : messages(c.messages)}${threads}${c.children.map(c
 function messages(list: MessageView[]): string {
   if (list.length === 0) return '';
   const item = (m: MessageView) =>
-    `<li data-message-id="${m.id}"><b class="${m.bot ? 'bot' : ''}">${escape(m.author)}</b>: ${m.loading ? '<i class="muted">is thinking…</i>' : escape(m.text)}${m.edits > 0 ? `<span class="tag">edited ×${m.edits}</span>` : ''}${m.buttons.map((b) => `<span class="tag">[${escape(b)}]</span>`).join('')}</li>`;
+    `<li data-message-id="${m.id}"><b class="${m.bot ? 'bot' : ''}">${escape(m.author)}</b>: <span class="content">${m.loading ? '<i class="muted">is thinking…</i>' : m.html}</span>${m.edits > 0 ? `<span class="tag">edited ×${m.edits}</span>` : ''}${m.buttons.map((b) => `<span class="tag">[${escape(b)}]</span>`).join('')}</li>`;
   return `<ul class="messages">${list.map(item).join('')}</ul>`;
 }
 

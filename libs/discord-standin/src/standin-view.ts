@@ -1,4 +1,5 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { discordMarkdownToHtml, MentionNames } from './discord-markdown';
 import type { FakeChannel, FakeDiscord, FakeMessage } from './fake-discord';
 
 /** What the stand-in shows of its state: plain data, served as JSON and rendered as the page. */
@@ -38,6 +39,8 @@ export interface MessageView {
   content: string;
   /** The content as Discord shows it: mentions of users, roles and channels by name. */
   text: string;
+  /** The content as Discord renders it, as HTML-escaped HTML: markdown (bold, code …) and mentions by name. */
+  html: string;
   /** How often it was edited (a campaign's progress message is edited at every step). */
   edits: number;
   /** "Thinking…": a deferred interaction answer not yet edited. */
@@ -66,11 +69,16 @@ const KINDS: Partial<Record<ChannelType, ChannelView['kind']>> = {
 export function standinView(discord: FakeDiscord): StandinView {
   const name = (userId: string) => discord.person(userId).username;
   const roleNames = new Map(discord.guildList().flatMap((g) => g.roles.map((r) => [r.id, r.name] as const)));
+  const names: MentionNames = {
+    user: name,
+    role: (id) => roleNames.get(id) ?? 'unknown-role',
+    channel: (id) => discord.channel(id)?.name ?? 'unknown-channel',
+  };
   const display = (content: string) =>
     content.replace(/<(@&|@!?|#)(\d+)>/g, (mention, kind: string, id: string) => {
-      if (kind === '#') return `#${discord.channel(id)?.name ?? 'unknown-channel'}`;
-      if (kind === '@&') return `@${roleNames.get(id) ?? 'unknown-role'}`;
-      return `@${name(id)}`;
+      if (kind === '#') return `#${names.channel(id)}`;
+      if (kind === '@&') return `@${names.role(id)}`;
+      return `@${names.user(id)}`;
     });
   const message = (m: FakeMessage): MessageView => ({
     id: m.id,
@@ -78,6 +86,7 @@ export function standinView(discord: FakeDiscord): StandinView {
     bot: m.author.bot === true,
     content: m.content,
     text: display(m.content),
+    html: discordMarkdownToHtml(m.content, names),
     edits: discord.editsOf(m.id).length,
     loading: ((m.flags ?? 0) & MessageFlags.Loading) !== 0,
     buttons: buttonLabels(m.components ?? []),
