@@ -209,7 +209,10 @@ describe('metrics scraped from the worker process', () => {
 
   it('is ready with its metrics endpoint listening', async () => {
     const queues = await createQueuePair(sqs);
-    worker = await spawnScrapedWorker(queues, await freePort());
+    const port = await freePort();
+    worker = await spawnScrapedWorker(queues, port);
+    const output = worker.output;
+    await waitFor(() => output().includes(`Metrics served at http://127.0.0.1:${port}/metrics`), { what: 'where the metrics are served, logged' });
     const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ info: { metrics: { status: 'up' }, postgres: { status: 'up' }, sqs: { status: 'up' } } });
