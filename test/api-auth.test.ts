@@ -90,6 +90,7 @@ describe('API authentication', () => {
       // Discord's interactions endpoint (signature-authenticated) and GET /campaigns/:id.
       DISCORD_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
       CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
+      DISCORD_BOT_TOKEN: 'api-auth-test-bot-token', // required with DISCORD_PUBLIC_KEY; no call reaches Discord here
       OUTBOX_RELAY_ENABLED: 'false',
       RELAY_CONFIG: relayConfig(),
       ...overrides,

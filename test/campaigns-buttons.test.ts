@@ -86,6 +86,24 @@ describe('campaign channels: Retry and Roll back', () => {
     expect(late.body).toMatchObject({ type: 4, data: { flags: 64, content: 'This campaign has been rolled back: nothing to retry.' } });
   });
 
+  it('a press acts once: its signed request replayed within the 5 minutes does nothing, even after the campaign failed again', async () => {
+    const { id, message } = await failedCampaign('Replayed', 'scheduling');
+    // The Retry will fail again, on another channel: the campaign is back to failed, its buttons live.
+    rig.discord.failNext({ method: 'POST', path: /^\/guilds\/\d+\/channels$/, body: /"name":"lore"/, status: 403, code: 50013, message: 'Missing Permissions' });
+    const retry = rig.discord.buttonInteraction({ channelId: message().channel_id, messageId: message().id, customId: `campaign:retry:${id}`, userId: rig.gmId });
+    const timestamp = Math.floor(Date.now() / 1000); // the captured request: same body, timestamp and signature
+    expect((await rig.discord.sendInteraction(retry, { timestamp })).body).toMatchObject({ type: InteractionResponseType.UpdateMessage });
+    const failedAgain = await rig.waitForCampaign(id, (c) => c.status === 'failed' && c.channels.some((ch) => ch.name === 'lore' && ch.status === 'failed'), 'failed again');
+    const before = await prisma.campaign.findUniqueOrThrow({ where: { id } });
+    const tasks = await prisma.outboxMessage.count();
+
+    const replayed = await rig.discord.sendInteraction(retry, { timestamp });
+    expect(replayed.body).toEqual({ type: 4, data: { content: 'This button press was handled already; nothing more was done.', flags: 64, allowed_mentions: { parse: [] } } });
+    const after = await prisma.campaign.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: 'failed', round: before.round, error: failedAgain.error });
+    expect(await prisma.outboxMessage.count()).toBe(tasks);
+  });
+
   it('a rollback Discord refuses stops with the reason and offers both buttons again', async () => {
     const { id, message } = await failedCampaign('Stuck', 'lore');
     rig.discord.setRolePermissions(rig.guildId, rig.botRoleId, CAMPAIGN_BOT_PERMISSIONS & ~P.ManageRoles);

@@ -1,6 +1,9 @@
 import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
 import { campaignRig, CampaignRig } from './support/campaigns';
+import { DiscordRestClient } from '@app/discord';
 import { FakeInteraction } from '@app/discord-standin';
+import { PrismaService } from '@app/prisma';
+import { ProgressReporter } from '../libs/campaigns/src/worker/progress.reporter';
 import { useTestInfra } from './support/infra';
 import { waitFor } from './support/sqs';
 
@@ -86,6 +89,32 @@ describe('campaign progress after the interaction token', () => {
     const original = rig.discord.originalResponse(interaction)!;
     expect(rig.discord.editsOf(original.id).every((e) => e.via === 'webhook')).toBe(true);
     expect(rig.discord.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${hidden}/messages/${original.id}`)).toHaveLength(1);
+  });
+
+  it('puts the summary back when an older edit (another worker’s, answered late) reaches Discord after it: the final render wins', async () => {
+    const { app } = await rig.startApi();
+    const { interaction } = await rig.addCampaign('Late Edit', { template: 'one-shot' });
+    const { id } = await rig.campaignOf(interaction);
+    // A second worker's reporter renders the campaign before anything exists; Discord sits on that edit.
+    const replica = new ProgressReporter(app.get(PrismaService), app.get(DiscordRestClient));
+    const release = rig.discord.holdNext({ method: 'PATCH', path: /^\/webhooks\// });
+    replica.request(id);
+    await waitFor(() => webhookPatches().length === 1, { what: 'the replica’s edit on its way' });
+
+    await rig.startWorker();
+    const message = () => rig.discord.originalResponse(interaction)!;
+    await completed(interaction);
+    expect(message().content.startsWith('✅ Campaign ready: Late Edit')).toBe(true);
+    const summaries = rig.discord.editsOf(message().id).length;
+
+    release(); // the old edit lands now, over the summary
+    await waitFor(() => rig.discord.editsOf(message().id).length > summaries, { what: 'the late edit applied' });
+    expect(rig.discord.editsOf(message().id)[summaries].content).toMatch(/^🏗️ Creating Campaign: Late Edit/);
+    await waitFor(() => message().content.startsWith('✅ Campaign ready: Late Edit'), { what: 'the summary back on the message', timeoutMs: 10000 });
+    await replica.beforeApplicationShutdown();
+    const edits = rig.discord.editsOf(message().id).slice(summaries);
+    expect(edits.map((e) => e.content.split('\n')[0])).toEqual(['🏗️ Creating Campaign: Late Edit', '✅ Campaign ready: Late Edit']);
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt).not.toBeNull();
   });
 
   it('goes straight to the status message when the token expired before the worker ever saw the campaign', async () => {

@@ -54,7 +54,15 @@ describe('the interaction token stays in Postgres', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
-    const api = await spawnApp('api', { ...TEST_AUTH_ENV, ...common, OTEL_SERVICE_NAME: 'api', DISCORD_PUBLIC_KEY: discord.publicKey, OUTBOX_POLL_INTERVAL_MS: '50' });
+    const api = await spawnApp('api', {
+      ...TEST_AUTH_ENV,
+      ...common,
+      OTEL_SERVICE_NAME: 'api',
+      DISCORD_PUBLIC_KEY: discord.publicKey,
+      DISCORD_BOT_TOKEN: discord.token,
+      DISCORD_API_BASE_URL: discord.apiUrl,
+      OUTBOX_POLL_INTERVAL_MS: '50',
+    });
     processes.push(api);
     const worker = await spawnApp('worker', {
       ...common,

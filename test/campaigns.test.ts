@@ -51,8 +51,8 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource }); // not ephemeral
     expect(rig.discord.originalResponse(answer.interaction)).toMatchObject({ flags: 128 }); // "thinking…" until the first edit
-    // The interaction path made no Discord REST call.
-    expect(rig.discord.requests).toEqual([]);
+    // The interaction path made one Discord REST call: the server with its roles, for the invoker's permission.
+    expect(rig.discord.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /guilds/${rig.guildId}`]);
 
     const { id } = await rig.campaignOf(answer.interaction);
     const done = await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
@@ -130,7 +130,7 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
   it('refuses members without Manage Channels, bad names and unknown templates with a message only they see', async () => {
     await rig.startApi();
     const player = await rig.addCampaign('Mine', { as: rig.playerId });
-    expect(player.body).toEqual({ type: 4, data: { content: 'You need the Manage Channels permission to create a campaign.', flags: 64, allowed_mentions: { parse: [] } } });
+    expect(player.body).toEqual({ type: 4, data: { content: 'You need the Manage Channels permission on the server (not only in a channel) to create a campaign.', flags: 64, allowed_mentions: { parse: [] } } });
     expect((await rig.addCampaign('   ')).body).toMatchObject({ type: 4, data: { content: expect.stringContaining('1 to 100 characters'), flags: 64 } });
     expect((await rig.addCampaign('x', { template: 'mega' })).body).toMatchObject({ type: 4, data: { content: expect.stringContaining('standard, one-shot') } });
     expect(await prisma.campaign.count()).toBe(0);

@@ -70,6 +70,9 @@ export async function benchCampaigns(options = {}) {
       AWS_ENDPOINT_URL_SQS: fauxqsEndpoint,
       API_KEYS: API_KEY,
       DISCORD_PUBLIC_KEY: discord.publicKey,
+      // /add-campaign reads the server's roles from Discord.
+      DISCORD_BOT_TOKEN: discord.token,
+      DISCORD_API_BASE_URL: discord.apiUrl,
       LOG_LEVEL: 'warn',
       OTEL_SDK_DISABLED: 'true',
     };
@@ -78,7 +81,8 @@ export async function benchCampaigns(options = {}) {
     const total = opts.rate * opts.seconds;
     log(`\n== Campaigns, phase 1: signed /add-campaign at ${opts.rate}/s for ${opts.seconds} s (${total} interactions), API alone`);
     const ackQueue = await createQueuePair(sqs, `bench-campaign-ack-${randomUUID().slice(0, 8)}`, { fifo: true, maxReceiveCount: 20 });
-    const api = await spawnApp('api', { ...env, CAMPAIGN_QUEUE_URL: ackQueue.queueUrl }, owned);
+    // Every interaction of this phase starts a campaign in the one server, and no worker ends any.
+    const api = await spawnApp('api', { ...env, CAMPAIGN_QUEUE_URL: ackQueue.queueUrl, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: String(total + 10) }, owned);
     discord.interactionsUrl = `${api.url}/interactions`;
     for (let i = 0; i < 10; i++) await discord.sendInteraction(command(`warm-up ${i}`)); // JIT, pools, caches
     const started = Date.now();
@@ -106,7 +110,7 @@ export async function benchCampaigns(options = {}) {
     const queue = await createQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, { fifo: true, maxReceiveCount: 20 });
     const e2eEnv = { ...env, CAMPAIGN_QUEUE_URL: queue.queueUrl };
     const api2 = await spawnApp('api', e2eEnv, owned);
-    const worker = await spawnApp('worker', { ...e2eEnv, WORKER_CONSUMERS: 'campaign', CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl, DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiUrl }, owned);
+    const worker = await spawnApp('worker', { ...e2eEnv, WORKER_CONSUMERS: 'campaign', CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl }, owned);
     discord.interactionsUrl = `${api2.url}/interactions`;
     discord.latencyMs = opts.discordLatencyMs;
     const campaigns = [];

@@ -73,7 +73,15 @@ export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options:
     botRoleId: guild.botRoleId,
     modRoleId: guild.roleIds[0],
     async startApi(overrides = {}) {
-      const api = await startApi({ DISCORD_PUBLIC_KEY: discord.publicKey, CAMPAIGN_QUEUE_URL: queue.queueUrl, OUTBOX_POLL_INTERVAL_MS: '50', ...overrides });
+      const api = await startApi({
+        DISCORD_PUBLIC_KEY: discord.publicKey,
+        // /add-campaign and the buttons read the server's roles from Discord.
+        DISCORD_BOT_TOKEN: discord.token,
+        DISCORD_API_BASE_URL: discord.apiUrl,
+        CAMPAIGN_QUEUE_URL: queue.queueUrl,
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        ...overrides,
+      });
       discord.interactionsUrl = `${api.url}/interactions`;
       apps.push(api.app);
       rig.api = api;

@@ -50,6 +50,8 @@ function campaignState(status: CampaignStatus, channels: number, created: number
     createdAt: at(0),
     updatedAt: at(0),
     finishedAt: null,
+    progressVersion: 0,
+    progressShownVersion: 0,
     steps: [
       step(0, CampaignStepKind.role, 'My Campaign Members', null, true),
       step(1, CampaignStepKind.category, 'My Campaign', 4, true),

@@ -55,8 +55,11 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey })).toThrow(/CAMPAIGN_QUEUE_URL \(missing\)/);
     expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: 'not-hex', CAMPAIGN_QUEUE_URL: queue('c.fifo') })).toThrow(/DISCORD_PUBLIC_KEY \(invalid\): .*64 hex digits/);
     expect(validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: '' }).DISCORD_PUBLIC_KEY).toBeUndefined(); // `KEY=` in a compose file: off
-    const env = validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey, CAMPAIGN_QUEUE_URL: queue('c.fifo') });
-    expect(env).toMatchObject({ CAMPAIGN_MAX_ATTEMPTS: 5, CAMPAIGN_MAX_RECEIVE_COUNT: 20, CAMPAIGN_TOKEN_LIFETIME_SECONDS: 840 });
+    // The API reads the server's roles from Discord for /add-campaign: it needs the bot token.
+    expect(() => validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey, CAMPAIGN_QUEUE_URL: queue('c.fifo') })).toThrow(/DISCORD_BOT_TOKEN \(missing\): .*DISCORD_PUBLIC_KEY is set/);
+    const env = validateEnvironment({ ...api, DISCORD_PUBLIC_KEY: publicKey, CAMPAIGN_QUEUE_URL: queue('c.fifo'), DISCORD_BOT_TOKEN: 't' });
+    expect(env).toMatchObject({ CAMPAIGN_MAX_ATTEMPTS: 5, CAMPAIGN_MAX_RECEIVE_COUNT: 20, CAMPAIGN_TOKEN_LIFETIME_SECONDS: 840, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: 3 });
+    expect(() => validateEnvironment({ ...api, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: '0' })).toThrow(/CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD/);
   });
 
   it('runs the relay only when listed, with its configuration file, whether SQS is enabled or not', () => {

@@ -193,9 +193,19 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1) @Max(900)
   CAMPAIGN_TOKEN_LIFETIME_SECONDS = 840;
 
-  /** Bot token; required when a Discord consumer runs. Never logged. */
-  @ValidateIf((env: Environment) => env.consumes('discord') || env.consumes('bot-operations') || env.consumes('campaign'))
-  @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations, campaign) runs' })
+  /**
+   * Campaigns a server may have in progress (being created or rolled back) at once: /add-campaign
+   * and Retry beyond it are refused with a private answer.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD = 3;
+
+  /**
+   * Bot token; required when a Discord consumer runs, and with DISCORD_PUBLIC_KEY (the API reads
+   * the server's roles to check who may start a campaign). Never logged.
+   */
+  @ValidateIf((env: Environment) => env.consumes('discord') || env.consumes('bot-operations') || env.consumes('campaign') || env.DISCORD_PUBLIC_KEY !== undefined)
+  @IsString({ message: 'DISCORD_BOT_TOKEN is required while a Discord consumer (discord, bot-operations, campaign) runs or DISCORD_PUBLIC_KEY is set' })
   @MinLength(1, { message: 'DISCORD_BOT_TOKEN must not be empty' })
   DISCORD_BOT_TOKEN?: string;
 

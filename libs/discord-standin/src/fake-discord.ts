@@ -248,6 +248,7 @@ export class FakeDiscord {
   private faults: (Fault & { remaining: number })[] = [];
   private hangs: RequestMatch[] = [];
   private lostAnswers: RequestMatch[] = [];
+  private holds: { match: RequestMatch; released: Promise<void> }[] = [];
 
   constructor(
     private readonly server: Server,
@@ -288,6 +289,7 @@ export class FakeDiscord {
     this.faults = [];
     this.hangs = [];
     this.lostAnswers = [];
+    this.holds = [];
     this.interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
     this.latencyMs = 0;
   }
@@ -545,6 +547,17 @@ export class FakeDiscord {
     this.lostAnswers.push(match);
   }
 
+  /**
+   * The next request matching waits until the returned function is called, then is carried out
+   * and answered: a call that lands on Discord late, after calls made after it (recorded in
+   * `requests` when it arrives).
+   */
+  holdNext(match: RequestMatch): () => void {
+    let release = () => {};
+    this.holds.push({ match, released: new Promise<void>((resolve) => (release = resolve)) });
+    return () => release();
+  }
+
   // --- interactions (Discord → app) ----------------------------------------------------------
 
   /**
@@ -693,6 +706,8 @@ export class FakeDiscord {
       return index >= 0;
     };
     if (take(this.hangs)) return;
+    const hold = this.holds.findIndex((h) => matches(h.match));
+    if (hold >= 0) await this.holds.splice(hold, 1)[0].released;
     // Webhook routes are authenticated by the token in their path, not by a bot token.
     const webhook = path.startsWith('/webhooks/');
     let reply: Reply;

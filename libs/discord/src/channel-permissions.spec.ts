@@ -1,6 +1,6 @@
 import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
 import type { APIOverwrite } from 'discord.js';
-import { computeChannelPermissions, missingPermissions } from './channel-permissions';
+import { computeChannelPermissions, computeGuildPermissions, missingPermissions } from './channel-permissions';
 
 const guildId = '100000000000000000';
 const roleA = '200000000000000001';
@@ -46,6 +46,18 @@ describe('computeChannelPermissions', () => {
     expect(computeChannelPermissions(base, member, userId, { permission_overwrites: [memberDenies, everyoneDeniesView, roleAAllowsView] })).toBe(P.SendMessages);
     // Overwrites for roles the member lacks do not apply.
     expect(computeChannelPermissions(base, { roles: [] }, userId, { permission_overwrites: [everyoneDeniesView, roleAAllowsView] })).toBe(0n);
+  });
+});
+
+describe('computeGuildPermissions', () => {
+  it('is @everyone plus the member roles, everything for the owner or an administrator, and ignores every channel', () => {
+    const base = guild(P.ViewChannel, { [roleA]: P.ManageChannels, [roleB]: P.Administrator });
+    expect(computeGuildPermissions(base, { roles: [] }, userId)).toBe(P.ViewChannel);
+    expect(computeGuildPermissions(base, { roles: [roleA] }, userId)).toBe(P.ViewChannel | P.ManageChannels);
+    expect(computeGuildPermissions(base, { roles: [roleB] }, userId) & P.ManageRoles).toBe(P.ManageRoles);
+    expect(computeGuildPermissions(guild(0n, {}, userId), { roles: [] }, userId) & P.ManageChannels).toBe(P.ManageChannels);
+    // @everyone counts too.
+    expect(computeGuildPermissions(guild(P.ManageChannels), { roles: [] }, userId)).toBe(P.ManageChannels);
   });
 });
 

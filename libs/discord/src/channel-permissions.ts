@@ -3,28 +3,35 @@ import type { APIGuild, APIGuildMember, APIOverwrite, APIRole } from 'discord.js
 
 const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 
-/**
- * A member's effective permissions in a guild channel, by Discord's documented algorithm:
- * the owner has everything; otherwise @everyone plus the member's roles, everything with
- * Administrator; then the channel's overwrites in order: @everyone, the member's roles (all
- * denies, then all allows), the member. Threads have no overwrites of their own: pass the parent.
- */
-export function computeChannelPermissions(
-  guild: Pick<APIGuild, 'id' | 'owner_id'> & { roles: Pick<APIRole, 'id' | 'permissions'>[] },
-  member: Pick<APIGuildMember, 'roles'>,
-  userId: string,
-  channel: { permission_overwrites?: APIOverwrite[] },
-): bigint {
-  if (guild.owner_id === userId) return ALL_PERMISSIONS;
+type GuildRoles = Pick<APIGuild, 'id' | 'owner_id'> & { roles: Pick<APIRole, 'id' | 'permissions'>[] };
 
+/**
+ * A member's permissions in the guild itself (no channel's overwrites), by Discord's documented
+ * algorithm: the owner has everything; otherwise @everyone plus the member's roles, everything
+ * with Administrator. What guild-wide actions (creating roles and categories) need.
+ */
+export function computeGuildPermissions(guild: GuildRoles, member: Pick<APIGuildMember, 'roles'>, userId: string): bigint {
+  if (guild.owner_id === userId) return ALL_PERMISSIONS;
   const memberRoles = new Set(member.roles);
   let permissions = 0n;
   for (const role of guild.roles) {
     // The @everyone role has the guild's id.
     if (role.id === guild.id || memberRoles.has(role.id)) permissions |= BigInt(role.permissions);
   }
-  if ((permissions & PermissionFlagsBits.Administrator) !== 0n) return ALL_PERMISSIONS;
+  return (permissions & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : permissions;
+}
 
+/**
+ * A member's effective permissions in a guild channel, by Discord's documented algorithm: the
+ * guild permissions (computeGuildPermissions), then, without Administrator, the channel's
+ * overwrites in order: @everyone, the member's roles (all denies, then all allows), the member.
+ * Threads have no overwrites of their own: pass the parent.
+ */
+export function computeChannelPermissions(guild: GuildRoles, member: Pick<APIGuildMember, 'roles'>, userId: string, channel: { permission_overwrites?: APIOverwrite[] }): bigint {
+  let permissions = computeGuildPermissions(guild, member, userId);
+  if (permissions === ALL_PERMISSIONS) return ALL_PERMISSIONS;
+
+  const memberRoles = new Set(member.roles);
   const overwrites = channel.permission_overwrites ?? [];
   const apply = (allow: bigint, deny: bigint) => {
     permissions = (permissions & ~deny) | allow;

@@ -1,26 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationCommandOptionType, InteractionResponseType } from 'discord.js';
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from 'discord.js';
 import { MAX_DISCORD_NAME_LENGTH } from '@app/contracts';
 import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
+import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
 import { CampaignsService } from './campaigns.service';
-import { canManageChannels } from './commands';
-import { ephemeral } from './interaction-replies';
+import { GuildPermissions } from './guild-permissions';
+import { ephemeral, PERMISSIONS_UNCHECKED, quotaReached } from './interaction-replies';
 
 /**
- * `/add-campaign name:<text> [template:<choice>]`: records the campaign and queues its first step
- * in one transaction, then answers "deferred" (type 5, visible to the channel); the worker edits
- * that answer into the progress bar. No Discord call here: Discord wants an answer within 3 s.
+ * `/add-campaign name:<text> [template:<choice>]`: checks the invoker's server-wide Manage
+ * Channels (one read of the server's roles, bounded: Discord wants an answer within 3 s), then
+ * records the campaign and queues its first step in one transaction — unless the server has its
+ * quota of campaigns in progress — and answers "deferred" (type 5, visible to the channel); the
+ * worker edits that answer into the progress bar.
  */
 @Injectable()
 export class AddCampaignCommand {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly permissions: GuildPermissions,
+    @Inject(CAMPAIGNS_API_OPTIONS) private readonly options: CampaignsApiOptions,
+  ) {}
 
   async handle(interaction: APIChatInputApplicationCommandInteraction): Promise<APIInteractionResponse> {
     const member = interaction.member;
     const channelId = interaction.channel?.id ?? interaction.channel_id;
     if (!interaction.guild_id || !member || !channelId) return ephemeral('Use /add-campaign in a channel of your server.');
-    if (!canManageChannels(member.permissions)) return ephemeral('You need the Manage Channels permission to create a campaign.');
+    const allowed = await this.permissions.canManageChannels(interaction.guild_id, member);
+    if (allowed === 'unknown') return ephemeral(PERMISSIONS_UNCHECKED);
+    if (allowed === 'refused') return ephemeral('You need the Manage Channels permission on the server (not only in a channel) to create a campaign.');
 
     const option = (name: string) => {
       const found = interaction.data.options?.find((o) => o.name === name);
@@ -32,7 +41,7 @@ export class AddCampaignCommand {
     if (!template) return ephemeral(`Unknown template; choose one of: ${[...CAMPAIGN_TEMPLATES.keys()].join(', ')}.`);
 
     // A second delivery of the same interaction records nothing and gets the same answer.
-    await this.campaigns.create({
+    const outcome = await this.campaigns.create({
       interactionId: interaction.id,
       applicationId: interaction.application_id,
       guildId: interaction.guild_id,
@@ -42,6 +51,7 @@ export class AddCampaignCommand {
       template,
       interactionToken: interaction.token,
     });
+    if (outcome === 'over-quota') return quotaReached(this.options.maxInProgressPerGuild);
     return { type: InteractionResponseType.DeferredChannelMessageWithSource };
   }
 }

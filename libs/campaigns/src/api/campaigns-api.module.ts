@@ -9,12 +9,14 @@ import { CampaignsMetrics } from './campaigns.metrics';
 import { CampaignsQuery } from './campaigns.query';
 import { CampaignsService } from './campaigns.service';
 import { DiscordSignatureGuard } from './discord-signature.guard';
+import { GuildPermissions } from './guild-permissions';
 import { InteractionsController } from './interactions.controller';
 
 /**
  * API side of campaign channels (campaign-channel-worker.md): Discord's interactions endpoint
  * (POST /interactions: /add-campaign and the Retry / Roll back buttons) and GET /campaigns/:id.
- * Needs OutboxModule with a `campaign` destination and the validated Environment (DISCORD_PUBLIC_KEY).
+ * Needs OutboxModule with a `campaign` destination, the validated Environment (DISCORD_PUBLIC_KEY)
+ * and the global DiscordRestClient with the bot token (server permissions are read from Discord).
  */
 @Module({
   controllers: [InteractionsController, CampaignsController],
@@ -22,7 +24,11 @@ import { InteractionsController } from './interactions.controller';
     {
       provide: CAMPAIGNS_API_OPTIONS,
       inject: [Environment],
-      useFactory: (env: Environment): CampaignsApiOptions => ({ publicKey: env.DISCORD_PUBLIC_KEY!, tokenLifetimeSeconds: env.CAMPAIGN_TOKEN_LIFETIME_SECONDS }),
+      useFactory: (env: Environment): CampaignsApiOptions => ({
+        publicKey: env.DISCORD_PUBLIC_KEY!,
+        tokenLifetimeSeconds: env.CAMPAIGN_TOKEN_LIFETIME_SECONDS,
+        maxInProgressPerGuild: env.CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD,
+      }),
     },
     DiscordSignatureGuard,
     CampaignTaskProducer,
@@ -30,6 +36,7 @@ import { InteractionsController } from './interactions.controller';
     CampaignsQuery,
     AddCampaignCommand,
     CampaignButtonsHandler,
+    GuildPermissions,
     CampaignsMetrics,
   ],
 })

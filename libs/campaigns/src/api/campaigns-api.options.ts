@@ -6,4 +6,6 @@ export interface CampaignsApiOptions {
   publicKey: string;
   /** CAMPAIGN_TOKEN_LIFETIME_SECONDS: how long from the interaction its token is used to edit the progress message. */
   tokenLifetimeSeconds: number;
+  /** CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: campaigns a server may have running or rolling back at once. */
+  maxInProgressPerGuild: number;
 }

@@ -5,15 +5,11 @@ import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
 
 export const ADD_CAMPAIGN_COMMAND = 'add-campaign';
 
-/** Who may create campaigns: members with Manage Channels (checked again on every use). */
-export function canManageChannels(permissions: string | bigint): boolean {
-  return (BigInt(permissions) & (PermissionFlagsBits.ManageChannels | PermissionFlagsBits.Administrator)) !== 0n;
-}
-
 /**
  * The application's commands, as `npm run discord:commands` registers them (bulk overwrite).
  * Only in servers; shown by default to members with Manage Channels (server admins may change
- * that in their integration settings, which is why the endpoint checks the permission itself).
+ * that in their integration settings, which is why the endpoint checks the permission itself, on
+ * the server: GuildPermissions).
  */
 export function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [

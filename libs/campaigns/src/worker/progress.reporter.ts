@@ -126,13 +126,33 @@ export class ProgressReporter implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Renders the campaign as it is now and delivers it. Edits can reach Discord out of order (a
+   * slow answer, several workers): each takes the next render version with the state it renders,
+   * and records it as shown once Discord confirms. An edit confirmed after a newer one has put an
+   * older state over it — the final summary, perhaps — so the current state is rendered again.
+   */
   private async edit(campaignId: string): Promise<void> {
-    const campaign = await loadCampaign(this.prisma, campaignId);
+    const campaign = await this.takeRenderVersion(campaignId);
     if (!campaign || (isSettled(campaign.status) && campaign.finalRenderedAt)) return;
     await this.deliver(campaign, renderProgress(campaign));
-    if (isSettled(campaign.status)) {
+    const version = campaign.progressVersion;
+    const { count: latest } = await this.prisma.campaign.updateMany({ where: { id: campaignId, progressShownVersion: { lt: version } }, data: { progressShownVersion: version } });
+    if (latest === 0) {
+      this.logger.warn({ msg: 'A progress edit reached Discord after a newer one; rendering the current state again', campaignId, version });
+      await this.prisma.campaign.updateMany({ where: { id: campaignId }, data: { finalRenderedAt: null } });
+      this.request(campaignId);
+    } else if (isSettled(campaign.status)) {
       await this.prisma.campaign.updateMany({ where: { id: campaignId, status: campaign.status, finalRenderedAt: null }, data: { finalRenderedAt: new Date() } });
     }
+  }
+
+  /** The campaign with the next render version, read in the transaction that takes it: a later version never renders an older state. */
+  private takeRenderVersion(campaignId: string): Promise<CampaignState | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.campaign.updateMany({ where: { id: campaignId }, data: { progressVersion: { increment: 1 } } });
+      return count === 0 ? null : loadCampaign(tx, campaignId);
+    });
   }
 
   /** Interaction token → bot token on the same message → status message in the first text channel → nowhere. */
