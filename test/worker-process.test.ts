@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { seedCommunity, snowflake } from './support/database';
 import { createQueuePair, queueDepth, send, waitFor } from './support/sqs';
 import { useTestInfra } from './support/infra';
+import { startTcpProxy } from './support/tcp-proxy';
 import { spawnWorker } from './support/worker-process';
 
 /** The worker as a separate process: signals, crashes and restarts. */
@@ -19,6 +20,33 @@ describe('worker process lifecycle', () => {
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited;
+    }
+  });
+
+  // The orchestrator restarts a pod whose liveness fails: an outage of Postgres or SQS must take
+  // replicas out of rotation (readiness), never restart them all (infra/k8s probes rely on it).
+  it('stays live while Postgres and SQS are unreachable; only readiness goes down', async () => {
+    const queues = await createQueuePair(sqs);
+    const postgresUrl = new URL(process.env.TEST_DATABASE_URL!);
+    const postgres = await startTcpProxy(new URL(`tcp://${postgresUrl.hostname}:${postgresUrl.port || 5432}`));
+    const sqsProxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
+    const viaProxy = new URL(postgresUrl);
+    viaProxy.port = new URL(postgres.endpoint).port;
+    const worker = await spawnWorker(queues, { DATABASE_URL: viaProxy.toString(), AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint });
+    const probe = async (path: string) => (await fetch(`http://127.0.0.1:${worker.port}${path}`)).status;
+    try {
+      expect(await probe('/health/ready')).toBe(200);
+      postgres.cut();
+      sqsProxy.cut();
+      await waitFor(async () => (await probe('/health/ready')) === 503, { what: 'readiness down' });
+      expect(await probe('/health/live')).toBe(200);
+      postgres.restore();
+      sqsProxy.restore();
+      await waitFor(async () => (await probe('/health/ready')) === 200, { what: 'readiness back' });
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await Promise.all([postgres.close(), sqsProxy.close()]);
     }
   });
 
