@@ -8,6 +8,10 @@ locals {
   container = "worker"
   # The app exits at the drain deadline + 2.5 s at the latest (libs/runtime/src/bootstrap.ts).
   needed_stop_timeout = ceil(var.shutdown_drain_timeout_ms / 1000 + 2.5)
+  backlog_metrics = merge(
+    { for i, q in var.scaling_queue_names : "visible${i}" => { queue = q, metric = "ApproximateNumberOfMessagesVisible" } },
+    { for i, q in var.scaling_queue_names : "inflight${i}" => { queue = q, metric = "ApproximateNumberOfMessagesNotVisible" } },
+  )
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -134,37 +138,20 @@ resource "aws_appautoscaling_policy" "backlog_per_task" {
     scale_out_cooldown = 60
 
     customized_metric_specification {
+      # visible0, inflight0, visible1, …: each queue's waiting and in-flight messages.
       dynamic "metrics" {
-        for_each = { for i, q in var.scaling_queue_names : i => q }
+        for_each = local.backlog_metrics
         content {
-          id          = "visible${metrics.key}"
+          id          = metrics.key
           return_data = false
           metric_stat {
             stat = "Sum"
             metric {
               namespace   = "AWS/SQS"
-              metric_name = "ApproximateNumberOfMessagesVisible"
+              metric_name = metrics.value.metric
               dimensions {
                 name  = "QueueName"
-                value = metrics.value
-              }
-            }
-          }
-        }
-      }
-      dynamic "metrics" {
-        for_each = { for i, q in var.scaling_queue_names : i => q }
-        content {
-          id          = "inflight${metrics.key}"
-          return_data = false
-          metric_stat {
-            stat = "Sum"
-            metric {
-              namespace   = "AWS/SQS"
-              metric_name = "ApproximateNumberOfMessagesNotVisible"
-              dimensions {
-                name  = "QueueName"
-                value = metrics.value
+                value = metrics.value.queue
               }
             }
           }
@@ -192,7 +179,7 @@ resource "aws_appautoscaling_policy" "backlog_per_task" {
       metrics {
         id          = "backlog_per_task"
         label       = "Messages (visible + in flight) per running task"
-        expression  = "(${join(" + ", concat([for i, _ in var.scaling_queue_names : "visible${i}"], [for i, _ in var.scaling_queue_names : "inflight${i}"]))}) / tasks"
+        expression  = "(${join(" + ", keys(local.backlog_metrics))}) / tasks"
         return_data = true
       }
     }
