@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { PublicRoute } from '@app/auth';
 import { PostgresHealthIndicator } from './postgres.health';
+import { ShutdownState } from './shutdown.state';
 import { SqsHealthIndicator } from './sqs.health';
 import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 
@@ -17,6 +18,8 @@ export class HealthController implements OnModuleInit {
     private readonly postgresHealth: PostgresHealthIndicator,
     private readonly sqsHealth: SqsHealthIndicator,
     private readonly moduleRef: ModuleRef,
+    private readonly shutdown: ShutdownState,
+    private readonly indicator: HealthIndicatorService,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {}
 
@@ -30,11 +33,12 @@ export class HealthController implements OnModuleInit {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres answers, every queue this app uses is reachable, and each readiness indicator is up. */
+  /** Readiness: not shutting down, Postgres answers, every queue this app uses is reachable, and each readiness indicator is up. */
   @Get('ready')
   @HealthCheck()
   ready() {
     const checks: HealthIndicatorFunction[] = [() => this.postgresHealth.isHealthy('postgres')];
+    if (this.shutdown.stopping) checks.unshift(() => this.indicator.check('shutdown').down({ message: 'shutting down' }));
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
     for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());
     return this.health.check(checks);

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
 import { PostgresHealthIndicator } from './postgres.health';
+import { ShutdownState } from './shutdown.state';
 import { SqsHealthIndicator } from './sqs.health';
 
 /** GET /health/live and /health/ready. Needs PrismaModule, SqsClientModule and the modules providing any `readinessIndicators`. */
@@ -14,7 +15,8 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [SqsHealthIndicator, PostgresHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      providers: [SqsHealthIndicator, PostgresHealthIndicator, ShutdownState, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      exports: [ShutdownState],
     };
   }
 }
