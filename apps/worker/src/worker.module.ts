@@ -29,7 +29,11 @@ export class WorkerModule {
           useFactory: () => ({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
         }),
         ...(consumers.settings.length > 0
-          ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings }) })]
+          ? [
+              QueueModule.forRootAsync({
+                useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI }),
+              }),
+            ]
           : []),
         ...consumers.modules,
         ...(relay

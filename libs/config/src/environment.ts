@@ -224,6 +224,13 @@ export class Environment {
   DISCORD_REQUEST_TIMEOUT_MS = 15000;
 
   /**
+   * The ECS container agent's endpoint, set by ECS itself in every task: the worker then asks for
+   * task scale-in protection while it holds messages. Unset elsewhere.
+   */
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  ECS_AGENT_URI?: string;
+
+  /**
    * Invalid Discord responses (401, 403, non-shared 429) in 10 minutes above which this process
    * holds its Discord calls back; Discord bans the IP at 10,000.
    */

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { PublicRoute } from '@app/auth';
 import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
+import { ShutdownState } from './shutdown.state';
 import { SqsHealthIndicator } from './sqs.health';
 import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 
@@ -19,6 +20,8 @@ export class HealthController implements OnModuleInit {
     private readonly sqsHealth: SqsHealthIndicator,
     private readonly metricsHealth: MetricsHealthIndicator,
     private readonly moduleRef: ModuleRef,
+    private readonly shutdown: ShutdownState,
+    private readonly indicator: HealthIndicatorService,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {}
 
@@ -33,13 +36,14 @@ export class HealthController implements OnModuleInit {
   }
 
   /**
-   * Readiness: Postgres answers, every queue this app uses is reachable, the metrics endpoint
-   * listens (when metrics are served by Prometheus), and each readiness indicator is up.
+   * Readiness: not shutting down, Postgres answers, every queue this app uses is reachable, the
+   * metrics endpoint listens (when metrics are served by Prometheus), and each readiness indicator is up.
    */
   @Get('ready')
   @HealthCheck()
   ready() {
     const checks: HealthIndicatorFunction[] = [() => this.postgresHealth.isHealthy('postgres')];
+    if (this.shutdown.stopping) checks.unshift(() => this.indicator.check('shutdown').down({ message: 'shutting down' }));
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
     if (this.metricsHealth.applies()) checks.push(() => this.metricsHealth.isHealthy('metrics'));
     for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());

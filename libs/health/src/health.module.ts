@@ -5,6 +5,7 @@ import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthModuleOptions } from './health.options';
 import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
+import { ShutdownState } from './shutdown.state';
 import { SqsHealthIndicator } from './sqs.health';
 
 /** GET /health/live and /health/ready. Needs PrismaModule, SqsClientModule and the modules providing any `readinessIndicators`. */
@@ -15,7 +16,8 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [SqsHealthIndicator, PostgresHealthIndicator, MetricsHealthIndicator, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      providers: [SqsHealthIndicator, PostgresHealthIndicator, MetricsHealthIndicator, ShutdownState, { provide: HEALTH_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      exports: [ShutdownState],
     };
   }
 }

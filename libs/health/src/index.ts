@@ -1,2 +1,3 @@
 export * from './health.module';
 export type { HealthModuleOptions, ReadinessIndicator } from './health.options';
+export { ShutdownState } from './shutdown.state';

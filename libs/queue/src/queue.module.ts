@@ -10,6 +10,7 @@ import { InFlightRegistry } from './pipeline/in-flight.registry';
 import { OutageRelease } from './pipeline/outage-release';
 import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { PipelineMetrics } from './pipeline/pipeline.metrics';
+import { TaskProtection } from './pipeline/task-protection';
 import { AttemptStore } from './attempt.store';
 import { PostgresOutageGate } from './postgres-outage.gate';
 import { ConsumerEvents, ConsumerEventsModule } from './consumer-events.module';
@@ -53,6 +54,7 @@ export class QueueModule {
         ProcessedMessageStore,
         AttemptStore,
         PostgresOutageGate,
+        TaskProtection,
         InFlightRegistry,
         FailureSettler,
         OutageRelease,

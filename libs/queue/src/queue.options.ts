@@ -33,6 +33,10 @@ export interface ConsumerSettings {
 export interface QueueModuleOptions {
   consumers: ConsumerSettings[];
   shutdownDrainTimeoutMs: number;
+  /** The ECS agent's endpoint (ECS sets `ECS_AGENT_URI` in every task): turns on task scale-in protection while messages are in hand. */
+  ecsAgentUri?: string;
+  /** How long without a message in hand before the protection is lifted (default 30 s). */
+  taskProtectionIdleMs?: number;
 }
 
 export interface SqsClientOptions {

@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, ValidationPipe } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { Environment } from '@app/config';
+import { ShutdownState } from '@app/health';
 import { stopTelemetry } from '@app/telemetry';
 import { ApiErrorsFilter } from './api-errors.filter';
 import { jsonBody, RejectMalformedBody } from './json-body';
@@ -35,6 +36,8 @@ export async function bootstrapApp(module: DynamicModule, defaultPort: number): 
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    // Out of rotation first (readiness down), then drain: the orchestrator stops sending work while we finish.
+    app.get(ShutdownState, { strict: false }).begin();
     logger.log({ msg: 'Shutting down', signal });
     const hardDeadline = setTimeout(() => {
       logger.error({ msg: 'Shutdown deadline passed; exiting' });

@@ -2,6 +2,7 @@ import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Me
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeError } from '../errors';
 import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
+import { TaskProtection } from './task-protection';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -16,7 +17,10 @@ export class InFlightRegistry {
   private readonly batches = new Set<InFlightBatch>();
   private closed = false;
 
-  constructor(@Inject(SQS_CLIENT) private readonly sqs: SQSClient) {}
+  constructor(
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly protection: TaskProtection,
+  ) {}
 
   /** True once shutdown has handed messages back: a receive finishing now must be handed back too. */
   get closing(): boolean {
@@ -25,8 +29,11 @@ export class InFlightRegistry {
 
   /** Starts holding a received batch; call `finish()` when its messages are settled. */
   track(consumer: ConsumerSettings, messages: Message[]): InFlightBatch {
-    const batch = new InFlightBatch(this, consumer, messages, () => this.batches.delete(batch));
+    const batch = new InFlightBatch(this, consumer, messages, () => {
+      if (this.batches.delete(batch)) this.protection.release(messages.length);
+    });
     this.batches.add(batch);
+    this.protection.acquire(messages.length);
     return batch;
   }
 
