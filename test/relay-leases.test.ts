@@ -88,7 +88,7 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     const dead = await relayHttp<DeadResponse>(url, 'GET', '/v1/dead');
     expect(dead.body.messages).toEqual([expect.objectContaining({ delivery_id: id, delivery_count: 5, dead_at: expect.any(String), discord_bot_id: 'discord_a' })]);
     expect((await relayHttp<DeadResponse>(url, 'GET', '/v1/dead', { key: KEY_BETA })).body.messages).toEqual([]);
-    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: {} })).body).toEqual({ redriven: 0 });
+    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: { all: true } })).body).toEqual({ redriven: 0 });
 
     expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { delivery_ids: [id] } })).body).toEqual({ redriven: 1 });
     const again = (await lease({ limit: 1 })).body.messages[0];
