@@ -11,6 +11,7 @@ import { RelayJsonBodyGuard } from './relay-json-body.guard';
 import { InProcessRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
 import { RelayDeadController, RelayHealthController, RelayMessagesController } from './relay.controllers';
 import { RequestIdMiddleware } from './request-id.middleware';
+import { SendPermissions } from './send-permissions';
 
 /**
  * API side of the relay: the /v1 routes for backend bots (pending, lease, ack, nack, extend, send,
@@ -32,6 +33,7 @@ export class RelayApiModule implements NestModule {
         DeliveryNotifier,
         LeaseService,
         OutboundSender,
+        SendPermissions,
         RelayMaintenance,
         RelayMetrics,
       ],
