@@ -135,31 +135,28 @@ routing: { defaults: { on: beta } }
     expect(settings.backendKeys.verify(KEY_BETA)?.owner).toBe('gamma');
   });
 
-  it('reads a backend bot\'s send_allowlist (one channel or one user per entry, through a known Discord bot)', () => {
-    const settings = parse(`
+  it("reads a backend bot's send_allowlist (one channel or one user per entry, through a known Discord bot)", () => {
+    const allowing = (entries: string) => `
 discord_bots: [{ id: discord_a, token: t1 }]
 backend_bots:
   - id: alpha
     api_key: "${KEY_ALPHA}"
     send_allowlist:
-      - { discord_bot_id: discord_a, channel_id: 123456789012345678 }
-      - { discord_bot_id: discord_a, user_id: "111111111111111111" }
-`);
+${entries}`;
+    const settings = parse(
+      allowing(`      - { discord_bot_id: discord_a, channel_id: 123456789012345678 }
+      - { discord_bot_id: discord_a, user_id: "111111111111111111" }`),
+    );
     expect(settings.backendBots[0].sendAllowlist).toEqual([
       { discordBotId: 'discord_a', type: 'channel', id: '123456789012345678' },
       { discordBotId: 'discord_a', type: 'dm', id: '111111111111111111' },
     ]);
-    const message = problems(`
-discord_bots: [{ id: discord_a, token: t1 }]
-backend_bots:
-  - id: alpha
-    api_key: "${KEY_ALPHA}"
-    send_allowlist:
-      - { discord_bot_id: discord_z, channel_id: "123456789012345678" }
+    const message = problems(
+      allowing(`      - { discord_bot_id: discord_z, channel_id: "123456789012345678" }
       - { discord_bot_id: discord_a, channel_id: "123456789012345678", user_id: "111111111111111111" }
       - { discord_bot_id: discord_a }
-      - { discord_bot_id: discord_a, channel_id: "12" }
-`);
+      - { discord_bot_id: discord_a, channel_id: "12" }`),
+    );
     for (const expected of [
       'backend_bots[0] (alpha) send_allowlist[0]: discord_bot_id discord_z names no discord_bots entry',
       'backend_bots[0] (alpha) send_allowlist[1]: give channel_id or user_id (one destination per entry)',
