@@ -23,10 +23,10 @@ const NONCE_LENGTH = 25;
 
 /**
  * POST /v1/messages/send: posts a backend bot's message through one of the Discord bots that
- * route to it, DM or channel, where SendPermissions lets it, and records it. With an Idempotency-Key the request is stored first
- * (its hash, to refuse the same key for another request) and sent with a nonce derived from the
- * key and `enforce_nonce`, so a retry — even one racing the first, or after a crash between send
- * and record — answers the one Discord message.
+ * route to it, DM or channel, where SendPermissions lets it, and records it. With an
+ * Idempotency-Key the request is stored first (its hash, to refuse the same key for another
+ * request) and sent with a nonce derived from the key and `enforce_nonce`, so a retry — even one
+ * racing the first, or after a crash between send and record — answers the one Discord message.
  */
 @Injectable()
 export class OutboundSender {
