@@ -88,7 +88,7 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     const dead = await relayHttp<DeadResponse>(url, 'GET', '/v1/dead');
     expect(dead.body.messages).toEqual([expect.objectContaining({ delivery_id: id, delivery_count: 5, dead_at: expect.any(String), discord_bot_id: 'discord_a' })]);
     expect((await relayHttp<DeadResponse>(url, 'GET', '/v1/dead', { key: KEY_BETA })).body.messages).toEqual([]);
-    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: {} })).body).toEqual({ redriven: 0 });
+    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: { all: true } })).body).toEqual({ redriven: 0 });
 
     expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { delivery_ids: [id] } })).body).toEqual({ redriven: 1 });
     const again = (await lease({ limit: 1 })).body.messages[0];
@@ -177,7 +177,8 @@ routing: { defaults: { discord_a: alpha } }
     expect(reused).toMatchObject({ status: 409, body: { error: 'conflict' } });
 
     const send = (body: Record<string, unknown>) => relayHttp(url, 'POST', '/v1/messages/send', { body: { discord_bot_id: 'discord_a', content: 'x', ...body } });
-    expect(await send({ destination: { type: 'channel', channel_id: snowflake() } })).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    // A channel not routed to the backend (here: one that does not exist) is refused before Discord is asked (relay-send-rules.test.ts).
+    expect(await send({ destination: { type: 'channel', channel_id: snowflake() } })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect(await send({ discord_bot_id: 'discord_z', destination: { type: 'dm', user_id: snowflake() } })).toMatchObject({ status: 404 });
     rig.discord.failNext({ path: /\/messages$/, status: 403, code: 50001, message: 'Missing Access' });
     expect(await send({ destination: { type: 'channel', channel_id: rig.channelA } })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
@@ -187,8 +188,8 @@ routing: { defaults: { discord_a: alpha } }
     expect(limited.headers.get('retry-after')).toBe('7');
     expect(await send({ destination: { type: 'pigeon' } })).toMatchObject({ status: 400 });
     rig.discord.failNext({ path: /\/messages$/, status: 500 });
-    // (Another channel: the client now knows channel A's bucket is empty for 7 s.)
-    const down = await send({ destination: { type: 'channel', channel_id: rig.quietChannel } });
+    // (A DM, alpha's by default: the client now knows channel A's bucket is empty for 7 s.)
+    const down = await send({ destination: { type: 'dm', user_id: snowflake() } });
     expect(down).toMatchObject({ status: 503, body: { error: 'unavailable' } });
     expect(JSON.stringify(down.body)).not.toContain(rig.botA.token);
   });

@@ -38,7 +38,7 @@ export interface RelayRig {
   close(): Promise<void>;
 }
 
-export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'botA' | 'botB' | 'channelA' | 'channelB' | 'betaUser'>) => string } = {}): Promise<RelayRig> {
+export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord' | 'guildId' | 'botA' | 'botB' | 'channelA' | 'channelB' | 'quietChannel' | 'betaUser'>) => string } = {}): Promise<RelayRig> {
   const discord = await startFakeDiscord();
   const gateway = await discord.startGateway();
   const botA = discord.botByToken(discord.token)!;
@@ -48,7 +48,7 @@ export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'botA' |
   const channelB = discord.addChannel(guildId, { name: 'beta-room' });
   const quietChannel = discord.addChannel(guildId, { name: 'quiet' });
   const betaUser = snowflake();
-  const parts = { botA, botB, channelA, channelB, betaUser };
+  const parts = { discord, guildId, botA, botB, channelA, channelB, quietChannel, betaUser };
   const configPath = path.join(mkdtempSync(path.join(tmpdir(), 'relay-config-')), 'relay.yaml');
   writeFileSync(configPath, options.config?.(parts) ?? defaultConfig(parts));
   const env = {

@@ -267,7 +267,7 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(100000)
   RELAY_BACKFILL_MAX_MESSAGES = 500;
 
-  /** Requests per minute each backend bot's key may make to /v1 (429 with Retry-After beyond). */
+  /** Requests per minute each backend bot's key may make to /v1, all routes together, and each client address without a valid key (429 with Retry-After beyond). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
   RELAY_RATE_LIMIT_PER_MINUTE = 1200;
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { SNOWFLAKE } from './discord-ids';
 
 /**
@@ -63,7 +63,7 @@ export class SendMessageRequestDto {
   @IsString() @MinLength(1)
   discord_bot_id!: string;
 
-  @ValidateNested() @Type(() => SendDestinationDto)
+  @IsObject({ message: 'destination must be { "type": "dm", "user_id": … } or { "type": "channel", "channel_id": … }' }) @ValidateNested() @Type(() => SendDestinationDto)
   destination!: SendDestinationDto;
 
   /** Discord's limit. */
@@ -79,10 +79,15 @@ export class DeadQueryDto {
   limit = 100;
 }
 
+/** Exactly one of the two (checked by the route): these dead deliveries, or explicitly all of them. */
 export class RedriveRequestDto {
-  /** The dead deliveries to queue again; all of the backend's when absent. */
-  @IsOptional() @IsArray() @ArrayMaxSize(RECEIPTS_MAX) @IsUUID('all', { each: true })
+  /** The dead deliveries to queue again. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(RECEIPTS_MAX) @IsUUID('all', { each: true })
   delivery_ids?: string[];
+
+  /** `true`: every dead delivery of the backend. */
+  @IsOptional() @Equals(true, { message: 'all must be true (every dead delivery); to redrive some, give delivery_ids instead' })
+  all?: true;
 }
 
 // --- Responses -----------------------------------------------------------------------------------
@@ -144,7 +149,7 @@ export interface RedriveResponse {
 
 /** Every error of /v1: a stable code, a message for people, and the request id to quote. */
 export interface RelayErrorBody {
-  error: 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable' | 'internal_error';
+  error: 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unsupported_media_type' | 'rate_limited' | 'unavailable' | 'internal_error';
   message: string;
   request_id: string;
 }

@@ -34,11 +34,22 @@ export class DeliveryStore {
     return (await this.claim(backend, limit, 'consume')).map(relayed);
   }
 
-  /** Milliseconds until the backend's next delivery becomes available (a nack's delay, a lease expiring); null when it has none waiting. */
+  /**
+   * Milliseconds until the backend's next delivery becomes available (a nack's delay, a lease
+   * expiring); null when it has none waiting. For an ordered backend only a conversation's head
+   * (its oldest unfinished delivery) counts: the deliveries behind a leased head wait for it to be
+   * acked, nacked or to expire, however long ago they were stored.
+   */
   async nextAvailableInMs(backend: BackendBotSettings): Promise<number | null> {
-    const [row] = await this.prisma.$queryRaw<{ ms: number | null }[]>`
-      SELECT (EXTRACT(EPOCH FROM min(available_at) - now()) * 1000)::float8 AS ms
-      FROM relay_deliveries WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')`;
+    const [row] = backend.ordered
+      ? await this.prisma.$queryRaw<{ ms: number | null }[]>`
+          SELECT (EXTRACT(EPOCH FROM min(available_at) - now()) * 1000)::float8 AS ms FROM (
+            SELECT DISTINCT ON (conversation) available_at FROM relay_deliveries
+            WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')
+            ORDER BY conversation, seq) heads`
+      : await this.prisma.$queryRaw<{ ms: number | null }[]>`
+          SELECT (EXTRACT(EPOCH FROM min(available_at) - now()) * 1000)::float8 AS ms
+          FROM relay_deliveries WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')`;
     return row.ms;
   }
 
@@ -49,7 +60,7 @@ export class DeliveryStore {
     if (parsed.length > 0) {
       const rows = await this.prisma.sql<{ receipt: string; result: ReceiptOutcome; new_state: string | null }>(settleDeliveries(backend.id, parsed, settlement));
       for (const row of rows) outcomes.set(row.receipt, row.result);
-      if ('nack' in settlement && rows.some((r) => r.new_state === 'pending')) await this.notify(backend.id);
+      if (rows.some((r) => frees(backend, settlement, r.new_state))) await this.notify(backend.id);
     }
     return receipts.map((receipt) => ({ receipt, result: outcomes.get(receipt) ?? 'unknown' }));
   }
@@ -110,6 +121,12 @@ export class DeliveryStore {
   private async notify(backendBotId: string): Promise<void> {
     await this.prisma.$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, ${backendBotId})`;
   }
+}
+
+/** Whether a settled delivery lets a long poll lease something: a nack back to pending; for an ordered backend, also a conversation's head acked or dead (the next one's turn). */
+function frees(backend: BackendBotSettings, settlement: Settlement, newState: string | null): boolean {
+  if ('extend' in settlement || newState === null) return false;
+  return newState === 'pending' || backend.ordered;
 }
 
 function relayed(row: ClaimedRow): RelayedMessage {

@@ -16,16 +16,17 @@ import { Prisma, PrismaService } from '@app/prisma';
 import type { BackendBotSettings } from '../config/relay-config';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';
+import { SendPermissions } from './send-permissions';
 
 /** Discord accepts a nonce of at most 25 characters. */
 const NONCE_LENGTH = 25;
 
 /**
  * POST /v1/messages/send: posts a backend bot's message through one of the Discord bots that
- * route to it, DM or channel, and records it. With an Idempotency-Key the request is stored first
- * (its hash, to refuse the same key for another request) and sent with a nonce derived from the
- * key and `enforce_nonce`, so a retry — even one racing the first, or after a crash between send
- * and record — answers the one Discord message.
+ * route to it, DM or channel, where SendPermissions lets it, and records it. With an
+ * Idempotency-Key the request is stored first (its hash, to refuse the same key for another
+ * request) and sent with a nonce derived from the key and `enforce_nonce`, so a retry — even one
+ * racing the first, or after a crash between send and record — answers the one Discord message.
  */
 @Injectable()
 export class OutboundSender {
@@ -33,8 +34,9 @@ export class OutboundSender {
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(RELAY_API_OPTIONS) private readonly options: RelayApiOptions,
+    @Inject(RELAY_API_OPTIONS) options: RelayApiOptions,
     clients: DiscordRestClientFactory,
+    private readonly permissions: SendPermissions,
   ) {
     for (const bot of options.settings.discordBots) {
       this.discord.set(bot.id, clients.create({ token: bot.token.reveal(), apiBaseUrl: options.apiBaseUrl, requestTimeoutMs: options.requestTimeoutMs }));
@@ -44,10 +46,24 @@ export class OutboundSender {
   async send(backend: BackendBotSettings, request: SendMessageRequestDto, idempotencyKey: string | undefined): Promise<SendResponse> {
     const discord = this.discord.get(request.discord_bot_id);
     // Only through a Discord bot that routes to this backend: another backend's bot is as unknown as a missing one.
-    if (!discord || !this.options.settings.routing.connects(request.discord_bot_id, backend.id)) {
+    if (!discord || !this.permissions.mayUse(backend, request.discord_bot_id)) {
       throw new RelayHttpException(404, `Unknown discord_bot_id "${request.discord_bot_id}" (or it routes nothing to this backend bot)`);
     }
     const destinationId = request.destination.type === 'dm' ? request.destination.user_id! : request.destination.channel_id!;
+    // The DM channel is asked for once, by the permission check or for the message.
+    let dmChannel: Promise<string> | undefined;
+    const openDm = () => (dmChannel ??= discord.createDM(destinationId).then((channel) => channel.id));
+    try {
+      await this.permissions.authorize(backend, request.discord_bot_id, request.destination, {
+        dmChannel: openDm,
+        guildOf: async (channelId) => {
+          const channel = await discord.getChannel(channelId);
+          return 'guild_id' in channel ? (channel.guild_id ?? null) : null;
+        },
+      });
+    } catch (error) {
+      throw toHttp(error);
+    }
     const requestHash = createHash('sha256')
       .update(JSON.stringify([request.discord_bot_id, request.destination.type, destinationId, request.content, request.reply_to_discord_message_id ?? null]))
       .digest('hex');
@@ -57,7 +73,7 @@ export class OutboundSender {
     const nonce = idempotencyKey === undefined ? undefined : createHash('sha256').update(`${backend.id}\u0000${idempotencyKey}`).digest('hex').slice(0, NONCE_LENGTH);
 
     try {
-      const channelId = request.destination.type === 'dm' ? (await discord.createDM(destinationId)).id : destinationId;
+      const channelId = request.destination.type === 'dm' ? await openDm() : destinationId;
       const message = await discord.sendMessage(channelId, { content: request.content, nonce, replyTo: request.reply_to_discord_message_id });
       const sent = { status: 'sent' as const, channelId, discordMessageId: message.id, sentAt: new Date() };
       if (record) await this.prisma.relayOutboundMessage.update({ where: { id: record.id }, data: sent });

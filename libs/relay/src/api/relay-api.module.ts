@@ -1,5 +1,4 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { DeliveryNotifier } from './delivery.notifier';
 import { DeliveryStore } from './delivery.store';
 import { LeaseService } from './lease.service';
@@ -8,9 +7,11 @@ import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayBackendGuard } from './relay-backend.guard';
 import { RelayMaintenance } from './relay-maintenance';
 import { RelayMetrics } from './relay.metrics';
-import { RelayThrottlerGuard } from './relay-throttler.guard';
+import { RelayJsonBodyGuard } from './relay-json-body.guard';
+import { InProcessRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
 import { RelayDeadController, RelayHealthController, RelayMessagesController } from './relay.controllers';
 import { RequestIdMiddleware } from './request-id.middleware';
+import { SendPermissions } from './send-permissions';
 
 /**
  * API side of the relay: the /v1 routes for backend bots (pending, lease, ack, nack, extend, send,
@@ -22,16 +23,17 @@ export class RelayApiModule implements NestModule {
   static forRoot(options: RelayApiOptions): DynamicModule {
     return {
       module: RelayApiModule,
-      imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: options.rateLimitPerMinute }])],
       controllers: [RelayMessagesController, RelayDeadController, RelayHealthController],
       providers: [
         { provide: RELAY_API_OPTIONS, useValue: options },
         RelayBackendGuard,
-        RelayThrottlerGuard,
+        RelayJsonBodyGuard,
+        { provide: RelayRateLimiter, useClass: InProcessRelayRateLimiter },
         DeliveryStore,
         DeliveryNotifier,
         LeaseService,
         OutboundSender,
+        SendPermissions,
         RelayMaintenance,
         RelayMetrics,
       ],

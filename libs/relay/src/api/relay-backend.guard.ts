@@ -2,6 +2,8 @@ import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedExceptio
 import type { Request, Response } from 'express';
 import type { BackendBotSettings } from '../config/relay-config';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
+import { RelayHttpException } from './relay-http.exception';
+import { RelayRateLimiter } from './relay-rate-limiter';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
@@ -10,27 +12,39 @@ export type RelayRequest = Request & { relayBackend?: BackendBotSettings; reques
 /**
  * /v1 routes: `Authorization: Bearer <key>` of an enabled backend bot (RELAY_CONFIG), checked
  * like the service API keys (KeyRing: SHA-256 digests compared in constant time). The request
- * then acts as that backend, and only sees its deliveries.
+ * then acts as that backend, and only sees its deliveries. Every request counts against a rate
+ * limit first: the backend's, across all /v1 routes, or — without a valid key — its client
+ * address's, so guessing keys is limited too (429 before 401).
  */
 @Injectable()
 export class RelayBackendGuard implements CanActivate {
   private readonly backends: Map<string, BackendBotSettings>;
 
-  constructor(@Inject(RELAY_API_OPTIONS) private readonly options: RelayApiOptions) {
+  constructor(
+    @Inject(RELAY_API_OPTIONS) private readonly options: RelayApiOptions,
+    private readonly limiter: RelayRateLimiter,
+  ) {
     this.backends = new Map(options.settings.backendBots.map((b) => [b.id, b]));
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<RelayRequest>();
+    const response = http.getResponse<Response>();
     const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const owner = presented === undefined ? undefined : this.options.settings.backendKeys.verify(presented)?.owner;
     const backend = owner === undefined ? undefined : this.backends.get(owner);
-    if (!backend?.enabled) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="relay"');
+    const authenticated = backend?.enabled ? backend : undefined;
+
+    const decision = await this.limiter.take(authenticated ? `backend:${authenticated.id}` : `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`);
+    if (!decision.allowed) {
+      throw new RelayHttpException(429, `Rate limit: at most ${this.options.rateLimitPerMinute} requests a minute per backend bot (and per address without a valid key)`, decision.retryAfterSeconds);
+    }
+    if (!authenticated) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="relay"');
       throw new UnauthorizedException(presented === undefined ? "Missing key: send Authorization: Bearer <your backend bot's api_key>" : 'Invalid key');
     }
-    request.relayBackend = backend;
+    request.relayBackend = authenticated;
     return true;
   }
 }

@@ -3,13 +3,13 @@ import { AuthenticatedBy } from '@app/auth';
 import type { BackendBotSettings } from '../config/relay-config';
 import { RelayBackendGuard, RelayRequest } from './relay-backend.guard';
 import { RelayExceptionFilter } from './relay-exception.filter';
-import { RelayThrottlerGuard } from './relay-throttler.guard';
+import { RelayJsonBodyGuard } from './relay-json-body.guard';
 
 /**
  * A /v1 controller: authenticated by a backend bot's own key instead of the service API key
- * (declared to the app's ApiKeyGuard), rate-limited per key, errors in the relay's shape.
+ * (declared to the app's ApiKeyGuard), rate-limited per key, bodies in JSON only, errors in the relay's shape.
  */
-export const RelayRoutes = () => applyDecorators(AuthenticatedBy('relay-backend-key'), UseGuards(RelayBackendGuard, RelayThrottlerGuard), UseFilters(RelayExceptionFilter));
+export const RelayRoutes = () => applyDecorators(AuthenticatedBy('relay-backend-key'), UseGuards(RelayBackendGuard, RelayJsonBodyGuard), UseFilters(RelayExceptionFilter));
 
 /** The backend bot the request authenticated as (set by RelayBackendGuard). */
 export const Backend = createParamDecorator((_: unknown, context: ExecutionContext): BackendBotSettings => context.switchToHttp().getRequest<RelayRequest>().relayBackend!);

@@ -97,11 +97,14 @@ export class RelayDeadController {
     return { messages: await this.deliveries.dead(backend, query.limit) };
   }
 
-  /** Back to pending: these (delivery_ids) or all of the backend's dead deliveries. */
+  /** Back to pending: these (`delivery_ids`) or, only when asked for explicitly (`"all": true`), all of the backend's dead deliveries. */
   @Post('redrive')
   @HttpCode(200)
   async redrive(@Backend() backend: BackendBotSettings, @Body() body: RedriveRequestDto): Promise<RedriveResponse> {
-    return { redriven: await this.deliveries.redrive(backend, body.delivery_ids) };
+    if ((body.delivery_ids === undefined) === (body.all === undefined)) {
+      throw new RelayHttpException(400, 'Give delivery_ids (the dead deliveries to redrive) or "all": true (every one), exactly one of the two');
+    }
+    return { redriven: await this.deliveries.redrive(backend, body.all ? undefined : body.delivery_ids) };
   }
 }
 

@@ -58,7 +58,7 @@ describe('relay configuration', () => {
     expect(JSON.stringify(settings.discordBots)).not.toContain('the-discord-token');
     expect(String(bot.token)).toBe('[redacted]');
     expect(settings.backendKeys.verify(KEY_ALPHA)?.owner).toBe('backend_alpha');
-    expect(settings.backendBots).toEqual([{ id: 'backend_alpha', name: 'Backend Alpha', enabled: true, maxDeliveries: 5, ordered: false }]);
+    expect(settings.backendBots).toEqual([{ id: 'backend_alpha', name: 'Backend Alpha', enabled: true, maxDeliveries: 5, ordered: false, sendAllowlist: [] }]);
     // An unquoted 18-digit id keeps every digit.
     expect(settings.routing.route({ discordBotId: 'discord_a', isDm: false, authorId: '1', channelId: '123456789012345678', guildId: '9' })).toMatchObject({ matchedBy: 'channel' });
     expect(settings.warnings).toEqual([expect.stringMatching(/^storage is ignored/), expect.stringMatching(/^server.bind_host and server.bind_port are ignored/)]);
@@ -133,5 +133,37 @@ routing: { defaults: { on: beta } }
     expect(settings.backendBots.find((b) => b.id === 'alpha')).toMatchObject({ maxDeliveries: 3, ordered: true });
     expect(settings.routing.route({ discordBotId: 'on', isDm: true, authorId: '1', channelId: '2', guildId: null })).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'default' });
     expect(settings.backendKeys.verify(KEY_BETA)?.owner).toBe('gamma');
+  });
+
+  it("reads a backend bot's send_allowlist (one channel or one user per entry, through a known Discord bot)", () => {
+    const allowing = (entries: string) => `
+discord_bots: [{ id: discord_a, token: t1 }]
+backend_bots:
+  - id: alpha
+    api_key: "${KEY_ALPHA}"
+    send_allowlist:
+${entries}`;
+    const settings = parse(
+      allowing(`      - { discord_bot_id: discord_a, channel_id: 123456789012345678 }
+      - { discord_bot_id: discord_a, user_id: "111111111111111111" }`),
+    );
+    expect(settings.backendBots[0].sendAllowlist).toEqual([
+      { discordBotId: 'discord_a', type: 'channel', id: '123456789012345678' },
+      { discordBotId: 'discord_a', type: 'dm', id: '111111111111111111' },
+    ]);
+    const message = problems(
+      allowing(`      - { discord_bot_id: discord_z, channel_id: "123456789012345678" }
+      - { discord_bot_id: discord_a, channel_id: "123456789012345678", user_id: "111111111111111111" }
+      - { discord_bot_id: discord_a }
+      - { discord_bot_id: discord_a, channel_id: "12" }`),
+    );
+    for (const expected of [
+      'backend_bots[0] (alpha) send_allowlist[0]: discord_bot_id discord_z names no discord_bots entry',
+      'backend_bots[0] (alpha) send_allowlist[1]: give channel_id or user_id (one destination per entry)',
+      'backend_bots[0] (alpha) send_allowlist[2]: give channel_id or user_id',
+      'backend_bots[0].send_allowlist[3].channel_id: channel_id must be a Discord id',
+    ]) {
+      expect(message).toContain(expected);
+    }
   });
 });

@@ -57,6 +57,13 @@ class DiscordBotSection {
   @IsOptional() @IsBoolean() ignore_bots?: boolean;
 }
 
+/** A destination a backend bot may send to beyond what is routed to it: one channel or one user's DMs, through one Discord bot. */
+class SendAllowlistEntry {
+  @Transform(toText) @IsString() discord_bot_id!: string;
+  @IsOptional() @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'channel_id must be a Discord id (17–20 digits)' }) channel_id?: string;
+  @IsOptional() @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'user_id must be a Discord id (17–20 digits)' }) user_id?: string;
+}
+
 class BackendBotSection {
   @Transform(toText) @IsString() @Matches(ID, { message: `id ${ID_MESSAGE}` }) id!: string;
   @IsOptional() @IsString() name?: string;
@@ -67,6 +74,8 @@ class BackendBotSection {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) max_deliveries?: number;
   /** This project's addition: one delivery per conversation at a time, in order. */
   @IsOptional() @IsBoolean() ordered?: boolean;
+  /** This project's addition: where it may send besides what is routed to it. */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => SendAllowlistEntry) send_allowlist?: SendAllowlistEntry[];
 }
 
 class RoutingSection {
@@ -103,12 +112,21 @@ export interface DiscordBotSettings {
   ignoreBots: boolean;
 }
 
+/** A destination named in a backend bot's send_allowlist. */
+export interface SendAllowance {
+  discordBotId: string;
+  type: 'channel' | 'dm';
+  /** The channel's id, or the user's for DMs. */
+  id: string;
+}
+
 export interface BackendBotSettings {
   id: string;
   name: string;
   enabled: boolean;
   maxDeliveries: number;
   ordered: boolean;
+  sendAllowlist: SendAllowance[];
 }
 
 /** The validated relay configuration; secrets resolved (and wrapped so they never print). */
@@ -194,7 +212,14 @@ export function parseRelayConfig(text: string, source: string, environment: (nam
     const enabled = bot.enabled ?? true;
     const where = `backend_bots[${i}] (${bot.id})`;
     const key = secret(where, enabled, bot.api_key, bot.api_key_env, 'api_key');
-    backends.push({ id: bot.id, name: bot.name ?? bot.id, enabled, maxDeliveries: bot.max_deliveries ?? DEFAULT_MAX_DELIVERIES, ordered: bot.ordered ?? false });
+    const sendAllowlist: SendAllowance[] = [];
+    (Array.isArray(bot.send_allowlist) ? bot.send_allowlist : []).forEach((entry, j) => {
+      const at = `${where} send_allowlist[${j}]`;
+      if (typeof entry.discord_bot_id === 'string' && !discordIds.has(entry.discord_bot_id)) problems.push(`${at}: discord_bot_id ${entry.discord_bot_id} names no discord_bots entry`);
+      if ((entry.channel_id === undefined) === (entry.user_id === undefined)) problems.push(`${at}: give channel_id or user_id (one destination per entry)`);
+      else sendAllowlist.push({ discordBotId: entry.discord_bot_id, ...(entry.channel_id !== undefined ? { type: 'channel', id: entry.channel_id } : { type: 'dm', id: entry.user_id! }) });
+    });
+    backends.push({ id: bot.id, name: bot.name ?? bot.id, enabled, maxDeliveries: bot.max_deliveries ?? DEFAULT_MAX_DELIVERIES, ordered: bot.ordered ?? false, sendAllowlist });
     if (enabled && key) keyEntries.push({ key: key.reveal(), owner: bot.id, name: `${where} api_key` });
   });
   const validKeys = keyEntries.filter((entry) => {

@@ -42,6 +42,18 @@ describe('RoutingTable', () => {
     expect(table.route(inGuild(channel, guild, B))).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'channel' });
   });
 
+  it("answers what the send rules ask: a scope's explicit route, whether a bot has routes of a scope, its default", () => {
+    expect(table.rule(A, 'channel', channel)).toBe('by_channel');
+    expect(table.rule(A, 'channel', '555555555555555555')).toBeUndefined();
+    expect(table.rule(B, 'channel', channel)).toBe('off'); // disabled backends too: the route still claims the scope
+    expect(table.hasRules(A, 'guild')).toBe(true);
+    expect(table.hasRules(B, 'guild')).toBe(false);
+    expect(table.hasRules(A, 'channel', 'by_dm_channel')).toBe(true);
+    expect(table.hasRules(A, 'channel', 'by_guild')).toBe(false);
+    expect(table.defaultOf(A)).toBe('fallback');
+    expect(table.defaultOf(B)).toBeUndefined();
+  });
+
   it('says which Discord bots lead to a backend', () => {
     expect(table.connects(A, 'by_channel')).toBe(true);
     expect(table.connects(A, 'fallback')).toBe(true);

@@ -54,6 +54,22 @@ export class RoutingTable {
     return fallback === undefined ? { backendBotId: null, reason: 'unrouted' } : this.decide(fallback, 'default');
   }
 
+  /** The backend an explicit route of this scope and id names (enabled or not). */
+  rule(discordBotId: string, scope: ScopeType, id: string): string | undefined {
+    return this.rules.get(key(discordBotId, scope, id));
+  }
+
+  /** Whether the Discord bot has routes of this scope (to this backend, when given). */
+  hasRules(discordBotId: string, scope: ScopeType, backendBotId?: string): boolean {
+    const prefix = `${discordBotId}\u0000${scope}\u0000`;
+    for (const [rule, backend] of this.rules) if (rule.startsWith(prefix) && (backendBotId === undefined || backend === backendBotId)) return true;
+    return false;
+  }
+
+  defaultOf(discordBotId: string): string | undefined {
+    return this.defaults.get(discordBotId);
+  }
+
   /** Whether any route or default of the Discord bot leads to the backend: what lets a backend send through that bot. */
   connects(discordBotId: string, backendBotId: string): boolean {
     if (this.defaults.get(discordBotId) === backendBotId) return true;
