@@ -74,6 +74,28 @@ describe('campaign channels never adopt Discord objects they did not create', ()
     expect(rig.discord.messages(general).map((m) => m.content)).toEqual(['years of history']);
   });
 
+  it('Roll back leaves in place an object older than the campaign that its record names (as the old adoption recorded them), and deletes the rest', async () => {
+    await rig.startWorker();
+    const legacy = rig.discord.addChannel(rig.guildId, { type: ChannelType.GuildCategory, name: 'Legacy', createdAt: A_YEAR_AGO });
+    rig.discord.failNext({ method: 'POST', path: CHANNEL_POSTS, body: /"name":"scheduling"/, status: 403, code: 50013, message: 'Missing Permissions' });
+    const { interaction } = await rig.addCampaign('Legacy');
+    const { id } = await rig.campaignOf(interaction);
+    const failed = await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed');
+    const message = () => rig.discord.originalResponse(interaction)!;
+    await waitFor(() => message().content.startsWith('❌'), { what: 'the failure shown' });
+    // The record an earlier version's adoption would have made: the server's own category as the campaign's.
+    rig.discord.removeChannel(failed.category.channelId!);
+    await prisma.campaignStep.update({ where: { campaignId_position: { campaignId: id, position: 1 } }, data: { discordId: legacy } });
+
+    await rig.press(message(), 'Roll back', rig.gmId);
+    const rolledBack = await rig.waitForCampaign(id, (c) => c.status === 'rolled_back', 'rolled back');
+    expect(rig.discord.channel(legacy)).toMatchObject({ name: 'Legacy', type: ChannelType.GuildCategory });
+    expect(rig.discord.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/channels/${legacy}`))).toHaveLength(0);
+    expect(rolledBack.category).toMatchObject({ status: 'deleted', error: expect.stringContaining('existed before the campaign') });
+    expect(rig.discord.roles(rig.guildId).some((r) => r.id === failed.role.roleId)).toBe(false);
+    for (const channel of failed.channels.filter((c) => c.channelId)) expect(rig.discord.channel(channel.channelId!)).toBeUndefined();
+  });
+
   it('after a 5xx (the create may have happened) it adopts only an object made since the attempt with this code’s fingerprint', async () => {
     await rig.startWorker();
     // Same name, made just now (within the clock skew) but with permissions: not this code's.
