@@ -26,17 +26,23 @@ describe('campaign channels when things go wrong', () => {
       await rig.startApi();
       await rig.startWorker({ DISCORD_REQUEST_TIMEOUT_MS: '500' });
       rig.discord.loseNextAnswer({ method: 'POST', path: /^\/guilds\/\d+\/roles$/ });
+      rig.discord.loseNextAnswer({ method: 'POST', path: /^\/guilds\/\d+\/channels$/, body: /"name":"Lost Answers"/ });
       rig.discord.loseNextAnswer({ method: 'POST', path: /^\/guilds\/\d+\/channels$/, body: /"name":"session-notes"/ });
 
       const { interaction } = await rig.addCampaign('Lost Answers');
       const { id } = await rig.campaignOf(interaction);
       const done = await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
 
-      // Discord created each once; the retry found them by name instead of creating them again.
+      // Discord created each once; the retry found them (made since the attempt, with this code's
+      // fingerprint) instead of creating them again.
       const roles = rig.discord.roles(rig.guildId).filter((r) => r.name === 'Lost Answers Members');
       expect(roles).toHaveLength(1);
       expect(done.role.roleId).toBe(roles[0].id);
       expect(rig.discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/roles'))).toHaveLength(1);
+      const categories = rig.discord.guildChannels(rig.guildId).filter((c) => c.name === 'Lost Answers');
+      expect(categories).toHaveLength(1);
+      expect(done.category.channelId).toBe(categories[0].id);
+      expect(channelPosts(rig, 'Lost Answers')).toHaveLength(1);
       const notes = rig.discord.guildChannels(rig.guildId).filter((c) => c.name === 'session-notes');
       expect(notes).toHaveLength(1);
       expect(done.channels.find((c) => c.name === 'session-notes')!.channelId).toBe(notes[0].id);

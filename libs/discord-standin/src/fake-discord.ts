@@ -205,6 +205,10 @@ const snowflake = () => {
   lastSnowflake = now > lastSnowflake ? now : lastSnowflake + 1n;
   return lastSnowflake.toString();
 };
+// A seeded object that existed before the test: its snowflake carries that creation time, with a
+// sequence in the low bits so that several seeded at the same moment stay distinct.
+let seededSequence = 0n;
+const snowflakeAt = (createdAt: Date) => (((BigInt(createdAt.getTime()) - DISCORD_EPOCH) << 22n) | (seededSequence++ & 0xfffn)).toString();
 const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
 
 export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
@@ -330,7 +334,8 @@ export class FakeDiscord {
       ownerId?: string;
       everyonePermissions?: bigint;
       botPermissions?: bigint;
-      roles?: { id?: string; name?: string; permissions: bigint; aboveBot?: boolean }[];
+      /** `createdAt` (default now) is the creation time their snowflakes carry. */
+      roles?: { id?: string; name?: string; permissions: bigint; aboveBot?: boolean; createdAt?: Date }[];
       name?: string;
       bots?: string[];
       /** A Community server: announcement channels are allowed. */
@@ -359,7 +364,7 @@ export class FakeDiscord {
     const below = wanted.filter((r) => !r.aboveBot);
     const above = wanted.filter((r) => r.aboveBot);
     const position = (r: (typeof wanted)[number]) => (r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1);
-    const extra = wanted.map((r, i) => role(r.id ?? snowflake(), r.name ?? `role ${i + 1}`, position(r), r.permissions));
+    const extra = wanted.map((r, i) => role(r.id ?? (r.createdAt ? snowflakeAt(r.createdAt) : snowflake()), r.name ?? `role ${i + 1}`, position(r), r.permissions));
     const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
     this.guilds.set(id, { id, name: options.name ?? `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
     this.members.set(id, new Map());
@@ -369,10 +374,18 @@ export class FakeDiscord {
 
   addChannel(
     guildId: string,
-    options: { id?: string; type?: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildVoice; name?: string; parentId?: string; permissionOverwrites?: APIOverwrite[] } = {},
+    options: {
+      id?: string;
+      type?: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildVoice;
+      name?: string;
+      parentId?: string;
+      permissionOverwrites?: APIOverwrite[];
+      /** The creation time its snowflake carries (default now): a channel that existed long before. */
+      createdAt?: Date;
+    } = {},
   ): string {
     if (!this.guilds.has(guildId)) throw new Error(`no guild ${guildId}`);
-    const id = options.id ?? snowflake();
+    const id = options.id ?? (options.createdAt ? snowflakeAt(options.createdAt) : snowflake());
     this.channels.set(id, {
       id,
       type: options.type ?? ChannelType.GuildText,
@@ -409,6 +422,11 @@ export class FakeDiscord {
   person(userId: string, bot = false): FakeUser {
     const named = this.usernames.get(userId);
     return { ...user(userId, bot), ...(named === undefined ? {} : { username: named }) };
+  }
+
+  /** A role someone made, `createdAt` (default now), ranked just above @everyone; returns its id. */
+  addRole(guildId: string, options: { name: string; permissions?: bigint; createdAt?: Date }): string {
+    return this.insertRole(this.guild(guildId), options.name, options.permissions ?? 0n, false, options.createdAt ? snowflakeAt(options.createdAt) : snowflake()).id;
   }
 
   /** Changes a role's permissions, as a server admin would in Discord's settings. */
@@ -1035,9 +1053,9 @@ export class FakeDiscord {
   }
 
   /** A role ranked just above @everyone; those above move up one. */
-  private insertRole(guild: FakeGuild, name: string, permissions: bigint, mentionable: boolean): FakeRole {
+  private insertRole(guild: FakeGuild, name: string, permissions: bigint, mentionable: boolean, id: string = snowflake()): FakeRole {
     for (const role of guild.roles) if (role.position >= 1) role.position += 1;
-    const role: FakeRole = { id: snowflake(), name, position: 1, permissions: permissions.toString(), color: 0, hoist: false, managed: false, mentionable, flags: 0 };
+    const role: FakeRole = { id, name, position: 1, permissions: permissions.toString(), color: 0, hoist: false, managed: false, mentionable, flags: 0 };
     guild.roles.push(role);
     return role;
   }

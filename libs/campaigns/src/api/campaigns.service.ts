@@ -126,7 +126,11 @@ export class CampaignsService {
       });
       if (count === 0) return { outcome: 'not-failed' };
       if (action === 'retry') {
-        await tx.campaignStep.updateMany({ where: { campaignId, status: CampaignStepStatus.failed }, data: { status: CampaignStepStatus.pending, error: null } });
+        // Every attempt so far is forgotten: what one may have left on Discord is never looked for, let alone taken.
+        await tx.campaignStep.updateMany({
+          where: { campaignId, status: { in: [CampaignStepStatus.failed, CampaignStepStatus.pending] } },
+          data: { status: CampaignStepStatus.pending, attemptedAt: null, error: null },
+        });
         // Deleted by a rollback that then stopped: they are gone from Discord, so created afresh.
         await tx.campaignStep.updateMany({
           where: { campaignId, status: CampaignStepStatus.deleted },

@@ -19,9 +19,17 @@ export class CampaignStore {
     return campaign;
   }
 
-  /** Written before the create call: from now on the object may exist on Discord without its id here. */
+  /**
+   * Written before the create call: from now on the object may exist on Discord without its id
+   * here. The first unsettled attempt's time is kept: an object found later must be newer than it.
+   */
   async markAttempted(campaignId: string, position: number): Promise<void> {
-    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { attemptedAt: new Date() } });
+    await this.prisma.campaignStep.updateMany({ where: { campaignId, position, attemptedAt: null }, data: { attemptedAt: new Date() } });
+  }
+
+  /** The create call is known to have made nothing (Discord refused it, or it was never sent): nothing to look for. */
+  async clearAttempted(campaignId: string, position: number): Promise<void> {
+    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { attemptedAt: null } });
   }
 
   async markCreated(campaignId: string, position: number, discordId: string): Promise<void> {
@@ -33,6 +41,11 @@ export class CampaignStore {
 
   async markDeleted(campaignId: string, position: number): Promise<void> {
     await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { status: CampaignStepStatus.deleted, doneAt: new Date() } });
+  }
+
+  /** Rolled back without deleting: the recorded object is not the campaign's own, so it stays on Discord (the note says so). */
+  async release(campaignId: string, position: number, note: string): Promise<void> {
+    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { status: CampaignStepStatus.deleted, doneAt: new Date(), error: note } });
   }
 
   /** Announcement channels exist only in Community servers; elsewhere they are created as text channels. */

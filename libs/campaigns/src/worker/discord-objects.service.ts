@@ -2,10 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CampaignStep } from '@prisma/client';
 import { ChannelType, OverwriteType, PermissionFlagsBits as P, RESTJSONErrorCodes } from 'discord.js';
 import type { APIOverwrite, RESTPostAPIGuildChannelJSONBody } from 'discord.js';
-import { DiscordRestClient, isDiscordErrorCode } from '@app/discord';
+import {
+  DiscordInvalidRequestBudgetError,
+  DiscordPermanentError,
+  DiscordRateLimitedError,
+  DiscordRestClient,
+  DiscordUnauthorizedError,
+  isDiscordErrorCode,
+} from '@app/discord';
 import { CampaignStepKind } from '@app/prisma';
 import { CampaignState, CATEGORY_POSITION, isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
+import { ChannelFingerprint, createdSince, isOwnChannel, isOwnRole } from './own-objects';
 
 /** What the campaign's members (and its creator) may do in its channels. */
 export const MEMBER_ACCESS = P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.Connect | P.Speak;
@@ -15,10 +23,13 @@ export const BOT_ACCESS = MEMBER_ACCESS | P.ManageChannels;
 const TEXT_LIKE = new Set<number>([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum]);
 
 /**
- * The campaign's Discord objects (role, category, channels), each created exactly once: the
- * attempt is recorded before the create call and the id right after it, so a step that died in
- * between looks for its object (by its deterministic name, among objects no other campaign
- * recorded, channels in the campaign's own category) before it creates one.
+ * The campaign's Discord objects (role, category, channels), each created exactly once and never
+ * taken over from anyone: the attempt is recorded before the create call and the id right after
+ * it. The mark is cleared again when the call is known not to have created anything (a 4xx, a
+ * rate limit, the invalid-request budget); it stays only when the outcome is unknown (a timeout, a
+ * 5xx). A step found attempted looks for its object first and adopts it only if it is provably
+ * this campaign's (own-objects.ts: made since the attempt, with exactly what this code writes —
+ * no other campaign's either); anything else is left alone and a new object created.
  */
 @Injectable()
 export class DiscordObjectsService {
@@ -32,19 +43,32 @@ export class DiscordObjectsService {
 
   async ensure(campaign: CampaignState, step: CampaignStep): Promise<string> {
     if (isCreated(step)) return step.discordId;
-    let id = step.attemptedAt ? await this.find(campaign, step) : undefined;
+    let id = step.attemptedAt ? await this.find(campaign, step, step.attemptedAt) : undefined;
     if (id) {
       this.logger.log({ msg: 'Found the object an earlier delivery created', campaignId: campaign.id, position: step.position, discordId: id });
     } else {
       await this.store.markAttempted(campaign.id, step.position);
-      id = await this.create(campaign, step);
+      try {
+        id = await this.create(campaign, step);
+      } catch (error) {
+        if (createdNothing(error)) await this.store.clearAttempted(campaign.id, step.position);
+        throw error;
+      }
     }
     await this.store.markCreated(campaign.id, step.position, id);
     return id;
   }
 
-  /** Deletes a created object; one already gone (404) counts as deleted. */
+  /**
+   * Deletes a created object; one already gone (404) counts as deleted. One older than the campaign
+   * cannot be its own (a record an earlier version's adoption made): it is left on Discord and only
+   * released from the campaign.
+   */
   async remove(campaign: CampaignState, step: CampaignStep & { discordId: string }): Promise<void> {
+    if (!createdSince(step.discordId, campaign.createdAt)) {
+      this.logger.warn({ msg: 'Left an object older than the campaign in place: not its own', campaignId: campaign.id, position: step.position, discordId: step.discordId });
+      return this.store.release(campaign.id, step.position, 'Left in place: it existed before the campaign, so it is not the campaign’s own.');
+    }
     const reason = auditReason(campaign, 'rolled back');
     if (step.kind === CampaignStepKind.role) await this.discord.deleteRole(campaign.guildId, step.discordId, reason);
     else await this.discord.deleteChannel(step.discordId, reason);
@@ -66,29 +90,37 @@ export class DiscordObjectsService {
     if (step.kind === CampaignStepKind.role) {
       return (await this.discord.createRole(campaign.guildId, { name: step.name, permissions: 0n, mentionable: true }, reason)).id;
     }
+    const fingerprint = await this.fingerprint(campaign, step);
     const body: RESTPostAPIGuildChannelJSONBody = {
       name: step.name,
       type: step.channelType as RESTPostAPIGuildChannelJSONBody['type'],
-      permission_overwrites: await this.overwrites(campaign, step.gmOnly),
-      ...(step.kind === CampaignStepKind.channel ? { parent_id: stepAt(campaign, CATEGORY_POSITION).discordId } : {}),
+      permission_overwrites: fingerprint.overwrites,
+      ...(fingerprint.parentId === null ? {} : { parent_id: fingerprint.parentId }),
       ...(TEXT_LIKE.has(step.channelType ?? -1) && step.description ? { topic: step.description } : {}),
     };
     return (await this.discord.createGuildChannel(campaign.guildId, body, reason)).id;
   }
 
-  private async find(campaign: CampaignState, step: CampaignStep): Promise<string | undefined> {
+  /** The object an earlier attempt made, if one is provably this campaign's (the newest, if several). */
+  private async find(campaign: CampaignState, step: CampaignStep, attemptedAt: Date): Promise<string | undefined> {
     const others = await this.store.recordedElsewhere(campaign.guildId, campaign.id);
     if (step.kind === CampaignStepKind.role) {
       const roles = (await this.discord.getGuild(campaign.guildId)).roles;
-      return newest(roles.filter((role) => role.name === step.name && !others.has(role.id)).map((role) => role.id));
+      return newest(roles.filter((role) => !others.has(role.id) && isOwnRole(role, step.name, attemptedAt)).map((role) => role.id));
     }
-    const parent = step.kind === CampaignStepKind.channel ? stepAt(campaign, CATEGORY_POSITION).discordId : null;
+    const fingerprint = await this.fingerprint(campaign, step);
     const channels = await this.discord.listGuildChannels(campaign.guildId);
-    return newest(
-      channels
-        .filter((c) => c.type === step.channelType && 'name' in c && c.name === step.name && ('parent_id' in c ? (c.parent_id ?? null) : null) === parent && !others.has(c.id))
-        .map((c) => c.id),
-    );
+    return newest(channels.filter((c) => !others.has(c.id) && isOwnChannel(c, fingerprint, attemptedAt)).map((c) => c.id));
+  }
+
+  /** What this code sends for a channel or category, and so what marks one as its own. */
+  private async fingerprint(campaign: CampaignState, step: CampaignStep): Promise<ChannelFingerprint> {
+    return {
+      name: step.name,
+      type: step.channelType ?? -1,
+      parentId: step.kind === CampaignStepKind.channel ? stepAt(campaign, CATEGORY_POSITION).discordId : null,
+      overwrites: await this.overwrites(campaign, step.gmOnly),
+    };
   }
 
   /**
@@ -112,6 +144,16 @@ export class DiscordObjectsService {
 /** The most recently created (snowflakes grow with time), if several match. */
 function newest(ids: string[]): string | undefined {
   return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).at(-1);
+}
+
+/** The call is known not to have reached Discord, or Discord refused it: nothing was created. */
+function createdNothing(error: unknown): boolean {
+  return (
+    error instanceof DiscordPermanentError ||
+    error instanceof DiscordRateLimitedError ||
+    error instanceof DiscordInvalidRequestBudgetError ||
+    error instanceof DiscordUnauthorizedError
+  );
 }
 
 /** X-Audit-Log-Reason: server admins see why the bot made or removed it. */
