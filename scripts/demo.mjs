@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { applyLocalEnv, localSqsClient, ROOT } from './local-services.mjs';
+import { applyLocalEnv, LOCAL_DIR, localSqsClient } from './local-services.mjs';
 
 // The stand-in's demo server (fixed ids, README "Try it").
 const GUILD = '123456789012345678';
@@ -23,7 +23,12 @@ if (!applyLocalEnv()) {
   process.exit(1);
 }
 const { API_URL, DISCORD_STANDIN_URL, RELAY_API_KEY, DATABASE_URL, AWS_ENDPOINT_URL_SQS, AWS_SQS_QUEUE_URL } = process.env;
-const KEY = process.env.API_KEY ?? fs.readFileSync(path.join(ROOT, '.local', 'api-key'), 'utf8').trim();
+const keyFile = path.join(LOCAL_DIR, 'api-key');
+const KEY = process.env.API_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
+if (!KEY) {
+  console.error('npm run demo: no .local/api-key (npm start was given its own keys): set API_KEY to an admin key');
+  process.exit(1);
+}
 
 async function call(base, method, route, body, key = KEY) {
   const response = await fetch(new URL(route, base), {

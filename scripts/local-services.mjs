@@ -121,8 +121,10 @@ export async function localSqsClient(endpoint, region = 'us-east-1') {
   return new SQSClient({ region, endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
+/** Where npm start keeps its local keys, the relay's file and the settings for a second shell (git-ignored). */
+export const LOCAL_DIR = process.env.LOCAL_STATE_DIR ? path.resolve(process.env.LOCAL_STATE_DIR) : path.join(ROOT, '.local');
 /** What `npm start` runs, for a second shell: `npm run dlq`, `npm run relay`, `npm run demo` read it. */
-export const LOCAL_ENV_FILE = path.join(ROOT, '.local', 'env');
+export const LOCAL_ENV_FILE = path.join(LOCAL_DIR, 'env');
 /** Settings that point a shell at some SQS: when the shell has any, .local/env is not mixed in. */
 const SQS_LOCATION = /^(AWS_ENDPOINT_URL(_SQS)?|.*_QUEUE_URL|.*_DLQ_URL)$/;
 

@@ -19,7 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createLocalQueues, LOCAL_DATABASE_URL, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
+import { createLocalQueues, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
 
 const { values: options } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' }, consumers: { type: 'string' } },
@@ -278,7 +278,7 @@ function startStandin(extraEnv, timeoutMs = 30_000) {
 
 /** The relay's configuration for the stand-in: its bot (the apps' token) relays DMs and #general to one demo backend bot. */
 function localRelayConfig(generalChannelId) {
-  const file = path.join(ROOT, '.local', 'relay.yaml');
+  const file = path.join(LOCAL_DIR, 'relay.yaml');
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(
     file,
@@ -316,7 +316,7 @@ function localApiKey() {
 
 /** A random key kept in .local/<name> (git-ignored, readable by this user only): the same at every start. */
 function localSecret(name) {
-  const file = path.join(ROOT, '.local', name);
+  const file = path.join(LOCAL_DIR, name);
   let key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   if (key.length < 32) {
     key = randomBytes(32).toString('base64url');
