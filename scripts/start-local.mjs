@@ -74,6 +74,7 @@ function refuseLocalDefaultsOutsideThisMachine() {
   const production = env.NODE_ENV === 'production';
   if (!production && remote.length === 0) return;
   const missing = [];
+  if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
   if (!env.DISCORD_BOT_TOKEN) missing.push('DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)');
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
   if (!env.AWS_SQS_QUEUE_URL) missing.push('AWS_SQS_QUEUE_URL and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)');

@@ -46,6 +46,7 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
     expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
     expect(output).toMatch(/- AWS_SQS_QUEUE_URL/);
+    expect(output).not.toMatch(/- DATABASE_URL/);
     expect(output).not.toMatch(/local admin API key|discord-standin|fauxqs\) ready/);
     expect(await databaseExists(databaseUrl)).toBe(false);
   });
@@ -63,6 +64,10 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
     expect(output).not.toMatch(/- API_KEYS/);
     expect(await databaseExists(databaseUrl)).toBe(false);
+
+    const withoutDatabase = await startLocal({ NODE_ENV: 'production', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' });
+    expect(withoutDatabase.code).toBe(1);
+    expect(withoutDatabase.output).toMatch(/Missing:\n {2}- DATABASE_URL \(without it npm start creates and migrates a local database\)\n$/);
   });
 });
 
