@@ -1,18 +1,25 @@
 // Local stand-ins shared by `npm start`, the test set-up and the benchmark: a fauxqs process
-// and a Postgres database with the Prisma migrations applied.
+// and a Postgres database with the Prisma migrations applied; the system's queues on it; the
+// settings file (.local/env) through which a second shell finds what `npm start` runs.
 import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** npm start's database unless DATABASE_URL says otherwise. */
+export const LOCAL_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/discord_queue_backbone';
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 
-/** Starts fauxqs as a child process; resolves with its endpoint once it listens. */
-export function startFauxqs({ port = 0 } = {}) {
+/**
+ * Starts fauxqs as a child process; resolves with its endpoint once it listens. `ignoreSigint`:
+ * only SIGTERM stops it (Ctrl-C reaches the whole terminal; its parent stops it when done with it).
+ */
+export function startFauxqs({ port = 0, ignoreSigint = false } = {}) {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'scripts', 'fauxqs-server.mjs')], {
-    env: { ...process.env, FAUXQS_PORT: String(port) },
+    env: { ...process.env, FAUXQS_PORT: String(port), ...(ignoreSigint ? { IGNORE_SIGINT: 'true' } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -79,4 +86,74 @@ export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibili
     }),
   );
   return { queueUrl, dlqUrl };
+}
+
+/**
+ * The system's queues and DLQs on a local SQS endpoint (idempotent), as the settings the apps
+ * read: prize, Discord, backend responses, bot operations FIFO, campaign FIFO.
+ */
+export async function createLocalQueues(sqs) {
+  const prizes = await createQueuePair(sqs, 'prize-distribution', { maxReceiveCount: 3, visibilityTimeout: 30 });
+  // Redrive above the worker's attempt limit (DISCORD_QUEUE_MAX_RECEIVE_COUNT): waits are receives too.
+  const discord = await createQueuePair(sqs, 'discord-queue', { maxReceiveCount: 20, visibilityTimeout: 30 });
+  const backend = await createQueuePair(sqs, 'backend-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
+  // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
+  const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
+  // Likewise (CAMPAIGN_MAX_RECEIVE_COUNT): rate-limit waits and FIFO hand-backs are receives.
+  const campaigns = await createQueuePair(sqs, 'campaign-tasks', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
+  return {
+    AWS_SQS_QUEUE_URL: prizes.queueUrl,
+    AWS_SQS_DLQ_URL: prizes.dlqUrl,
+    DISCORD_QUEUE_URL: discord.queueUrl,
+    DISCORD_QUEUE_DLQ_URL: discord.dlqUrl,
+    BACKEND_QUEUE_URL: backend.queueUrl,
+    BACKEND_QUEUE_DLQ_URL: backend.dlqUrl,
+    BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
+    BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
+    CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
+    CAMPAIGN_QUEUE_DLQ_URL: campaigns.dlqUrl,
+  };
+}
+
+/** An SQS client for a local endpoint (fauxqs): calls go to the endpoint, not the queue URL's host. */
+export async function localSqsClient(endpoint, region = 'us-east-1') {
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  return new SQSClient({ region, endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Where npm start keeps its local keys, the relay's file and the settings for a second shell (git-ignored). */
+export const LOCAL_DIR = process.env.LOCAL_STATE_DIR ? path.resolve(process.env.LOCAL_STATE_DIR) : path.join(ROOT, '.local');
+/** What `npm start` runs, for a second shell: `npm run dlq`, `npm run relay`, `npm run demo` read it. */
+export const LOCAL_ENV_FILE = path.join(LOCAL_DIR, 'env');
+/** Settings that point a shell at some SQS: when the shell has any, .local/env is not mixed in. */
+const SQS_LOCATION = /^(AWS_ENDPOINT_URL(_SQS)?|.*_QUEUE_URL|.*_DLQ_URL)$/;
+
+export function writeLocalEnv(settings, owner) {
+  fs.mkdirSync(path.dirname(LOCAL_ENV_FILE), { recursive: true, mode: 0o700 });
+  const lines = Object.entries(settings).filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${value}`);
+  fs.writeFileSync(LOCAL_ENV_FILE, `# Written by npm start (pid ${owner}) for a second shell; removed when it stops.\n${lines.join('\n')}\n`, { mode: 0o600 });
+}
+
+/** Removes .local/env if this process wrote it (not a later npm start's). */
+export function removeLocalEnv(owner) {
+  try {
+    if (fs.readFileSync(LOCAL_ENV_FILE, 'utf8').startsWith(`# Written by npm start (pid ${owner})`)) fs.rmSync(LOCAL_ENV_FILE);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Adds npm start's settings (.local/env) to `env` where `env` has none of its own, unless `env`
+ * already points at some SQS (a shell set up for another system never gets local queues mixed
+ * in). Returns whether the file was used.
+ */
+export function applyLocalEnv(env = process.env) {
+  if (!fs.existsSync(LOCAL_ENV_FILE)) return false;
+  if (Object.keys(env).some((key) => SQS_LOCATION.test(key) && env[key])) return false;
+  for (const line of fs.readFileSync(LOCAL_ENV_FILE, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match && !env[match[1]]) env[match[1]] = match[2];
+  }
+  return true;
 }

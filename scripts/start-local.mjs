@@ -7,63 +7,98 @@
 // public key), the slash commands (registered there) and the message relay (a demo backend bot)
 // run against it, and its page shows what the bot did. With a DISCORD_BOT_TOKEN the apps talk to
 // Discord (or DISCORD_API_BASE_URL); DISCORD_PUBLIC_KEY then turns on the interactions endpoint and
-// RELAY_CONFIG the message relay. Ctrl-C / SIGTERM stops everything gracefully.
+// RELAY_CONFIG the message relay. These local defaults are refused with NODE_ENV=production or
+// queues that are not local. Ctrl-C / SIGTERM stops the apps (draining), then the local services.
+//   --fresh            recreate the database first (the stand-in and fauxqs start empty anyway)
+//   --workers N        N worker replicas on the same queues and database, each with its own ports
+//   --consumers LIST   the workers' consumers (WORKER_CONSUMERS)
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createQueuePair, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
+import { parseArgs } from 'node:util';
+import { createLocalQueues, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
+
+const { values: options } = parseArgs({
+  options: { fresh: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' }, consumers: { type: 'string' } },
+});
+const workerCount = Number(options.workers);
+if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 20) {
+  console.error('--workers must be a whole number from 1 to 20');
+  process.exit(2);
+}
 
 const env = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
-  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/discord_queue_backbone',
+  DATABASE_URL: LOCAL_DATABASE_URL,
   ...process.env,
+  ...(options.consumers === undefined ? {} : { WORKER_CONSUMERS: options.consumers }),
 };
+const ports = {
+  api: Number(env.API_PORT ?? 3000),
+  worker: Number(env.WORKER_PORT ?? 3001),
+  standin: Number(env.DISCORD_STANDIN_PORT ?? 3002),
+  fauxqs: Number(env.FAUXQS_PORT ?? 4566),
+};
+/** Where the apps run: name, process, HTTP port, Prometheus port (when exported so). */
 const apps = [];
 let fauxqsProcess;
 let standinProcess;
 let standinPage;
-const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'start-local', msg, ...extra }));
+const log = (msg, extra = {}, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), name: 'start-local', msg, ...extra }));
+const logError = (msg, extra) => log(msg, extra, 50);
+
+/** Settings that locate a queue or the SQS endpoint: local ones keep npm start's defaults allowed. */
+const SQS_SETTINGS = [
+  'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL',
+  'AWS_SQS_QUEUE_URL', 'AWS_SQS_DLQ_URL', 'DISCORD_QUEUE_URL', 'DISCORD_QUEUE_DLQ_URL', 'BACKEND_QUEUE_URL', 'BACKEND_QUEUE_DLQ_URL',
+  'BOT_OPERATIONS_QUEUE_URL', 'BOT_OPERATIONS_DLQ_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL',
+];
+const isLocalUrl = (value) => {
+  const host = URL.canParse(value) ? new URL(value).hostname : '';
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+};
+
+/**
+ * The local defaults (the Discord stand-in with its own public key and base URL, a made-up bot
+ * token, a new admin key, a local SQS endpoint) are for this machine: with NODE_ENV=production or
+ * a queue that is not local, npm start refuses them and names the settings that would have to be
+ * given instead. Nothing is started or written before this check.
+ */
+function refuseLocalDefaultsOutsideThisMachine() {
+  const remote = SQS_SETTINGS.filter((name) => env[name] && !isLocalUrl(env[name]));
+  const production = env.NODE_ENV === 'production';
+  if (!production && remote.length === 0) return;
+  const missing = [];
+  if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
+  if (!env.DISCORD_BOT_TOKEN) missing.push('DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)');
+  if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
+  if (!env.AWS_SQS_QUEUE_URL) missing.push('AWS_SQS_QUEUE_URL and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)');
+  if (missing.length === 0) return;
+  const why = [production ? 'NODE_ENV=production' : '', remote.length > 0 ? `${remote.join(', ')} not on a local SQS endpoint` : ''].filter(Boolean).join(' and ');
+  console.error(`npm start refuses its local defaults with ${why}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  process.exit(1);
+}
 
 async function main() {
-  await prepareDatabase(env.DATABASE_URL);
-  log('Database ready (migrations applied)', { database: new URL(env.DATABASE_URL).pathname.slice(1) });
+  refuseLocalDefaultsOutsideThisMachine();
+  await prepareDatabase(env.DATABASE_URL, { recreate: options.fresh });
+  log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', { database: new URL(env.DATABASE_URL).pathname.slice(1) });
 
   if (!env.AWS_SQS_QUEUE_URL) {
-    const fauxqs = await startFauxqs({ port: Number(env.FAUXQS_PORT ?? 4566) });
+    const fauxqs = await startFauxqs({ port: ports.fauxqs, ignoreSigint: true });
     fauxqsProcess = fauxqs.process;
-    const sqs = new SQSClient({
-      region: env.AWS_REGION,
-      endpoint: fauxqs.endpoint,
-      useQueueUrlAsEndpoint: false,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-    });
-    const prizes = await createQueuePair(sqs, 'prize-distribution', { maxReceiveCount: 3, visibilityTimeout: 30 });
-    // Redrive above the worker's attempt limit (DISCORD_QUEUE_MAX_RECEIVE_COUNT): waits are receives too.
-    const discord = await createQueuePair(sqs, 'discord-queue', { maxReceiveCount: 20, visibilityTimeout: 30 });
-    const backend = await createQueuePair(sqs, 'backend-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
-    // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
-    const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
-    // Likewise (CAMPAIGN_MAX_RECEIVE_COUNT): rate-limit waits and FIFO hand-backs are receives.
-    const campaigns = await createQueuePair(sqs, 'campaign-tasks', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
+    const sqs = await localSqsClient(fauxqs.endpoint, env.AWS_REGION);
+    const queues = await createLocalQueues(sqs);
     sqs.destroy();
-    Object.assign(env, {
-      AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
-      AWS_SQS_QUEUE_URL: prizes.queueUrl,
-      AWS_SQS_DLQ_URL: prizes.dlqUrl,
-      DISCORD_QUEUE_URL: discord.queueUrl,
-      BACKEND_QUEUE_URL: backend.queueUrl,
-      BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
-      BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
-      CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
-      CAMPAIGN_QUEUE_DLQ_URL: campaigns.dlqUrl,
-    });
-    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues: { prizes, discord, backend, botOperations, campaigns } });
+    Object.assign(env, { AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...queues });
+    log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues });
   }
+  await telemetryOffWithoutCollector();
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') {
     env.API_ADMIN_KEYS = localApiKey();
   }
@@ -77,24 +112,108 @@ async function main() {
 
   // Ctrl-C while the stand-in was being prepared: stop() has already run; start nothing more.
   if (stopping) return;
-  for (const [app, port] of [['api', env.API_PORT ?? '3000'], ['worker', env.WORKER_PORT ?? '3001']]) {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
-      env: { ...env, PORT: port, OTEL_SERVICE_NAME: app },
-      stdio: 'inherit',
-    });
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        log(`${app} exited unexpectedly`, { code, signal });
-        void stop(1);
-      }
-    });
-    apps.push(child);
-  }
-  log('Started', {
-    api: `http://127.0.0.1:${env.API_PORT ?? 3000}`,
-    worker: `http://127.0.0.1:${env.WORKER_PORT ?? 3001}/health/ready`,
+  const metrics = env.OTEL_METRICS_EXPORTER === 'prometheus' ? Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464) : undefined;
+  const workerPorts = replicaPorts(ports.worker, workerCount, new Set([ports.api, ports.standin, ports.fauxqs]));
+  const plan = [
+    { name: 'api', port: ports.api },
+    ...workerPorts.map((port, i) => ({ name: workerCount === 1 ? 'worker' : `worker-${i + 1}`, port })),
+  ].map((app, i) => ({ ...app, metricsPort: metrics === undefined ? undefined : metrics + i }));
+  for (const app of plan) startApp(app);
+  await Promise.all(apps.map((app) => waitReady(app)));
+  if (stopping) return;
+  const started = {
+    api: `http://127.0.0.1:${ports.api}`,
+    ...Object.fromEntries(apps.filter((a) => a.name !== 'api').map((a) => [a.name, `http://127.0.0.1:${a.port}/health/ready`])),
+    ...(metrics === undefined ? {} : { metrics: Object.fromEntries(apps.map((a) => [a.name, `http://127.0.0.1:${a.metricsPort}/metrics`])) }),
     ...(standinPage ? { discordStandin: `${standinPage} (NOT Discord)` } : {}),
+    secondShell: `${path.relative(ROOT, LOCAL_ENV_FILE)} (read by npm run dlq, relay and demo)`,
+  };
+  writeSecondShellSettings();
+  log('Started', started);
+}
+
+/** Further workers take the next free ports after the first (skipping the API's, the stand-in's, fauxqs'). */
+function replicaPorts(first, count, taken) {
+  const result = [];
+  for (let port = first; result.length < count; port += 1) if (!taken.has(port)) result.push(port);
+  return result;
+}
+
+function startApp({ name, port, metricsPort }) {
+  const main = path.join(ROOT, 'dist', 'apps', name === 'api' ? 'api' : 'worker', 'src', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...env,
+      PORT: String(port),
+      OTEL_SERVICE_NAME: name === 'api' ? 'api' : 'worker',
+      ...(metricsPort === undefined ? {} : { OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) }),
+    },
+    stdio: 'inherit',
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      logError(`${name} exited unexpectedly`, { code, signal });
+      void stop(1);
+    }
+  });
+  apps.push({ name, port, metricsPort, process: child });
+}
+
+/** Resolves once the app's /health/ready answers 200 (it has started listening and its dependencies are up). */
+async function waitReady(app, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!stopping && Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${app.port}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!stopping) {
+    logError(`${app.name} did not become ready within ${timeoutMs / 1000} s`, { ready: `http://127.0.0.1:${app.port}/health/ready` });
+    await stop(1);
+  }
+}
+
+/**
+ * Traces, metrics and logs go by OTLP to localhost:4318 unless told otherwise; with nothing
+ * listening there every export (and the last one at Ctrl-C) only logs warnings: those the
+ * environment does not choose an exporter for are turned off, and it says so.
+ */
+async function telemetryOffWithoutCollector() {
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_SDK_DISABLED === 'true') return;
+  const listening = await new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port: 4318 }, () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+  if (listening) return;
+  const off = ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'].filter((name) => !env[name]);
+  for (const name of off) env[name] = 'none';
+  if (off.length > 0) log('No OpenTelemetry collector on localhost:4318: OTLP export off (set OTEL_EXPORTER_OTLP_ENDPOINT, or run Jaeger, to keep it)', { off });
+}
+
+/**
+ * What a second shell needs to reach what runs here: the database, the SQS endpoint and every
+ * queue with its DLQ, the API and the relay's demo backend key. Git-ignored, this user's only.
+ */
+function writeSecondShellSettings() {
+  const local = env.AWS_ENDPOINT_URL_SQS && fauxqsProcess;
+  writeLocalEnv(
+    {
+      DATABASE_URL: env.DATABASE_URL,
+      ...(local
+        ? {
+            AWS_REGION: env.AWS_REGION,
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+            ...Object.fromEntries(SQS_SETTINGS.filter((name) => env[name]).map((name) => [name, env[name]])),
+          }
+        : {}),
+      API_URL: `http://127.0.0.1:${ports.api}`,
+      RELAY_URL: `http://127.0.0.1:${ports.api}`,
+      RELAY_API_KEY: env.RELAY_DEMO_BACKEND_KEY,
+      DISCORD_STANDIN_URL: standinPage,
+    },
+    process.pid,
+  );
 }
 
 /**
@@ -104,12 +223,12 @@ async function main() {
  * configuration with one demo backend bot whose key is kept in .local/relay-key.
  */
 async function useDiscordStandin(consumersChosen) {
-  const apiPort = env.API_PORT ?? '3000';
   const token = `standin.${randomBytes(24).toString('base64url')}`;
   const standin = await startStandin({
-    DISCORD_STANDIN_PORT: env.DISCORD_STANDIN_PORT ?? '3002',
+    DISCORD_STANDIN_PORT: String(ports.standin),
     DISCORD_BOT_TOKEN: token,
-    DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${apiPort}/interactions`,
+    DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${ports.api}/interactions`,
+    IGNORE_SIGINT: 'true',
   });
   // The stand-in signs interactions with a key made for this run: only its public half verifies them.
   Object.assign(env, { DISCORD_BOT_TOKEN: token, DISCORD_API_BASE_URL: standin.apiUrl, DISCORD_PUBLIC_KEY: standin.publicKey });
@@ -140,7 +259,7 @@ function startStandin(extraEnv, timeoutMs = 30_000) {
     standinProcess.once('exit', (code, signal) => {
       if (stopping) return;
       reject(new Error(`The Discord stand-in exited with code ${code}`));
-      log('The Discord stand-in exited unexpectedly', { code, signal });
+      logError('The Discord stand-in exited unexpectedly', { code, signal });
       void stop(1);
     });
     createInterface({ input: standinProcess.stdout }).on('line', (line) => {
@@ -160,7 +279,7 @@ function startStandin(extraEnv, timeoutMs = 30_000) {
 
 /** The relay's configuration for the stand-in: its bot (the apps' token) relays DMs and #general to one demo backend bot. */
 function localRelayConfig(generalChannelId) {
-  const file = path.join(ROOT, '.local', 'relay.yaml');
+  const file = path.join(LOCAL_DIR, 'relay.yaml');
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(
     file,
@@ -192,13 +311,13 @@ routes:
 function localApiKey() {
   const key = localSecret('api-key');
   // Printed once, here, for the person at the terminal; the apps never log keys.
-  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${env.API_PORT ?? 3000}/…\n`);
+  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${ports.api}/…\n`);
   return key;
 }
 
 /** A random key kept in .local/<name> (git-ignored, readable by this user only): the same at every start. */
 function localSecret(name) {
-  const file = path.join(ROOT, '.local', name);
+  const file = path.join(LOCAL_DIR, name);
   let key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   if (key.length < 32) {
     key = randomBytes(32).toString('base64url');
@@ -212,10 +331,14 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  // Apps first (they drain their in-flight messages), the stand-ins they talk to last.
+  removeLocalEnv(process.pid);
+  // Apps first (they drain their in-flight messages against the local services), then the local
+  // services, which ignore the terminal's Ctrl-C and wait for this SIGTERM.
   const stopped = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', r), c.kill('SIGTERM'))));
-  await Promise.all(apps.map(stopped));
+  await Promise.all(apps.map((app) => stopped(app.process)));
+  if (apps.length > 0) log('Apps stopped; stopping the local services');
   await Promise.all([fauxqsProcess, standinProcess].filter(Boolean).map(stopped));
+  log('Stopped');
   process.exit(code);
 }
 

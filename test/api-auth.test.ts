@@ -162,6 +162,23 @@ describe('API authentication', () => {
     expect((await request(url, contractors)).status).toBe(400);
   });
 
+  it('refuses API_AUTH=disabled with NODE_ENV=production, and a key that is also a relay backend\'s (issue 16, item 4)', async () => {
+    await expect(startApi({ API_KEYS: '', API_ADMIN_KEYS: '', API_AUTH: 'disabled', NODE_ENV: 'production' })).rejects.toThrow(/API_AUTH \(invalid\)/);
+
+    const relayConfig = path.join(mkdtempSync(path.join(tmpdir(), 'auth-realms-')), 'relay.yaml');
+    writeFileSync(
+      relayConfig,
+      `discord_bots: [{ id: bot, token: "relay-bot-token" }]
+backend_bots: [{ id: alpha, api_key_env: ALPHA_KEY }]
+routing: { mode: first_match, defaults: { bot: alpha } }
+routes: []
+`,
+    );
+    const start = startApi({ RELAY_CONFIG: relayConfig, ALPHA_KEY: TEST_ADMIN_KEY });
+    await expect(start).rejects.toThrow(/API_ADMIN_KEYS entry 1 and backend_bots\[0\] \(alpha\) api_key are the same key/);
+    await expect(start).rejects.not.toThrow(TEST_ADMIN_KEY);
+  });
+
   it('never writes a key to the log, and its health endpoints say only up or down', async () => {
     const unreachable = 'http://127.0.0.1:9/000000000000/unreachable';
     const app = await spawnApp('api', {

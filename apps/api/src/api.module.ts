@@ -32,7 +32,12 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ...platformModules(env),
-        AuthModule.forRoot({ serviceKeys: env.API_KEYS, adminKeys: env.API_ADMIN_KEYS, disabled: env.API_AUTH === 'disabled' }),
+        AuthModule.forRoot({
+          serviceKeys: env.API_KEYS,
+          adminKeys: env.API_ADMIN_KEYS,
+          disabled: env.API_AUTH === 'disabled',
+          otherRealms: relay ? [relay.backendKeys] : [],
+        }),
         HealthModule.forRootAsync({ useFactory: () => ({ queueUrls }) }),
         OutboxModule.forRootAsync({
           useFactory: () => ({

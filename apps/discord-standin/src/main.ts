@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     await standin.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
+  // Under `npm start` Ctrl-C reaches every process of the terminal at once; the start script
+  // stops the stand-in (SIGTERM) only after the apps have drained against it.
+  if (process.env.IGNORE_SIGINT !== 'true') process.once('SIGINT', () => void stop());
+  else process.on('SIGINT', () => undefined);
   process.once('SIGTERM', () => void stop());
 }
 

@@ -14,14 +14,18 @@ export interface ApiKey {
 export class ApiKeyRegistry {
   private constructor(private readonly ring: KeyRing<ApiKeyScope>) {}
 
-  /** Throws an error naming the offending setting and position, never the key. */
-  static fromConfig(entries: { service: string[]; admin: string[] }): ApiKeyRegistry {
-    return new ApiKeyRegistry(
-      KeyRing.of([
-        ...entries.service.map((key, i) => ({ key, owner: 'service' as const, name: `API_KEYS entry ${i + 1}` })),
-        ...entries.admin.map((key, i) => ({ key, owner: 'admin' as const, name: `API_ADMIN_KEYS entry ${i + 1}` })),
-      ]),
-    );
+  /**
+   * Throws an error naming the offending setting and position, never the key: a short key, or one
+   * key configured twice (in both scopes, or here and in another realm such as a relay backend's).
+   */
+  static fromConfig(entries: { service: string[]; admin: string[] }, otherRealms: KeyRing<unknown>[] = []): ApiKeyRegistry {
+    const ring = KeyRing.of([
+      ...entries.service.map((key, i) => ({ key, owner: 'service' as const, name: `API_KEYS entry ${i + 1}` })),
+      ...entries.admin.map((key, i) => ({ key, owner: 'admin' as const, name: `API_ADMIN_KEYS entry ${i + 1}` })),
+    ]);
+    const shared = ring.sharedWith(...otherRealms);
+    if (shared.length > 0) throw new Error(`Invalid configuration:\n${shared.map((line) => `  - ${line}`).join('\n')}`);
+    return new ApiKeyRegistry(ring);
   }
 
   get size(): number {

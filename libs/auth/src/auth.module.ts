@@ -13,7 +13,7 @@ export class AuthModule implements OnModuleInit {
   private readonly logger = new Logger(AuthModule.name);
 
   static forRoot(options: AuthOptions): DynamicModule {
-    const registry = ApiKeyRegistry.fromConfig({ service: options.serviceKeys, admin: options.adminKeys });
+    const registry = ApiKeyRegistry.fromConfig({ service: options.serviceKeys, admin: options.adminKeys }, options.otherRealms);
     if (!options.disabled && registry.size === 0) {
       throw new Error(
         'Invalid configuration:\n  - API_KEYS (missing): the API needs at least one key in API_KEYS or API_ADMIN_KEYS (comma-separated), or API_AUTH=disabled to run without authentication',

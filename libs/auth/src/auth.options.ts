@@ -1,3 +1,5 @@
+import type { KeyRing } from './key-ring';
+
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
 export interface AuthOptions {
@@ -7,4 +9,6 @@ export interface AuthOptions {
   adminKeys: string[];
   /** API_AUTH=disabled: every route open. Only ever set explicitly; logged at start-up. */
   disabled: boolean;
+  /** Keys of other realms (the relay's backend keys): one of them configured here too is refused at start-up. */
+  otherRealms?: KeyRing<unknown>[];
 }

@@ -25,7 +25,7 @@ export interface KeyMatch<T> {
  * does not end the comparison early.
  */
 export class KeyRing<T> {
-  private constructor(private readonly keys: (KeyMatch<T> & { digest: Buffer })[]) {}
+  private constructor(private readonly keys: (KeyMatch<T> & { digest: Buffer; name: string })[]) {}
 
   /** Throws an error naming the offending entry (by `name`, never the key). */
   static of<T>(entries: KeyRingEntry<T>[]): KeyRing<T> {
@@ -36,7 +36,7 @@ export class KeyRing<T> {
           throw new Error(`${name} is too short: use a random key of at least ${MIN_API_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`) or sha256:<hex digest>`);
         }
         const bytes = digest ? Buffer.from(digest[1], 'hex') : sha256(key);
-        return { id: bytes.toString('hex').slice(0, 12), owner, digest: bytes };
+        return { id: bytes.toString('hex').slice(0, 12), owner, digest: bytes, name };
       }),
     );
   }
@@ -55,6 +55,24 @@ export class KeyRing<T> {
       seen.add(hex);
     }
     return [...twice];
+  }
+
+  /**
+   * Entries of this ring and the others that hold the same key, as one sentence per pair naming
+   * both entries (never the key): one key in two realms (service and admin, the API and a relay
+   * backend) would let its holder act in both.
+   */
+  sharedWith(...others: KeyRing<unknown>[]): string[] {
+    const all = [this, ...others].flatMap((ring) => ring.keys);
+    const first = new Map<string, string>();
+    const pairs: string[] = [];
+    for (const { digest, name } of all) {
+      const hex = digest.toString('hex');
+      const earlier = first.get(hex);
+      if (earlier === undefined) first.set(hex, name);
+      else pairs.push(`${earlier} and ${name} are the same key: give each its own key`);
+    }
+    return pairs;
   }
 
   /** The entry the presented key matches, if any. Every digest is compared, match or not. */

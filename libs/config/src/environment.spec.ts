@@ -74,4 +74,10 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ ...base, WORKER_CONSUMERS: 'prizes' })).toThrow(/WORKER_CONSUMERS \(invalid\)/);
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://x/y', WORKER_CONSUMERS: '' }).WORKER_CONSUMERS).toEqual([]);
   });
+
+  it('refuses API_AUTH=disabled with NODE_ENV=production (issue 16, item 4)', () => {
+    expect(() => validateEnvironment({ ...base, NODE_ENV: 'production', API_AUTH: 'disabled' })).toThrow(/API_AUTH \(invalid\): .*NODE_ENV=production/);
+    expect(validateEnvironment({ ...base, NODE_ENV: 'development', API_AUTH: 'disabled' }).API_AUTH).toBe('disabled');
+    expect(validateEnvironment({ ...base, NODE_ENV: 'production' }).API_AUTH).toBe('enabled');
+  });
 });

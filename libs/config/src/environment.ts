@@ -250,7 +250,10 @@ export class Environment {
   @IsString({ each: true })
   API_ADMIN_KEYS: string[] = [];
 
-  /** `disabled` opens every API route (logged at start-up); the API refuses to start without keys otherwise. */
+  /**
+   * `disabled` opens every API route (logged at start-up); refused with NODE_ENV=production. The
+   * API refuses to start without keys otherwise.
+   */
   @IsIn(['enabled', 'disabled'], { message: 'API_AUTH must be "enabled" or "disabled"' })
   API_AUTH: 'enabled' | 'disabled' = 'enabled';
 
@@ -335,12 +338,13 @@ export class Environment {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => {
-      const given = raw[e.property] === undefined ? 'missing' : 'invalid';
-      return `  - ${e.property} (${given}): ${Object.values(e.constraints ?? {}).join('; ')}`;
-    });
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = errors.map((e) => {
+    const given = raw[e.property] === undefined ? 'missing' : 'invalid';
+    return `  - ${e.property} (${given}): ${Object.values(e.constraints ?? {}).join('; ')}`;
+  });
+  if (env.NODE_ENV === 'production' && env.API_AUTH === 'disabled') {
+    lines.push('  - API_AUTH (invalid): API_AUTH=disabled is refused with NODE_ENV=production: configure API_KEYS or API_ADMIN_KEYS');
   }
+  if (lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   return env;
 }

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { waitFor } from './support/sqs';
+import { freePort } from './support/worker-process';
+
+const START = path.resolve(__dirname, '../scripts/start-local.mjs');
+
+/** `npm start`'s script with exactly these settings (and no others of this shell); its exit and output. */
+function startLocal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [START], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}
+
+async function databaseExists(databaseUrl: string): Promise<boolean> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new Client({ connectionString: new URL('/postgres', databaseUrl).toString() });
+  await admin.connect();
+  try {
+    return ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/dqb_start_local_refused_${process.pid}`;
+  const databaseUrl = url.toString();
+
+  it('refuses the stand-in, a made-up admin key and a local SQS with NODE_ENV=production, naming what is missing, before touching anything', async () => {
+    const { code, output } = await startLocal({ NODE_ENV: 'production', DATABASE_URL: databaseUrl });
+    expect(code).toBe(1);
+    expect(output).toMatch(/refuses its local defaults with NODE_ENV=production/);
+    expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
+    expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
+    expect(output).toMatch(/- AWS_SQS_QUEUE_URL/);
+    expect(output).not.toMatch(/- DATABASE_URL/);
+    expect(output).not.toMatch(/local admin API key|discord-standin|fauxqs\) ready/);
+    expect(await databaseExists(databaseUrl)).toBe(false);
+  });
+
+  it('refuses the stand-in when a queue is not on a local SQS endpoint, naming the queue setting and the missing token', async () => {
+    const { code, output } = await startLocal({
+      DATABASE_URL: databaseUrl,
+      AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution',
+      CAMPAIGN_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/campaign-tasks.fifo',
+      API_KEYS: 'k'.repeat(40),
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/AWS_SQS_QUEUE_URL not on a local SQS endpoint/);
+    expect(output).not.toMatch(/CAMPAIGN_QUEUE_URL not on/);
+    expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
+    expect(output).not.toMatch(/- API_KEYS/);
+    expect(await databaseExists(databaseUrl)).toBe(false);
+
+    const withoutDatabase = await startLocal({ NODE_ENV: 'production', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' });
+    expect(withoutDatabase.code).toBe(1);
+    expect(withoutDatabase.output).toMatch(/Missing:\n {2}- DATABASE_URL \(without it npm start creates and migrates a local database\)\n$/);
+  });
+});
+
+describe('npm start runs replicas, each with its own ports, and stops them before the local services (issue 20)', () => {
+  it('starts two workers, says Started once all answer, writes every queue for a second shell, and Ctrl-C leaves no error line', async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/dqb_start_local_${process.pid}`;
+    const localDir = mkdtempSync(path.join(tmpdir(), 'start-local-'));
+    const [api, worker, fauxqs] = [await freePort(), await freePort(), await freePort()];
+    const metrics = 20000 + Math.floor(Math.random() * 20000);
+    // Its own process group, so that Ctrl-C can reach every process at once, as a terminal's does.
+    const child = spawn(process.execPath, [START, '--fresh', '--workers', '2', '--consumers', 'prize-distribution'], {
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME!,
+        DATABASE_URL: url.toString(),
+        API_PORT: String(api),
+        WORKER_PORT: String(worker),
+        FAUXQS_PORT: String(fauxqs),
+        DISCORD_BOT_TOKEN: 'not-used-by-the-prize-consumer',
+        API_KEYS: 'k'.repeat(40),
+        LOCAL_STATE_DIR: localDir,
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metrics),
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const lines = () => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    try {
+      const started = await waitFor(() => {
+        if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+        return lines().find((l) => l.msg === 'Started');
+      }, { what: 'Started', timeoutMs: 90_000 });
+
+      // Started comes after every app listens; each app has its own port and metrics port.
+      expect(lines().filter((l) => l.msg === 'Listening').map((l) => l.port).sort()).toEqual([api, worker, worker + 1].sort());
+      expect(output.lastIndexOf('"msg":"Listening"')).toBeLessThan(output.indexOf('"msg":"Started"'));
+      expect(started).toMatchObject({
+        api: `http://127.0.0.1:${api}`,
+        'worker-1': `http://127.0.0.1:${worker}/health/ready`,
+        'worker-2': `http://127.0.0.1:${worker + 1}/health/ready`,
+        metrics: { api: `http://127.0.0.1:${metrics}/metrics`, 'worker-1': `http://127.0.0.1:${metrics + 1}/metrics`, 'worker-2': `http://127.0.0.1:${metrics + 2}/metrics` },
+      });
+      for (const port of [worker, worker + 1]) expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+      for (const port of [metrics, metrics + 1, metrics + 2]) expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+
+      // What a second shell needs: the endpoint and every queue with its DLQ, the campaign queue too.
+      const settings = readFileSync(path.join(localDir, 'env'), 'utf8');
+      for (const name of ['AWS_ENDPOINT_URL_SQS', 'AWS_SQS_QUEUE_URL', 'DISCORD_QUEUE_URL', 'BACKEND_QUEUE_URL', 'BOT_OPERATIONS_QUEUE_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL', 'DATABASE_URL', 'API_URL']) {
+        expect(settings).toMatch(new RegExp(`^${name}=\\S+$`, 'm'));
+      }
+
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
+      const all = lines();
+      const stopping = all.findIndex((l) => l.msg === 'Apps stopped; stopping the local services');
+      const shutdowns = all.map((l, i) => (l.msg === 'Shutting down' ? i : -1)).filter((i) => i >= 0);
+      expect(shutdowns).toHaveLength(3);
+      expect(Math.max(...shutdowns)).toBeLessThan(stopping);
+      expect(all.filter((l) => Number(l.level) >= 50)).toEqual([]);
+      expect(existsSync(path.join(localDir, 'env'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      const admin = new Client({ connectionString: new URL('/postgres', url).toString() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 180_000);
+});
