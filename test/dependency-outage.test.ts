@@ -7,17 +7,10 @@ import { adminHttp, http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { botApiEnv, startBotWorker } from './support/bot-operations';
 import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from './support/sqs';
-import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
+import { databaseTarget as pgTarget, databaseUrlThrough as throughProxy, startTcpProxy, TcpProxy } from './support/tcp-proxy';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { startApi, startWorker } from './support/worker';
 
-/** The test database, reached through `proxy`: cutting the proxy is a Postgres outage for that app only. */
-const throughProxy = (proxy: TcpProxy) => {
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.host = new URL(proxy.endpoint).host;
-  return url.toString();
-};
-const pgTarget = () => new URL(`http://${new URL(process.env.TEST_DATABASE_URL!).host}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

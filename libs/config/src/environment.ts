@@ -250,6 +250,14 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(100000)
   RELAY_BACKFILL_MAX_MESSAGES = 500;
 
+  /**
+   * Live relay messages held in memory per Discord bot while Postgres cannot store them (an
+   * outage); beyond this many they are dropped (logged, counted) and the gap backfill fetches them
+   * from Discord once Postgres is back.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  RELAY_INGEST_MAX_PENDING = 1000;
+
   /** Requests per minute each backend bot's key may make to /v1 (429 with Retry-After beyond). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
   RELAY_RATE_LIMIT_PER_MINUTE = 1200;
