@@ -206,6 +206,13 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   DISCORD_THREAD_PUBLIC_FALLBACK = false;
 
+  /**
+   * Lifetime of the invite create_thread answers with (to the thread's channel, for members not yet
+   * in the server; one use per such member). Discord allows at most 7 days; it must expire.
+   */
+  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  DISCORD_THREAD_INVITE_MAX_AGE_SECONDS = 86400;
+
   /** Another Discord API base (a test server); unset = Discord itself. */
   @IsOptional() @IsUrl(URL_OPTIONS)
   DISCORD_API_BASE_URL?: string;

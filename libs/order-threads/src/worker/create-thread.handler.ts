@@ -9,8 +9,9 @@ import { describeError, RetryLaterError } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
 
-const INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600;
 const MAX_THREAD_NAME = 100;
+/** Discord's ceiling on an invite's max_uses. */
+const MAX_INVITE_USES = 100;
 
 /**
  * create_thread (thread-queue-handoff.md): create the thread, add the members, welcome them,
@@ -25,6 +26,7 @@ export class CreateThreadHandler {
   private readonly logger = new Logger(CreateThreadHandler.name);
 
   private readonly publicFallback: boolean;
+  private readonly inviteMaxAgeSeconds: number;
   /**
    * Renewed before and after every step, so it only has to outlast the longest step — finding or
    * creating the thread: up to three Discord calls (DISCORD_REQUEST_TIMEOUT_MS each) — plus a margin.
@@ -38,6 +40,7 @@ export class CreateThreadHandler {
     env: Environment,
   ) {
     this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
+    this.inviteMaxAgeSeconds = env.DISCORD_THREAD_INVITE_MAX_AGE_SECONDS;
     this.leaseSeconds = Math.ceil((3 * env.DISCORD_REQUEST_TIMEOUT_MS) / 1000) + 15;
   }
 
@@ -166,10 +169,17 @@ export class CreateThreadHandler {
     return posted.id;
   }
 
-  /** An invite to the parent channel for members not yet in the server; its failure is reported, not fatal. */
+  /**
+   * An invite to the parent channel for members not yet in the server; its failure is reported, not
+   * fatal. An invite code is a secret (anyone with it joins), so it is a fresh one (`unique`, never
+   * an existing invite of the channel), expires (DISCORD_THREAD_INVITE_MAX_AGE_SECONDS), and has one
+   * use per member who could not be added to the thread (at least one), never unlimited; it is
+   * never logged.
+   */
   private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
+    const maxUses = Math.min(MAX_INVITE_USES, Math.max(1, Object.keys(memberFailures(progress)).length));
     try {
-      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: INVITE_MAX_AGE_SECONDS, maxUses: 0, unique: false });
+      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.inviteMaxAgeSeconds, maxUses, unique: true });
       return { inviteCode: invite.code };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error;
