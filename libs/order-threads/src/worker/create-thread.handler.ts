@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThreadCreation } from '@prisma/client';
 import { Environment } from '@app/config';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@app/contracts';
@@ -8,6 +8,7 @@ import { Prisma, PrismaService } from '@app/prisma';
 import { describeError, RetryLaterError } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
+import { THREAD_INVITE_OPTIONS, ThreadInviteOptions } from './thread-invite.options';
 
 const MAX_THREAD_NAME = 100;
 /** Discord's ceiling on an invite's max_uses. */
@@ -26,7 +27,6 @@ export class CreateThreadHandler {
   private readonly logger = new Logger(CreateThreadHandler.name);
 
   private readonly publicFallback: boolean;
-  private readonly inviteMaxAgeSeconds: number;
   /**
    * Renewed before and after every step, so it only has to outlast the longest step — finding or
    * creating the thread: up to three Discord calls (DISCORD_REQUEST_TIMEOUT_MS each) — plus a margin.
@@ -38,9 +38,9 @@ export class CreateThreadHandler {
     private readonly discord: DiscordRestClient,
     private readonly responses: BackendResponsePublisher,
     env: Environment,
+    @Inject(THREAD_INVITE_OPTIONS) private readonly inviteOptions: ThreadInviteOptions,
   ) {
     this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
-    this.inviteMaxAgeSeconds = env.DISCORD_THREAD_INVITE_MAX_AGE_SECONDS;
     this.leaseSeconds = Math.ceil((3 * env.DISCORD_REQUEST_TIMEOUT_MS) / 1000) + 15;
   }
 
@@ -179,7 +179,7 @@ export class CreateThreadHandler {
   private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
     const maxUses = Math.min(MAX_INVITE_USES, Math.max(1, Object.keys(memberFailures(progress)).length));
     try {
-      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.inviteMaxAgeSeconds, maxUses, unique: true });
+      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.inviteOptions.maxAgeSeconds, maxUses, unique: true });
       return { inviteCode: invite.code };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error;
