@@ -6,7 +6,7 @@ import { QueueModule } from '@app/queue';
 import { platformModules } from '@app/runtime';
 import { useTestInfra } from './support/infra';
 import { createQueuePair } from './support/sqs';
-import { workerEnv } from './support/worker';
+import { startWorker, workerEnv } from './support/worker';
 
 describe('consumer start-up', () => {
   const { sqs } = useTestInfra();
@@ -32,5 +32,12 @@ describe('consumer start-up', () => {
     const app = await NestFactory.create(WithoutHandler, { logger: false, abortOnError: false });
     await expect(app.init()).rejects.toThrow(/No @SqsMessageHandler is registered for consumer\(s\) prize-distribution/);
     await app.close();
+  });
+
+  it('refuses to start when the dead-letter queue setting names the consumed queue itself', async () => {
+    const queues = await createQueuePair(sqs);
+    await expect(startWorker(queues, { AWS_SQS_DLQ_URL: `${queues.queueUrl}/` })).rejects.toThrow(
+      `AWS_SQS_DLQ_URL is the prize-distribution queue itself (${queues.queueUrl}/): set it to that queue's dead-letter queue`,
+    );
   });
 });

@@ -7,17 +7,10 @@ import { adminHttp, http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { botApiEnv, startBotWorker } from './support/bot-operations';
 import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from './support/sqs';
-import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
+import { databaseTarget as pgTarget, databaseUrlThrough as throughProxy, startTcpProxy, TcpProxy } from './support/tcp-proxy';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { startApi, startWorker } from './support/worker';
 
-/** The test database, reached through `proxy`: cutting the proxy is a Postgres outage for that app only. */
-const throughProxy = (proxy: TcpProxy) => {
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.host = new URL(proxy.endpoint).host;
-  return url.toString();
-};
-const pgTarget = () => new URL(`http://${new URL(process.env.TEST_DATABASE_URL!).host}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -66,6 +59,36 @@ describe('riding out dependency outages', () => {
     const holdings = await prisma.itemHolding.findMany({ where: { itemTypeId: stackable.id } });
     expect(holdings.map((h) => h.quantity).reduce((a, b) => a + b, 0)).toBe(33);
     expect(await drainQueue(sqs, queues.dlqUrl)).toHaveLength(0);
+  });
+
+  it('a failover onto a read-only standby (25006) pauses consumers like an outage: nothing is dead-lettered, each event applies once it takes writes again', async () => {
+    const queues = await createQueuePair(sqs, { maxReceiveCount: 3, visibilityTimeout: 5 });
+    const { community, stackable } = await seedCommunity(prisma);
+    const user = await prisma.user.create({ data: { username: 'ro', discordUserId: snowflake() } });
+    // The worker logs in as its own role, whose sessions start read-only: what a standby answers.
+    const role = `standby_${snowflake()}`;
+    await prisma.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
+    await prisma.$executeRawUnsafe(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+    try {
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.username = role;
+      apps.push(await startWorker(queues, { DATABASE_URL: url.toString(), SQS_VISIBILITY_TIMEOUT: '5', SQS_MAX_RECEIVE_COUNT: '3', SQS_RETRY_BASE_DELAY_SECONDS: '1' }));
+      const award = (n: number) => ({ eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id, quantity: 1, eventId: `ro${n}` });
+      await sendBatch(sqs, queues.queueUrl, [0, 1, 2, 3, 4].map(award));
+      await sleep(8000); // longer than the retry window (1 s + 2 s before the third receive)
+      expect(await prisma.processedMessage.count()).toBe(0);
+
+      // Failed back: new sessions take writes; the old ones are cut, as a failover does.
+      await prisma.$executeRawUnsafe(`ALTER ROLE ${role} RESET default_transaction_read_only`);
+      await prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      await waitFor(async () => (await prisma.processedMessage.count()) === 5, { what: 'every event applied', timeoutMs: 60_000 });
+      expect((await prisma.itemHolding.findMany({ where: { itemTypeId: stackable.id } })).map((h) => h.quantity)).toEqual([5]);
+      expect(await drainQueue(sqs, queues.dlqUrl)).toHaveLength(0);
+    } finally {
+      for (const app of apps.splice(0).reverse()) await app.close();
+      await prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      await prisma.$executeRawUnsafe(`DROP ROLE IF EXISTS ${role}`);
+    }
   });
 
   describe('bot operations', () => {

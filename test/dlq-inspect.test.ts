@@ -118,6 +118,13 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
     expect((await runDlq(['show', queues.dlqUrl], {})).stderr).toBe(
       `error: Queue ${queues.dlqUrl} has no RedrivePolicy, so it has no DLQ to work on (give the source queue, not the DLQ)\n`,
     );
+    // A DLQ setting naming the source queue itself: purge would delete live messages.
+    const same = { AWS_SQS_QUEUE_URL: queues.queueUrl, AWS_SQS_DLQ_URL: queues.queueUrl };
+    const itself = `error: AWS_SQS_DLQ_URL names the queue prize-distribution itself (${queues.queueUrl}): set it to the queue's DLQ\n`;
+    for (const command of [['show', 'prize-distribution'], ['purge', 'prize-distribution', '--yes'], ['redrive', 'prize-distribution']]) {
+      expect(await runDlq(command, same)).toEqual({ code: 1, stdout: '', stderr: itself });
+    }
+    expect((await runDlq(['list', '--json'], same)).stdout).toContain(`AWS_SQS_DLQ_URL names the queue prize-distribution itself`);
     expect((await runDlq(['list'], {})).stderr).toMatch(/^error: No queue of the system is configured here: set AWS_SQS_QUEUE_URL, DISCORD_QUEUE_URL/);
     expect((await runDlq(['redrive', 'prize-distribution', '--rate', 'fast'], settings(queues))).stderr).toMatch(/--rate must be messages per second from 1 to 500/);
   });

@@ -50,5 +50,9 @@ describe('tracing of an order thread', () => {
     for (const call of inTrace().filter((s) => s.name.startsWith('discord.'))) expect(chain(call)).toContain('sqs.process_message');
     // The answer's consumer span descends from the worker's handling of the request.
     expect(chain(backend)).toContain('outbox.send discord');
+    // An invite code is a secret (anyone with it joins): no span carries it, in any attribute, event or status.
+    const { inviteCode } = await prisma.discordThreadLink.findFirstOrThrow({ where: { entityId: order.id } });
+    expect(inviteCode).toEqual(expect.any(String));
+    expect(JSON.stringify(all().map((s) => [s.name, s.attributes, s.events, s.status]))).not.toContain(inviteCode!);
   });
 });

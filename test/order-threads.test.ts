@@ -54,6 +54,8 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     expect(rig.discord.threads).toHaveLength(1);
     expect(thread).toMatchObject({ type: ChannelType.PrivateThread, parent_id: rig.channelId });
     expect(done.discordThread).toMatchObject({ threadId: thread.id, inviteCode: rig.discord.invites[0].code, error: null });
+    // An invite code is a secret: a fresh invite (never a shared one of the channel), single-use, expiring in a day.
+    expect(rig.discord.invites).toEqual([{ code: expect.any(String) as unknown, channelId: rig.channelId, max_uses: 1, unique: true, max_age: 86400 }]);
     expect(rig.discord.threadMembers(thread.id)).toEqual(expect.arrayContaining([customer.discordUserId, assignee.discordUserId]));
     const [welcome] = rig.discord.messages(thread.id);
     expect(welcome.content).toContain(`<@${customer.discordUserId}>`);
@@ -115,6 +117,17 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
       member_failures: [{ discord_id: stranger.discordUserId, error_class: 'DiscordUnknownResourceError', reason: expect.stringContaining('10007') as unknown }],
     });
     expect(rig.discord.threadMembers(rig.discord.threads[0].id)).toContain(customer.discordUserId);
+  });
+
+  it('gives the thread’s invite one use per member who could not be added, and the lifetime DISCORD_THREAD_INVITE_MAX_AGE_SECONDS says', async () => {
+    const { url } = await rig.startApi();
+    await rig.startWorker({ DISCORD_THREAD_INVITE_MAX_AGE_SECONDS: '3600' });
+    const { community } = await seedParticipants(prisma, rig);
+    const [a, b] = await Promise.all(['stranger a', 'stranger b'].map((username) => prisma.user.create({ data: { username, discordUserId: snowflake() } })));
+
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Strangers', customerId: a.id, assignedId: b.id, communityId: community.id });
+    const done = await waitForThread(url, `/orders/${order.id}`, 'partial');
+    expect(rig.discord.invites).toEqual([{ code: done.discordThread!.inviteCode, channelId: rig.channelId, max_uses: 2, unique: true, max_age: 3600 }]);
   });
 
   it('never creates a second thread: duplicate deliveries, and a redelivery after a crash between create and record', async () => {

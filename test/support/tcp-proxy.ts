@@ -47,3 +47,13 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
     },
   };
 }
+
+/** The test database's address, for a proxy in front of it. */
+export const databaseTarget = () => new URL(`http://${new URL(process.env.TEST_DATABASE_URL!).host}`);
+
+/** The test database, reached through `proxy`: cutting the proxy is a Postgres outage for that app only. */
+export function databaseUrlThrough(proxy: TcpProxy): string {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.host = new URL(proxy.endpoint).host;
+  return url.toString();
+}

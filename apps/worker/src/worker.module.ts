@@ -43,6 +43,7 @@ export class WorkerModule {
                 apiBaseUrl: env.DISCORD_API_BASE_URL,
                 requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
                 backfillMaxMessages: env.RELAY_BACKFILL_MAX_MESSAGES,
+                ingestMaxPending: env.RELAY_INGEST_MAX_PENDING,
                 shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
               }),
             ]

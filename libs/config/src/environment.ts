@@ -216,6 +216,13 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   DISCORD_THREAD_PUBLIC_FALLBACK = false;
 
+  /**
+   * Lifetime of the invite create_thread answers with (to the thread's channel, for members not yet
+   * in the server; one use per such member). Discord allows at most 7 days; it must expire.
+   */
+  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  DISCORD_THREAD_INVITE_MAX_AGE_SECONDS = 86400;
+
   /** Another Discord API base (a test server); unset = Discord itself. */
   @IsOptional() @IsUrl(URL_OPTIONS)
   DISCORD_API_BASE_URL?: string;
@@ -269,6 +276,14 @@ export class Environment {
   /** Gap backfill: at most this many messages fetched per channel after a (re)connection; 0 turns it off. */
   @Transform(toInt) @IsInt() @Min(0) @Max(100000)
   RELAY_BACKFILL_MAX_MESSAGES = 500;
+
+  /**
+   * Live relay messages held in memory per Discord bot while Postgres cannot store them (an
+   * outage); beyond this many they are dropped (logged, counted) and the gap backfill fetches them
+   * from Discord once Postgres is back.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  RELAY_INGEST_MAX_PENDING = 1000;
 
   /** Requests per minute each backend bot's key may make to /v1, all routes together, and each client address without a valid key (429 with Retry-After beyond). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)

@@ -3,12 +3,16 @@
 // compression). Hello, heartbeats, Identify → READY + GUILD_CREATE, Resume → RESUMED, and
 // MESSAGE_CREATE for the messages the fake records. Tests can cut a session (it resumes), or
 // invalidate it (the client identifies afresh). Like Discord at its worst, a resumed session gets
-// nothing replayed: what was posted meanwhile is only in the channels' history.
+// nothing replayed: what was posted meanwhile is only in the channels' history. A frame it cannot
+// read closes that connection as Discord would (4002, 4001), and browser pages of other origins
+// cannot connect at all.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
+import { ChannelType, GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { FakeBot, FakeChannel, FakeDiscord, FakeMessage } from './fake-discord';
+
+const MAX_FRAME_BYTES = 64 * 1024;
 
 interface Session {
   id: string;
@@ -100,11 +104,16 @@ export class FakeGateway {
 
   private connected(socket: WebSocket): void {
     send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs }, s: null, t: null });
-    socket.on('message', (data: Buffer) => {
-      const payload = JSON.parse(data.toString('utf8')) as { op: GatewayOpcodes; d: Record<string, unknown> };
+    // A frame ws itself refuses (oversized, invalid UTF-8, a protocol error): that connection ends, not the process.
+    socket.on('error', () => socket.terminate());
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // What Discord does with a frame it cannot read: close 4002 (decode error) or 4001 (unknown opcode).
+      const payload = isBinary ? undefined : parseFrame(data.toString('utf8'));
+      if (!payload) return socket.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload');
       if (payload.op === GatewayOpcodes.Heartbeat) send(socket, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
       else if (payload.op === GatewayOpcodes.Identify) this.whenNotHeld(payload.d, () => this.identify(socket, payload.d));
       else if (payload.op === GatewayOpcodes.Resume) this.whenNotHeld(payload.d, () => this.resume(socket, payload.d));
+      else if (!KNOWN_CLIENT_OPS.has(payload.op)) socket.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode');
     });
     socket.on('close', () => {
       for (const session of this.sessions.values()) if (session.socket === socket) session.socket = undefined;
@@ -185,14 +194,61 @@ export class FakeGateway {
   }
 }
 
+/** What clients may send (Discord's send opcodes); the rest closes with 4001. */
+const KNOWN_CLIENT_OPS = new Set<GatewayOpcodes>([
+  GatewayOpcodes.Heartbeat,
+  GatewayOpcodes.Identify,
+  GatewayOpcodes.PresenceUpdate,
+  GatewayOpcodes.VoiceStateUpdate,
+  GatewayOpcodes.Resume,
+  GatewayOpcodes.RequestGuildMembers,
+  GatewayOpcodes.RequestSoundboardSounds,
+]);
+
+/** A client frame: a JSON object with a numeric `op` (and, for Identify and Resume, an object `d`); anything else is undefined. */
+function parseFrame(text: string): { op: GatewayOpcodes; d: Record<string, unknown> } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { op, d } = value as { op?: GatewayOpcodes; d?: unknown };
+  if (typeof op !== 'number') return undefined;
+  const needsObject = op === GatewayOpcodes.Identify || op === GatewayOpcodes.Resume;
+  if (needsObject && (typeof d !== 'object' || d === null || Array.isArray(d))) return undefined;
+  return { op, d: (d ?? {}) as Record<string, unknown> };
+}
+
+/**
+ * Whom the gateway lets connect. discord.js (Node) sends no Origin; a browser always does, so a
+ * page on another site (or another name that resolves here) is refused — only the stand-in's own
+ * loopback origins (its REST server and page, the gateway itself) are allowed.
+ */
+function allowedOrigin(origin: string | undefined, ownPorts: number[]): boolean {
+  if (origin === undefined) return true;
+  if (!URL.canParse(origin)) return false;
+  const { protocol, hostname, port } = new URL(origin);
+  return (protocol === 'http:' || protocol === 'ws:') && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) && ownPorts.includes(Number(port));
+}
+
 function send(socket: WebSocket | undefined, payload: unknown): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
 }
 
 /** A gateway on 127.0.0.1 with a free port, serving the bots of `discord`. */
 export async function startFakeGateway(discord: FakeDiscord, options: { heartbeatIntervalMs?: number } = {}): Promise<FakeGateway> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const ownPorts = [Number(new URL(discord.apiUrl).port)];
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    // Discord's own limit on what a client sends is 4096 bytes; anything far larger is not a client of ours.
+    maxPayload: MAX_FRAME_BYTES,
+    verifyClient: ({ origin }: { origin?: string }) => allowedOrigin(origin, ownPorts),
+  });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
+  ownPorts.push(port);
   return new FakeGateway(server, `ws://127.0.0.1:${port}`, discord, options.heartbeatIntervalMs ?? 41_250);
 }

@@ -63,7 +63,7 @@ export async function resolveTarget(sqs: SQSClient, settings: Settings, queue: s
  * setting), else the queue's RedrivePolicy target.
  */
 export async function locate(sqs: SQSClient, name: string, queueUrl: string, dlqUrl?: string, dlqSetting?: string): Promise<DlqTarget> {
-  await queueAttributes(sqs, queueUrl, ['QueueArn']);
+  const { QueueArn: queueArn } = await queueAttributes(sqs, queueUrl, ['QueueArn']);
   const target =
     dlqUrl ??
     (await redriveTargetUrl(sqs, queueUrl).catch((error: unknown) => {
@@ -76,7 +76,15 @@ export async function locate(sqs: SQSClient, name: string, queueUrl: string, dlq
         : `Queue ${queueUrl} has no RedrivePolicy, so it has no DLQ to work on (give the source queue, not the DLQ)`,
     );
   }
-  await queueAttributes(sqs, target, ['QueueArn']);
+  const { QueueArn: targetArn } = await queueAttributes(sqs, target, ['QueueArn']);
+  // A "DLQ" that is the queue itself: purge would delete live messages, redrive would loop them.
+  if (target === queueUrl || (queueArn !== undefined && targetArn === queueArn)) {
+    throw new OperatorError(
+      dlqUrl && dlqSetting
+        ? `${dlqSetting} names the queue ${name} itself (${queueUrl}): set it to the queue's DLQ`
+        : `The DLQ of ${queueUrl} is the queue itself: refusing to work on it`,
+    );
+  }
   return { name, queueUrl, dlqUrl: target, fifo: queueUrl.endsWith('.fifo') };
 }
 

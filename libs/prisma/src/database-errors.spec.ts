@@ -12,6 +12,17 @@ describe('databaseFailure', () => {
     expect(databaseFailure(Object.assign(new Error('Connection terminated unexpectedly'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }))?.kind).toBe('unavailable');
   });
 
+  it('takes a read-only standby (25006) and exhausted resources (class 53) as unavailable', () => {
+    const readOnly = { kind: 'postgres', code: '25006', originalCode: '25006', originalMessage: 'cannot execute INSERT in a read-only transaction' };
+    expect(databaseFailure(known('P2010', readOnly))).toEqual({ kind: 'unavailable', code: '25006', message: 'Postgres cannot take writes now (25006): cannot execute INSERT in a read-only transaction' });
+    expect(databaseFailure(Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: readOnly }))?.kind).toBe('unavailable');
+    for (const [code, text] of [['53100', 'could not extend file: No space left on device'], ['53200', 'out of memory'], ['53300', 'sorry, too many clients already'], ['53400', 'configuration limit exceeded']]) {
+      expect(databaseFailure(known('P2010', { kind: 'postgres', code, originalCode: code, originalMessage: text }))).toMatchObject({ kind: 'unavailable', code });
+    }
+    // node-postgres' own error, unwrapped (a raw pg.Pool query).
+    expect(databaseFailure(Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006', severity: 'ERROR' }))?.kind).toBe('unavailable');
+  });
+
   it('takes SQLSTATE class 22 (out of range, invalid byte sequence) as a data error', () => {
     expect(databaseFailure(known('P2020', { originalCode: '22003', originalMessage: 'value "2147483648" is out of range for type integer', kind: 'ValueOutOfRange' }))).toEqual({
       kind: 'data',

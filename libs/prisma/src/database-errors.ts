@@ -1,8 +1,10 @@
 /**
  * What a failed Postgres call means for the caller, read from Prisma's errors (and the driver
  * adapter's, which Prisma sometimes passes through unwrapped):
- * - `unavailable`: Postgres cannot be reached or dropped the connection. Retrying a message now
- *   only burns its receives; consumers pause until it answers again.
+ * - `unavailable`: Postgres cannot be reached or dropped the connection, or cannot take writes for
+ *   now: a failover left the connection on a read-only standby (25006), or it is out of resources
+ *   (class 53: disk full, out of memory, too many connections). Retrying a message now only burns
+ *   its receives; consumers pause until it answers (and takes writes) again.
  * - `busy`: the pool or a transaction timed out (P2024, P2028). Transient; the API answers 503.
  * - `data`: Postgres refused the values themselves (SQLSTATE class 22: out of range, invalid byte
  *   sequence, NUL…). Permanent: the same message will be refused every time.
@@ -17,6 +19,7 @@ export interface DatabaseFailure {
   message: string;
 }
 
+const READ_ONLY_SQL_TRANSACTION = '25006';
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
 const BUSY_PRISMA_CODES = new Set(['P2024', 'P2028']);
 const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist', 'TlsConnectionError']);
@@ -45,6 +48,8 @@ export function databaseFailure(error: unknown): DatabaseFailure | undefined {
   }
   // 08xxx connection exceptions, 57P01-03 server shutting down / crashed.
   if (sqlState && (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState))) return { kind: 'unavailable', code: sqlState, message: `Postgres unreachable: ${text}` };
+  // 25006 read-only transaction (a failover pointed us at a standby), 53xxx insufficient resources.
+  if (sqlState && (sqlState === READ_ONLY_SQL_TRANSACTION || sqlState.startsWith('53'))) return { kind: 'unavailable', code: sqlState, message: `Postgres cannot take writes now (${sqlState}): ${text}` };
   if (sqlState?.startsWith('22')) return { kind: 'data', code: sqlState, message: `Postgres refused a value (${sqlState}): ${text}` };
   if (prismaCode && BUSY_PRISMA_CODES.has(prismaCode)) return { kind: 'busy', code: prismaCode, message: `Postgres busy (${prismaCode}): ${firstLine(message)}` };
   if (prismaCode === 'P2020') return { kind: 'data', code: prismaCode, message: `Postgres refused a value: ${text}` };

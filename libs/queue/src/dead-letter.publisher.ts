@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { MessageAttribute } from '@app/contracts';
+import { SYSTEM_QUEUES } from '@app/config';
+import { MessageAttribute, QueueName } from '@app/contracts';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /** The id a message was first delivered under: kept across a DLQ round trip by the attribute. */
@@ -20,6 +21,12 @@ export async function redriveTargetUrl(sqs: SQSClient, queueUrl: string): Promis
   const { QueueUrl: url } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }));
   if (!url) throw new Error(`Dead-letter queue ${arn} of ${queueUrl} was not found`);
   return url;
+}
+
+/** The same queue, however the URL was spelled (case of the host, a trailing slash). */
+function sameQueueUrl(a: string, b: string): boolean {
+  const normal = (url: string) => (URL.canParse(url) ? new URL(url).href.replace(/\/+$/, '') : url);
+  return normal(a) === normal(b);
 }
 
 /** SQS allows at most 10 message attributes and 256 KiB in all; the reason is kept short. */
@@ -54,9 +61,18 @@ export class DeadLetterPublisher implements OnModuleInit {
   async resolve(consumer: ConsumerSettings): Promise<string> {
     const known = this.urls.get(consumer.name);
     if (known) return known;
+    const setting = SYSTEM_QUEUES[consumer.name as QueueName]?.deadLetterQueueUrlSetting ?? 'its dead-letter queue URL';
     const url = consumer.deadLetterQueueUrl || (await redriveTargetUrl(this.sqs, consumer.queueUrl));
     if (!url) {
-      throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (AWS_SQS_DLQ_URL)`);
+      throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (${setting})`);
+    }
+    // Dead-lettering into the queue itself would hand every poison message straight back, forever.
+    if (sameQueueUrl(url, consumer.queueUrl)) {
+      throw new Error(
+        consumer.deadLetterQueueUrl
+          ? `${setting} is the ${consumer.name} queue itself (${url}): set it to that queue's dead-letter queue`
+          : `The RedrivePolicy of ${consumer.queueUrl} names the queue itself as its dead-letter queue`,
+      );
     }
     this.urls.set(consumer.name, url);
     this.logger.log({ msg: 'Dead-letter queue resolved', consumer: consumer.name, deadLetterQueueUrl: url });

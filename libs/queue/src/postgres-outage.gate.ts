@@ -10,10 +10,11 @@ const STILL_DOWN_LOG_EVERY_MS = 60_000;
 
 /**
  * Every consumer needs Postgres (effects, idempotency keys, attempt counts, outcome records).
- * While it is unreachable, receiving only burns receive counts until the redrive policy moves
+ * While it is unreachable, or answers but cannot write (a read-only standby after a failover,
+ * exhausted resources), receiving only burns receive counts until the redrive policy moves
  * perfectly good messages to the DLQ. So the first message that finds Postgres unreachable pauses
  * every consumer of the app; the gate then probes Postgres with backoff and resumes them once it
- * answers. The messages in hand are handed back by the pipeline, uncounted.
+ * answers, read-write. The messages in hand are handed back by the pipeline, uncounted.
  */
 @Injectable()
 export class PostgresOutageGate implements BeforeApplicationShutdown {
@@ -66,11 +67,12 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
   private async ping(): Promise<string | undefined> {
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.prisma.$queryRaw`SELECT 1`,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
+      // A standby after a failover answers, but cannot take the writes every consumer makes.
+      const [{ readOnly }] = await Promise.race([
+        this.prisma.$queryRaw<{ readOnly: string }[]>`SELECT current_setting('transaction_read_only') AS "readOnly"`,
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
       ]);
-      return undefined;
+      return readOnly === 'on' ? 'Postgres answers read-only (a standby)' : undefined;
     } catch (error) {
       return describeError(error).message;
     } finally {

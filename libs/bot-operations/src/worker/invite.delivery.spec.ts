@@ -1,5 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { BotOperationType, InviteUserOperation } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
+import { DiscordInvalidRequestError, DiscordRestClient } from '@app/discord';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteDelivery } from './invite.delivery';
 
@@ -38,4 +39,23 @@ describe('InviteDelivery', () => {
     expect(await delivery.deliver(operation)).toEqual({ inviteCode: 'code-A1', dmMessageId: 'm0' });
     expect(recorder.saveProgress).toHaveBeenLastCalledWith(operation, { inviteCode: 'code-A1', dmMessageId: 'm0' });
   });
+
+  it('never logs an invite code (anyone who reads one can join): not the one sent, not the one left unused', async () => {
+    const logged: unknown[] = [];
+    const spies = (['log', 'warn', 'error', 'debug', 'verbose'] as const).map((level) =>
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void logged.push(args)),
+    );
+    try {
+      discord.createInvite.mockResolvedValue({ code: 'secretB' });
+      discord.sendMessage.mockResolvedValue({ id: 'm0', content: 'Join the server with this single-use invite: https://discord.gg/secretA' });
+      await delivery.deliver(operation);
+      discord.sendMessage.mockRejectedValue(new DiscordInvalidRequestError('Discord 400 Cannot send messages to this user (code 50007) on POST /channels/:id/messages', 400, 50007));
+      await delivery.deliver(operation);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(logged)).not.toMatch(/secret[AB]/);
+  });
 });
+

@@ -62,7 +62,8 @@ export class InviteDelivery {
       // record the code the user actually received, not the one this delivery created.
       const sentCode = INVITE_CODE_IN_DM.exec(message.content)?.[1];
       if (sentCode && sentCode !== inviteCode) {
-        this.logger.warn({ msg: 'The DM had already been sent with another invite; recording that one', operationId: operation.operationId, unusedInviteCode: inviteCode });
+        // Never the codes themselves: an invite code lets anyone who reads it join.
+        this.logger.warn({ msg: 'The DM had already been sent with another invite; recording that one (the invite created here stays unused and expires)', operationId: operation.operationId });
         inviteCode = sentCode;
       }
       delivered = { inviteCode, dmMessageId: message.id };

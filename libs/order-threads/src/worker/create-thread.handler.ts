@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThreadCreation } from '@prisma/client';
 import { Environment } from '@app/config';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@app/contracts';
@@ -8,9 +8,11 @@ import { Prisma, PrismaService } from '@app/prisma';
 import { describeError, RetryLaterError } from '@app/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
+import { THREAD_INVITE_OPTIONS, ThreadInviteOptions } from './thread-invite.options';
 
-const INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600;
 const MAX_THREAD_NAME = 100;
+/** Discord's ceiling on an invite's max_uses. */
+const MAX_INVITE_USES = 100;
 
 /**
  * create_thread (thread-queue-handoff.md): create the thread, add the members, welcome them,
@@ -36,6 +38,7 @@ export class CreateThreadHandler {
     private readonly discord: DiscordRestClient,
     private readonly responses: BackendResponsePublisher,
     env: Environment,
+    @Inject(THREAD_INVITE_OPTIONS) private readonly inviteOptions: ThreadInviteOptions,
   ) {
     this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
     this.leaseSeconds = Math.ceil((3 * env.DISCORD_REQUEST_TIMEOUT_MS) / 1000) + 15;
@@ -166,10 +169,17 @@ export class CreateThreadHandler {
     return posted.id;
   }
 
-  /** An invite to the parent channel for members not yet in the server; its failure is reported, not fatal. */
+  /**
+   * An invite to the parent channel for members not yet in the server; its failure is reported, not
+   * fatal. An invite code is a secret (anyone with it joins), so it is a fresh one (`unique`, never
+   * an existing invite of the channel), expires (DISCORD_THREAD_INVITE_MAX_AGE_SECONDS), and has one
+   * use per member who could not be added to the thread (at least one), never unlimited; it is
+   * never logged.
+   */
   private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
+    const maxUses = Math.min(MAX_INVITE_USES, Math.max(1, Object.keys(memberFailures(progress)).length));
     try {
-      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: INVITE_MAX_AGE_SECONDS, maxUses: 0, unique: false });
+      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.inviteOptions.maxAgeSeconds, maxUses, unique: true });
       return { inviteCode: invite.code };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error;

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Message } from 'discord.js';
 import type { InvalidRequestBudget } from '@app/discord';
@@ -10,6 +11,11 @@ import { MessageIngestor } from './message.ingestor';
 const LOGIN_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
 const INGEST_RETRY_MAX_MS = 30_000;
 
+const droppedCounter = metrics.getMeter('relay').createCounter('relay.ingest.dropped', {
+  description: 'Live Discord messages dropped because too many were waiting for Postgres; the gap backfill fetches them once it is back',
+  unit: '{message}',
+});
+
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped' | 'failed';
 
 /**
@@ -17,7 +23,9 @@ export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped
  * messages are ingested as they arrive; on READY and RESUMED a backfill fetches what the gateway
  * did not deliver. discord.js reconnects and resumes by itself; the first login is retried here.
  * A message whose ingest fails (Postgres unreachable) is retried until it is stored or the
- * process stops.
+ * process stops; at most `maxPending` messages wait so, in memory. Beyond that a message is
+ * dropped (logged, counted), its channel remembers where to backfill from, and once Postgres
+ * stores a message again the gap backfill fetches what was dropped through REST.
  */
 export class BotConnection {
   private readonly logger = new Logger(BotConnection.name);
@@ -28,6 +36,12 @@ export class BotConnection {
   private readonly channelTails = new Map<string, Promise<unknown>>();
   private backfillQueued: Promise<void> = Promise.resolve();
   private backfillWanted = false;
+  /** Live messages received and not yet stored (waiting for their channel, or for Postgres). */
+  private pending = 0;
+  /** Per channel, just before the oldest message dropped since its last backfill. */
+  private readonly dropFloors = new Map<string, { after: bigint; isDm: boolean }>();
+  /** Messages dropped since the last backfill that recovered them (logged once per outage). */
+  private droppedSinceBackfill = 0;
   state: ConnectionState = 'connecting';
 
   constructor(
@@ -37,6 +51,7 @@ export class BotConnection {
     private readonly backfill: GatewayBackfill,
     apiBaseUrl: string | undefined,
     budget: InvalidRequestBudget,
+    private readonly maxPending: number,
   ) {
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
     // Guild messages (and their content, a privileged intent) only for bots that ingest channels.
@@ -51,7 +66,7 @@ export class BotConnection {
     });
     // Its REST calls (the login's GET /gateway/bot) count into the app's invalid-request budget.
     budget.watch(this.client.rest);
-    this.client.on(Events.MessageCreate, (message) => this.track(this.inChannelOrder(message.channelId, () => this.ingestLive(message))));
+    this.client.on(Events.MessageCreate, (message) => this.receive(message));
     this.client.on(Events.ShardReady, () => this.connected('ready'));
     this.client.on(Events.ShardResume, () => this.connected('resumed'));
     this.client.on(Events.ShardReconnecting, () => this.setState('reconnecting'));
@@ -84,6 +99,9 @@ export class BotConnection {
     await this.client.destroy();
     const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
     if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
+    if (this.dropFloors.size > 0) {
+      this.logger.error({ msg: 'Relay messages dropped while Postgres was down and not yet backfilled at shutdown: lost unless a later backfill reaches them', discordBotId: this.bot.id, channels: [...this.dropFloors.keys()] });
+    }
   }
 
   private connected(event: 'ready' | 'resumed'): void {
@@ -104,18 +122,61 @@ export class BotConnection {
         const channel = this.client.channels.cache.get(channelId);
         return channel && 'guildId' in channel ? channel.guildId : null;
       };
-      await this.backfill.run(selfId, guildOf, reason, this.abort.signal).catch((error: unknown) => {
+      const floors = new Map(this.dropFloors);
+      const result = await this.backfill.run(selfId, guildOf, reason, this.abort.signal, floors).catch((error: unknown) => {
         this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
       });
+      if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result.failed);
     });
   }
 
-  private async ingestLive(message: Message): Promise<void> {
-    const selfId = this.client.user?.id ?? '';
+  /** Channels backfilled from their floor no longer need one (unless more were dropped there meanwhile). */
+  private forgetRecoveredDrops(floors: Map<string, { after: bigint }>, failed: string[]): void {
+    for (const [channelId, floor] of floors) {
+      if (!failed.includes(channelId) && this.dropFloors.get(channelId) === floor) this.dropFloors.delete(channelId);
+    }
+    if (floors.size > 0 && this.dropFloors.size === 0) {
+      this.logger.log({ msg: 'Relay gap backfill ran for every channel with messages dropped while Postgres was down', discordBotId: this.bot.id, dropped: this.droppedSinceBackfill });
+      this.droppedSinceBackfill = 0;
+    }
+  }
+
+  /** Queues a live message behind its channel's, or drops it when too many wait already. */
+  private receive(message: Message): void {
     const incoming: IncomingMessage = fromGateway(message);
+    if (this.pending >= this.maxPending) return this.drop(incoming);
+    this.pending += 1;
+    this.track(this.inChannelOrder(incoming.channelId, () => this.ingestLive(incoming)).finally(() => (this.pending -= 1)));
+  }
+
+  private drop(message: IncomingMessage): void {
+    const after = BigInt(message.id) - 1n;
+    const floor = this.dropFloors.get(message.channelId);
+    if (!floor || after < floor.after) this.dropFloors.set(message.channelId, { after, isDm: message.isDm });
+    droppedCounter.add(1, { 'relay.discord_bot_id': this.bot.id });
+    if (this.droppedSinceBackfill++ === 0) {
+      this.logger.warn({
+        msg: 'Relay messages dropped: too many wait for Postgres (RELAY_INGEST_MAX_PENDING); the gap backfill fetches them once Postgres stores messages again',
+        discordBotId: this.bot.id,
+        maxPending: this.maxPending,
+        channelId: message.channelId,
+        messageId: message.id,
+      });
+    }
+  }
+
+  /** After a drop, the first message stored again (Postgres is back) starts the backfill that recovers the dropped ones. */
+  private recoverDropped(): void {
+    if (this.dropFloors.size === 0) return;
+    this.scheduleBackfill('messages dropped while Postgres was down');
+  }
+
+  private async ingestLive(incoming: IncomingMessage): Promise<void> {
+    const selfId = this.client.user?.id ?? '';
     for (let attempt = 0; ; attempt++) {
       try {
         await this.ingestor.ingest(this.settings, this.bot, selfId, incoming, 'gateway');
+        this.recoverDropped();
         return;
       } catch (error) {
         if (this.abort.signal.aborted) throw error;

@@ -18,6 +18,13 @@ export interface BackfillResult {
 }
 
 /**
+ * Where a channel's backfill must start at the latest: just before the oldest message the live
+ * ingest dropped there (its buffer was full while Postgres was down). Later messages of the
+ * channel may have been stored meanwhile and moved its watermark past the dropped ones.
+ */
+export type DropFloors = ReadonlyMap<string, { after: bigint; isDm: boolean }>;
+
+/**
  * Gap backfill: the gateway does not replay what was posted while a bot was disconnected, so on
  * every READY and RESUMED the messages after each channel's watermark are fetched through REST
  * (at most `maxMessages` per channel) and ingested like live ones; duplicates of live messages
@@ -38,32 +45,38 @@ export class GatewayBackfill {
   ) {}
 
   /** `guildOf`: a guild channel's guild (REST messages do not say), from the gateway's cache. */
-  async run(selfId: string, guildOf: (channelId: string) => string | null, reason: string, signal: AbortSignal): Promise<BackfillResult> {
+  async run(selfId: string, guildOf: (channelId: string) => string | null, reason: string, signal: AbortSignal, floors: DropFloors = new Map()): Promise<BackfillResult> {
     const result: BackfillResult = { channels: 0, fetched: 0, delivered: 0, capped: [], failed: [] };
     if (this.maxMessages === 0) return result;
-    await this.startWatermarks(signal, result);
-    const watermarks = await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id } });
-    for (const watermark of watermarks) {
+    await this.startWatermarks(signal, result, floors);
+    const starts = new Map((await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id } })).map((w) => [w.channelId, { after: w.lastMessageId, isDm: w.isDm }]));
+    // A DM channel whose first messages were all dropped has no watermark yet: its floor is its start.
+    for (const [channelId, floor] of floors) {
+      const start = starts.get(channelId);
+      if (!start || floor.after < start.after) starts.set(channelId, floor);
+    }
+    for (const [channelId, start] of starts) {
       if (signal.aborted) break;
-      if (!watermark.isDm && !this.bot.channelAllowlist.has(watermark.channelId)) continue;
+      if (!start.isDm && !this.bot.channelAllowlist.has(channelId)) continue;
       result.channels += 1;
       try {
-        const source = { guildId: watermark.isDm ? null : guildOf(watermark.channelId), isDm: watermark.isDm };
-        await this.channel(selfId, watermark.channelId, source, String(watermark.lastMessageId), signal, result);
+        const source = { guildId: start.isDm ? null : guildOf(channelId), isDm: start.isDm };
+        await this.channel(selfId, channelId, source, String(start.after), signal, result);
       } catch (error) {
         if (signal.aborted) break;
-        result.failed.push(watermark.channelId);
-        this.logger.warn({ msg: 'Relay backfill of a channel failed; it is tried again at the next (re)connection', discordBotId: this.bot.id, channelId: watermark.channelId, error: (error as Error).message });
+        result.failed.push(channelId);
+        this.logger.warn({ msg: 'Relay backfill of a channel failed; it is tried again at the next (re)connection', discordBotId: this.bot.id, channelId, error: (error as Error).message });
       }
     }
     this.logger.log({ msg: 'Relay backfill done', discordBotId: this.bot.id, reason, ...result });
     return result;
   }
 
-  private async startWatermarks(signal: AbortSignal, result: BackfillResult): Promise<void> {
+  private async startWatermarks(signal: AbortSignal, result: BackfillResult, floors: DropFloors): Promise<void> {
     const known = new Set((await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id }, select: { channelId: true } })).map((w) => w.channelId));
     for (const channelId of this.bot.channelAllowlist) {
-      if (known.has(channelId) || signal.aborted) continue;
+      // A channel with dropped messages starts before them (see run()), not at its last message.
+      if (known.has(channelId) || floors.has(channelId) || signal.aborted) continue;
       try {
         const channel = await this.withRateLimitWaits(() => this.rest.getChannel(channelId), signal);
         const last = 'last_message_id' in channel && channel.last_message_id ? BigInt(channel.last_message_id) : 0n;

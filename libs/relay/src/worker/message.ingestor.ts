@@ -1,20 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Prisma, PrismaService } from '@app/prisma';
+import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { DatabaseFailure, databaseFailure, Prisma, PrismaService } from '@app/prisma';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import type { IncomingMessage } from './incoming-message';
 
-export type IngestOutcome = 'delivered' | 'duplicate' | 'dropped' | 'ignored';
+export type IngestOutcome = 'delivered' | 'duplicate' | 'dropped' | 'ignored' | 'parked';
 
 const tracer = trace.getTracer('relay');
+const parkedCounter = metrics.getMeter('relay').createCounter('relay.ingest.parked', { description: 'Discord messages Postgres refused for their content, parked (not delivered)', unit: '{message}' });
 
 /**
  * Stores a Discord message and its delivery, routed to one backend bot, in one statement (one
  * transaction): the message is inserted once per (Discord bot, message id) — a second replica, or
  * a backfill fetching it again, finds it there and adds nothing — and the delivery only with it.
  * The channel's watermark advances in the same statement, and a NOTIFY wakes long-polling leases
- * when it commits. Unrouted messages are not stored (only the watermark moves).
+ * when it commits. Unrouted messages are not stored (only the watermark moves). A message Postgres
+ * refuses for its content (SQLSTATE class 22: a NUL byte) is parked in relay_parked_messages,
+ * logged at error level and not delivered; the watermark moves past it, so neither its channel's
+ * later messages nor a backfill stall on it.
  */
 @Injectable()
 export class MessageIngestor {
@@ -36,7 +40,14 @@ export class MessageIngestor {
         if (backendBotId === null) {
           await this.advanceWatermark(bot, message);
           outcome = skip ? 'ignored' : 'dropped';
-        } else outcome = await this.store(bot, backendBotId, message, source);
+        } else {
+          outcome = await this.store(bot, backendBotId, message, source).catch(async (error: unknown) => {
+            const refused = databaseFailure(error);
+            if (refused?.kind !== 'data') throw error;
+            await this.park(bot, message, source, refused);
+            return 'parked' as const;
+          });
+        }
         span.setAttribute('relay.outcome', outcome);
         if (decision && decision.backendBotId === null) this.logger.debug({ msg: 'Relay message not delivered', discordBotId: bot.id, messageId: message.id, reason: decision.reason });
         return outcome;
@@ -69,6 +80,24 @@ export class MessageIngestor {
       SELECT (SELECT count(*) FROM message)::int AS inserted,
              (SELECT count(*) FROM delivery CROSS JOIN LATERAL pg_notify(${DELIVERY_CHANNEL}, delivery.backend_bot_id) AS notified)::int AS notified`;
     return row.inserted > 0 ? 'delivered' : 'duplicate';
+  }
+
+  private async park(bot: DiscordBotSettings, message: IncomingMessage, source: string, refused: DatabaseFailure): Promise<void> {
+    await this.prisma.$executeRaw`
+      WITH parked AS (
+        INSERT INTO relay_parked_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, source, error_code, error)
+        VALUES (${bot.id}, ${message.id}, ${message.channelId}, ${message.isDm}, ${message.authorId}, ${source}, ${refused.code ?? null}, ${refused.message})
+        ON CONFLICT (discord_bot_id, discord_message_id) DO NOTHING
+      ) ${watermarkUpsert(bot.id, message)}`;
+    parkedCounter.add(1, { 'relay.discord_bot_id': bot.id });
+    this.logger.error({
+      msg: 'Relay message parked: Postgres refuses its content, so it is not delivered (relay_parked_messages); the channel goes on without it',
+      discordBotId: bot.id,
+      channelId: message.channelId,
+      messageId: message.id,
+      code: refused.code,
+      error: refused.message,
+    });
   }
 
   private async advanceWatermark(bot: DiscordBotSettings, message: IncomingMessage): Promise<void> {

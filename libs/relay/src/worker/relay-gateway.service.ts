@@ -26,7 +26,7 @@ export class RelayGateway implements OnApplicationBootstrap, BeforeApplicationSh
     this.connections = settings.discordBots.map((bot) => {
       const rest = clients.create({ token: bot.token.reveal(), apiBaseUrl: options.apiBaseUrl, requestTimeoutMs: options.requestTimeoutMs });
       const backfill = new GatewayBackfill(prisma, ingestor, rest, settings, bot, options.backfillMaxMessages);
-      return new BotConnection(settings, bot, ingestor, backfill, options.apiBaseUrl, clients.budget);
+      return new BotConnection(settings, bot, ingestor, backfill, options.apiBaseUrl, clients.budget, options.ingestMaxPending);
     });
   }
 

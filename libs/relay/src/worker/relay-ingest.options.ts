@@ -9,6 +9,8 @@ export interface RelayIngestOptions {
   requestTimeoutMs: number;
   /** Gap backfill cap per channel and (re)connection; 0 turns backfill off. */
   backfillMaxMessages: number;
+  /** Live messages held in memory per Discord bot while Postgres cannot store them; beyond, dropped and backfilled later. */
+  ingestMaxPending: number;
   /** How long shutdown waits for ingests still being written. */
   shutdownDrainTimeoutMs: number;
 }
