@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { RelayMaintenance } from '@app/relay';
 import type { LeaseResponse, ReceiptResults } from '@app/contracts';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';
@@ -31,6 +32,22 @@ describe('message relay API: abuse and faults', () => {
     expect(Number(guesses[3].headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await relayHttp(url, 'GET', '/v1/health', { key: null })).status).toBe(429);
     expect((await relayHttp(url, 'GET', '/v1/health', { key: KEY_BETA })).status).toBe(200); // a valid key is counted as its backend
+  });
+
+  it('shares each key’s budget across API replicas, and runs maintenance once a round however many replicas tick', async () => {
+    rig = await relayRig();
+    const replicas = [await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' }), await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' })];
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await relayHttp(replicas[i % 2].url, 'GET', '/v1/health')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]); // four in all, not four per replica
+
+    const rounds = jest.spyOn(RelayMaintenance.prototype, 'runOnce');
+    try {
+      await Promise.all(replicas.flatMap(({ app }) => [app.get(RelayMaintenance).runIfClaimed(), app.get(RelayMaintenance).runIfClaimed()]));
+      expect(rounds).toHaveBeenCalledTimes(1);
+    } finally {
+      rounds.mockRestore();
+    }
   });
 
   it('keeps a long poll on an ordered backend waiting, without queries, while the head of the conversation is leased; an ack wakes it', async () => {

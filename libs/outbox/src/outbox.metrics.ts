@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@app/prisma';
+import { DeploymentCoordination, PrismaService } from '@app/prisma';
 import { observeGauges } from '@app/telemetry';
 
 /**
@@ -12,7 +12,7 @@ import { observeGauges } from '@app/telemetry';
 export class OutboxMetrics implements OnModuleDestroy {
   private readonly stop: () => void;
 
-  constructor(prisma: PrismaService) {
+  constructor(prisma: PrismaService, coordination: DeploymentCoordination) {
     this.stop = observeGauges(
       'outbox',
       {
@@ -36,6 +36,8 @@ export class OutboxMetrics implements OnModuleDestroy {
           ];
         });
       },
+      // Read by one replica: every replica would report the same rows.
+      { when: coordination.isGaugeReader },
     );
   }
 

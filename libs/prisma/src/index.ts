@@ -1,5 +1,6 @@
 export * from './prisma.module';
 export * from './prisma.service';
+export * from './deployment-coordination';
 export * from './prisma.options';
 export { Prisma } from '@prisma/client';
 /** The client handed to code that runs inside `$transaction`. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
+import { DeploymentCoordination } from './deployment-coordination';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
 import { PrismaService } from './prisma.service';
 
@@ -10,8 +11,8 @@ export class PrismaModule {
     return {
       module: PrismaModule,
       imports: options.imports ?? [],
-      providers: [{ provide: PRISMA_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, PrismaService],
-      exports: [PrismaService],
+      providers: [{ provide: PRISMA_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, PrismaService, DeploymentCoordination],
+      exports: [PrismaService, DeploymentCoordination],
     };
   }
 }

@@ -8,7 +8,7 @@ import { RelayBackendGuard } from './relay-backend.guard';
 import { RelayMaintenance } from './relay-maintenance';
 import { RelayMetrics } from './relay.metrics';
 import { RelayJsonBodyGuard } from './relay-json-body.guard';
-import { InProcessRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
+import { PostgresRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
 import { RelayDeadController, RelayHealthController, RelayMessagesController } from './relay.controllers';
 import { RequestIdMiddleware } from './request-id.middleware';
 import { SendPermissions } from './send-permissions';
@@ -28,7 +28,7 @@ export class RelayApiModule implements NestModule {
         { provide: RELAY_API_OPTIONS, useValue: options },
         RelayBackendGuard,
         RelayJsonBodyGuard,
-        { provide: RelayRateLimiter, useClass: InProcessRelayRateLimiter },
+        { provide: RelayRateLimiter, useClass: PostgresRelayRateLimiter },
         DeliveryStore,
         DeliveryNotifier,
         LeaseService,

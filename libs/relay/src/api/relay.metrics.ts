@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@app/prisma';
+import { DeploymentCoordination, PrismaService } from '@app/prisma';
 import { observeGauges } from '@app/telemetry';
 
 /**
@@ -11,7 +11,7 @@ import { observeGauges } from '@app/telemetry';
 export class RelayMetrics implements OnModuleDestroy {
   private readonly stop: () => void;
 
-  constructor(prisma: PrismaService) {
+  constructor(prisma: PrismaService, coordination: DeploymentCoordination) {
     this.stop = observeGauges(
       'relay',
       {
@@ -29,6 +29,8 @@ export class RelayMetrics implements OnModuleDestroy {
             : []),
         ]);
       },
+      // Read by one replica: every replica would report the same rows.
+      { when: coordination.isGaugeReader },
     );
   }
 
