@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -17,9 +17,10 @@ export interface LeaseState {
  * replica that dies holds nothing for longer than its interval or lease.
  */
 @Injectable()
-export class DeploymentCoordination {
-  /** This process, as lease holders are named (host, pid and a random part: a restarted pid is another holder). */
+export class DeploymentCoordination implements BeforeApplicationShutdown {
+  /** This replica, as lease holders are named (host, pid and a random part: a restarted pid is another holder). */
   readonly holderId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly held = new Set<string>();
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -51,7 +52,10 @@ export class DeploymentCoordination {
         fence = deployment_leases.fence + CASE WHEN deployment_leases.holder = EXCLUDED.holder THEN 0 ELSE 1 END
       WHERE deployment_leases.holder = EXCLUDED.holder OR deployment_leases.expires_at < now()
       RETURNING holder, fence::text AS fence`);
-    return row ? { held: row.holder === this.holderId, fence: BigInt(row.fence) } : { held: false, fence: 0n };
+    const state = row ? { held: row.holder === this.holderId, fence: BigInt(row.fence) } : { held: false, fence: 0n };
+    if (state.held) this.held.add(name);
+    else this.held.delete(name);
+    return state;
   }
 
   /**
@@ -63,6 +67,12 @@ export class DeploymentCoordination {
 
   /** Gives the lease up (at shutdown), so another replica need not wait for it to expire. */
   async releaseLease(name: string): Promise<void> {
+    this.held.delete(name);
     await this.prisma.sql(Prisma.sql`DELETE FROM deployment_leases WHERE name = ${name} AND holder = ${this.holderId}`);
+  }
+
+  /** A replica that stops hands its leases over at once (before Postgres closes), not after they expire. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.held].map((name) => this.releaseLease(name).catch(() => undefined)));
   }
 }
