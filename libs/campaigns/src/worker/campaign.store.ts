@@ -24,7 +24,11 @@ export class CampaignStore {
    * here. The first unsettled attempt's time is kept: an object found later must be newer than it.
    */
   async markAttempted(campaignId: string, position: number): Promise<void> {
-    await this.prisma.campaignStep.updateMany({ where: { campaignId, position, attemptedAt: null }, data: { attemptedAt: new Date() } });
+    // The database's clock, not this worker's: adoption compares it with Discord's snowflake times, and a worker's clock may run fast.
+    // (attempted_at is a timestamp in UTC, as Prisma writes them.)
+    await this.prisma.$executeRaw`
+      UPDATE campaign_steps SET attempted_at = now() AT TIME ZONE 'UTC'
+      WHERE campaign_id = ${campaignId} AND position = ${position} AND attempted_at IS NULL`;
   }
 
   /** The create call is known to have made nothing (Discord refused it, or it was never sent): nothing to look for. */
