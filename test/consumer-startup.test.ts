@@ -39,5 +39,9 @@ describe('consumer start-up', () => {
     await expect(startWorker(queues, { AWS_SQS_DLQ_URL: `${queues.queueUrl}/` })).rejects.toThrow(
       `AWS_SQS_DLQ_URL is the prize-distribution queue itself (${queues.queueUrl}/): set it to that queue's dead-letter queue`,
     );
+    // Another spelling of the same queue (the host SQS itself returns in queue URLs): one ARN, refused all the same.
+    const sameQueue = new URL(queues.queueUrl);
+    sameQueue.hostname = 'sqs.us-east-1.localhost';
+    await expect(startWorker(queues, { AWS_SQS_DLQ_URL: sameQueue.toString() })).rejects.toThrow(/AWS_SQS_DLQ_URL is the prize-distribution queue itself/);
   });
 });

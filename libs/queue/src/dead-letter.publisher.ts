@@ -23,10 +23,10 @@ export async function redriveTargetUrl(sqs: SQSClient, queueUrl: string): Promis
   return url;
 }
 
-/** The same queue, however the URL was spelled (case of the host, a trailing slash). */
-function sameQueueUrl(a: string, b: string): boolean {
-  const normal = (url: string) => (URL.canParse(url) ? new URL(url).href.replace(/\/+$/, '') : url);
-  return normal(a) === normal(b);
+/** The queue's ARN: the same queue has one ARN however its URL is spelled (legacy hosts, endpoints, case). */
+async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return Attributes?.QueueArn;
 }
 
 /** SQS allows at most 10 message attributes and 256 KiB in all; the reason is kept short. */
@@ -67,7 +67,8 @@ export class DeadLetterPublisher implements OnModuleInit {
       throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (${setting})`);
     }
     // Dead-lettering into the queue itself would hand every poison message straight back, forever.
-    if (sameQueueUrl(url, consumer.queueUrl)) {
+    const [sourceArn, targetArn] = await Promise.all([queueArn(this.sqs, consumer.queueUrl), queueArn(this.sqs, url)]);
+    if (sourceArn !== undefined && sourceArn === targetArn) {
       throw new Error(
         consumer.deadLetterQueueUrl
           ? `${setting} is the ${consumer.name} queue itself (${url}): set it to that queue's dead-letter queue`
