@@ -56,6 +56,23 @@ describe('message relay: ingest under Postgres faults', () => {
     expect(await prisma.relayDelivery.count({ where: { backendBotId: 'alpha' } })).toBe(8);
   });
 
+  it('recovers every dropped message of a channel even where the gap backfill stops at RELAY_BACKFILL_MAX_MESSAGES: the next one goes on from there', async () => {
+    proxy = await startTcpProxy(databaseTarget());
+    await rig.workerReady(await rig.startWorker({ DATABASE_URL: databaseUrlThrough(proxy), RELAY_INGEST_MAX_PENDING: '1', RELAY_BACKFILL_MAX_MESSAGES: '2' }));
+    const user = snowflake();
+    rig.discord.postMessage({ channelId: rig.channelA, authorId: user, content: 'before' });
+    await waitFor(async () => (await stored(rig.channelA)).length === 1, { what: 'the first message stored' });
+
+    proxy.cut();
+    for (let i = 1; i <= 6; i++) rig.discord.postMessage({ channelId: rig.channelA, authorId: user, content: `m${i}` });
+    await sleep(1000); // m1 held, m2–m6 dropped
+    proxy.restore();
+
+    // Two per backfill: m2–m3, then m4–m5, then m6 (a capped channel keeps its floor at the last message fetched).
+    await waitFor(async () => (await stored(rig.channelA)).length === 7, { what: 'every message stored', timeoutMs: 30_000 });
+    expect((await stored(rig.channelA)).map((m) => m.split(' ')[0])).toEqual(['before', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+  });
+
   it('parks a message Postgres refuses for its content (a NUL byte) and goes on with the channel, live and in a backfill', async () => {
     await rig.workerReady(await rig.startWorker());
     const user = snowflake();

@@ -2,7 +2,7 @@ import type { DeadResponse, LeaseResponse, PendingResponse, ReceiptResults, Send
 import { RelayMaintenance } from '@app/relay';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
-import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';
+import { deliveredDm, KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';
 
 /** Leasing semantics through the real API app on Postgres; deliveries are written as the worker writes them. */
 describe('message relay: leases, receipts, dead deliveries, send', () => {
@@ -188,8 +188,10 @@ routing: { defaults: { discord_a: alpha } }
     expect(limited.headers.get('retry-after')).toBe('7');
     expect(await send({ destination: { type: 'pigeon' } })).toMatchObject({ status: 400 });
     rig.discord.failNext({ path: /\/messages$/, status: 500 });
-    // (A DM, alpha's by default: the client now knows channel A's bucket is empty for 7 s.)
-    const down = await send({ destination: { type: 'dm', user_id: snowflake() } });
+    // (A DM to a user whose DM was delivered to alpha: the client now knows channel A's bucket is empty for 7 s.)
+    const fan = snowflake();
+    await deliveredDm(prisma, rig, 'alpha', fan);
+    const down = await send({ destination: { type: 'dm', user_id: fan } });
     expect(down).toMatchObject({ status: 503, body: { error: 'unavailable' } });
     expect(JSON.stringify(down.body)).not.toContain(rig.botA.token);
   });

@@ -1,12 +1,13 @@
 import type { SendResponse } from '@app/contracts';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
-import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig } from './support/relay';
+import { deliveredDm, KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig } from './support/relay';
 
 /**
  * Where a backend bot may send (issue 16, item 2): where its messages come from — channels routed
- * or defaulted to it, DM users routed or defaulted to it, users whose DMs it was given — and its
- * send_allowlist. Everything else is 403, whether or not the destination exists.
+ * or defaulted to it, DM users routed to it by `dm_user`, users whose DMs it was given — and its
+ * send_allowlist. Everything else is 403, whether or not the destination exists: a Discord bot's
+ * default backend may not DM any user.
  *
  * discord_a ingests channel A and channel B (guild 1) and "other" (guild 2); routes: channel A →
  * alpha, guild 1 → beta, betaUser's DMs → beta, default → alpha. beta's send_allowlist names a
@@ -82,25 +83,29 @@ routes:
     expect(posted).toHaveLength(5);
   });
 
-  it('sends to DM users routed or defaulted to the backend, to users whose DMs it was given, and to its send_allowlist', async () => {
+  it('sends to DM users routed to the backend by dm_user, to users whose DMs it was given, and to its send_allowlist; never by default', async () => {
     const stranger = snowflake();
-    expect((await send(KEY_ALPHA, dm(stranger))).status).toBe(200); // defaulted: no dm_user route
     expect((await send(KEY_BETA, dm(rig.betaUser))).status).toBe(200); // dm_user route
     expect((await send(KEY_BETA, dm(allowedUser))).status).toBe(200); // send_allowlist
-    expect(await send(KEY_ALPHA, dm(rig.betaUser))).toMatchObject({ status: 403, body: { error: 'forbidden' } }); // beta's by dm_user
-    expect(await send(KEY_BETA, dm(stranger))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    const refused = [
+      await send(KEY_ALPHA, dm(stranger)), // alpha is discord_a's default: that covers channels, not DMs to anyone (issue 16, item 2)
+      await send(KEY_ALPHA, dm(rig.betaUser)), // beta's by dm_user
+      await send(KEY_BETA, dm(stranger)),
+    ];
+    for (const answer of refused) expect(answer).toMatchObject({ status: 403, body: { error: 'forbidden', message: refused[0].body.message } });
 
-    // A DM from `writer` that was delivered to beta (as a route in force then would have done): beta may answer, by user or by DM channel.
+    // DMs from `writer` delivered to beta (as a route in force then would have done) and from `fan` to alpha (its default): each backend may answer its own, by user or by DM channel.
     const writer = snowflake();
-    const incoming = rig.discord.postMessage({ dmTo: rig.botA.userId, authorId: writer, content: 'hi beta' });
-    expect((await send(KEY_BETA, dm(writer))).status).toBe(403);
-    expect((await send(KEY_BETA, channel(incoming.channel_id))).status).toBe(403);
-    const message = await prisma.relayMessage.create({
-      data: { discordBotId: 'discord_a', discordMessageId: incoming.id, channelId: incoming.channel_id, isDm: true, authorId: writer, authorName: 'writer', content: 'hi beta', sentAt: new Date(), source: 'gateway' },
-    });
-    await prisma.relayDelivery.create({ data: { messageId: message.id, backendBotId: 'beta', conversation: incoming.channel_id, state: 'acked' } });
+    const fan = snowflake();
+    const incoming = await deliveredDm(prisma, rig, 'beta', writer);
+    await deliveredDm(prisma, rig, 'alpha', fan);
     expect((await send(KEY_BETA, dm(writer))).status).toBe(200);
     expect(await send(KEY_BETA, channel(incoming.channel_id))).toMatchObject({ status: 200, body: { channel_id: incoming.channel_id } });
+    expect((await send(KEY_ALPHA, dm(fan))).status).toBe(200);
+    expect((await send(KEY_ALPHA, dm(writer))).status).toBe(403);
+    expect((await send(KEY_ALPHA, channel(incoming.channel_id))).status).toBe(403);
+    expect((await send(KEY_BETA, dm(fan))).status).toBe(403);
     expect(rig.discord.dms(writer, rig.botA.userId).filter((m) => m.content === 'hello')).toHaveLength(2);
+    expect(rig.discord.dms(fan, rig.botA.userId).filter((m) => m.content === 'hello')).toHaveLength(1);
   });
 });

@@ -143,6 +143,19 @@ export async function relayHttp<T = Record<string, unknown>>(
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
+/**
+ * A DM from `authorId` to discord_a, posted on the fake Discord and delivered to the backend as the
+ * worker would have done (for send tests without a gateway): the backend may then answer that user.
+ */
+export async function deliveredDm(prisma: PrismaClient, rig: RelayRig, backendBotId: string, authorId: string): Promise<{ id: string; channel_id: string }> {
+  const incoming = rig.discord.postMessage({ dmTo: rig.botA.userId, authorId, content: `hi ${backendBotId}` });
+  const message = await prisma.relayMessage.create({
+    data: { discordBotId: 'discord_a', discordMessageId: incoming.id, channelId: incoming.channel_id, isDm: true, authorId, authorName: 'writer', content: `hi ${backendBotId}`, sentAt: new Date(), source: 'gateway' },
+  });
+  await prisma.relayDelivery.create({ data: { messageId: message.id, backendBotId, conversation: incoming.channel_id, state: 'acked' } });
+  return incoming;
+}
+
 /** Messages and deliveries written straight into Postgres, as the worker would (for lease tests without a gateway). */
 export async function seedDeliveries(prisma: PrismaClient, count: number, options: { backendBotId?: string; discordBotId?: string; channelId?: string; conversations?: number } = {}): Promise<string[]> {
   const base = 1_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)) * 1000n;

@@ -23,15 +23,16 @@ export interface DestinationLookups {
  *   in the bot's `channel_allowlist` that no `channel` route names, when a message posted there
  *   would be routed to it — its guild's `guild` route, else the bot's default (the "defaulted"
  *   channels); a channel neither routed nor allowlisted is nobody's;
- * - to a user's DMs: when a `dm_user` route names the backend; or, without one, when a DM from the
- *   user would be routed to it — a `channel` route on the DM channel, else the bot's default;
+ * - to a user's DMs: when a `dm_user` route names the backend; or, without one, when a `channel`
+ *   route on the bot's DM channel with the user names it — never by the bot's default (issue 16:
+ *   "defaulted" is for channels; a default would otherwise let its backend DM anyone);
  * - to a user, or a DM channel, whose DMs to that bot were delivered to the backend (as long as
  *   the relay keeps them, RELAY_RETENTION_HOURS);
  * - to what its `send_allowlist` names for that bot.
  *
  * Discord is asked only when the routes alone cannot decide: a channel's guild when the bot has
  * `guild` routes (remembered: allowlisted channels do not move), the DM channel when the bot has
- * `channel` routes that could name it.
+ * `channel` routes naming the backend.
  */
 @Injectable()
 export class SendPermissions {
@@ -75,15 +76,14 @@ export class SendPermissions {
     return routing.route({ discordBotId, isDm: false, authorId: '', channelId, guildId }).backendBotId === backend.id;
   }
 
+  /** Only explicit routes: the bot's default covers channels, never DMs to any user. */
   private async dmRouted(backend: BackendBotSettings, discordBotId: string, userId: string, lookups: DestinationLookups): Promise<boolean> {
     const routing = this.options.settings.routing;
     const explicit = routing.rule(discordBotId, 'dm_user', userId);
     if (explicit !== undefined) return explicit === backend.id;
-    if (!routing.hasRules(discordBotId, 'channel')) return routing.defaultOf(discordBotId) === backend.id;
-    // A channel route could name the DM channel: worth looking up only if it or the default could lead here.
-    if (routing.defaultOf(discordBotId) !== backend.id && !routing.hasRules(discordBotId, 'channel', backend.id)) return false;
-    const channelId = await lookups.dmChannel();
-    return routing.route({ discordBotId, isDm: true, authorId: userId, channelId, guildId: null }).backendBotId === backend.id;
+    // A channel route could name the DM channel: worth looking up only if the backend has one.
+    if (!routing.hasRules(discordBotId, 'channel', backend.id)) return false;
+    return routing.rule(discordBotId, 'channel', await lookups.dmChannel()) === backend.id;
   }
 
   private async guildOf(discordBotId: string, channelId: string, lookups: DestinationLookups): Promise<string | null> {

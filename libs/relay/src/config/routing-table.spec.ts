@@ -42,7 +42,7 @@ describe('RoutingTable', () => {
     expect(table.route(inGuild(channel, guild, B))).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'channel' });
   });
 
-  it("answers what the send rules ask: a scope's explicit route, whether a bot has routes of a scope, its default", () => {
+  it("answers what the send rules ask: a scope's explicit route, whether a bot has routes of a scope", () => {
     expect(table.rule(A, 'channel', channel)).toBe('by_channel');
     expect(table.rule(A, 'channel', '555555555555555555')).toBeUndefined();
     expect(table.rule(B, 'channel', channel)).toBe('off'); // disabled backends too: the route still claims the scope
@@ -50,8 +50,6 @@ describe('RoutingTable', () => {
     expect(table.hasRules(B, 'guild')).toBe(false);
     expect(table.hasRules(A, 'channel', 'by_dm_channel')).toBe(true);
     expect(table.hasRules(A, 'channel', 'by_guild')).toBe(false);
-    expect(table.defaultOf(A)).toBe('fallback');
-    expect(table.defaultOf(B)).toBeUndefined();
   });
 
   it('says which Discord bots lead to a backend', () => {

@@ -66,10 +66,6 @@ export class RoutingTable {
     return false;
   }
 
-  defaultOf(discordBotId: string): string | undefined {
-    return this.defaults.get(discordBotId);
-  }
-
   /** Whether any route or default of the Discord bot leads to the backend: what lets a backend send through that bot. */
   connects(discordBotId: string, backendBotId: string): boolean {
     if (this.defaults.get(discordBotId) === backendBotId) return true;

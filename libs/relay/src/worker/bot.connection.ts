@@ -4,7 +4,9 @@ import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js
 import type { Message } from 'discord.js';
 import type { InvalidRequestBudget } from '@app/discord';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
+import type { BackfillResult, DropFloors } from './gateway-backfill';
 import { fromGateway, IncomingMessage } from './incoming-message';
 import { MessageIngestor } from './message.ingestor';
 
@@ -38,8 +40,7 @@ export class BotConnection {
   private backfillWanted = false;
   /** Live messages received and not yet stored (waiting for their channel, or for Postgres). */
   private pending = 0;
-  /** Per channel, just before the oldest message dropped since its last backfill. */
-  private readonly dropFloors = new Map<string, { after: bigint; isDm: boolean }>();
+  private readonly dropped = new DroppedMessages();
   /** Messages dropped since the last backfill that recovered them (logged once per outage). */
   private droppedSinceBackfill = 0;
   state: ConnectionState = 'connecting';
@@ -99,8 +100,8 @@ export class BotConnection {
     await this.client.destroy();
     const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
     if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
-    if (this.dropFloors.size > 0) {
-      this.logger.error({ msg: 'Relay messages dropped while Postgres was down and not yet backfilled at shutdown: lost unless a later backfill reaches them', discordBotId: this.bot.id, channels: [...this.dropFloors.keys()] });
+    if (this.dropped.size > 0) {
+      this.logger.error({ msg: 'Relay messages dropped while Postgres was down and not yet backfilled at shutdown: lost unless a later backfill reaches them', discordBotId: this.bot.id, channels: this.dropped.channels });
     }
   }
 
@@ -122,20 +123,18 @@ export class BotConnection {
         const channel = this.client.channels.cache.get(channelId);
         return channel && 'guildId' in channel ? channel.guildId : null;
       };
-      const floors = new Map(this.dropFloors);
+      const floors = this.dropped.snapshot();
       const result = await this.backfill.run(selfId, guildOf, reason, this.abort.signal, floors).catch((error: unknown) => {
         this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
       });
-      if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result.failed);
+      if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
     });
   }
 
-  /** Channels backfilled from their floor no longer need one (unless more were dropped there meanwhile). */
-  private forgetRecoveredDrops(floors: Map<string, { after: bigint }>, failed: string[]): void {
-    for (const [channelId, floor] of floors) {
-      if (!failed.includes(channelId) && this.dropFloors.get(channelId) === floor) this.dropFloors.delete(channelId);
-    }
-    if (floors.size > 0 && this.dropFloors.size === 0) {
+  /** Channels backfilled from their floor no longer need one; those dropped into meanwhile, or capped, get another backfill. */
+  private forgetRecoveredDrops(floors: DropFloors, result: BackfillResult): void {
+    if (this.dropped.forget(floors, result)) this.scheduleBackfill('more messages dropped, or the cap reached, during the gap backfill');
+    if (floors.size > 0 && this.dropped.size === 0) {
       this.logger.log({ msg: 'Relay gap backfill ran for every channel with messages dropped while Postgres was down', discordBotId: this.bot.id, dropped: this.droppedSinceBackfill });
       this.droppedSinceBackfill = 0;
     }
@@ -150,9 +149,7 @@ export class BotConnection {
   }
 
   private drop(message: IncomingMessage): void {
-    const after = BigInt(message.id) - 1n;
-    const floor = this.dropFloors.get(message.channelId);
-    if (!floor || after < floor.after) this.dropFloors.set(message.channelId, { after, isDm: message.isDm });
+    this.dropped.add(message.channelId, message.id, message.isDm);
     droppedCounter.add(1, { 'relay.discord_bot_id': this.bot.id });
     if (this.droppedSinceBackfill++ === 0) {
       this.logger.warn({
@@ -167,7 +164,7 @@ export class BotConnection {
 
   /** After a drop, the first message stored again (Postgres is back) starts the backfill that recovers the dropped ones. */
   private recoverDropped(): void {
-    if (this.dropFloors.size === 0) return;
+    if (this.dropped.size === 0) return;
     this.scheduleBackfill('messages dropped while Postgres was down');
   }
 

@@ -12,8 +12,8 @@ export interface BackfillResult {
   channels: number;
   fetched: number;
   delivered: number;
-  /** Channels where the cap stopped the backfill before the end. */
-  capped: string[];
+  /** Channels where the cap stopped the backfill before the end, with the last message fetched there. */
+  capped: { channelId: string; lastFetchedId: string }[];
   failed: string[];
 }
 
@@ -103,8 +103,14 @@ export class GatewayBackfill {
       after = page[page.length - 1].id;
     }
     if (fetched >= this.maxMessages) {
-      result.capped.push(channelId);
-      this.logger.warn({ msg: 'Relay backfill stopped at RELAY_BACKFILL_MAX_MESSAGES; older messages of the gap are not relayed', discordBotId: this.bot.id, channelId, max: this.maxMessages });
+      result.capped.push({ channelId, lastFetchedId: after });
+      this.logger.warn({
+        msg: 'Relay backfill stopped at RELAY_BACKFILL_MAX_MESSAGES; the rest of the gap, after the last message fetched, is not relayed (unless messages were dropped there: then the next backfill goes on from it)',
+        discordBotId: this.bot.id,
+        channelId,
+        lastFetchedId: after,
+        max: this.maxMessages,
+      });
     }
   }
 
