@@ -38,6 +38,28 @@ export function adminUrl(databaseUrl) {
   return url.toString();
 }
 
+/** This machine, as a database host: a reset (`db:reset`, `npm start -- --fresh`) touches nothing else. */
+const THIS_MACHINE = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** The host a Postgres URL connects to: its `host` parameter when it has one (pg reads that first), else its host name. */
+export function databaseHost(databaseUrl) {
+  const url = new URL(databaseUrl);
+  return url.searchParams.get('host') ?? url.hostname;
+}
+
+export const isLocalDatabase = (databaseUrl) => THIS_MACHINE.includes(databaseHost(databaseUrl));
+
+/**
+ * Why this database must not be dropped and recreated, or undefined: `npm run db:reset` and
+ * `npm start -- --fresh` reset a database on this machine only, and never with NODE_ENV=production.
+ */
+export function resetRefusal(databaseUrl, env = process.env) {
+  const reasons = [];
+  if (!isLocalDatabase(databaseUrl)) reasons.push(`DATABASE_URL is on ${databaseHost(databaseUrl) || 'no host'}, not on this machine (${THIS_MACHINE.join(', ')})`);
+  if (env.NODE_ENV === 'production') reasons.push('NODE_ENV=production');
+  return reasons.length > 0 ? reasons.join(' and ') : undefined;
+}
+
 /** Creates the database if missing and applies migrations with `prisma migrate deploy`. */
 export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
   const name = new URL(databaseUrl).pathname.slice(1);

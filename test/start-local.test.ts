@@ -7,10 +7,11 @@ import { waitFor } from './support/sqs';
 import { freePort } from './support/worker-process';
 
 const START = path.resolve(__dirname, '../scripts/start-local.mjs');
+const DB_RESET = path.resolve(__dirname, '../scripts/db-reset.mjs');
 
-/** `npm start`'s script with exactly these settings (and no others of this shell); its exit and output. */
-function startLocal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [START], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `npm start`'s script (or another of scripts/) with exactly these settings (and no others of this shell); its exit and output. */
+function startLocal(env: Record<string, string>, args: string[] = [], script = START): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -68,6 +69,55 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     const withoutDatabase = await startLocal({ NODE_ENV: 'production', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' });
     expect(withoutDatabase.code).toBe(1);
     expect(withoutDatabase.output).toMatch(/Missing:\n {2}- DATABASE_URL \(without it npm start creates and migrates a local database\)\n$/);
+  });
+
+  it('refuses the stand-in, a made-up admin key and a local SQS with a database elsewhere, naming DATABASE_URL\'s host (its host parameter too)', async () => {
+    for (const elsewhere of ['postgresql://postgres@db.example.invalid:5432/dqb', 'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid']) {
+      const { code, output } = await startLocal({ DATABASE_URL: elsewhere });
+      expect(code).toBe(1);
+      expect(output).toMatch(/refuses its local defaults with DATABASE_URL on db\.example\.invalid, not on this machine\. Missing:/);
+      expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
+      expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
+      expect(output).toMatch(/- AWS_SQS_QUEUE_URL/);
+      expect(output).not.toMatch(/- DATABASE_URL|Database ready/);
+    }
+  });
+
+  it('refuses --fresh with production settings exported, leaving the database as it was, and --fresh or db:reset on a database elsewhere', async () => {
+    const kept = new URL(databaseUrl);
+    kept.pathname = `/dqb_start_local_kept_${process.pid}`;
+    const keptUrl = kept.toString();
+    const admin = new Client({ connectionString: new URL('/postgres', keptUrl).toString() });
+    await admin.connect();
+    const name = kept.pathname.slice(1);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    try {
+      const database = new Client({ connectionString: keptUrl });
+      await database.connect();
+      await database.query('CREATE TABLE kept (id int)');
+      await database.end();
+      // Nothing is missing (no local default would be used), yet --fresh must not drop anything.
+      const production = { NODE_ENV: 'production', DATABASE_URL: keptUrl, DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' };
+      const fresh = await startLocal(production, ['--fresh']);
+      expect(fresh.code).toBe(1);
+      expect(fresh.output).toMatch(/--fresh recreates a database on this machine only, never with NODE_ENV=production: NODE_ENV=production\n$/);
+      expect(await databaseExists(keptUrl)).toBe(true);
+      const check = new Client({ connectionString: keptUrl });
+      await check.connect();
+      expect((await check.query("SELECT to_regclass('kept') AS kept")).rows[0]).toEqual({ kept: 'kept' });
+      await check.end();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+
+    const elsewhere = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' };
+    const fresh = await startLocal(elsewhere, ['--fresh']);
+    expect(fresh.code).toBe(1);
+    expect(fresh.output).toMatch(/--fresh recreates a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid, not on this machine/);
+    const reset = await startLocal({ DATABASE_URL: elsewhere.DATABASE_URL }, [], DB_RESET);
+    expect(reset.code).toBe(1);
+    expect(reset.output).toMatch(/db:reset resets a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid/);
   });
 });
 
