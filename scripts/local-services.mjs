@@ -166,16 +166,30 @@ export function removeLocalEnv(owner) {
 }
 
 /**
- * Adds npm start's settings (.local/env) to `env` where `env` has none of its own, unless `env`
- * already points at some SQS (a shell set up for another system never gets local queues mixed
- * in). Returns whether the file was used.
+ * Settings that go only together: where a key is sent and the key (the relay's URL and its demo
+ * backend key; the local SQS credentials). A shell that sets one of a group keeps its own and gets
+ * none of the group from .local/env: never a real key sent to the local API, nor the demo key to
+ * another relay.
+ */
+const TOGETHER = [
+  ['RELAY_URL', 'RELAY_API_KEY'],
+  ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+];
+
+/**
+ * Adds npm start's settings (.local/env) to `env` where `env` has none of its own (a group of
+ * TOGETHER only where it has none of the group), unless `env` already points at some SQS (a shell
+ * set up for another system never gets local queues mixed in, nor its queues the local endpoint).
+ * Returns whether the file was used.
  */
 export function applyLocalEnv(env = process.env) {
   if (!fs.existsSync(LOCAL_ENV_FILE)) return false;
   if (Object.keys(env).some((key) => SQS_LOCATION.test(key) && env[key])) return false;
+  const own = new Set(Object.keys(env).filter((key) => env[key]));
   for (const line of fs.readFileSync(LOCAL_ENV_FILE, 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match && !env[match[1]]) env[match[1]] = match[2];
+    const group = match && (TOGETHER.find((keys) => keys.includes(match[1])) ?? [match[1]]);
+    if (group && !group.some((key) => own.has(key))) env[match[1]] = match[2];
   }
   return true;
 }

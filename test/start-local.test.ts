@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -8,6 +8,7 @@ import { freePort } from './support/worker-process';
 
 const START = path.resolve(__dirname, '../scripts/start-local.mjs');
 const DB_RESET = path.resolve(__dirname, '../scripts/db-reset.mjs');
+const WITH_LOCAL_ENV = path.resolve(__dirname, '../scripts/with-local-env.mjs');
 
 /** `npm start`'s script (or another of scripts/) with exactly these settings (and no others of this shell); its exit and output. */
 function startLocal(env: Record<string, string>, args: string[] = [], script = START): Promise<{ code: number | null; output: string }> {
@@ -118,6 +119,62 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     const reset = await startLocal({ DATABASE_URL: elsewhere.DATABASE_URL }, [], DB_RESET);
     expect(reset.code).toBe(1);
     expect(reset.output).toMatch(/db:reset resets a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid/);
+  });
+});
+
+describe('a second shell gets npm start\'s settings only where they cannot mix with its own (issue 20)', () => {
+  const localDir = mkdtempSync(path.join(tmpdir(), 'with-local-env-'));
+  const tool = path.join(localDir, 'print-env.mjs');
+  writeFileSync(tool, 'console.log(JSON.stringify(process.env));\n');
+  writeFileSync(
+    path.join(localDir, 'env'),
+    [
+      '# Written by npm start (pid 1) for a second shell; removed when it stops.',
+      'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/discord_queue_backbone',
+      'AWS_REGION=us-east-1',
+      'AWS_ACCESS_KEY_ID=local',
+      'AWS_SECRET_ACCESS_KEY=local',
+      'AWS_ENDPOINT_URL_SQS=http://127.0.0.1:4566',
+      'AWS_SQS_QUEUE_URL=http://sqs.us-east-1.localhost:4566/000000000000/prize-distribution',
+      'CAMPAIGN_QUEUE_URL=http://sqs.us-east-1.localhost:4566/000000000000/campaign-tasks.fifo',
+      'RELAY_URL=http://127.0.0.1:3000',
+      'RELAY_API_KEY=local-demo-key',
+      '',
+    ].join('\n'),
+  );
+  /** What `npm run relay` / `npm run dlq` hand their tool, in a shell with these settings. */
+  async function toolEnv(shell: Record<string, string>): Promise<Record<string, string | undefined>> {
+    const { code, output } = await startLocal({ LOCAL_STATE_DIR: localDir, ...shell }, [tool], WITH_LOCAL_ENV);
+    expect(code).toBe(0);
+    return JSON.parse(output) as Record<string, string | undefined>;
+  }
+
+  it('gives the relay\'s URL and key only as a pair, and only to a shell that sets neither', async () => {
+    expect(await toolEnv({})).toMatchObject({ RELAY_URL: 'http://127.0.0.1:3000', RELAY_API_KEY: 'local-demo-key', DATABASE_URL: expect.stringContaining('127.0.0.1') });
+    // A real key is not sent to the local API, nor the local demo key to another relay.
+    const realKey = await toolEnv({ RELAY_API_KEY: 'real-key' });
+    expect(realKey.RELAY_API_KEY).toBe('real-key');
+    expect(realKey.RELAY_URL).toBeUndefined();
+    const otherRelay = await toolEnv({ RELAY_URL: 'https://relay.example.com' });
+    expect(otherRelay.RELAY_URL).toBe('https://relay.example.com');
+    expect(otherRelay.RELAY_API_KEY).toBeUndefined();
+  });
+
+  it('never mixes the local SQS endpoint, queues or credentials with a shell\'s own', async () => {
+    // A queue of the shell's own: no local endpoint, queue, credentials (nor anything else) added.
+    const ownQueue = await toolEnv({ DISCORD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/discord-queue' });
+    expect(ownQueue).not.toHaveProperty('AWS_ENDPOINT_URL_SQS');
+    expect(ownQueue).not.toHaveProperty('AWS_SQS_QUEUE_URL');
+    expect(ownQueue).not.toHaveProperty('AWS_ACCESS_KEY_ID');
+    expect(ownQueue).not.toHaveProperty('RELAY_API_KEY');
+    // An endpoint of the shell's own: none of the local queues.
+    const ownEndpoint = await toolEnv({ AWS_ENDPOINT_URL: 'https://sqs.example.com' });
+    expect(ownEndpoint).not.toHaveProperty('AWS_SQS_QUEUE_URL');
+    expect(ownEndpoint).not.toHaveProperty('CAMPAIGN_QUEUE_URL');
+    // Credentials of the shell's own stay whole: never its access key with the local secret.
+    const ownKey = await toolEnv({ AWS_ACCESS_KEY_ID: 'AKIAREAL' });
+    expect(ownKey).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIAREAL', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566' });
+    expect(ownKey).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
   });
 });
 
