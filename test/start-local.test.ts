@@ -9,6 +9,7 @@ import { freePort } from './support/worker-process';
 const START = path.resolve(__dirname, '../scripts/start-local.mjs');
 const DB_RESET = path.resolve(__dirname, '../scripts/db-reset.mjs');
 const WITH_LOCAL_ENV = path.resolve(__dirname, '../scripts/with-local-env.mjs');
+const DEMO = path.resolve(__dirname, '../scripts/demo.mjs');
 
 /** `npm start`'s script (or another of scripts/) with exactly these settings (and no others of this shell); its exit and output. */
 function startLocal(env: Record<string, string>, args: string[] = [], script = START): Promise<{ code: number | null; output: string }> {
@@ -130,18 +131,21 @@ describe('a second shell gets npm start\'s settings only where they cannot mix w
     path.join(localDir, 'env'),
     [
       '# Written by npm start (pid 1) for a second shell; removed when it stops.',
-      'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/discord_queue_backbone',
+      'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/dqb_never_created',
       'AWS_REGION=us-east-1',
       'AWS_ACCESS_KEY_ID=local',
       'AWS_SECRET_ACCESS_KEY=local',
       'AWS_ENDPOINT_URL_SQS=http://127.0.0.1:4566',
       'AWS_SQS_QUEUE_URL=http://sqs.us-east-1.localhost:4566/000000000000/prize-distribution',
       'CAMPAIGN_QUEUE_URL=http://sqs.us-east-1.localhost:4566/000000000000/campaign-tasks.fifo',
+      'API_URL=http://127.0.0.1:3000',
       'RELAY_URL=http://127.0.0.1:3000',
       'RELAY_API_KEY=local-demo-key',
+      'DISCORD_STANDIN_URL=http://127.0.0.1:3002/',
       '',
     ].join('\n'),
   );
+  writeFileSync(path.join(localDir, 'api-key'), `${'a'.repeat(43)}\n`);
   /** What `npm run relay` / `npm run dlq` hand their tool, in a shell with these settings. */
   async function toolEnv(shell: Record<string, string>): Promise<Record<string, string | undefined>> {
     const { code, output } = await startLocal({ LOCAL_STATE_DIR: localDir, ...shell }, [tool], WITH_LOCAL_ENV);
@@ -155,9 +159,16 @@ describe('a second shell gets npm start\'s settings only where they cannot mix w
     const realKey = await toolEnv({ RELAY_API_KEY: 'real-key' });
     expect(realKey.RELAY_API_KEY).toBe('real-key');
     expect(realKey.RELAY_URL).toBeUndefined();
-    const otherRelay = await toolEnv({ RELAY_URL: 'https://relay.example.com' });
-    expect(otherRelay.RELAY_URL).toBe('https://relay.example.com');
+    const otherRelay = await toolEnv({ RELAY_URL: 'https://relay.example.invalid' });
+    expect(otherRelay.RELAY_URL).toBe('https://relay.example.invalid');
     expect(otherRelay.RELAY_API_KEY).toBeUndefined();
+  });
+
+  it('npm run demo sends npm start\'s keys only to npm start\'s API and relay', async () => {
+    const otherApi = await startLocal({ LOCAL_STATE_DIR: localDir, API_URL: 'https://api.example.invalid' }, [], DEMO);
+    expect(otherApi).toMatchObject({ code: 1, output: expect.stringContaining('no admin key for https://api.example.invalid') });
+    const realRelayKey = await startLocal({ LOCAL_STATE_DIR: localDir, RELAY_API_KEY: 'real-key' }, [], DEMO);
+    expect(realRelayKey).toMatchObject({ code: 1, output: expect.stringContaining("needs the relay's URL and key as a pair") });
   });
 
   it('never mixes the local SQS endpoint, queues or credentials with a shell\'s own', async () => {
