@@ -2,12 +2,12 @@
 // applies the migrations: a clean state for "Try it" (the stand-in and fauxqs keep nothing between
 // runs). Only a database on this machine, and not while npm start runs (use `npm start -- --fresh`).
 import fs from 'node:fs';
-import { LOCAL_DATABASE_URL, LOCAL_ENV_FILE, prepareDatabase } from './local-services.mjs';
+import { LOCAL_DATABASE_URL, LOCAL_ENV_FILE, prepareDatabase, resetRefusal } from './local-services.mjs';
 
 const databaseUrl = process.env.DATABASE_URL ?? LOCAL_DATABASE_URL;
-const { hostname, pathname } = new URL(databaseUrl);
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || process.env.NODE_ENV === 'production') {
-  console.error(`npm run db:reset resets a database on this machine only, not ${hostname} (NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`);
+const refused = resetRefusal(databaseUrl);
+if (refused) {
+  console.error(`npm run db:reset resets a database on this machine only, never with NODE_ENV=production: ${refused}`);
   process.exit(1);
 }
 const owner = fs.existsSync(LOCAL_ENV_FILE) ? /\(pid (\d+)\)/.exec(fs.readFileSync(LOCAL_ENV_FILE, 'utf8'))?.[1] : undefined;
@@ -16,7 +16,7 @@ if (owner && isRunning(Number(owner))) {
   process.exit(1);
 }
 await prepareDatabase(databaseUrl, { recreate: true });
-console.log(`Database ${pathname.slice(1)} recreated and migrated`);
+console.log(`Database ${new URL(databaseUrl).pathname.slice(1)} recreated and migrated`);
 
 function isRunning(pid) {
   try {

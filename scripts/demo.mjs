@@ -18,15 +18,17 @@ const PERSON = { alice: '987654321098765432', bob: '987654321098765433' };
 class DemoError extends Error {}
 const say = (line) => console.log(line);
 
+// .local/api-key is npm start's key: it goes only to npm start's API (API_URL from .local/env), never to a shell's own API_URL.
+const ownApiUrl = Boolean(process.env.API_URL);
 if (!applyLocalEnv()) {
   console.error('npm run demo: npm start is not running here (no .local/env, or this shell points at other queues): run `npm start` in another shell first');
   process.exit(1);
 }
-const { API_URL, DISCORD_STANDIN_URL, RELAY_API_KEY, DATABASE_URL, AWS_ENDPOINT_URL_SQS, AWS_SQS_QUEUE_URL } = process.env;
+const { API_URL, DISCORD_STANDIN_URL, RELAY_URL, RELAY_API_KEY, DATABASE_URL, AWS_ENDPOINT_URL_SQS, AWS_SQS_QUEUE_URL } = process.env;
 const keyFile = path.join(LOCAL_DIR, 'api-key');
-const KEY = process.env.API_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
+const KEY = process.env.API_KEY ?? (!ownApiUrl && fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
 if (!KEY) {
-  console.error('npm run demo: no .local/api-key (npm start was given its own keys): set API_KEY to an admin key');
+  console.error(`npm run demo: no admin key for ${API_URL} (.local/api-key is missing, or is npm start's and this shell's API_URL is its own): set API_KEY to an admin key`);
   process.exit(1);
 }
 
@@ -42,7 +44,8 @@ async function call(base, method, route, body, key = KEY) {
   return json;
 }
 const api = (method, route, body) => call(API_URL, method, route, body);
-const relay = (route, body) => call(API_URL, 'POST', route, body, RELAY_API_KEY);
+// The relay's URL and key as .local/env (or the shell) gives them: always as a pair.
+const relay = (route, body) => call(RELAY_URL, 'POST', route, body, RELAY_API_KEY);
 /** A form of the stand-in's page, posted as the page does. */
 async function standinForm(route, fields) {
   const response = await fetch(new URL(route, DISCORD_STANDIN_URL), { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
@@ -61,7 +64,8 @@ async function until(what, probe, timeoutMs = 30_000) {
 }
 
 async function main() {
-  if (!DISCORD_STANDIN_URL || !RELAY_API_KEY) throw new DemoError('npm run demo needs npm start on the local Discord stand-in (started without DISCORD_BOT_TOKEN)');
+  if (!DISCORD_STANDIN_URL) throw new DemoError('npm run demo needs npm start on the local Discord stand-in (started without DISCORD_BOT_TOKEN)');
+  if (!RELAY_URL || !RELAY_API_KEY) throw new DemoError('npm run demo needs the relay\'s URL and key as a pair: RELAY_URL and RELAY_API_KEY of npm start\'s demo backend (.local/env) or both set in this shell, never one of each');
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   try {

@@ -38,6 +38,28 @@ export function adminUrl(databaseUrl) {
   return url.toString();
 }
 
+/** This machine, as a database host: a reset (`db:reset`, `npm start -- --fresh`) touches nothing else. */
+const THIS_MACHINE = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** The host a Postgres URL connects to: its `host` parameter when it has one (pg reads that first), else its host name. */
+export function databaseHost(databaseUrl) {
+  const url = new URL(databaseUrl);
+  return url.searchParams.get('host') ?? url.hostname;
+}
+
+export const isLocalDatabase = (databaseUrl) => THIS_MACHINE.includes(databaseHost(databaseUrl));
+
+/**
+ * Why this database must not be dropped and recreated, or undefined: `npm run db:reset` and
+ * `npm start -- --fresh` reset a database on this machine only, and never with NODE_ENV=production.
+ */
+export function resetRefusal(databaseUrl, env = process.env) {
+  const reasons = [];
+  if (!isLocalDatabase(databaseUrl)) reasons.push(`DATABASE_URL is on ${databaseHost(databaseUrl) || 'no host'}, not on this machine (${THIS_MACHINE.join(', ')})`);
+  if (env.NODE_ENV === 'production') reasons.push('NODE_ENV=production');
+  return reasons.length > 0 ? reasons.join(' and ') : undefined;
+}
+
 /** Creates the database if missing and applies migrations with `prisma migrate deploy`. */
 export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
   const name = new URL(databaseUrl).pathname.slice(1);
@@ -144,16 +166,30 @@ export function removeLocalEnv(owner) {
 }
 
 /**
- * Adds npm start's settings (.local/env) to `env` where `env` has none of its own, unless `env`
- * already points at some SQS (a shell set up for another system never gets local queues mixed
- * in). Returns whether the file was used.
+ * Settings that go only together: where a key is sent and the key (the relay's URL and its demo
+ * backend key; the local SQS credentials). A shell that sets one of a group keeps its own and gets
+ * none of the group from .local/env: never a real key sent to the local API, nor the demo key to
+ * another relay.
+ */
+const TOGETHER = [
+  ['RELAY_URL', 'RELAY_API_KEY'],
+  ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+];
+
+/**
+ * Adds npm start's settings (.local/env) to `env` where `env` has none of its own (a group of
+ * TOGETHER only where it has none of the group), unless `env` already points at some SQS (a shell
+ * set up for another system never gets local queues mixed in, nor its queues the local endpoint).
+ * Returns whether the file was used.
  */
 export function applyLocalEnv(env = process.env) {
   if (!fs.existsSync(LOCAL_ENV_FILE)) return false;
   if (Object.keys(env).some((key) => SQS_LOCATION.test(key) && env[key])) return false;
+  const own = new Set(Object.keys(env).filter((key) => env[key]));
   for (const line of fs.readFileSync(LOCAL_ENV_FILE, 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match && !env[match[1]]) env[match[1]] = match[2];
+    const group = match && (TOGETHER.find((keys) => keys.includes(match[1])) ?? [match[1]]);
+    if (group && !group.some((key) => own.has(key))) env[match[1]] = match[2];
   }
   return true;
 }

@@ -7,9 +7,10 @@
 // public key), the slash commands (registered there) and the message relay (a demo backend bot)
 // run against it, and its page shows what the bot did. With a DISCORD_BOT_TOKEN the apps talk to
 // Discord (or DISCORD_API_BASE_URL); DISCORD_PUBLIC_KEY then turns on the interactions endpoint and
-// RELAY_CONFIG the message relay. These local defaults are refused with NODE_ENV=production or
-// queues that are not local. Ctrl-C / SIGTERM stops the apps (draining), then the local services.
-//   --fresh            recreate the database first (the stand-in and fauxqs start empty anyway)
+// RELAY_CONFIG the message relay. These local defaults are refused with NODE_ENV=production,
+// queues or a database that are not local. Ctrl-C / SIGTERM stops the apps (draining), then the local services.
+//   --fresh            recreate the database first (the stand-in and fauxqs start empty anyway);
+//                      only one on this machine, never with NODE_ENV=production
 //   --workers N        N worker replicas on the same queues and database, each with its own ports
 //   --consumers LIST   the workers' consumers (WORKER_CONSUMERS)
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createLocalQueues, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
+import { createLocalQueues, databaseHost, isLocalDatabase, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, resetRefusal, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
 
 const { values: options } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' }, consumers: { type: 'string' } },
@@ -65,27 +66,39 @@ const isLocalUrl = (value) => {
 
 /**
  * The local defaults (the Discord stand-in with its own public key and base URL, a made-up bot
- * token, a new admin key, a local SQS endpoint) are for this machine: with NODE_ENV=production or
- * a queue that is not local, npm start refuses them and names the settings that would have to be
- * given instead. Nothing is started or written before this check.
+ * token, a new admin key, a local SQS endpoint) are for this machine: with NODE_ENV=production, a
+ * queue that is not local or a database elsewhere, npm start refuses them and names the settings
+ * that would have to be given instead. Nothing is started or written before this check.
  */
 function refuseLocalDefaultsOutsideThisMachine() {
   const remote = SQS_SETTINGS.filter((name) => env[name] && !isLocalUrl(env[name]));
-  const production = env.NODE_ENV === 'production';
-  if (!production && remote.length === 0) return;
+  const why = [
+    env.NODE_ENV === 'production' ? 'NODE_ENV=production' : '',
+    remote.length > 0 ? `${remote.join(', ')} not on a local SQS endpoint` : '',
+    isLocalDatabase(env.DATABASE_URL) ? '' : `DATABASE_URL on ${databaseHost(env.DATABASE_URL)}, not on this machine`,
+  ].filter(Boolean);
+  if (why.length === 0) return;
   const missing = [];
   if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
   if (!env.DISCORD_BOT_TOKEN) missing.push('DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)');
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
   if (!env.AWS_SQS_QUEUE_URL) missing.push('AWS_SQS_QUEUE_URL and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)');
   if (missing.length === 0) return;
-  const why = [production ? 'NODE_ENV=production' : '', remote.length > 0 ? `${remote.join(', ')} not on a local SQS endpoint` : ''].filter(Boolean).join(' and ');
-  console.error(`npm start refuses its local defaults with ${why}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  console.error(`npm start refuses its local defaults with ${why.join(' and ')}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  process.exit(1);
+}
+
+/** --fresh drops the database: as `npm run db:reset`, only one on this machine, never with NODE_ENV=production. */
+function refuseFreshElsewhere() {
+  const refused = options.fresh ? resetRefusal(env.DATABASE_URL, env) : undefined;
+  if (!refused) return;
+  console.error(`npm start -- --fresh recreates a database on this machine only, never with NODE_ENV=production: ${refused}`);
   process.exit(1);
 }
 
 async function main() {
   refuseLocalDefaultsOutsideThisMachine();
+  refuseFreshElsewhere();
   await prepareDatabase(env.DATABASE_URL, { recreate: options.fresh });
   log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', { database: new URL(env.DATABASE_URL).pathname.slice(1) });
 

@@ -62,6 +62,9 @@ describe('relay CLI', () => {
     const down = await relay(['pending'], { RELAY_URL: `http://127.0.0.1:${await freePort()}` });
     expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/Cannot reach the relay at .*connection refused/) });
     expect(await relay(['pending'], { RELAY_API_KEY: '' })).toMatchObject({ code: 2, stderr: expect.stringContaining('No key') });
+    // A key without a URL goes nowhere (it used to go to http://127.0.0.1:3000, whatever listens there).
+    const keyAlone = await run(process.execPath, [CLI, 'pending'], { env: Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'RELAY_URL')) }).catch((e: { code: number; stderr: string }) => e);
+    expect(keyAlone).toMatchObject({ code: 2, stderr: expect.stringContaining('No relay URL') });
     expect(await relay(['send', '--bot', 'discord_a', 'hi'])).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one destination') });
   });
 

@@ -7,7 +7,7 @@ import type { LeasedMessage, LeaseResponse, PendingResponse, ReceiptResults, Rel
 import { RelayCliError, RelayClient } from './relay.client';
 
 interface GlobalOptions {
-  url: string;
+  url?: string;
   key?: string;
   json: boolean;
 }
@@ -20,13 +20,15 @@ const integer = (min: number, max: number) => (value: string) => {
 
 const program = new Command('relay')
   .description("Client of the message relay's REST API (/v1): read, lease and acknowledge Discord messages, send replies")
-  .addOption(new Option('--url <url>', 'the relay API').env('RELAY_URL').default('http://127.0.0.1:3000'))
+  // No default URL: a key given alone is never sent to a guessed relay (a real key to a local one).
+  .addOption(new Option('--url <url>', 'the relay API, e.g. http://127.0.0.1:3000').env('RELAY_URL'))
   .addOption(new Option('--key <key>', "your backend bot's api_key").env('RELAY_API_KEY'))
   .option('--json', 'print the API’s JSON (one document per line for tail)', false)
   .showHelpAfterError();
 
 function client(): { relay: RelayClient; options: GlobalOptions } {
   const options = program.opts<GlobalOptions>();
+  if (!options.url) throw new RelayCliError('No relay URL: pass it with --url or RELAY_URL, with the key it is for', 2);
   if (!options.key) throw new RelayCliError("No key: pass your backend bot's api_key with --key or RELAY_API_KEY", 2);
   return { relay: new RelayClient(options.url, options.key), options };
 }
