@@ -280,10 +280,12 @@ export class Environment {
   /**
    * Live relay messages held in memory per Discord bot while Postgres cannot store them (an
    * outage); beyond this many they are dropped (logged, counted) and the gap backfill fetches them
-   * from Discord once Postgres is back.
+   * from Discord once Postgres is back. High enough that a burst Postgres is storing as it comes
+   * never reaches it (the relay bench's 10,000 at once did reach 1,000), small enough to bound
+   * memory (a few KiB a message).
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
-  RELAY_INGEST_MAX_PENDING = 1000;
+  RELAY_INGEST_MAX_PENDING = 20000;
 
   /** Requests per minute each backend bot's key may make to /v1, all routes together, and each client address without a valid key (429 with Retry-After beyond). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
