@@ -1,7 +1,7 @@
 // Unit tests sit beside the code (*.spec.ts); integration and end-to-end tests live in test/
 // and run against the real Postgres and a fauxqs process started by the global set-up.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }];
-const moduleNameMapper = { '^@app/(.*)$': '<rootDir>/libs/$1/src' };
+const moduleNameMapper = { '^@discord-backbone/(.*)$': '<rootDir>/libs/$1/src' };
 
 module.exports = {
   testTimeout: 60000,

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { seedCommunity, snowflake } from './support/database';
-import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { startApi } from './support/worker';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { AuthenticatedBy, PublicRoute, RequiresScope } from '@app/auth';
+import { AuthenticatedBy, PublicRoute, RequiresScope } from '@discord-backbone/auth';
 import { bearer, TEST_ADMIN_KEY, TEST_API_KEY, TEST_AUTH_ENV } from './support/http';
 import { useTestInfra } from './support/infra';
 import { createQueuePair } from './support/sqs';

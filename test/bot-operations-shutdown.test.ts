@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { snowflake } from './support/database';
-import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { useTestInfra } from './support/infra';
 import { adminHttp, http } from './support/http';
 import { botApiEnv, botWorkerEnv, startSlowProxy } from './support/bot-operations';

@@ -1,6 +1,6 @@
 import { ChannelType, InteractionResponseType, PermissionFlagsBits as P } from 'discord.js';
 import { campaignRig, CampaignRig } from './support/campaigns';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeMessage } from '@app/discord-standin';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeMessage } from '@discord-backbone/discord-standin';
 import { useTestInfra } from './support/infra';
 import { waitFor } from './support/sqs';
 

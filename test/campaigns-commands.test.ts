@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
-import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 
 const script = path.resolve(__dirname, '../dist/apps/api/src/discord-commands.js');
 

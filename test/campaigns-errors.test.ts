@@ -1,10 +1,10 @@
 import { SendMessageBatchCommand, SendMessageBatchCommandInput, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { PermissionFlagsBits as P } from 'discord.js';
-import { MessageAttribute } from '@app/contracts';
-import { SQS_CLIENT } from '@app/queue';
+import { MessageAttribute } from '@discord-backbone/contracts';
+import { SQS_CLIENT } from '@discord-backbone/queue';
 import { recordVisibilityChanges } from './support/bot-operations';
 import { campaignRig, CampaignRig } from './support/campaigns';
-import { CAMPAIGN_BOT_PERMISSIONS } from '@app/discord-standin';
+import { CAMPAIGN_BOT_PERMISSIONS } from '@discord-backbone/discord-standin';
 import { useTestInfra } from './support/infra';
 import { drainQueue, waitFor } from './support/sqs';
 

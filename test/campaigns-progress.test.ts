@@ -1,8 +1,8 @@
 import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
 import { campaignRig, CampaignRig } from './support/campaigns';
-import { DiscordRestClient } from '@app/discord';
-import { FakeInteraction } from '@app/discord-standin';
-import { PrismaService } from '@app/prisma';
+import { DiscordRestClient } from '@discord-backbone/discord';
+import { FakeInteraction } from '@discord-backbone/discord-standin';
+import { PrismaService } from '@discord-backbone/prisma';
 import { ProgressReporter } from '../libs/campaigns/src/worker/progress.reporter';
 import { useTestInfra } from './support/infra';
 import { waitFor } from './support/sqs';

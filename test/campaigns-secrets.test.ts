@@ -4,7 +4,7 @@ import { TEST_AUTH_ENV } from './support/http';
 import { useTestInfra } from './support/infra';
 import { startCollector } from './support/otlp-collector';
 import { startRecordingProxy } from './support/recording-proxy';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeMessage, startFakeDiscord } from '@app/discord-standin';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeMessage, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { createQueuePair, waitFor } from './support/sqs';
 import { spawnApp, WorkerProcess } from './support/worker-process';
 

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadEnvironment } from '@app/config';
-import { QueueName } from '@app/contracts';
-import { QueueModule } from '@app/queue';
-import { platformModules } from '@app/runtime';
+import { loadEnvironment } from '@discord-backbone/config';
+import { QueueName } from '@discord-backbone/contracts';
+import { QueueModule } from '@discord-backbone/queue';
+import { platformModules } from '@discord-backbone/runtime';
 import { useTestInfra } from './support/infra';
 import { createQueuePair } from './support/sqs';
 import { startWorker, workerEnv } from './support/worker';

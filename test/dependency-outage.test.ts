@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { SQS_CLIENT } from '@app/queue';
+import { SQS_CLIENT } from '@discord-backbone/queue';
 import { seedCommunity, snowflake } from './support/database';
-import { startFakeDiscord, FakeDiscord } from '@app/discord-standin';
+import { startFakeDiscord, FakeDiscord } from '@discord-backbone/discord-standin';
 import { adminHttp, http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { botApiEnv, startBotWorker } from './support/bot-operations';

@@ -1,4 +1,4 @@
-import { DeploymentCoordination, PrismaService } from '@app/prisma';
+import { DeploymentCoordination, PrismaService } from '@discord-backbone/prisma';
 import { useTestInfra } from './support/infra';
 
 /** Two replicas, as two Postgres clients with their own holder ids: what they agree on through Postgres. */

@@ -1,10 +1,10 @@
 import { DynamicModule, INestApplication, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadEnvironment } from '@app/config';
-import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@app/discord';
-import { HealthModule, ReadinessIndicator } from '@app/health';
-import { configureApp, platformModules } from '@app/runtime';
-import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { loadEnvironment } from '@discord-backbone/config';
+import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
+import { HealthModule, ReadinessIndicator } from '@discord-backbone/health';
+import { configureApp, platformModules } from '@discord-backbone/runtime';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 
 /**
  * /health/ready with DiscordHealthIndicator as a readiness indicator, wired as the worker does

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { TestingModule, Test } from '@nestjs/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
-import { classifyError } from '@app/queue';
+import { classifyError } from '@discord-backbone/queue';
 import {
   DiscordHealthIndicator,
   DiscordInteractionTokenError,
@@ -15,8 +15,8 @@ import {
   DiscordUnauthorizedError,
   DiscordUnavailableError,
   DiscordUnknownResourceError,
-} from '@app/discord';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+} from '@discord-backbone/discord';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { captureSpans, spansNamed } from './support/tracing';
 
 const spans = captureSpans();

@@ -1,6 +1,6 @@
 import { GatewayDispatchEvents, GatewayOpcodes } from 'discord.js';
 import { WebSocket } from 'ws';
-import { DiscordStandin, FakeGateway, startDiscordStandin } from '@app/discord-standin';
+import { DiscordStandin, FakeGateway, startDiscordStandin } from '@discord-backbone/discord-standin';
 
 type Frame = { op: number; t?: string | null };
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEMO, DiscordStandin, startDiscordStandin, StandinView } from '@app/discord-standin';
+import { DEMO, DiscordStandin, startDiscordStandin, StandinView } from '@discord-backbone/discord-standin';
 import { freePort } from './support/worker-process';
 
 // The stand-in on its own: what `npm start` shows a newcomer instead of Discord. The page in a real

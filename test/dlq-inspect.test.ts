@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { snowflake } from './support/database';
 import { freePort } from './support/worker-process';
 import { runDlq, spawnDlq, testCredentials } from './support/dlq';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { MessageAttribute } from '@app/contracts';
-import { ConsumerSettings } from '@app/queue';
+import { MessageAttribute } from '@discord-backbone/contracts';
+import { ConsumerSettings } from '@discord-backbone/queue';
 import { DeadLetterPublisher } from '../libs/queue/src/dead-letter.publisher';
 import { snowflake } from './support/database';
 import { runDlq, spawnDlq, startSqsProxy, testCredentials } from './support/dlq';

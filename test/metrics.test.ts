@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { createServer } from 'node:net';
 import { Test } from '@nestjs/testing';
-import { DiscordModule, DiscordRestClient } from '@app/discord';
+import { DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
 import { seedCommunity, snowflake } from './support/database';
 import { http } from './support/http';
 import { useTestInfra } from './support/infra';
 import { campaignRig } from './support/campaigns';
-import { startFakeDiscord } from '@app/discord-standin';
+import { startFakeDiscord } from '@discord-backbone/discord-standin';
 import { orderThreadsRig, seedParticipants } from './support/order-threads';
 import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from './support/relay';
 import { createQueuePair, send, waitFor } from './support/sqs';

@@ -1,5 +1,5 @@
 import { ChannelType } from 'discord.js';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { useTestInfra } from './support/infra';
 import { http } from './support/http';
 import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';

@@ -1,6 +1,6 @@
 import { CreateQueueCommand, DeleteQueueCommand, Message } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { seedCommunity, snowflake } from './support/database';
 import { createQueuePair, drainQueue, QueuePair, queueDepth, send, waitFor } from './support/sqs';
 import { captureSpans, spansNamed } from './support/tracing';

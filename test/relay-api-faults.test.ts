@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { RelayMaintenance } from '@app/relay';
-import type { LeaseResponse, ReceiptResults } from '@app/contracts';
+import { RelayMaintenance } from '@discord-backbone/relay';
+import type { LeaseResponse, ReceiptResults } from '@discord-backbone/contracts';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';
 import { waitFor } from './support/sqs';

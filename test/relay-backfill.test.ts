@@ -1,4 +1,4 @@
-import type { LeaseResponse, ReceiptResults } from '@app/contracts';
+import type { LeaseResponse, ReceiptResults } from '@discord-backbone/contracts';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { LeaseResponse } from '@app/contracts';
+import type { LeaseResponse } from '@discord-backbone/contracts';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, relayRig, RelayRig, seedDeliveries } from './support/relay';
 import { waitFor } from './support/sqs';

@@ -1,5 +1,5 @@
-import type { DeadResponse, LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@app/contracts';
-import { RelayMaintenance } from '@app/relay';
+import type { DeadResponse, LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@discord-backbone/contracts';
+import { RelayMaintenance } from '@discord-backbone/relay';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { deliveredDm, KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from './support/relay';

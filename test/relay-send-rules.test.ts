@@ -1,4 +1,4 @@
-import type { SendResponse } from '@app/contracts';
+import type { SendResponse } from '@discord-backbone/contracts';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { deliveredDm, KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig } from './support/relay';

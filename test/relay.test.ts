@@ -1,4 +1,4 @@
-import type { LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@app/contracts';
+import type { LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@discord-backbone/contracts';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig } from './support/relay';
@@ -148,7 +148,7 @@ describe('message relay: Discord gateway → worker → Postgres → /v1 → bac
     expect(await prisma.relayDelivery.count()).toBe(20);
     expect(new Set(leased.map((m) => m.discord_message.discord_message_id)).size).toBe(20);
 
-    const { RelayGatewayHealthIndicator } = await import('@app/relay');
+    const { RelayGatewayHealthIndicator } = await import('@discord-backbone/relay');
     const health = workers[0].get(RelayGatewayHealthIndicator, { strict: false });
     expect(health.isHealthy()).toEqual({ relay_gateway: { status: 'up' } });
     // Both bots cut off and kept from reconnecting (Discord unreachable, as far as they can tell).

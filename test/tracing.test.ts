@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { traceContextAttributes } from '@app/queue';
+import { traceContextAttributes } from '@discord-backbone/queue';
 import { seedCommunity, snowflake } from './support/database';
 import { createQueuePair, send, waitFor } from './support/sqs';
 import { captureSpans, spansNamed } from './support/tracing';

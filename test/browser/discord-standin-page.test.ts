@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
-import { DEMO } from '@app/discord-standin';
+import { DEMO } from '@discord-backbone/discord-standin';
 import { useTestInfra } from '../support/infra';
 import { http } from '../support/http';
 import { relayHttp } from '../support/relay';

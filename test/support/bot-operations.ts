@@ -3,10 +3,10 @@ import { INestApplication } from '@nestjs/common';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { SQS_CLIENT } from '@app/queue';
-import { configureApp } from '@app/runtime';
+import { SQS_CLIENT } from '@discord-backbone/queue';
+import { configureApp } from '@discord-backbone/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { FakeDiscord } from '@app/discord-standin';
+import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { QueuePair } from './sqs';
 import { workerEnv } from './worker';
 

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { PermissionFlagsBits } from 'discord.js';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeInteraction, FakeMessage, InteractionDelivery, startFakeDiscord } from '@app/discord-standin';
+import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeInteraction, FakeMessage, InteractionDelivery, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';
 import { createQueuePair, QueuePair, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { snowflake } from './database';
-import { FakeDiscord, startFakeDiscord } from '@app/discord-standin';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';
 import { createQueuePair, QueuePair, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';

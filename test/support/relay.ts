@@ -4,8 +4,8 @@ import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { snowflake } from './database';
-import { FakeBot, FakeDiscord, startFakeDiscord } from '@app/discord-standin';
-import { FakeGateway } from '@app/discord-standin';
+import { FakeBot, FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
+import { FakeGateway } from '@discord-backbone/discord-standin';
 import { startApi, startWorker } from './worker';
 import { waitFor } from './sqs';
 
@@ -84,7 +84,7 @@ export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord
     },
     async workerReady(worker) {
       await waitFor(async () => {
-        const { RelayGatewayHealthIndicator } = await import('@app/relay');
+        const { RelayGatewayHealthIndicator } = await import('@discord-backbone/relay');
         const result = worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy();
         return result.relay_gateway.status === 'up';
       }, { what: 'relay gateway connections', timeoutMs: 20_000 });

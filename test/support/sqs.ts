@@ -9,7 +9,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '@app/queue';
+import { createSqsClient } from '@discord-backbone/queue';
 
 export function testSqsClient(): SQSClient {
   return createSqsClient({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! });

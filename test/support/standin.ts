@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { DEMO, DiscordStandin, startDiscordStandin } from '@app/discord-standin';
-import { RelayGatewayHealthIndicator } from '@app/relay';
+import { DEMO, DiscordStandin, startDiscordStandin } from '@discord-backbone/discord-standin';
+import { RelayGatewayHealthIndicator } from '@discord-backbone/relay';
 import { createQueuePair, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 

@@ -1,6 +1,6 @@
 import { DataPointType, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { startTelemetry } from '@app/telemetry';
+import { startTelemetry } from '@discord-backbone/telemetry';
 
 /** A metric reader the test collects from on demand. */
 class TestMetricReader extends MetricReader {

@@ -1,5 +1,5 @@
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { startTelemetry } from '@app/telemetry';
+import { startTelemetry } from '@discord-backbone/telemetry';
 
 /** Starts the app's telemetry set-up with an in-memory exporter; call once per test file. */
 export function captureSpans(): InMemorySpanExporter {

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureApp } from '@app/runtime';
+import { configureApp } from '@discord-backbone/runtime';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { TEST_AUTH_ENV } from './http';

@@ -1,16 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@app/auth';
-import { BotOperationsModule } from '@app/bot-operations';
-import { CampaignsApiModule } from '@app/campaigns';
-import { loadEnvironment } from '@app/config';
-import { QueueName } from '@app/contracts';
-import { HealthModule } from '@app/health';
-import { OrderThreadsModule } from '@app/order-threads';
-import { OutboxModule } from '@app/outbox';
-import { AccountLinkModule } from '@app/prizes';
-import { QueueModule } from '@app/queue';
-import { loadRelayConfig, RelayApiModule } from '@app/relay';
-import { consumersFor, platformModules } from '@app/runtime';
+import { AuthModule } from '@discord-backbone/auth';
+import { BotOperationsModule } from '@discord-backbone/bot-operations';
+import { CampaignsApiModule } from '@discord-backbone/campaigns';
+import { loadEnvironment } from '@discord-backbone/config';
+import { QueueName } from '@discord-backbone/contracts';
+import { HealthModule } from '@discord-backbone/health';
+import { OrderThreadsModule } from '@discord-backbone/order-threads';
+import { OutboxModule } from '@discord-backbone/outbox';
+import { AccountLinkModule } from '@discord-backbone/prizes';
+import { QueueModule } from '@discord-backbone/queue';
+import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
+import { consumersFor, platformModules } from '@discord-backbone/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,

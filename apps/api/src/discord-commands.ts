@@ -4,9 +4,9 @@
 // --guild, in that server only (at once: for development). Needs DISCORD_BOT_TOKEN;
 // DISCORD_APPLICATION_ID is looked up from the token when unset.
 import { parseArgs } from 'node:util';
-import { applicationCommands } from '@app/campaigns';
-import { SNOWFLAKE } from '@app/contracts';
-import { DEFAULT_INVALID_REQUEST_BUDGET, DiscordRestClient, InvalidRequestBudget } from '@app/discord';
+import { applicationCommands } from '@discord-backbone/campaigns';
+import { SNOWFLAKE } from '@discord-backbone/contracts';
+import { DEFAULT_INVALID_REQUEST_BUDGET, DiscordRestClient, InvalidRequestBudget } from '@discord-backbone/discord';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });

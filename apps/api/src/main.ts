@@ -1,5 +1,5 @@
 import './instrumentation';
-import { bootstrapApp } from '@app/runtime';
+import { bootstrapApp } from '@discord-backbone/runtime';
 import { ApiModule } from './api.module';
 
 void bootstrapApp(ApiModule.forRoot(), 3000);

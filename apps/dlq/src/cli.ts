@@ -22,9 +22,9 @@ import {
   RedriveResult,
   resolveTarget,
   Settings,
-} from '@app/dlq';
-import { SYSTEM_QUEUES } from '@app/config';
-import { createSqsClient, DeadLetter, readDeadLetter } from '@app/queue';
+} from '@discord-backbone/dlq';
+import { SYSTEM_QUEUES } from '@discord-backbone/config';
+import { createSqsClient, DeadLetter, readDeadLetter } from '@discord-backbone/queue';
 import { counts, deadLetterJson, describeDeadLetter, duration, plural, printable, table } from './output';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };

@@ -1,5 +1,5 @@
-import type { DeadLetter } from '@app/queue';
-import { classOf } from '@app/dlq';
+import type { DeadLetter } from '@discord-backbone/queue';
+import { classOf } from '@discord-backbone/dlq';
 
 /**
  * Text from queues (bodies, error messages, attribute values) without control characters, so a

@@ -3,7 +3,7 @@
 // "Companion Client"): `relay pending | lease | ack | nack | send | tail`. The relay's URL and a
 // backend bot's key come from --url/--key or RELAY_URL/RELAY_API_KEY; --json prints the API's JSON.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { LeasedMessage, LeaseResponse, PendingResponse, ReceiptResults, RelayedMessage, SendResponse } from '@app/contracts';
+import type { LeasedMessage, LeaseResponse, PendingResponse, ReceiptResults, RelayedMessage, SendResponse } from '@discord-backbone/contracts';
 import { RelayCliError, RelayClient } from './relay.client';
 
 interface GlobalOptions {

@@ -1,4 +1,4 @@
-import type { RelayErrorBody } from '@app/contracts';
+import type { RelayErrorBody } from '@discord-backbone/contracts';
 
 /** What went wrong, said so that a person knows what to do; `exitCode` for the shell. */
 export class RelayCliError extends Error {

@@ -1,5 +1,5 @@
 import './instrumentation';
-import { bootstrapApp } from '@app/runtime';
+import { bootstrapApp } from '@discord-backbone/runtime';
 import { WorkerModule } from './worker.module';
 
 void bootstrapApp(WorkerModule.forRoot(), 3001);

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { loadEnvironment } from '@app/config';
-import { DiscordHealthIndicator } from '@app/discord';
-import { HealthModule } from '@app/health';
-import { QueueModule } from '@app/queue';
-import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@app/relay';
-import { consumersFor, platformModules } from '@app/runtime';
+import { loadEnvironment } from '@discord-backbone/config';
+import { DiscordHealthIndicator } from '@discord-backbone/discord';
+import { HealthModule } from '@discord-backbone/health';
+import { QueueModule } from '@discord-backbone/queue';
+import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@discord-backbone/relay';
+import { consumersFor, platformModules } from '@discord-backbone/runtime';
 
 /**
  * The worker deployment: the consumers listed in WORKER_CONSUMERS (see CONSUMERS for each SQS

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DiscordRestClient, unsafeRolePermissions } from '@app/discord';
-import { BadRequestError, NotFoundError } from '@app/queue';
+import { DiscordRestClient, unsafeRolePermissions } from '@discord-backbone/discord';
+import { BadRequestError, NotFoundError } from '@discord-backbone/queue';
 
 /** The channel's role would give a subscriber more than access: it carries moderator permissions. */
 export class UnsafeSubscriptionRoleError extends BadRequestError {}

@@ -8,8 +8,8 @@ import {
   CompleteTask,
   CreateChannelTask,
   RollbackTask,
-} from '@app/contracts';
-import { decodePayload } from '@app/queue';
+} from '@discord-backbone/contracts';
+import { decodePayload } from '@discord-backbone/queue';
 import { CampaignState, CATEGORY_POSITION, channelSteps, FIRST_CHANNEL_POSITION, isCreated, ROLE_POSITION, stepAt } from './campaign.state';
 
 /** A task with its FIFO coordinates. */

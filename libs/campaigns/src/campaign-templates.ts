@@ -1,5 +1,5 @@
-import { ChannelConfig, MAX_CAMPAIGN_CHANNELS } from '@app/contracts';
-import { decodePayload } from '@app/queue';
+import { ChannelConfig, MAX_CAMPAIGN_CHANNELS } from '@discord-backbone/contracts';
+import { decodePayload } from '@discord-backbone/queue';
 import oneShot from './templates/one-shot.json';
 import standard from './templates/standard.json';
 

@@ -1,6 +1,6 @@
 import type { CampaignStep } from '@prisma/client';
-import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus } from '@app/prisma';
-import { CampaignTaskType } from '@app/contracts';
+import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus } from '@discord-backbone/prisma';
+import { CampaignTaskType } from '@discord-backbone/contracts';
 import { nextTasks, rollbackTask, stepPositionOf } from './campaign-tasks';
 import { CampaignState } from './campaign.state';
 import { buttonId, parseButtonId, progressBar, renderProgress } from './campaign.view';

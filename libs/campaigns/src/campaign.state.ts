@@ -1,5 +1,5 @@
 import type { Campaign, CampaignStep } from '@prisma/client';
-import { CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaTx } from '@app/prisma';
+import { CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaTx } from '@discord-backbone/prisma';
 
 /** A campaign with its steps in creation order: everything the progress message and the next tasks are made from. */
 export type CampaignState = Campaign & { steps: CampaignStep[] };

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIButtonComponentWithCustomId } from 'discord.js';
-import { CAMPAIGN_CHANNEL_TYPE_NAMES, CampaignChannelType } from '@app/contracts';
-import { CampaignStatus, CampaignStepKind, CampaignStepStatus } from '@app/prisma';
+import { CAMPAIGN_CHANNEL_TYPE_NAMES, CampaignChannelType } from '@discord-backbone/contracts';
+import { CampaignStatus, CampaignStepKind, CampaignStepStatus } from '@discord-backbone/prisma';
 import { CampaignState, CATEGORY_POSITION, channelSteps, isCreated, ROLE_POSITION, stepAt } from './campaign.state';
 
 /** The progress message: what every edit (and a button's answer) sends. */

@@ -1,4 +1,4 @@
-import { QueueName } from '@app/contracts';
+import { QueueName } from '@discord-backbone/contracts';
 import type { Environment } from './environment';
 
 /** The name of a setting that holds a URL (checked against `Environment` by the compiler). */

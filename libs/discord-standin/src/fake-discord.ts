@@ -10,7 +10,7 @@ import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerRespo
 import { AddressInfo } from 'node:net';
 import { ApplicationCommandOptionType, ChannelType, ComponentType, InteractionResponseType, InteractionType, MessageFlags, OverwriteType, PermissionFlagsBits } from 'discord.js';
 import type { APIInteractionResponse, APIOverwrite } from 'discord.js';
-import { computeChannelPermissions } from '@app/discord';
+import { computeChannelPermissions } from '@discord-backbone/discord';
 import { FakeGateway, startFakeGateway } from './fake-gateway';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';

@@ -1,4 +1,4 @@
-import { routeTemplate } from '@app/discord';
+import { routeTemplate } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from './fake-discord';
 import { seedDemo } from './standin-demo';
 import { standinPage } from './standin-page';

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import { classifyError } from '@app/queue';
+import { classifyError } from '@discord-backbone/queue';
 import {
   DiscordInvalidRequestError,
   DiscordMissingPermissionsError,

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
-import { PermanentError, RetryLaterError } from '@app/queue';
+import { PermanentError, RetryLaterError } from '@discord-backbone/queue';
 
 /**
  * How a failed Discord call is handled by the queue, decided here and nowhere else:

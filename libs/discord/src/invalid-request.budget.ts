@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { REST } from 'discord.js';
-import { RetryLaterError } from '@app/queue';
+import { RetryLaterError } from '@discord-backbone/queue';
 import { countDiscordResponse } from './discord.metrics';
 
 /** Discord bans an IP for a while after this many invalid requests in WINDOW_MS. */

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readDeadLetter } from '@app/queue';
+import { readDeadLetter } from '@discord-backbone/queue';
 import { peekDeadLetters } from './dlq.cursor';
 import { OperatorError } from './dlq.errors';
 import { configuredQueues, depthOf, locate, Settings } from './dlq.targets';

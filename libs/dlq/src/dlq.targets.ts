@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
-import { QueueLocation, SYSTEM_QUEUES } from '@app/config';
-import { redriveTargetUrl } from '@app/queue';
+import { QueueLocation, SYSTEM_QUEUES } from '@discord-backbone/config';
+import { redriveTargetUrl } from '@discord-backbone/queue';
 import { isMissingQueue, OperatorError } from './dlq.errors';
 
 /** The environment the apps read (process.env or a copy). */

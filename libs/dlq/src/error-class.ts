@@ -1,4 +1,4 @@
-import type { DeadLetter } from '@app/queue';
+import type { DeadLetter } from '@discord-backbone/queue';
 
 /**
  * The class of a DLQ message that carries no reason: SQS's redrive policy moved it (a consumer

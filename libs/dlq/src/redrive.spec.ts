@@ -1,5 +1,5 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { OperatorError } from './dlq.errors';
 import { DlqTarget } from './dlq.targets';
 import { redrive } from './redrive';

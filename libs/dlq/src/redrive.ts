@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Message, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { readDeadLetter, replayAttributes } from '@app/queue';
+import { readDeadLetter, replayAttributes } from '@discord-backbone/queue';
 import { DlqCursor } from './dlq.cursor';
 import { OperatorError } from './dlq.errors';
 import { DlqTarget, depthOf, queueAttributes } from './dlq.targets';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
-import { PublicRoute } from '@app/auth';
+import { PublicRoute } from '@discord-backbone/auth';
 import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
 import { ShutdownState } from './shutdown.state';

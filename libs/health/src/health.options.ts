@@ -3,7 +3,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 
-/** A readiness check another module provides (e.g. DiscordHealthIndicator from @app/discord). */
+/** A readiness check another module provides (e.g. DiscordHealthIndicator from @discord-backbone/discord). */
 export interface ReadinessIndicator {
   isHealthy(): HealthIndicatorResult | Promise<HealthIndicatorResult>;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { metricsEndpoint } from '@app/telemetry';
+import { metricsEndpoint } from '@discord-backbone/telemetry';
 
 /**
  * Ready only when this process's Prometheus endpoint listens, if it has one (OTEL_METRICS_EXPORTER

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { PrismaService } from '@app/prisma';
+import { PrismaService } from '@discord-backbone/prisma';
 
 /** Ready when Postgres answers `SELECT 1` within 3 s; up or down only (the reason is logged). */
 @Injectable()

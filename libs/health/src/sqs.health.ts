@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { SQS_CLIENT } from '@app/queue';
+import { SQS_CLIENT } from '@discord-backbone/queue';
 
 /**
  * Ready when every given queue answers GetQueueAttributes (reachable, exists, allowed). The

@@ -1,4 +1,4 @@
-import type { QueueName } from '@app/contracts';
+import type { QueueName } from '@discord-backbone/contracts';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 

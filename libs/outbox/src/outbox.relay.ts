@@ -1,9 +1,9 @@
 import { MessageAttributeValue, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { QueueName } from '@app/contracts';
-import { PrismaService, PrismaTx } from '@app/prisma';
-import { describeError, SQS_CLIENT, traceContextAttributes } from '@app/queue';
+import type { QueueName } from '@discord-backbone/contracts';
+import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
+import { describeError, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
 interface OutboxRow {

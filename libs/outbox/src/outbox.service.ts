@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
-import type { QueueName } from '@app/contracts';
-import { PrismaService, PrismaTx } from '@app/prisma';
+import type { QueueName } from '@discord-backbone/contracts';
+import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options';
 
 /**

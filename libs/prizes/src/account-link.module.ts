@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '@app/config';
+import { Environment } from '@discord-backbone/config';
 import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 import { AccountLinkService } from './account-link.service';
 import { AccountLinkController } from './account-link.controller';

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@app/discord';
-import { PrismaService } from '@app/prisma';
+import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@discord-backbone/discord';
+import { PrismaService } from '@discord-backbone/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
 import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';

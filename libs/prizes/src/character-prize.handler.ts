@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import type { SqlTransaction } from '@app/prisma';
-import type { CharacterAwardedDto } from '@app/contracts';
-import { PermanentError, Rejections } from '@app/queue';
+import type { SqlTransaction } from '@discord-backbone/prisma';
+import type { CharacterAwardedDto } from '@discord-backbone/contracts';
+import { PermanentError, Rejections } from '@discord-backbone/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { AwardableCharacter, PendingOwnershipService } from './pending-ownership.service';
 import { PrizeHandler } from './prize.handler';

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@app/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 
 /** Community id by Discord guild id, for every guild that has a community. */
 export async function findCommunitiesByGuild(sql: SqlTransaction, discordGuildIds: string[]): Promise<Map<string, string>> {

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@app/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 
 /**
  * Serialises grants and the account link for the same Discord users (transaction-scoped

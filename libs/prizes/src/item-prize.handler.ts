@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import type { SqlTransaction } from '@app/prisma';
-import type { ItemAwardedDto } from '@app/contracts';
-import type { Rejections } from '@app/queue';
+import type { SqlTransaction } from '@discord-backbone/prisma';
+import type { ItemAwardedDto } from '@discord-backbone/contracts';
+import type { Rejections } from '@discord-backbone/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { ItemGrant, ItemsService } from './items.service';
 import { PrizeHandler } from './prize.handler';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlTransaction } from '@app/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 
 export interface ItemGrant {
   communityId: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlTransaction } from '@app/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { CharacterAlreadyOwnedError } from './prize.errors';
 import { GrantResult, Holding, ItemsService } from './items.service';

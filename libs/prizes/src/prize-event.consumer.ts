@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import { QueueName } from '@app/contracts';
-import { MessagePipeline, SqsMessageHandler } from '@app/queue';
+import { QueueName } from '@discord-backbone/contracts';
+import { MessagePipeline, SqsMessageHandler } from '@discord-backbone/queue';
 import { PrizeEventRoute } from './prize-event.route';
 
 /** The prize queue's consumer: everything but routing happens in the shared MessagePipeline. */

@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { MessageValidationError, UnknownMessageTypeError } from '@app/queue';
-import { PrizeEventType } from '@app/contracts';
+import { MessageValidationError, UnknownMessageTypeError } from '@discord-backbone/queue';
+import { PrizeEventType } from '@discord-backbone/contracts';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { ItemPrizeHandler } from './item-prize.handler';
 import { PrizeEventRoute } from './prize-event.route';

@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import type { SqlTransaction } from '@app/prisma';
-import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@app/contracts';
-import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@app/queue';
+import type { SqlTransaction } from '@discord-backbone/prisma';
+import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@discord-backbone/contracts';
+import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@discord-backbone/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { ItemPrizeHandler } from './item-prize.handler';

@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError } from '@app/queue';
+import { BadRequestError, NotFoundError } from '@discord-backbone/queue';
 
 export class CommunityNotFoundError extends NotFoundError {
   constructor(discordGuildId: string) {

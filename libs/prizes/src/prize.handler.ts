@@ -1,5 +1,5 @@
-import type { SqlTransaction } from '@app/prisma';
-import type { Rejections } from '@app/queue';
+import type { SqlTransaction } from '@discord-backbone/prisma';
+import type { Rejections } from '@discord-backbone/queue';
 
 /** Applies a batch of events of one type inside the given transaction. */
 export interface PrizeHandler<E> {

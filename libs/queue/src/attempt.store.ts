@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/prisma';
+import { PrismaService } from '@discord-backbone/prisma';
 
 /**
  * Counts real handler attempts per message for MessagePipeline.processEach. SQS's receive count

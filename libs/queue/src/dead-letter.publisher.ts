@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { SYSTEM_QUEUES } from '@app/config';
-import { MessageAttribute, QueueName } from '@app/contracts';
+import { SYSTEM_QUEUES } from '@discord-backbone/config';
+import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /** The id a message was first delivered under: kept across a DLQ round trip by the attribute. */

@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { readDeadLetter, replayAttributes, traceIdOf } from './dead-letter.reason';
 
 const text = (value: string) => ({ DataType: 'String', StringValue: value });

@@ -1,4 +1,4 @@
-import { databaseFailure } from '@app/prisma';
+import { databaseFailure } from '@discord-backbone/prisma';
 
 /**
  * Errors a handler can throw. A PermanentError can never succeed on retry, so the message

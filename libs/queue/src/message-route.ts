@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import type { SqlTransaction } from '@app/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 import type { PermanentError } from './errors';
 
 /** Permanent failures of some items of a batch, by their index in it; the rest were applied. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, SqlTransaction } from '@app/prisma';
+import { PrismaService, SqlTransaction } from '@discord-backbone/prisma';
 
 export interface ProcessedKey {
   key: string;

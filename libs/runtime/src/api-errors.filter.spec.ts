@@ -1,6 +1,6 @@
 import { ArgumentsHost } from '@nestjs/common';
-import { Prisma } from '@app/prisma';
-import { DiscordNotConfiguredError, DiscordRateLimitedError } from '@app/discord';
+import { Prisma } from '@discord-backbone/prisma';
+import { DiscordNotConfiguredError, DiscordRateLimitedError } from '@discord-backbone/discord';
 import { ApiErrorsFilter } from './api-errors.filter';
 
 const prismaError = (code: string, meta: Record<string, unknown> = {}) => new Prisma.PrismaClientKnownRequestError(`\nInvalid \`prisma.x()\` invocation in\n/src/file.ts:1:1\n\nfailed (${code})`, { code, clientVersion: '6', meta });

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { DiscordNotConfiguredError, DiscordRateLimitedError, DiscordUnauthorizedError, DiscordUnavailableError } from '@app/discord';
-import { databaseFailure, Prisma } from '@app/prisma';
-import { describeError, RetryLaterError } from '@app/queue';
+import { DiscordNotConfiguredError, DiscordRateLimitedError, DiscordUnauthorizedError, DiscordUnavailableError } from '@discord-backbone/discord';
+import { databaseFailure, Prisma } from '@discord-backbone/prisma';
+import { describeError, RetryLaterError } from '@discord-backbone/queue';
 
 /**
  * The errors a request can meet that are not the caller's fault, or are but were not caught by

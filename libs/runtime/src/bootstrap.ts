@@ -1,9 +1,9 @@
 import { DynamicModule, INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { Environment } from '@app/config';
-import { ShutdownState } from '@app/health';
-import { stopTelemetry } from '@app/telemetry';
+import { Environment } from '@discord-backbone/config';
+import { ShutdownState } from '@discord-backbone/health';
+import { stopTelemetry } from '@discord-backbone/telemetry';
 import { ApiErrorsFilter } from './api-errors.filter';
 import { jsonBody, RejectMalformedBody } from './json-body';
 import { SafeTextPipe } from './safe-text.pipe';

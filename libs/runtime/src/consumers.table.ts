@@ -1,11 +1,11 @@
 import type { Type } from '@nestjs/common';
-import { BotOperationsConsumerModule } from '@app/bot-operations';
-import { CampaignWorkerModule } from '@app/campaigns';
-import type { Environment, WorkerConsumer } from '@app/config';
-import { QueueName } from '@app/contracts';
-import { BackendResponseConsumerModule, DiscordRequestConsumerModule } from '@app/order-threads';
-import { PrizeConsumerModule } from '@app/prizes';
-import type { ConsumerSettings } from '@app/queue';
+import { BotOperationsConsumerModule } from '@discord-backbone/bot-operations';
+import { CampaignWorkerModule } from '@discord-backbone/campaigns';
+import type { Environment, WorkerConsumer } from '@discord-backbone/config';
+import { QueueName } from '@discord-backbone/contracts';
+import { BackendResponseConsumerModule, DiscordRequestConsumerModule } from '@discord-backbone/order-threads';
+import { PrizeConsumerModule } from '@discord-backbone/prizes';
+import type { ConsumerSettings } from '@discord-backbone/queue';
 
 /** One SQS consumer of the system: which app runs it, when, with which settings, and the module with its @SqsMessageHandler. */
 interface ConsumerDefinition {

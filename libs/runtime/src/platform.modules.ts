@@ -1,9 +1,9 @@
 import type { DynamicModule } from '@nestjs/common';
-import { AppConfigModule, Environment } from '@app/config';
-import { DiscordModule } from '@app/discord';
-import { PrismaModule } from '@app/prisma';
-import { SqsClientModule } from '@app/queue';
-import { LoggingModule } from '@app/telemetry';
+import { AppConfigModule, Environment } from '@discord-backbone/config';
+import { DiscordModule } from '@discord-backbone/discord';
+import { PrismaModule } from '@discord-backbone/prisma';
+import { SqsClientModule } from '@discord-backbone/queue';
+import { LoggingModule } from '@discord-backbone/telemetry';
 
 /**
  * What every app of this system stands on: validated config, JSON logs, Postgres, one SQS client,

@@ -1,4 +1,4 @@
-import { SYSTEM_QUEUES, validateEnvironment } from '@app/config';
+import { SYSTEM_QUEUES, validateEnvironment } from '@discord-backbone/config';
 import { CONSUMERS } from './consumers.table';
 
 describe('SYSTEM_QUEUES', () => {

@@ -1,5 +1,5 @@
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
-import { IsSnowflake } from '@app/contracts';
+import { IsSnowflake } from '@discord-backbone/contracts';
 
 export class CreateSubscriptionChannelDto {
   @IsSnowflake() channelId!: string;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '@app/config';
+import { Environment } from '@discord-backbone/config';
 import { BotQueueProducer } from './bot-queue.producer';
 import { BotOperationsController } from './bot-operations.controller';
 import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from '../bot-operations.options';

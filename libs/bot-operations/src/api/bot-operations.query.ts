@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '@app/prisma';
+import { PrismaService } from '@discord-backbone/prisma';
 
 /** Bot operations as the API shows them: queued, done (with the result) or failed (with the reason). */
 @Injectable()

@@ -1,8 +1,8 @@
 import 'reflect-metadata'; // the contracts' class-transformer decorators need it; Nest loads it in the apps
-import { BOT_OPERATION_MESSAGE_CLASSES, BotOperationAttribute, BotOperationType, QueueName } from '@app/contracts';
-import type { OutboundMessage, OutboxService } from '@app/outbox';
-import type { PrismaTx } from '@app/prisma';
-import { decodePayload } from '@app/queue';
+import { BOT_OPERATION_MESSAGE_CLASSES, BotOperationAttribute, BotOperationType, QueueName } from '@discord-backbone/contracts';
+import type { OutboundMessage, OutboxService } from '@discord-backbone/outbox';
+import type { PrismaTx } from '@discord-backbone/prisma';
+import { decodePayload } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
 import { BotQueueProducer } from './bot-queue.producer';
 

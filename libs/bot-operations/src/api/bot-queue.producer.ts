@@ -11,10 +11,10 @@ import {
   RemovalReason,
   RemoveUserOperation,
   VerifyPermissionsOperation,
-} from '@app/contracts';
-import { OutboxService } from '@app/outbox';
-import type { PrismaTx } from '@app/prisma';
-import { decodePayload, MessageValidationError } from '@app/queue';
+} from '@discord-backbone/contracts';
+import { OutboxService } from '@discord-backbone/outbox';
+import type { PrismaTx } from '@discord-backbone/prisma';
+import { decodePayload, MessageValidationError } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
 import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from '../bot-operations.options';
 

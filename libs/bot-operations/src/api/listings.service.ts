@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '@app/prisma';
+import { PrismaService } from '@discord-backbone/prisma';
 import { BotQueueProducer } from './bot-queue.producer';
 import { CreateListingDto } from './bot-operations.dto';
 

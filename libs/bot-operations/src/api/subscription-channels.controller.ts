@@ -1,5 +1,5 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { RequiresScope } from '@app/auth';
+import { RequiresScope } from '@discord-backbone/auth';
 import { CreateSubscriptionChannelDto } from './bot-operations.dto';
 import { SubscriptionChannelsService } from './subscription-channels.service';
 

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/prisma';
-import { NotFoundError } from '@app/queue';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
+import { NotFoundError } from '@discord-backbone/queue';
 import { CreateSubscriptionChannelDto } from './bot-operations.dto';
 import { SubscriptionRoleCheck, UnsafeSubscriptionRoleError } from '../subscription-role.check';
 

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { RemovalReason } from '@app/contracts';
-import { PrismaService, PrismaTx, SubscriptionStatus } from '@app/prisma';
+import { RemovalReason } from '@discord-backbone/contracts';
+import { PrismaService, PrismaTx, SubscriptionStatus } from '@discord-backbone/prisma';
 import { BotQueueProducer, EnqueuedBotOperation } from './bot-queue.producer';
 import { CreateSubscriptionDto } from './bot-operations.dto';
 

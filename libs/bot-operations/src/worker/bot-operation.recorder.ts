@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BotOperation, BotOperationResult, BotOperationType } from '@app/contracts';
-import { BotOperationStatus, Prisma, PrismaService } from '@app/prisma';
-import { describeError, DeadLetterFailure } from '@app/queue';
+import { BotOperation, BotOperationResult, BotOperationType } from '@discord-backbone/contracts';
+import { BotOperationStatus, Prisma, PrismaService } from '@discord-backbone/prisma';
+import { describeError, DeadLetterFailure } from '@discord-backbone/queue';
 
 /**
  * Writes each operation's outcome on its BotOperation row, for the API to show. Every write

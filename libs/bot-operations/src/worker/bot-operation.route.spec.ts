@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { BotOperationType, InviteUserOperation } from '@app/contracts';
-import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnavailableError } from '@app/discord';
-import { MessageValidationError, RetriesExhaustedError, UnknownMessageTypeError } from '@app/queue';
+import { BotOperationType, InviteUserOperation } from '@discord-backbone/contracts';
+import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnavailableError } from '@discord-backbone/discord';
+import { MessageValidationError, RetriesExhaustedError, UnknownMessageTypeError } from '@discord-backbone/queue';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
 import { InviteUserHandler } from './invite-user.handler';

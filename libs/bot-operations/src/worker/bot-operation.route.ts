@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationResult, BotOperationType, QueueName } from '@app/contracts';
+import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationResult, BotOperationType, QueueName } from '@discord-backbone/contracts';
 import {
   classifyError,
   DeadLetterFailure,
@@ -10,7 +10,7 @@ import {
   HandlersByType,
   RetriesExhaustedError,
   RetryLaterError,
-} from '@app/queue';
+} from '@discord-backbone/queue';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteUserHandler } from './invite-user.handler';
 import { RemoveUserHandler } from './remove-user.handler';

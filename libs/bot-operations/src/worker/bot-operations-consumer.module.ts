@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '@app/config';
+import { Environment } from '@discord-backbone/config';
 import { BotOperationConsumer } from './bot-operation.consumer';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';

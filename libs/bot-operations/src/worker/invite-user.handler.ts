@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BotOperationResult, InviteUserOperation } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
+import { BotOperationResult, InviteUserOperation } from '@discord-backbone/contracts';
+import { DiscordRestClient } from '@discord-backbone/discord';
 import { MEMBER_ACCESS } from './channel-access';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';

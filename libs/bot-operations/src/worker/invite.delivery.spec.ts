@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { BotOperationType, InviteUserOperation } from '@app/contracts';
-import { DiscordInvalidRequestError, DiscordRestClient } from '@app/discord';
+import { BotOperationType, InviteUserOperation } from '@discord-backbone/contracts';
+import { DiscordInvalidRequestError, DiscordRestClient } from '@discord-backbone/discord';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteDelivery } from './invite.delivery';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InviteUserOperation } from '@app/contracts';
-import { DiscordPermanentError, DiscordRestClient } from '@app/discord';
+import { InviteUserOperation } from '@discord-backbone/contracts';
+import { DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
 

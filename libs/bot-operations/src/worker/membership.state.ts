@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, SubscriptionStatus } from '@app/prisma';
-import { NotFoundError } from '@app/queue';
+import { PrismaService, SubscriptionStatus } from '@discord-backbone/prisma';
+import { NotFoundError } from '@discord-backbone/queue';
 
 /** The backend's current truth about a channel and a membership, as the handlers act on it. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RESTJSONErrorCodes } from 'discord.js';
-import { BotOperationResult, RemoveUserOperation } from '@app/contracts';
-import { DiscordRestClient, isDiscordErrorCode } from '@app/discord';
+import { BotOperationResult, RemoveUserOperation } from '@discord-backbone/contracts';
+import { DiscordRestClient, isDiscordErrorCode } from '@discord-backbone/discord';
 import { MembershipState } from './membership.state';
 
 /**

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { APIChannel } from 'discord.js';
-import { BotOperationResult, VerifyPermissionsOperation } from '@app/contracts';
-import { computeChannelPermissions, DiscordMissingPermissionsError, DiscordRestClient, missingPermissions } from '@app/discord';
-import { PermissionCheckStatus, PrismaService } from '@app/prisma';
-import { BadRequestError, NotFoundError } from '@app/queue';
+import { BotOperationResult, VerifyPermissionsOperation } from '@discord-backbone/contracts';
+import { computeChannelPermissions, DiscordMissingPermissionsError, DiscordRestClient, missingPermissions } from '@discord-backbone/discord';
+import { PermissionCheckStatus, PrismaService } from '@discord-backbone/prisma';
+import { BadRequestError, NotFoundError } from '@discord-backbone/queue';
 import { botOutranksRole, requiredBotPermissions, ROLE_HIERARCHY } from './channel-access';
 import { MembershipState } from './membership.state';
 

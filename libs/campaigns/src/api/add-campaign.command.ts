@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationCommandOptionType, InteractionResponseType } from 'discord.js';
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from 'discord.js';
-import { MAX_DISCORD_NAME_LENGTH } from '@app/contracts';
+import { MAX_DISCORD_NAME_LENGTH } from '@discord-backbone/contracts';
 import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
 import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
 import { CampaignsService } from './campaigns.service';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InteractionResponseType } from 'discord.js';
 import type { APIInteractionResponse, APIMessageComponentInteraction } from 'discord.js';
-import { CampaignStatus, PrismaService } from '@app/prisma';
+import { CampaignStatus, PrismaService } from '@discord-backbone/prisma';
 import { parseButtonId, renderProgress } from '../campaign.view';
 import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
 import { CampaignsService } from './campaigns.service';

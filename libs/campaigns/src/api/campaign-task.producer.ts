@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { QueueName } from '@app/contracts';
-import { OutboxService } from '@app/outbox';
-import type { PrismaTx } from '@app/prisma';
+import { QueueName } from '@discord-backbone/contracts';
+import { OutboxService } from '@discord-backbone/outbox';
+import type { PrismaTx } from '@discord-backbone/prisma';
 import { QueuedCampaignTask } from '../campaign-tasks';
 
 /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '@app/config';
+import { Environment } from '@discord-backbone/config';
 import { AddCampaignCommand } from './add-campaign.command';
 import { CampaignButtonsHandler } from './campaign-buttons.handler';
 import { CampaignTaskProducer } from './campaign-task.producer';

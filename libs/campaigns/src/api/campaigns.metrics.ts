@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DeploymentCoordination, PrismaService } from '@app/prisma';
-import { observeGauges } from '@app/telemetry';
+import { DeploymentCoordination, PrismaService } from '@discord-backbone/prisma';
+import { observeGauges } from '@discord-backbone/telemetry';
 
 /** `campaigns` by status (running, completed, failed, rolling_back, rolled_back), read from Postgres at each collection. */
 @Injectable()

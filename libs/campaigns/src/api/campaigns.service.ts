@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ChannelType } from 'discord.js';
-import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaService, PrismaTx } from '@app/prisma';
+import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { CampaignTemplate } from '../campaign-templates';
 import { nextTasks, rollbackTask } from '../campaign-tasks';
 import { CampaignState, CATEGORY_POSITION, FIRST_CHANNEL_POSITION, loadCampaign, ROLE_POSITION, roleNameFor } from '../campaign.state';

@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { MAX_DISCORD_NAME_LENGTH } from '@app/contracts';
+import { MAX_DISCORD_NAME_LENGTH } from '@discord-backbone/contracts';
 import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
 
 export const ADD_CAMPAIGN_COMMAND = 'add-campaign';

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PermissionFlagsBits } from 'discord.js';
 import type { APIInteractionGuildMember } from 'discord.js';
-import { computeGuildPermissions, DiscordRestClient } from '@app/discord';
-import { describeError } from '@app/queue';
+import { computeGuildPermissions, DiscordRestClient } from '@discord-backbone/discord';
+import { describeError } from '@discord-backbone/queue';
 
 /** Discord wants an interaction answered within 3 s: the lookup of the server's roles gets at most this long. */
 const LOOKUP_TIMEOUT_MS = 2000;

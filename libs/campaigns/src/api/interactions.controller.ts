@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApplicationCommandType, ComponentType, InteractionResponseType, InteractionType } from 'discord.js';
 import type { APIChatInputApplicationCommandInteraction, APIInteraction, APIInteractionResponse } from 'discord.js';
-import { AuthenticatedBy } from '@app/auth';
+import { AuthenticatedBy } from '@discord-backbone/auth';
 import { AddCampaignCommand } from './add-campaign.command';
 import { CampaignButtonsHandler } from './campaign-buttons.handler';
 import { ADD_CAMPAIGN_COMMAND } from './commands';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@app/contracts';
-import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnknownResourceError } from '@app/discord';
-import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType } from '@app/queue';
+import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@discord-backbone/contracts';
+import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnknownResourceError } from '@discord-backbone/discord';
+import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType } from '@discord-backbone/queue';
 import { stepPositionOf } from '../campaign-tasks';
 import { CampaignStore } from './campaign.store';
 import { CompleteHandler } from './complete.handler';

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { Environment } from '@app/config';
-import { SQS_CLIENT, traceContextAttributes } from '@app/queue';
+import { Environment } from '@discord-backbone/config';
+import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { QueuedCampaignTask } from '../campaign-tasks';
 
 const SQS_BATCH_LIMIT = 10;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelType } from 'discord.js';
-import { CampaignStatus, CampaignStepStatus, PrismaService } from '@app/prisma';
-import { NotFoundError } from '@app/queue';
+import { CampaignStatus, CampaignStepStatus, PrismaService } from '@discord-backbone/prisma';
+import { NotFoundError } from '@discord-backbone/queue';
 import { CampaignState, loadCampaign } from '../campaign.state';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CompleteTask } from '@app/contracts';
+import { CompleteTask } from '@discord-backbone/contracts';
 import { CampaignCompletion } from './campaign-completion';
 
 /** The spec's completion task: the summary, if every channel is done (else the last channel's step posts it). */

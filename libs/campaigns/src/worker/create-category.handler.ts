@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CreateCategoryTask } from '@app/contracts';
-import { CampaignStatus } from '@app/prisma';
+import { CreateCategoryTask } from '@discord-backbone/contracts';
+import { CampaignStatus } from '@discord-backbone/prisma';
 import { nextTasks } from '../campaign-tasks';
 import { CATEGORY_POSITION, isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
 import { CampaignStore } from './campaign.store';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CreateChannelTask } from '@app/contracts';
-import { CampaignStatus, CampaignStepKind } from '@app/prisma';
-import { NotFoundError } from '@app/queue';
+import { CreateChannelTask } from '@discord-backbone/contracts';
+import { CampaignStatus, CampaignStepKind } from '@discord-backbone/prisma';
+import { NotFoundError } from '@discord-backbone/queue';
 import { stepPositionOf } from '../campaign-tasks';
 import { CATEGORY_POSITION, isCreated, stepAt } from '../campaign.state';
 import { CampaignCompletion } from './campaign-completion';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CreateRoleTask } from '@app/contracts';
-import { CampaignStatus } from '@app/prisma';
+import { CreateRoleTask } from '@discord-backbone/contracts';
+import { CampaignStatus } from '@discord-backbone/prisma';
 import { nextTasks } from '../campaign-tasks';
 import { isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
 import { CampaignStore } from './campaign.store';

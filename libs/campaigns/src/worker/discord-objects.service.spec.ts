@@ -7,8 +7,8 @@ import {
   DiscordRestClient,
   DiscordUnauthorizedError,
   DiscordUnavailableError,
-} from '@app/discord';
-import { CampaignStepKind, CampaignStepStatus } from '@app/prisma';
+} from '@discord-backbone/discord';
+import { CampaignStepKind, CampaignStepStatus } from '@discord-backbone/prisma';
 import { CampaignState } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
 import { DiscordObjectsService } from './discord-objects.service';

@@ -9,8 +9,8 @@ import {
   DiscordRestClient,
   DiscordUnauthorizedError,
   isDiscordErrorCode,
-} from '@app/discord';
-import { CampaignStepKind } from '@app/prisma';
+} from '@discord-backbone/discord';
+import { CampaignStepKind } from '@discord-backbone/prisma';
 import { CampaignState, CATEGORY_POSITION, isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
 import { ChannelFingerprint, createdSince, isOwnChannel, isOwnRole } from './own-objects';

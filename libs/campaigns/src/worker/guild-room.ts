@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GuildFeature } from 'discord.js';
-import { MAX_CAMPAIGN_CHANNELS } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
-import { CampaignStepKind } from '@app/prisma';
+import { MAX_CAMPAIGN_CHANNELS } from '@discord-backbone/contracts';
+import { DiscordRestClient } from '@discord-backbone/discord';
+import { CampaignStepKind } from '@discord-backbone/prisma';
 import { CampaignState, channelSteps, isCreated } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
 

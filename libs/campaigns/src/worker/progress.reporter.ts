@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ChannelType } from 'discord.js';
-import { DiscordInteractionTokenError, DiscordPermanentError, DiscordRateLimitedError, DiscordRestClient } from '@app/discord';
-import { CampaignProgressVia, CampaignStepKind, PrismaService } from '@app/prisma';
-import { describeError } from '@app/queue';
+import { DiscordInteractionTokenError, DiscordPermanentError, DiscordRateLimitedError, DiscordRestClient } from '@discord-backbone/discord';
+import { CampaignProgressVia, CampaignStepKind, PrismaService } from '@discord-backbone/prisma';
+import { describeError } from '@discord-backbone/queue';
 import { CampaignState, isCreated, isSettled, loadCampaign } from '../campaign.state';
 import { ProgressView, renderProgress } from '../campaign.view';
 

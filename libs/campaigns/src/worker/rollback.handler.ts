@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RollbackTask } from '@app/contracts';
-import { CampaignStatus } from '@app/prisma';
+import { RollbackTask } from '@discord-backbone/contracts';
+import { CampaignStatus } from '@discord-backbone/prisma';
 import { isCreated } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
 import { DiscordObjectsService } from './discord-objects.service';

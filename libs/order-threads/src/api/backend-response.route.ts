@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@app/contracts';
-import { DiscordRequestStatus, DiscordThreadStatus, SqlTransaction } from '@app/prisma';
-import { decodeByType, MessageRoute, NotFoundError, originalMessageId, Rejections } from '@app/queue';
+import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@discord-backbone/contracts';
+import { DiscordRequestStatus, DiscordThreadStatus, SqlTransaction } from '@discord-backbone/prisma';
+import { decodeByType, MessageRoute, NotFoundError, originalMessageId, Rejections } from '@discord-backbone/queue';
 
 /**
  * Applies the bot's answers (BACKEND_QUEUE_URL) to the backend's records (in the batch's plain-SQL

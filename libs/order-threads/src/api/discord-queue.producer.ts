@@ -12,10 +12,10 @@ import {
   RequestMetadata,
   ThreadEntityType,
   UpdateOrderStatusMessage,
-} from '@app/contracts';
-import { OutboxService } from '@app/outbox';
-import type { PrismaTx } from '@app/prisma';
-import { decodePayload } from '@app/queue';
+} from '@discord-backbone/contracts';
+import { OutboxService } from '@discord-backbone/outbox';
+import type { PrismaTx } from '@discord-backbone/prisma';
+import { decodePayload } from '@discord-backbone/queue';
 
 export interface ThreadTarget {
   serverId: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DiscordThreadLink, OfferSession } from '@prisma/client';
-import { PrismaService } from '@app/prisma';
+import { PrismaService } from '@discord-backbone/prisma';
 import { CreateOfferSessionDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';
 import { EntityNotFoundException } from './order-threads.errors';

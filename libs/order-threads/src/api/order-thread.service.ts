@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DiscordThreadLink } from '@prisma/client';
-import { OrderSnapshot, ThreadEntityType } from '@app/contracts';
-import { DiscordThreadStatus, PrismaTx } from '@app/prisma';
+import { OrderSnapshot, ThreadEntityType } from '@discord-backbone/contracts';
+import { DiscordThreadStatus, PrismaTx } from '@discord-backbone/prisma';
 import { DiscordQueueProducer } from './discord-queue.producer';
 import { EntityNotFoundException } from './order-threads.errors';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import type { Contractor, DiscordRequest } from '@prisma/client';
-import { RequiresScope } from '@app/auth';
-import { PrismaService } from '@app/prisma';
+import { RequiresScope } from '@discord-backbone/auth';
+import { PrismaService } from '@discord-backbone/prisma';
 import { OfferSessionsService, OfferSessionView } from './offer-sessions.service';
 import { AssignOrderDto, ChatMessageDto, CreateContractorDto, CreateOfferSessionDto, CreateOrderDto, UpdateOrderStatusDto } from './order.dto';
 import { OrdersService, OrderView } from './orders.service';

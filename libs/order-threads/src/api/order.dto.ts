@@ -1,6 +1,6 @@
 import { IsEnum, IsOptional, IsString, IsUUID, Length, ValidateBy, ValidateIf } from 'class-validator';
-import { IsSnowflake } from '@app/contracts';
-import { OrderStatus } from '@app/prisma';
+import { IsSnowflake } from '@discord-backbone/contracts';
+import { OrderStatus } from '@discord-backbone/prisma';
 
 /** Placed with a contractor or a community: exactly one of the two. */
 class PlacedWithDto {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DiscordRequest, DiscordThreadLink, Order } from '@prisma/client';
-import { DiscordQueueMessageType } from '@app/contracts';
-import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@app/prisma';
-import { OutboxService, RejectedMessage } from '@app/outbox';
+import { DiscordQueueMessageType } from '@discord-backbone/contracts';
+import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
+import { OutboxService, RejectedMessage } from '@discord-backbone/outbox';
 import { DiscordQueueProducer, RequestTarget } from './discord-queue.producer';
 import { CreateOrderDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';

@@ -1,5 +1,5 @@
 import type { User } from '@prisma/client';
-import type { PrismaTx } from '@app/prisma';
+import type { PrismaTx } from '@discord-backbone/prisma';
 import { EntityNotFoundException } from './order-threads.errors';
 
 /** The users with these ids (undefined ones skipped), in the same order; 404 for the first missing one. */

@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { Environment } from '@app/config';
-import { BackendResponseMessage, BackendResponsePayload, BackendResponseType, DiscordQueueMessage } from '@app/contracts';
-import { SQS_CLIENT, traceContextAttributes } from '@app/queue';
+import { Environment } from '@discord-backbone/config';
+import { BackendResponseMessage, BackendResponsePayload, BackendResponseType, DiscordQueueMessage } from '@discord-backbone/contracts';
+import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 
 /**
  * Answers the backend on BACKEND_QUEUE_URL, with the request's metadata for correlation and the

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThreadCreation } from '@prisma/client';
-import { Environment } from '@app/config';
-import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@app/contracts';
-import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@app/discord';
-import { Prisma, PrismaService } from '@app/prisma';
-import { describeError, RetryLaterError } from '@app/queue';
+import { Environment } from '@discord-backbone/config';
+import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@discord-backbone/contracts';
+import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
+import { describeError, RetryLaterError } from '@discord-backbone/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
 import { THREAD_INVITE_OPTIONS, ThreadInviteOptions } from './thread-invite.options';

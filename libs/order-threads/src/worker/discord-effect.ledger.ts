@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/prisma';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 
 /**
  * Results of Discord effects that have no natural key (a posted message), stored once done:

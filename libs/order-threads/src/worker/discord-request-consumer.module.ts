@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '@app/config';
+import { Environment } from '@discord-backbone/config';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { ChatForwardHandler } from './chat-forward.handler';
 import { CreateThreadHandler } from './create-thread.handler';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { BackendResponseType, DiscordQueueMessage, DiscordQueueMessageType, DISCORD_QUEUE_MESSAGE_CLASSES, QueueName } from '@app/contracts';
-import { DiscordPermanentError } from '@app/discord';
-import { DeadLetterFailure, decodeByType, dispatchByType, EffectRoute, HandlersByType } from '@app/queue';
+import { BackendResponseType, DiscordQueueMessage, DiscordQueueMessageType, DISCORD_QUEUE_MESSAGE_CLASSES, QueueName } from '@discord-backbone/contracts';
+import { DiscordPermanentError } from '@discord-backbone/discord';
+import { DeadLetterFailure, decodeByType, dispatchByType, EffectRoute, HandlersByType } from '@discord-backbone/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { ChatForwardHandler } from './chat-forward.handler';
 import { CreateThreadHandler } from './create-thread.handler';

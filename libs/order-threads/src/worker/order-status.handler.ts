@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BackendResponseType, UpdateOrderStatusMessage } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
+import { BackendResponseType, UpdateOrderStatusMessage } from '@discord-backbone/contracts';
+import { DiscordRestClient } from '@discord-backbone/discord';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { DiscordEffectLedger } from './discord-effect.ledger';
 import { discordNonce } from './discord-nonce';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ThreadEntityType } from '@app/contracts';
-import { PrismaService } from '@app/prisma';
-import { RetryLaterError } from '@app/queue';
+import { ThreadEntityType } from '@discord-backbone/contracts';
+import { PrismaService } from '@discord-backbone/prisma';
+import { RetryLaterError } from '@discord-backbone/queue';
 
 /** Seconds a Phase 4 request waits for its thread before looking again. */
 const THREAD_WAIT_SECONDS = 15;

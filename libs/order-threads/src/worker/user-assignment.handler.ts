@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AssignUserMessage, BackendResponseType } from '@app/contracts';
-import { DiscordRestClient } from '@app/discord';
+import { AssignUserMessage, BackendResponseType } from '@discord-backbone/contracts';
+import { DiscordRestClient } from '@discord-backbone/discord';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { ThreadLookup } from './thread.lookup';
 

@@ -1,6 +1,6 @@
 import { Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MessageAttribute } from '@app/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { describeError } from '../errors';
 import { PostgresOutageGate } from '../postgres-outage.gate';
 import { ConsumerSettings, SQS_CLIENT } from '../queue.options';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LeasedMessage, LeaseRequestDto } from '@app/contracts';
+import type { LeasedMessage, LeaseRequestDto } from '@discord-backbone/contracts';
 import type { BackendBotSettings } from '../config/relay-config';
 import { DeliveryNotifier } from './delivery.notifier';
 import { DeliveryStore } from './delivery.store';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { SendMessageRequestDto, SendResponse } from '@app/contracts';
+import type { SendMessageRequestDto, SendResponse } from '@discord-backbone/contracts';
 import {
   DiscordInvalidRequestBudgetError,
   DiscordInvalidRequestError,
@@ -11,8 +11,8 @@ import {
   DiscordUnauthorizedError,
   DiscordUnavailableError,
   DiscordUnknownResourceError,
-} from '@app/discord';
-import { Prisma, PrismaService } from '@app/prisma';
+} from '@discord-backbone/discord';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import type { BackendBotSettings } from '../config/relay-config';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';

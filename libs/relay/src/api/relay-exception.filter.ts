@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import type { RelayErrorBody } from '@app/contracts';
-import { databaseFailure } from '@app/prisma';
+import type { RelayErrorBody } from '@discord-backbone/contracts';
+import { databaseFailure } from '@discord-backbone/prisma';
 import type { RelayRequest } from './relay-backend.guard';
 import { RelayHttpException } from './relay-http.exception';
 

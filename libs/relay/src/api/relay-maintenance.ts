@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DeploymentCoordination, PrismaService } from '@app/prisma';
+import { DeploymentCoordination, PrismaService } from '@discord-backbone/prisma';
 import { DeliveryStore } from './delivery.store';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/prisma';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, UseFilters, UseGuards } from '@nestjs/common';
-import { AuthenticatedBy } from '@app/auth';
+import { AuthenticatedBy } from '@discord-backbone/auth';
 import type { BackendBotSettings } from '../config/relay-config';
 import { RelayBackendGuard, RelayRequest } from './relay-backend.guard';
 import { RelayExceptionFilter } from './relay-exception.filter';

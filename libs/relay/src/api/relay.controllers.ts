@@ -15,7 +15,7 @@ import {
   RedriveResponse,
   SendMessageRequestDto,
   SendResponse,
-} from '@app/contracts';
+} from '@discord-backbone/contracts';
 import type { BackendBotSettings } from '../config/relay-config';
 import { DeliveryStore } from './delivery.store';
 import { LeaseService } from './lease.service';

@@ -19,8 +19,8 @@ import {
   ValidationError,
 } from 'class-validator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { KeyRing } from '@app/auth';
-import { SNOWFLAKE } from '@app/contracts';
+import { KeyRing } from '@discord-backbone/auth';
+import { SNOWFLAKE } from '@discord-backbone/contracts';
 import { RouteRule, RoutingTable, SCOPE_PRECEDENCE, ScopeType } from './routing-table';
 import { Secret } from './secret';
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Message } from 'discord.js';
-import type { InvalidRequestBudget } from '@app/discord';
+import type { InvalidRequestBudget } from '@discord-backbone/discord';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DiscordRateLimitedError, DiscordRestClient } from '@app/discord';
-import { PrismaService } from '@app/prisma';
+import { DiscordRateLimitedError, DiscordRestClient } from '@discord-backbone/discord';
+import { PrismaService } from '@discord-backbone/prisma';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { fromRest } from './incoming-message';
 import { MessageIngestor } from './message.ingestor';

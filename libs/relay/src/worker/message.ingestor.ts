@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { DatabaseFailure, databaseFailure, Prisma, PrismaService } from '@app/prisma';
+import { DatabaseFailure, databaseFailure, Prisma, PrismaService } from '@discord-backbone/prisma';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import type { IncomingMessage } from './incoming-message';

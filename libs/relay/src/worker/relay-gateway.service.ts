@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DiscordRestClientFactory } from '@app/discord';
-import { PrismaService } from '@app/prisma';
+import { DiscordRestClientFactory } from '@discord-backbone/discord';
+import { PrismaService } from '@discord-backbone/prisma';
 import { BotConnection } from './bot.connection';
 import { GatewayBackfill } from './gateway-backfill';
 import { MessageIngestor } from './message.ingestor';
