@@ -50,8 +50,12 @@ await Promise.all(
   }),
 );
 
+const privateNames = new Set(dirs.map((dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).filter((p) => p.private).map((p) => p.name));
 for (const { dir, pkg } of published) {
   const where = path.relative(root, dir);
+  for (const name of Object.keys(pkg.dependencies ?? {})) {
+    if (privateNames.has(name)) problems.push(`${pkg.name} depends on ${name}, which is private: a host could not install it`);
+  }
   const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
   const dist = path.join(dir, 'dist');
   if (!fs.existsSync(dist)) {
