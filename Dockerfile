@@ -39,7 +39,9 @@ FROM base AS runtime
 ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/dist ./dist
+# The apps and the libs they run on; not dist/tools (the Discord stand-in is a development tool).
+COPY --from=build /app/dist/apps ./dist/apps
+COPY --from=build /app/dist/libs ./dist/libs
 COPY --from=build /app/generated ./generated
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts
