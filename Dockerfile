@@ -19,30 +19,33 @@ WORKDIR /app
 
 # ---------------------------------------------------------------------------
 FROM base AS build
-COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+# npm workspaces: the libs' package.json files must be in place before the install links them.
 COPY . .
-# The Prisma client is generated into node_modules/.prisma (or generated/ if
-# the schema sets that output). Create generated/ either way so the runtime
-# COPY below always has a source.
-RUN npx prisma generate \
-  && npm run build \
-  && mkdir -p generated
+RUN npm install --no-audit --no-fund
+# `npm run build` builds the packages (libs/*/dist, the Prisma client inside
+# libs/prisma) and then the apps. The runtime stage takes each lib's
+# package.json and dist only; the Discord stand-in (tools/, a development tool)
+# is not a lib and its output (tools/discord-standin/dist, dist/tools) is left here.
+RUN npm run build \
+  && mkdir -p /packages \
+  && for dir in libs/*; do \
+       mkdir -p "/packages/$dir" && cp -r "$dir/package.json" "$dir/dist" "/packages/$dir/"; \
+     done
 
 # ---------------------------------------------------------------------------
 FROM build AS prod-deps
-# Removes devDependencies. It keeps node_modules/.prisma, the generated client.
-RUN npm prune --omit=dev
+# Removes devDependencies; the workspace links (node_modules/@discord-backbone/*) stay.
+RUN npm prune --omit=dev \
+  && rm -f node_modules/@discord-backbone/discord-standin
 
 # ---------------------------------------------------------------------------
 FROM base AS runtime
 ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/package-lock.json ./
-# The apps and the libs they run on; not dist/tools (the Discord stand-in is a development tool).
+# The apps' output only: not dist/tools (the Discord stand-in is a development tool).
 COPY --from=build /app/dist/apps ./dist/apps
-COPY --from=build /app/dist/libs ./dist/libs
-COPY --from=build /app/generated ./generated
+COPY --from=build /packages/libs ./libs
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts
 USER node
