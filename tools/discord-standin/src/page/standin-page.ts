@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeDiscord, PageHandler } from './fake-discord';
+import type { FakeDiscord, PageHandler } from '../fake-discord';
 import { escapeHtml as escape } from './discord-markdown';
 import { ChannelView, CommandView, GuildView, MessageView, standinView, StandinView } from './standin-view';
 

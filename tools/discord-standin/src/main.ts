@@ -6,7 +6,7 @@
 //   DISCORD_STANDIN_INTERACTIONS_URL   the API's interactions endpoint, for slash commands run from the page
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { startDiscordStandin } from '@discord-backbone/discord-standin';
+import { startDiscordStandin } from './standin';
 
 // Every line says what this is: nothing it logs happened on Discord.
 const log = pino({ name: 'discord-standin', level: process.env.LOG_LEVEL ?? 'info', base: { pid: process.pid, notDiscord: true } });

@@ -1,5 +1,6 @@
 import { ChannelType, OverwriteType, PermissionFlagsBits } from 'discord.js';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord } from './fake-discord';
+import type { FakeDiscord } from './fake-discord';
+import { CAMPAIGN_BOT_PERMISSIONS } from './world/permissions';
 
 /**
  * The server `npm start` gives the stand-in, with fixed ids so the README's examples can name them:

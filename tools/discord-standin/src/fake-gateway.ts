@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ChannelType, GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { FakeBot, FakeChannel, FakeDiscord, FakeMessage } from './fake-discord';
+import { messageJson } from './world/message-store';
+import type { FakeBot, FakeChannel, FakeMessage } from './world/shapes';
+import type { FakeWorld } from './world/world';
 
 const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -40,7 +42,8 @@ export class FakeGateway {
   constructor(
     private readonly server: WebSocketServer,
     readonly url: string,
-    private readonly discord: FakeDiscord,
+    /** The Discord it serves: its bots, their guilds and channels. */
+    private readonly discord: FakeWorld,
     private readonly heartbeatIntervalMs: number,
   ) {
     server.on('connection', (socket) => this.connected(socket));
@@ -94,7 +97,7 @@ export class FakeGateway {
       if ((session.intents & intent) === 0) continue;
       // Without the Message Content intent Discord sends guild messages with empty content.
       const content = isDm || (session.intents & GatewayIntentBits.MessageContent) !== 0 ? message.content : '';
-      this.dispatch(session, GatewayDispatchEvents.MessageCreate, { ...this.discord.messageJson(message), content, ...(isDm ? { channel_type: ChannelType.DM } : {}) });
+      this.dispatch(session, GatewayDispatchEvents.MessageCreate, { ...messageJson(message), content, ...(isDm ? { channel_type: ChannelType.DM } : {}) });
     }
   }
 
@@ -237,9 +240,9 @@ function send(socket: WebSocket | undefined, payload: unknown): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
 }
 
-/** A gateway on 127.0.0.1 with a free port, serving the bots of `discord`. */
-export async function startFakeGateway(discord: FakeDiscord, options: { heartbeatIntervalMs?: number } = {}): Promise<FakeGateway> {
-  const ownPorts = [Number(new URL(discord.apiUrl).port)];
+/** A gateway on 127.0.0.1 with a free port, serving the bots of `discord` (whose REST API is at `apiUrl`). */
+export async function startFakeGateway(discord: FakeWorld, options: { apiUrl: string; heartbeatIntervalMs?: number }): Promise<FakeGateway> {
+  const ownPorts = [Number(new URL(options.apiUrl).port)];
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,

@@ -1,6 +1,7 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { discordMarkdownToHtml, MentionNames } from './discord-markdown';
-import type { FakeChannel, FakeDiscord, FakeMessage } from './fake-discord';
+import type { FakeDiscord } from '../fake-discord';
+import type { FakeChannel, FakeMessage } from '../world/shapes';
 
 /** What the stand-in shows of its state: plain data, served as JSON and rendered as the page. */
 export interface StandinView {

@@ -1,7 +1,7 @@
 import { routeTemplate } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from './fake-discord';
 import { seedDemo } from './standin-demo';
-import { standinPage } from './standin-page';
+import { standinPage } from './page/standin-page';
 
 export interface StandinOptions {
   /** The page and Discord's REST API (under /api) on 127.0.0.1; a free port when 0. */
