@@ -814,8 +814,7 @@ export class FakeDiscord {
 
   private gatewayInfo(): Reply {
     if (!this.gateway) return discordError(404, 0, '404: Not Found (the fake has no gateway: call startGateway())');
-    const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
-    return new Reply(200, { url: this.gateway.url, shards: 1, session_start_limit: limit });
+    return new Reply(200, { url: this.gateway.url, shards: 1, session_start_limit: this.gateway.sessionStartLimit });
   }
 
   private guild(guildId: string): FakeGuild {
