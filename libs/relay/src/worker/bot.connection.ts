@@ -60,6 +60,13 @@ export class BotConnection {
   private readonly channelTails = new Map<string, Promise<unknown>>();
   private backfillQueued: Promise<void> = Promise.resolve();
   private backfillWanted = false;
+  /**
+   * Live messages wait while the backfill after a READY or RESUMED reads where each channel starts:
+   * stored first, they would move the watermarks past the messages the gateway did not deliver.
+   */
+  private readonly waitingForStarts: (() => void)[] = [];
+  /** Pending from the start: the first messages may come before discord.js reports the session ready. */
+  private startsRead = new Promise<void>((resolve) => this.waitingForStarts.push(resolve));
   /** Live messages received and not yet stored (waiting for their channel, or for Postgres). */
   private pending = 0;
   private readonly settings: RelaySettings;
@@ -163,6 +170,7 @@ export class BotConnection {
     this.abort.abort();
     this.setState('stopped');
     await this.client.destroy();
+    for (const release of this.waitingForStarts.splice(0)) release();
     const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
     if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
     if (this.dropped.size > 0) {
@@ -173,6 +181,8 @@ export class BotConnection {
   private connected(event: 'ready' | 'resumed'): void {
     this.setState('ready');
     this.logger.log({ msg: `Relay gateway ${event}`, discordBotId: this.bot.id, user: this.client.user?.id });
+    // Set before any message of this session is received (events are dispatched in order).
+    this.startsRead = new Promise<void>((resolve) => this.waitingForStarts.push(resolve));
     this.scheduleBackfill(event);
   }
 
@@ -182,18 +192,24 @@ export class BotConnection {
     this.backfillWanted = true;
     this.backfillQueued = this.backfillQueued.then(async () => {
       this.backfillWanted = false;
-      const selfId = this.client.user?.id;
-      if (!selfId || this.abort.signal.aborted) return;
-      const guildOf = (channelId: string) => {
-        const channel = this.client.channels.cache.get(channelId);
-        return channel && 'guildId' in channel ? channel.guildId : null;
-      };
-      const floors = this.dropped.snapshot();
-      const result = await this.backfill.run(selfId, this.term, guildOf, reason, this.abort.signal, floors).catch((error: unknown) => {
-        if (error instanceof FencedWriteError) return this.refused();
-        this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
-      });
-      if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
+      const waiting = this.waitingForStarts.splice(0);
+      const startsRead = () => waiting.forEach((release) => release());
+      try {
+        const selfId = this.client.user?.id;
+        if (!selfId || this.abort.signal.aborted) return;
+        const guildOf = (channelId: string) => {
+          const channel = this.client.channels.cache.get(channelId);
+          return channel && 'guildId' in channel ? channel.guildId : null;
+        };
+        const floors = this.dropped.snapshot();
+        const result = await this.backfill.run(selfId, this.term, guildOf, reason, this.abort.signal, floors, startsRead).catch((error: unknown) => {
+          if (error instanceof FencedWriteError) return this.refused();
+          this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
+        });
+        if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
+      } finally {
+        startsRead();
+      }
     });
   }
 
@@ -235,6 +251,7 @@ export class BotConnection {
   }
 
   private async ingestLive(incoming: IncomingMessage): Promise<void> {
+    await this.startsRead;
     const selfId = this.client.user?.id ?? '';
     for (let attempt = 0; ; attempt++) {
       try {

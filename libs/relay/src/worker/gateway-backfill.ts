@@ -47,7 +47,16 @@ export class GatewayBackfill {
   ) {}
 
   /** `guildOf`: a guild channel's guild (REST messages do not say), from the gateway's cache. */
-  async run(selfId: string, term: LeaseFence, guildOf: (channelId: string) => string | null, reason: string, signal: AbortSignal, floors: DropFloors = new Map()): Promise<BackfillResult> {
+  /** `startsRead`: called once every channel's start is known (live messages stored before would move the watermarks past the gap). */
+  async run(
+    selfId: string,
+    term: LeaseFence,
+    guildOf: (channelId: string) => string | null,
+    reason: string,
+    signal: AbortSignal,
+    floors: DropFloors = new Map(),
+    startsRead: () => void = () => undefined,
+  ): Promise<BackfillResult> {
     const result: BackfillResult = { channels: 0, fetched: 0, delivered: 0, capped: [], failed: [] };
     if (this.maxMessages === 0) return result;
     await this.startWatermarks(term, signal, result, floors);
@@ -57,6 +66,7 @@ export class GatewayBackfill {
       const start = starts.get(channelId);
       if (!start || floor.after < start.after) starts.set(channelId, floor);
     }
+    startsRead();
     for (const [channelId, start] of starts) {
       if (signal.aborted) break;
       if (!start.isDm && !this.bot.channelAllowlist.has(channelId)) continue;

@@ -4,8 +4,8 @@ import { abortableSleep } from './gateway-backfill';
 
 type IdentifyThrottler = Awaited<ReturnType<NonNullable<WebSocketOptions['buildIdentifyThrottler']>>>;
 
-/** Discord's spacing of Identifies per rate-limit bucket of a bot. */
-export const IDENTIFY_GAP_MS = 5_000;
+/** Discord's spacing of Identifies per rate-limit bucket of a bot (5 s), measured at its end: half a second more for the Identify's way there. */
+export const IDENTIFY_GAP_MS = 5_500;
 
 /**
  * Discord allows a bot one Identify per 5 s per bucket (`shard_id % max_concurrency`), whichever
