@@ -29,6 +29,8 @@ export interface GatewayEvent {
   bot: string;
   op: 'identify' | 'resume';
   sessionId: string;
+  /** When it arrived (ms since the epoch): Discord spaces Identifies 5 s apart per bucket. */
+  at: number;
 }
 
 export class FakeGateway {
@@ -38,6 +40,10 @@ export class FakeGateway {
   private closed = false;
   /** Bots whose Identify and Resume wait (see hold()), with what waits. */
   private readonly held = new Map<string, (() => void)[]>();
+  /** Per bot (user id), the most sessions it ever had open at once: more than one, and two processes were connected as that bot. */
+  readonly maxConcurrentSessions = new Map<string, number>();
+  /** What GET /gateway/bot reports; each Identify uses one of the day's session starts, as on Discord. */
+  readonly sessionStartLimit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
 
   constructor(
     private readonly server: WebSocketServer,
@@ -60,6 +66,11 @@ export class FakeGateway {
   /** Bots (user ids) with a session whose connection is open. */
   connectedBots(): string[] {
     return [...this.sessions.values()].filter((s) => s.socket?.readyState === WebSocket.OPEN).map((s) => s.bot.userId);
+  }
+
+  /** The bot's sessions with an open connection now. */
+  openSessions(botUserId: string): number {
+    return this.sessionsOf(botUserId).filter((s) => s.socket !== undefined).length;
   }
 
   /** Closes the bot's connection with a resumable close code: the client reconnects and resumes (op 6). */
@@ -137,7 +148,9 @@ export class FakeGateway {
     }
     const session: Session = { id: randomUUID().replace(/-/g, ''), bot, intents: Number(d.intents ?? 0), seq: 0, socket };
     this.sessions.set(session.id, session);
-    this.events.push({ bot: bot.userId, op: 'identify', sessionId: session.id });
+    this.events.push({ bot: bot.userId, op: 'identify', sessionId: session.id, at: Date.now() });
+    this.sessionStartLimit.remaining = Math.max(0, this.sessionStartLimit.remaining - 1);
+    this.countSessions(bot.userId);
     const guilds = this.discord.guildsOf(bot.userId);
     this.dispatch(session, GatewayDispatchEvents.Ready, {
       v: 10,
@@ -187,8 +200,13 @@ export class FakeGateway {
     }
     if (session.socket && session.socket !== socket) session.socket.terminate();
     session.socket = socket;
-    this.events.push({ bot: session.bot.userId, op: 'resume', sessionId: session.id });
+    this.events.push({ bot: session.bot.userId, op: 'resume', sessionId: session.id, at: Date.now() });
+    this.countSessions(session.bot.userId);
     this.dispatch(session, GatewayDispatchEvents.Resumed, {});
+  }
+
+  private countSessions(botUserId: string): void {
+    this.maxConcurrentSessions.set(botUserId, Math.max(this.maxConcurrentSessions.get(botUserId) ?? 0, this.openSessions(botUserId)));
   }
 
   private dispatch(session: Session, t: string, d: unknown): void {

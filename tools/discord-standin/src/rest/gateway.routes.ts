@@ -14,7 +14,6 @@ export class GatewayRoutes {
   private gatewayInfo(): Reply {
     const gateway = this.gateway();
     if (!gateway) return discordError(404, 0, '404: Not Found (the fake has no gateway: call startGateway())');
-    const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
-    return new Reply(200, { url: gateway.url, shards: 1, session_start_limit: limit });
+    return new Reply(200, { url: gateway.url, shards: 1, session_start_limit: gateway.sessionStartLimit });
   }
 }
