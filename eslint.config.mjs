@@ -25,4 +25,24 @@ export default tseslint.config(
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
   },
+  {
+    // Libraries take their settings as module options: only the apps and their composition
+    // (libs/runtime) read this repo's environment.
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/config/**', 'libs/runtime/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@discord-backbone/config',
+              importNames: ['Environment', 'loadEnvironment', 'validateEnvironment', 'AppConfigModule'],
+              message: 'Libraries take their settings as module options; the apps and libs/runtime fill them from the Environment.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

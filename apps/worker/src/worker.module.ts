@@ -23,17 +23,11 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({
-          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
-          // and every relay bot's gateway connection is up.
-          useFactory: () => ({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
-        }),
+        // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
+        // and every relay bot's gateway connection is up.
+        HealthModule.forRoot({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
         ...(consumers.settings.length > 0
-          ? [
-              QueueModule.forRootAsync({
-                useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI }),
-              }),
-            ]
+          ? [QueueModule.forRoot({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI })]
           : []),
         ...consumers.modules,
         ...(relay

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Environment, validateEnvironment } from './environment';
 
 /**
@@ -10,16 +9,13 @@ export function loadEnvironment(overrides: Record<string, unknown> = {}): Enviro
   return validateEnvironment({ ...process.env, ...overrides });
 }
 
-/** Provides the validated environment typed as `Environment` (and through ConfigService). */
+/**
+ * Provides the validated environment typed as `Environment`, for this repo's apps and their
+ * composition (libs/runtime) only: libraries take their settings as module options.
+ */
 @Module({})
 export class AppConfigModule {
   static forRoot(env: Environment): DynamicModule {
-    return {
-      module: AppConfigModule,
-      global: true,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ ...env })] })],
-      providers: [{ provide: Environment, useValue: env }],
-      exports: [Environment, ConfigModule],
-    };
+    return { module: AppConfigModule, global: true, providers: [{ provide: Environment, useValue: env }], exports: [Environment] };
   }
 }

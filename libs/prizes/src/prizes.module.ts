@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CharacterPrizeHandler } from './character-prize.handler';
-import { ItemPrizeHandler } from './item-prize.handler';
-import { ItemsService } from './items.service';
-import { PendingOwnershipService } from './pending-ownership.service';
+import { ConfigurablePrizesModule } from './prizes.module-definition';
 
-/** Prize domain: grants, pending ownership, claims. Needs PrismaModule. */
-@Module({
-  providers: [ItemsService, PendingOwnershipService, ItemPrizeHandler, CharacterPrizeHandler],
-  exports: [ItemsService, PendingOwnershipService, ItemPrizeHandler, CharacterPrizeHandler],
-})
-export class PrizesModule {}
+/**
+ * Prizes (prize grants, pending ownership, claims). `forRoot({})` (the default `producer` role):
+ * user creation and Discord account linking, which claims pending prizes (POST /users, …); needs a
+ * global DiscordRestClient. `forRoot({ role: 'consumer' })` (the worker): the `prize-distribution`
+ * queue's handler; needs QueueModule with that consumer. Both need PrismaModule and export
+ * ItemsService and PendingOwnershipService.
+ */
+@Module({})
+export class PrizesModule extends ConfigurablePrizesModule {}

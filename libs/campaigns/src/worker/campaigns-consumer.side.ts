@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import type { RoleSides } from '@discord-backbone/queue';
+import { CAMPAIGNS_OPTIONS, CampaignsOptions } from '../campaigns.options';
 import { CampaignCompletion } from './campaign-completion';
 import { CampaignStore } from './campaign.store';
 import { CampaignTaskConsumer } from './campaign-task.consumer';
 import { CampaignTaskRoute } from './campaign-task.route';
-import { CampaignTaskSender } from './campaign-task.sender';
+import { CAMPAIGN_WORKER_OPTIONS, CampaignTaskSender, CampaignWorkerOptions } from './campaign-task.sender';
 import { CompleteHandler } from './complete.handler';
 import { CreateCategoryHandler } from './create-category.handler';
 import { CreateChannelHandler } from './create-channel.handler';
@@ -13,13 +14,18 @@ import { GuildRoom } from './guild-room';
 import { ProgressReporter } from './progress.reporter';
 import { RollbackHandler } from './rollback.handler';
 
+function campaignWorkerOptions(options: CampaignsOptions): CampaignWorkerOptions {
+  if (!options.queueUrl) throw new Error('CampaignsModule (consumer role): queueUrl (CAMPAIGN_QUEUE_URL) is required, follow-up tasks are queued there');
+  return { queueUrl: options.queueUrl };
+}
+
 /**
- * Worker side of campaign channels: consumes CAMPAIGN_QUEUE_URL and creates (or rolls back) the
- * campaign's role, category and channels, keeping its progress message up to date. Needs
- * QueueModule with a `campaign` consumer and a global DiscordRestClient (the worker module provides both).
+ * The consumer side: the `campaign` queue's handler, which creates (or rolls back) the campaign's
+ * role, category and channels, keeping its progress message up to date.
  */
-@Module({
+export const CAMPAIGNS_CONSUMER: RoleSides['consumer'] = {
   providers: [
+    { provide: CAMPAIGN_WORKER_OPTIONS, inject: [CAMPAIGNS_OPTIONS], useFactory: campaignWorkerOptions },
     CampaignStore,
     GuildRoom,
     DiscordObjectsService,
@@ -34,5 +40,4 @@ import { RollbackHandler } from './rollback.handler';
     CampaignTaskRoute,
     CampaignTaskConsumer,
   ],
-})
-export class CampaignWorkerModule {}
+};

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import type { RoleSides } from '@discord-backbone/queue';
 import { DiscordQueueProducer } from './discord-queue.producer';
 import { OfferSessionsService } from './offer-sessions.service';
 import { ContractorsController, OfferSessionsController, OrdersController } from './order-threads.controller';
@@ -6,12 +6,11 @@ import { OrderThreadService } from './order-thread.service';
 import { OrdersService } from './orders.service';
 
 /**
- * API side of order threads (thread-queue-handoff.md): orders, offer sessions and contractors
- * over REST, and DiscordQueueProducer for the marketplace backend to use. Needs OutboxModule.
+ * The producer side (thread-queue-handoff.md): orders, offer sessions and contractors over REST,
+ * and DiscordQueueProducer for the marketplace backend to use.
  */
-@Module({
+export const ORDER_THREADS_PRODUCER: RoleSides['producer'] = {
   controllers: [OrdersController, OfferSessionsController, ContractorsController],
   providers: [DiscordQueueProducer, OrderThreadService, OrdersService, OfferSessionsService],
   exports: [DiscordQueueProducer, OrdersService, OfferSessionsService],
-})
-export class OrderThreadsModule {}
+};

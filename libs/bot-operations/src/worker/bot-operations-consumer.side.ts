@@ -1,9 +1,8 @@
-import { Module } from '@nestjs/common';
-import { Environment } from '@discord-backbone/config';
+import type { RoleSides } from '@discord-backbone/queue';
 import { BotOperationConsumer } from './bot-operation.consumer';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
-import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
+import { BOT_OPERATIONS_OPTIONS, BOT_WORKER_OPTIONS, BotOperationsOptions, BotWorkerOptions, DEFAULT_BOT_INVITE_MAX_AGE_SECONDS } from '../bot-operations.options';
 import { InviteUserHandler } from './invite-user.handler';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
@@ -11,16 +10,13 @@ import { RemoveUserHandler } from './remove-user.handler';
 import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { VerifyPermissionsHandler } from './verify-permissions.handler';
 
-/**
- * Worker side: consumes the bot operations FIFO queue and acts on Discord. Needs QueueModule
- * with a `bot-operations` consumer and a global DiscordRestClient (the worker module provides both).
- */
-@Module({
+/** The consumer side: the `bot-operations` queue's handler, which acts on Discord. */
+export const BOT_OPERATIONS_CONSUMER: RoleSides['consumer'] = {
   providers: [
     {
       provide: BOT_WORKER_OPTIONS,
-      inject: [Environment],
-      useFactory: (env: Environment): BotWorkerOptions => ({ inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
+      inject: [BOT_OPERATIONS_OPTIONS],
+      useFactory: (o: BotOperationsOptions): BotWorkerOptions => ({ inviteMaxAgeSeconds: o.inviteMaxAgeSeconds ?? DEFAULT_BOT_INVITE_MAX_AGE_SECONDS }),
     },
     MembershipState,
     SubscriptionRoleCheck,
@@ -32,5 +28,4 @@ import { VerifyPermissionsHandler } from './verify-permissions.handler';
     BotOperationRoute,
     BotOperationConsumer,
   ],
-})
-export class BotOperationsConsumerModule {}
+};

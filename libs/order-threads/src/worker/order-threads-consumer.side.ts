@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
-import { Environment } from '@discord-backbone/config';
+import type { RoleSides } from '@discord-backbone/queue';
+import { ORDER_THREADS_OPTIONS, THREAD_WORKER_OPTIONS, threadWorkerOptions } from '../order-threads.options';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { ChatForwardHandler } from './chat-forward.handler';
 import { CreateThreadHandler } from './create-thread.handler';
@@ -7,18 +7,13 @@ import { DiscordEffectLedger } from './discord-effect.ledger';
 import { DiscordRequestConsumer } from './discord-request.consumer';
 import { DiscordRequestRoute } from './discord-request.route';
 import { OrderStatusHandler } from './order-status.handler';
-import { THREAD_INVITE_OPTIONS, ThreadInviteOptions } from './thread-invite.options';
 import { ThreadLookup } from './thread.lookup';
 import { UserAssignmentHandler } from './user-assignment.handler';
 
-/** Worker side: consumes DISCORD_QUEUE_URL, acts on Discord, answers on BACKEND_QUEUE_URL. Needs QueueModule and DiscordModule. */
-@Module({
+/** The consumer side: the `discord` queue's handler, which acts on Discord and answers on the backend queue. */
+export const ORDER_THREADS_CONSUMER: RoleSides['consumer'] = {
   providers: [
-    {
-      provide: THREAD_INVITE_OPTIONS,
-      inject: [Environment],
-      useFactory: (env: Environment): ThreadInviteOptions => ({ maxAgeSeconds: env.DISCORD_THREAD_INVITE_MAX_AGE_SECONDS }),
-    },
+    { provide: THREAD_WORKER_OPTIONS, inject: [ORDER_THREADS_OPTIONS], useFactory: threadWorkerOptions },
     BackendResponsePublisher,
     DiscordEffectLedger,
     ThreadLookup,
@@ -29,5 +24,4 @@ import { UserAssignmentHandler } from './user-assignment.handler';
     DiscordRequestRoute,
     DiscordRequestConsumer,
   ],
-})
-export class DiscordRequestConsumerModule {}
+};
