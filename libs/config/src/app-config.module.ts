@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { Environment, validateEnvironment } from './environment';
 
 /**
@@ -10,12 +11,19 @@ export function loadEnvironment(overrides: Record<string, unknown> = {}): Enviro
 }
 
 /**
- * Provides the validated environment typed as `Environment`, for this repo's apps and their
- * composition (libs/runtime) only: libraries take their settings as module options.
+ * Provides the validated environment typed as `Environment` (and through @nestjs/config's
+ * ConfigService), for this repo's apps and their composition (libs/runtime) only: libraries take
+ * their settings as module options.
  */
 @Module({})
 export class AppConfigModule {
   static forRoot(env: Environment): DynamicModule {
-    return { module: AppConfigModule, global: true, providers: [{ provide: Environment, useValue: env }], exports: [Environment] };
+    return {
+      module: AppConfigModule,
+      global: true,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ ...env })] })],
+      providers: [{ provide: Environment, useValue: env }],
+      exports: [Environment, ConfigModule],
+    };
   }
 }
