@@ -5,6 +5,7 @@
 // Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
 // It also plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash
 // commands, button presses) to the app's interactions endpoint and acts on the app's answer.
+import { DISCORD_RATE_LIMIT_RULES, RateLimitRules, StandinRateLimits } from './rate-limits';
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -236,6 +237,8 @@ export class FakeDiscord {
   recordRequests = true;
   /** Told of every answer sent (the stand-in logs them). */
   onAnswer?: (answer: { method: string; path: string; status: number }) => void;
+  /** Discord's global limit and route buckets, once enforceRateLimits() is called; unset, every request goes through. */
+  rateLimits?: StandinRateLimits;
 
   private readonly signingKey: KeyObject;
   private readonly interactionTokens = new Map<string, TokenRecord>();
@@ -296,6 +299,7 @@ export class FakeDiscord {
     this.holds = [];
     this.interactionTokenLifetimeMs = INTERACTION_TOKEN_LIFETIME_MS;
     this.latencyMs = 0;
+    this.rateLimits = undefined;
   }
 
   // --- seeding -------------------------------------------------------------------------------
@@ -547,6 +551,12 @@ export class FakeDiscord {
   // --- fault injection -----------------------------------------------------------------------
 
   /** The next `times` requests matching method and path get this error instead of an answer. */
+  /** From now on, answers 429 as Discord does beyond its global limit and route buckets (DISCORD_RATE_LIMIT_RULES unless given). */
+  enforceRateLimits(rules: RateLimitRules = DISCORD_RATE_LIMIT_RULES): StandinRateLimits {
+    this.rateLimits = new StandinRateLimits(rules);
+    return this.rateLimits;
+  }
+
   failNext(fault: Fault): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
@@ -744,7 +754,10 @@ export class FakeDiscord {
         if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
         reply = faultReply(fault, bucketOf(method, path));
       } else {
-        reply = botAccount && !webhook ? this.route(method, path, body, { bot: botAccount, query: url.searchParams }) : this.webhookRoute(method, path, body);
+        const limits = botAccount && !webhook ? this.rateLimits?.take(bot!, method, path) : undefined;
+        if (limits?.refused) reply = new Reply(limits.refused.status, limits.refused.body, limits.refused.headers);
+        else reply = botAccount && !webhook ? this.route(method, path, body, { bot: botAccount, query: url.searchParams }) : this.webhookRoute(method, path, body);
+        if (limits && !limits.refused) Object.assign(reply.headers, limits.headers);
       }
     }
     if (take(this.lostAnswers)) return;

@@ -2,6 +2,7 @@
 // for the tests and for `npm start` without a bot token.
 export * from './fake-discord';
 export * from './fake-gateway';
+export * from './rate-limits';
 export { DEMO, seedDemo } from './standin-demo';
 export { standinPage } from './standin-page';
 export { standinView } from './standin-view';
