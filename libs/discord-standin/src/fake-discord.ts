@@ -754,7 +754,7 @@ export class FakeDiscord {
         if (--fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
         reply = faultReply(fault, bucketOf(method, path));
       } else {
-        const limits = botAccount && !webhook ? this.rateLimits?.take(bot!, method, path) : undefined;
+        const limits = botAccount && !webhook ? this.rateLimits?.take(bot!, method, path, bucketOf(method, path)) : undefined;
         if (limits?.refused) reply = new Reply(limits.refused.status, limits.refused.body, limits.refused.headers);
         else reply = botAccount && !webhook ? this.route(method, path, body, { bot: botAccount, query: url.searchParams }) : this.webhookRoute(method, path, body);
         if (limits && !limits.refused) Object.assign(reply.headers, limits.headers);

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 export interface RateLimitRules {
   /** Requests per bot token in any 1-second window (Discord: 50). */
   globalPerSecond: number;
@@ -42,11 +40,11 @@ export class StandinRateLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  take(token: string, method: string, path: string): RateLimitAnswer {
+  /** `bucketId`: what X-RateLimit-Bucket says for the route (one per method and route shape). */
+  take(token: string, method: string, path: string, bucketId: string): RateLimitAnswer {
     const now = this.now();
-    const route = path.replace(/\d{17,19}/g, ':id').replace(/\/reactions\/(.*)/, '/reactions/:reaction');
+    const route = path.replace(/\d{17,19}/g, ':id');
     const major = /^\/(?:channels|guilds|webhooks)\/(\d{17,19})/.exec(path)?.[1] ?? 'global';
-    const bucketId = createHash('sha1').update(`${method} ${route}`).digest('hex').slice(0, 16);
     const rule = this.rules.bucket(method, route);
     const key = `${token}:${bucketId}:${major}`;
     let bucket = this.buckets.get(key);

@@ -1,9 +1,21 @@
 import { Logger } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
 import { Prisma } from '@discord-backbone/prisma';
 import type { PrismaService } from '@discord-backbone/prisma';
 import { DiscordRateLimitedError } from './discord.errors';
 import { DiscordRateLimiter } from './discord-rate-limiter';
 import type { RateLimitedRoute, RateLimitHeaders } from './discord-rate-limiter';
+
+const meter = metrics.getMeter('discord');
+const waitHistogram = meter.createHistogram('discord.rate_limiter.wait', {
+  description: 'Time a Discord request spent in the shared limiter before it was sent or handed back (statements included)',
+  unit: 's',
+});
+const statementHistogram = meter.createHistogram('discord.rate_limiter.statement', { description: 'One shared-limiter statement’s round trip to Postgres', unit: 's' });
+const deferredCounter = meter.createCounter('discord.rate_limiter.deferred', {
+  description: 'Discord requests handed back to their queue by the shared limiter (their wait would have been too long), by scope',
+  unit: '{request}',
+});
 
 export interface SharedRateLimitOptions {
   /** Requests per second per bot token across the deployment: below Discord's 50, for clock and network jitter. */
@@ -21,7 +33,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  */
 const PROBE_MS = 500;
 /** How late after its slot a request may still go: the margin below Discord's 50/s absorbs this much. */
-const LATE_MS = 25;
+const LATE_MS = 50;
 
 /**
  * Discord's limits shared through Postgres by every process that uses a bot token:
@@ -58,6 +70,18 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
 
   async acquire(route: RateLimitedRoute): Promise<number> {
     const started = this.now();
+    try {
+      const waited = await this.schedule(route, started);
+      waitHistogram.record(waited / 1000, { outcome: 'sent' });
+      return waited;
+    } catch (error) {
+      waitHistogram.record((this.now() - started) / 1000, { outcome: 'deferred' });
+      if (error instanceof DiscordRateLimitedError) deferredCounter.add(1, { 'discord.rate_limit.scope': error.scope });
+      throw error;
+    }
+  }
+
+  private async schedule(route: RateLimitedRoute, started: number): Promise<number> {
     let statement = this.acquireStatement(route);
     for (;;) {
       let decision: { wait_ms: number | null; global_wait_ms: number | null; bucket_wait_ms: number | null; bucket_taken: boolean };
@@ -69,6 +93,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
         return this.now() - started;
       }
       const answered = this.now();
+      statementHistogram.record((answered - asked) / 1000, { statement: 'acquire' });
       this.pruneNow();
       // The bucket is empty (or another process took its last request, or is probing it): wait for its reset if that is soon.
       const bucketWait = decision.bucket_wait_ms ?? (decision.wait_ms !== null && !decision.bucket_taken ? this.intervalMs : null);
@@ -80,10 +105,11 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
       if (decision.wait_ms === null) throw this.limited(route, decision.global_wait_ms ?? this.options.maxWaitMs, 'global', true);
       const wait = Math.max(0, Number(decision.wait_ms));
       if (wait >= 1) await this.sleep(wait);
-      // Postgres gave the slot about halfway through the round trip. A process too busy to send on
-      // time would now send together with the requests of the next slots: it takes another global
-      // slot instead (its bucket's request is taken already).
-      if (this.now() - ((asked + answered) / 2 + wait) <= LATE_MS) return this.now() - started;
+      // Postgres gave the slot about halfway through the round trip. While the schedule is full
+      // (the slot was ahead), a process too busy to send on time would now send together with the
+      // requests of the next slots: it takes another global slot instead (its bucket's request is
+      // taken already). A slot that was free at once leaves room behind it.
+      if (wait < 1 || this.now() - ((asked + answered) / 2 + wait) <= LATE_MS) return this.now() - started;
       this.lateSlots++;
       if (this.now() - started + this.intervalMs > this.options.maxWaitMs) throw this.limited(route, this.intervalMs, 'global', true);
       statement = this.globalSlotStatement(route);
@@ -91,6 +117,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
   }
 
   async record(route: RateLimitedRoute, headers: RateLimitHeaders): Promise<void> {
+    const started = this.now();
     try {
       if (headers.global && headers.retryAfterMs !== null) {
         await this.prisma.sql(Prisma.sql`
@@ -120,6 +147,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
           window_ms = GREATEST(b.window_ms, EXCLUDED.window_ms),
           remaining = CASE WHEN b."limit" = 0 OR EXCLUDED.reset_at > b.reset_at + interval '500 milliseconds' THEN EXCLUDED.remaining ELSE LEAST(b.remaining, EXCLUDED.remaining) END,
           reset_at = GREATEST(b.reset_at, EXCLUDED.reset_at)`);
+      statementHistogram.record((this.now() - started) / 1000, { statement: 'record' });
     } catch (error) {
       this.storeFailed('record', error);
     }
