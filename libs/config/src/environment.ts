@@ -255,9 +255,12 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1) @Max(50)
   DISCORD_GLOBAL_REQUESTS_PER_SECOND = 48;
 
-  /** The longest a Discord call waits for its turn under the shared limits before its message is handed back to its queue. */
+  /**
+   * The longest a Discord call waits for its turn under the shared limits before its message is
+   * handed back to its queue: short, since a received batch is done only when its slowest message is.
+   */
   @Transform(toInt) @IsInt() @Min(0) @Max(60000)
-  DISCORD_RATE_LIMIT_MAX_WAIT_MS = 1000;
+  DISCORD_RATE_LIMIT_MAX_WAIT_MS = 250;
 
   /**
    * API keys with the service scope (comma-separated; each a key of at least 32 characters or

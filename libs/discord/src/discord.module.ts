@@ -15,7 +15,7 @@ import { PostgresInvalidRequestCount } from './postgres-invalid-request.count';
 export const DEFAULT_INVALID_REQUEST_BUDGET = 2000;
 /** Below Discord's 50/s: requests leave evenly spaced, but reach Discord with network jitter. */
 export const DEFAULT_SHARED_GLOBAL_REQUESTS_PER_SECOND = 48;
-export const DEFAULT_SHARED_MAX_WAIT_MS = 1000;
+export const DEFAULT_SHARED_MAX_WAIT_MS = 250;
 
 function sharedStore(o: DiscordOptions, prisma: PrismaService | undefined): PrismaService | undefined {
   if (!o.sharedLimits) return undefined;

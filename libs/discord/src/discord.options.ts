@@ -34,7 +34,7 @@ export interface SharedDiscordLimitsOptions {
   globalRequestsPerSecond?: number;
   /**
    * The longest a request waits for its turn before it is handed back to its queue
-   * (DiscordRateLimitedError) instead; 1,000 ms unless set, and never more than half the request timeout.
+   * (DiscordRateLimitedError) instead; 250 ms unless set, and never more than half the request timeout.
    */
   maxWaitMs?: number;
   /** Names the egress address the invalid-request count is shared across; `default` unless set. */
