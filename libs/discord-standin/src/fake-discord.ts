@@ -5,7 +5,6 @@
 // Several bots (tokens) can share one fake; users post into channels and DMs with postMessage().
 // It also plays Discord's side of HTTP interactions: it signs and POSTs interactions (slash
 // commands, button presses) to the app's interactions endpoint and acts on the app's answer.
-import { DISCORD_RATE_LIMIT_RULES, RateLimitRules, StandinRateLimits } from './rate-limits';
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -13,6 +12,7 @@ import { ApplicationCommandOptionType, ChannelType, ComponentType, InteractionRe
 import type { APIInteractionResponse, APIOverwrite } from 'discord.js';
 import { computeChannelPermissions } from '@discord-backbone/discord';
 import { FakeGateway, startFakeGateway } from './fake-gateway';
+import { DISCORD_RATE_LIMIT_RULES, RateLimitRules, StandinRateLimits } from './rate-limits';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
 
@@ -550,13 +550,13 @@ export class FakeDiscord {
 
   // --- fault injection -----------------------------------------------------------------------
 
-  /** The next `times` requests matching method and path get this error instead of an answer. */
   /** From now on, answers 429 as Discord does beyond its global limit and route buckets (DISCORD_RATE_LIMIT_RULES unless given). */
   enforceRateLimits(rules: RateLimitRules = DISCORD_RATE_LIMIT_RULES): StandinRateLimits {
     this.rateLimits = new StandinRateLimits(rules);
     return this.rateLimits;
   }
 
+  /** The next `times` requests matching method and path get this error instead of an answer. */
   failNext(fault: Fault): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
