@@ -245,6 +245,24 @@ export class Environment {
   DISCORD_INVALID_REQUEST_BUDGET = 2000;
 
   /**
+   * Discord's limits (the global limit and route buckets per bot token, the invalid-request count)
+   * shared through Postgres by every replica; `false`: each process counts alone.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  DISCORD_SHARED_LIMITS = true;
+
+  /** Requests per second per bot token across the deployment (Discord allows 50; a margin for jitter). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  DISCORD_GLOBAL_REQUESTS_PER_SECOND = 48;
+
+  /**
+   * The longest a Discord call waits for its turn under the shared limits before its message is
+   * handed back to its queue: short, since a received batch is done only when its slowest message is.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  DISCORD_RATE_LIMIT_MAX_WAIT_MS = 250;
+
+  /**
    * API keys with the service scope (comma-separated; each a key of at least 32 characters or
    * `sha256:<hex>` of one). Several at once, so a key can be rotated without downtime.
    */
