@@ -14,7 +14,7 @@ export function platformModules(env: Environment): DynamicModule[] {
   return [
     AppConfigModule.forRoot(env),
     LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-    PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }) }),
+    PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS, schema: e.DATABASE_SCHEMA }) }),
     SqsClientModule.forRootAsync({
       inject: [Environment],
       useFactory: (e: Environment) => ({ region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL_SQS ?? e.AWS_ENDPOINT_URL }),
