@@ -87,7 +87,7 @@ export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
 export const backboneConnection = (databaseUrl) => ({ connectionString: databaseUrl, options: '-c search_path=discord_backbone,public' });
 
 /** The backbone's migration CLI, from source (Node 22 strips its types): `node ...BACKBONE_DB migrate`. */
-export const BACKBONE_DB = ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
+export const BACKBONE_DB = [path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
 
 export async function dropDatabase(databaseUrl) {
   const name = new URL(databaseUrl).pathname.slice(1);

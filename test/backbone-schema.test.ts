@@ -13,7 +13,7 @@ const MIGRATIONS = path.resolve(__dirname, '../libs/prisma/migrations');
 function cli(databaseUrl: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH!, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   return new Promise((resolve) =>
-    execFile(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', CLI, ...args], { env }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { env }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     ),
   );
