@@ -38,6 +38,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT?: number;
 
+  /** The Postgres schema of the backbone's own tables (its migrations: `npm run db:migrate`). */
+  @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  DATABASE_SCHEMA = 'discord_backbone';
+
   /** Longest a Postgres statement may run; the client abandons a silent connection 5 s later. */
   @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 30000;

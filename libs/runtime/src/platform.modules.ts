@@ -15,7 +15,7 @@ export function platformModules(env: Environment): DynamicModule[] {
   return [
     AppConfigModule.forRoot(env),
     LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-    PrismaModule.forRoot({ databaseUrl: env.DATABASE_URL, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS }),
+    PrismaModule.forRoot({ databaseUrl: env.DATABASE_URL, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, schema: env.DATABASE_SCHEMA }),
     SqsClientModule.forRoot({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL }),
     DiscordModule.forRoot({
       isGlobal: true,
