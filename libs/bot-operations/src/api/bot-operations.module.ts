@@ -24,7 +24,7 @@ import { SubscriptionsService } from './subscriptions.service';
     {
       provide: BOT_OPERATIONS_OPTIONS,
       inject: [Environment],
-      useFactory: (env: Environment): BotOperationsOptions => ({ queueUrl: env.BOT_OPERATIONS_QUEUE_URL, maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS }),
+      useFactory: (env: Environment): BotOperationsOptions => ({ queueUrl: env.queues['bot-operations'].queueUrl, maxAttempts: env.queues['bot-operations'].maxAttempts! }),
     },
     BotQueueProducer,
     SubscriptionChannelsService,

@@ -20,7 +20,7 @@ export class CampaignTaskSender {
     @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
     env: Environment,
   ) {
-    this.queueUrl = env.CAMPAIGN_QUEUE_URL!;
+    this.queueUrl = env.queues.campaign.queueUrl!;
   }
 
   async send(tasks: QueuedCampaignTask[]): Promise<void> {

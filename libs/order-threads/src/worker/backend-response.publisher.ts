@@ -18,7 +18,7 @@ export class BackendResponsePublisher {
     @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
     env: Environment,
   ) {
-    this.queueUrl = env.BACKEND_QUEUE_URL!;
+    this.queueUrl = env.queues.backend.queueUrl!;
   }
 
   async send(request: DiscordQueueMessage, type: BackendResponseType, payload: BackendResponsePayload, discordMessageId: string | null): Promise<void> {
