@@ -42,6 +42,8 @@ export interface QueueDefinition {
   readonly sentBy: readonly (QueueSide | 'outside')[];
   /** What travels on it, for people. */
   readonly carries: string;
+  /** Its name on a local SQS (`npm start`, docker-compose): `<localName>[.fifo]`, its DLQ `<localName>-dlq[.fifo]`. */
+  readonly localName: string;
   /** Only the tuning settings listed here exist for this queue. */
   readonly defaults: QueueTuning;
   /** Older setting names still accepted (today's names and the specs'); the scheme's name wins in docs. */
@@ -68,6 +70,7 @@ export const QUEUES = {
     consumedBy: 'worker',
     sentBy: ['outside'],
     carries: 'prize events (ITEM_AWARDED, CHARACTER_AWARDED) from the Discord bot',
+    localName: 'prize-distribution',
     // The spec's queue parameters: 5 per poll, 5 s polls, 30 s visibility, DLQ after 3 receives.
     defaults: { batchSize: 5, waitTimeSeconds: 5, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, concurrency: 4 },
     aliases: {
@@ -84,6 +87,7 @@ export const QUEUES = {
     consumedBy: 'worker',
     sentBy: ['api'],
     carries: 'backend → Discord bot requests: create_thread and the later phases (thread-queue-handoff.md)',
+    localName: 'discord-queue',
     // Redrive above the attempts: rate-limit waits and shutdown hand-backs are receives too.
     defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, maxAttempts: 3 },
     aliases: { ...SHARED_RETRY_ALIASES, ...SHARED_VISIBILITY_ALIAS },
@@ -93,6 +97,7 @@ export const QUEUES = {
     consumedBy: 'api',
     sentBy: ['worker'],
     carries: 'Discord bot → backend answers: thread_created and the others',
+    localName: 'backend-queue',
     defaults: { batchSize: 10, waitTimeSeconds: 5, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, concurrency: 4 },
     aliases: { ...SHARED_BATCH_ALIASES, ...SHARED_RETRY_ALIASES, ...SHARED_VISIBILITY_ALIAS },
   },
@@ -101,6 +106,7 @@ export const QUEUES = {
     consumedBy: 'worker',
     sentBy: ['api'],
     carries: 'invite / remove / verify permissions (bot-operation-queue.md)',
+    localName: 'bot-operations',
     // 1 s, 2 s, 4 s … capped at 15 minutes; FIFO hand-backs behind a failing message are receives too.
     defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 1, retryMaxDelaySeconds: 900, maxAttempts: 8 },
     aliases: {
@@ -119,6 +125,7 @@ export const QUEUES = {
     consumedBy: 'worker',
     sentBy: ['api', 'worker'],
     carries: 'the steps of /add-campaign, their retries and rollbacks (campaign-channel-worker.md); each step queues the next',
+    localName: 'campaign-tasks',
     defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 2, retryMaxDelaySeconds: 300, maxAttempts: 5 },
     aliases: {
       waitTimeSeconds: ['CAMPAIGN_WAIT_TIME_SECONDS'],
