@@ -17,8 +17,9 @@ const toInt = ({ value }: { value: unknown }): unknown => {
 };
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
-/** The worker's SQS consumers, one per queue the table gives the worker (AWS_SQS_ENABLED=false turns them off). */
+/** A queue the queue table gives the worker to consume. */
 export const isWorkerQueue = (name: QueueName): name is QueueConsumedBy<'worker'> => QUEUES[name].consumedBy === 'worker';
+/** The worker's SQS consumers, one per worker queue (AWS_SQS_ENABLED=false turns them off). */
 export const SQS_CONSUMERS = QUEUE_NAMES.filter(isWorkerQueue);
 /** …and the relay's Discord gateway ingest, which is no SQS consumer. */
 export const WORKER_CONSUMERS = [...SQS_CONSUMERS, 'relay'] as const;
