@@ -19,20 +19,26 @@ WORKDIR /app
 
 # ---------------------------------------------------------------------------
 FROM base AS build
-COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+# npm workspaces: the libs' package.json files must be in place before the install links them.
 COPY . .
-# The Prisma client is generated into node_modules/.prisma (or generated/ if
-# the schema sets that output). Create generated/ either way so the runtime
-# COPY below always has a source.
-RUN npx prisma generate \
-  && npm run build \
-  && mkdir -p generated
+RUN npm install --no-audit --no-fund
+# `npm run build` builds the packages (libs/*/dist, the Prisma client inside
+# libs/prisma) and then the apps. The runtime stage takes each package's
+# package.json and dist only, and none of the Discord stand-in (a development tool).
+RUN npm run build \
+  && mkdir -p /packages \
+  && for dir in libs/*; do \
+       if [ "$(node -p "require('./$dir/package.json').name")" != "@discord-backbone/discord-standin" ]; then \
+         mkdir -p "/packages/$dir" && cp -r "$dir/package.json" "$dir/dist" "/packages/$dir/"; \
+       fi; \
+     done \
+  && rm -rf dist/apps/discord-standin
 
 # ---------------------------------------------------------------------------
 FROM build AS prod-deps
-# Removes devDependencies. It keeps node_modules/.prisma, the generated client.
-RUN npm prune --omit=dev
+# Removes devDependencies; the workspace links (node_modules/@discord-backbone/*) stay.
+RUN npm prune --omit=dev \
+  && rm -f node_modules/@discord-backbone/discord-standin
 
 # ---------------------------------------------------------------------------
 FROM base AS runtime
@@ -40,7 +46,7 @@ ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/generated ./generated
+COPY --from=build /packages/libs ./libs
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts
 USER node

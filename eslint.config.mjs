@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/**', '**/*.mjs', '**/*.js', 'prisma.config.ts'] },
+  { ignores: ['dist/**', '**/dist/**', 'examples/**', 'libs/prisma/src/generated/**', 'node_modules/**', 'coverage/**', 'scripts/**', '**/*.mjs', '**/*.js', 'prisma.config.ts'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -1,4 +1,4 @@
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { PermissionFlagsBits } from 'discord.js';
 import { TEST_AUTH_ENV } from './support/http';
 import { useTestInfra } from './support/infra';

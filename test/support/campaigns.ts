@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { PermissionFlagsBits } from 'discord.js';
 import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeInteraction, FakeMessage, InteractionDelivery, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';

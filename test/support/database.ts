@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 
 /** A Prisma client on the test run's database, for arranging and asserting rows. */
 export function testPrisma(): PrismaClient {

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { resetDatabase, testPrisma } from './database';
 import { testSqsClient } from './sqs';
 

@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
 import { FakeBot, FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { FakeGateway } from '@discord-backbone/discord-standin';

@@ -1,4 +1,4 @@
-import type { CampaignStep } from '@prisma/client';
+import type { CampaignStep } from '@discord-backbone/prisma';
 import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus } from '@discord-backbone/prisma';
 import { CampaignTaskType } from '@discord-backbone/contracts';
 import { nextTasks, rollbackTask, stepPositionOf } from './campaign-tasks';

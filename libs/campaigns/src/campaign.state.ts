@@ -1,4 +1,4 @@
-import type { Campaign, CampaignStep } from '@prisma/client';
+import type { Campaign, CampaignStep } from '@discord-backbone/prisma';
 import { CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaTx } from '@discord-backbone/prisma';
 
 /** A campaign with its steps in creation order: everything the progress message and the next tasks are made from. */

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { Prisma } from '@prisma/client';
+import { Prisma } from './generated/client';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PrismaService } from './prisma.service';

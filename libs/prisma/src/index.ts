@@ -2,9 +2,9 @@ export * from './prisma.module';
 export * from './prisma.service';
 export * from './deployment-coordination';
 export * from './prisma.options';
-export { Prisma } from '@prisma/client';
+export { Prisma } from './generated/client';
 /** The client handed to code that runs inside `$transaction`. */
-export type PrismaTx = import('@prisma/client').Prisma.TransactionClient;
+export type PrismaTx = import('./generated/client').Prisma.TransactionClient;
 export {
   BotOperationStatus,
   CampaignProgressVia,
@@ -17,7 +17,10 @@ export {
   OrderStatus,
   PermissionCheckStatus,
   SubscriptionStatus,
-} from '@prisma/client';
+} from './generated/client';
+/** Row types of the tables, for code that reads them through the client. */
+export type { Campaign, CampaignStep, Contractor, DiscordRequest, DiscordThreadLink, OfferSession, Order, ThreadCreation, User } from './generated/client';
+export { PrismaClient } from './generated/client';
 export * from './database-errors';
 export type { SqlTransaction } from './sql';
 export { DatabaseConnectionError } from './sql';

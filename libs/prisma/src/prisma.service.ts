@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient } from './generated/client';
 import { Pool } from 'pg';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
-import type { Prisma } from '@prisma/client';
+import type { Prisma } from './generated/client';
 import { run, SqlTransaction, sqlTransaction, tracedQuery } from './sql';
 
 const DISCONNECT_TIMEOUT_MS = 1000;

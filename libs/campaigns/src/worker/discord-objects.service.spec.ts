@@ -1,4 +1,4 @@
-import type { CampaignStep } from '@prisma/client';
+import type { CampaignStep } from '@discord-backbone/prisma';
 import {
   DiscordInvalidRequestBudgetError,
   DiscordInvalidRequestError,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CampaignStep } from '@prisma/client';
+import type { CampaignStep } from '@discord-backbone/prisma';
 import { ChannelType, OverwriteType, PermissionFlagsBits as P, RESTJSONErrorCodes } from 'discord.js';
 import type { APIOverwrite, RESTPostAPIGuildChannelJSONBody } from 'discord.js';
 import {

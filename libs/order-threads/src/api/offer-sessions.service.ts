@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DiscordThreadLink, OfferSession } from '@prisma/client';
+import type { DiscordThreadLink, OfferSession } from '@discord-backbone/prisma';
 import { PrismaService } from '@discord-backbone/prisma';
 import { CreateOfferSessionDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';

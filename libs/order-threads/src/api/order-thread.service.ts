@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DiscordThreadLink } from '@prisma/client';
+import type { DiscordThreadLink } from '@discord-backbone/prisma';
 import { OrderSnapshot, ThreadEntityType } from '@discord-backbone/contracts';
 import { DiscordThreadStatus, PrismaTx } from '@discord-backbone/prisma';
 import { DiscordQueueProducer } from './discord-queue.producer';

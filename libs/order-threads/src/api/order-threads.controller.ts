@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import type { Contractor, DiscordRequest } from '@prisma/client';
+import type { Contractor, DiscordRequest } from '@discord-backbone/prisma';
 import { RequiresScope } from '@discord-backbone/auth';
 import { PrismaService } from '@discord-backbone/prisma';
 import { OfferSessionsService, OfferSessionView } from './offer-sessions.service';

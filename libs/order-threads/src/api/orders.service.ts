@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { DiscordRequest, DiscordThreadLink, Order } from '@prisma/client';
+import type { DiscordRequest, DiscordThreadLink, Order } from '@discord-backbone/prisma';
 import { DiscordQueueMessageType } from '@discord-backbone/contracts';
 import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { OutboxService, RejectedMessage } from '@discord-backbone/outbox';

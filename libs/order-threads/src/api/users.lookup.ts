@@ -1,4 +1,4 @@
-import type { User } from '@prisma/client';
+import type { User } from '@discord-backbone/prisma';
 import type { PrismaTx } from '@discord-backbone/prisma';
 import { EntityNotFoundException } from './order-threads.errors';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ThreadCreation } from '@prisma/client';
+import type { ThreadCreation } from '@discord-backbone/prisma';
 import { Environment } from '@discord-backbone/config';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@discord-backbone/contracts';
 import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';

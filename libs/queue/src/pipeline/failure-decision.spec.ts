@@ -1,4 +1,4 @@
-import { Prisma } from '@prisma/client';
+import { Prisma } from '@discord-backbone/prisma';
 import { MessageValidationError, RetryLaterError } from '../errors';
 import { decideFailure } from './failure-decision';
 

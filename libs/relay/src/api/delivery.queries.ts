@@ -3,7 +3,7 @@
 // and the benchmark's bare `pg` baseline runs the very same statements.
 // Deliveries are claimed with FOR UPDATE SKIP LOCKED, so concurrent leases never wait for each
 // other and never take the same row.
-import { Prisma } from '@prisma/client';
+import { Prisma } from '@discord-backbone/prisma';
 
 export interface ClaimParams {
   backendBotId: string;
