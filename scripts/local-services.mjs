@@ -111,21 +111,14 @@ export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibili
 }
 
 /**
- * The queue table (libs/contracts/src/queues.table.ts), read as TypeScript through Node's type
- * stripping (Node ≥ 22.18, the one npm scripts run): the scripts need no build to know the
- * system's queues and their settings' names.
+ * The queue table (libs/contracts/src/queues.table.ts), from the built @discord-backbone/contracts
+ * package as a host reads it (`npm start` builds it; `npm run local:queues` builds that package alone).
  */
 export async function queueTable() {
-  // Node notes that it reparses the file as an ES module (package.json is CommonJS for Nest's
-  // build): expected here, so that one warning is kept off the output.
-  const emitWarning = process.emitWarning;
-  process.emitWarning = (warning, ...rest) => {
-    if (rest[0]?.code !== 'MODULE_TYPELESS_PACKAGE_JSON' && rest[1] !== 'MODULE_TYPELESS_PACKAGE_JSON') emitWarning.call(process, warning, ...rest);
-  };
   try {
-    return await import('../libs/contracts/src/queues.table.ts');
-  } finally {
-    process.emitWarning = emitWarning;
+    return (await import('@discord-backbone/contracts')).default;
+  } catch (error) {
+    throw new Error(`The queue table comes from the built @discord-backbone/contracts package: run \`npm run build\` first (${error.message})`);
   }
 }
 

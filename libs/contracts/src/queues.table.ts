@@ -1,6 +1,3 @@
-// Plain data, no imports: the repo's scripts (`npm run local:queues`, `npm start`) read this file
-// directly through Node's type stripping, so keep it free of TypeScript-only runtime syntax.
-
 /** Logical queue names: used in spans, logs, the idempotency key and outbox destinations; URLs come from configuration. */
 export const QueueName = {
   PRIZE_DISTRIBUTION: 'prize-distribution',
