@@ -1,6 +1,6 @@
 import { DEFAULT_BACKBONE_SCHEMA, Prisma, PrismaService } from '@discord-backbone/prisma';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 
 const CLI = path.resolve(__dirname, '../libs/prisma/src/schema/cli.ts');
 const MIGRATIONS = path.resolve(__dirname, '../libs/prisma/migrations');
+/** Every migration the package ships, in the order they apply. */
+const SHIPPED = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
 
 /** The backbone's migration CLI as a deployment runs it; its exit code and output. */
 function cli(databaseUrl: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -55,16 +57,16 @@ describe('the backbone schema CLI (discord-backbone-db)', () => {
   it('migrate creates the schema and its tables in an empty database, then has nothing left to do; doctor is green', async () => {
     const url = await emptyDatabase();
     const first = await cli(url, 'migrate');
-    expect(first).toMatchObject({ code: 0, stdout: `Applied to schema ${DEFAULT_BACKBONE_SCHEMA}: 0001_backbone_tables\n` });
+    expect(first).toMatchObject({ code: 0, stdout: `Applied to schema ${DEFAULT_BACKBONE_SCHEMA}: ${SHIPPED.join(', ')}\n` });
     expect(await tablesIn(url, DEFAULT_BACKBONE_SCHEMA)).toEqual(expect.arrayContaining(['backbone_migrations', 'outbox_messages', 'processed_messages', 'relay_deliveries', 'campaigns']));
     expect(await tablesIn(url, 'public')).toEqual([]);
     expect(await cli(url, 'migrate')).toMatchObject({ code: 0, stdout: `Schema ${DEFAULT_BACKBONE_SCHEMA} is up to date\n` });
     expect(await cli(url, 'plan')).toMatchObject({ code: 0, stdout: `-- discord-backbone-db plan: schema ${DEFAULT_BACKBONE_SCHEMA} is up to date\n` });
-    expect(await cli(url, 'doctor')).toMatchObject({ code: 0, stdout: `Schema ${DEFAULT_BACKBONE_SCHEMA} matches its 1 migration(s)\n` });
+    expect(await cli(url, 'doctor')).toMatchObject({ code: 0, stdout: `Schema ${DEFAULT_BACKBONE_SCHEMA} matches its ${SHIPPED.length} migration(s)\n` });
   });
 
   it("this repository's own database (Prisma's migrations moved the tables in) is what the migrations make", async () => {
-    expect(await cli(base, 'doctor')).toMatchObject({ code: 0, stdout: `Schema ${DEFAULT_BACKBONE_SCHEMA} matches its 1 migration(s)\n` });
+    expect(await cli(base, 'doctor')).toMatchObject({ code: 0, stdout: `Schema ${DEFAULT_BACKBONE_SCHEMA} matches its ${SHIPPED.length} migration(s)\n` });
     expect(await tablesIn(base, 'public')).not.toContain('outbox_messages');
   });
 
@@ -111,7 +113,7 @@ describe('the backbone schema CLI (discord-backbone-db)', () => {
 
   it('another schema name: migrate and doctor there, and the Prisma client and raw SQL of PrismaService find it', async () => {
     const url = await emptyDatabase();
-    expect(await cli(url, 'migrate', '--schema', 'market_bot')).toMatchObject({ code: 0, stdout: 'Applied to schema market_bot: 0001_backbone_tables\n' });
+    expect(await cli(url, 'migrate', '--schema', 'market_bot')).toMatchObject({ code: 0, stdout: `Applied to schema market_bot: ${SHIPPED.join(', ')}\n` });
     expect(await cli(url, 'doctor', '--schema', 'market_bot')).toMatchObject({ code: 0 });
     expect(await tablesIn(url, DEFAULT_BACKBONE_SCHEMA)).toEqual([]);
 

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { Client } from 'pg';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
 import { PrismaService } from './prisma.service';
+import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA } from './schema/backbone-schema';
 
 export interface LeaseState {
   held: boolean;
@@ -87,6 +88,8 @@ export class DeploymentCoordination implements BeforeApplicationShutdown {
     if (!this.options) throw new Error('DeploymentCoordination needs the Prisma module options for session leases');
     const client = new Client({
       connectionString: this.options.databaseUrl,
+      // Its statements name the lease table unqualified, as on the backbone's pool.
+      options: `-c search_path=${backboneSearchPath(this.options.schema ?? DEFAULT_BACKBONE_SCHEMA)}`,
       connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
       // A renewal that cannot finish well within the lease counts as failed: the holder steps down.
       query_timeout: Math.max(1000, Math.floor(ttlMs / 3)),
