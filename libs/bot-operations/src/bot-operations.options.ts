@@ -6,6 +6,8 @@ export interface BotOperationsOptions {
   queueUrl?: string;
   /** BOT_OPERATIONS_MAX_ATTEMPTS: the default `maxRetries` of an operation is this minus one. */
   maxAttempts: number;
+  /** The operations table the producer writes in the host's transaction, schema-qualified if need be. Default `bot_operations`. */
+  table?: string;
 }
 
 export const BOT_WORKER_OPTIONS = Symbol('BOT_WORKER_OPTIONS');

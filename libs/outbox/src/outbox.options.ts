@@ -10,6 +10,11 @@ export interface OutboxOptions {
   pollIntervalMs: number;
   /** Longest wait between send attempts of a message SQS refused. */
   maxRetryDelayMs: number;
+  /**
+   * The outbox table messages are staged into, schema-qualified when it is not on the host
+   * connection's search_path (`discord_backbone.outbox_messages`). Default `outbox_messages`.
+   */
+  table?: string;
 }
 
 /** A message to send once the transaction that stages it commits. */
