@@ -1,9 +1,9 @@
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { BotOperationsConsumerModule } from '@discord-backbone/bot-operations';
 import { CampaignWorkerModule } from '@discord-backbone/campaigns';
 import type { Environment, WorkerConsumer } from '@discord-backbone/config';
 import { QueueName } from '@discord-backbone/contracts';
-import { BackendResponseConsumerModule, DiscordRequestConsumerModule } from '@discord-backbone/order-threads';
+import { BackendResponseConsumerModule, DiscordRequestConsumerModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
 import { PrizeConsumerModule } from '@discord-backbone/prizes';
 import type { ConsumerSettings } from '@discord-backbone/queue';
 
@@ -13,7 +13,7 @@ interface ConsumerDefinition {
   /** Whether this process runs it (the worker's WORKER_CONSUMERS; the API's BACKEND_QUEUE_URL). */
   enabled(env: Environment): boolean;
   settings(env: Environment): ConsumerSettings;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   /** Needs Discord's REST API (its readiness then depends on the bot token being accepted). */
   usesDiscord: boolean;
 }
@@ -103,7 +103,8 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
   [QueueName.BACKEND]: {
     app: 'api',
     enabled: (env) => env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined,
-    module: BackendResponseConsumerModule,
+    // The API app plays the marketplace: its answers land on its own thread links.
+    module: BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }),
     usesDiscord: false,
     settings: (env) => ({
       ...retries(env),
@@ -118,7 +119,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
 };
 
 /** The consumers an app runs with this environment: their settings and the modules that handle them. */
-export function consumersFor(app: 'api' | 'worker', env: Environment): { settings: ConsumerSettings[]; modules: Type<unknown>[]; usesDiscord: boolean } {
+export function consumersFor(app: 'api' | 'worker', env: Environment): { settings: ConsumerSettings[]; modules: (Type<unknown> | DynamicModule)[]; usesDiscord: boolean } {
   const enabled = Object.values(CONSUMERS).filter((c) => c.app === app && c.enabled(env));
   return { settings: enabled.map((c) => c.settings(env)), modules: enabled.map((c) => c.module), usesDiscord: enabled.some((c) => c.usesDiscord) };
 }
