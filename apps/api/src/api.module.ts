@@ -7,7 +7,7 @@ import { QueueName } from '@discord-backbone/contracts';
 import { HealthModule } from '@discord-backbone/health';
 import { OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
-import { AccountLinkModule } from '@discord-backbone/prizes';
+import { AccountLinkModule, PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
 import { consumersFor, platformModules } from '@discord-backbone/runtime';
@@ -51,6 +51,7 @@ export class ApiModule {
             maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
           }),
         }),
+        PrizesModule.forRoot(),
         AccountLinkModule,
         OrderThreadsModule,
         BotOperationsModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { loadEnvironment } from '@discord-backbone/config';
 import { DiscordHealthIndicator } from '@discord-backbone/discord';
 import { HealthModule } from '@discord-backbone/health';
+import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@discord-backbone/relay';
 import { consumersFor, platformModules } from '@discord-backbone/runtime';
@@ -35,6 +36,8 @@ export class WorkerModule {
               }),
             ]
           : []),
+        // The prize consumer's domain, on the tables this repository's marketplace stand-in owns (default names).
+        PrizesModule.forRoot(),
         ...consumers.modules,
         ...(relay
           ? [

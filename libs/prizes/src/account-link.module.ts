@@ -3,11 +3,9 @@ import { Environment } from '@discord-backbone/config';
 import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 import { AccountLinkService } from './account-link.service';
 import { AccountLinkController } from './account-link.controller';
-import { PrizesModule } from './prizes.module';
 
-/** The API side: create users and link Discord accounts (claiming pending prizes). Needs a global DiscordRestClient. */
+/** The API side: create users and link Discord accounts (claiming pending prizes). Needs PrizesModule.forRoot() and a global DiscordRestClient. */
 @Module({
-  imports: [PrizesModule],
   controllers: [AccountLinkController],
   providers: [
     {

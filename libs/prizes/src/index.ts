@@ -1,4 +1,5 @@
 export * from './prizes.module';
+export * from './prizes.options';
 export * from './prize-consumer.module';
 export * from './account-link.module';
 export * from './items.service';
