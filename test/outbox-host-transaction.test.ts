@@ -1,11 +1,10 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
 import { Client } from 'pg';
 import { QueueName } from '@discord-backbone/contracts';
 import { HostTransaction, OutboundMessage, OutboxModule, OutboxRelay, OutboxService } from '@discord-backbone/outbox';
 import { PrismaModule } from '@discord-backbone/prisma';
 import { SqsClientModule } from '@discord-backbone/queue';
+import { testPrisma } from './support/database';
 import { useTestInfra } from './support/infra';
 import { createQueuePair, drainQueue, QueuePair } from './support/sqs';
 
@@ -20,8 +19,8 @@ describe('outbox: staging in the host’s transaction', () => {
   let outbox: OutboxService;
   let relay: OutboxRelay;
   let host: Client;
-  /** The host's own generated Prisma client stands in for any Prisma client: only its raw calls are used. */
-  let hostPrisma: PrismaClient;
+  /** A second Prisma client stands in for the host's own: only its raw calls are used. */
+  let hostPrisma: ReturnType<typeof testPrisma>;
 
   beforeAll(async () => {
     queue = await createQueuePair(sqs, { prefix: 'outbox-host' });
@@ -42,7 +41,7 @@ describe('outbox: staging in the host’s transaction', () => {
     host = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await host.connect();
     await host.query('CREATE SCHEMA IF NOT EXISTS host_app; CREATE TABLE IF NOT EXISTS host_app.orders (id text PRIMARY KEY)');
-    hostPrisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.TEST_DATABASE_URL! }) });
+    hostPrisma = testPrisma();
   });
 
   afterAll(async () => {
