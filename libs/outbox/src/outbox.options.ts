@@ -13,6 +13,8 @@ export interface OutboxOptions {
   /**
    * The outbox table messages are staged into, schema-qualified when it is not on the host
    * connection's search_path (`discord_backbone.outbox_messages`). Default `outbox_messages`.
+   * Staging only: the relay reads `outbox_messages` through this project's own connection, so it
+   * must find the same table there.
    */
   table?: string;
 }
