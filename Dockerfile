@@ -23,16 +23,14 @@ FROM base AS build
 COPY . .
 RUN npm install --no-audit --no-fund
 # `npm run build` builds the packages (libs/*/dist, the Prisma client inside
-# libs/prisma) and then the apps. The runtime stage takes each package's
-# package.json and dist only, and none of the Discord stand-in (a development tool).
+# libs/prisma) and then the apps. The runtime stage takes each lib's
+# package.json and dist only; the Discord stand-in (tools/, a development tool)
+# is not a lib and its output (tools/discord-standin/dist, dist/tools) is left here.
 RUN npm run build \
   && mkdir -p /packages \
   && for dir in libs/*; do \
-       if [ "$(node -p "require('./$dir/package.json').name")" != "@discord-backbone/discord-standin" ]; then \
-         mkdir -p "/packages/$dir" && cp -r "$dir/package.json" "$dir/dist" "/packages/$dir/"; \
-       fi; \
-     done \
-  && rm -rf dist/apps/discord-standin
+       mkdir -p "/packages/$dir" && cp -r "$dir/package.json" "$dir/dist" "/packages/$dir/"; \
+     done
 
 # ---------------------------------------------------------------------------
 FROM build AS prod-deps
@@ -45,7 +43,8 @@ FROM base AS runtime
 ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/dist ./dist
+# The apps' output only: not dist/tools (the Discord stand-in is a development tool).
+COPY --from=build /app/dist/apps ./dist/apps
 COPY --from=build /packages/libs ./libs
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts

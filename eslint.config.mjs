@@ -14,7 +14,35 @@ export default tseslint.config(
     },
   },
   {
+    // The Discord stand-in (tools/) is a development tool: runtime code must not depend on it.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@discord-backbone/discord-standin', '**/tools/**'], message: 'The Discord stand-in is a development tool, not a runtime dependency.' }] }],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+  {
+    // Libraries take their settings as module options: only the apps and their composition
+    // (libs/runtime) read this repo's environment.
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/config/**', 'libs/runtime/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@discord-backbone/config',
+              importNames: ['Environment', 'loadEnvironment', 'validateEnvironment', 'AppConfigModule'],
+              message: 'Libraries take their settings as module options; the apps and libs/runtime fill them from the Environment.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

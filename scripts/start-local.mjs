@@ -3,7 +3,7 @@
 // backend responses, bot operations FIFO, campaign FIFO; unless AWS_SQS_QUEUE_URL points
 // elsewhere), then the API (:3000) and the worker (:3001).
 // Without a DISCORD_BOT_TOKEN, Discord is played by the local Discord stand-in (:3002, NOT Discord:
-// apps/discord-standin), as fauxqs plays SQS: every consumer, the interactions endpoint (its
+// tools/discord-standin), as fauxqs plays SQS: every consumer, the interactions endpoint (its
 // public key), the slash commands (registered there) and the message relay (a demo backend bot)
 // run against it, and its page shows what the bot did. With a DISCORD_BOT_TOKEN the apps talk to
 // Discord (or DISCORD_API_BASE_URL); DISCORD_PUBLIC_KEY then turns on the interactions endpoint and
@@ -263,7 +263,7 @@ async function useDiscordStandin(consumersChosen) {
 
 /** Starts the stand-in; resolves with its ready line's facts (page, apiUrl, publicKey) and forwards its log. */
 function startStandin(extraEnv, timeoutMs = 30_000) {
-  standinProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', 'discord-standin', 'src', 'main.js')], {
+  standinProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'main.js')], {
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -14,7 +14,7 @@ describe('consumer start-up', () => {
   it('refuses to start a consumer whose handler is not registered, instead of never polling its queue', async () => {
     const queues = await createQueuePair(sqs);
     const env = loadEnvironment(workerEnv(queues));
-    // The prize consumer's settings, but not its module (PrizeConsumerModule) and so no @SqsMessageHandler.
+    // The prize consumer's settings, but not its module (PrizesModule in the consumer role) and so no @SqsMessageHandler.
     @Module({
       imports: [
         ...platformModules(env),

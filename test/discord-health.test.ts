@@ -41,7 +41,7 @@ describe('Discord readiness', () => {
         ...platformModules(env),
         HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: [], readinessIndicators: [options.indicator ?? DiscordHealthIndicator] }) }),
         ...(options.discord
-          ? [{ ...DiscordModule.forRootAsync({ useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }) }), global: true }]
+          ? [DiscordModule.forRootAsync({ isGlobal: true, useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }) })]
           : []),
       ],
     };

@@ -142,7 +142,7 @@ describe('Discord stand-in', () => {
 
   describe('the built tool, as npm start runs it', () => {
     it('reports ready, survives requests Discord would refuse, logs its calls without the token, and stops on SIGTERM', async () => {
-      const main = path.resolve(__dirname, '../dist/apps/discord-standin/src/main.js');
+      const main = path.resolve(__dirname, '../dist/tools/discord-standin/src/main.js');
       const token = 'standin-process-token-0123456789';
       const child = spawn(process.execPath, [main], {
         env: { ...process.env, DISCORD_STANDIN_PORT: String(await freePort()), DISCORD_BOT_TOKEN: token, LOG_LEVEL: 'debug' },

@@ -28,14 +28,12 @@ describe('outbox: staging in the host’s transaction', () => {
       imports: [
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: process.env.TEST_DATABASE_URL! }) }),
         SqsClientModule.forRootAsync({ useFactory: () => ({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }) }),
-        OutboxModule.forRootAsync({
-          // Relayed by hand below, so each test sees exactly what its transaction left behind.
-          useFactory: () => ({ destinations: { [QueueName.DISCORD]: queue.queueUrl }, relay: false, pollIntervalMs: 50, maxRetryDelayMs: 500, table: 'public.outbox_messages' }),
-        }),
+        // The consumer role has the relay; never initialised here, it does not run by itself, and the
+        // test relays by hand, so each test sees exactly what its transaction left behind.
+        OutboxModule.forRoot({ role: 'consumer', destinations: { [QueueName.DISCORD]: queue.queueUrl }, table: 'public.outbox_messages' }),
       ],
     }).compile();
     module.useLogger(false);
-    await module.init();
     outbox = module.get(OutboxService);
     relay = module.get(OutboxRelay);
     host = new Client({ connectionString: process.env.TEST_DATABASE_URL });

@@ -46,7 +46,7 @@ export async function benchCampaigns(options = {}) {
   };
   try {
     // The Discord stand-in the tests use, as built (npm run bench builds first).
-    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
     const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
     await prepareDatabase(databaseUrl, { recreate: true });

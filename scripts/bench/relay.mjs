@@ -41,7 +41,7 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     await prepareDatabase(databaseUrl, { recreate: true });
     db = new pg.Pool({ connectionString: databaseUrl, max: clients + 2 });
     // The Discord stand-in the tests use, as built (npm run bench builds first).
-    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
     discord = await startFakeDiscord();
     await discord.startGateway();
     const guildId = discord.addGuild().id;

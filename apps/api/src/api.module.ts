@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@discord-backbone/auth';
 import { BotOperationsModule } from '@discord-backbone/bot-operations';
-import { CampaignsApiModule } from '@discord-backbone/campaigns';
+import { CampaignsModule } from '@discord-backbone/campaigns';
 import { loadEnvironment } from '@discord-backbone/config';
 import { QueueName } from '@discord-backbone/contracts';
 import { HealthModule } from '@discord-backbone/health';
 import { OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
-import { AccountLinkModule, PrizesModule } from '@discord-backbone/prizes';
+import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
 import { consumersFor, platformModules } from '@discord-backbone/runtime';
@@ -38,24 +38,30 @@ export class ApiModule {
           disabled: env.API_AUTH === 'disabled',
           otherRealms: relay ? [relay.backendKeys] : [],
         }),
-        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls }) }),
-        OutboxModule.forRootAsync({
-          useFactory: () => ({
-            destinations: {
-              [QueueName.DISCORD]: env.DISCORD_QUEUE_URL,
-              [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL,
-              [QueueName.CAMPAIGN]: env.CAMPAIGN_QUEUE_URL,
-            },
-            relay: env.OUTBOX_RELAY_ENABLED,
-            pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
-            maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
-          }),
+        HealthModule.forRoot({ queueUrls }),
+        OutboxModule.forRoot({
+          // The API stages messages and, unless OUTBOX_RELAY_ENABLED=false, sends them too.
+          role: env.OUTBOX_RELAY_ENABLED ? 'consumer' : 'producer',
+          destinations: {
+            [QueueName.DISCORD]: env.DISCORD_QUEUE_URL,
+            [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL,
+            [QueueName.CAMPAIGN]: env.CAMPAIGN_QUEUE_URL,
+          },
+          pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+          maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
         }),
-        PrizesModule.forRoot(),
-        AccountLinkModule,
-        OrderThreadsModule,
-        BotOperationsModule,
-        ...(env.DISCORD_PUBLIC_KEY ? [CampaignsApiModule] : []),
+        PrizesModule.forRoot({ requireDiscordToken: env.ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN }),
+        OrderThreadsModule.forRoot({}),
+        BotOperationsModule.forRoot({ queueUrl: env.BOT_OPERATIONS_QUEUE_URL, maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS }),
+        ...(env.DISCORD_PUBLIC_KEY
+          ? [
+              CampaignsModule.forRoot({
+                publicKey: env.DISCORD_PUBLIC_KEY,
+                tokenLifetimeSeconds: env.CAMPAIGN_TOKEN_LIFETIME_SECONDS,
+                maxInProgressPerGuild: env.CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD,
+              }),
+            ]
+          : []),
         ...(relay
           ? [
               RelayApiModule.forRoot({
@@ -69,7 +75,7 @@ export class ApiModule {
             ]
           : []),
         ...(consumers.settings.length > 0
-          ? [QueueModule.forRootAsync({ useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings }) })]
+          ? [QueueModule.forRoot({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings })]
           : []),
         ...consumers.modules,
       ],

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { loadEnvironment } from '@discord-backbone/config';
 import { DiscordHealthIndicator } from '@discord-backbone/discord';
 import { HealthModule } from '@discord-backbone/health';
-import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from '@discord-backbone/relay';
 import { consumersFor, platformModules } from '@discord-backbone/runtime';
@@ -24,20 +23,12 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({
-          // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
-          // and every relay bot's gateway connection is up.
-          useFactory: () => ({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
-        }),
+        // Ready only while Discord accepts the bot token (a 401 holds every Discord message back)
+        // and every relay bot's gateway connection is up.
+        HealthModule.forRoot({ queueUrls: consumers.settings.map((c) => c.queueUrl), readinessIndicators }),
         ...(consumers.settings.length > 0
-          ? [
-              QueueModule.forRootAsync({
-                useFactory: () => ({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI }),
-              }),
-            ]
+          ? [QueueModule.forRoot({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI })]
           : []),
-        // The prize consumer's domain, on the tables this repository's marketplace stand-in owns (default names).
-        PrizesModule.forRoot(),
         ...consumers.modules,
         ...(relay
           ? [

@@ -1,5 +1,5 @@
-export * from './api/bot-operations.module';
-export * from './worker/bot-operations-consumer.module';
+export * from './bot-operations.module';
 export * from './api/bot-queue.producer';
 export * from './api/bot-operation.errors';
-export * from './bot-operations.options';
+export { BOT_OPERATIONS_OPTIONS } from './bot-operations.options';
+export type { BotOperationsOptions } from './bot-operations.options';

@@ -1,5 +1,5 @@
-export { CampaignsApiModule } from './api/campaigns-api.module';
-export { CampaignWorkerModule } from './worker/campaign-worker.module';
+export { CampaignsModule } from './campaigns.module';
+export type { CampaignsOptions } from './campaigns.options';
 export { applicationCommands } from './api/commands';
 export { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from './campaign-templates';
 export type { CampaignTemplate } from './campaign-templates';

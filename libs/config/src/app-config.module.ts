@@ -10,7 +10,11 @@ export function loadEnvironment(overrides: Record<string, unknown> = {}): Enviro
   return validateEnvironment({ ...process.env, ...overrides });
 }
 
-/** Provides the validated environment typed as `Environment` (and through ConfigService). */
+/**
+ * Provides the validated environment typed as `Environment` (and through @nestjs/config's
+ * ConfigService), for this repo's apps and their composition (libs/runtime) only: libraries take
+ * their settings as module options.
+ */
 @Module({})
 export class AppConfigModule {
   static forRoot(env: Environment): DynamicModule {

@@ -1,6 +1,6 @@
-export * from './api/order-threads.module';
+export * from './order-threads.module';
 export * from './api/backend-response-consumer.module';
-export * from './worker/discord-request-consumer.module';
+export type { OrderThreadsOptions } from './order-threads.options';
 export { DiscordQueueProducer } from './api/discord-queue.producer';
 export type { RequestTarget, ThreadRequest, ThreadTarget } from './api/discord-queue.producer';
 export { ThreadAnswerHandler } from './api/thread-answer.handler';

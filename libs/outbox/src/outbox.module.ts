@@ -1,20 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+import { Module } from '@nestjs/common';
+import { ConfigurableOutboxModule } from './outbox.module-definition';
 import { OutboxMetrics } from './outbox.metrics';
-import { OutboxRelay } from './outbox.relay';
 import { OutboxService } from './outbox.service';
 
-/** Transactional outbox: OutboxService stages messages in a transaction, OutboxRelay sends them. Needs PrismaModule and SqsClientModule. */
-@Module({})
-export class OutboxModule {
-  static forRootAsync(options: Pick<ModuleMetadata, 'imports'> & Omit<FactoryProvider<OutboxOptions>, 'provide'>): DynamicModule {
-    return {
-      module: OutboxModule,
-      global: true,
-      imports: options.imports ?? [],
-      providers: [{ provide: OUTBOX_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, OutboxService, OutboxRelay, OutboxMetrics],
-      exports: [OutboxService, OutboxRelay],
-    };
-  }
-}
+/**
+ * Transactional outbox: OutboxService stages messages in a transaction; with `role: 'consumer'`,
+ * OutboxRelay also sends them from this process (the default `producer` role stages only).
+ * `forRoot` / `forRootAsync`; global unless `isGlobal: false`. Needs PrismaModule and SqsClientModule.
+ */
+@Module({ providers: [OutboxService, OutboxMetrics], exports: [OutboxService] })
+export class OutboxModule extends ConfigurableOutboxModule {}

@@ -3,13 +3,12 @@ import type { QueueName } from '@discord-backbone/contracts';
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 export interface OutboxOptions {
-  /** Queue URL of each destination the relay may send to; messages for others wait (and are logged). */
+  /** Queue URL of each destination messages may be staged for; staging for another throws. */
   destinations: Partial<Record<QueueName, string>>;
-  /** Run the relay in this process (the API app); a lib user may stage only and relay elsewhere. */
-  relay: boolean;
-  pollIntervalMs: number;
-  /** Longest wait between send attempts of a message SQS refused. */
-  maxRetryDelayMs: number;
+  /** Consumer role (the sender) only: the wait between rounds that found less than a full round (OUTBOX_POLL_INTERVAL_MS, 250 unless set). */
+  pollIntervalMs?: number;
+  /** Consumer role only: longest wait between send attempts of a message SQS refused (OUTBOX_MAX_RETRY_DELAY_MS, 30 s unless set). */
+  maxRetryDelayMs?: number;
   /**
    * The outbox table messages are staged into, schema-qualified when it is not on the host
    * connection's search_path (`discord_backbone.outbox_messages`). Default `outbox_messages`.
@@ -18,6 +17,9 @@ export interface OutboxOptions {
    */
   table?: string;
 }
+
+export const DEFAULT_OUTBOX_POLL_INTERVAL_MS = 250;
+export const DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS = 30_000;
 
 /** A message to send once the transaction that stages it commits. */
 export interface OutboundMessage {

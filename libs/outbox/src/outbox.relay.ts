@@ -4,7 +4,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { describeError, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
-import { OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+import { DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS, DEFAULT_OUTBOX_POLL_INTERVAL_MS, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
 interface OutboxRow {
   id: bigint;
@@ -50,14 +50,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   private lastCleanup = 0;
 
+  private readonly pollIntervalMs: number;
+  private readonly maxRetryDelayMs: number;
+
   constructor(
     private readonly prisma: PrismaService,
     @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
-  ) {}
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_OUTBOX_POLL_INTERVAL_MS;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS;
+  }
 
+  /** Provided in the consumer role only (OutboxModule), so it runs wherever it exists. */
   onApplicationBootstrap(): void {
-    if (this.options.relay) this.schedule(0);
+    this.schedule(0);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -70,11 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.round = this.relayOnce()
-        .then((claimed) => this.schedule(claimed >= ROUND_SIZE ? 0 : this.options.pollIntervalMs))
+        .then((claimed) => this.schedule(claimed >= ROUND_SIZE ? 0 : this.pollIntervalMs))
         .catch((error: unknown) => {
           // Postgres unreachable, most likely: try again later, the messages are safe in the table.
           this.logger.error({ msg: 'Outbox relay round failed', error: describeError(error).message });
-          this.schedule(this.options.maxRetryDelayMs);
+          this.schedule(this.maxRetryDelayMs);
         });
     }, delayMs);
   }
@@ -176,7 +183,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await tx.$executeRaw`UPDATE outbox_messages SET rejected_at = now(), rejection = ${reason.slice(0, 1024)} WHERE id = ${id}`;
     }
     for (const row of rows.filter((r) => failed.has(r.id))) {
-      const delayMs = Math.min(this.options.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
+      const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
       // Never given up (that would lose a committed change's message), but loud once it looks stuck.
       const log = { msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) };
       if (row.attempts + 1 >= STUCK_AFTER_ATTEMPTS) this.logger.error(log);

@@ -4,7 +4,7 @@ import type { HostTransaction } from './host-transaction';
 import type { OutboxOptions } from './outbox.options';
 import { OutboxService } from './outbox.service';
 
-const options: OutboxOptions = { destinations: { [QueueName.DISCORD]: 'https://sqs.local/discord' }, relay: false, pollIntervalMs: 100, maxRetryDelayMs: 1000 };
+const options: OutboxOptions = { destinations: { [QueueName.DISCORD]: 'https://sqs.local/discord' } };
 const message = { destination: QueueName.DISCORD, body: { type: 'create_thread' }, orderingKey: 'order:1', attributes: { type: 'create_thread' } };
 const outbox = (extra: Partial<OutboxOptions> = {}) => new OutboxService({ ...options, ...extra }, {} as PrismaService);
 

@@ -1,4 +1,4 @@
-import { Prisma } from '@prisma/client';
+import { Prisma } from './generated/client';
 import { databaseFailure } from './database-errors';
 
 const known = (code: string, cause?: Record<string, unknown>) =>

@@ -1,24 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { CharacterPrizeHandler } from './character-prize.handler';
-import { ItemPrizeHandler } from './item-prize.handler';
-import { ItemsService } from './items.service';
-import { PendingOwnershipService } from './pending-ownership.service';
-import { PrizeTables } from './prize.tables';
-import { PRIZES_OPTIONS, PrizesOptions } from './prizes.options';
+import { Module } from '@nestjs/common';
+import { ConfigurablePrizesModule } from './prizes.module-definition';
 
 /**
- * Prize domain: grants, pending ownership, claims, on the host's tables (see PrizesOptions).
- * Global, imported once by the app: PrizeConsumerModule and AccountLinkModule use it. Needs PrismaModule.
+ * Prizes (prize grants, pending ownership, claims). `forRoot({})` (the default `producer` role):
+ * user creation and Discord account linking, which claims pending prizes (POST /users, …); needs a
+ * global DiscordRestClient. `forRoot({ role: 'consumer' })` (the worker): the `prize-distribution`
+ * queue's handler; needs QueueModule with that consumer. Both need PrismaModule and export
+ * ItemsService and PendingOwnershipService.
  */
 @Module({})
-export class PrizesModule {
-  static forRoot(options: PrizesOptions = {}): DynamicModule {
-    const providers = [PrizeTables, ItemsService, PendingOwnershipService, ItemPrizeHandler, CharacterPrizeHandler];
-    return {
-      module: PrizesModule,
-      global: true,
-      providers: [{ provide: PRIZES_OPTIONS, useValue: options }, ...providers],
-      exports: providers,
-    };
-  }
-}
+export class PrizesModule extends ConfigurablePrizesModule {}

@@ -3,7 +3,7 @@ export const PRIZES_OPTIONS = Symbol('PRIZES_OPTIONS');
 /**
  * The host's tables the prize worker and account linking read and write, by their names in the
  * host's database (`table` or `schema.table`). Their columns are the contract in the README
- * ("Prizes: the host's tables"); a table shaped otherwise can be reached through an updatable view.
+ * ("The host's transaction, the host's tables"); a table shaped otherwise can be an updatable view.
  */
 export interface PrizeTableNames {
   /** id, discord_user_id (unique). */
@@ -18,7 +18,10 @@ export interface PrizeTableNames {
   characters: string;
 }
 
+/** PrizesModule's settings; each names the role that reads it. */
 export interface PrizesOptions {
-  /** Each defaults to this repository's own table (`users`, `communities`, `item_types`, `item_holdings`, `characters`). */
+  /** Both roles. Each defaults to this repository's own table (`users`, `communities`, `item_types`, `item_holdings`, `characters`). */
   tables?: Partial<PrizeTableNames>;
+  /** Producer. ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN: refuse links without a Discord OAuth2 access token proving the account. Off unless set. */
+  requireDiscordToken?: boolean;
 }

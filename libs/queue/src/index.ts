@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './backoff';
 export * from './queue.options';
+export * from './module-role';
 export * from './queue.module';
 export * from './sqs-client.module';
 export * from './sqs-client.factory';

@@ -1,5 +1,6 @@
 export const QUEUE_OPTIONS = Symbol('QUEUE_OPTIONS');
 export const SQS_CLIENT = Symbol('SQS_CLIENT');
+export const SQS_CLIENT_OPTIONS = Symbol('SQS_CLIENT_OPTIONS');
 
 /** Settings of one SQS consumer; the handler is found by `name` (see @SqsMessageHandler). */
 export interface ConsumerSettings {
@@ -31,7 +32,9 @@ export interface ConsumerSettings {
 }
 
 export interface QueueModuleOptions {
+  /** The queues this process polls, each with a handler (@SqsMessageHandler) among the app's modules; none = no poller. */
   consumers: ConsumerSettings[];
+  /** How long shutdown waits for messages in hand before handing them back. */
   shutdownDrainTimeoutMs: number;
   /** The ECS agent's endpoint (ECS sets `ECS_AGENT_URI` in every task): turns on task scale-in protection while messages are in hand. */
   ecsAgentUri?: string;
@@ -40,6 +43,7 @@ export interface QueueModuleOptions {
 }
 
 export interface SqsClientOptions {
+  /** AWS_REGION. */
   region: string;
   /** AWS_ENDPOINT_URL_SQS (LocalStack, ElasticMQ, fauxqs); unset for AWS itself. */
   endpoint?: string;

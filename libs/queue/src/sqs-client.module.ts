@@ -1,30 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import { SqsClientOptions, SQS_CLIENT } from './queue.options';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { SQS_CLIENT, SQS_CLIENT_OPTIONS, SqsClientOptions } from './queue.options';
 import { createSqsClient } from './sqs-client.factory';
+import { ConfigurableSqsClientModule } from './sqs-client.module-definition';
 
-/** The one SQS client of an app, shared by consumers, producers and health checks. */
-@Global()
-@Module({})
-export class SqsClientModule implements OnApplicationShutdown {
-  constructor(@Inject(SQS_CLIENT) private readonly client: SQSClient) {}
-
-  static forRootAsync(
-    options: Pick<ModuleMetadata, 'imports'> & Omit<FactoryProvider<SqsClientOptions>, 'provide'>,
-  ): DynamicModule {
-    return {
-      module: SqsClientModule,
-      imports: options.imports ?? [],
-      providers: [
-        {
-          provide: SQS_CLIENT,
-          inject: options.inject ?? [],
-          useFactory: async (...args: unknown[]) => createSqsClient(await options.useFactory(...args)),
-        },
-      ],
-      exports: [SQS_CLIENT],
-    };
+/**
+ * The one SQS client of an app (SQS_CLIENT), shared by consumers, producers and health checks.
+ * `forRoot(options)` or `forRootAsync({ imports, inject, useFactory })`; global unless `isGlobal: false`.
+ */
+@Module({
+  providers: [{ provide: SQS_CLIENT, inject: [SQS_CLIENT_OPTIONS], useFactory: (options: SqsClientOptions) => createSqsClient(options) }],
+  exports: [SQS_CLIENT],
+})
+export class SqsClientModule extends ConfigurableSqsClientModule implements OnApplicationShutdown {
+  constructor(@Inject(SQS_CLIENT) private readonly client: SQSClient) {
+    super();
   }
 
   onApplicationShutdown(): void {

@@ -1,10 +1,10 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { BotOperationsConsumerModule } from '@discord-backbone/bot-operations';
-import { CampaignWorkerModule } from '@discord-backbone/campaigns';
+import { BotOperationsModule } from '@discord-backbone/bot-operations';
+import { CampaignsModule } from '@discord-backbone/campaigns';
 import type { Environment, WorkerConsumer } from '@discord-backbone/config';
 import { QueueName } from '@discord-backbone/contracts';
-import { BackendResponseConsumerModule, DiscordRequestConsumerModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
-import { PrizeConsumerModule } from '@discord-backbone/prizes';
+import { BackendResponseConsumerModule, OrderThreadsModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
+import { PrizesModule } from '@discord-backbone/prizes';
 import type { ConsumerSettings } from '@discord-backbone/queue';
 
 /** One SQS consumer of the system: which app runs it, when, with which settings, and the module with its @SqsMessageHandler. */
@@ -13,7 +13,8 @@ interface ConsumerDefinition {
   /** Whether this process runs it (the worker's WORKER_CONSUMERS; the API's BACKEND_QUEUE_URL). */
   enabled(env: Environment): boolean;
   settings(env: Environment): ConsumerSettings;
-  module: Type<unknown> | DynamicModule;
+  /** The module with its handler, in the consumer role where the lib has one, its settings from `env`. */
+  module(env: Environment): DynamicModule | Type<unknown>;
   /** Needs Discord's REST API (its readiness then depends on the bot token being accepted). */
   usesDiscord: boolean;
 }
@@ -36,7 +37,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
   [QueueName.PRIZE_DISTRIBUTION]: {
     app: 'worker',
     enabled: worker('prize-distribution'),
-    module: PrizeConsumerModule,
+    module: () => PrizesModule.forRoot({ role: 'consumer' }),
     usesDiscord: false,
     settings: (env) => ({
       ...retries(env),
@@ -51,7 +52,14 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
   [QueueName.DISCORD]: {
     app: 'worker',
     enabled: worker('discord'),
-    module: DiscordRequestConsumerModule,
+    module: (env) =>
+      OrderThreadsModule.forRoot({
+        role: 'consumer',
+        backendQueueUrl: env.BACKEND_QUEUE_URL,
+        threadInviteMaxAgeSeconds: env.DISCORD_THREAD_INVITE_MAX_AGE_SECONDS,
+        publicThreadFallback: env.DISCORD_THREAD_PUBLIC_FALLBACK,
+        discordRequestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+      }),
     usesDiscord: true,
     settings: (env) => ({
       ...retries(env),
@@ -67,7 +75,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
   [QueueName.BOT_OPERATIONS]: {
     app: 'worker',
     enabled: worker('bot-operations'),
-    module: BotOperationsConsumerModule,
+    module: (env) => BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
     usesDiscord: true,
     settings: (env) => ({
       name: QueueName.BOT_OPERATIONS,
@@ -85,7 +93,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
   [QueueName.CAMPAIGN]: {
     app: 'worker',
     enabled: worker('campaign'),
-    module: CampaignWorkerModule,
+    module: (env) => CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.CAMPAIGN_QUEUE_URL }),
     usesDiscord: true,
     settings: (env) => ({
       name: QueueName.CAMPAIGN,
@@ -104,7 +112,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
     app: 'api',
     enabled: (env) => env.AWS_SQS_ENABLED && env.BACKEND_QUEUE_URL !== undefined,
     // The API app plays the marketplace: its answers land on its own thread links.
-    module: BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }),
+    module: () => BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }),
     usesDiscord: false,
     settings: (env) => ({
       ...retries(env),
@@ -119,7 +127,7 @@ export const CONSUMERS: Record<QueueName, ConsumerDefinition> = {
 };
 
 /** The consumers an app runs with this environment: their settings and the modules that handle them. */
-export function consumersFor(app: 'api' | 'worker', env: Environment): { settings: ConsumerSettings[]; modules: (Type<unknown> | DynamicModule)[]; usesDiscord: boolean } {
+export function consumersFor(app: 'api' | 'worker', env: Environment): { settings: ConsumerSettings[]; modules: (DynamicModule | Type<unknown>)[]; usesDiscord: boolean } {
   const enabled = Object.values(CONSUMERS).filter((c) => c.app === app && c.enabled(env));
-  return { settings: enabled.map((c) => c.settings(env)), modules: enabled.map((c) => c.module), usesDiscord: enabled.some((c) => c.usesDiscord) };
+  return { settings: enabled.map((c) => c.settings(env)), modules: enabled.map((c) => c.module(env)), usesDiscord: enabled.some((c) => c.usesDiscord) };
 }

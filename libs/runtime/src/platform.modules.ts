@@ -14,21 +14,14 @@ export function platformModules(env: Environment): DynamicModule[] {
   return [
     AppConfigModule.forRoot(env),
     LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-    PrismaModule.forRootAsync({ inject: [Environment], useFactory: (e: Environment) => ({ databaseUrl: e.DATABASE_URL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }) }),
-    SqsClientModule.forRootAsync({
-      inject: [Environment],
-      useFactory: (e: Environment) => ({ region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL_SQS ?? e.AWS_ENDPOINT_URL }),
+    PrismaModule.forRoot({ databaseUrl: env.DATABASE_URL, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS }),
+    SqsClientModule.forRoot({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL }),
+    DiscordModule.forRoot({
+      isGlobal: true,
+      token: env.DISCORD_BOT_TOKEN,
+      apiBaseUrl: env.DISCORD_API_BASE_URL,
+      requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
+      invalidRequestBudget: env.DISCORD_INVALID_REQUEST_BUDGET,
     }),
-    {
-      ...DiscordModule.forRootAsync({
-        useFactory: () => ({
-          token: env.DISCORD_BOT_TOKEN,
-          apiBaseUrl: env.DISCORD_API_BASE_URL,
-          requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
-          invalidRequestBudget: env.DISCORD_INVALID_REQUEST_BUDGET,
-        }),
-      }),
-      global: true,
-    },
   ];
 }

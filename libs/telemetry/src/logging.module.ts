@@ -1,39 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { trace } from '@opentelemetry/api';
-import { LoggerModule } from 'nestjs-pino';
+import { Module } from '@nestjs/common';
+import { ConfigurableLoggingModule } from './logging.module-definition';
 
-/** Paths never written to logs, whatever a log call passes in. */
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  '*.password',
-  '*.token',
-  '*.secret',
-  '*.accessKeyId',
-  '*.secretAccessKey',
-  '*.DATABASE_URL',
-];
+export type { LoggingOptions } from './logging.module-definition';
 
-/** Structured JSON logs (pino) with the active trace and span id on every line. */
+/** Structured JSON logs (pino) with the active trace and span id on every line, secrets redacted. `forRoot` / `forRootAsync`. */
 @Module({})
-export class LoggingModule {
-  static forRoot(options: { level: string }): DynamicModule {
-    return {
-      module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: options.level,
-            redact: { paths: REDACT, censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-            mixin() {
-              const span = trace.getActiveSpan()?.spanContext();
-              return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
-            },
-          },
-        }),
-      ],
-    };
-  }
-}
+export class LoggingModule extends ConfigurableLoggingModule {}

@@ -16,7 +16,7 @@ import { executeInTransaction, HostTransaction, OutboxService } from '@discord-b
 import { quoteQualifiedName } from '@discord-backbone/prisma';
 import { decodePayload, MessageValidationError } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
-import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions } from '../bot-operations.options';
+import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions, DEFAULT_BOT_OPERATIONS_MAX_ATTEMPTS } from '../bot-operations.options';
 
 export interface InviteUserRequest {
   discordUserId: string;
@@ -105,7 +105,7 @@ export class BotQueueProducer {
       type,
       channelId,
       createdAt: new Date().toISOString(),
-      maxRetries: maxRetries ?? Math.max(0, this.options.maxAttempts - 1),
+      maxRetries: maxRetries ?? Math.max(0, (this.options.maxAttempts ?? DEFAULT_BOT_OPERATIONS_MAX_ATTEMPTS) - 1),
     };
   }
 

@@ -1,11 +1,15 @@
+import type { CampaignsOptions } from '../campaigns.options';
+
 export const CAMPAIGNS_API_OPTIONS = Symbol('CAMPAIGNS_API_OPTIONS');
 
-/** What the API side needs of the configuration (from Environment). */
+/** The producer side's settings, checked and with defaults filled in (see CampaignsOptions). */
 export interface CampaignsApiOptions {
-  /** DISCORD_PUBLIC_KEY: verifies interactions. */
   publicKey: string;
-  /** CAMPAIGN_TOKEN_LIFETIME_SECONDS: how long from the interaction its token is used to edit the progress message. */
   tokenLifetimeSeconds: number;
-  /** CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: campaigns a server may have running or rolling back at once. */
   maxInProgressPerGuild: number;
+}
+
+export function campaignsApiOptions(options: CampaignsOptions): CampaignsApiOptions {
+  if (!options.publicKey) throw new Error('CampaignsModule (producer role): publicKey (DISCORD_PUBLIC_KEY) is required, it verifies interactions');
+  return { publicKey: options.publicKey, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 840, maxInProgressPerGuild: options.maxInProgressPerGuild ?? 3 };
 }

@@ -1,10 +1,17 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { Environment } from '@discord-backbone/config';
 import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { QueuedCampaignTask } from '../campaign-tasks';
 
 const SQS_BATCH_LIMIT = 10;
+
+export const CAMPAIGN_WORKER_OPTIONS = Symbol('CAMPAIGN_WORKER_OPTIONS');
+
+/** The consumer side's settings (from CampaignsOptions). */
+export interface CampaignWorkerOptions {
+  /** CAMPAIGN_QUEUE_URL. */
+  queueUrl: string;
+}
 
 /**
  * Queues a step's follow-up tasks on CAMPAIGN_QUEUE_URL, directly (not through an outbox): the
@@ -16,11 +23,8 @@ const SQS_BATCH_LIMIT = 10;
 export class CampaignTaskSender {
   private readonly queueUrl: string;
 
-  constructor(
-    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
-    env: Environment,
-  ) {
-    this.queueUrl = env.CAMPAIGN_QUEUE_URL!;
+  constructor(@Inject(SQS_CLIENT) private readonly sqs: SQSClient, @Inject(CAMPAIGN_WORKER_OPTIONS) options: CampaignWorkerOptions) {
+    this.queueUrl = options.queueUrl;
   }
 
   async send(tasks: QueuedCampaignTask[]): Promise<void> {

@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { Environment } from '@discord-backbone/config';
 import { BackendResponseMessage, BackendResponsePayload, BackendResponseType, DiscordQueueMessage } from '@discord-backbone/contracts';
 import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 
 /**
  * Answers the backend on BACKEND_QUEUE_URL, with the request's metadata for correlation and the
@@ -14,11 +14,8 @@ import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 export class BackendResponsePublisher {
   private readonly queueUrl: string;
 
-  constructor(
-    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
-    env: Environment,
-  ) {
-    this.queueUrl = env.BACKEND_QUEUE_URL!;
+  constructor(@Inject(SQS_CLIENT) private readonly sqs: SQSClient, @Inject(THREAD_WORKER_OPTIONS) options: ThreadWorkerOptions) {
+    this.queueUrl = options.backendQueueUrl;
   }
 
   async send(request: DiscordQueueMessage, type: BackendResponseType, payload: BackendResponsePayload, discordMessageId: string | null): Promise<void> {

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThreadCreation } from '@discord-backbone/prisma';
-import { Environment } from '@discord-backbone/config';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@discord-backbone/contracts';
 import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { describeError, RetryLaterError } from '@discord-backbone/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
-import { THREAD_INVITE_OPTIONS, ThreadInviteOptions } from './thread-invite.options';
+import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 
 const MAX_THREAD_NAME = 100;
 /** Discord's ceiling on an invite's max_uses. */
@@ -26,7 +25,6 @@ const MAX_INVITE_USES = 100;
 export class CreateThreadHandler {
   private readonly logger = new Logger(CreateThreadHandler.name);
 
-  private readonly publicFallback: boolean;
   /**
    * Renewed before and after every step, so it only has to outlast the longest step — finding or
    * creating the thread: up to three Discord calls (DISCORD_REQUEST_TIMEOUT_MS each) — plus a margin.
@@ -37,11 +35,9 @@ export class CreateThreadHandler {
     private readonly prisma: PrismaService,
     private readonly discord: DiscordRestClient,
     private readonly responses: BackendResponsePublisher,
-    env: Environment,
-    @Inject(THREAD_INVITE_OPTIONS) private readonly inviteOptions: ThreadInviteOptions,
+    @Inject(THREAD_WORKER_OPTIONS) private readonly options: ThreadWorkerOptions,
   ) {
-    this.publicFallback = env.DISCORD_THREAD_PUBLIC_FALLBACK;
-    this.leaseSeconds = Math.ceil((3 * env.DISCORD_REQUEST_TIMEOUT_MS) / 1000) + 15;
+    this.leaseSeconds = Math.ceil((3 * options.discordRequestTimeoutMs) / 1000) + 15;
   }
 
   async handle(message: CreateThreadMessage): Promise<void> {
@@ -130,7 +126,7 @@ export class CreateThreadHandler {
     } catch (error) {
       // Private threads need a permission (or a server feature) the bot may lack: a public thread
       // then, but only where the operator chose that (it exposes the order to the channel).
-      if (!this.publicFallback || !(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
+      if (!this.options.publicThreadFallback || !(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
       this.logger.warn({ msg: 'Private thread refused; creating a public one', channelId: progress.channelId, error: error.message });
       return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'public' })).id;
     }
@@ -179,7 +175,7 @@ export class CreateThreadHandler {
   private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
     const maxUses = Math.min(MAX_INVITE_USES, Math.max(1, Object.keys(memberFailures(progress)).length));
     try {
-      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.inviteOptions.maxAgeSeconds, maxUses, unique: true });
+      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.options.inviteMaxAgeSeconds, maxUses, unique: true });
       return { inviteCode: invite.code };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error;

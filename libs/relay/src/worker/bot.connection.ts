@@ -1,33 +1,55 @@
 import { Logger } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
-import type { Message } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
+import type { Message, RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { InvalidRequestBudget } from '@discord-backbone/discord';
+import type { DeploymentCoordination, LeaseFence } from '@discord-backbone/prisma';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
 import type { BackfillResult, DropFloors } from './gateway-backfill';
+import { ClusterIdentifyThrottler } from './identify.throttler';
 import { fromGateway, IncomingMessage } from './incoming-message';
-import { MessageIngestor } from './message.ingestor';
+import { FencedWriteError, MessageIngestor } from './message.ingestor';
 
 const LOGIN_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
 const INGEST_RETRY_MAX_MS = 30_000;
+/** How often the daily session start limit is read again while it is used up. */
+const SESSION_LIMIT_RECHECK_MAX_MS = 60_000;
 
 const droppedCounter = metrics.getMeter('relay').createCounter('relay.ingest.dropped', {
   description: 'Live Discord messages dropped because too many were waiting for Postgres; the gap backfill fetches them once it is back',
   unit: '{message}',
 });
 
-export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped' | 'failed';
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped' | 'failed' | 'session-limit';
+
+/** What a connection shares with the bot's other terms in this replica and with the app. */
+export interface BotConnectionContext {
+  settings: RelaySettings;
+  bot: DiscordBotSettings;
+  ingestor: MessageIngestor;
+  backfill: GatewayBackfill;
+  coordination: DeploymentCoordination;
+  budget: InvalidRequestBudget;
+  /** Drops outlive a term: the next term of this replica backfills them. */
+  dropped: DroppedMessages;
+  apiBaseUrl?: string;
+  maxPending: number;
+}
 
 /**
- * One Discord bot's gateway connection (a discord.js Client): DMs and the allowlisted channels'
+ * One Discord bot's gateway connection (a discord.js Client) for one term of its gateway lease
+ * (GatewayLeadership): every write carries the term, and the first one the fence refuses resolves
+ * `fenced`, for the replica to step down. DMs and the allowlisted channels'
  * messages are ingested as they arrive; on READY and RESUMED a backfill fetches what the gateway
  * did not deliver. discord.js reconnects and resumes by itself; the first login is retried here.
  * A message whose ingest fails (Postgres unreachable) is retried until it is stored or the
  * process stops; at most `maxPending` messages wait so, in memory. Beyond that a message is
  * dropped (logged, counted), its channel remembers where to backfill from, and once Postgres
- * stores a message again the gap backfill fetches what was dropped through REST.
+ * stores a message again the gap backfill fetches what was dropped through REST. Before logging
+ * in, the bot's daily session start limit is read: with none left, it waits (state `session-limit`)
+ * rather than identify; Identifies are spaced across the deployment (ClusterIdentifyThrottler).
  */
 export class BotConnection {
   private readonly logger = new Logger(BotConnection.name);
@@ -38,22 +60,43 @@ export class BotConnection {
   private readonly channelTails = new Map<string, Promise<unknown>>();
   private backfillQueued: Promise<void> = Promise.resolve();
   private backfillWanted = false;
+  /**
+   * Live messages wait while the backfill after a READY or RESUMED reads where each channel starts:
+   * stored first, they would move the watermarks past the messages the gateway did not deliver.
+   */
+  private readonly waitingForStarts: (() => void)[] = [];
+  /** Pending from the start: the first messages may come before discord.js reports the session ready. */
+  private startsRead = new Promise<void>((resolve) => this.waitingForStarts.push(resolve));
   /** Live messages received and not yet stored (waiting for their channel, or for Postgres). */
   private pending = 0;
-  private readonly dropped = new DroppedMessages();
+  private readonly settings: RelaySettings;
+  readonly bot: DiscordBotSettings;
+  private readonly ingestor: MessageIngestor;
+  private readonly backfill: GatewayBackfill;
+  private readonly dropped: DroppedMessages;
+  private readonly maxPending: number;
   /** Messages dropped since the last backfill that recovered them (logged once per outage). */
   private droppedSinceBackfill = 0;
+  /** Set from GET /gateway/bot before logging in; the Identify throttle's buckets. */
+  private maxConcurrency = 1;
+  private refused!: () => void;
+  /** Resolves at the first write the lease's fence refused: another replica holds the bot's session now. */
+  readonly fenced = new Promise<void>((resolve) => (this.refused = resolve));
   state: ConnectionState = 'connecting';
+  /** While `session-limit`: when Discord resets the bot's session starts. */
+  sessionLimitResetAt?: Date;
 
   constructor(
-    private readonly settings: RelaySettings,
-    readonly bot: DiscordBotSettings,
-    private readonly ingestor: MessageIngestor,
-    private readonly backfill: GatewayBackfill,
-    apiBaseUrl: string | undefined,
-    budget: InvalidRequestBudget,
-    private readonly maxPending: number,
+    context: BotConnectionContext,
+    private readonly term: LeaseFence,
   ) {
+    const { bot, apiBaseUrl, budget, coordination } = context;
+    this.settings = context.settings;
+    this.bot = bot;
+    this.ingestor = context.ingestor;
+    this.backfill = context.backfill;
+    this.dropped = context.dropped;
+    this.maxPending = context.maxPending;
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
     // Guild messages (and their content, a privileged intent) only for bots that ingest channels.
     if (bot.channelAllowlist.size > 0) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
@@ -64,7 +107,10 @@ export class BotConnection {
       // Messages are stored in Postgres, not kept in memory.
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       ...(apiBaseUrl ? { rest: { api: apiBaseUrl } } : {}),
+      ws: { buildIdentifyThrottler: () => new ClusterIdentifyThrottler(coordination, bot.id, this.maxConcurrency) },
     });
+    // For GET /gateway/bot before login (which sets it too).
+    this.client.rest.setToken(bot.token.reveal());
     // Its REST calls (the login's GET /gateway/bot) count into the app's invalid-request budget.
     budget.watch(this.client.rest);
     this.client.on(Events.MessageCreate, (message) => this.receive(message));
@@ -82,6 +128,7 @@ export class BotConnection {
   async start(): Promise<void> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
+        if (!(await this.sessionStartsLeft())) continue;
         await this.client.login(this.bot.token.reveal());
         return;
       } catch (error) {
@@ -93,11 +140,37 @@ export class BotConnection {
     }
   }
 
+  /**
+   * Whether Discord lets the bot start a session now; when its daily limit is used up, waits
+   * (logged, `session-limit`) until the reset or a minute, whichever is sooner, and says no.
+   */
+  private async sessionStartsLeft(): Promise<boolean> {
+    const info = (await this.client.rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+    const limit = info.session_start_limit;
+    this.maxConcurrency = limit.max_concurrency;
+    if (limit.remaining > 0) {
+      this.sessionLimitResetAt = undefined;
+      this.setState('connecting');
+      return true;
+    }
+    this.sessionLimitResetAt = new Date(Date.now() + limit.reset_after);
+    this.setState('session-limit');
+    this.logger.error({
+      msg: 'Relay gateway not started: the Discord bot has used up its daily session starts; waiting for the reset',
+      discordBotId: this.bot.id,
+      total: limit.total,
+      resetAt: this.sessionLimitResetAt.toISOString(),
+    });
+    await abortableSleep(Math.min(SESSION_LIMIT_RECHECK_MAX_MS, Math.max(1000, limit.reset_after)), this.abort.signal);
+    return false;
+  }
+
   /** Closes the connection, then waits (up to `drainMs`) for ingests and a backfill still writing. */
   async stop(drainMs: number): Promise<void> {
     this.abort.abort();
     this.setState('stopped');
     await this.client.destroy();
+    for (const release of this.waitingForStarts.splice(0)) release();
     const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
     if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
     if (this.dropped.size > 0) {
@@ -108,6 +181,8 @@ export class BotConnection {
   private connected(event: 'ready' | 'resumed'): void {
     this.setState('ready');
     this.logger.log({ msg: `Relay gateway ${event}`, discordBotId: this.bot.id, user: this.client.user?.id });
+    // Set before any message of this session is received (events are dispatched in order).
+    this.startsRead = new Promise<void>((resolve) => this.waitingForStarts.push(resolve));
     this.scheduleBackfill(event);
   }
 
@@ -117,17 +192,24 @@ export class BotConnection {
     this.backfillWanted = true;
     this.backfillQueued = this.backfillQueued.then(async () => {
       this.backfillWanted = false;
-      const selfId = this.client.user?.id;
-      if (!selfId || this.abort.signal.aborted) return;
-      const guildOf = (channelId: string) => {
-        const channel = this.client.channels.cache.get(channelId);
-        return channel && 'guildId' in channel ? channel.guildId : null;
-      };
-      const floors = this.dropped.snapshot();
-      const result = await this.backfill.run(selfId, guildOf, reason, this.abort.signal, floors).catch((error: unknown) => {
-        this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
-      });
-      if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
+      const waiting = this.waitingForStarts.splice(0);
+      const startsRead = () => waiting.forEach((release) => release());
+      try {
+        const selfId = this.client.user?.id;
+        if (!selfId || this.abort.signal.aborted) return;
+        const guildOf = (channelId: string) => {
+          const channel = this.client.channels.cache.get(channelId);
+          return channel && 'guildId' in channel ? channel.guildId : null;
+        };
+        const floors = this.dropped.snapshot();
+        const result = await this.backfill.run(selfId, this.term, guildOf, reason, this.abort.signal, floors, startsRead).catch((error: unknown) => {
+          if (error instanceof FencedWriteError) return this.refused();
+          this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
+        });
+        if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
+      } finally {
+        startsRead();
+      }
     });
   }
 
@@ -169,14 +251,16 @@ export class BotConnection {
   }
 
   private async ingestLive(incoming: IncomingMessage): Promise<void> {
+    await this.startsRead;
     const selfId = this.client.user?.id ?? '';
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.ingestor.ingest(this.settings, this.bot, selfId, incoming, 'gateway');
+        await this.ingestor.ingest(this.settings, this.bot, this.term, selfId, incoming, 'gateway');
         this.recoverDropped();
         return;
       } catch (error) {
-        if (this.abort.signal.aborted) throw error;
+        if (error instanceof FencedWriteError) this.refused();
+        if (this.abort.signal.aborted || error instanceof FencedWriteError) throw error;
         const delay = Math.min(INGEST_RETRY_MAX_MS, 500 * 2 ** attempt);
         this.logger.warn({ msg: 'Relay message not stored; retrying', discordBotId: this.bot.id, messageId: incoming.id, attempt: attempt + 1, retryInMs: delay, error: (error as Error).message });
         await abortableSleep(delay, this.abort.signal);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { DatabaseFailure, databaseFailure, Prisma, PrismaService } from '@discord-backbone/prisma';
+import { DatabaseFailure, databaseFailure, fenceHolds, Prisma, PrismaService } from '@discord-backbone/prisma';
+import type { LeaseFence } from '@discord-backbone/prisma';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import type { IncomingMessage } from './incoming-message';
@@ -8,6 +9,16 @@ import type { IncomingMessage } from './incoming-message';
 export type IngestOutcome = 'delivered' | 'duplicate' | 'dropped' | 'ignored' | 'parked';
 
 const tracer = trace.getTracer('relay');
+/**
+ * The bot's gateway lease has another holder now: this replica's session is stale and its write
+ * was refused (nothing stored). Not retried: the new holder's backfill fetches the message.
+ */
+export class FencedWriteError extends Error {
+  constructor(readonly term: LeaseFence) {
+    super(`the gateway lease ${term.name} has moved past fence ${term.fence}: write refused`);
+  }
+}
+
 const parkedCounter = metrics.getMeter('relay').createCounter('relay.ingest.parked', { description: 'Discord messages Postgres refused for their content, parked (not delivered)', unit: '{message}' });
 
 /**
@@ -18,7 +29,9 @@ const parkedCounter = metrics.getMeter('relay').createCounter('relay.ingest.park
  * when it commits. Unrouted messages are not stored (only the watermark moves). A message Postgres
  * refuses for its content (SQLSTATE class 22: a NUL byte) is parked in relay_parked_messages,
  * logged at error level and not delivered; the watermark moves past it, so neither its channel's
- * later messages nor a backfill stall on it.
+ * later messages nor a backfill stall on it. Every write joins the bot's gateway lease term
+ * (fenceHolds) in the same statement: once another replica has taken the lease over, this one's
+ * writes store nothing and throw FencedWriteError.
  */
 @Injectable()
 export class MessageIngestor {
@@ -26,8 +39,8 @@ export class MessageIngestor {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  /** `selfId`: the bot's own user id (its own messages are never relayed). */
-  ingest(settings: RelaySettings, bot: DiscordBotSettings, selfId: string, message: IncomingMessage, source: 'gateway' | 'backfill'): Promise<IngestOutcome> {
+  /** `selfId`: the bot's own user id (its own messages are never relayed); `term`: the gateway lease this replica holds for the bot. */
+  ingest(settings: RelaySettings, bot: DiscordBotSettings, term: LeaseFence, selfId: string, message: IncomingMessage, source: 'gateway' | 'backfill'): Promise<IngestOutcome> {
     if (!message.isDm && !bot.channelAllowlist.has(message.channelId)) return Promise.resolve('ignored');
     const attributes = { 'messaging.system': 'discord', 'messaging.operation.type': 'receive', 'messaging.message.id': message.id, 'relay.discord_bot_id': bot.id, 'relay.source': source };
     return tracer.startActiveSpan('relay.ingest', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
@@ -38,13 +51,13 @@ export class MessageIngestor {
         if (backendBotId !== null) span.setAttribute('relay.backend_bot_id', backendBotId);
         let outcome: IngestOutcome;
         if (backendBotId === null) {
-          await this.advanceWatermark(bot, message);
+          await this.advanceWatermark(bot, term, message);
           outcome = skip ? 'ignored' : 'dropped';
         } else {
-          outcome = await this.store(bot, backendBotId, message, source).catch(async (error: unknown) => {
+          outcome = await this.store(bot, term, backendBotId, message, source).catch(async (error: unknown) => {
             const refused = databaseFailure(error);
             if (refused?.kind !== 'data') throw error;
-            await this.park(bot, message, source, refused);
+            await this.park(bot, term, message, source, refused);
             return 'parked' as const;
           });
         }
@@ -61,15 +74,15 @@ export class MessageIngestor {
     });
   }
 
-  private async store(bot: DiscordBotSettings, backendBotId: string, message: IncomingMessage, source: string): Promise<'delivered' | 'duplicate'> {
+  private async store(bot: DiscordBotSettings, term: LeaseFence, backendBotId: string, message: IncomingMessage, source: string): Promise<'delivered' | 'duplicate'> {
     // The ingest span's context, for the backend to continue the trace from.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
-    const [row] = await this.prisma.$queryRaw<{ inserted: number }[]>`
-      WITH message AS (
+    const [row] = await this.prisma.$queryRaw<{ holding: number; inserted: number }[]>`
+      WITH lease AS (${fenceHolds(term)}), message AS (
         INSERT INTO relay_messages (discord_bot_id, discord_message_id, channel_id, guild_id, is_dm, author_id, author_name, content, sent_at, traceparent, tracestate, source)
-        VALUES (${bot.id}, ${message.id}, ${message.channelId}, ${message.guildId}, ${message.isDm}, ${message.authorId}, ${message.authorName}, ${message.content},
-                ${message.timestamp}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null}, ${source})
+        SELECT ${bot.id}, ${message.id}, ${message.channelId}, ${message.guildId}, ${message.isDm}, ${message.authorId}, ${message.authorName}, ${message.content},
+               ${message.timestamp}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null}, ${source} FROM lease
         ON CONFLICT (discord_bot_id, discord_message_id) DO NOTHING
         RETURNING id
       ), delivery AS (
@@ -77,18 +90,22 @@ export class MessageIngestor {
         SELECT id, ${backendBotId}, ${message.channelId} FROM message
         RETURNING backend_bot_id
       ), watermark AS (${watermarkUpsert(bot.id, message)})
-      SELECT (SELECT count(*) FROM message)::int AS inserted,
+      SELECT (SELECT count(*) FROM lease)::int AS holding,
+             (SELECT count(*) FROM message)::int AS inserted,
              (SELECT count(*) FROM delivery CROSS JOIN LATERAL pg_notify(${DELIVERY_CHANNEL}, delivery.backend_bot_id) AS notified)::int AS notified`;
+    if (row.holding === 0) throw new FencedWriteError(term);
     return row.inserted > 0 ? 'delivered' : 'duplicate';
   }
 
-  private async park(bot: DiscordBotSettings, message: IncomingMessage, source: string, refused: DatabaseFailure): Promise<void> {
-    await this.prisma.$executeRaw`
-      WITH parked AS (
+  private async park(bot: DiscordBotSettings, term: LeaseFence, message: IncomingMessage, source: string, refused: DatabaseFailure): Promise<void> {
+    const [row] = await this.prisma.$queryRaw<{ holding: number }[]>`
+      WITH lease AS (${fenceHolds(term)}), parked AS (
         INSERT INTO relay_parked_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, source, error_code, error)
-        VALUES (${bot.id}, ${message.id}, ${message.channelId}, ${message.isDm}, ${message.authorId}, ${source}, ${refused.code ?? null}, ${refused.message})
+        SELECT ${bot.id}, ${message.id}, ${message.channelId}, ${message.isDm}, ${message.authorId}, ${source}, ${refused.code ?? null}, ${refused.message} FROM lease
         ON CONFLICT (discord_bot_id, discord_message_id) DO NOTHING
-      ) ${watermarkUpsert(bot.id, message)}`;
+      ), watermark AS (${watermarkUpsert(bot.id, message)})
+      SELECT (SELECT count(*) FROM lease)::int AS holding`;
+    if (row.holding === 0) throw new FencedWriteError(term);
     parkedCounter.add(1, { 'relay.discord_bot_id': bot.id });
     this.logger.error({
       msg: 'Relay message parked: Postgres refuses its content, so it is not delivered (relay_parked_messages); the channel goes on without it',
@@ -100,16 +117,22 @@ export class MessageIngestor {
     });
   }
 
-  private async advanceWatermark(bot: DiscordBotSettings, message: IncomingMessage): Promise<void> {
-    await this.prisma.$executeRaw(watermarkUpsert(bot.id, message));
+  private async advanceWatermark(bot: DiscordBotSettings, term: LeaseFence, message: IncomingMessage): Promise<void> {
+    const [row] = await this.prisma.$queryRaw<{ holding: number }[]>`
+      WITH lease AS (${fenceHolds(term)}), watermark AS (${watermarkUpsert(bot.id, message)})
+      SELECT (SELECT count(*) FROM lease)::int AS holding`;
+    if (row.holding === 0) throw new FencedWriteError(term);
   }
 }
 
-/** The channel's watermark moves to the message unless it is already past it (backfill and live messages race). */
+/**
+ * The channel's watermark moves to the message unless it is already past it (backfill and live
+ * messages race); only while the statement's `lease` (the writer's term) holds.
+ */
 function watermarkUpsert(discordBotId: string, message: IncomingMessage): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO relay_channel_watermarks (discord_bot_id, channel_id, is_dm, last_message_id)
-    VALUES (${discordBotId}, ${message.channelId}, ${message.isDm}, ${BigInt(message.id)})
+    SELECT ${discordBotId}, ${message.channelId}, ${message.isDm}, ${BigInt(message.id)} FROM lease
     ON CONFLICT (discord_bot_id, channel_id) DO UPDATE
       SET last_message_id = GREATEST(relay_channel_watermarks.last_message_id, EXCLUDED.last_message_id), updated_at = now()`;
 }

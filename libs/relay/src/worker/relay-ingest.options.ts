@@ -1,4 +1,5 @@
 import type { RelaySettings } from '../config/relay-config';
+import type { GatewayLeaseTiming } from './gateway-leadership';
 
 export const RELAY_INGEST_OPTIONS = Symbol('RELAY_INGEST_OPTIONS');
 
@@ -13,4 +14,6 @@ export interface RelayIngestOptions {
   ingestMaxPending: number;
   /** How long shutdown waits for ingests still being written. */
   shutdownDrainTimeoutMs: number;
+  /** The Discord bots' gateway leases (one replica holds each bot's session); the defaults take over within 30 s. */
+  gatewayLease?: GatewayLeaseTiming;
 }
