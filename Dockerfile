@@ -5,7 +5,7 @@
 #   node dist/apps/worker/src/main.js
 # The "build" stage still has the devDependencies, including the Prisma CLI.
 # docker-compose's `migrate` service uses that stage (target: build) to run
-# `npx prisma migrate deploy`.
+# `npm run db:migrate` (prisma migrate deploy, then the backbone schema's CLI).
 
 FROM node:22-bookworm-slim AS base
 # The slim image has no OpenSSL. Prisma's CLI uses it to detect the platform

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
+import { backboneConnection } from './local-services.mjs';
 
 const CONSUMER = 'prize-distribution'; // same idempotency key prefix as the worker
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -24,7 +25,7 @@ export function startBaseline({ databaseUrl, endpoint, queueUrl, loops = 4, pool
     useQueueUrlAsEndpoint: false,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const pool = new pg.Pool({ ...backboneConnection(databaseUrl), max: poolSize });
   const stats = { applied: 0, duplicate: 0, failed: 0, deleted: 0, errors: [] };
   let running = true;
 

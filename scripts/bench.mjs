@@ -26,7 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
+import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
 
 // Issue 11's goals, each against the baseline measured in the same run.
 const TARGETS = { ratio: 1.0, cpuRatio: 1.1, p99Ms: 100, rssMiB: 200 };
@@ -95,7 +95,7 @@ async function main() {
     });
     log(`fauxqs at ${fauxqs.endpoint}; creating ${databaseUrl}`);
     await prepareDatabase(databaseUrl, { recreate: true });
-    db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 4 });
     const world = await seed(db);
     log(`seeded 1 community, 2 item types, ${USERS} linked users; worker logs in ${logDir}`);
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { applyLocalEnv, LOCAL_DIR, localSqsClient } from './local-services.mjs';
+import { applyLocalEnv, backboneConnection, LOCAL_DIR, localSqsClient } from './local-services.mjs';
 
 // The stand-in's demo server (fixed ids, README "Try it").
 const GUILD = '123456789012345678';
@@ -66,7 +66,7 @@ async function until(what, probe, timeoutMs = 30_000) {
 async function main() {
   if (!DISCORD_STANDIN_URL) throw new DemoError('npm run demo needs npm start on the local Discord stand-in (started without DISCORD_BOT_TOKEN)');
   if (!RELAY_URL || !RELAY_API_KEY) throw new DemoError('npm run demo needs the relay\'s URL and key as a pair: RELAY_URL and RELAY_API_KEY of npm start\'s demo backend (.local/env) or both set in this shell, never one of each');
-  const db = new pg.Client({ connectionString: DATABASE_URL });
+  const db = new pg.Client(backboneConnection(DATABASE_URL));
   await db.connect();
   try {
     if ((await db.query("SELECT 1 FROM communities WHERE id = 'c1'")).rowCount > 0) {

@@ -60,7 +60,10 @@ export function resetRefusal(databaseUrl, env = process.env) {
   return reasons.length > 0 ? reasons.join(' and ') : undefined;
 }
 
-/** Creates the database if missing and applies migrations with `prisma migrate deploy`. */
+/**
+ * Creates the database if missing and applies the migrations: the marketplace's (this repo plays
+ * the host) with `prisma migrate deploy`, then the backbone's own schema with libs/prisma's CLI.
+ */
 export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
   const name = new URL(databaseUrl).pathname.slice(1);
   const admin = new pg.Client({ connectionString: adminUrl(databaseUrl) });
@@ -77,7 +80,14 @@ export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
     env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  execFileSync(process.execPath, [...BACKBONE_DB, 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+/** Settings of a pg client on `databaseUrl` that finds the backbone's tables unqualified, as the apps' connections do. */
+export const backboneConnection = (databaseUrl) => ({ connectionString: databaseUrl, options: '-c search_path=discord_backbone,public' });
+
+/** The backbone's migration CLI, from source (Node 22 strips its types): `node ...BACKBONE_DB migrate`. */
+export const BACKBONE_DB = [path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
 
 export async function dropDatabase(databaseUrl) {
   const name = new URL(databaseUrl).pathname.slice(1);

@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
+import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
@@ -51,7 +51,7 @@ export async function benchCampaigns(options = {}) {
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
     await prepareDatabase(databaseUrl, { recreate: true });
     owned.push(() => dropDatabase(databaseUrl));
-    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqsEndpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
     owned.push(async () => sqs.destroy());

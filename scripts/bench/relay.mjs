@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
+import { backboneConnection, dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
 
 const TARGETS = { ratio: 0.75, p99Ms: 50 };
 const BACKEND = 'bench';
@@ -39,7 +39,7 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
   let db;
   try {
     await prepareDatabase(databaseUrl, { recreate: true });
-    db = new pg.Pool({ connectionString: databaseUrl, max: clients + 2 });
+    db = new pg.Pool({ ...backboneConnection(databaseUrl), max: clients + 2 });
     // The Discord stand-in the tests use, as built (npm run bench builds first).
     const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
     discord = await startFakeDiscord();

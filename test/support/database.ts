@@ -1,16 +1,17 @@
+import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, PrismaClient } from '@discord-backbone/prisma';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@discord-backbone/prisma';
 
-/** A Prisma client on the test run's database, for arranging and asserting rows. */
+/** A Prisma client on the test run's database, for arranging and asserting rows (raw SQL finds the backbone's tables as the apps do). */
 export function testPrisma(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.TEST_DATABASE_URL! }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.TEST_DATABASE_URL!, options: `-c search_path=${backboneSearchPath(DEFAULT_BACKBONE_SCHEMA)}` }) });
 }
 
-/** Empties every table but Prisma's migration history, so new tables are never forgotten here. */
+/** Empties every table, the marketplace's and the backbone's, but the migration ledgers, so new tables are never forgotten here. */
 export async function resetDatabase(prisma: PrismaClient): Promise<void> {
-  const tables = await prisma.$queryRaw<{ tablename: string }[]>`
-    SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
-  await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
+  const tables = await prisma.$queryRaw<{ name: string }[]>`
+    SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+     WHERE schemaname IN ('public', ${DEFAULT_BACKBONE_SCHEMA}) AND tablename NOT IN ('_prisma_migrations', ${MIGRATIONS_TABLE})`;
+  await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => t.name).join(', ')} CASCADE`);
 }
 
 let seq = 0;

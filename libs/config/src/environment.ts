@@ -38,6 +38,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT?: number;
 
+  /** The Postgres schema of the backbone's own tables (its migrations: `npm run db:migrate`). */
+  @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  DATABASE_SCHEMA = 'discord_backbone';
+
   /** Longest a Postgres statement may run; the client abandons a silent connection 5 s later. */
   @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 30000;
@@ -243,6 +247,24 @@ export class Environment {
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(9999)
   DISCORD_INVALID_REQUEST_BUDGET = 2000;
+
+  /**
+   * Discord's limits (the global limit and route buckets per bot token, the invalid-request count)
+   * shared through Postgres by every replica; `false`: each process counts alone.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  DISCORD_SHARED_LIMITS = true;
+
+  /** Requests per second per bot token across the deployment (Discord allows 50; a margin for jitter). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  DISCORD_GLOBAL_REQUESTS_PER_SECOND = 48;
+
+  /**
+   * The longest a Discord call waits for its turn under the shared limits before its message is
+   * handed back to its queue: short, since a received batch is done only when its slowest message is.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  DISCORD_RATE_LIMIT_MAX_WAIT_MS = 250;
 
   /**
    * API keys with the service scope (comma-separated; each a key of at least 32 characters or

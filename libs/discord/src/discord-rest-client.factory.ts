@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DiscordRateLimiter } from './discord-rate-limiter';
 import { DiscordRestClient } from './discord-rest.client';
 import type { DiscordOptions } from './discord.options';
 import { InvalidRequestBudget } from './invalid-request.budget';
@@ -10,9 +11,12 @@ import { InvalidRequestBudget } from './invalid-request.budget';
  */
 @Injectable()
 export class DiscordRestClientFactory {
-  constructor(readonly budget: InvalidRequestBudget) {}
+  constructor(
+    readonly budget: InvalidRequestBudget,
+    readonly limiter: DiscordRateLimiter,
+  ) {}
 
   create(options: DiscordOptions): DiscordRestClient {
-    return new DiscordRestClient(options, this.budget);
+    return new DiscordRestClient(options, this.budget, this.limiter);
   }
 }

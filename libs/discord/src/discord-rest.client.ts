@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ChannelType, DiscordAPIError, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import { ChannelType, DefaultRestOptions, DiscordAPIError, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
   APIActionRowComponent,
   APIApplication,
@@ -25,9 +25,11 @@ import type {
   RESTPostAPIGuildChannelJSONBody,
   RESTPostAPIGuildRoleJSONBody,
   RESTPutAPIChannelPermissionJSONBody,
+  ResponseLike,
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
+import { DiscordRateLimiter, InProcessDiscordRateLimiter, rateLimitedRoute, rateLimitHeaders, tokenHash } from './discord-rate-limiter';
 import type { DiscordOptions } from './discord.options';
 import {
   DiscordInteractionTokenError,
@@ -75,8 +77,13 @@ export interface CreateThreadOptions {
  * Every answer counts into the app's InvalidRequestBudget; while it is spent, calls fail at once
  * with DiscordInvalidRequestBudgetError (a wait) rather than risk Discord banning the IP.
  *
+ * Every request the bot token authenticates goes through the app's DiscordRateLimiter just before
+ * it leaves (and its answer's rate-limit headers are recorded): with the shared one, the global limit
+ * and route buckets are the deployment's, not this process's. Requests with a user's OAuth2 token or
+ * an interaction token are outside the bot's limits and skip it.
+ *
  * One client per bot token, built by DiscordRestClientFactory (never with `new` elsewhere), which
- * hands each the app's one budget.
+ * hands each the app's one budget and limiter.
  */
 export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
@@ -89,9 +96,13 @@ export class DiscordRestClient {
   constructor(
     options: DiscordOptions,
     private readonly budget: InvalidRequestBudget,
+    limiter: DiscordRateLimiter = new InProcessDiscordRateLimiter(),
   ) {
     this.token = options.token;
     this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
+    const botAuthorization = options.token ? `Bot ${options.token}` : undefined;
+    const hash = options.token ? tokenHash(options.token) : '';
+    const apiPrefix = `${options.apiBaseUrl ?? DefaultRestOptions.api}/v10`;
     this.rest = new REST({
       version: '10',
       // REST spreads its options over the defaults: an explicit undefined would erase Discord's URL.
@@ -102,6 +113,18 @@ export class DiscordRestClient {
       // The margin REST adds to a wait before resuming; we never wait, and the retry-after we
       // report is rounded up to whole seconds anyway.
       offset: 0,
+      // The shared limiter spaces requests by the deployment's global limit; REST's own count would only add refusals of its own.
+      ...(limiter.enforcesGlobalLimit ? { globalRequestsPerSecond: Number.MAX_SAFE_INTEGER } : {}),
+      // Called by REST for each request it sends, after its own queue: the one place every request passes.
+      makeRequest: async (url, init): Promise<ResponseLike> => {
+        const headers = init.headers as Record<string, string> | undefined;
+        if (botAuthorization === undefined || headers?.Authorization !== botAuthorization || !url.startsWith(apiPrefix)) return DefaultRestOptions.makeRequest(url, init);
+        const route = rateLimitedRoute(hash, init.method ?? 'GET', url.slice(apiPrefix.length).split('?')[0]);
+        await limiter.acquire(route);
+        const response = await DefaultRestOptions.makeRequest(url, init);
+        await limiter.record(route, rateLimitHeaders(response.status, response.headers));
+        return response;
+      },
     });
     if (options.token) this.rest.setToken(options.token);
     budget.watch(this.rest);

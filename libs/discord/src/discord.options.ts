@@ -21,4 +21,22 @@ export interface DiscordOptions {
    * back (InvalidRequestBudget); Discord bans the IP at 10,000. 2,000 unless set.
    */
   invalidRequestBudget?: number;
+  /**
+   * Discord's limits shared through Postgres by every process of the deployment (the global limit
+   * and route buckets per bot token, the invalid-request count per egress address). Needs
+   * PrismaModule. Unset: each process counts alone (@discordjs/rest's in-memory limits).
+   */
+  sharedLimits?: SharedDiscordLimitsOptions;
+}
+
+export interface SharedDiscordLimitsOptions {
+  /** Per bot token across the deployment; 48 unless set (Discord's limit is 50: a margin for jitter). */
+  globalRequestsPerSecond?: number;
+  /**
+   * The longest a request waits for its turn before it is handed back to its queue
+   * (DiscordRateLimitedError) instead; 250 ms unless set, and never more than half the request timeout.
+   */
+  maxWaitMs?: number;
+  /** Names the egress address the invalid-request count is shared across; `default` unless set. */
+  egress?: string;
 }

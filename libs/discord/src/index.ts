@@ -6,3 +6,6 @@ export * from './discord.health';
 export * from './discord.errors';
 export * from './channel-permissions';
 export * from './invalid-request.budget';
+export * from './discord-rate-limiter';
+export * from './postgres-discord-rate-limiter';
+export * from './postgres-invalid-request.count';

@@ -2,6 +2,8 @@ export * from './prisma.module';
 export * from './prisma.service';
 export * from './deployment-coordination';
 export * from './prisma.options';
+export { DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, backboneSearchPath, outboxTable, qualifiedTable } from './schema/backbone-schema';
+export { SchemaMigrations } from './schema/schema-migrations';
 export { Prisma } from './generated/client';
 /** The client handed to code that runs inside `$transaction`. */
 export type PrismaTx = import('./generated/client').Prisma.TransactionClient;

@@ -13,4 +13,9 @@ export interface PrismaModuleOptions {
    * behind a heartbeat.
    */
   statementTimeoutMs?: number;
+  /**
+   * The Postgres schema of the backbone's tables (default discord_backbone), created by its
+   * migrations (`discord-backbone-db migrate --schema`); the host's tables stay where they are.
+   */
+  schema?: string;
 }

@@ -4,6 +4,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { Pool } from 'pg';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
+import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA } from './schema/backbone-schema';
+import { SchemaRenamingAdapterFactory } from './schema/schema-renaming.adapter';
 import type { Prisma } from './generated/client';
 import { run, SqlTransaction, sqlTransaction, tracedQuery } from './sql';
 
@@ -23,8 +25,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   private readonly pool: Pool;
 
   constructor(@Inject(PRISMA_OPTIONS) options: PrismaModuleOptions) {
+    const schema = options.schema ?? DEFAULT_BACKBONE_SCHEMA;
     const pool = new Pool({
       connectionString: options.databaseUrl,
+      // Raw SQL names the backbone's tables unqualified: its schema first on every connection.
+      options: `-c search_path=${backboneSearchPath(schema)}`,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       statement_timeout: options.statementTimeoutMs ?? 30_000,
@@ -35,7 +40,8 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     });
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+    super({ adapter: schema === DEFAULT_BACKBONE_SCHEMA ? adapter : new SchemaRenamingAdapterFactory(adapter, schema) });
     this.pool = pool;
     // An idle connection that dies (Postgres restarted) is dropped by the pool; unheard, its error would end the process.
     pool.on('error', (error) => this.logger.warn({ msg: 'Idle Postgres connection lost', error: error.message }));

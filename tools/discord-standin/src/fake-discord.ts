@@ -21,6 +21,7 @@ import { InviteRoutes } from './rest/invite.routes';
 import { MemberRoutes } from './rest/member.routes';
 import { MessageRoutes } from './rest/message.routes';
 import { RestServer, send } from './rest/rest-server';
+import { DISCORD_RATE_LIMIT_RULES, RateLimitRules, StandinRateLimits } from './rest/rate-limits';
 import { UserRoutes } from './rest/user.routes';
 import { WebhookRoutes } from './rest/webhook.routes';
 import { BotAccess } from './world/bot-access';
@@ -155,6 +156,17 @@ export class FakeDiscord {
   }
 
   /** Forgets everything seeded, recorded and injected. */
+  /** The enforced limits and what they refused, once enforceRateLimits() is called. */
+  get rateLimits(): StandinRateLimits | undefined {
+    return this.rest.rateLimits;
+  }
+
+  /** From now on, answers 429 as Discord does beyond its global limit and route buckets (DISCORD_RATE_LIMIT_RULES unless given). */
+  enforceRateLimits(rules: RateLimitRules = DISCORD_RATE_LIMIT_RULES): StandinRateLimits {
+    this.rest.rateLimits = new StandinRateLimits(rules);
+    return this.rest.rateLimits;
+  }
+
   reset(): void {
     this.world.reset();
     this.rest.reset();

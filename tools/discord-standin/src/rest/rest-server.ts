@@ -3,6 +3,7 @@ import { Reply } from '../reply';
 import type { RecordedRequest } from '../world/shapes';
 import type { FakeWorld } from '../world/world';
 import { FaultInjector, faultReply, requestMatcher } from './faults';
+import { StandinRateLimits } from './rate-limits';
 import { answer, Route } from './route';
 
 /**
@@ -18,6 +19,8 @@ export class RestServer {
   recordRequests = true;
   /** Told of every answer sent (the stand-in logs them). */
   onAnswer?: (answer: { method: string; path: string; status: number }) => void;
+  /** Discord's global limit and route buckets, once enforced; unset, every request goes through. */
+  rateLimits?: StandinRateLimits;
 
   constructor(
     private readonly world: FakeWorld,
@@ -31,6 +34,7 @@ export class RestServer {
   reset(): void {
     this.requests.length = 0;
     this.latencyMs = 0;
+    this.rateLimits = undefined;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -61,8 +65,14 @@ export class RestServer {
     } else {
       const fault = this.faults.takeFault(matches);
       if (fault) reply = faultReply(fault, bucketOf(method, path));
-      else if (botAccount && !webhook) reply = answer(this.routes, method, path, body, { bot: botAccount, query: url.searchParams });
-      else reply = answer(this.webhookRoutes, method, path, body, undefined);
+      else if (botAccount && !webhook) {
+        const limits = this.rateLimits?.take(bot!, method, path, bucketOf(method, path));
+        if (limits?.refused) reply = new Reply(limits.refused.status, limits.refused.body, limits.refused.headers);
+        else {
+          reply = answer(this.routes, method, path, body, { bot: botAccount, query: url.searchParams });
+          if (limits) Object.assign(reply.headers, limits.headers);
+        }
+      } else reply = answer(this.webhookRoutes, method, path, body, undefined);
     }
     if (this.faults.takeLostAnswer(matches)) return;
     send(res, reply, bucketOf(method, path));

@@ -1,0 +1,33 @@
+/**
+ * Where the backbone's tables live: a Postgres schema of its own in the host's database, so its
+ * tables never meet the host's (README "Database schemas"). Plain functions without imports, so
+ * the migration CLI runs from source under Node 22's type stripping as well as compiled.
+ */
+export const DEFAULT_BACKBONE_SCHEMA = 'discord_backbone';
+
+/** The migration ledger, inside the backbone's schema. */
+export const MIGRATIONS_TABLE = 'backbone_migrations';
+
+/** `name` as a Postgres identifier, quoted (so any configured name is safe in SQL text). */
+export function quoteIdentifier(name: string): string {
+  if (name.length === 0 || name.length > 63 || name.includes('\0')) throw new Error(`Not a Postgres identifier: ${JSON.stringify(name)}`);
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `"schema"."table"`: for statements on a connection whose search_path the backbone does not set (a host's). */
+export function qualifiedTable(schema: string, table: string): string {
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+/**
+ * The outbox table, qualified: a producer that stages a message in the host's own transaction runs
+ * on the host's connection, where unqualified names resolve to the host's tables.
+ */
+export const outboxTable = (schema: string = DEFAULT_BACKBONE_SCHEMA): string => qualifiedTable(schema, 'outbox_messages');
+
+/**
+ * The search_path of the backbone's own connections: its schema first, then public, where this
+ * repo's marketplace tables (the demo host's) live; raw SQL names tables unqualified. Written for
+ * a connection's `options` (`-c search_path=…`), where spaces and backslashes are escaped.
+ */
+export const backboneSearchPath = (schema: string): string => `${quoteIdentifier(schema)},public`.replace(/[\\ ]/g, '\\$&');
