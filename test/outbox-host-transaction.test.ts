@@ -2,7 +2,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { QueueName } from '@discord-backbone/contracts';
 import { HostTransaction, OutboundMessage, OutboxModule, OutboxRelay, OutboxService } from '@discord-backbone/outbox';
-import { PrismaModule } from '@discord-backbone/prisma';
+import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma';
 import { SqsClientModule } from '@discord-backbone/queue';
 import { testPrisma } from './support/database';
 import { useTestInfra } from './support/infra';
@@ -10,7 +10,8 @@ import { createQueuePair, drainQueue, QueuePair } from './support/sqs';
 
 /**
  * A host stages messages in its own transaction, through its own client: the message is sent if
- * and only if the host's change commits. The host's data lives in its own schema, beside ours.
+ * and only if the host's change commits. The host's data lives in its own schema, beside ours; its
+ * connection has no search_path to the backbone's, so the outbox table is named in full.
  */
 describe('outbox: staging in the host’s transaction', () => {
   const { sqs, prisma } = useTestInfra();
@@ -30,7 +31,7 @@ describe('outbox: staging in the host’s transaction', () => {
         SqsClientModule.forRootAsync({ useFactory: () => ({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }) }),
         // The consumer role has the relay; never initialised here, it does not run by itself, and the
         // test relays by hand, so each test sees exactly what its transaction left behind.
-        OutboxModule.forRoot({ role: 'consumer', destinations: { [QueueName.DISCORD]: queue.queueUrl }, table: 'public.outbox_messages' }),
+        OutboxModule.forRoot({ role: 'consumer', destinations: { [QueueName.DISCORD]: queue.queueUrl }, table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages` }),
       ],
     }).compile();
     module.useLogger(false);
