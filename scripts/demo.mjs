@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { applyLocalEnv, backboneConnection, LOCAL_DIR, localSqsClient } from './local-services.mjs';
+import { applyLocalEnv, backboneConnection, LOCAL_DIR, localSqsClient, queueTable } from './local-services.mjs';
 
 // The stand-in's demo server (fixed ids, README "Try it").
 const GUILD = '123456789012345678';
@@ -24,7 +24,9 @@ if (!applyLocalEnv()) {
   console.error('npm run demo: npm start is not running here (no .local/env, or this shell points at other queues): run `npm start` in another shell first');
   process.exit(1);
 }
-const { API_URL, DISCORD_STANDIN_URL, RELAY_URL, RELAY_API_KEY, DATABASE_URL, AWS_ENDPOINT_URL_SQS, AWS_SQS_QUEUE_URL } = process.env;
+const { API_URL, DISCORD_STANDIN_URL, RELAY_URL, RELAY_API_KEY, DATABASE_URL, AWS_ENDPOINT_URL_SQS } = process.env;
+// The prize queue under whichever of its names is set (npm start writes the scheme's).
+const PRIZE_QUEUE_URL = (await queueTable()).queueSettingNames('prize-distribution', 'queueUrl').map((name) => process.env[name]).find(Boolean);
 const keyFile = path.join(LOCAL_DIR, 'api-key');
 const KEY = process.env.API_KEY ?? (!ownApiUrl && fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
 if (!KEY) {
@@ -78,7 +80,7 @@ async function main() {
     await db.query(`INSERT INTO item_types (id, community_id, name, stackable) VALUES ('gold', 'c1', 'Gold', true)`);
     const sqs = await localSqsClient(AWS_ENDPOINT_URL_SQS, process.env.AWS_REGION);
     const event = { eventType: 'ITEM_AWARDED', discordGuildId: GUILD, discordUserId: PERSON.alice, itemTypeId: 'gold', quantity: 5 };
-    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: AWS_SQS_QUEUE_URL, MessageBody: JSON.stringify(event) }));
+    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: PRIZE_QUEUE_URL, MessageBody: JSON.stringify(event) }));
     sqs.destroy();
     say(`   ITEM_AWARDED 5 gold for alice sent to the prize queue (message ${MessageId})`);
     await until('the pending award', async () => (await db.query('SELECT 1 FROM pending_ownerships WHERE discord_user_id = $1', [PERSON.alice])).rowCount > 0);

@@ -121,30 +121,38 @@ export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibili
 }
 
 /**
- * The system's queues and DLQs on a local SQS endpoint (idempotent), as the settings the apps
- * read: prize, Discord, backend responses, bot operations FIFO, campaign FIFO.
+ * The queue table (libs/contracts/src/queues.table.ts), from the built @discord-backbone/contracts
+ * package as a host reads it (`npm start` builds it; `npm run local:queues` builds that package alone).
+ */
+export async function queueTable() {
+  try {
+    return (await import('@discord-backbone/contracts')).default;
+  } catch (error) {
+    throw new Error(`The queue table comes from the built @discord-backbone/contracts package: run \`npm run build\` first (${error.message})`);
+  }
+}
+
+/** Every name a queue's URL or DLQ URL is read from (the scheme's and the older ones). */
+export async function queueLocationSettings() {
+  const { QUEUE_NAMES, queueSettingNames } = await queueTable();
+  return QUEUE_NAMES.flatMap((name) => [...queueSettingNames(name, 'queueUrl'), ...queueSettingNames(name, 'deadLetterQueueUrl')]);
+}
+
+/**
+ * Every queue of the table and its DLQ on a local SQS endpoint (idempotent), as the settings the
+ * apps read. Redrive and visibility are the table's defaults: a per-message consumer's redrive
+ * count stays above its attempts, since waits and FIFO hand-backs are receives too.
  */
 export async function createLocalQueues(sqs) {
-  const prizes = await createQueuePair(sqs, 'prize-distribution', { maxReceiveCount: 3, visibilityTimeout: 30 });
-  // Redrive above the worker's attempt limit (DISCORD_QUEUE_MAX_RECEIVE_COUNT): waits are receives too.
-  const discord = await createQueuePair(sqs, 'discord-queue', { maxReceiveCount: 20, visibilityTimeout: 30 });
-  const backend = await createQueuePair(sqs, 'backend-queue', { maxReceiveCount: 3, visibilityTimeout: 30 });
-  // Above the worker's own attempt limit: FIFO hand-backs behind a failing message count as receives.
-  const botOperations = await createQueuePair(sqs, 'bot-operations', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
-  // Likewise (CAMPAIGN_MAX_RECEIVE_COUNT): rate-limit waits and FIFO hand-backs are receives.
-  const campaigns = await createQueuePair(sqs, 'campaign-tasks', { maxReceiveCount: 20, visibilityTimeout: 30, fifo: true });
-  return {
-    AWS_SQS_QUEUE_URL: prizes.queueUrl,
-    AWS_SQS_DLQ_URL: prizes.dlqUrl,
-    DISCORD_QUEUE_URL: discord.queueUrl,
-    DISCORD_QUEUE_DLQ_URL: discord.dlqUrl,
-    BACKEND_QUEUE_URL: backend.queueUrl,
-    BACKEND_QUEUE_DLQ_URL: backend.dlqUrl,
-    BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
-    BOT_OPERATIONS_DLQ_URL: botOperations.dlqUrl,
-    CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
-    CAMPAIGN_QUEUE_DLQ_URL: campaigns.dlqUrl,
-  };
+  const { QUEUES, QUEUE_NAMES, queueSettingName } = await queueTable();
+  const settings = {};
+  for (const name of QUEUE_NAMES) {
+    const { localName, fifo, defaults } = QUEUES[name];
+    const pair = await createQueuePair(sqs, localName, { maxReceiveCount: defaults.maxReceiveCount, visibilityTimeout: defaults.visibilityTimeout, fifo });
+    settings[queueSettingName(name, 'queueUrl')] = pair.queueUrl;
+    settings[queueSettingName(name, 'deadLetterQueueUrl')] = pair.dlqUrl;
+  }
+  return settings;
 }
 
 /** An SQS client for a local endpoint (fauxqs): calls go to the endpoint, not the queue URL's host. */

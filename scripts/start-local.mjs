@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine with embedded defaults — Postgres database
 // created and migrated, a fauxqs SQS endpoint with every queue and its DLQ (prize, Discord,
-// backend responses, bot operations FIFO, campaign FIFO; unless AWS_SQS_QUEUE_URL points
-// elsewhere), then the API (:3000) and the worker (:3001).
+// backend responses, bot operations FIFO, campaign FIFO: the queue table's; unless the prize
+// queue's URL points elsewhere), then the API (:3000) and the worker (:3001).
 // Without a DISCORD_BOT_TOKEN, Discord is played by the local Discord stand-in (:3002, NOT Discord:
 // tools/discord-standin), as fauxqs plays SQS: every consumer, the interactions endpoint (its
 // public key), the slash commands (registered there) and the message relay (a demo backend bot)
@@ -20,7 +20,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createLocalQueues, databaseHost, isLocalDatabase, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, resetRefusal, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
+import { createLocalQueues, databaseHost, queueLocationSettings, queueTable, isLocalDatabase, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, resetRefusal, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
 
 const { values: options } = parseArgs({
   options: { fresh: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' }, consumers: { type: 'string' } },
@@ -53,12 +53,13 @@ let standinPage;
 const log = (msg, extra = {}, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), name: 'start-local', msg, ...extra }));
 const logError = (msg, extra) => log(msg, extra, 50);
 
-/** Settings that locate a queue or the SQS endpoint: local ones keep npm start's defaults allowed. */
-const SQS_SETTINGS = [
-  'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL',
-  'AWS_SQS_QUEUE_URL', 'AWS_SQS_DLQ_URL', 'DISCORD_QUEUE_URL', 'DISCORD_QUEUE_DLQ_URL', 'BACKEND_QUEUE_URL', 'BACKEND_QUEUE_DLQ_URL',
-  'BOT_OPERATIONS_QUEUE_URL', 'BOT_OPERATIONS_DLQ_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL',
-];
+/** Settings that locate a queue (under every name the apps read) or the SQS endpoint: local ones keep npm start's defaults allowed. */
+const QUEUE_SETTINGS = await queueLocationSettings();
+const SQS_SETTINGS = ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL', ...QUEUE_SETTINGS];
+/** The prize queue's URL settings: given any of them, npm start uses the queues it is given. */
+const { queueSettingNames } = await queueTable();
+const PRIZE_QUEUE_URL = queueSettingNames('prize-distribution', 'queueUrl');
+const prizeQueueGiven = () => PRIZE_QUEUE_URL.some((name) => env[name]);
 const isLocalUrl = (value) => {
   const host = URL.canParse(value) ? new URL(value).hostname : '';
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -82,7 +83,9 @@ function refuseLocalDefaultsOutsideThisMachine() {
   if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
   if (!env.DISCORD_BOT_TOKEN) missing.push('DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)');
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
-  if (!env.AWS_SQS_QUEUE_URL) missing.push('AWS_SQS_QUEUE_URL and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)');
+  if (!prizeQueueGiven()) {
+    missing.push(`${PRIZE_QUEUE_URL[0]} (or ${PRIZE_QUEUE_URL.slice(1).join(', ')}) and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)`);
+  }
   if (missing.length === 0) return;
   console.error(`npm start refuses its local defaults with ${why.join(' and ')}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
   process.exit(1);
@@ -102,12 +105,14 @@ async function main() {
   await prepareDatabase(env.DATABASE_URL, { recreate: options.fresh });
   log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', { database: new URL(env.DATABASE_URL).pathname.slice(1) });
 
-  if (!env.AWS_SQS_QUEUE_URL) {
+  if (!prizeQueueGiven()) {
     const fauxqs = await startFauxqs({ port: ports.fauxqs, ignoreSigint: true });
     fauxqsProcess = fauxqs.process;
     const sqs = await localSqsClient(fauxqs.endpoint, env.AWS_REGION);
     const queues = await createLocalQueues(sqs);
     sqs.destroy();
+    // The local queues replace any other queue setting (under an older name too, which would otherwise contradict them).
+    for (const name of QUEUE_SETTINGS) delete env[name];
     Object.assign(env, { AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...queues });
     log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues });
   }

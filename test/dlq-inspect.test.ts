@@ -125,7 +125,14 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
       expect(await runDlq(command, same)).toEqual({ code: 1, stdout: '', stderr: itself });
     }
     expect((await runDlq(['list', '--json'], same)).stdout).toContain(`AWS_SQS_DLQ_URL names the queue prize-distribution itself`);
-    expect((await runDlq(['list'], {})).stderr).toMatch(/^error: No queue of the system is configured here: set AWS_SQS_QUEUE_URL, DISCORD_QUEUE_URL/);
+    expect((await runDlq(['list'], {})).stderr).toMatch(/^error: No queue of the system is configured here: set PRIZE_DISTRIBUTION_QUEUE_URL, DISCORD_QUEUE_URL/);
+    // The scheme's name and an older one for the same setting, with different values: refused, naming both (not the values).
+    expect(await runDlq(['show', 'prize-distribution'], { ...settings(queues), PRIZE_DISTRIBUTION_QUEUE_URL: gone })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: PRIZE_DISTRIBUTION_QUEUE_URL and AWS_SQS_QUEUE_URL are the same setting with different values: set PRIZE_DISTRIBUTION_QUEUE_URL only\n',
+    });
+    expect((await runDlq(['show', 'prize-distribution'], { PRIZE_DISTRIBUTION_QUEUE_URL: queues.queueUrl })).code).toBe(0);
     expect((await runDlq(['redrive', 'prize-distribution', '--rate', 'fast'], settings(queues))).stderr).toMatch(/--rate must be messages per second from 1 to 500/);
   });
 

@@ -48,7 +48,7 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     expect(output).toMatch(/refuses its local defaults with NODE_ENV=production/);
     expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
     expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
-    expect(output).toMatch(/- AWS_SQS_QUEUE_URL/);
+    expect(output).toMatch(/- PRIZE_DISTRIBUTION_QUEUE_URL \(or AWS_SQS_QUEUE_URL\)/);
     expect(output).not.toMatch(/- DATABASE_URL/);
     expect(output).not.toMatch(/local admin API key|discord-standin|fauxqs\) ready/);
     expect(await databaseExists(databaseUrl)).toBe(false);
@@ -80,7 +80,7 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
       expect(output).toMatch(/refuses its local defaults with DATABASE_URL on db\.example\.invalid, not on this machine\. Missing:/);
       expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
       expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
-      expect(output).toMatch(/- AWS_SQS_QUEUE_URL/);
+      expect(output).toMatch(/- PRIZE_DISTRIBUTION_QUEUE_URL \(or AWS_SQS_QUEUE_URL\)/);
       expect(output).not.toMatch(/- DATABASE_URL|Database ready/);
     }
   });
@@ -241,7 +241,7 @@ describe('npm start runs replicas, each with its own ports, and stops them befor
 
       // What a second shell needs: the endpoint and every queue with its DLQ, the campaign queue too.
       const settings = readFileSync(path.join(localDir, 'env'), 'utf8');
-      for (const name of ['AWS_ENDPOINT_URL_SQS', 'AWS_SQS_QUEUE_URL', 'DISCORD_QUEUE_URL', 'BACKEND_QUEUE_URL', 'BOT_OPERATIONS_QUEUE_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL', 'DATABASE_URL', 'API_URL']) {
+      for (const name of ['AWS_ENDPOINT_URL_SQS', 'PRIZE_DISTRIBUTION_QUEUE_URL', 'DISCORD_QUEUE_URL', 'BACKEND_QUEUE_URL', 'BOT_OPERATIONS_QUEUE_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL', 'DATABASE_URL', 'API_URL']) {
         expect(settings).toMatch(new RegExp(`^${name}=\\S+$`, 'm'));
       }
 

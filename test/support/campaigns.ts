@@ -4,7 +4,8 @@ import { PrismaClient } from '@discord-backbone/prisma';
 import { PermissionFlagsBits } from 'discord.js';
 import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeInteraction, FakeMessage, InteractionDelivery, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';
-import { createQueuePair, QueuePair, waitFor } from './sqs';
+import { createSystemQueue, QueuePair, waitFor } from './sqs';
+import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 /** A campaign as GET /campaigns/:id shows it: what the tests read. */
@@ -51,8 +52,8 @@ export interface CampaignRig {
 }
 
 export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options: { community?: boolean; botPermissions?: bigint } = {}): Promise<CampaignRig> {
-  // Redrive as in production: above the worker's attempt limit (CAMPAIGN_MAX_RECEIVE_COUNT 20).
-  const queue = await createQueuePair(sqs, { prefix: 'campaign', fifo: true, maxReceiveCount: 20 });
+  // Redrive as in production (the queue table's): above the worker's attempt limit.
+  const queue = await createSystemQueue(sqs, QueueName.CAMPAIGN);
   const discord = await startFakeDiscord();
   const guild = discord.addGuild({
     community: options.community,

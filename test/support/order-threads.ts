@@ -4,7 +4,8 @@ import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';
-import { createQueuePair, QueuePair, waitFor } from './sqs';
+import { createSystemQueue, QueuePair, waitFor } from './sqs';
+import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 /** The order-threads system on real queues: API (producer + response consumer), worker, fake Discord. */
@@ -22,9 +23,9 @@ export interface OrderThreadsRig {
 }
 
 export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> {
-  // Redrive as in production: above the worker's attempt limit (DISCORD_QUEUE_MAX_RECEIVE_COUNT 20).
-  const discordQueue = await createQueuePair(sqs, { prefix: 'discord', maxReceiveCount: 20 });
-  const backendQueue = await createQueuePair(sqs, { prefix: 'backend' });
+  // Redrive as in production (the queue table's): above the worker's attempt limit.
+  const discordQueue = await createSystemQueue(sqs, QueueName.DISCORD);
+  const backendQueue = await createSystemQueue(sqs, QueueName.BACKEND);
   const discord = await startFakeDiscord();
   const guildId = discord.addGuild().id;
   const channelId = discord.addChannel(guildId);

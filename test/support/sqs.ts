@@ -9,6 +9,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { QUEUES, QueueName } from '@discord-backbone/contracts';
 import { createSqsClient } from '@discord-backbone/queue';
 
 export function testSqsClient(): SQSClient {
@@ -42,6 +43,12 @@ export async function createQueuePair(
     }),
   );
   return { name, queueUrl: queueUrl!, dlqUrl: dlqUrl! };
+}
+
+/** A fresh queue + DLQ shaped as the queue table says (FIFO or not, its redrive count and visibility), named for this test. */
+export function createSystemQueue(sqs: SQSClient, queue: QueueName, options: { prefix?: string } = {}): Promise<QueuePair> {
+  const { fifo, defaults } = QUEUES[queue];
+  return createQueuePair(sqs, { prefix: options.prefix ?? queue, fifo, maxReceiveCount: defaults.maxReceiveCount, visibilityTimeout: defaults.visibilityTimeout });
 }
 
 export async function send(sqs: SQSClient, queueUrl: string, body: unknown, attributes?: Record<string, MessageAttributeValue>): Promise<string> {

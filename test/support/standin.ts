@@ -5,7 +5,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { DEMO, DiscordStandin, startDiscordStandin } from '@discord-backbone/discord-standin';
 import { RelayGatewayHealthIndicator } from '@discord-backbone/relay';
-import { createQueuePair, waitFor } from './sqs';
+import { createSystemQueue, waitFor } from './sqs';
+import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 export const STANDIN_BOT_TOKEN = 'standin-test-bot-token';
@@ -24,8 +25,8 @@ export interface StandinStack {
 }
 
 export async function standinStack(sqs: SQSClient): Promise<StandinStack> {
-  const discordQueue = await createQueuePair(sqs, { prefix: 'standin-discord', maxReceiveCount: 20 });
-  const backendQueue = await createQueuePair(sqs, { prefix: 'standin-backend' });
+  const discordQueue = await createSystemQueue(sqs, QueueName.DISCORD, { prefix: 'standin-discord' });
+  const backendQueue = await createSystemQueue(sqs, QueueName.BACKEND, { prefix: 'standin-backend' });
   const standin = await startDiscordStandin({ port: 0, botToken: STANDIN_BOT_TOKEN });
   const configDir = mkdtempSync(path.join(tmpdir(), 'standin-relay-'));
   const relayConfig = path.join(configDir, 'relay.yaml');

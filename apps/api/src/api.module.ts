@@ -3,14 +3,13 @@ import { AuthModule } from '@discord-backbone/auth';
 import { BotOperationsModule } from '@discord-backbone/bot-operations';
 import { CampaignsModule } from '@discord-backbone/campaigns';
 import { loadEnvironment } from '@discord-backbone/config';
-import { QueueName } from '@discord-backbone/contracts';
 import { HealthModule } from '@discord-backbone/health';
 import { OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
-import { consumersFor, platformModules } from '@discord-backbone/runtime';
+import { apiQueueUrls, consumersFor, outboxDestinations, platformModules } from '@discord-backbone/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
@@ -25,7 +24,7 @@ export class ApiModule {
     // The worker's consumers are not the API's business.
     const env = loadEnvironment({ ...overrides, WORKER_CONSUMERS: '' });
     const consumers = consumersFor('api', env);
-    const queueUrls = [env.DISCORD_QUEUE_URL, env.BACKEND_QUEUE_URL, env.BOT_OPERATIONS_QUEUE_URL, env.CAMPAIGN_QUEUE_URL].filter((u): u is string => u !== undefined);
+    const queueUrls = apiQueueUrls(env);
     // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
     const relay = env.RELAY_CONFIG === undefined ? undefined : loadRelayConfig(env.RELAY_CONFIG, (name) => (typeof overrides[name] === 'string' ? overrides[name] : process.env[name]));
     return {
@@ -42,17 +41,13 @@ export class ApiModule {
         OutboxModule.forRoot({
           // The API stages messages and, unless OUTBOX_RELAY_ENABLED=false, sends them too.
           role: env.OUTBOX_RELAY_ENABLED ? 'consumer' : 'producer',
-          destinations: {
-            [QueueName.DISCORD]: env.DISCORD_QUEUE_URL,
-            [QueueName.BOT_OPERATIONS]: env.BOT_OPERATIONS_QUEUE_URL,
-            [QueueName.CAMPAIGN]: env.CAMPAIGN_QUEUE_URL,
-          },
+          destinations: outboxDestinations(env),
           pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
           maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
         }),
         PrizesModule.forRoot({ requireDiscordToken: env.ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN }),
         OrderThreadsModule.forRoot({}),
-        BotOperationsModule.forRoot({ queueUrl: env.BOT_OPERATIONS_QUEUE_URL, maxAttempts: env.BOT_OPERATIONS_MAX_ATTEMPTS }),
+        BotOperationsModule.forRoot({ queueUrl: env.queues['bot-operations'].queueUrl, maxAttempts: env.queues['bot-operations'].maxAttempts }),
         ...(env.DISCORD_PUBLIC_KEY
           ? [
               CampaignsModule.forRoot({

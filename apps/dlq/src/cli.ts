@@ -23,7 +23,7 @@ import {
   resolveTarget,
   Settings,
 } from '@discord-backbone/dlq';
-import { SYSTEM_QUEUES } from '@discord-backbone/config';
+import { QUEUE_NAMES } from '@discord-backbone/contracts';
 import { createSqsClient, DeadLetter, readDeadLetter } from '@discord-backbone/queue';
 import { counts, deadLetterJson, describeDeadLetter, duration, plural, printable, table } from './output';
 
@@ -71,8 +71,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command('dqb-dlq')
     .description(
       `Inspect, export, redrive and purge the dead-letter queues of the queue backbone.\n\n` +
-        `<queue> is a logical name (${Object.keys(SYSTEM_QUEUES).join(', ')}), located with the apps' settings ` +
-        `(AWS_SQS_QUEUE_URL, DISCORD_QUEUE_URL, … and their *_DLQ_URL, else the queue's RedrivePolicy), or a queue URL.\n` +
+        `<queue> is a logical name (${QUEUE_NAMES.join(', ')}), located with the apps' settings ` +
+        `(<QUEUE>_QUEUE_URL and <QUEUE>_QUEUE_DLQ_URL or their older names, else the queue's RedrivePolicy), or a queue URL.\n` +
         `SQS is reached like the apps reach it: AWS_REGION, the AWS SDK's credential chain, AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL.`,
     )
     .exitOverride()

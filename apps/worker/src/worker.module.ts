@@ -7,9 +7,10 @@ import { loadRelayConfig, RelayGatewayHealthIndicator, RelayIngestModule } from 
 import { consumersFor, platformModules } from '@discord-backbone/runtime';
 
 /**
- * The worker deployment: the consumers listed in WORKER_CONSUMERS (see CONSUMERS for each SQS
- * consumer's settings and module; `relay`, the message relay's Discord gateway ingest, is no SQS
- * consumer and is composed here) and health endpoints.
+ * The worker deployment: the consumers listed in WORKER_CONSUMERS (the queue table says which
+ * queues the worker consumes and with which settings, consumersFor which module handles each;
+ * `relay`, the message relay's Discord gateway ingest, is no SQS consumer and is composed here)
+ * and health endpoints.
  */
 @Module({})
 export class WorkerModule {

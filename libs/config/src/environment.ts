@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { QUEUE_NAMES, QUEUES, QueueConsumedBy, QueueName } from '@discord-backbone/contracts';
+import { QueueSettingsByName, readQueueSettings, URL_OPTIONS } from './queue-settings';
 
 /** Environment strings to typed values; anything unrecognised is left as is for the validator to name. */
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -15,17 +17,18 @@ const toInt = ({ value }: { value: unknown }): unknown => {
 };
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
-/** The worker's SQS consumers (AWS_SQS_ENABLED=false turns them off) and the relay's Discord gateway ingest. */
-export const SQS_CONSUMERS = ['prize-distribution', 'discord', 'bot-operations', 'campaign'] as const;
+/** A queue the queue table gives the worker to consume. */
+export const isWorkerQueue = (name: QueueName): name is QueueConsumedBy<'worker'> => QUEUES[name].consumedBy === 'worker';
+/** The worker's SQS consumers, one per worker queue (AWS_SQS_ENABLED=false turns them off). */
+export const SQS_CONSUMERS = QUEUE_NAMES.filter(isWorkerQueue);
+/** …and the relay's Discord gateway ingest, which is no SQS consumer. */
 export const WORKER_CONSUMERS = [...SQS_CONSUMERS, 'relay'] as const;
-export type WorkerConsumer = (typeof WORKER_CONSUMERS)[number];
+export type WorkerConsumer = QueueConsumedBy<'worker'> | 'relay';
 const isSqsConsumer = (consumer: WorkerConsumer) => (SQS_CONSUMERS as readonly string[]).includes(consumer);
 
-const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
-
 /**
- * Every setting the apps read, validated once at start-up. Defaults are the spec's
- * (prize-distribution-consumer.md "Queue Parameters"); everything is overridable by environment.
+ * Every setting the apps read, validated once at start-up; everything is overridable by
+ * environment. Per-queue settings and their defaults (the specs') come from the queue table.
  */
 export class Environment {
   @IsIn(['development', 'production', 'test'])
@@ -70,83 +73,6 @@ export class Environment {
   @IsIn(WORKER_CONSUMERS, { each: true, message: `WORKER_CONSUMERS must be a comma-separated list of ${WORKER_CONSUMERS.join(', ')}` })
   WORKER_CONSUMERS: WorkerConsumer[] = [...SQS_CONSUMERS];
 
-  /** Prize queue; required only when its consumer runs. */
-  @ValidateIf((env: Environment) => env.consumes('prize-distribution'))
-  @IsUrl(URL_OPTIONS, { message: 'AWS_SQS_QUEUE_URL must be the prize queue URL (required while the prize-distribution consumer runs)' })
-  AWS_SQS_QUEUE_URL?: string;
-
-  /** Dead-letter queue; when unset it is found through the source queue's redrive policy. */
-  @IsOptional() @IsUrl(URL_OPTIONS)
-  AWS_SQS_DLQ_URL?: string;
-
-  /** Backend → Discord bot (thread-queue-handoff.md). The API sends to it; the worker consumes it. */
-  @ValidateIf((env: Environment) => env.consumes('discord') || env.DISCORD_QUEUE_URL !== undefined)
-  @IsUrl(URL_OPTIONS, { message: 'DISCORD_QUEUE_URL must be a queue URL (required while the discord consumer runs)' })
-  DISCORD_QUEUE_URL?: string;
-
-  @IsOptional() @IsUrl(URL_OPTIONS)
-  DISCORD_QUEUE_DLQ_URL?: string;
-
-  /** Discord bot → backend responses. The worker sends to it; the API consumes it when set. */
-  @ValidateIf((env: Environment) => env.consumes('discord') || env.BACKEND_QUEUE_URL !== undefined)
-  @IsUrl(URL_OPTIONS, { message: 'BACKEND_QUEUE_URL must be a queue URL (required while the discord consumer runs: it answers there)' })
-  BACKEND_QUEUE_URL?: string;
-
-  @IsOptional() @IsUrl(URL_OPTIONS)
-  BACKEND_QUEUE_DLQ_URL?: string;
-
-  /** The API's consumer of the bot's answers. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
-  BACKEND_QUEUE_BATCH_SIZE = 10;
-
-  /** Spec's recommendation for the Discord queue: batches of 10, 20 s long polling. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
-  DISCORD_QUEUE_BATCH_SIZE = 10;
-
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
-  DISCORD_QUEUE_WAIT_TIME_SECONDS = 20;
-
-  /** Failed attempts before a Discord request is dead-lettered (spec: "after 3 retries"); waits do not count. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
-  DISCORD_QUEUE_MAX_ATTEMPTS = 3;
-
-  /**
-   * The Discord queue's redrive maxReceiveCount (keep them equal). Higher than the attempts:
-   * rate-limit waits and shutdown hand-backs are receives too.
-   */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
-  DISCORD_QUEUE_MAX_RECEIVE_COUNT = 20;
-
-  /** FIFO queue of bot operations (bot-operation-queue.md); the API sends, the worker consumes. */
-  @ValidateIf((env: Environment) => env.consumes('bot-operations') || env.BOT_OPERATIONS_QUEUE_URL !== undefined)
-  @IsUrl(URL_OPTIONS, { message: 'BOT_OPERATIONS_QUEUE_URL must be a queue URL (required while the bot-operations consumer runs)' })
-  @Matches(/\.fifo$/, { message: 'BOT_OPERATIONS_QUEUE_URL must be a FIFO queue (name ending in .fifo)' })
-  BOT_OPERATIONS_QUEUE_URL?: string;
-
-  @IsOptional() @IsUrl(URL_OPTIONS)
-  BOT_OPERATIONS_DLQ_URL?: string;
-
-  /** Attempts before an operation that keeps failing transiently is dead-lettered. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
-  BOT_OPERATIONS_MAX_ATTEMPTS = 8;
-
-  /** 1 s, 2 s, 4 s, 8 s … capped at 15 minutes (the spec's schedule). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
-  BOT_OPERATIONS_RETRY_BASE_SECONDS = 1;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
-  BOT_OPERATIONS_RETRY_MAX_SECONDS = 900;
-
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
-  BOT_OPERATIONS_WAIT_TIME_SECONDS = 20;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
-  BOT_OPERATIONS_BATCH_SIZE = 10;
-
-  /** The FIFO queue's redrive maxReceiveCount (keep them equal); FIFO hand-backs are receives too. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
-  BOT_OPERATIONS_MAX_RECEIVE_COUNT = 20;
-
   /** Single-use invite lifetime for users not yet in the guild. */
   @Transform(toInt) @IsInt() @Min(60) @Max(604800)
   BOT_INVITE_MAX_AGE_SECONDS = 86400;
@@ -160,33 +86,6 @@ export class Environment {
   @IsOptional()
   @Matches(/^[0-9a-f]{64}$/i, { message: 'DISCORD_PUBLIC_KEY must be the application public key: 64 hex digits, as the Discord developer portal shows it' })
   DISCORD_PUBLIC_KEY?: string;
-
-  /** FIFO queue of campaign tasks; the API sends (with DISCORD_PUBLIC_KEY), the campaign consumer receives. */
-  @ValidateIf((env: Environment) => env.consumes('campaign') || env.CAMPAIGN_QUEUE_URL !== undefined || env.DISCORD_PUBLIC_KEY !== undefined)
-  @IsUrl(URL_OPTIONS, { message: 'CAMPAIGN_QUEUE_URL must be a queue URL (required while the campaign consumer runs or DISCORD_PUBLIC_KEY is set)' })
-  @Matches(/\.fifo$/, { message: 'CAMPAIGN_QUEUE_URL must be a FIFO queue (name ending in .fifo)' })
-  CAMPAIGN_QUEUE_URL?: string;
-
-  @IsOptional() @IsUrl(URL_OPTIONS)
-  CAMPAIGN_QUEUE_DLQ_URL?: string;
-
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
-  CAMPAIGN_WAIT_TIME_SECONDS = 20;
-
-  /** Failed attempts of a step (5xx, network) before it is dead-lettered and the campaign fails; rate-limit waits do not count. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
-  CAMPAIGN_MAX_ATTEMPTS = 5;
-
-  /** 2 s, 4 s, 8 s … capped. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
-  CAMPAIGN_RETRY_BASE_SECONDS = 2;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(43200)
-  CAMPAIGN_RETRY_MAX_SECONDS = 300;
-
-  /** The campaign FIFO queue's redrive maxReceiveCount (keep them equal); rate-limit waits and FIFO hand-backs are receives too. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
-  CAMPAIGN_MAX_RECEIVE_COUNT = 20;
 
   /**
    * How long the progress message is edited through the interaction token, counted from the
@@ -331,35 +230,6 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
   OUTBOX_MAX_RETRY_DELAY_MS = 30000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
-  SQS_BATCH_SIZE = 5;
-
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
-  SQS_WAIT_TIME_SECONDS = 5;
-
-  /**
-   * Received batches the prize and backend-response consumers work on at once: the next receive
-   * overlaps the previous batch's transaction instead of waiting for it.
-   */
-  @Transform(toInt) @IsInt() @Min(1) @Max(32)
-  SQS_CONCURRENCY = 4;
-
-
-  /** At least 3 s: the heartbeat extends it every third of it, at most once a second. */
-  @Transform(toInt) @IsInt() @Min(3) @Max(43200)
-  SQS_VISIBILITY_TIMEOUT = 30;
-
-  /** Prize and backend-response queues: receives before a message is dead-lettered; must match the redrive maxReceiveCount. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
-  SQS_MAX_RECEIVE_COUNT = 3;
-
-  /** With 3 receives, 10 s then 20 s: a dependency may be down ~30 s before messages are dead-lettered. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(43200)
-  SQS_RETRY_BASE_DELAY_SECONDS = 10;
-
-  @Transform(toInt) @IsInt() @Min(0) @Max(43200)
-  SQS_RETRY_MAX_DELAY_SECONDS = 900;
-
   /**
    * How long shutdown waits for in-flight messages before handing them back to the queue.
    * The default keeps the whole shutdown under 10 s (Kubernetes' grace period is 30 s).
@@ -367,10 +237,32 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(60000)
   SHUTDOWN_DRAIN_TIMEOUT_MS = 7000;
 
+  /**
+   * Every queue's URL, DLQ and consumer tuning, read by the queue table (libs/contracts
+   * queues.table.ts) under `<QUEUE>_QUEUE_<SETTING>` names or their older aliases.
+   */
+  queues!: QueueSettingsByName;
+
   /** Whether this process runs the given worker consumer. */
   consumes(consumer: WorkerConsumer): boolean {
     return this.WORKER_CONSUMERS.includes(consumer) && (this.AWS_SQS_ENABLED || !isSqsConsumer(consumer));
   }
+}
+
+/**
+ * Why a queue's URL is required: its own worker consumer runs, or something this process runs
+ * sends to it (the discord consumer answers on the backend queue; DISCORD_PUBLIC_KEY turns on
+ * the API's campaign commands, which queue campaign tasks).
+ */
+function queueRequirement(env: Environment) {
+  return (queue: QueueName): string | undefined => {
+    const reasons = [
+      isWorkerQueue(queue) && env.consumes(queue) ? `required while the ${queue} consumer runs` : '',
+      queue === QueueName.BACKEND && env.consumes('discord') ? 'required while the discord consumer runs: it answers there' : '',
+      queue === QueueName.CAMPAIGN && env.DISCORD_PUBLIC_KEY !== undefined ? 'required while DISCORD_PUBLIC_KEY is set' : '',
+    ].filter(Boolean);
+    return reasons.length > 0 ? reasons.join('; ') : undefined;
+  };
 }
 
 /** ConfigModule `validate` hook: one error listing every bad or missing setting by name. */
@@ -381,6 +273,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const given = raw[e.property] === undefined ? 'missing' : 'invalid';
     return `  - ${e.property} (${given}): ${Object.values(e.constraints ?? {}).join('; ')}`;
   });
+  const queues = readQueueSettings(raw, queueRequirement(env));
+  env.queues = queues.queues;
+  lines.push(...queues.problems);
   if (env.NODE_ENV === 'production' && env.API_AUTH === 'disabled') {
     lines.push('  - API_AUTH (invalid): API_AUTH=disabled is refused with NODE_ENV=production: configure API_KEYS or API_ADMIN_KEYS');
   }

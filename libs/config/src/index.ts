@@ -1,3 +1,3 @@
 export * from './environment';
 export * from './app-config.module';
-export * from './system-queues';
+export * from './queue-settings';

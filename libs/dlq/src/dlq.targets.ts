@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
-import { QueueLocation, SYSTEM_QUEUES } from '@discord-backbone/config';
+import { QUEUE_NAMES, QueueName, QueueSettingKey, queueSettingNames } from '@discord-backbone/contracts';
 import { redriveTargetUrl } from '@discord-backbone/queue';
 import { isMissingQueue, OperatorError } from './dlq.errors';
 
@@ -16,27 +16,38 @@ export interface DlqTarget {
 }
 
 /** A queue of the system table with whatever the settings say about it. */
-export interface ConfiguredQueue extends QueueLocation {
-  name: string;
+export interface ConfiguredQueue {
+  name: QueueName;
+  /** The setting its URL was read from (the scheme's name when unset). */
+  queueUrlSetting: string;
+  deadLetterQueueUrlSetting: string;
   queueUrl?: string;
   dlqUrl?: string;
 }
 
-function urlSetting(settings: Settings, name: string): string | undefined {
-  const value = settings[name]?.trim();
-  if (!value) return undefined;
-  if (!URL.canParse(value)) throw new OperatorError(`${name} is not a URL`);
-  return value;
+/**
+ * A URL setting read as the apps read it: under the scheme's name or an alias (the setting named
+ * is the one given, else the scheme's); both given with different values is refused.
+ */
+function urlSetting(settings: Settings, queue: QueueName, key: QueueSettingKey): { setting: string; url?: string } {
+  const names = queueSettingNames(queue, key);
+  const given = names.filter((name) => settings[name]?.trim());
+  if (new Set(given.map((name) => settings[name]!.trim())).size > 1) {
+    throw new OperatorError(`${given.join(' and ')} are the same setting with different values: set ${names[0]} only`);
+  }
+  const setting = given[0] ?? names[0];
+  const url = settings[setting]?.trim() || undefined;
+  if (url !== undefined && !URL.canParse(url)) throw new OperatorError(`${setting} is not a URL`);
+  return { setting, url };
 }
 
-/** Every queue of the system with its configured URLs (unset ones included, so a list can say so). */
+/** Every queue of the system table with its configured URLs (unset ones included, so a list can say so). */
 export function configuredQueues(settings: Settings): ConfiguredQueue[] {
-  return Object.entries(SYSTEM_QUEUES).map(([name, location]) => ({
-    name,
-    ...location,
-    queueUrl: urlSetting(settings, location.queueUrlSetting),
-    dlqUrl: urlSetting(settings, location.deadLetterQueueUrlSetting),
-  }));
+  return QUEUE_NAMES.map((name) => {
+    const queue = urlSetting(settings, name, 'queueUrl');
+    const dlq = urlSetting(settings, name, 'deadLetterQueueUrl');
+    return { name, queueUrlSetting: queue.setting, deadLetterQueueUrlSetting: dlq.setting, queueUrl: queue.url, dlqUrl: dlq.url };
+  });
 }
 
 /**

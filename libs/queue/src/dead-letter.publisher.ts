@@ -1,7 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { SYSTEM_QUEUES } from '@discord-backbone/config';
-import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
+import { MessageAttribute } from '@discord-backbone/contracts';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /** The id a message was first delivered under: kept across a DLQ round trip by the attribute. */
@@ -61,7 +60,7 @@ export class DeadLetterPublisher implements OnModuleInit {
   async resolve(consumer: ConsumerSettings): Promise<string> {
     const known = this.urls.get(consumer.name);
     if (known) return known;
-    const setting = SYSTEM_QUEUES[consumer.name as QueueName]?.deadLetterQueueUrlSetting ?? 'its dead-letter queue URL';
+    const setting = consumer.deadLetterQueueUrlSetting ?? 'its dead-letter queue URL';
     const url = consumer.deadLetterQueueUrl || (await redriveTargetUrl(this.sqs, consumer.queueUrl));
     if (!url) {
       throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (${setting})`);

@@ -8,6 +8,8 @@ export interface ConsumerSettings {
   queueUrl: string;
   /** Explicit DLQ; when absent it is resolved from the queue's RedrivePolicy at start-up. */
   deadLetterQueueUrl?: string;
+  /** The setting `deadLetterQueueUrl` comes from, named by start-up errors about it. */
+  deadLetterQueueUrlSetting?: string;
   batchSize: number;
   /**
    * Batch consumers (processBatch) only: received batches worked on at once. Above 1, the next
