@@ -1,9 +1,11 @@
 import { ChannelType } from 'discord.js';
+import { MessageAttribute } from '@discord-backbone/contracts';
+import { ThreadAnswerHandler } from '@discord-backbone/order-threads';
 import { snowflake } from './support/database';
 import { useTestInfra } from './support/infra';
 import { adminHttp, http } from './support/http';
 import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from './support/order-threads';
-import { drainQueue, send, waitFor } from './support/sqs';
+import { drainQueue, queueDepth, send, waitFor } from './support/sqs';
 
 
 describe('order threads: API → outbox → Discord queue → worker → Discord → backend queue → API', () => {
@@ -180,6 +182,30 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     });
     const link = await waitFor(async () => (await prisma.discordThreadLink.findFirst({ where: { entityId: order.id, status: 'created' } })) ?? undefined, { what: 'applied' });
     expect(link).toMatchObject({ threadId: '123456789012345678', inviteCode: 'invite_code_here' });
+  });
+
+  it('hands thread_created to the host’s ThreadAnswerHandler once, though the answer is delivered again', async () => {
+    const { app } = await rig.startApi();
+    const handler = app.get(ThreadAnswerHandler, { strict: false });
+    const threadCreated = jest.spyOn(handler, 'threadCreated');
+    const { customer, community } = await seedParticipants(prisma, rig);
+    const order = await prisma.order.create({ data: { title: 'Twice', customerId: customer.id, communityId: community.id } });
+    await prisma.discordThreadLink.create({ data: { entityType: 'order', entityId: order.id, status: 'queued' } });
+    const answer = {
+      type: 'thread_created',
+      payload: { thread_id: '123456789012345678', invite_code: 'invite_code_here', success: true },
+      metadata: { discord_message_id: '123456789012345679', created_at: '2024-01-01T00:00:00.000Z', original_order_id: order.id, entity_type: 'order' },
+    };
+    const first = await send(sqs, rig.backendQueue.queueUrl, answer);
+    await waitFor(async () => (await prisma.discordThreadLink.findFirst({ where: { entityId: order.id, status: 'created' } })) ?? undefined, { what: 'applied' });
+    // The same message again, as SQS redelivers it or an operator redrives it from the DLQ.
+    await send(sqs, rig.backendQueue.queueUrl, answer, { [MessageAttribute.ORIGINAL_MESSAGE_ID]: { DataType: 'String', StringValue: first } });
+    await waitFor(async () => {
+      const { visible, inFlight } = await queueDepth(sqs, rig.backendQueue.queueUrl);
+      return visible + inFlight === 0;
+    }, { what: 'redelivery consumed' });
+    expect(threadCreated).toHaveBeenCalledTimes(1);
+    expect(threadCreated.mock.calls[0][0]).toMatchObject({ entityId: order.id, entityType: 'order', threadId: '123456789012345678', inviteCode: 'invite_code_here' });
   });
 
   it('Phase 4: status updates, assignment and chat forwarding reach the thread once and are answered', async () => {

@@ -11,6 +11,8 @@ export interface BotOperationsOptions {
   maxAttempts?: number;
   /** Consumer. BOT_INVITE_MAX_AGE_SECONDS (1 day unless set): lifetime of the single-use invite DM'd to a user not in the guild. */
   inviteMaxAgeSeconds?: number;
+  /** Producer. The operations table the producer writes in the host's transaction, schema-qualified if need be. Default `bot_operations`. */
+  table?: string;
 }
 
 export const BOT_WORKER_OPTIONS = Symbol('BOT_WORKER_OPTIONS');

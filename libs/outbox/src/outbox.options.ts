@@ -9,6 +9,13 @@ export interface OutboxOptions {
   pollIntervalMs?: number;
   /** Consumer role only: longest wait between send attempts of a message SQS refused (OUTBOX_MAX_RETRY_DELAY_MS, 30 s unless set). */
   maxRetryDelayMs?: number;
+  /**
+   * The outbox table messages are staged into, schema-qualified when it is not on the host
+   * connection's search_path (`discord_backbone.outbox_messages`). Default `outbox_messages`.
+   * Staging only: the relay reads `outbox_messages` through this project's own connection, so it
+   * must find the same table there.
+   */
+  table?: string;
 }
 
 export const DEFAULT_OUTBOX_POLL_INTERVAL_MS = 250;

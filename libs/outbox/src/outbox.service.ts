@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import type { QueueName } from '@discord-backbone/contracts';
-import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
+import { PrismaService, quoteQualifiedName } from '@discord-backbone/prisma';
+import { executeInTransaction, HostTransaction } from './host-transaction';
 import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options';
+
+/** Columns of one staged message, in the order `stage` binds them. */
+const COLUMNS = ['destination', 'body', 'ordering_key', 'message_group_id', 'deduplication_id', 'attributes'] as const;
 
 /**
  * Stages messages in the caller's transaction: they are sent only if it commits, and always if
@@ -10,10 +14,14 @@ import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options
  */
 @Injectable()
 export class OutboxService {
+  private readonly insert: string;
+
   constructor(
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
     private readonly prisma: PrismaService,
-  ) {}
+  ) {
+    this.insert = `INSERT INTO ${quoteQualifiedName(options.table ?? 'outbox_messages')} (${COLUMNS.join(', ')}) VALUES `;
+  }
 
   /** Messages of an ordering key that SQS refused for their content (parked by the relay, never sent). */
   async rejected(orderingKey: string): Promise<RejectedMessage[]> {
@@ -32,24 +40,32 @@ export class OutboxService {
     return Boolean(this.options.destinations[destination]);
   }
 
-  /** Throws for a destination without a queue URL: such a message would wait forever and block its key. */
-  async stage(tx: PrismaTx, messages: OutboundMessage | OutboundMessage[]): Promise<void> {
+  /**
+   * Stages messages in the host's transaction (a Prisma interactive-transaction client or a pg
+   * client after BEGIN) with one parameterised INSERT. Throws for a destination without a queue
+   * URL: such a message would wait forever and block its key.
+   */
+  async stage(tx: HostTransaction, messages: OutboundMessage | OutboundMessage[]): Promise<void> {
     const list = Array.isArray(messages) ? messages : [messages];
     if (list.length === 0) return;
     const unknown = list.find((m) => !this.isConfigured(m.destination));
     if (unknown) throw new Error(`No queue URL is configured for outbox destination "${unknown.destination}"`);
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
-    await tx.outboxMessage.createMany({
-      data: list.map((m) => ({
-        destination: m.destination,
-        body: JSON.stringify(m.body),
-        orderingKey: m.orderingKey,
-        messageGroupId: m.messageGroupId ?? null,
-        deduplicationId: m.deduplicationId ?? null,
-        attributes: { ...trace, ...m.attributes },
-      })),
+    // Typed placeholders: a Prisma client binds JS values without the column types pg infers.
+    const rows = list.map((_, i) => {
+      const n = i * COLUMNS.length;
+      return `($${n + 1}::text, $${n + 2}::text, $${n + 3}::text, $${n + 4}::text, $${n + 5}::text, $${n + 6}::jsonb)`;
     });
+    const values = list.flatMap((m) => [
+      m.destination,
+      JSON.stringify(m.body),
+      m.orderingKey,
+      m.messageGroupId ?? null,
+      m.deduplicationId ?? null,
+      JSON.stringify({ ...trace, ...m.attributes }),
+    ]);
+    await executeInTransaction(tx, this.insert + rows.join(', '), values);
   }
 }
 

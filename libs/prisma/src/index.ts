@@ -26,3 +26,4 @@ export { PrismaClient } from './generated/client';
 export * from './database-errors';
 export type { SqlTransaction } from './sql';
 export { DatabaseConnectionError } from './sql';
+export { quoteQualifiedName } from './sql-identifier';

@@ -3,6 +3,7 @@ import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@discord-back
 import { PrismaService } from '@discord-backbone/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
+import { PrizeTables } from './prize.tables';
 import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 
 const UNIQUE_VIOLATION = '23505';
@@ -23,6 +24,7 @@ export class AccountLinkService {
     private readonly pendingOwnership: PendingOwnershipService,
     private readonly discord: DiscordRestClient,
     @Inject(ACCOUNT_LINK_OPTIONS) private readonly options: AccountLinkOptions,
+    private readonly tables: PrizeTables,
   ) {}
 
   createUser(username: string) {
@@ -40,14 +42,17 @@ export class AccountLinkService {
     // every statement is bounded by DATABASE_STATEMENT_TIMEOUT_MS, and claims go in chunks.
     try {
       return await this.prisma.sqlTransaction(async (sql) => {
-        const [user] = await sql.query<{ discord_user_id: string | null }>('SELECT discord_user_id FROM users WHERE id = $1', [userId]);
+        const [user] = await sql.query<{ discord_user_id: string | null }>(`SELECT discord_user_id FROM ${this.tables.users} WHERE id = $1`, [userId]);
         if (!user) throw new NotFoundException(`User ${userId} not found`);
         if (user.discord_user_id && user.discord_user_id !== discordUserId) {
           throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         }
         await lockDiscordAccounts(sql, [discordUserId]);
         // Conditional: a concurrent link of this user to another account must not be overwritten.
-        const linked = await sql.execute('UPDATE users SET discord_user_id = $1 WHERE id = $2 AND (discord_user_id IS NULL OR discord_user_id = $1)', [discordUserId, userId]);
+        const linked = await sql.execute(`UPDATE ${this.tables.users} SET discord_user_id = $1 WHERE id = $2 AND (discord_user_id IS NULL OR discord_user_id = $1)`, [
+          discordUserId,
+          userId,
+        ]);
         if (linked === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         const claimed = await this.pendingOwnership.claimAll(sql, userId, discordUserId);
         return { userId, discordUserId, verified, claimed };

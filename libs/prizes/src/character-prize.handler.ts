@@ -6,6 +6,7 @@ import { PermanentError, Rejections } from '@discord-backbone/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { AwardableCharacter, PendingOwnershipService } from './pending-ownership.service';
 import { PrizeHandler } from './prize.handler';
+import { PrizeTables } from './prize.tables';
 import { CharacterCommunityMismatchError, CharacterNotFoundError, CommunityNotFoundError } from './prize.errors';
 
 const tracer = trace.getTracer('prizes');
@@ -13,12 +14,15 @@ const tracer = trace.getTracer('prizes');
 /** CHARACTER_AWARDED: character must exist, belong to the guild's community and be orphaned. */
 @Injectable()
 export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> {
-  constructor(private readonly pendingOwnership: PendingOwnershipService) {}
+  constructor(
+    private readonly pendingOwnership: PendingOwnershipService,
+    private readonly tables: PrizeTables,
+  ) {}
 
   handleBatch(events: CharacterAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
     return tracer.startActiveSpan('handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        const communities = await findCommunitiesByGuild(sql, events.map((e) => e.discordGuildId));
+        const communities = await findCommunitiesByGuild(sql, this.tables, events.map((e) => e.discordGuildId));
         const rejections: Rejections = new Map();
         // One at a time: two awards of the same character in a batch must see each other.
         for (const [index, event] of events.entries()) {
@@ -40,7 +44,7 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> 
     if (!communityId) throw new CommunityNotFoundError(event.discordGuildId);
     // Row lock: a concurrent award of the same character waits and then sees the owner.
     const [character] = await sql.query<AwardableCharacter>(
-      'SELECT id, community_id AS "communityId", owner_id AS "ownerId" FROM characters WHERE id = $1 FOR UPDATE',
+      `SELECT id, community_id AS "communityId", owner_id AS "ownerId" FROM ${this.tables.characters} WHERE id = $1 FOR UPDATE`,
       [event.characterId],
     );
     if (!character) throw new CharacterNotFoundError(event.characterId);

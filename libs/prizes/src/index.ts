@@ -1,5 +1,5 @@
 export * from './prizes.module';
-export type { PrizesOptions } from './prizes.options';
+export type { PrizeTableNames, PrizesOptions } from './prizes.options';
 export * from './items.service';
 export * from './pending-ownership.service';
 export * from './account-link.service';

@@ -6,6 +6,7 @@ import type { Rejections } from '@discord-backbone/queue';
 import { findCommunitiesByGuild } from './community.lookup';
 import { ItemGrant, ItemsService } from './items.service';
 import { PrizeHandler } from './prize.handler';
+import { PrizeTables } from './prize.tables';
 import { CommunityNotFoundError, ItemTypeNotFoundError } from './prize.errors';
 
 const tracer = trace.getTracer('prizes');
@@ -13,14 +14,17 @@ const tracer = trace.getTracer('prizes');
 /** ITEM_AWARDED: community by guild → item type in that community → ItemsService.grantItems(). */
 @Injectable()
 export class ItemPrizeHandler implements PrizeHandler<ItemAwardedDto> {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    private readonly tables: PrizeTables,
+  ) {}
 
   handleBatch(events: ItemAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
     return tracer.startActiveSpan('handle_item_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
       try {
-        const communities = await findCommunitiesByGuild(sql, events.map((e) => e.discordGuildId));
+        const communities = await findCommunitiesByGuild(sql, this.tables, events.map((e) => e.discordGuildId));
         const itemTypes = await sql.query<{ id: string; communityId: string; stackable: boolean }>(
-          'SELECT id, community_id AS "communityId", stackable FROM item_types WHERE id = ANY($1::text[])',
+          `SELECT id, community_id AS "communityId", stackable FROM ${this.tables.itemTypes} WHERE id = ANY($1::text[])`,
           [[...new Set(events.map((e) => e.itemTypeId))]],
         );
         const itemTypeById = new Map(itemTypes.map((t) => [t.id, t]));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlTransaction } from '@discord-backbone/prisma';
+import { PrizeTables } from './prize.tables';
 
 export interface ItemGrant {
   communityId: string;
@@ -18,6 +19,8 @@ export type GrantResult = { kind: 'claimed'; userId: string } | { kind: 'pending
 
 @Injectable()
 export class ItemsService {
+  constructor(private readonly tables: PrizeTables) {}
+
   /**
    * The spec's grantItem(), for a batch of grants. Grants items to Discord accounts: straight
    * into the linked user's holdings, or as pending ownership that becomes real when the account is
@@ -27,7 +30,7 @@ export class ItemsService {
    */
   async grantItems(sql: SqlTransaction, grants: ItemGrant[]): Promise<GrantResult[]> {
     if (grants.length === 0) return [];
-    const users = await sql.query<{ id: string; discord_user_id: string }>('SELECT id, discord_user_id FROM users WHERE discord_user_id = ANY($1::text[])', [
+    const users = await sql.query<{ id: string; discord_user_id: string }>(`SELECT id, discord_user_id FROM ${this.tables.users} WHERE discord_user_id = ANY($1::text[])`, [
       [...new Set(grants.map((g) => g.discordUserId))],
     ]);
     const userByDiscordId = new Map(users.map((u) => [u.discord_user_id, u.id]));
@@ -72,17 +75,17 @@ export class ItemsService {
       // Upsert on the stack key; sorted so concurrent batches lock rows in the same order.
       rows.sort(([a], [b]) => (a < b ? -1 : 1));
       await sql.execute(
-        `INSERT INTO item_holdings (id, user_id, item_type_id, quantity, stack_key, updated_at)
+        `INSERT INTO ${this.tables.itemHoldings} AS h (id, user_id, item_type_id, quantity, stack_key, updated_at)
          SELECT gen_random_uuid()::text, u, t, q, k, now()
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS s(u, t, q, k)
-         ON CONFLICT (stack_key) DO UPDATE SET quantity = item_holdings.quantity + EXCLUDED.quantity, updated_at = now()`,
+         ON CONFLICT (stack_key) DO UPDATE SET quantity = h.quantity + EXCLUDED.quantity, updated_at = now()`,
         [rows.map(([, h]) => h.userId), rows.map(([, h]) => h.itemType.id), rows.map(([, h]) => h.quantity), rows.map(([k]) => k)],
       );
     }
     if (units.length > 0) {
       // One row of quantity 1 per unit.
       await sql.execute(
-        `INSERT INTO item_holdings (id, user_id, item_type_id, quantity, updated_at)
+        `INSERT INTO ${this.tables.itemHoldings} (id, user_id, item_type_id, quantity, updated_at)
          SELECT gen_random_uuid()::text, u, t, 1, now() FROM unnest($1::text[], $2::text[], $3::int[]) AS h(u, t, n), generate_series(1, h.n)`,
         [units.map((h) => h.userId), units.map((h) => h.itemType.id), units.map((h) => h.quantity)],
       );

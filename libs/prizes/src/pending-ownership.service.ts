@@ -3,6 +3,7 @@ import type { SqlTransaction } from '@discord-backbone/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { CharacterAlreadyOwnedError } from './prize.errors';
 import { GrantResult, Holding, ItemsService } from './items.service';
+import { PrizeTables } from './prize.tables';
 
 /** Pending rows claimed per round of statements. */
 const CLAIM_CHUNK = 500;
@@ -24,7 +25,10 @@ interface PendingRow {
 
 @Injectable()
 export class PendingOwnershipService {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    private readonly tables: PrizeTables,
+  ) {}
 
   /**
    * Transfers an orphaned character to a Discord account: to the linked user at once, or as a
@@ -38,9 +42,9 @@ export class PendingOwnershipService {
     if (promised) throw new CharacterAlreadyOwnedError(character.id);
 
     await lockDiscordAccounts(sql, [discordUserId]);
-    const [user] = await sql.query<{ id: string }>('SELECT id FROM users WHERE discord_user_id = $1', [discordUserId]);
+    const [user] = await sql.query<{ id: string }>(`SELECT id FROM ${this.tables.users} WHERE discord_user_id = $1`, [discordUserId]);
     if (user) {
-      const claimed = await sql.execute('UPDATE characters SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL', [user.id, character.id]);
+      const claimed = await sql.execute(`UPDATE ${this.tables.characters} SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL`, [user.id, character.id]);
       if (claimed === 0) throw new CharacterAlreadyOwnedError(character.id);
       return { kind: 'claimed', userId: user.id };
     }
@@ -62,7 +66,7 @@ export class PendingOwnershipService {
     for (;;) {
       const pending = await sql.query<PendingRow>(
         `SELECT p.id, p.item_type_id, t.stackable, p.quantity, p.character_id
-         FROM pending_ownerships p LEFT JOIN item_types t ON t.id = p.item_type_id
+         FROM pending_ownerships p LEFT JOIN ${this.tables.itemTypes} t ON t.id = p.item_type_id
          WHERE p.discord_user_id = $1 AND p.claimed_at IS NULL
          ORDER BY p.created_at, p.id LIMIT ${CLAIM_CHUNK}`,
         [discordUserId],
@@ -81,7 +85,7 @@ export class PendingOwnershipService {
     const characterIds = pending.flatMap((p) => (p.character_id ? [p.character_id] : []));
     await this.items.addHoldings(sql, holdings);
     // Pending ownership reserved these characters, so they are still orphaned here.
-    if (characterIds.length > 0) await sql.execute('UPDATE characters SET owner_id = $1 WHERE id = ANY($2::text[]) AND owner_id IS NULL', [userId, characterIds]);
+    if (characterIds.length > 0) await sql.execute(`UPDATE ${this.tables.characters} SET owner_id = $1 WHERE id = ANY($2::text[]) AND owner_id IS NULL`, [userId, characterIds]);
     if (pending.length > 0) {
       await sql.execute('UPDATE pending_ownerships SET claimed_at = now(), claimed_by_user_id = $1 WHERE id = ANY($2::text[])', [userId, pending.map((p) => p.id)]);
     }

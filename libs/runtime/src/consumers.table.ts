@@ -3,7 +3,7 @@ import { BotOperationsModule } from '@discord-backbone/bot-operations';
 import { CampaignsModule } from '@discord-backbone/campaigns';
 import { Environment, isWorkerQueue } from '@discord-backbone/config';
 import { QUEUE_NAMES, QUEUES, QueueName, QueueSide } from '@discord-backbone/contracts';
-import { BackendResponseConsumerModule, OrderThreadsModule } from '@discord-backbone/order-threads';
+import { BackendResponseConsumerModule, OrderThreadsModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
 import { PrizesModule } from '@discord-backbone/prizes';
 import type { ConsumerSettings } from '@discord-backbone/queue';
 
@@ -28,7 +28,8 @@ const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
       }),
     usesDiscord: true,
   },
-  [QueueName.BACKEND]: { module: () => BackendResponseConsumerModule, usesDiscord: false },
+  // The API app plays the marketplace: its thread answers land on its own thread links.
+  [QueueName.BACKEND]: { module: () => BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }), usesDiscord: false },
   [QueueName.BOT_OPERATIONS]: {
     module: (env) => BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
     usesDiscord: true,

@@ -1,7 +1,6 @@
 import 'reflect-metadata'; // the contracts' class-transformer decorators need it; Nest loads it in the apps
 import { BOT_OPERATION_MESSAGE_CLASSES, BotOperationAttribute, BotOperationType, QueueName } from '@discord-backbone/contracts';
-import type { OutboundMessage, OutboxService } from '@discord-backbone/outbox';
-import type { PrismaTx } from '@discord-backbone/prisma';
+import type { HostTransaction, OutboundMessage, OutboxService } from '@discord-backbone/outbox';
 import { decodePayload } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
 import { BotQueueProducer } from './bot-queue.producer';
@@ -16,19 +15,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
 
 describe('BotQueueProducer', () => {
-  let stage: jest.Mock<Promise<void>, [PrismaTx, OutboundMessage]>;
-  let createRow: jest.Mock;
-  let tx: PrismaTx;
+  let stage: jest.Mock<Promise<void>, [HostTransaction, OutboundMessage]>;
+  let query: jest.Mock<Promise<unknown>, [string, unknown[]]>;
+  let tx: HostTransaction;
 
   const producer = (options: { queueUrl?: string; maxAttempts?: number } = { queueUrl: QUEUE_URL }) =>
     new BotQueueProducer({ stage } as unknown as OutboxService, { maxAttempts: 8, ...options });
   const staged = (call = 0) => stage.mock.calls[call][1];
-  const row = (call = 0) => (createRow.mock.calls[call] as [{ data: Record<string, unknown> }])[0].data;
+  // The row's INSERT binds id, type, channel, user, subscription, listing, reason in that order.
+  const row = (call = 0) => {
+    const [id, type, channelId, discordUserId, subscriptionId, listingId, reason] = query.mock.calls[call][1];
+    return { id, type, channelId, discordUserId, subscriptionId, listingId, reason };
+  };
 
   beforeEach(() => {
     stage = jest.fn().mockResolvedValue(undefined);
-    createRow = jest.fn().mockResolvedValue({});
-    tx = { botOperation: { create: createRow } } as unknown as PrismaTx;
+    query = jest.fn().mockResolvedValue({ rowCount: 1 });
+    tx = { query }; // a pg client in the host's transaction
   });
 
   describe('enqueueInviteUser', () => {
@@ -50,6 +53,24 @@ describe('BotQueueProducer', () => {
         maxRetries: 7,
       });
       expect(row()).toEqual({ id: result.operationId, type: 'INVITE_USER', channelId: CHANNEL, discordUserId: USER, subscriptionId: SUBSCRIPTION, listingId: null, reason: null });
+      expect(query.mock.calls[0][0]).toMatch(/^INSERT INTO "bot_operations" \(id, type, channel_id, discord_user_id, subscription_id, listing_id, reason\)/);
+    });
+
+    it('writes its row in the same transaction through a Prisma interactive-transaction client, into the configured table', async () => {
+      const executeRaw = jest.fn().mockResolvedValue(1);
+      const prismaTx = { $executeRawUnsafe: executeRaw, $queryRawUnsafe: jest.fn() };
+      const result = await new BotQueueProducer({ stage } as unknown as OutboxService, { queueUrl: QUEUE_URL, maxAttempts: 8, table: 'discord_backbone.bot_operations' }).enqueueInviteUser(
+        prismaTx,
+        { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION },
+      );
+      expect(executeRaw).toHaveBeenCalledWith(expect.stringMatching(/^INSERT INTO "discord_backbone"\."bot_operations" /), result.operationId, 'INVITE_USER', CHANNEL, USER, SUBSCRIPTION, null, null);
+      expect(stage.mock.calls[0][0]).toBe(prismaTx);
+    });
+
+    it('refuses a transaction of neither shape with a TypeError, staging nothing', async () => {
+      const attempt = producer().enqueueInviteUser({} as HostTransaction, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
+      await expect(attempt).rejects.toThrow(TypeError);
+      expect(stage).not.toHaveBeenCalled();
     });
 
     it('defaults maxRetries to BOT_OPERATIONS_MAX_ATTEMPTS − 1 and keeps an explicit one', async () => {
@@ -65,7 +86,7 @@ describe('BotQueueProducer', () => {
       await expect(attempt).rejects.toThrow(BotOperationRejectedError);
       await expect(attempt).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/discordUserId must be a Discord ID of 17–20 digits.*maxRetries/) });
       expect(stage).not.toHaveBeenCalled();
-      expect(createRow).not.toHaveBeenCalled();
+      expect(query).not.toHaveBeenCalled();
     });
 
     it('lets a failure of the transaction propagate, so the caller rolls back its change', async () => {

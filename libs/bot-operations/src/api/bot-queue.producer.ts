@@ -12,8 +12,8 @@ import {
   RemoveUserOperation,
   VerifyPermissionsOperation,
 } from '@discord-backbone/contracts';
-import { OutboxService } from '@discord-backbone/outbox';
-import type { PrismaTx } from '@discord-backbone/prisma';
+import { executeInTransaction, HostTransaction, OutboxService } from '@discord-backbone/outbox';
+import { quoteQualifiedName } from '@discord-backbone/prisma';
 import { decodePayload, MessageValidationError } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
 import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions, DEFAULT_BOT_OPERATIONS_MAX_ATTEMPTS } from '../bot-operations.options';
@@ -51,8 +51,9 @@ export interface EnqueuedBotOperation {
 /**
  * Queues bot operations (bot-operation-queue.md) on the FIFO queue BOT_OPERATIONS_QUEUE_URL.
  * Each method stages the message through the transactional outbox in the caller's transaction
- * and creates its BotOperation row (status `queued`) there too: the operation is sent if and
- * only if the caller's change commits, even when SQS is unreachable at that moment.
+ * (the host's Prisma interactive transaction or pg client, see HostTransaction) and creates its
+ * BotOperation row (status `queued`) there too: the operation is sent if and only if the
+ * caller's change commits, even when SQS is unreachable at that moment.
  *
  * Ordering and deduplication: the message group is the membership (`<discordUserId>:<channelId>`;
  * `channel:<channelId>` for permission checks), so operations on one membership are applied in
@@ -66,27 +67,34 @@ export interface EnqueuedBotOperation {
  */
 @Injectable()
 export class BotQueueProducer {
+  private readonly insertOperation: string;
+
   constructor(
     private readonly outbox: OutboxService,
     @Inject(BOT_OPERATIONS_OPTIONS) private readonly options: BotOperationsOptions,
-  ) {}
+  ) {
+    // Plain SQL: the host's transaction client knows nothing of this project's Prisma models.
+    this.insertOperation =
+      `INSERT INTO ${quoteQualifiedName(options.table ?? 'bot_operations')} (id, type, channel_id, discord_user_id, subscription_id, listing_id, reason) ` +
+      'VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text)';
+  }
 
   /** Whether operations can be queued at all (BOT_OPERATIONS_QUEUE_URL is set). */
   isConfigured(): boolean {
     return this.options.queueUrl !== undefined && this.options.queueUrl !== '';
   }
 
-  enqueueInviteUser(tx: PrismaTx, request: InviteUserRequest): Promise<EnqueuedBotOperation> {
+  enqueueInviteUser(tx: HostTransaction, request: InviteUserRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
     return this.enqueue<InviteUserOperation>(tx, { ...this.base(BotOperationType.INVITE_USER, fields.channelId, maxRetries), ...fields });
   }
 
-  enqueueRemoveUser(tx: PrismaTx, request: RemoveUserRequest): Promise<EnqueuedBotOperation> {
+  enqueueRemoveUser(tx: HostTransaction, request: RemoveUserRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
     return this.enqueue<RemoveUserOperation>(tx, { ...this.base(BotOperationType.REMOVE_USER, fields.channelId, maxRetries), ...fields });
   }
 
-  enqueueVerifyPermissions(tx: PrismaTx, request: VerifyPermissionsRequest): Promise<EnqueuedBotOperation> {
+  enqueueVerifyPermissions(tx: HostTransaction, request: VerifyPermissionsRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
     return this.enqueue<VerifyPermissionsOperation>(tx, { ...this.base(BotOperationType.VERIFY_PERMISSIONS, fields.channelId, maxRetries), ...fields });
   }
@@ -101,7 +109,7 @@ export class BotQueueProducer {
     };
   }
 
-  private async enqueue<T extends BotOperation>(tx: PrismaTx, operation: T): Promise<EnqueuedBotOperation> {
+  private async enqueue<T extends BotOperation>(tx: HostTransaction, operation: T): Promise<EnqueuedBotOperation> {
     if (!this.isConfigured()) {
       throw new BotOperationRejectedError(
         `Cannot queue ${operation.type}: BOT_OPERATIONS_QUEUE_URL is not configured, so the operation could never be delivered`,
@@ -119,17 +127,15 @@ export class BotQueueProducer {
 
     const messageGroupId = messageGroupOf(operation);
     const deduplicationId = operation.operationId;
-    await tx.botOperation.create({
-      data: {
-        id: operation.operationId,
-        type: operation.type,
-        channelId: operation.channelId,
-        discordUserId: 'discordUserId' in operation ? operation.discordUserId : null,
-        subscriptionId: 'subscriptionId' in operation ? operation.subscriptionId : null,
-        listingId: 'listingId' in operation ? (operation.listingId ?? null) : null,
-        reason: 'reason' in operation ? operation.reason : null,
-      },
-    });
+    await executeInTransaction(tx, this.insertOperation, [
+      operation.operationId,
+      operation.type,
+      operation.channelId,
+      'discordUserId' in operation ? operation.discordUserId : null,
+      'subscriptionId' in operation ? operation.subscriptionId : null,
+      'listingId' in operation ? (operation.listingId ?? null) : null,
+      'reason' in operation ? operation.reason : null,
+    ]);
     await this.outbox.stage(tx, {
       destination: QueueName.BOT_OPERATIONS,
       body,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueueName } from '@discord-backbone/contracts';
-import { OutboxService } from '@discord-backbone/outbox';
-import type { PrismaTx } from '@discord-backbone/prisma';
+import { HostTransaction, OutboxService } from '@discord-backbone/outbox';
 import { QueuedCampaignTask } from '../campaign-tasks';
 
 /**
@@ -15,7 +14,7 @@ import { QueuedCampaignTask } from '../campaign-tasks';
 export class CampaignTaskProducer {
   constructor(private readonly outbox: OutboxService) {}
 
-  async stage(tx: PrismaTx, tasks: QueuedCampaignTask[]): Promise<void> {
+  async stage(tx: HostTransaction, tasks: QueuedCampaignTask[]): Promise<void> {
     await this.outbox.stage(
       tx,
       tasks.map(({ task, messageGroupId, deduplicationId }) => ({

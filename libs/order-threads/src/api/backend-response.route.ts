@@ -1,20 +1,23 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@discord-backbone/contracts';
-import { DiscordRequestStatus, DiscordThreadStatus, SqlTransaction } from '@discord-backbone/prisma';
-import { decodeByType, MessageRoute, NotFoundError, originalMessageId, Rejections } from '@discord-backbone/queue';
+import { DiscordRequestStatus, SqlTransaction } from '@discord-backbone/prisma';
+import { decodeByType, MessageRoute, NotFoundError, originalMessageId, PermanentError, Rejections } from '@discord-backbone/queue';
+import { ThreadAnswerHandler } from './thread-answer.handler';
 
 /**
- * Applies the bot's answers (BACKEND_QUEUE_URL) to the backend's records (in the batch's plain-SQL
- * transaction, as every batch consumer does): thread id and invite
- * code on the order's or offer session's thread link, and each Phase 4 request's outcome.
- * Correlates by `metadata.original_order_id` (and `request_id`); an answer for something the
- * backend never asked about goes to the DLQ with the reason. Applying an answer twice writes
- * the same values, and the pipeline's processed-message key makes a redelivery a no-op anyway.
+ * Applies the bot's answers (BACKEND_QUEUE_URL) in the batch's plain-SQL transaction, as every
+ * batch consumer does: thread answers go to the host's ThreadAnswerHandler (the host owns its
+ * orders), each Phase 4 request's outcome to its `discord_requests` row. Correlates by
+ * `metadata.original_order_id` (and `request_id`); an answer for something the backend never
+ * asked about goes to the DLQ with the reason. The pipeline's processed-message key, recorded in
+ * the same transaction, makes a redelivery a no-op.
  */
 @Injectable()
 export class BackendResponseRoute implements MessageRoute<BackendResponseMessage> {
   readonly consumer = QueueName.BACKEND;
+
+  constructor(private readonly threadAnswers: ThreadAnswerHandler) {}
 
   decode(body: unknown): BackendResponseMessage {
     return decodeByType(body, { discriminator: 'type', classes: BACKEND_RESPONSE_CLASSES, what: 'response type' });
@@ -37,43 +40,30 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
     return rejections;
   }
 
-  private async applyThread({ type, payload, metadata }: BackendResponseMessage, sql: SqlTransaction): Promise<NotFoundError | undefined> {
-    // `entity_type` is ours, not the spec's: without it the id alone finds the link (ids are UUIDs).
-    const [link] = await sql.query<{ entity_type: string; entity_id: string }>(
-      'SELECT entity_type, entity_id FROM discord_thread_links WHERE entity_id = $1 AND ($2::text IS NULL OR entity_type = $2) LIMIT 1',
-      [metadata.original_order_id, metadata.entity_type ?? null],
-    );
-    if (!link) return new NotFoundError(`No ${metadata.entity_type ?? 'order or offer session'} ${metadata.original_order_id} asked for a Discord thread`);
-    if (type === BackendResponseType.ERROR) {
-      // A late error (answers are not ordered) never undoes a thread that exists: the condition is
-      // in the write, so a thread_created committed meanwhile by another replica also wins. The
-      // thread may exist even though its creation failed later (e.g. answering timed out).
-      await sql.execute(
-        `UPDATE discord_thread_links SET status = $3::discord_thread_status, error = $4, thread_id = COALESCE($5, thread_id), updated_at = now()
-         WHERE entity_type = $1 AND entity_id = $2 AND status NOT IN ('created', 'partial')`,
-        [link.entity_type, link.entity_id, DiscordThreadStatus.failed, `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}`, payload.thread_id ?? null],
-      );
+  /** Hands a thread answer to the host's handler; a PermanentError it throws rejects that answer alone. */
+  private async applyThread(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
+    const { type, payload, metadata } = response;
+    const about = { entityId: metadata.original_order_id, entityType: metadata.entity_type, threadId: payload.thread_id ?? null, response };
+    try {
+      if (type === BackendResponseType.ERROR) {
+        await this.threadAnswers.threadFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql);
+      } else {
+        await this.threadAnswers.threadCreated(
+          {
+            ...about,
+            inviteCode: payload.invite_code ?? null,
+            memberFailures: payload.member_failures ?? [],
+            inviteError: payload.invite_error,
+            discordMessageId: metadata.discord_message_id ?? null,
+          },
+          sql,
+        );
+      }
       return undefined;
+    } catch (error) {
+      if (error instanceof PermanentError) return error;
+      throw error;
     }
-    const details = {
-      discord_message_id: metadata.discord_message_id,
-      member_failures: (payload.member_failures ?? []).map((f) => ({ ...f })),
-      ...(payload.invite_error ? { invite_error: payload.invite_error } : {}),
-    };
-    await sql.execute(
-      `UPDATE discord_thread_links SET status = $3::discord_thread_status, thread_id = $4, invite_code = $5, error = $6, details = $7::jsonb, updated_at = now()
-       WHERE entity_type = $1 AND entity_id = $2`,
-      [
-        link.entity_type,
-        link.entity_id,
-        payload.member_failures?.length || payload.invite_error ? DiscordThreadStatus.partial : DiscordThreadStatus.created,
-        payload.thread_id ?? null,
-        payload.invite_code ?? null,
-        partialReason(payload.member_failures ?? [], payload.invite_error),
-        JSON.stringify(details),
-      ],
-    );
-    return undefined;
   }
 
   private async applyRequest({ type, payload, metadata }: BackendResponseMessage, sql: SqlTransaction): Promise<NotFoundError | undefined> {
@@ -96,9 +86,4 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
 function isThreadAnswer({ type, metadata }: BackendResponseMessage): boolean {
   if (metadata.request_type) return metadata.request_type === DiscordQueueMessageType.CREATE_THREAD;
   return type === BackendResponseType.THREAD_CREATED || (type === BackendResponseType.ERROR && !metadata.request_id);
-}
-
-function partialReason(failures: { discord_id: string; reason: string }[], inviteError: string | undefined): string | null {
-  const parts = [...failures.map((f) => `member ${f.discord_id} not added: ${f.reason}`), ...(inviteError ? [`no invite: ${inviteError}`] : [])];
-  return parts.length > 0 ? parts.join('; ') : null;
 }

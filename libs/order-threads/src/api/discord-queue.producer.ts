@@ -13,8 +13,7 @@ import {
   ThreadEntityType,
   UpdateOrderStatusMessage,
 } from '@discord-backbone/contracts';
-import { OutboxService } from '@discord-backbone/outbox';
-import type { PrismaTx } from '@discord-backbone/prisma';
+import { HostTransaction, OutboxService } from '@discord-backbone/outbox';
 import { decodePayload } from '@discord-backbone/queue';
 
 export interface ThreadTarget {
@@ -38,7 +37,8 @@ export interface RequestTarget {
 
 /**
  * Produces DISCORD_QUEUE_URL messages (thread-queue-handoff.md). Every method stages the message
- * in the caller's transaction through the outbox and returns the message as it will be sent:
+ * in the caller's transaction (the host's Prisma interactive transaction or pg client, see
+ * HostTransaction) through the outbox and returns the message as it will be sent:
  * nothing waits for SQS or Discord, and a committed change always becomes its message.
  * Messages are validated against the contract before they are staged: a bug here fails the
  * request that caused it instead of poisoning the queue.
@@ -52,15 +52,15 @@ export class DiscordQueueProducer {
     return this.outbox.isConfigured(QueueName.DISCORD);
   }
 
-  createThread(tx: PrismaTx, request: ThreadRequest): Promise<CreateThreadMessage> {
+  createThread(tx: HostTransaction, request: ThreadRequest): Promise<CreateThreadMessage> {
     return this.stageThread(tx, 'order', request);
   }
 
-  createOfferThread(tx: PrismaTx, request: ThreadRequest): Promise<CreateThreadMessage> {
+  createOfferThread(tx: HostTransaction, request: ThreadRequest): Promise<CreateThreadMessage> {
     return this.stageThread(tx, 'offer_session', request);
   }
 
-  updateOrderStatus(tx: PrismaTx, target: RequestTarget, status: string, previousStatus?: string): Promise<UpdateOrderStatusMessage> {
+  updateOrderStatus(tx: HostTransaction, target: RequestTarget, status: string, previousStatus?: string): Promise<UpdateOrderStatusMessage> {
     return this.stage<UpdateOrderStatusMessage>(tx, {
       type: DiscordQueueMessageType.UPDATE_ORDER_STATUS,
       payload: { status, ...(previousStatus ? { previous_status: previousStatus } : {}) },
@@ -68,7 +68,7 @@ export class DiscordQueueProducer {
     });
   }
 
-  assignUser(tx: PrismaTx, target: RequestTarget, assignedId: string, assignedDiscordId: string): Promise<AssignUserMessage> {
+  assignUser(tx: HostTransaction, target: RequestTarget, assignedId: string, assignedDiscordId: string): Promise<AssignUserMessage> {
     return this.stage<AssignUserMessage>(tx, {
       type: DiscordQueueMessageType.ASSIGN_USER,
       payload: { assigned_id: assignedId, assigned_discord_id: assignedDiscordId },
@@ -76,7 +76,7 @@ export class DiscordQueueProducer {
     });
   }
 
-  forwardChatMessage(tx: PrismaTx, target: RequestTarget, authorName: string, content: string): Promise<ForwardChatMessageMessage> {
+  forwardChatMessage(tx: HostTransaction, target: RequestTarget, authorName: string, content: string): Promise<ForwardChatMessageMessage> {
     return this.stage<ForwardChatMessageMessage>(tx, {
       type: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE,
       payload: { chat_message_id: target.requestId, author_name: authorName, content },
@@ -84,7 +84,7 @@ export class DiscordQueueProducer {
     });
   }
 
-  private stageThread(tx: PrismaTx, entityType: ThreadEntityType, request: ThreadRequest): Promise<CreateThreadMessage> {
+  private stageThread(tx: HostTransaction, entityType: ThreadEntityType, request: ThreadRequest): Promise<CreateThreadMessage> {
     return this.stage<CreateThreadMessage>(tx, {
       type: DiscordQueueMessageType.CREATE_THREAD,
       payload: {
@@ -108,7 +108,7 @@ export class DiscordQueueProducer {
     return { ...this.metadata(target.entityType, target.entityId), request_id: target.requestId };
   }
 
-  private async stage<M extends DiscordQueueMessage>(tx: PrismaTx, message: M): Promise<M> {
+  private async stage<M extends DiscordQueueMessage>(tx: HostTransaction, message: M): Promise<M> {
     decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[message.type], message);
     await this.outbox.stage(tx, {
       destination: QueueName.DISCORD,
