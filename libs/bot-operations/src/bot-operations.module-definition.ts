@@ -6,5 +6,5 @@ import { BOT_OPERATIONS_CONSUMER } from './worker/bot-operations-consumer.side';
 
 export const { ConfigurableModuleClass: ConfigurableBotOperationsModule } = new ConfigurableModuleBuilder<BotOperationsOptions>({ optionsInjectionToken: BOT_OPERATIONS_OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer' }, withRole({ producer: BOT_OPERATIONS_PRODUCER, consumer: BOT_OPERATIONS_CONSUMER }))
+  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: BOT_OPERATIONS_PRODUCER, consumer: BOT_OPERATIONS_CONSUMER }))
   .build();

@@ -6,5 +6,5 @@ import { CAMPAIGNS_CONSUMER } from './worker/campaigns-consumer.side';
 
 export const { ConfigurableModuleClass: ConfigurableCampaignsModule } = new ConfigurableModuleBuilder<CampaignsOptions>({ optionsInjectionToken: CAMPAIGNS_OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer' }, withRole({ producer: CAMPAIGNS_PRODUCER, consumer: CAMPAIGNS_CONSUMER }))
+  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: CAMPAIGNS_PRODUCER, consumer: CAMPAIGNS_CONSUMER }))
   .build();

@@ -6,5 +6,5 @@ import { ORDER_THREADS_CONSUMER } from './worker/order-threads-consumer.side';
 
 export const { ConfigurableModuleClass: ConfigurableOrderThreadsModule } = new ConfigurableModuleBuilder<OrderThreadsOptions>({ optionsInjectionToken: ORDER_THREADS_OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer' }, withRole({ producer: ORDER_THREADS_PRODUCER, consumer: ORDER_THREADS_CONSUMER }))
+  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: ORDER_THREADS_PRODUCER, consumer: ORDER_THREADS_CONSUMER }))
   .build();

@@ -7,5 +7,5 @@ export const { ConfigurableModuleClass: ConfigurableOutboxModule } = new Configu
   .setClassMethodName('forRoot')
   // Global unless told otherwise: every producer module stages through it. The sender exists in
   // the consumer role only: a producer stages, and one of the host's deployments sends.
-  .setExtras<RoleModuleExtras>({ isGlobal: true, role: 'producer' }, withRole({ producer: {}, consumer: { providers: [OutboxRelay], exports: [OutboxRelay] } }))
+  .setExtras<RoleModuleExtras>({ isGlobal: true, role: 'producer', routes: true }, withRole({ producer: {}, consumer: { providers: [OutboxRelay], exports: [OutboxRelay] } }))
   .build();

@@ -6,5 +6,5 @@ import { PRIZES_OPTIONS, PrizesOptions } from './prizes.options';
 
 export const { ConfigurableModuleClass: ConfigurablePrizesModule } = new ConfigurableModuleBuilder<PrizesOptions>({ optionsInjectionToken: PRIZES_OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer' }, withRole({ producer: PRIZES_PRODUCER, consumer: PRIZES_CONSUMER }))
+  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: PRIZES_PRODUCER, consumer: PRIZES_CONSUMER }))
   .build();

@@ -1,15 +1,17 @@
-import { ConfigurableModuleBuilder, Injectable, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Controller, Injectable, Module } from '@nestjs/common';
 import { RoleModuleExtras, withRole } from './module-role';
 
 @Injectable()
 class Producer {}
 @Injectable()
 class Poller {}
+@Controller('example')
+class Routes {}
 
 const OPTIONS = Symbol('OPTIONS');
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<{ url?: string }>({ optionsInjectionToken: OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer' }, withRole({ producer: { providers: [Producer], exports: [Producer] }, consumer: { providers: [Poller] } }))
+  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: { controllers: [Routes], providers: [Producer], exports: [Producer] }, consumer: { providers: [Poller] } }))
   .build();
 @Module({})
 class ExampleModule extends ConfigurableModuleClass {}
@@ -25,6 +27,13 @@ describe('withRole', () => {
     expect(consumer.providers).toContain(Poller);
     expect(consumer.providers).not.toContain(Producer);
     expect(consumer.global).toBe(true);
+  });
+
+  it("mounts the side's controllers unless a host that brings its own API says routes: false", () => {
+    expect(ExampleModule.forRoot({}).controllers).toEqual([Routes]);
+    const host = ExampleModule.forRoot({ routes: false });
+    expect(host.controllers).toEqual([]);
+    expect(host.providers).toContain(Producer);
   });
 
   it('refuses a role it does not know, naming the module', () => {

@@ -15,6 +15,12 @@ export interface RoleModuleExtras {
   /** Register the module globally (its exports visible to every module of the app). */
   isGlobal: boolean;
   role: ModuleRole;
+  /**
+   * Mount the module's HTTP controllers (default true). A host that brings its own API passes
+   * `false`: e.g. the order-threads and bot-operations producers' routes are this repository's
+   * reference marketplace API (its orders, subscriptions, listings), not the host's.
+   */
+  routes?: boolean;
 }
 
 /** What each role adds to a module's definition (the options provider is already there). */
@@ -29,7 +35,7 @@ export function withRole(sides: RoleSides): (definition: DynamicModule, extras: 
       ...definition,
       global: extras.isGlobal,
       imports: [...(definition.imports ?? []), ...(side.imports ?? [])],
-      controllers: [...(definition.controllers ?? []), ...(side.controllers ?? [])],
+      controllers: extras.routes === false ? [] : [...(definition.controllers ?? []), ...(side.controllers ?? [])],
       providers: [...(definition.providers ?? []), ...(side.providers ?? [])],
       exports: [...(definition.exports ?? []), ...(side.exports ?? [])],
     };
