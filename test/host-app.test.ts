@@ -13,6 +13,8 @@ import { createSystemQueue, testSqsClient, waitFor, type QueuePair } from './sup
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const RELAY_KEY = 'host-relay-backend-key-0123456789abcdefgh';
+const HOST_KEY = 'host-service-key-0123456789abcdefghijklmn';
+const AUTHORIZED = { authorization: `Bearer ${HOST_KEY}` };
 
 /**
  * The proof that a marketplace backend outside this repository can use the backbone: the packed
@@ -62,6 +64,7 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
       DISCORD_BOT_TOKEN: discord.token,
       DISCORD_PUBLIC_KEY: publicKeyHex,
       RELAY_CONFIG: relayConfig,
+      API_KEYS: HOST_KEY,
     });
     // The worker deployment: this repository's built worker, on the host's database.
     worker = await spawnWorker(queues.discord, {
@@ -91,7 +94,7 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
   });
 
   const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${app.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTHORIZED, ...headers }, body: JSON.stringify(body) });
 
   it('has one copy of @nestjs/core, and its own migrations beside the backbone\'s in one database', async () => {
     const copies = (await inHost(host, 'npm', ['ls', '@nestjs/core', '--all', '--parseable'])).trim().split('\n').filter(Boolean);
@@ -120,7 +123,7 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
     expect({ status: created.status, id, message }).toEqual({ status: 201, id: expect.any(String), message: undefined });
     const order = await waitFor(
       async () => {
-        const answer = (await (await fetch(`${app.url}/orders/${id}`)).json()) as { discordThreadId: string | null };
+        const answer = (await (await fetch(`${app.url}/orders/${id}`, { headers: AUTHORIZED })).json()) as { discordThreadId: string | null };
         return answer.discordThreadId ? answer : undefined;
       },
       { what: "the host's order to carry its thread id", timeoutMs: 60_000 },
@@ -147,6 +150,13 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
     );
     expect(JSON.parse(message.Body!)).toMatchObject({ type: 'INVITE_USER', operationId, discordUserId: user, channelId });
     expect((await db.query('SELECT count(*)::int AS n FROM discord_backbone.bot_operations')).rows[0]).toEqual({ n: 1 });
+  });
+
+  it("leaves no route open: the host's and the packages' own need its key", async () => {
+    expect((await fetch(`${app.url}/orders/x`)).status).toBe(401);
+    expect((await fetch(`${app.url}/members/invite`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${app.url}/campaigns/${randomUUID()}`)).status).toBe(401);
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
   });
 
   it('mounts the interactions endpoint (verified) and the relay /v1 API (keyed) from the packages', async () => {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@discord-backbone/auth';
 import { BotOperationsModule } from '@discord-backbone/bot-operations';
 import { CampaignsModule } from '@discord-backbone/campaigns';
 import { QUEUES, QueueName } from '@discord-backbone/contracts';
@@ -30,6 +31,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         MarketplaceDbModule,
+        // Every route needs a key unless marked @PublicRoute, ours and the packages' alike (the
+        // interactions endpoint and /v1 bring their own checks: Discord's signature, backend keys).
+        AuthModule.forRoot({ serviceKeys: settings.apiKeys, adminKeys: [], disabled: false, otherRealms: relay ? [relay.backendKeys] : [] }),
         // The backbone's own database access: its tables are in the discord_backbone schema of our database.
         PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }),
         SqsClientModule.forRoot({ region: settings.awsRegion, endpoint: settings.sqsEndpoint }),

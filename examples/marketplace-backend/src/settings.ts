@@ -11,6 +11,8 @@ export interface Settings {
   discordBotToken?: string;
   discordPublicKey?: string;
   relayConfig?: string;
+  /** Keys of the marketplace's own services (Authorization: Bearer <key>), at least 32 characters each. */
+  apiKeys: string[];
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -31,5 +33,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     discordBotToken: env.DISCORD_BOT_TOKEN,
     discordPublicKey: env.DISCORD_PUBLIC_KEY,
     relayConfig: env.RELAY_CONFIG,
+    apiKeys: required('API_KEYS').split(',').map((key) => key.trim()).filter(Boolean),
   };
 }
