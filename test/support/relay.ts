@@ -88,6 +88,11 @@ export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord
         const result = worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy();
         return result.relay_gateway.status === 'up';
       }, { what: 'relay gateway connections', timeoutMs: 20_000 });
+      // Ready is not enough: until a session's first backfill has ended, an allowlisted channel may
+      // have no watermark yet, and a message posted then would count as history, not as a gap.
+      const { RelayGateway } = await import('../../libs/relay/src/worker/relay-gateway.service');
+      const bots = worker.get(RelayGateway, { strict: false }).bots;
+      await waitFor(() => bots.every((b) => b.state !== 'ready' || b.lastBackfillAt !== undefined), { what: 'the first relay backfills', timeoutMs: 20_000 });
     },
     async close() {
       for (const app of apps.reverse()) await app.close().catch(() => undefined);

@@ -85,6 +85,8 @@ export class BotConnection {
   state: ConnectionState = 'connecting';
   /** While `session-limit`: when Discord resets the bot's session starts. */
   sessionLimitResetAt?: Date;
+  /** When this term's last backfill ended (done or failed): until then, a channel seen first may have no watermark yet. */
+  lastBackfillAt?: Date;
 
   constructor(
     context: BotConnectionContext,
@@ -209,6 +211,7 @@ export class BotConnection {
         if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
       } finally {
         startsRead();
+        this.lastBackfillAt = new Date();
       }
     });
   }

@@ -56,6 +56,11 @@ export class GatewayLeadership {
     return this.connection?.state ?? this.idleState;
   }
 
+  /** When the held session's last backfill ended; none while standing by or before the first one. */
+  get lastBackfillAt(): Date | undefined {
+    return this.connection?.lastBackfillAt;
+  }
+
   /** While the session waits for Discord's daily session starts to reset: when they do. */
   get sessionLimitResetAt(): Date | undefined {
     return this.connection?.sessionLimitResetAt;
