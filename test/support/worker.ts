@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { discordHttpAnswer } from '@discord-backbone/discord';
 import { configureApp } from '@discord-backbone/runtime';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -35,7 +36,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     ApiModule.forRoot({ ...TEST_AUTH_ENV, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  configureApp(app);
+  configureApp(app, { errorAnswerers: [discordHttpAnswer] });
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }

@@ -4,6 +4,7 @@ export * from './discord-rest.client';
 export * from './discord-rest-client.factory';
 export * from './discord.health';
 export * from './discord.errors';
+export * from './discord-http-answer';
 export * from './channel-permissions';
 export * from './invalid-request.budget';
 export * from './discord-rate-limiter';

@@ -1,6 +1,6 @@
 import { ArgumentsHost } from '@nestjs/common';
 import { Prisma } from '@discord-backbone/prisma';
-import { DiscordNotConfiguredError, DiscordRateLimitedError } from '@discord-backbone/discord';
+import { discordHttpAnswer, DiscordNotConfiguredError, DiscordRateLimitedError } from '@discord-backbone/discord';
 import { ApiErrorsFilter } from './api-errors.filter';
 
 const prismaError = (code: string, meta: Record<string, unknown> = {}) => new Prisma.PrismaClientKnownRequestError(`\nInvalid \`prisma.x()\` invocation in\n/src/file.ts:1:1\n\nfailed (${code})`, { code, clientVersion: '6', meta });
@@ -13,7 +13,8 @@ function answer(error: unknown) {
     json: (b: unknown) => (response.body = b),
   };
   const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
-  new ApiErrorsFilter().catch(error, host);
+  // Constructed as the API app does: Discord's errors answered by Discord's answerer.
+  new ApiErrorsFilter(undefined, [discordHttpAnswer]).catch(error, host);
   return response;
 }
 
@@ -33,7 +34,7 @@ describe('ApiErrorsFilter', () => {
     expect(answer(prismaError('P2025'))).toMatchObject({ statusCode: 404 });
   });
 
-  it('answers 503 when Discord cannot be asked, with its retry-after', () => {
+  it('answers 503 when Discord cannot be asked (through the answerer the app passes), with its retry-after', () => {
     expect(answer(new DiscordNotConfiguredError('x'))).toMatchObject({ statusCode: 503 });
     expect(answer(new DiscordRateLimitedError('limited', 7.2, 'user', false))).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '8' } });
   });

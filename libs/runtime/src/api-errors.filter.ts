@@ -1,19 +1,36 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { DiscordNotConfiguredError, DiscordRateLimitedError, DiscordUnauthorizedError, DiscordUnavailableError } from '@discord-backbone/discord';
 import { databaseFailure, Prisma } from '@discord-backbone/prisma';
 import { describeError, RetryLaterError } from '@discord-backbone/queue';
+
+/** An HTTP answer to an error the filter would otherwise leave to Nest (a 500). */
+export interface ErrorAnswer {
+  status: number;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+/** Answers the errors of one dependency (e.g. `discordHttpAnswer` from @discord-backbone/discord), undefined for the rest. */
+export type ErrorAnswerer = (error: unknown) => ErrorAnswer | undefined;
 
 /**
  * The errors a request can meet that are not the caller's fault, or are but were not caught by
  * validation, as clear HTTP answers instead of 500s: a database or Discord that is busy or away
- * → 503 with Retry-After; a unique or foreign key violation → 409 / 404. Anything else keeps
- * Nest's handling (HttpExceptions as they are; a bug → 500 without internals, logged).
+ * → 503 with Retry-After; a unique or foreign key violation → 409 / 404; a dependency's own errors
+ * as its answerer says (an app passes Discord's: the worker, without Discord consumers, need not
+ * load discord.js for this). Anything else keeps Nest's handling (HttpExceptions as they are; a bug → 500 without internals, logged).
  */
 @Catch()
 export class ApiErrorsFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(ApiErrorsFilter.name);
+
+  constructor(
+    applicationRef: ConstructorParameters<typeof BaseExceptionFilter>[0],
+    private readonly answerers: readonly ErrorAnswerer[] = [],
+  ) {
+    super(applicationRef);
+  }
 
   override catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http' || error instanceof HttpException) return super.catch(error, host);
@@ -28,7 +45,7 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
     response.status(answer.status).json({ statusCode: answer.status, error: HttpStatus[answer.status], message: answer.message });
   }
 
-  private answerFor(error: unknown): { status: number; message: string; retryAfterSeconds?: number } | undefined {
+  private answerFor(error: unknown): ErrorAnswer | undefined {
     const database = databaseFailure(error);
     if (database?.kind === 'unavailable' || database?.kind === 'busy') {
       return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable or busy; try again shortly', retryAfterSeconds: 5 };
@@ -39,11 +56,13 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
       if (error.code === 'P2003') return { status: HttpStatus.NOT_FOUND, message: `A referenced record does not exist${referencedField(error)}` };
       if (error.code === 'P2025') return { status: HttpStatus.NOT_FOUND, message: 'The record does not exist' };
     }
-    if (error instanceof DiscordNotConfiguredError) return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Discord is not configured for this API (DISCORD_BOT_TOKEN)' };
-    if (error instanceof DiscordRateLimitedError || error instanceof DiscordUnauthorizedError || error instanceof RetryLaterError) {
+    for (const answerer of this.answerers) {
+      const answer = answerer(error);
+      if (answer) return answer;
+    }
+    if (error instanceof RetryLaterError) {
       return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Discord cannot be asked right now; try again later', retryAfterSeconds: Math.ceil(error.retryAfterSeconds) };
     }
-    if (error instanceof DiscordUnavailableError) return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Discord is unavailable; try again shortly', retryAfterSeconds: 5 };
     return undefined;
   }
 }

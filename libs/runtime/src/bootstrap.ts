@@ -4,18 +4,23 @@ import { Logger } from 'nestjs-pino';
 import { Environment } from '@discord-backbone/config';
 import { ShutdownState } from '@discord-backbone/health';
 import { stopTelemetry } from '@discord-backbone/telemetry';
-import { ApiErrorsFilter } from './api-errors.filter';
+import { ApiErrorsFilter, ErrorAnswerer } from './api-errors.filter';
 import { jsonBody, RejectMalformedBody } from './json-body';
 import { SafeTextPipe } from './safe-text.pipe';
+
+export interface AppOptions {
+  /** Answers for the errors of the app's dependencies beyond Postgres (e.g. Discord's: `discordHttpAnswer`). */
+  errorAnswerers?: ErrorAnswerer[];
+}
 
 /**
  * Logger, request validation (unknown or malformed fields → 400 naming them; text that could not
  * be stored or queued → 400) and clear answers for database and Discord failures (503, 409, 404).
  */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(app: INestApplication, { errorAnswerers = [] }: AppOptions = {}): INestApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new SafeTextPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new ApiErrorsFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new ApiErrorsFilter(app.getHttpAdapter(), errorAnswerers));
   // Create the app with `bodyParser: false`: JSON is read here, its exact bytes kept (see jsonBody).
   app.use(jsonBody);
   app.useGlobalInterceptors(new RejectMalformedBody());
@@ -27,8 +32,8 @@ export function configureApp(app: INestApplication): INestApplication {
  * and graceful shutdown on SIGTERM/SIGINT (Nest's close hooks drain the consumers) with a
  * hard deadline so a stuck dependency cannot keep the process alive.
  */
-export async function bootstrapApp(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
-  const app = configureApp(await NestFactory.create(module, { bufferLogs: true, bodyParser: false }));
+export async function bootstrapApp(module: DynamicModule, defaultPort: number, options: AppOptions = {}): Promise<INestApplication> {
+  const app = configureApp(await NestFactory.create(module, { bufferLogs: true, bodyParser: false }), options);
   const logger = app.get(Logger);
   const env = app.get(Environment);
 

@@ -1,25 +1,25 @@
-import type { DynamicModule, Type } from '@nestjs/common';
-import { BotOperationsModule } from '@discord-backbone/bot-operations';
-import { CampaignsModule } from '@discord-backbone/campaigns';
+import type { DynamicModule } from '@nestjs/common';
 import { Environment, isWorkerQueue } from '@discord-backbone/config';
 import { QUEUE_NAMES, QUEUES, QueueName, QueueSide } from '@discord-backbone/contracts';
-import { BackendResponseConsumerModule, OrderThreadsModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
-import { PrizesModule } from '@discord-backbone/prizes';
 import type { ConsumerSettings } from '@discord-backbone/queue';
 
 /** The code behind each queue's consumer; which app runs it and with which settings is the queue table's. */
 interface ConsumerImplementation {
-  /** The module with its @SqsMessageHandler, in the consumer role where the lib has one, its settings from `env`. */
-  module(env: Environment): DynamicModule | Type<unknown>;
+  /**
+   * The module with its @SqsMessageHandler, in the consumer role where the lib has one, its settings
+   * from `env`. Imported only when the consumer runs: a worker without Discord consumers never loads
+   * discord.js (~40 MiB of its memory).
+   */
+  module(env: Environment): Promise<DynamicModule>;
   /** Needs Discord's REST API (its readiness then depends on the bot token being accepted). */
   usesDiscord: boolean;
 }
 
 const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
-  [QueueName.PRIZE_DISTRIBUTION]: { module: () => PrizesModule.forRoot({ role: 'consumer' }), usesDiscord: false },
+  [QueueName.PRIZE_DISTRIBUTION]: { module: async () => (await import('@discord-backbone/prizes')).PrizesModule.forRoot({ role: 'consumer' }), usesDiscord: false },
   [QueueName.DISCORD]: {
-    module: (env) =>
-      OrderThreadsModule.forRoot({
+    module: async (env) =>
+      (await import('@discord-backbone/order-threads')).OrderThreadsModule.forRoot({
         role: 'consumer',
         backendQueueUrl: env.queues.backend.queueUrl,
         threadInviteMaxAgeSeconds: env.DISCORD_THREAD_INVITE_MAX_AGE_SECONDS,
@@ -29,12 +29,18 @@ const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
     usesDiscord: true,
   },
   // The API app plays the marketplace: its thread answers land on its own thread links.
-  [QueueName.BACKEND]: { module: () => BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }), usesDiscord: false },
+  [QueueName.BACKEND]: {
+    module: async () => {
+      const { BackendResponseConsumerModule, ThreadLinkAnswerHandler } = await import('@discord-backbone/order-threads');
+      return BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler });
+    },
+    usesDiscord: false,
+  },
   [QueueName.BOT_OPERATIONS]: {
-    module: (env) => BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
+    module: async (env) => (await import('@discord-backbone/bot-operations')).BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
     usesDiscord: true,
   },
-  [QueueName.CAMPAIGN]: { module: (env) => CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.queues.campaign.queueUrl }), usesDiscord: true },
+  [QueueName.CAMPAIGN]: { module: async (env) => (await import('@discord-backbone/campaigns')).CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.queues.campaign.queueUrl }), usesDiscord: true },
 };
 
 /**
@@ -53,7 +59,7 @@ export function consumerSettings(queue: QueueName, env: Environment): ConsumerSe
 }
 
 /** The consumers an app runs with this environment: their settings and the modules that handle them. */
-export function consumersFor(app: QueueSide, env: Environment): { settings: ConsumerSettings[]; modules: (DynamicModule | Type<unknown>)[]; usesDiscord: boolean } {
+export function consumersFor(app: QueueSide, env: Environment): { settings: ConsumerSettings[]; modules: Promise<DynamicModule>[]; usesDiscord: boolean } {
   const running = QUEUE_NAMES.filter((queue) => QUEUES[queue].consumedBy === app && runsConsumer(queue, env));
   return {
     settings: running.map((queue) => consumerSettings(queue, env)),
