@@ -1,6 +1,6 @@
 // Benchmark of the prize worker against fauxqs and a local Postgres.
 //
-//   npm run bench -- [--only prize,campaigns,relay] [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline] [--workers W]
+//   npm run bench -- [--only prize,campaigns,relay] [--events N] [--paced-rate R] [--paced-seconds S] [--skip-baseline] [--workers W] [--scale 1,2,4]
 //
 // Three systems, each against its own goals (all by default): the prize worker (phases C, A, B
 // below), campaign channels (scripts/bench/campaigns.mjs: acknowledgement latency, campaign end to
@@ -11,6 +11,9 @@
 // Phase B  latency at a paced load: R events/s (default: half the baseline's sustained rate, so the
 //          figure means the same on a slower or faster machine; 500 with --skip-baseline) for S
 //          seconds into a fresh queue, send → commit.
+// Phase S  scaling: the same N events drained by 1, 2 and 4 worker replicas (--scale; `--scale none`
+//          skips it) on one fauxqs and one Postgres, beside the SQS endpoint's own receive+delete
+//          ceiling measured in the same run: bare loops that only receive and delete, no effect.
 // Every phase checks its effects (idempotency rows, holdings, pending ownerships, empty queues);
 // a failed check makes the exit code non-zero. Performance targets are reported, not asserted.
 //
@@ -24,7 +27,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
 
@@ -44,6 +47,8 @@ const { values: flags } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     // Worker processes draining phase A together (replicas of the deployment); phase B uses one.
     workers: { type: 'string', default: '1' },
+    // Replica counts of phase S, or `none`.
+    scale: { type: 'string', default: '1,2,4' },
     only: { type: 'string', default: 'prize,campaigns,relay' },
   },
 });
@@ -54,6 +59,9 @@ const FIXED_PACED_RATE = flags['paced-rate'] === undefined ? undefined : positiv
 let PACED_RATE = FIXED_PACED_RATE ?? 500;
 const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
 const WORKERS = positiveInt(flags.workers, '--workers');
+const SCALE = flags.scale === 'none' ? [] : flags.scale.split(',').map((n) => positiveInt(n.trim(), '--scale'));
+/** Receive loops of the SQS ceiling: as many receives in flight as the largest replica count's workers keep (SQS_CONCURRENCY 4 each). */
+const CEILING_LOOPS = 4 * Math.max(1, ...SCALE);
 
 const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench`;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-'));
@@ -112,6 +120,8 @@ async function main() {
       checkInterrupted();
       results.b = await phaseB(world);
       checkInterrupted();
+      if (SCALE.length > 0) results.s = await phaseS(world);
+      checkInterrupted();
       printSummary(results);
     }
     if (SYSTEMS.has('campaigns')) {
@@ -162,6 +172,52 @@ async function phaseA({ events, expected }) {
   await verify('A', expected, queues);
   report('A', { drain, worker, peakRss });
   return { ...drain, bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined, peakRss, bootRss: worker.rss.atReadyKiB, cpuMs: worker.cpuMs, logs: worker.logs };
+}
+
+/** Phase S: N events drained by each replica count in turn, then the SQS endpoint's receive+delete ceiling for N. */
+async function phaseS(world) {
+  log(`\n== Phase S: scaling, ${N} events drained by ${SCALE.join(', ')} worker replica(s), and the SQS receive+delete ceiling`);
+  const runs = [];
+  for (const replicas of SCALE) {
+    await resetState();
+    const queues = await createQueuePair(sqs, `bench-prizes-scale-${replicas}`);
+    const { events, expected } = makeEvents(world, N, `s${replicas}`);
+    await sendAll(queues.queueUrl, events);
+    const workers = await Promise.all(Array.from({ length: replicas }, (_, i) => spawnWorker(`worker-s${replicas}-${i + 1}`, queues.queueUrl)));
+    const drain = await measureDrain(workers[0], N);
+    const peaks = [];
+    for (const worker of workers) peaks.push(await stopProcess(worker));
+    await verify(`S${replicas}`, expected, queues);
+    log(`S: ${replicas} replica(s): ${drain.sustained.toFixed(0)} events/s sustained (${(drain.sustained / replicas).toFixed(0)} per replica); peak RSS ${peaks.map(mib).join(' / ')} MiB`);
+    runs.push({ replicas, sustained: drain.sustained, peakRss: Math.max(...peaks) });
+    checkInterrupted();
+  }
+  const ceiling = await sqsCeiling(world);
+  log(`S: SQS receive+delete ceiling: ${ceiling.toFixed(0)} messages/s (${CEILING_LOOPS} loops of receive 10 → delete batch, no effect)`);
+  return { runs, ceiling };
+}
+
+/** Prefills N events and drains them with bare receive → delete loops: what this endpoint can hand out per second at most. */
+async function sqsCeiling(world) {
+  const queues = await createQueuePair(sqs, 'bench-sqs-ceiling');
+  await sendAll(queues.queueUrl, makeEvents(world, N, 'ceiling').events);
+  let deleted = 0;
+  const started = Date.now();
+  const loop = async () => {
+    let empty = 0;
+    while (deleted < N && empty < 3) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+      if (Messages.length === 0) {
+        empty += 1;
+        continue;
+      }
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      deleted += Messages.length;
+    }
+  };
+  await Promise.all(Array.from({ length: CEILING_LOOPS }, loop));
+  if (deleted < N) fail(`SQS ceiling: only ${deleted}/${N} messages received and deleted`);
+  return deleted / ((Date.now() - started) / 1000);
 }
 
 /** Phase B: a fresh queue and worker; send at a fixed rate, latency = commit − send per event. */
@@ -680,11 +736,11 @@ function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, 
   }
 }
 
-function printSummary({ a, b, c }) {
+function printSummary({ a, b, c, s }) {
   const cpu = os.cpus();
   const ratio = c ? a.sustained / c.sustained : NaN;
   const cpuRatio = c ? a.cpuMsPerEvent / c.cpuMsPerEvent : NaN;
-  const peakRss = Math.max(a.peakRss, b.peakRss);
+  const peakRss = Math.max(a.peakRss, b.peakRss, ...(s?.runs.map((r) => r.peakRss) ?? []));
   const met = (ok) => (Number.isNaN(ok) || ok === undefined ? 'n/a' : ok ? 'MET' : 'MISSED');
   const lines = [
     `machine           ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`,
@@ -696,7 +752,14 @@ function printSummary({ a, b, c }) {
     `CPU per event     worker ${a.cpuMsPerEvent.toFixed(2)} ms, baseline ${c ? `${c.cpuMsPerEvent.toFixed(2)} ms (ratio ${cpuRatio.toFixed(2)})` : 'skipped'}`,
     `paced latency     p50 ${fmt(b.latency.p50)} ms, p95 ${fmt(b.latency.p95)} ms, p99 ${fmt(b.latency.p99)} ms, max ${fmt(b.latency.max)} ms (send → processed_at)`,
     `  upper bound     p50 ${fmt(b.observedLatency.p50)} ms, p95 ${fmt(b.observedLatency.p95)} ms, p99 ${fmt(b.observedLatency.p99)} ms (send → row seen by the poll)`,
-    `worker RSS        ${a.bootRss ? `${mib(a.bootRss)} MiB after boot, ` : ''}peak ${mib(peakRss)} MiB (A ${mib(a.peakRss)}, B ${mib(b.peakRss)})`,
+    `worker RSS        ${a.bootRss ? `${mib(a.bootRss)} MiB after boot, ` : ''}peak ${mib(peakRss)} MiB (A ${mib(a.peakRss)}, B ${mib(b.peakRss)}${s ? `, S ${mib(Math.max(...s.runs.map((r) => r.peakRss)))}` : ''})`,
+    ...(s
+      ? [
+          `scaling           ${s.runs.map((r) => `${r.replicas} replica(s) ${r.sustained.toFixed(0)}/s`).join(', ')}; SQS receive+delete ceiling ${s.ceiling.toFixed(0)}/s` +
+            ` (the largest run at ${((Math.max(...s.runs.map((r) => r.sustained)) / s.ceiling) * 100).toFixed(0)} % of it)`,
+          `scaling RSS       peak per replica ${s.runs.map((r) => `${mib(r.peakRss)} MiB (${r.replicas})`).join(', ')}`,
+        ]
+      : []),
     `worker logs       ${a.logs.error + b.logs.error} error(s), ${a.logs.warn + b.logs.warn} warning(s), ${a.logs.stderr + b.logs.stderr} other stderr line(s)`,
     `goals             throughput ≥${TARGETS.ratio}× baseline ${met(c ? ratio >= TARGETS.ratio : undefined)}; ` +
       `CPU ≤${TARGETS.cpuRatio}× baseline ${met(c ? cpuRatio <= TARGETS.cpuRatio : undefined)}; ` +
