@@ -10,7 +10,9 @@ module.exports = {
     { displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'], transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' },
     {
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/*.test.ts'],
+      // One folder per system (prizes, order-threads, …, platform, stand-in); the browser tests run apart.
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testEnvironment: 'node',
