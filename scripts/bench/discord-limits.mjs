@@ -37,7 +37,7 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     }
   };
   try {
-    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
     const fauxqs = await startFauxqs();
     owned.push(() => fauxqs.process.kill('SIGTERM'));
     const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_discord_limits`;
