@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
+import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
@@ -43,7 +43,7 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_discord_limits`;
     await prepareDatabase(databaseUrl, { recreate: true });
     owned.push(() => dropDatabase(databaseUrl));
-    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqs.endpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
     owned.push(() => sqs.destroy());
