@@ -82,7 +82,7 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     log(`B  drain through the API (${clients} clients, lease ${LEASE_LIMIT} + ack): ${b.value.count} in ${b.seconds.toFixed(1)} s = ${api_.toFixed(0)}/s`);
 
     // C: the same SQL on bare pg connections.
-    const { claimDeliveries, settleDeliveries, parseReceipt } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'relay', 'src', 'api', 'delivery.queries.js')).href);
+    const { claimDeliveries, settleDeliveries, parseReceipt } = await import(pathToFileURL(path.join(ROOT, 'libs', 'relay', 'dist', 'api', 'delivery.queries.js')).href);
     await prefill(db, messages);
     const bare = {
       lease: async () => {
