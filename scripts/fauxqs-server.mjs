@@ -7,8 +7,8 @@ process.stdout.on('error', () => {});
 const server = await startFauxqs({ port: Number(process.env.FAUXQS_PORT ?? 0), logger: false });
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 const stop = () => server.stop().finally(() => process.exit(0));
-process.once('SIGTERM', stop);
+process.once('SIGTERM', () => void stop());
 // Under `npm start` Ctrl-C reaches every process of the terminal at once; the start script stops
 // fauxqs (SIGTERM) only after the apps have drained their in-flight messages against it.
 if (process.env.IGNORE_SIGINT === 'true') process.on('SIGINT', () => {});
-else process.once('SIGINT', stop);
+else process.once('SIGINT', () => void stop());

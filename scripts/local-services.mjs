@@ -32,7 +32,7 @@ export function startFauxqs({ port = 0, ignoreSigint = false } = {}) {
 }
 
 /** The server URL without the database name, e.g. postgresql://postgres@127.0.0.1:5432 */
-export function adminUrl(databaseUrl) {
+function adminUrl(databaseUrl) {
   const url = new URL(databaseUrl);
   url.pathname = '/postgres';
   return url.toString();
@@ -87,7 +87,7 @@ export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
 export const backboneConnection = (databaseUrl) => ({ connectionString: databaseUrl, options: '-c search_path=discord_backbone,public' });
 
 /** The backbone's migration CLI, from source (Node 22 strips its types): `node ...BACKBONE_DB migrate`. */
-export const BACKBONE_DB = [path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
+const BACKBONE_DB = [path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
 
 export async function dropDatabase(databaseUrl) {
   const name = new URL(databaseUrl).pathname.slice(1);

@@ -42,7 +42,13 @@ export async function benchCampaigns(options = {}) {
   const { log } = opts;
   const owned = []; // what this run started and must stop
   const stop = async () => {
-    for (const release of owned.reverse()) await release().catch(() => {});
+    for (const release of owned.reverse()) {
+      try {
+        await release();
+      } catch {
+        // best effort: release the rest
+      }
+    }
   };
   try {
     // The Discord stand-in the tests use, as built (npm run bench builds first).
@@ -54,7 +60,7 @@ export async function benchCampaigns(options = {}) {
     const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqsEndpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-    owned.push(async () => sqs.destroy());
+    owned.push(() => sqs.destroy());
 
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());
@@ -144,7 +150,7 @@ export async function benchCampaigns(options = {}) {
 
 async function ownFauxqs(owned) {
   const fauxqs = await startFauxqs();
-  owned.push(async () => fauxqs.process.kill('SIGTERM'));
+  owned.push(() => fauxqs.process.kill('SIGTERM'));
   return fauxqs.endpoint;
 }
 

@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
+import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
@@ -28,19 +28,25 @@ const BUDGET = 2000;
 export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60, channels = 400, latencyMs = 40, injected = 5, maxWaitMs = 250, shared = true, progress = false, log = console.log } = {}) {
   const owned = [];
   const stop = async () => {
-    for (const release of owned.reverse()) await release().catch(() => {});
+    for (const release of owned.reverse()) {
+      try {
+        await release();
+      } catch {
+        // best effort: release the rest
+      }
+    }
   };
   try {
     const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
     const fauxqs = await startFauxqs();
-    owned.push(async () => fauxqs.process.kill('SIGTERM'));
+    owned.push(() => fauxqs.process.kill('SIGTERM'));
     const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_discord_limits`;
     await prepareDatabase(databaseUrl, { recreate: true });
     owned.push(() => dropDatabase(databaseUrl));
-    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqs.endpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-    owned.push(async () => sqs.destroy());
+    owned.push(() => sqs.destroy());
     const discordQueue = await createQueuePair(sqs, 'bench-discord', { maxReceiveCount: 20, visibilityTimeout: 30 });
     const backendQueue = await createQueuePair(sqs, 'bench-backend');
 
@@ -98,7 +104,7 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
       lastAccepted = limits.accepted;
       if (progress && perSecond.length % 5 === 0) log(`  ${perSecond.length} s: ${perSecond.slice(-5).join(' ')} sends/s; 429s ${limits.refused.global}+${limits.refused.route}`);
     }, 1000);
-    owned.push(async () => clearInterval(sampler));
+    owned.push(() => clearInterval(sampler));
     const started = Date.now();
     for (let sent = 0; sent < total; sent += 10) {
       const entries = Array.from({ length: Math.min(10, total - sent) }, (_, k) => {

@@ -141,7 +141,7 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     return { endToEnd, drain: { api: api_, baseline, ratio }, latency, clients, messages, failures, logs: logDir };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((r) => child.once('exit', r)))));
+    await Promise.all(children.filter((child) => child.exitCode === null).map((child) => new Promise((r) => child.once('exit', r))));
     await db?.end();
     await discord?.close();
     await dropDatabase(databaseUrl).catch(() => undefined);
@@ -162,7 +162,10 @@ async function drainers(k, lease, ack, expected, { stopWhenEmpty = false } = {})
           if (stopWhenEmpty) return;
           continue;
         }
-        for (const m of leased) (seen.has(m.delivery_id) ? duplicates++ : seen.add(m.delivery_id));
+        for (const m of leased) {
+          if (seen.has(m.delivery_id)) duplicates++;
+          else seen.add(m.delivery_id);
+        }
         notOk += await ack(leased.map((m) => m.receipt));
       }
     }),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The DLQ tool (`npm run dlq -- <command>`, or `dqb-dlq` once linked): see cli.ts and the README's "Operating the DLQ".
+// The DLQ tool (`npm run dlq -- <command>`, or `dqb-dlq` once linked): see cli.ts, docs/dlq-tool.md and docs/operating.md ("Operating the DLQ").
 import { runCli } from './cli';
 
 const controller = new AbortController();

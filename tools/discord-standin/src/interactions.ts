@@ -11,7 +11,7 @@ import { snowflake } from './world/snowflake';
 import type { FakeWorld } from './world/world';
 
 /** Interaction tokens are valid for 15 minutes. */
-export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
+const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
 /** What an answered interaction's token allows, until when. */
 export interface InteractionToken {

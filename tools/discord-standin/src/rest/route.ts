@@ -2,7 +2,7 @@ import { discordError, Reply } from '../reply';
 import type { FakeBot } from '../world/shapes';
 
 /** What a bot-authenticated request carries besides its path and body. */
-export interface RequestContext {
+interface RequestContext {
   /** The bot whose token authenticated the request. */
   bot: FakeBot;
   query: URLSearchParams;
