@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
-import { describeError, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import { describeError, exponentialBackoff, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS, DEFAULT_OUTBOX_POLL_INTERVAL_MS, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
 interface OutboxRow {
@@ -183,7 +183,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await tx.$executeRaw`UPDATE outbox_messages SET rejected_at = now(), rejection = ${reason.slice(0, 1024)} WHERE id = ${id}`;
     }
     for (const row of rows.filter((r) => failed.has(r.id))) {
-      const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
+      const delayMs = exponentialBackoff(row.attempts, 1000, this.maxRetryDelayMs);
       // Never given up (that would lose a committed change's message), but loud once it looks stuck.
       const log = { msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) };
       if (row.attempts + 1 >= STUCK_AFTER_ATTEMPTS) this.logger.error(log);

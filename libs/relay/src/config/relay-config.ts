@@ -16,11 +16,10 @@ import {
   MinLength,
   ValidateNested,
   validateSync,
-  ValidationError,
 } from 'class-validator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { KeyRing } from '@discord-backbone/auth';
-import { SNOWFLAKE } from '@discord-backbone/contracts';
+import { SNOWFLAKE, validationProblems } from '@discord-backbone/contracts';
 import { RouteRule, RoutingTable, SCOPE_PRECEDENCE, ScopeType } from './routing-table';
 import { Secret } from './secret';
 
@@ -171,7 +170,7 @@ export function parseRelayConfig(text: string, source: string, environment: (nam
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail(['the file must be a YAML mapping with discord_bots, backend_bots, routing and routes']);
 
   const file = plainToInstance(RelayConfigFile, raw);
-  const problems = validateSync(file, { whitelist: true, forbidNonWhitelisted: true }).flatMap((e) => describe(e, ''));
+  const problems = validationProblems(validateSync(file, { whitelist: true, forbidNonWhitelisted: true })).flatMap(({ path, messages }) => messages.map((message) => `${path}: ${message}`));
   const discordBots = Array.isArray(file.discord_bots) ? file.discord_bots : [];
   const backendBots = Array.isArray(file.backend_bots) ? file.backend_bots : [];
   const routes = Array.isArray(file.routes) ? file.routes : [];
@@ -276,11 +275,4 @@ function duplicateIds(list: string, entries: { id: string }[]): string[] {
   const counts = new Map<string, number>();
   for (const { id } of entries) if (typeof id === 'string') counts.set(id, (counts.get(id) ?? 0) + 1);
   return [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${list}: the id ${id} is used ${n} times`);
-}
-
-/** class-validator's tree as `path: message` lines (`discord_bots[1].token_env: …`). */
-function describe(error: ValidationError, parent: string): string[] {
-  const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
-  const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
-  return [...own, ...(error.children ?? []).flatMap((child) => describe(child, path))];
 }
