@@ -5,7 +5,7 @@ import type { Message, RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { InvalidRequestBudget } from '@discord-backbone/discord';
 import type { DeploymentCoordination, LeaseFence } from '@discord-backbone/prisma';
 import { exponentialBackoff } from '@discord-backbone/queue';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
 import type { BackfillResult, DropFloors } from './gateway-backfill';

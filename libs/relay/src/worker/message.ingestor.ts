@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DatabaseFailure, databaseFailure, fenceHolds, Prisma, PrismaService } from '@discord-backbone/prisma';
 import type { LeaseFence } from '@discord-backbone/prisma';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import type { IncomingMessage } from './incoming-message';
 
