@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { ChannelType, DefaultRestOptions, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
   APIActionRowComponent,
@@ -29,6 +29,7 @@ import type {
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
+import { withSpan } from '@discord-backbone/telemetry';
 import { BotTokenBreaker, TokenRejection } from './bot-token.breaker';
 import { DiscordRateLimiter, InProcessDiscordRateLimiter, rateLimitedRoute, rateLimitHeaders, tokenHash } from './discord-rate-limiter';
 import { AS_BOT, authRequestData, DiscordAuth, toAuthDiscordError } from './discord-request.auth';
@@ -335,7 +336,7 @@ export class DiscordRestClient {
     options: { body?: unknown; reason?: string; query?: URLSearchParams; auth?: DiscordAuth } = {},
   ): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
-    return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    return withSpan(tracer, `discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const auth = options.auth ?? AS_BOT;
       const retryingToken = auth.as === 'bot' ? this.breaker.current() : undefined;
       try {
@@ -352,11 +353,7 @@ export class DiscordRestClient {
         if (error instanceof DiscordPermanentError) this.breaker.answered(retryingToken); // answered, so authenticated
         const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
-        span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
         throw error;
-      } finally {
-        span.end();
       }
     });
   }
