@@ -29,11 +29,11 @@ const SENT_RETENTION_MS = 24 * 3600_000;
 const tracer = trace.getTracer('outbox');
 
 /**
- * Sends staged outbox messages to SQS. Each round claims, with FOR UPDATE SKIP LOCKED, only the
- * oldest unsent message of each ordering key, so several relays (API replicas) can run side by
- * side and messages of one key still leave in order. A message SQS cannot take now (outage,
- * throttling) is retried with backoff; a crash between send and commit re-sends it, which
- * consumers absorb (at-least-once).
+ * Sends staged outbox messages to SQS (a dispatcher, not to be confused with the message relay of
+ * libs/relay). Each round claims, with FOR UPDATE SKIP LOCKED, only the oldest unsent message of
+ * each ordering key, so several dispatchers (API replicas) can run side by side and messages of one
+ * key still leave in order. A message SQS cannot take now (outage, throttling) is retried with
+ * backoff; a crash between send and commit re-sends it, which consumers absorb (at-least-once).
  *
  * A message SQS refuses for its content (invalid characters, too large) can never be sent: it is
  * parked (`rejected_at`, `rejection`), logged at error level and shown in its order's view, and
@@ -43,8 +43,8 @@ const tracer = trace.getTracer('outbox');
  * Holding them back instead would block the order for ever behind a message nobody can fix.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
   private timer?: NodeJS.Timeout;
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -76,18 +76,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.round = this.relayOnce()
+      this.round = this.dispatchOnce()
         .then((claimed) => this.schedule(claimed >= ROUND_SIZE ? 0 : this.pollIntervalMs))
         .catch((error: unknown) => {
           // Postgres unreachable, most likely: try again later, the messages are safe in the table.
-          this.logger.error({ msg: 'Outbox relay round failed', error: describeError(error).message });
+          this.logger.error({ msg: 'Outbox dispatch round failed', error: describeError(error).message });
           this.schedule(this.maxRetryDelayMs);
         });
     }, delayMs);
   }
 
   /** One round: claim, send, record. Returns how many messages were claimed. */
-  async relayOnce(): Promise<number> {
+  async dispatchOnce(): Promise<number> {
     const claimed = await this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
