@@ -3,6 +3,7 @@ import { campaignRig, CampaignRig } from '../support/campaigns';
 import { DiscordRestClient } from '@discord-backbone/discord';
 import { FakeInteraction } from '@discord-backbone/discord-standin';
 import { PrismaService } from '@discord-backbone/prisma';
+import { ProgressDelivery } from '../../libs/campaigns/src/worker/progress.delivery';
 import { ProgressReporter } from '../../libs/campaigns/src/worker/progress.reporter';
 import { useTestInfra } from '../support/infra';
 import { waitFor } from '../support/sqs';
@@ -96,7 +97,7 @@ describe('campaign progress after the interaction token', () => {
     const { interaction } = await rig.addCampaign('Late Edit', { template: 'one-shot' });
     const { id } = await rig.campaignOf(interaction);
     // A second worker's reporter renders the campaign before anything exists; Discord sits on that edit.
-    const replica = new ProgressReporter(app.get(PrismaService), app.get(DiscordRestClient));
+    const replica = new ProgressReporter(app.get(PrismaService), new ProgressDelivery(app.get(PrismaService), app.get(DiscordRestClient)));
     const release = rig.discord.holdNext({ method: 'PATCH', path: /^\/webhooks\// });
     replica.request(id);
     await waitFor(() => webhookPatches().length === 1, { what: 'the replica’s edit on its way' });

@@ -9,7 +9,7 @@ import { DiscordModule } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { OrderThreadsModule } from '@discord-backbone/order-threads';
 import { BotOperationsModule } from '@discord-backbone/bot-operations';
-import { OutboxModule, OutboxRelay } from '@discord-backbone/outbox';
+import { OutboxDispatcher, OutboxModule } from '@discord-backbone/outbox';
 import { PrismaModule, PrismaService } from '@discord-backbone/prisma';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule, SQS_CLIENT, SqsClientModule } from '@discord-backbone/queue';
@@ -88,7 +88,7 @@ describe('modules as a host imports them', () => {
     expect(staged.sentAt).toBeNull();
     expect(commands).toEqual([]); // no ReceiveMessage (poller), no SendMessageBatch (outbox sender)
     expect(() => host.get(SqsService, { strict: false })).toThrow();
-    expect(() => host.get(OutboxRelay, { strict: false })).toThrow();
+    expect(() => host.get(OutboxDispatcher, { strict: false })).toThrow();
     expect(fake.requests).toEqual([]); // not even GET /gateway/bot
   });
 

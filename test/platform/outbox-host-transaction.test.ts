@@ -1,7 +1,7 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { QueueName } from '@discord-backbone/contracts';
-import { HostTransaction, OutboundMessage, OutboxModule, OutboxRelay, OutboxService } from '@discord-backbone/outbox';
+import { HostTransaction, OutboundMessage, OutboxDispatcher, OutboxModule, OutboxService } from '@discord-backbone/outbox';
 import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma';
 import { SqsClientModule } from '@discord-backbone/queue';
 import { testPrisma } from '../support/database';
@@ -18,7 +18,7 @@ describe('outbox: staging in the host’s transaction', () => {
   let queue: QueuePair;
   let module: TestingModule;
   let outbox: OutboxService;
-  let relay: OutboxRelay;
+  let dispatcher: OutboxDispatcher;
   let host: Client;
   /** A second Prisma client stands in for the host's own: only its raw calls are used. */
   let hostPrisma: ReturnType<typeof testPrisma>;
@@ -29,14 +29,14 @@ describe('outbox: staging in the host’s transaction', () => {
       imports: [
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: process.env.TEST_DATABASE_URL! }) }),
         SqsClientModule.forRootAsync({ useFactory: () => ({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }) }),
-        // The consumer role has the relay; never initialised here, it does not run by itself, and the
-        // test relays by hand, so each test sees exactly what its transaction left behind.
+        // The consumer role has the dispatcher; never initialised here, it does not run by itself, and the
+        // test dispatches by hand, so each test sees exactly what its transaction left behind.
         OutboxModule.forRoot({ role: 'consumer', destinations: { [QueueName.DISCORD]: queue.queueUrl }, table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages` }),
       ],
     }).compile();
     module.useLogger(false);
     outbox = module.get(OutboxService);
-    relay = module.get(OutboxRelay);
+    dispatcher = module.get(OutboxDispatcher);
     host = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await host.connect();
     await host.query('CREATE SCHEMA IF NOT EXISTS host_app; CREATE TABLE IF NOT EXISTS host_app.orders (id text PRIMARY KEY)');
@@ -61,7 +61,7 @@ describe('outbox: staging in the host’s transaction', () => {
 
   /** Relays what is staged and returns the order ids that reached the queue. */
   async function sent(): Promise<string[]> {
-    await relay.relayOnce();
+    await dispatcher.dispatchOnce();
     const received = await drainQueue(sqs, queue.queueUrl);
     return received.map((m) => (JSON.parse(m.Body!) as { order_id: string }).order_id).sort();
   }
@@ -107,7 +107,7 @@ describe('outbox: staging in the host’s transaction', () => {
     expect(await sent()).toEqual(['prisma-commit', 'prisma-commit-2']);
   });
 
-  it('writes the row the relay reads: columns, JSON body and attributes', async () => {
+  it('writes the row the dispatcher reads: columns, JSON body and attributes', async () => {
     await inPgTransaction('attrs', 'COMMIT');
     const [row] = await prisma.outboxMessage.findMany();
     expect(row).toMatchObject({ destination: 'discord', orderingKey: 'order:attrs', messageGroupId: null, deduplicationId: null, attributes: { type: 'create_thread' } });

@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
-import { QUEUE_NAMES, QUEUES, QueueConsumedBy, QueueName } from '@discord-backbone/contracts';
+import { QUEUE_NAMES, QUEUES, QueueConsumedBy, QueueName, validationProblems } from '@discord-backbone/contracts';
 import { QueueSettingsByName, readQueueSettings, URL_OPTIONS } from './queue-settings';
 
 /** Environment strings to typed values; anything unrecognised is left as is for the validator to name. */
@@ -269,9 +269,9 @@ function queueRequirement(env: Environment) {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const lines = errors.map((e) => {
-    const given = raw[e.property] === undefined ? 'missing' : 'invalid';
-    return `  - ${e.property} (${given}): ${Object.values(e.constraints ?? {}).join('; ')}`;
+  const lines = validationProblems(errors).map(({ path, messages }) => {
+    const given = raw[path] === undefined ? 'missing' : 'invalid';
+    return `  - ${path} (${given}): ${messages.join('; ')}`;
   });
   const queues = readQueueSettings(raw, queueRequirement(env));
   env.queues = queues.queues;

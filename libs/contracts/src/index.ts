@@ -6,3 +6,4 @@ export * from './queues.table';
 export * from './bot-operation';
 export * from './campaign-tasks';
 export * from './relay';
+export * from './validation-problems';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ChannelType, DefaultRestOptions, DiscordAPIError, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { ChannelType, DefaultRestOptions, OverwriteType, parseResponse, RequestMethod, REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import type {
   APIActionRowComponent,
   APIApplication,
@@ -29,30 +29,23 @@ import type {
   RouteLike,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
+import { withSpan } from '@discord-backbone/telemetry';
+import { BotTokenBreaker, TokenRejection } from './bot-token.breaker';
 import { DiscordRateLimiter, InProcessDiscordRateLimiter, rateLimitedRoute, rateLimitHeaders, tokenHash } from './discord-rate-limiter';
+import { AS_BOT, authRequestData, DiscordAuth, toAuthDiscordError } from './discord-request.auth';
 import type { DiscordOptions } from './discord.options';
 import {
-  DiscordInteractionTokenError,
   DiscordNotConfiguredError,
-  DiscordOAuthTokenRejectedError,
   DiscordPermanentError,
   DiscordUnauthorizedError,
   DiscordUnavailableError,
   isDiscordErrorCode,
   routeTemplate,
-  toDiscordError,
   UNAUTHORIZED_RETRY_SECONDS,
 } from './discord.errors';
 import { InvalidRequestBudget } from './invalid-request.budget';
 
 const tracer = trace.getTracer('discord');
-
-/** Since when, and with what answer, Discord has been rejecting the bot token. */
-export interface TokenRejection {
-  since: Date;
-  /** The error of the call that found out (no token in it). */
-  error: string;
-}
 
 export interface CreateThreadOptions {
   name: string;
@@ -68,11 +61,9 @@ export interface CreateThreadOptions {
  * DiscordRateLimitedError at once so the queue hands the message back with that delay
  * instead of a worker sleeping on it. Nor does it retry: the queue does.
  *
- * A 401 means Discord rejects the token, for every call: the client remembers it (tokenRejection,
- * which DiscordHealthIndicator reports), logs it once, and fails every call at once with
- * DiscordUnauthorizedError, so that messages wait on their queues instead of being dead-lettered.
- * Every `unauthorizedRetrySeconds` one call is let through to try the token again (@discordjs/rest
- * drops it after a 401, so it is given back first); success ends the rejection.
+ * A 401 to the bot token opens its BotTokenBreaker (tokenRejection, which DiscordHealthIndicator
+ * reports): bot calls then fail at once, but one every `unauthorizedRetrySeconds`. Calls made as
+ * a user or with a route's own token (DiscordAuth) neither pass through the breaker nor trip it.
  *
  * Every answer counts into the app's InvalidRequestBudget; while it is spent, calls fail at once
  * with DiscordInvalidRequestBudgetError (a wait) rather than risk Discord banning the IP.
@@ -89,9 +80,8 @@ export class DiscordRestClient {
   private readonly logger = new Logger(DiscordRestClient.name);
   private readonly rest: REST;
   private readonly token: string | undefined;
-  private readonly unauthorizedRetryMs: number;
+  private readonly breaker: BotTokenBreaker;
   private currentUserId: string | undefined;
-  private rejection: (TokenRejection & { nextTryAt: number }) | undefined;
 
   constructor(
     options: DiscordOptions,
@@ -99,7 +89,6 @@ export class DiscordRestClient {
     limiter: DiscordRateLimiter = new InProcessDiscordRateLimiter(),
   ) {
     this.token = options.token;
-    this.unauthorizedRetryMs = (options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000;
     const botAuthorization = options.token ? `Bot ${options.token}` : undefined;
     const hash = options.token ? tokenHash(options.token) : '';
     const apiPrefix = `${options.apiBaseUrl ?? DefaultRestOptions.api}/v10`;
@@ -127,12 +116,13 @@ export class DiscordRestClient {
       },
     });
     if (options.token) this.rest.setToken(options.token);
+    this.breaker = new BotTokenBreaker((options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000, () => this.rest.setToken(this.token!));
     budget.watch(this.rest);
   }
 
   /** Set while Discord rejects the bot token (after a 401, until a call succeeds with it again). */
   tokenRejection(): TokenRejection | undefined {
-    return this.rejection && { since: this.rejection.since, error: this.rejection.error };
+    return this.breaker.rejection();
   }
 
   getChannel(channelId: string): Promise<APIChannel> {
@@ -155,7 +145,7 @@ export class DiscordRestClient {
    * rejection of the bot token.
    */
   getOAuthUser(accessToken: string): Promise<APIUser> {
-    return this.request('getOAuthUser', RequestMethod.Get, Routes.user(), { userToken: accessToken });
+    return this.request('getOAuthUser', RequestMethod.Get, Routes.user(), { auth: { as: 'user', accessToken } });
   }
 
   async getCurrentUser(): Promise<APIUser> {
@@ -216,7 +206,7 @@ export class DiscordRestClient {
    * interaction), not the bot token. A refused token throws DiscordInteractionTokenError.
    */
   editInteractionResponse(applicationId: string, interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<APIMessage> {
-    return this.request('editInteractionResponse', RequestMethod.Patch, Routes.webhookMessage(applicationId, interactionToken, '@original'), { body, auth: false });
+    return this.request('editInteractionResponse', RequestMethod.Patch, Routes.webhookMessage(applicationId, interactionToken, '@original'), { body, auth: { as: 'route-token' } });
   }
 
   /** The guild's channels (threads excluded), categories included. */
@@ -338,105 +328,35 @@ export class DiscordRestClient {
     return this.request('createDM', RequestMethod.Post, Routes.userChannels(), { body: { recipient_id: userId } });
   }
 
-  /**
-   * One call in a CLIENT span; the body parsed when JSON (204s have none). With `userToken`, the
-   * call is made with a user's OAuth2 token instead of the bot's. `auth: false` for routes
-   * authenticated by a token in their path (interaction webhooks): the bot token is neither sent
-   * nor judged by their answers, and a refusal is DiscordInteractionTokenError.
-   */
+  /** One call in a CLIENT span, made as `options.auth` (the bot unless said); the body parsed when JSON (204s have none). */
   private request<T>(
     name: string,
     method: RequestMethod,
     fullRoute: RouteLike,
-    options: { body?: unknown; reason?: string; userToken?: string; query?: URLSearchParams; auth?: false } = {},
+    options: { body?: unknown; reason?: string; query?: URLSearchParams; auth?: DiscordAuth } = {},
   ): Promise<T> {
     const attributes = { 'http.request.method': method, 'url.template': routeTemplate(fullRoute) };
-    return tracer.startActiveSpan(`discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const asUser = options.userToken !== undefined;
-      const byRouteToken = options.auth === false;
-      const retryingToken = asUser || byRouteToken ? undefined : this.rejection;
+    return withSpan(tracer, `discord.${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const auth = options.auth ?? AS_BOT;
+      const retryingToken = auth.as === 'bot' ? this.breaker.current() : undefined;
       try {
         this.budget.assertAvailable();
-        if (!asUser && !byRouteToken && !this.token) throw new DiscordNotConfiguredError('DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot');
-        if (retryingToken) this.tryTokenAgainOrThrow(retryingToken);
-        const response = await this.rest.queueRequest({
-          method,
-          fullRoute,
-          body: options.body,
-          reason: options.reason,
-          query: options.query,
-          ...(asUser ? { auth: false, headers: { Authorization: `Bearer ${options.userToken}` } } : byRouteToken ? { auth: false } : {}),
-        });
+        if (auth.as === 'bot' && !this.token) throw new DiscordNotConfiguredError('DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot');
+        if (retryingToken) this.breaker.letThrough(retryingToken);
+        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, query: options.query, ...authRequestData(auth) });
         span.setAttribute('discord.status_code', response.status);
-        this.tokenAcceptedAgain(retryingToken);
+        this.breaker.answered(retryingToken);
         return (await parseResponse(response)) as T;
       } catch (thrown) {
-        let error = byRouteToken ? toTokenRouteError(thrown) : toDiscordError(thrown);
-        if (error instanceof DiscordUnauthorizedError && asUser) error = new DiscordOAuthTokenRejectedError('Discord rejected the OAuth2 access token (401): expired, revoked or not a token');
-        else if (error instanceof DiscordUnauthorizedError) error = this.tokenRejected(error);
-        if (error instanceof DiscordPermanentError) this.tokenAcceptedAgain(retryingToken); // answered, so authenticated
+        let error = toAuthDiscordError(auth, thrown);
+        if (error instanceof DiscordUnauthorizedError && auth.as === 'bot') error = this.breaker.rejected(error);
+        if (error instanceof DiscordPermanentError) this.breaker.answered(retryingToken); // answered, so authenticated
         const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
-        span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
         throw error;
-      } finally {
-        span.end();
       }
     });
   }
-
-  /**
-   * While the token is rejected: throws, unless it is time to try the token again, in which case
-   * this call is the one that tries (the next try is pushed back at once, so concurrent calls
-   * keep failing fast instead of all trying).
-   */
-  private tryTokenAgainOrThrow(rejection: TokenRejection & { nextTryAt: number }): void {
-    if (Date.now() < rejection.nextTryAt) {
-      throw new DiscordUnauthorizedError(
-        `Discord has rejected the bot token since ${rejection.since.toISOString()} (401); not sent, tried again within ${Math.ceil(this.unauthorizedRetryMs / 1000)} s`,
-        this.unauthorizedRetryMs / 1000,
-      );
-    }
-    rejection.nextTryAt = Date.now() + this.unauthorizedRetryMs;
-    this.rest.setToken(this.token!);
-  }
-
-  /** Ends the rejection when the call that tried the token again got an answer other than 401. */
-  private tokenAcceptedAgain(retryingToken: TokenRejection | undefined): void {
-    if (retryingToken && this.rejection === retryingToken) {
-      this.rejection = undefined;
-      // A 401 to an older call may have made discord.js drop the token again meanwhile.
-      this.rest.setToken(this.token!);
-      this.logger.log({ msg: 'Discord accepts the bot token again', rejectedSince: retryingToken.since.toISOString() });
-    }
-  }
-
-  /** Records (and logs, once) that the token is rejected; the error to throw, with our retry delay. */
-  private tokenRejected(error: DiscordUnauthorizedError): DiscordUnauthorizedError {
-    if (!this.rejection) {
-      this.rejection = { since: new Date(), error: error.message, nextTryAt: Date.now() + this.unauthorizedRetryMs };
-      this.logger.error({
-        msg: 'Discord rejects the bot token (401): Discord calls fail and their messages wait on their queues; /health/ready is down until the token is accepted',
-        error: error.message,
-        retryEverySeconds: this.unauthorizedRetryMs / 1000,
-      });
-    }
-    return error.retryAfterSeconds === this.unauthorizedRetryMs / 1000 ? error : new DiscordUnauthorizedError(error.message, this.unauthorizedRetryMs / 1000);
-  }
-}
-
-/** 401, 404 and Invalid Webhook Token on a token-authenticated route: that token is dead; anything else as usual. */
-function toTokenRouteError(thrown: unknown): Error {
-  if (thrown instanceof DiscordAPIError && (thrown.status === 401 || thrown.status === 404 || thrown.code === RESTJSONErrorCodes.InvalidWebhookToken)) {
-    const code = typeof thrown.code === 'number' ? ` (code ${thrown.code})` : '';
-    return new DiscordInteractionTokenError(
-      `Discord ${thrown.status} ${thrown.message}${code} on ${thrown.method.toUpperCase()} ${routeTemplate(thrown.url)}: the interaction token has expired or its message is gone`,
-      thrown.status,
-      typeof thrown.code === 'number' ? thrown.code : undefined,
-    );
-  }
-  return toDiscordError(thrown);
 }
 
 /** Orders Discord ids (snowflakes) by creation time: numerically, not as strings. */

@@ -1,6 +1,7 @@
 export * from './discord.module';
 export * from './discord.options';
 export * from './discord-rest.client';
+export type { TokenRejection } from './bot-token.breaker';
 export * from './discord-rest-client.factory';
 export * from './discord.health';
 export * from './discord.errors';

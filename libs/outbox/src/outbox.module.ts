@@ -5,7 +5,7 @@ import { OutboxService } from './outbox.service';
 
 /**
  * Transactional outbox: OutboxService stages messages in a transaction; with `role: 'consumer'`,
- * OutboxRelay also sends them from this process (the default `producer` role stages only).
+ * OutboxDispatcher also sends them from this process (the default `producer` role stages only).
  * `forRoot` / `forRootAsync`; global unless `isGlobal: false`. Needs PrismaModule and SqsClientModule.
  */
 @Module({ providers: [OutboxService, OutboxMetrics], exports: [OutboxService] })

@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import type { SqlTransaction } from '@discord-backbone/prisma';
 import type { CharacterAwardedDto } from '@discord-backbone/contracts';
 import { PermanentError, Rejections } from '@discord-backbone/queue';
+import { withSpan } from '@discord-backbone/telemetry';
 import { findCommunitiesByGuild } from './community.lookup';
 import { AwardableCharacter, PendingOwnershipService } from './pending-ownership.service';
 import { PrizeHandler } from './prize.handler';
@@ -20,23 +21,19 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> 
   ) {}
 
   handleBatch(events: CharacterAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
-    return tracer.startActiveSpan('handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async (span) => {
-      try {
-        const communities = await findCommunitiesByGuild(sql, this.tables, events.map((e) => e.discordGuildId));
-        const rejections: Rejections = new Map();
-        // One at a time: two awards of the same character in a batch must see each other.
-        for (const [index, event] of events.entries()) {
-          try {
-            await this.award(event, communities.get(event.discordGuildId), sql);
-          } catch (error) {
-            if (!(error instanceof PermanentError)) throw error;
-            rejections.set(index, error);
-          }
+    return withSpan(tracer, 'handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async () => {
+      const communities = await findCommunitiesByGuild(sql, this.tables, events.map((e) => e.discordGuildId));
+      const rejections: Rejections = new Map();
+      // One at a time: two awards of the same character in a batch must see each other.
+      for (const [index, event] of events.entries()) {
+        try {
+          await this.award(event, communities.get(event.discordGuildId), sql);
+        } catch (error) {
+          if (!(error instanceof PermanentError)) throw error;
+          rejections.set(index, error);
         }
-        return rejections;
-      } finally {
-        span.end();
       }
+      return rejections;
     });
   }
 

@@ -1,8 +1,7 @@
 /**
- * Exponential backoff applied through the message's visibility timeout:
- * base · 2^(attempt-1), capped. Attempt 1 is the first receive.
+ * Exponential backoff, the one formula for every retry wait: `base · 2^retry`, capped at `max`.
+ * `retry` counts the waits before this one (0 for the first, which is `base`); any unit.
  */
-export function retryDelaySeconds(attempt: number, baseSeconds: number, maxSeconds: number): number {
-  const exponent = Math.max(0, attempt - 1);
-  return Math.min(maxSeconds, baseSeconds * 2 ** Math.min(exponent, 30));
+export function exponentialBackoff(retry: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.min(Math.max(0, retry), 30));
 }

@@ -10,6 +10,7 @@ export * from './message-route';
 export * from './trace-context';
 export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
+export * from './id-from-body';
 export { originalMessageId, redriveTargetUrl } from './dead-letter.publisher';
 export * from './dead-letter.reason';
 export type { Outcome } from './pipeline/outcome';

@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { validationProblems } from '@discord-backbone/contracts';
 import { MessageValidationError, UnknownMessageTypeError } from './errors';
 
 /**
@@ -36,13 +37,8 @@ export function decodeByType<C extends MessageClasses>(body: unknown, contract: 
 }
 
 /** Every broken field with its path (`payload.order.order_id: …`), nested objects included. */
-function formatErrors(errors: ValidationError[], parent = ''): string {
-  return errors
-    .map((e) => {
-      const path = parent ? `${parent}.${e.property}` : e.property;
-      const own = e.constraints ? [`${path}: ${Object.values(e.constraints).join(', ')}`] : [];
-      const nested = e.children?.length ? [formatErrors(e.children, path)] : [];
-      return [...own, ...nested].join('; ') || `${path}: invalid value`;
-    })
+function formatErrors(errors: ValidationError[]): string {
+  return validationProblems(errors)
+    .map(({ path, messages }) => `${path}: ${messages.join(', ') || 'invalid value'}`)
     .join('; ');
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SqsService } from '@ssut/nestjs-sqs';
 import { PrismaService } from '@discord-backbone/prisma';
+import { exponentialBackoff } from './backoff';
 import { describeError } from './errors';
 
 const FIRST_PROBE_MS = 1000;
@@ -40,7 +41,7 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
       error: describeError(error).message,
     });
     for (const { instance } of this.sqsService.consumers.values()) instance.stop();
-    this.probe(FIRST_PROBE_MS);
+    this.probe(0);
   }
 
   beforeApplicationShutdown(): void {
@@ -48,7 +49,8 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
     clearTimeout(this.outage?.timer);
   }
 
-  private probe(delayMs: number): void {
+  /** The `retry`-th probe (from 0), after its backoff. */
+  private probe(retry: number): void {
     const outage = this.outage;
     if (!outage || this.stopping) return;
     outage.timer = setTimeout(() => {
@@ -59,9 +61,9 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
           outage.lastLog = Date.now();
           this.logger.warn({ msg: 'Postgres still unreachable; consumers stay paused', downForSeconds: Math.round((Date.now() - outage.since) / 1000), error });
         }
-        this.probe(Math.min(MAX_PROBE_MS, delayMs * 2));
+        this.probe(retry + 1);
       });
-    }, delayMs);
+    }, exponentialBackoff(retry, FIRST_PROBE_MS, MAX_PROBE_MS));
   }
 
   private async ping(): Promise<string | undefined> {

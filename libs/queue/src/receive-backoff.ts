@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer } from 'sqs-consumer';
+import { exponentialBackoff } from './backoff';
 import { describeError } from './errors';
 
 const MAX_WAIT_MS = 30_000;
@@ -21,7 +22,7 @@ export function backOffFailedReceives(name: string, consumer: Consumer, logger: 
       return;
     }
     failures += 1;
-    const waitMs = Math.min(MAX_WAIT_MS, 1000 * 2 ** Math.min(failures - 1, 10));
+    const waitMs = exponentialBackoff(failures - 1, 1000, MAX_WAIT_MS);
     consumer.updateOption('pollingWaitTimeMs', waitMs);
     if (failures === 1 || Date.now() - loggedAt >= LOG_EVERY_MS) {
       loggedAt = Date.now();

@@ -8,6 +8,7 @@ import {
   EffectContext,
   EffectRoute,
   HandlersByType,
+  idFromBody,
   RetriesExhaustedError,
   RetryLaterError,
 } from '@discord-backbone/queue';
@@ -15,8 +16,6 @@ import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteUserHandler } from './invite-user.handler';
 import { RemoveUserHandler } from './remove-user.handler';
 import { VerifyPermissionsHandler } from './verify-permissions.handler';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * How bot operations are decoded and routed by `type`, and where their outcome is recorded.
@@ -71,20 +70,11 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   async onDeadLetter(operation: BotOperation | undefined, failure: DeadLetterFailure, { message, attempt }: EffectContext): Promise<void> {
     if (!operation) {
       // Undecodable, but the row can still show why if the body names its operation.
-      const operationId = operationIdOf(message.Body);
+      const operationId = idFromBody(message.Body, 'operationId');
       if (operationId) await this.recorder.failed({ operationId }, failure, attempt);
       return;
     }
     await this.recorder.failed(operation, failure, attempt);
     if (operation.type === BotOperationType.VERIFY_PERMISSIONS) await this.verify.recordFailure(operation);
-  }
-}
-
-function operationIdOf(body: string | undefined): string | undefined {
-  try {
-    const id = (JSON.parse(body ?? '') as { operationId?: unknown } | null)?.operationId;
-    return typeof id === 'string' && UUID.test(id) ? id : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@discord-backbone/contracts';
 import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnknownResourceError } from '@discord-backbone/discord';
-import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType } from '@discord-backbone/queue';
+import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType, idFromBody } from '@discord-backbone/queue';
 import { stepPositionOf } from '../campaign-tasks';
 import { CampaignStore } from './campaign.store';
 import { CompleteHandler } from './complete.handler';
@@ -10,8 +10,6 @@ import { CreateChannelHandler } from './create-channel.handler';
 import { CreateRoleHandler } from './create-role.handler';
 import { ProgressReporter } from './progress.reporter';
 import { RollbackHandler } from './rollback.handler';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Campaign tasks: decoded by `task_type`, one handler each; the pipeline (processEach) does the
@@ -72,7 +70,7 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
 
   /** The campaign fails with the reason (the user sees it, with Retry and Roll back); throwing keeps the task on the queue. */
   async onDeadLetter(task: CampaignTask | undefined, failure: DeadLetterFailure, { message }: EffectContext): Promise<void> {
-    const campaignId = task?.campaign_id ?? campaignIdOf(message.Body);
+    const campaignId = task?.campaign_id ?? idFromBody(message.Body, 'campaign_id');
     if (!campaignId) return; // nothing to tell anyone: the DLQ entry says why
     const reason = `${task?.task_type === CampaignTaskType.ROLLBACK ? 'Roll back stopped. ' : ''}${explain(failure)}`;
     await this.store.fail(campaignId, reason, task && stepPositionOf(task));
@@ -91,13 +89,4 @@ function explain(failure: DeadLetterFailure): string {
   if (error instanceof DiscordUnknownResourceError) return `Discord does not know the server, or a channel or role of the campaign: ${message}`;
   if (errorClass.startsWith('RetriesExhausted:')) return `Discord kept failing, so the worker gave up for now: ${message}`;
   return `${errorClass}: ${message}`;
-}
-
-function campaignIdOf(body: string | undefined): string | undefined {
-  try {
-    const id = (JSON.parse(body ?? '') as { campaign_id?: unknown } | null)?.campaign_id;
-    return typeof id === 'string' && UUID.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -11,6 +11,7 @@ import { CreateChannelHandler } from './create-channel.handler';
 import { CreateRoleHandler } from './create-role.handler';
 import { DiscordObjectsService } from './discord-objects.service';
 import { GuildRoom } from './guild-room';
+import { ProgressDelivery } from './progress.delivery';
 import { ProgressReporter } from './progress.reporter';
 import { RollbackHandler } from './rollback.handler';
 
@@ -29,6 +30,7 @@ export const CAMPAIGNS_CONSUMER: RoleSides['consumer'] = {
     CampaignStore,
     GuildRoom,
     DiscordObjectsService,
+    ProgressDelivery,
     ProgressReporter,
     CampaignTaskSender,
     CampaignCompletion,

@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { ChannelType } from 'discord.js';
-import { DiscordInteractionTokenError, DiscordPermanentError, DiscordRateLimitedError, DiscordRestClient } from '@discord-backbone/discord';
-import { CampaignProgressVia, CampaignStepKind, PrismaService } from '@discord-backbone/prisma';
+import { DiscordRateLimitedError } from '@discord-backbone/discord';
+import { PrismaService } from '@discord-backbone/prisma';
 import { describeError } from '@discord-backbone/queue';
-import { CampaignState, isCreated, isSettled, loadCampaign } from '../campaign.state';
-import { ProgressView, renderProgress } from '../campaign.view';
+import { CampaignState, isSettled, loadCampaign } from '../campaign.state';
+import { renderProgress } from '../campaign.view';
+import { ProgressDelivery } from './progress.delivery';
 
 /** Discord's guidance for message edits: at most about one per second per message. */
 const EDIT_INTERVAL_MS = 1000;
@@ -13,8 +12,6 @@ const EDIT_INTERVAL_MS = 1000;
 const RETRY_AFTER_FAILURE_MS = 2000;
 const MAX_BACKGROUND_FAILURES = 5;
 const SHUTDOWN_WAIT_MS = 3000;
-/** interaction → bot → channel → none, plus a few moves caused by buttons pressed meanwhile. */
-const MAX_HOPS = 8;
 
 /** One campaign's edits, one at a time. `queued`: an edit is waiting that has not read the database yet. */
 interface Lane {
@@ -27,13 +24,8 @@ interface Lane {
 /**
  * Keeps each campaign's progress message up to date, rendered from the database at the moment
  * of the edit, at most once a second per campaign (the slot is claimed in Postgres, so several
- * workers share it): changes that arrive while an edit waits are folded into it.
- *
- * Where the message lives outlasts the 15-minute interaction token: while the token is usable it
- * edits the deferred answer through it; once it is near its end (CAMPAIGN_TOKEN_LIFETIME_SECONDS)
- * or Discord refuses it (401, 404, 50027), the token is deleted — never tried again — and the bot
- * token edits the same message; if that is refused (no access to the channel), the bot posts a
- * status message in the campaign's first text channel and edits that from then on.
+ * workers share it): changes that arrive while an edit waits are folded into it. Where the
+ * message lives, which outlasts the 15-minute interaction token, is ProgressDelivery's business.
  */
 @Injectable()
 export class ProgressReporter implements BeforeApplicationShutdown {
@@ -43,7 +35,7 @@ export class ProgressReporter implements BeforeApplicationShutdown {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly discord: DiscordRestClient,
+    private readonly delivery: ProgressDelivery,
   ) {}
 
   /** The message will show the campaign's state within about a second. Never throws: failures are retried in the background. */
@@ -135,7 +127,7 @@ export class ProgressReporter implements BeforeApplicationShutdown {
   private async edit(campaignId: string): Promise<void> {
     const campaign = await this.takeRenderVersion(campaignId);
     if (!campaign || (isSettled(campaign.status) && campaign.finalRenderedAt)) return;
-    await this.deliver(campaign, renderProgress(campaign));
+    await this.delivery.deliver(campaign, renderProgress(campaign));
     const version = campaign.progressVersion;
     const { count: latest } = await this.prisma.campaign.updateMany({ where: { id: campaignId, progressShownVersion: { lt: version } }, data: { progressShownVersion: version } });
     if (latest === 0) {
@@ -154,112 +146,4 @@ export class ProgressReporter implements BeforeApplicationShutdown {
       return count === 0 ? null : loadCampaign(tx, campaignId);
     });
   }
-
-  /** Interaction token → bot token on the same message → status message in the first text channel → nowhere. */
-  private async deliver(found: CampaignState, view: ProgressView): Promise<void> {
-    let campaign = found;
-    let via = campaign.progressVia;
-    for (let hop = 0; hop < MAX_HOPS; hop++) {
-      let reason: string;
-      switch (via) {
-        case CampaignProgressVia.interaction: {
-          const token = await this.usableToken(campaign.id);
-          if (!token) {
-            reason = 'the interaction token reached the end of its lifetime';
-            break;
-          }
-          try {
-            const message = await this.discord.editInteractionResponse(campaign.applicationId, token, view);
-            if (message.id !== campaign.progressMessageId) {
-              await this.prisma.campaign.update({ where: { id: campaign.id }, data: { progressMessageId: message.id, progressChannelId: message.channel_id } });
-            }
-            return;
-          } catch (error) {
-            if (!(error instanceof DiscordInteractionTokenError)) throw error;
-            // Never again: Discord counts every refused request towards a temporary ban.
-            await this.prisma.campaignInteractionToken.deleteMany({ where: { campaignId: campaign.id, token } });
-            reason = error.message;
-          }
-          break;
-        }
-        case CampaignProgressVia.bot: {
-          if (!campaign.progressMessageId) {
-            reason = 'the progress message was never seen (the token expired before the first edit)';
-            break;
-          }
-          try {
-            await this.discord.editMessage(campaign.progressChannelId, campaign.progressMessageId, view);
-            return;
-          } catch (error) {
-            if (!(error instanceof DiscordPermanentError)) throw error;
-            reason = error.message;
-          }
-          break;
-        }
-        case CampaignProgressVia.channel: {
-          const channelId = statusChannel(campaign);
-          if (!channelId) return; // no text channel yet: the progress stays in the database until there is one
-          try {
-            if (campaign.statusMessageId && campaign.statusChannelId === channelId) {
-              await this.discord.editMessage(channelId, campaign.statusMessageId, view);
-            } else {
-              const posted = await this.discord.sendMessage(channelId, { content: view.content, components: view.components, nonce: statusNonce(campaign.id, channelId) });
-              await this.prisma.campaign.update({ where: { id: campaign.id }, data: { statusChannelId: channelId, statusMessageId: posted.id } });
-            }
-            return;
-          } catch (error) {
-            if (!(error instanceof DiscordPermanentError)) throw error;
-            reason = error.message;
-          }
-          break;
-        }
-        case CampaignProgressVia.none:
-          return;
-      }
-      if (await this.moveOn(campaign, via, reason)) {
-        via = NEXT[via];
-      } else {
-        // A button pressed meanwhile (a new token and message) moved it: go where it is now.
-        campaign = (await loadCampaign(this.prisma, campaign.id)) ?? campaign;
-        via = campaign.progressVia;
-      }
-    }
-    throw new Error(`The progress message of campaign ${campaign.id} kept moving; edit given up for now`);
-  }
-
-  /** The token while it is usable; an expired one is deleted (it will not be used again). */
-  private async usableToken(campaignId: string): Promise<string | undefined> {
-    const row = await this.prisma.campaignInteractionToken.findUnique({ where: { campaignId } });
-    if (row && row.expiresAt > new Date()) return row.token;
-    if (row) await this.prisma.campaignInteractionToken.deleteMany({ where: { campaignId, token: row.token } });
-    return undefined;
-  }
-
-  /** Records the move to the next place; false when the campaign is no longer where this edit found it. */
-  private async moveOn(campaign: CampaignState, from: CampaignProgressVia, reason: string): Promise<boolean> {
-    const to = NEXT[from];
-    // Only from where this edit found it: a button pressed meanwhile brings a new token and wins.
-    const tokenGone = from === CampaignProgressVia.interaction ? { interactionToken: { is: null } } : {};
-    const { count } = await this.prisma.campaign.updateMany({ where: { id: campaign.id, progressVia: from, ...tokenGone }, data: { progressVia: to } });
-    if (count > 0) this.logger.warn({ msg: 'Progress message moves on', campaignId: campaign.id, from, to, reason });
-    return count > 0;
-  }
-}
-
-const NEXT: Record<CampaignProgressVia, CampaignProgressVia> = {
-  [CampaignProgressVia.interaction]: CampaignProgressVia.bot,
-  [CampaignProgressVia.bot]: CampaignProgressVia.channel,
-  [CampaignProgressVia.channel]: CampaignProgressVia.none,
-  [CampaignProgressVia.none]: CampaignProgressVia.none,
-};
-
-/** The status message's channel: where it was posted while that channel exists, else the campaign's first created text channel. */
-function statusChannel(campaign: CampaignState): string | undefined {
-  const text = campaign.steps.filter((s) => s.kind === CampaignStepKind.channel && s.channelType === ChannelType.GuildText && isCreated(s));
-  return (text.find((s) => s.discordId === campaign.statusChannelId) ?? text[0])?.discordId ?? undefined;
-}
-
-/** A retried post within Discord's few-minute nonce window returns the first message (nonces are at most 25 characters). */
-function statusNonce(campaignId: string, channelId: string): string {
-  return createHash('sha256').update(`campaign-status:${campaignId}:${channelId}`).digest('base64url').slice(0, 25);
 }

@@ -1,7 +1,9 @@
 import type { RoleSides } from '@discord-backbone/queue';
 import { DiscordQueueProducer } from './discord-queue.producer';
 import { OfferSessionsService } from './offer-sessions.service';
-import { ContractorsController, OfferSessionsController, OrdersController } from './order-threads.controller';
+import { ContractorsController } from './contractors.controller';
+import { OfferSessionsController } from './offer-sessions.controller';
+import { OrdersController } from './orders.controller';
 import { OrderThreadService } from './order-thread.service';
 import { OrdersService } from './orders.service';
 

@@ -13,7 +13,7 @@ import { assertUsers } from './users.lookup';
 export interface OrderView extends Order {
   discordThread: DiscordThreadLink | null;
   discordRequests: DiscordRequest[];
-  /** Messages for Discord that SQS refused and that will never be sent (see OutboxRelay). */
+  /** Messages for Discord that SQS refused and that will never be sent (see OutboxDispatcher). */
   undeliverable: RejectedMessage[];
 }
 

@@ -1,4 +1,4 @@
-import { retryDelaySeconds } from '../backoff';
+import { exponentialBackoff } from '../backoff';
 import { classifyError, describeError, RetriesExhaustedError, RetryLaterError } from '../errors';
 import type { ConsumerSettings } from '../queue.options';
 
@@ -49,7 +49,7 @@ export function decideFailure({ error, attempts, receiveCount, consumer }: Failu
   return { action: 'retry', delaySeconds: backoffSeconds(attempts, consumer) };
 }
 
-/** The backoff after `attempts` failed attempts. */
+/** The backoff after `attempts` failed attempts: the base after the first, doubling, capped. */
 export function backoffSeconds(attempts: number, consumer: FailureFacts['consumer']): number {
-  return retryDelaySeconds(Math.max(1, attempts), consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
+  return exponentialBackoff(attempts - 1, consumer.retryBaseDelaySeconds, consumer.retryMaxDelaySeconds);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadMessage, LeasedMessage, ReceiptOutcome, RelayedMessage } from '@discord-backbone/contracts';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import { claimDeliveries, ClaimedRow, parseReceipt, ParsedReceipt, Settlement, settleDeliveries } from './delivery.queries';
 

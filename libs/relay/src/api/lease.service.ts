@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LeasedMessage, LeaseRequestDto } from '@discord-backbone/contracts';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { DeliveryNotifier } from './delivery.notifier';
 import { DeliveryStore } from './delivery.store';
 

@@ -13,7 +13,7 @@ import {
   DiscordUnknownResourceError,
 } from '@discord-backbone/discord';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';
 import { SendPermissions } from './send-permissions';

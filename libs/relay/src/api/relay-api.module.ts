@@ -9,7 +9,9 @@ import { RelayMaintenance } from './relay-maintenance';
 import { RelayMetrics } from './relay.metrics';
 import { RelayJsonBodyGuard } from './relay-json-body.guard';
 import { PostgresRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
-import { RelayDeadController, RelayHealthController, RelayMessagesController } from './relay.controllers';
+import { RelayDeadController } from './relay-dead.controller';
+import { RelayHealthController } from './relay-health.controller';
+import { RelayMessagesController } from './relay-messages.controller';
 import { RequestIdMiddleware } from './request-id.middleware';
 import { SendPermissions } from './send-permissions';
 

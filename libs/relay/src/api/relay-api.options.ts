@@ -1,4 +1,4 @@
-import type { RelaySettings } from '../config/relay-config';
+import type { RelaySettings } from '../config/relay-settings';
 
 export const RELAY_API_OPTIONS = Symbol('RELAY_API_OPTIONS');
 

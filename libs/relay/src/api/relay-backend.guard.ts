@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';
 import { RelayRateLimiter } from './relay-rate-limiter';

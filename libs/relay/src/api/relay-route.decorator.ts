@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, UseFilters, UseGuards } from '@nestjs/common';
 import { AuthenticatedBy } from '@discord-backbone/auth';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { RelayBackendGuard, RelayRequest } from './relay-backend.guard';
 import { RelayExceptionFilter } from './relay-exception.filter';
 import { RelayJsonBodyGuard } from './relay-json-body.guard';

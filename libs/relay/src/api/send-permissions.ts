@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SendDestinationDto } from '@discord-backbone/contracts';
 import { DiscordMissingPermissionsError, DiscordUnknownResourceError } from '@discord-backbone/discord';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
-import type { BackendBotSettings, DiscordBotSettings } from '../config/relay-config';
+import type { BackendBotSettings, DiscordBotSettings } from '../config/relay-settings';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';
 

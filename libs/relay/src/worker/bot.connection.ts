@@ -4,7 +4,8 @@ import { Client, Events, GatewayIntentBits, Options, Partials, Routes } from 'di
 import type { Message, RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { InvalidRequestBudget } from '@discord-backbone/discord';
 import type { DeploymentCoordination, LeaseFence } from '@discord-backbone/prisma';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { exponentialBackoff } from '@discord-backbone/queue';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
 import type { BackfillResult, DropFloors } from './gateway-backfill';
@@ -264,7 +265,7 @@ export class BotConnection {
       } catch (error) {
         if (error instanceof FencedWriteError) this.refused();
         if (this.abort.signal.aborted || error instanceof FencedWriteError) throw error;
-        const delay = Math.min(INGEST_RETRY_MAX_MS, 500 * 2 ** attempt);
+        const delay = exponentialBackoff(attempt, 500, INGEST_RETRY_MAX_MS);
         this.logger.warn({ msg: 'Relay message not stored; retrying', discordBotId: this.bot.id, messageId: incoming.id, attempt: attempt + 1, retryInMs: delay, error: (error as Error).message });
         await abortableSleep(delay, this.abort.signal);
       }

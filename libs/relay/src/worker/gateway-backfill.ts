@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DiscordRateLimitedError, DiscordRestClient } from '@discord-backbone/discord';
 import { fenceHolds, PrismaService } from '@discord-backbone/prisma';
 import type { LeaseFence } from '@discord-backbone/prisma';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { fromRest } from './incoming-message';
 import { FencedWriteError, MessageIngestor } from './message.ingestor';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DeploymentCoordination, LeaseFence, SessionLease } from '@discord-backbone/prisma';
-import type { DiscordBotSettings } from '../config/relay-config';
+import type { DiscordBotSettings } from '../config/relay-settings';
 import { BotConnection } from './bot.connection';
 import type { BotConnectionContext, ConnectionState } from './bot.connection';
 import { abortableSleep } from './gateway-backfill';

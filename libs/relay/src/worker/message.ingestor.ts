@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { DatabaseFailure, databaseFailure, fenceHolds, Prisma, PrismaService } from '@discord-backbone/prisma';
 import type { LeaseFence } from '@discord-backbone/prisma';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-config';
+import { withSpan } from '@discord-backbone/telemetry';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import type { IncomingMessage } from './incoming-message';
 
@@ -43,34 +44,26 @@ export class MessageIngestor {
   ingest(settings: RelaySettings, bot: DiscordBotSettings, term: LeaseFence, selfId: string, message: IncomingMessage, source: 'gateway' | 'backfill'): Promise<IngestOutcome> {
     if (!message.isDm && !bot.channelAllowlist.has(message.channelId)) return Promise.resolve('ignored');
     const attributes = { 'messaging.system': 'discord', 'messaging.operation.type': 'receive', 'messaging.message.id': message.id, 'relay.discord_bot_id': bot.id, 'relay.source': source };
-    return tracer.startActiveSpan('relay.ingest', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
-      try {
-        const skip = message.authorId === selfId || (message.authorIsBot && bot.ignoreBots);
-        const decision = skip ? undefined : settings.routing.route({ discordBotId: bot.id, ...message });
-        const backendBotId = decision?.backendBotId ?? null;
-        if (backendBotId !== null) span.setAttribute('relay.backend_bot_id', backendBotId);
-        let outcome: IngestOutcome;
-        if (backendBotId === null) {
-          await this.advanceWatermark(bot, term, message);
-          outcome = skip ? 'ignored' : 'dropped';
-        } else {
-          outcome = await this.store(bot, term, backendBotId, message, source).catch(async (error: unknown) => {
-            const refused = databaseFailure(error);
-            if (refused?.kind !== 'data') throw error;
-            await this.park(bot, term, message, source, refused);
-            return 'parked' as const;
-          });
-        }
-        span.setAttribute('relay.outcome', outcome);
-        if (decision && decision.backendBotId === null) this.logger.debug({ msg: 'Relay message not delivered', discordBotId: bot.id, messageId: message.id, reason: decision.reason });
-        return outcome;
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
+    return withSpan(tracer, 'relay.ingest', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
+      const skip = message.authorId === selfId || (message.authorIsBot && bot.ignoreBots);
+      const decision = skip ? undefined : settings.routing.route({ discordBotId: bot.id, ...message });
+      const backendBotId = decision?.backendBotId ?? null;
+      if (backendBotId !== null) span.setAttribute('relay.backend_bot_id', backendBotId);
+      let outcome: IngestOutcome;
+      if (backendBotId === null) {
+        await this.advanceWatermark(bot, term, message);
+        outcome = skip ? 'ignored' : 'dropped';
+      } else {
+        outcome = await this.store(bot, term, backendBotId, message, source).catch(async (error: unknown) => {
+          const refused = databaseFailure(error);
+          if (refused?.kind !== 'data') throw error;
+          await this.park(bot, term, message, source, refused);
+          return 'parked' as const;
+        });
       }
+      span.setAttribute('relay.outcome', outcome);
+      if (decision && decision.backendBotId === null) this.logger.debug({ msg: 'Relay message not delivered', discordBotId: bot.id, messageId: message.id, reason: decision.reason });
+      return outcome;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { RelaySettings } from '../config/relay-config';
+import type { RelaySettings } from '../config/relay-settings';
 import type { GatewayLeaseTiming } from './gateway-leadership';
 
 export const RELAY_INGEST_OPTIONS = Symbol('RELAY_INGEST_OPTIONS');

@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
-import { describeError, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import { describeError, exponentialBackoff, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS, DEFAULT_OUTBOX_POLL_INTERVAL_MS, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
 interface OutboxRow {
@@ -29,11 +29,11 @@ const SENT_RETENTION_MS = 24 * 3600_000;
 const tracer = trace.getTracer('outbox');
 
 /**
- * Sends staged outbox messages to SQS. Each round claims, with FOR UPDATE SKIP LOCKED, only the
- * oldest unsent message of each ordering key, so several relays (API replicas) can run side by
- * side and messages of one key still leave in order. A message SQS cannot take now (outage,
- * throttling) is retried with backoff; a crash between send and commit re-sends it, which
- * consumers absorb (at-least-once).
+ * Sends staged outbox messages to SQS (a dispatcher, not to be confused with the message relay of
+ * libs/relay). Each round claims, with FOR UPDATE SKIP LOCKED, only the oldest unsent message of
+ * each ordering key, so several dispatchers (API replicas) can run side by side and messages of one
+ * key still leave in order. A message SQS cannot take now (outage, throttling) is retried with
+ * backoff; a crash between send and commit re-sends it, which consumers absorb (at-least-once).
  *
  * A message SQS refuses for its content (invalid characters, too large) can never be sent: it is
  * parked (`rejected_at`, `rejection`), logged at error level and shown in its order's view, and
@@ -43,8 +43,8 @@ const tracer = trace.getTracer('outbox');
  * Holding them back instead would block the order for ever behind a message nobody can fix.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
   private timer?: NodeJS.Timeout;
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -76,18 +76,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.round = this.relayOnce()
+      this.round = this.dispatchOnce()
         .then((claimed) => this.schedule(claimed >= ROUND_SIZE ? 0 : this.pollIntervalMs))
         .catch((error: unknown) => {
           // Postgres unreachable, most likely: try again later, the messages are safe in the table.
-          this.logger.error({ msg: 'Outbox relay round failed', error: describeError(error).message });
+          this.logger.error({ msg: 'Outbox dispatch round failed', error: describeError(error).message });
           this.schedule(this.maxRetryDelayMs);
         });
     }, delayMs);
   }
 
   /** One round: claim, send, record. Returns how many messages were claimed. */
-  async relayOnce(): Promise<number> {
+  async dispatchOnce(): Promise<number> {
     const claimed = await this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
@@ -183,7 +183,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await tx.$executeRaw`UPDATE outbox_messages SET rejected_at = now(), rejection = ${reason.slice(0, 1024)} WHERE id = ${id}`;
     }
     for (const row of rows.filter((r) => failed.has(r.id))) {
-      const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** Math.min(row.attempts, 20));
+      const delayMs = exponentialBackoff(row.attempts, 1000, this.maxRetryDelayMs);
       // Never given up (that would lose a committed change's message), but loud once it looks stuck.
       const log = { msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) };
       if (row.attempts + 1 >= STUCK_AFTER_ATTEMPTS) this.logger.error(log);

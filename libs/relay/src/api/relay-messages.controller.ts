@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
-  DeadQueryDto,
-  DeadResponse,
   ExtendRequestDto,
   LeaseRequestDto,
   LeaseResponse,
@@ -11,12 +9,10 @@ import {
   PendingResponse,
   ReceiptResults,
   ReceiptsDto,
-  RedriveRequestDto,
-  RedriveResponse,
   SendMessageRequestDto,
   SendResponse,
 } from '@discord-backbone/contracts';
-import type { BackendBotSettings } from '../config/relay-config';
+import type { BackendBotSettings } from '../config/relay-settings';
 import { DeliveryStore } from './delivery.store';
 import { LeaseService } from './lease.service';
 import { OutboundSender } from './outbound.sender';
@@ -25,6 +21,7 @@ import { Backend, RelayRoutes } from './relay-route.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** /v1/messages: a backend bot's deliveries (pending, lease, ack, nack, extend) and its sends. */
 @Controller('v1/messages')
 @RelayRoutes()
 export class RelayMessagesController {
@@ -83,37 +80,5 @@ export class RelayMessagesController {
     const results = await this.deliveries.settle(backend, receipts, settlement);
     if (results.some((r) => r.result === 'stale_receipt')) response.status(409);
     return { results };
-  }
-}
-
-@Controller('v1/dead')
-@RelayRoutes()
-export class RelayDeadController {
-  constructor(private readonly deliveries: DeliveryStore) {}
-
-  /** Deliveries handed out max_deliveries times without an ack. */
-  @Get()
-  async list(@Backend() backend: BackendBotSettings, @Query() query: DeadQueryDto): Promise<DeadResponse> {
-    return { messages: await this.deliveries.dead(backend, query.limit) };
-  }
-
-  /** Back to pending: these (`delivery_ids`) or, only when asked for explicitly (`"all": true`), all of the backend's dead deliveries. */
-  @Post('redrive')
-  @HttpCode(200)
-  async redrive(@Backend() backend: BackendBotSettings, @Body() body: RedriveRequestDto): Promise<RedriveResponse> {
-    if ((body.delivery_ids === undefined) === (body.all === undefined)) {
-      throw new RelayHttpException(400, 'Give delivery_ids (the dead deliveries to redrive) or "all": true (every one), exactly one of the two');
-    }
-    return { redriven: await this.deliveries.redrive(backend, body.all ? undefined : body.delivery_ids) };
-  }
-}
-
-/** Liveness for backend bots; like every /v1 route it needs a backend bot's key (and proves it works). */
-@Controller('v1/health')
-@RelayRoutes()
-export class RelayHealthController {
-  @Get()
-  health(@Backend() backend: BackendBotSettings): { status: 'ok'; backend_bot_id: string } {
-    return { status: 'ok', backend_bot_id: backend.id };
   }
 }
