@@ -6,7 +6,7 @@ import { QUEUES, QueueName } from '@discord-backbone/contracts';
 import { DiscordModule } from '@discord-backbone/discord';
 import { BackendResponseConsumerModule, OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
-import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma';
+import { backboneTable, outboxTable, PrismaModule } from '@discord-backbone/prisma';
 import { QueueModule, SqsClientModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
 import { HealthController } from './health.controller';
@@ -42,7 +42,7 @@ export class AppModule {
         // no search_path to the backbone's schema, so staging names its table.
         OutboxModule.forRoot({
           role: 'consumer',
-          table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages`,
+          table: outboxTable(),
           destinations: {
             [QueueName.DISCORD]: settings.discordQueueUrl,
             [QueueName.BOT_OPERATIONS]: settings.botOperationsQueueUrl,
@@ -51,7 +51,7 @@ export class AppModule {
         }),
         // Producers only; `routes: false`: our orders API is our own, not the backbone's reference one.
         OrderThreadsModule.forRoot({ routes: false }),
-        BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: `${DEFAULT_BACKBONE_SCHEMA}.bot_operations` }),
+        BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: backboneTable('bot_operations') }),
         // The bot's answers (thread_created, …) on the backend queue, applied by our handler.
         QueueModule.forRoot({ shutdownDrainTimeoutMs: 10_000, consumers: [{ name: QueueName.BACKEND, queueUrl: settings.backendQueueUrl, ...QUEUES[QueueName.BACKEND].defaults }] }),
         BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, imports: [MarketplaceDbModule] }),

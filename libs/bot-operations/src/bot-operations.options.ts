@@ -11,7 +11,7 @@ export interface BotOperationsOptions {
   maxAttempts?: number;
   /** Consumer. BOT_INVITE_MAX_AGE_SECONDS (1 day unless set): lifetime of the single-use invite DM'd to a user not in the guild. */
   inviteMaxAgeSeconds?: number;
-  /** Producer. The operations table the producer writes in the host's transaction, schema-qualified if need be. Default `bot_operations`. */
+  /** Producer. The operations table the producer writes in the host's transaction, schema-qualified if need be (`backboneTable('bot_operations')` of `@discord-backbone/prisma`; quoted by the library). Default `bot_operations`. */
   table?: string;
 }
 
