@@ -6,6 +6,7 @@ import { QUEUE_NAMES, QUEUES, QueueName, QueueSide } from '@discord-backbone/con
 import { BackendResponseConsumerModule, OrderThreadsModule, ThreadLinkAnswerHandler } from '@discord-backbone/order-threads';
 import { PrizesModule } from '@discord-backbone/prizes';
 import type { ConsumerSettings } from '@discord-backbone/queue';
+import { membershipTables, prizeTables } from './host-tables';
 
 /** The code behind each queue's consumer; which app runs it and with which settings is the queue table's. */
 interface ConsumerImplementation {
@@ -16,7 +17,7 @@ interface ConsumerImplementation {
 }
 
 const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
-  [QueueName.PRIZE_DISTRIBUTION]: { module: () => PrizesModule.forRoot({ role: 'consumer' }), usesDiscord: false },
+  [QueueName.PRIZE_DISTRIBUTION]: { module: (env) => PrizesModule.forRoot({ role: 'consumer', tables: prizeTables(env) }), usesDiscord: false },
   [QueueName.DISCORD]: {
     module: (env) =>
       OrderThreadsModule.forRoot({
@@ -31,7 +32,7 @@ const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
   // The API app plays the marketplace: its thread answers land on its own thread links.
   [QueueName.BACKEND]: { module: () => BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler }), usesDiscord: false },
   [QueueName.BOT_OPERATIONS]: {
-    module: (env) => BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
+    module: (env) => BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS, tables: membershipTables(env) }),
     usesDiscord: true,
   },
   [QueueName.CAMPAIGN]: { module: (env) => CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.queues.campaign.queueUrl }), usesDiscord: true },
