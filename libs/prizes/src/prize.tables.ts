@@ -14,11 +14,12 @@ export class PrizeTables implements PrizeTableNames {
   readonly characters: string;
 
   constructor(@Inject(PRIZES_OPTIONS) options: PrizesOptions) {
-    const names = { ...DEFAULT_TABLES, ...options.tables };
-    this.users = quoteQualifiedName(names.users);
-    this.communities = quoteQualifiedName(names.communities);
-    this.itemTypes = quoteQualifiedName(names.itemTypes);
-    this.itemHoldings = quoteQualifiedName(names.itemHoldings);
-    this.characters = quoteQualifiedName(names.characters);
+    // A name left undefined (an unset setting) keeps its default.
+    const name = (table: keyof PrizeTableNames) => quoteQualifiedName(options.tables?.[table] ?? DEFAULT_TABLES[table]);
+    this.users = name('users');
+    this.communities = name('communities');
+    this.itemTypes = name('itemTypes');
+    this.itemHoldings = name('itemHoldings');
+    this.characters = name('characters');
   }
 }
