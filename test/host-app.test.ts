@@ -106,6 +106,23 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
   const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${app.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTHORIZED, ...headers }, body: JSON.stringify(body) });
 
+  interface HostOrder {
+    id: string;
+    status: string;
+    discordThreadId: string | null;
+    discordStatus: string | null;
+    statusFailure: string | null;
+  }
+  /** The host's order (its GET /orders/:id) once `ready` holds. */
+  const orderWhen = (id: string, ready: (order: HostOrder) => boolean, what: string) =>
+    waitFor(
+      async () => {
+        const order = (await (await fetch(`${app.url}/orders/${id}`, { headers: AUTHORIZED })).json()) as HostOrder;
+        return ready(order) ? order : undefined;
+      },
+      { what, timeoutMs: 60_000 },
+    );
+
   it('has one copy of @nestjs/core, and its own migrations beside the backbone\'s in one database', async () => {
     const copies = (await inHost(host, 'npm', ['ls', '@nestjs/core', '--all', '--parseable'])).trim().split('\n').filter(Boolean);
     expect(new Set(copies).size).toBe(1);
@@ -131,13 +148,7 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
     const created = await post('/orders', { title: 'Epic sword', buyerId: 'buyer-1', sellerId: 'seller-1', serverId: guildId, channelId });
     const { id, message } = (await created.json()) as { id: string; message?: string };
     expect({ status: created.status, id, message }).toEqual({ status: 201, id: expect.any(String), message: undefined });
-    const order = await waitFor(
-      async () => {
-        const answer = (await (await fetch(`${app.url}/orders/${id}`, { headers: AUTHORIZED })).json()) as { discordThreadId: string | null };
-        return answer.discordThreadId ? answer : undefined;
-      },
-      { what: "the host's order to carry its thread id", timeoutMs: 60_000 },
-    );
+    const order = await orderWhen(id, (o) => o.discordThreadId !== null, "the host's order to carry its thread id");
     expect(discord.threads).toHaveLength(1);
     const [thread] = discord.threads;
     expect(order.discordThreadId).toBe(thread.id);
@@ -146,6 +157,22 @@ describe('a host app installing the packages (examples/marketplace-backend)', ()
     // The rolled-back order left nothing behind: no row of ours, no message of the backbone's.
     expect((await db.query("SELECT count(*)::int AS n FROM orders WHERE title = 'Never kept'")).rows[0]).toEqual({ n: 0 });
     expect((await db.query('SELECT count(*)::int AS n FROM discord_backbone.outbox_messages')).rows[0]).toEqual({ n: 1 });
+  });
+
+  it("the host's status change, staged in its transaction, is posted in the order's thread, and the host's RequestAnswerHandler stores the bot's answer (Phase 4)", async () => {
+    const buyer = discord.addMember(guildId, snowflake());
+    const seller = discord.addMember(guildId, snowflake());
+    await db.query("INSERT INTO users (id, name, discord_id) VALUES ('buyer-2', 'Buyer', $1), ('seller-2', 'Seller', $2)", [buyer, seller]);
+    const created = await post('/orders', { title: 'Shield', buyerId: 'buyer-2', sellerId: 'seller-2', serverId: guildId, channelId });
+    const { id } = (await created.json()) as { id: string };
+    const { discordThreadId } = await orderWhen(id, (o) => o.discordThreadId !== null, 'the thread of the order');
+
+    const changed = await post(`/orders/${id}/status`, { status: 'in_progress' });
+    const { requestId } = (await changed.json()) as { requestId: string };
+    expect({ status: changed.status, requestId }).toEqual({ status: 201, requestId: expect.any(String) });
+    const order = await orderWhen(id, (o) => o.discordStatus !== null || o.statusFailure !== null, "the bot's answer on the host's order");
+    expect(order).toMatchObject({ status: 'in_progress', discordStatus: 'in_progress', statusFailure: null });
+    expect(discord.messages(discordThreadId!).map((m) => m.content)).toContain('Order status: open → **in_progress**');
   });
 
   it("an invite the host stages with its own membership row, in a pg transaction, gets the channel's role granted on the stand-in: the worker reads the host's channels and memberships", async () => {

@@ -15,6 +15,7 @@ import { HealthController } from './health.controller';
 import { PRIZE_TABLES } from './host-tables';
 import { MarketplaceDbModule } from './marketplace-db';
 import { MembersController } from './members.controller';
+import { OrderRequestAnswers } from './order-request-answers';
 import { OrderThreadAnswers } from './order-thread-answers';
 import { OrdersController } from './orders.controller';
 import { readSettings } from './settings';
@@ -58,9 +59,10 @@ export class AppModule {
         BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: backboneTable('bot_operations') }),
         // Account linking (AccountLinkService): claims what was awarded to an unlinked account into our tables.
         PrizesModule.forRoot({ routes: false, tables: PRIZE_TABLES }),
-        // The bot's answers (thread_created, …) on the backend queue, applied by our handler.
+        // The bot's answers on the backend queue, applied by our handlers: thread_created / thread errors,
+        // and the Phase 4 answers (order_status_updated …).
         QueueModule.forRoot({ shutdownDrainTimeoutMs: 10_000, consumers: [{ name: QueueName.BACKEND, queueUrl: settings.backendQueueUrl, ...QUEUES[QueueName.BACKEND].defaults }] }),
-        BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, imports: [MarketplaceDbModule] }),
+        BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, requestAnswers: OrderRequestAnswers, imports: [MarketplaceDbModule] }),
         ...(settings.discordPublicKey ? [CampaignsModule.forRoot({ publicKey: settings.discordPublicKey })] : []),
         ...(relay
           ? [RelayApiModule.forRoot({ settings: relay, databaseUrl: settings.databaseUrl, apiBaseUrl: settings.discordApiBaseUrl, requestTimeoutMs: 15_000, rateLimitPerMinute: 1200, retentionHours: 24 })]

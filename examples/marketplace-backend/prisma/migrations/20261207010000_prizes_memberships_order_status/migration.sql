@@ -1,5 +1,12 @@
 -- Our prizes and Discord memberships, which the backbone's workers reach through its table
--- contract (README: the HOST_*_TABLE settings of the worker, PrizesModule `tables`).
+-- contract (README: the HOST_*_TABLE settings of the worker, PrizesModule `tables`), and the
+-- order status we post into an order's thread (update_order_status, answered to OrderRequestAnswers).
+
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN "status" TEXT NOT NULL DEFAULT 'open',
+ADD COLUMN "status_request_id" TEXT,
+ADD COLUMN "discord_status" TEXT,
+ADD COLUMN "status_failure" TEXT;
 
 -- CreateTable
 CREATE TABLE "communities" (
