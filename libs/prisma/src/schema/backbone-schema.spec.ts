@@ -1,4 +1,4 @@
-import { backboneSearchPath, backboneTable, outboxTable, qualifiedTable, quoteIdentifier, quoteQualifiedName } from './backbone-schema';
+import { backboneSearchPath, backboneTable, outboxTable, qualifiedTable, quoteIdentifier, quoteQualifiedName, quoteTableNames } from './backbone-schema';
 import { catalogDifferences } from './schema-catalog';
 
 describe('backbone schema names', () => {
@@ -22,6 +22,11 @@ describe('backbone schema names', () => {
     expect(quoteQualifiedName('market.Member')).toBe('"market"."Member"');
     expect(quoteQualifiedName('a"b')).toBe('"a""b"');
     for (const bad of ['', 'a.', '.a', 'a.b.c', `a.${'x'.repeat(64)}`]) expect(() => quoteQualifiedName(bad)).toThrow(TypeError);
+  });
+
+  it("quotes a table contract's names, the host's where given and the defaults elsewhere", () => {
+    expect(quoteTableNames({ users: 'users', items: 'items' }, { users: 'market.Member', items: undefined })).toEqual({ users: '"market"."Member"', items: '"items"' });
+    expect(() => quoteTableNames({ users: 'users' }, { users: 'a.b.c' })).toThrow(TypeError);
   });
 
   it('writes the search_path as a connection option, escaping spaces', () => {

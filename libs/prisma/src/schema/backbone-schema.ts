@@ -35,6 +35,16 @@ export function quoteQualifiedName(name: string): string {
 }
 
 /**
+ * Every table of a table contract (the host's tables a module reads and writes), quoted: the
+ * host's name where `given` has one (an undefined entry, an unset setting, keeps the default).
+ */
+export function quoteTableNames<K extends string>(defaults: Record<K, string>, given: Partial<Record<K, string>> = {}): Record<K, string> {
+  const quoted = {} as Record<K, string>;
+  for (const key of Object.keys(defaults) as K[]) quoted[key] = quoteQualifiedName(given[key] ?? defaults[key]);
+  return quoted;
+}
+
+/**
  * A backbone table's name in the form the options take (`discord_backbone.bot_operations`, unquoted):
  * for `OutboxOptions.table` and `BotOperationsOptions.table` on a host's connection, where
  * unqualified names resolve to the host's tables. The library quotes it (quoteQualifiedName).
