@@ -9,7 +9,7 @@ import { OutboxModule } from '@discord-backbone/outbox';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
-import { apiQueueUrls, consumersFor, outboxDestinations, platformModules } from '@discord-backbone/runtime';
+import { apiQueueUrls, consumersFor, outboxDestinations, platformModules, prizeTables } from '@discord-backbone/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
@@ -45,7 +45,7 @@ export class ApiModule {
           pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
           maxRetryDelayMs: env.OUTBOX_MAX_RETRY_DELAY_MS,
         }),
-        PrizesModule.forRoot({ requireDiscordToken: env.ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN }),
+        PrizesModule.forRoot({ requireDiscordToken: env.ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN, tables: prizeTables(env) }),
         OrderThreadsModule.forRoot({}),
         BotOperationsModule.forRoot({ queueUrl: env.queues['bot-operations'].queueUrl, maxAttempts: env.queues['bot-operations'].maxAttempts }),
         ...(env.DISCORD_PUBLIC_KEY

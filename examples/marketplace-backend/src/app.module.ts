@@ -6,12 +6,16 @@ import { QUEUES, QueueName } from '@discord-backbone/contracts';
 import { DiscordModule } from '@discord-backbone/discord';
 import { BackendResponseConsumerModule, OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
-import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma';
+import { PrizesModule } from '@discord-backbone/prizes';
+import { backboneTable, outboxTable, PrismaModule } from '@discord-backbone/prisma';
 import { QueueModule, SqsClientModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
+import { AccountsController } from './accounts.controller';
 import { HealthController } from './health.controller';
+import { PRIZE_TABLES } from './host-tables';
 import { MarketplaceDbModule } from './marketplace-db';
 import { MembersController } from './members.controller';
+import { OrderRequestAnswers } from './order-request-answers';
 import { OrderThreadAnswers } from './order-thread-answers';
 import { OrdersController } from './orders.controller';
 import { readSettings } from './settings';
@@ -19,7 +23,8 @@ import { readSettings } from './settings';
 /**
  * The marketplace's backend with the backbone's modules: it produces (order threads, bot
  * operations), sends what it staged (the outbox), applies the bot's answers to its own orders,
- * and serves Discord's interactions endpoint and the relay's /v1 API. The worker deployment —
+ * links Discord accounts (claiming pending prizes into its own tables), and serves Discord's
+ * interactions endpoint and the relay's /v1 API. The worker deployment —
  * the backbone's own image — consumes the Discord-side queues against the same database.
  */
 @Module({})
@@ -42,7 +47,7 @@ export class AppModule {
         // no search_path to the backbone's schema, so staging names its table.
         OutboxModule.forRoot({
           role: 'consumer',
-          table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages`,
+          table: outboxTable(),
           destinations: {
             [QueueName.DISCORD]: settings.discordQueueUrl,
             [QueueName.BOT_OPERATIONS]: settings.botOperationsQueueUrl,
@@ -51,16 +56,19 @@ export class AppModule {
         }),
         // Producers only; `routes: false`: our orders API is our own, not the backbone's reference one.
         OrderThreadsModule.forRoot({ routes: false }),
-        BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: `${DEFAULT_BACKBONE_SCHEMA}.bot_operations` }),
-        // The bot's answers (thread_created, …) on the backend queue, applied by our handler.
+        BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: backboneTable('bot_operations') }),
+        // Account linking (AccountLinkService): claims what was awarded to an unlinked account into our tables.
+        PrizesModule.forRoot({ routes: false, tables: PRIZE_TABLES }),
+        // The bot's answers on the backend queue, applied by our handlers: thread_created / thread errors,
+        // and the Phase 4 answers (order_status_updated …).
         QueueModule.forRoot({ shutdownDrainTimeoutMs: 10_000, consumers: [{ name: QueueName.BACKEND, queueUrl: settings.backendQueueUrl, ...QUEUES[QueueName.BACKEND].defaults }] }),
-        BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, imports: [MarketplaceDbModule] }),
+        BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, requestAnswers: OrderRequestAnswers, imports: [MarketplaceDbModule] }),
         ...(settings.discordPublicKey ? [CampaignsModule.forRoot({ publicKey: settings.discordPublicKey })] : []),
         ...(relay
           ? [RelayApiModule.forRoot({ settings: relay, databaseUrl: settings.databaseUrl, apiBaseUrl: settings.discordApiBaseUrl, requestTimeoutMs: 15_000, rateLimitPerMinute: 1200, retentionHours: 24 })]
           : []),
       ],
-      controllers: [HealthController, OrdersController, MembersController],
+      controllers: [HealthController, OrdersController, MembersController, AccountsController],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
 import { DiscordQueueProducer } from '@discord-backbone/order-threads';
+import { randomUUID } from 'node:crypto';
 import { MarketplaceDb } from './marketplace-db';
 
 interface CreateOrderBody {
@@ -46,10 +47,24 @@ export class OrdersController {
     }
   }
 
+  /** Changes the order's status and, in the same transaction, asks the bot to post it in the order's thread. */
+  @Post(':id/status')
+  async setStatus(@Param('id') id: string, @Body() body: { status: string }): Promise<{ requestId: string }> {
+    return this.db.$transaction(async (tx) => {
+      const order = await tx.order.findUnique({ where: { id } });
+      if (!order) throw new NotFoundException(`No order ${id}`);
+      const requestId = randomUUID();
+      await tx.order.update({ where: { id }, data: { status: body.status, statusRequestId: requestId } });
+      await this.discordQueue.updateOrderStatus(tx, { entityType: 'order', entityId: id, requestId }, body.status, order.status);
+      return { requestId };
+    });
+  }
+
   @Get(':id')
-  async get(@Param('id') id: string): Promise<{ id: string; discordThreadId: string | null; threadFailure: string | null }> {
+  async get(@Param('id') id: string): Promise<{ id: string; status: string; discordThreadId: string | null; threadFailure: string | null; discordStatus: string | null; statusFailure: string | null }> {
     const order = await this.db.order.findUnique({ where: { id } });
     if (!order) throw new NotFoundException(`No order ${id}`);
-    return { id: order.id, discordThreadId: order.discordThreadId, threadFailure: order.threadFailure };
+    const { status, discordThreadId, threadFailure, discordStatus, statusFailure } = order;
+    return { id: order.id, status, discordThreadId, threadFailure, discordStatus, statusFailure };
   }
 }

@@ -10,6 +10,12 @@ describe('validateEnvironment', () => {
     expect(env.queues['prize-distribution']).toMatchObject({ batchSize: 5, waitTimeSeconds: 5, visibilityTimeout: 30, maxReceiveCount: 3 });
   });
 
+  it("takes the host's table names as `table` or `schema.table`, and names a bad one", () => {
+    const env = validateEnvironment({ ...base, HOST_USERS_TABLE: 'market.discord_accounts', HOST_SUBSCRIPTIONS_TABLE: 'Memberships', HOST_CHARACTERS_TABLE: '' });
+    expect(env).toMatchObject({ HOST_USERS_TABLE: 'market.discord_accounts', HOST_SUBSCRIPTIONS_TABLE: 'Memberships', HOST_CHARACTERS_TABLE: undefined, HOST_COMMUNITIES_TABLE: undefined });
+    expect(() => validateEnvironment({ ...base, HOST_ITEM_HOLDINGS_TABLE: 'a.b.c' })).toThrow(/HOST_ITEM_HOLDINGS_TABLE \(invalid\): HOST_ITEM_HOLDINGS_TABLE must be a table name/);
+  });
+
   it('parses numbers and booleans from strings', () => {
     const env = validateEnvironment({ ...base, PRIZE_DISTRIBUTION_QUEUE_BATCH_SIZE: '10', AWS_SQS_ENABLED: 'false' });
     expect(env.queues['prize-distribution'].batchSize).toBe(10);

@@ -17,6 +17,14 @@ const toInt = ({ value }: { value: unknown }): unknown => {
 };
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+/** A table name of the host's (`table` or `schema.table`, unquoted; the libraries quote it). */
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
+/** One of the host's tables the table contract names; unset (or empty) = this repository's own table. */
+const HostTable = (): PropertyDecorator => (target, key) => {
+  Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))(target, key);
+  IsOptional()(target, key);
+  Matches(TABLE_NAME, { message: '$property must be a table name: "table" or "schema.table"' })(target, key);
+};
 /** A queue the queue table gives the worker to consume. */
 export const isWorkerQueue = (name: QueueName): name is QueueConsumedBy<'worker'> => QUEUES[name].consumedBy === 'worker';
 /** The worker's SQS consumers, one per worker queue (AWS_SQS_ENABLED=false turns them off). */
@@ -215,6 +223,20 @@ export class Environment {
   /** Acknowledged deliveries, their messages and outbound records (with their Idempotency-Keys) are kept this long. */
   @Transform(toInt) @IsInt() @Min(1) @Max(8760)
   RELAY_RETENTION_HOURS = 24;
+
+  /**
+   * The host's tables the worker and account linking read and write, when they are not this
+   * repository's (README "The host's transaction, the host's tables" lists their columns):
+   * `table` or `schema.table` (the worker's connections find unqualified names in the backbone's
+   * schema, then public). Users serve prizes and memberships alike.
+   */
+  @HostTable() HOST_USERS_TABLE?: string;
+  @HostTable() HOST_COMMUNITIES_TABLE?: string;
+  @HostTable() HOST_ITEM_TYPES_TABLE?: string;
+  @HostTable() HOST_ITEM_HOLDINGS_TABLE?: string;
+  @HostTable() HOST_CHARACTERS_TABLE?: string;
+  @HostTable() HOST_SUBSCRIPTION_CHANNELS_TABLE?: string;
+  @HostTable() HOST_SUBSCRIPTIONS_TABLE?: string;
 
   /** Refuse account links without a Discord OAuth2 access token that proves the account is the user's. */
   @Transform(toBoolean) @IsBoolean()

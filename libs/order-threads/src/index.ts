@@ -6,3 +6,6 @@ export type { RequestTarget, ThreadRequest, ThreadTarget } from './api/discord-q
 export { ThreadAnswerHandler } from './api/thread-answer.handler';
 export type { ThreadCreatedAnswer, ThreadFailedAnswer } from './api/thread-answer.handler';
 export { ThreadLinkAnswerHandler } from './api/thread-link-answer.handler';
+export { RequestAnswerHandler } from './api/request-answer.handler';
+export type { RequestDoneAnswer, RequestFailedAnswer } from './api/request-answer.handler';
+export { DiscordRequestAnswerHandler } from './api/discord-request-answer.handler';

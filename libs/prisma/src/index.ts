@@ -2,7 +2,7 @@ export * from './prisma.module';
 export * from './prisma.service';
 export * from './deployment-coordination';
 export * from './prisma.options';
-export { DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, backboneSearchPath, outboxTable, qualifiedTable } from './schema/backbone-schema';
+export { DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, backboneSearchPath, backboneTable, outboxTable, qualifiedTable, quoteQualifiedName, quoteTableNames } from './schema/backbone-schema';
 export { SchemaMigrations } from './schema/schema-migrations';
 export { Prisma } from './generated/client';
 /** The client handed to code that runs inside `$transaction`. */
@@ -26,4 +26,3 @@ export { PrismaClient } from './generated/client';
 export * from './database-errors';
 export type { SqlTransaction } from './sql';
 export { DatabaseConnectionError } from './sql';
-export { quoteQualifiedName } from './sql-identifier';

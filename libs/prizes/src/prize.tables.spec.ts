@@ -43,6 +43,7 @@ describe('PrizeTables', () => {
 
   it('takes the host’s schema-qualified names, case kept', () => {
     expect(new PrizeTables({ tables: { users: 'market.Member' } }).users).toBe('"market"."Member"');
+    expect(new PrizeTables({ tables: { users: undefined } }).users).toBe('"users"');
   });
 
   it('sends every statement of grants, awards and claims to the host’s tables, never to the defaults', async () => {

@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { Environment, isWorkerQueue } from '@discord-backbone/config';
 import { QUEUE_NAMES, QUEUES, QueueName, QueueSide } from '@discord-backbone/contracts';
 import type { ConsumerSettings } from '@discord-backbone/queue';
+import { membershipTables, prizeTables } from './host-tables';
 
 /** The code behind each queue's consumer; which app runs it and with which settings is the queue table's. */
 interface ConsumerImplementation {
@@ -16,7 +17,7 @@ interface ConsumerImplementation {
 }
 
 const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
-  [QueueName.PRIZE_DISTRIBUTION]: { module: async () => (await import('@discord-backbone/prizes')).PrizesModule.forRoot({ role: 'consumer' }), usesDiscord: false },
+  [QueueName.PRIZE_DISTRIBUTION]: { module: async (env) => (await import('@discord-backbone/prizes')).PrizesModule.forRoot({ role: 'consumer', tables: prizeTables(env) }), usesDiscord: false },
   [QueueName.DISCORD]: {
     module: async (env) =>
       (await import('@discord-backbone/order-threads')).OrderThreadsModule.forRoot({
@@ -37,7 +38,7 @@ const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
     usesDiscord: false,
   },
   [QueueName.BOT_OPERATIONS]: {
-    module: async (env) => (await import('@discord-backbone/bot-operations')).BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS }),
+    module: async (env) => (await import('@discord-backbone/bot-operations')).BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS, tables: membershipTables(env) }),
     usesDiscord: true,
   },
   [QueueName.CAMPAIGN]: { module: async (env) => (await import('@discord-backbone/campaigns')).CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.queues.campaign.queueUrl }), usesDiscord: true },

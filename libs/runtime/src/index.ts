@@ -1,3 +1,4 @@
 export * from './bootstrap';
 export * from './platform.modules';
 export * from './consumers.table';
+export * from './host-tables';

@@ -6,6 +6,7 @@ import { BOT_OPERATIONS_OPTIONS, BOT_WORKER_OPTIONS, BotOperationsOptions, BotWo
 import { InviteUserHandler } from './invite-user.handler';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
+import { MembershipTables } from './membership.tables';
 import { RemoveUserHandler } from './remove-user.handler';
 import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { VerifyPermissionsHandler } from './verify-permissions.handler';
@@ -18,6 +19,7 @@ export const BOT_OPERATIONS_CONSUMER: RoleSides['consumer'] = {
       inject: [BOT_OPERATIONS_OPTIONS],
       useFactory: (o: BotOperationsOptions): BotWorkerOptions => ({ inviteMaxAgeSeconds: o.inviteMaxAgeSeconds ?? DEFAULT_BOT_INVITE_MAX_AGE_SECONDS }),
     },
+    MembershipTables,
     MembershipState,
     SubscriptionRoleCheck,
     BotOperationRecorder,

@@ -1,15 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, SubscriptionStatus } from '@discord-backbone/prisma';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { NotFoundError } from '@discord-backbone/queue';
+import { MembershipTables } from './membership.tables';
 
-/** The backend's current truth about a channel and a membership, as the handlers act on it. */
+/** A subscription channel's configuration, as the handlers act on it. */
+export interface SubscriptionChannelConfig {
+  channelId: string;
+  guildId: string;
+  /** The role that gives access; null: access by a member permission overwrite. */
+  roleId: string | null;
+  /** Remove also kicks the member from the guild. */
+  kickOnRemove: boolean;
+}
+
+/** The backend's current truth about a channel and a membership, read from the host's tables (MembershipTables). */
 @Injectable()
 export class MembershipState {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tables: MembershipTables,
+  ) {}
 
   /** The channel's configuration (guild, role, kick on removal); permanent failure when it is not a subscription channel. */
-  async channel(channelId: string) {
-    const channel = await this.prisma.subscriptionChannel.findUnique({ where: { channelId } });
+  async channel(channelId: string): Promise<SubscriptionChannelConfig> {
+    const [channel] = await this.prisma.sql<SubscriptionChannelConfig>(
+      Prisma.sql`SELECT channel_id AS "channelId", guild_id AS "guildId", role_id AS "roleId", kick_on_remove AS "kickOnRemove"
+                 FROM ${Prisma.raw(this.tables.subscriptionChannels)} WHERE channel_id = ${channelId}`,
+    );
     if (!channel) throw new NotFoundError(`Channel ${channelId} is not a subscription channel`);
     return channel;
   }
@@ -21,7 +38,11 @@ export class MembershipState {
    * later change; within the queue, FIFO order already keeps a membership's operations in order.
    */
   async accessWanted(discordUserId: string, channelId: string): Promise<boolean> {
-    const active = await this.prisma.subscription.count({ where: { channelId, status: SubscriptionStatus.active, user: { discordUserId } } });
-    return active > 0;
+    const [row] = await this.prisma.sql<{ wanted: boolean }>(
+      Prisma.sql`SELECT EXISTS (
+                   SELECT 1 FROM ${Prisma.raw(this.tables.subscriptions)} s JOIN ${Prisma.raw(this.tables.users)} u ON u.id = s.user_id
+                   WHERE s.channel_id = ${channelId} AND s.status = 'active' AND u.discord_user_id = ${discordUserId}) AS wanted`,
+    );
+    return row.wanted;
   }
 }

@@ -2,12 +2,20 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { ModuleMetadata, Type } from '@nestjs/common';
 import { BackendResponseConsumer } from './backend-response.consumer';
 import { BackendResponseRoute } from './backend-response.route';
+import { DiscordRequestAnswerHandler } from './discord-request-answer.handler';
+import { RequestAnswerHandler } from './request-answer.handler';
 import { ThreadAnswerHandler } from './thread-answer.handler';
 
 export interface BackendResponseConsumerOptions {
   /** The host's handler of thread answers (see ThreadAnswerHandler). */
   threadAnswers: Type<ThreadAnswerHandler>;
-  /** Modules that provide the handler's own dependencies (e.g. the host's Prisma module). */
+  /**
+   * The host's handler of Phase 4 answers (order_status_updated, user_assigned,
+   * chat_message_forwarded and their errors; see RequestAnswerHandler). Default
+   * DiscordRequestAnswerHandler: this repository's reference orders API's `discord_requests` rows.
+   */
+  requestAnswers?: Type<RequestAnswerHandler>;
+  /** Modules that provide the handlers' own dependencies (e.g. the host's Prisma module). */
   imports?: ModuleMetadata['imports'];
 }
 
@@ -18,7 +26,12 @@ export class BackendResponseConsumerModule {
     return {
       module: BackendResponseConsumerModule,
       imports: options.imports ?? [],
-      providers: [{ provide: ThreadAnswerHandler, useClass: options.threadAnswers }, BackendResponseRoute, BackendResponseConsumer],
+      providers: [
+        { provide: ThreadAnswerHandler, useClass: options.threadAnswers },
+        { provide: RequestAnswerHandler, useClass: options.requestAnswers ?? DiscordRequestAnswerHandler },
+        BackendResponseRoute,
+        BackendResponseConsumer,
+      ],
     };
   }
 }

@@ -1,14 +1,15 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@discord-backbone/contracts';
-import { DiscordRequestStatus, SqlTransaction } from '@discord-backbone/prisma';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 import { decodeByType, MessageRoute, NotFoundError, originalMessageId, PermanentError, Rejections } from '@discord-backbone/queue';
+import { RequestAnswerHandler } from './request-answer.handler';
 import { ThreadAnswerHandler } from './thread-answer.handler';
 
 /**
  * Applies the bot's answers (BACKEND_QUEUE_URL) in the batch's plain-SQL transaction, as every
- * batch consumer does: thread answers go to the host's ThreadAnswerHandler (the host owns its
- * orders), each Phase 4 request's outcome to its `discord_requests` row. Correlates by
+ * batch consumer does: thread answers go to the host's ThreadAnswerHandler and Phase 4 answers to
+ * its RequestAnswerHandler (the host owns its orders). Correlates by
  * `metadata.original_order_id` (and `request_id`); an answer for something the backend never
  * asked about goes to the DLQ with the reason. The pipeline's processed-message key, recorded in
  * the same transaction, makes a redelivery a no-op.
@@ -17,7 +18,10 @@ import { ThreadAnswerHandler } from './thread-answer.handler';
 export class BackendResponseRoute implements MessageRoute<BackendResponseMessage> {
   readonly consumer = QueueName.BACKEND;
 
-  constructor(private readonly threadAnswers: ThreadAnswerHandler) {}
+  constructor(
+    private readonly threadAnswers: ThreadAnswerHandler,
+    private readonly requestAnswers: RequestAnswerHandler,
+  ) {}
 
   decode(body: unknown): BackendResponseMessage {
     return decodeByType(body, { discriminator: 'type', classes: BACKEND_RESPONSE_CLASSES, what: 'response type' });
@@ -41,41 +45,46 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   }
 
   /** Hands a thread answer to the host's handler; a PermanentError it throws rejects that answer alone. */
-  private async applyThread(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
+  private applyThread(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
     const { type, payload, metadata } = response;
     const about = { entityId: metadata.original_order_id, entityType: metadata.entity_type, threadId: payload.thread_id ?? null, response };
-    try {
-      if (type === BackendResponseType.ERROR) {
-        await this.threadAnswers.threadFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql);
-      } else {
-        await this.threadAnswers.threadCreated(
-          {
-            ...about,
-            inviteCode: payload.invite_code ?? null,
-            memberFailures: payload.member_failures ?? [],
-            inviteError: payload.invite_error,
-            discordMessageId: metadata.discord_message_id ?? null,
-          },
-          sql,
-        );
-      }
-      return undefined;
-    } catch (error) {
-      if (error instanceof PermanentError) return error;
-      throw error;
-    }
+    return rejection(() =>
+      type === BackendResponseType.ERROR
+        ? this.threadAnswers.threadFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql)
+        : this.threadAnswers.threadCreated(
+            {
+              ...about,
+              inviteCode: payload.invite_code ?? null,
+              memberFailures: payload.member_failures ?? [],
+              inviteError: payload.invite_error,
+              discordMessageId: metadata.discord_message_id ?? null,
+            },
+            sql,
+          ),
+    );
   }
 
-  private async applyRequest({ type, payload, metadata }: BackendResponseMessage, sql: SqlTransaction): Promise<NotFoundError | undefined> {
+  /** Hands a Phase 4 answer to the host's handler; one that names no request cannot be correlated. */
+  private async applyRequest(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
+    const { type, payload, metadata } = response;
     if (!metadata.request_id) return new NotFoundError(`A ${type} answer without metadata.request_id cannot be correlated`);
-    const failed = type === BackendResponseType.ERROR;
-    const updated = await sql.execute('UPDATE discord_requests SET status = $3::discord_request_status, error = $4, updated_at = now() WHERE id = $1 AND entity_id = $2', [
-      metadata.request_id,
-      metadata.original_order_id,
-      failed ? DiscordRequestStatus.failed : DiscordRequestStatus.done,
-      failed ? `${payload.error_class ?? 'Error'}: ${payload.error_message ?? ''}` : null,
-    ]);
-    return updated === 0 ? new NotFoundError(`No ${metadata.request_type ?? 'request'} ${metadata.request_id} for ${metadata.original_order_id}`) : undefined;
+    const about = { requestId: metadata.request_id, entityId: metadata.original_order_id, requestType: metadata.request_type, response };
+    return rejection(() =>
+      type === BackendResponseType.ERROR
+        ? this.requestAnswers.requestFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql)
+        : this.requestAnswers.requestDone({ ...about, type }, sql),
+    );
+  }
+}
+
+/** Runs a host handler: a PermanentError it throws rejects that answer alone; anything else fails the batch (retried). */
+async function rejection(handle: () => Promise<void>): Promise<PermanentError | undefined> {
+  try {
+    await handle();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PermanentError) return error;
+    throw error;
   }
 }
 

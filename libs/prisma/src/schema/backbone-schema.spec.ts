@@ -1,4 +1,4 @@
-import { backboneSearchPath, outboxTable, qualifiedTable, quoteIdentifier } from './backbone-schema';
+import { backboneSearchPath, backboneTable, outboxTable, qualifiedTable, quoteIdentifier, quoteQualifiedName, quoteTableNames } from './backbone-schema';
 import { catalogDifferences } from './schema-catalog';
 
 describe('backbone schema names', () => {
@@ -9,10 +9,24 @@ describe('backbone schema names', () => {
     expect(() => quoteIdentifier('x'.repeat(64))).toThrow('Not a Postgres identifier');
   });
 
-  it("qualifies the outbox for a host's connection", () => {
-    expect(outboxTable()).toBe('"discord_backbone"."outbox_messages"');
-    expect(outboxTable('market_bot')).toBe('"market_bot"."outbox_messages"');
+  it("names the outbox for a host's connection in the form the `table` options take, which the library quotes", () => {
+    expect(outboxTable()).toBe('discord_backbone.outbox_messages');
+    expect(outboxTable('market_bot')).toBe('market_bot.outbox_messages');
+    expect(backboneTable('bot_operations')).toBe('discord_backbone.bot_operations');
+    expect(quoteQualifiedName(outboxTable())).toBe(qualifiedTable('discord_backbone', 'outbox_messages'));
     expect(qualifiedTable('a', 'b')).toBe('"a"."b"');
+  });
+
+  it('quotes a configured table name part by part, case kept, and refuses what is not `table` or `schema.table`', () => {
+    expect(quoteQualifiedName('users')).toBe('"users"');
+    expect(quoteQualifiedName('market.Member')).toBe('"market"."Member"');
+    expect(quoteQualifiedName('a"b')).toBe('"a""b"');
+    for (const bad of ['', 'a.', '.a', 'a.b.c', `a.${'x'.repeat(64)}`]) expect(() => quoteQualifiedName(bad)).toThrow(TypeError);
+  });
+
+  it("quotes a table contract's names, the host's where given and the defaults elsewhere", () => {
+    expect(quoteTableNames({ users: 'users', items: 'items' }, { users: 'market.Member', items: undefined })).toEqual({ users: '"market"."Member"', items: '"items"' });
+    expect(() => quoteTableNames({ users: 'users' }, { users: 'a.b.c' })).toThrow(TypeError);
   });
 
   it('writes the search_path as a connection option, escaping spaces', () => {
