@@ -1,5 +1,5 @@
-import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
-import type { APIOverwrite } from 'discord.js';
+import { OverwriteType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import type { APIOverwrite } from 'discord-api-types/v10';
 import { computeChannelPermissions, computeGuildPermissions, missingPermissions } from './channel-permissions';
 
 const guildId = '100000000000000000';

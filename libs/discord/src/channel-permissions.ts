@@ -1,5 +1,5 @@
-import { OverwriteType, PermissionFlagsBits } from 'discord.js';
-import type { APIGuild, APIGuildMember, APIOverwrite, APIRole } from 'discord.js';
+import { OverwriteType, PermissionFlagsBits } from 'discord-api-types/v10';
+import type { APIGuild, APIGuildMember, APIOverwrite, APIRole } from 'discord-api-types/v10';
 
 const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 

@@ -1,5 +1,6 @@
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import type { RequestData } from 'discord.js';
+import { DiscordAPIError } from '@discordjs/rest';
+import type { RequestData } from '@discordjs/rest';
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { DiscordInteractionTokenError, DiscordOAuthTokenRejectedError, DiscordUnauthorizedError, routeTemplate, toDiscordError } from './discord.errors';
 
 /**

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { REST } from 'discord.js';
+import type { REST } from '@discordjs/rest';
 import { RetryLaterError } from '@discord-backbone/queue';
 import { countDiscordResponse } from './discord.metrics';
 
