@@ -13,8 +13,8 @@ export interface OutboxOptions {
    * The outbox table messages are staged into, schema-qualified when it is not on the host
    * connection's search_path (`discord_backbone.outbox_messages`, which `outboxTable()` of
    * `@discord-backbone/prisma` gives; quoted by the library). Default `outbox_messages`.
-   * Staging only: the relay reads `outbox_messages` through this project's own connection, so it
-   * must find the same table there.
+   * Staging only: the dispatcher reads `outbox_messages` through this project's own connection, so
+   * it must find the same table there.
    */
   table?: string;
 }

@@ -23,7 +23,7 @@ export class OutboxService {
     this.insert = `INSERT INTO ${quoteQualifiedName(options.table ?? 'outbox_messages')} (${COLUMNS.join(', ')}) VALUES `;
   }
 
-  /** Messages of an ordering key that SQS refused for their content (parked by the relay, never sent). */
+  /** Messages of an ordering key that SQS refused for their content (parked by the dispatcher, never sent). */
   async rejected(orderingKey: string): Promise<RejectedMessage[]> {
     const rows = await this.prisma.outboxMessage.findMany({ where: { orderingKey, rejectedAt: { not: null } }, orderBy: { id: 'asc' } });
     return rows.map((row) => ({

@@ -2,7 +2,7 @@ export const PRIZES_OPTIONS = Symbol('PRIZES_OPTIONS');
 
 /**
  * The host's tables the prize worker and account linking read and write, by their names in the
- * host's database (`table` or `schema.table`). Their columns are the contract in the README
+ * host's database (`table` or `schema.table`). Their columns are the contract in docs/host.md
  * ("The host's transaction, the host's tables"); a table shaped otherwise can be an updatable view.
  */
 export interface PrizeTableNames {

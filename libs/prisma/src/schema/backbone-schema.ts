@@ -1,7 +1,7 @@
 /**
  * Where the backbone's tables live: a Postgres schema of its own in the host's database, so its
- * tables never meet the host's (README "Database schemas"). Plain functions without imports, so
- * the migration CLI runs from source under Node 22's type stripping as well as compiled.
+ * tables never meet the host's (docs/database.md, "Database schemas"). Plain functions without
+ * imports, so the migration CLI runs from source under Node 22's type stripping as well as compiled.
  */
 export const DEFAULT_BACKBONE_SCHEMA = 'discord_backbone';
 

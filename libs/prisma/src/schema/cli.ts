@@ -2,7 +2,8 @@
 /**
  * discord-backbone-db migrate | plan | doctor [--schema name] [--database-url url] [--all]
  *
- * The backbone's tables, in their own schema of the host's database (README "Database schemas"):
+ * The backbone's tables, in their own schema of the host's database (docs/database.md,
+ * "Database schemas"):
  * - migrate: applies the pending migrations (and creates the schema);
  * - plan: prints their SQL (all of them with --all, which needs no database) for a host's own
  *   migration tool;
