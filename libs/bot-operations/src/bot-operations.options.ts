@@ -22,7 +22,7 @@ export interface BotOperationsOptions {
 }
 
 /**
- * The host's membership tables, by name; their columns are the contract (README "The host's
+ * The host's membership tables, by name; their columns are the contract (docs/host.md "The host's
  * transaction, the host's tables"). A table shaped otherwise can be an updatable view over it.
  */
 export interface MembershipTableNames {

@@ -226,7 +226,7 @@ export class Environment {
 
   /**
    * The host's tables the worker and account linking read and write, when they are not this
-   * repository's (README "The host's transaction, the host's tables" lists their columns):
+   * repository's (docs/host.md "The host's transaction, the host's tables" lists their columns):
    * `table` or `schema.table` (the worker's connections find unqualified names in the backbone's
    * schema, then public). Users serve prizes and memberships alike.
    */
