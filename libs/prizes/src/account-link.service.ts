@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DiscordOAuthTokenRejectedError, DiscordRestClient } from '@discord-backbone/discord';
+import { ModuleRef } from '@nestjs/core';
 import { PrismaService } from '@discord-backbone/prisma';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
@@ -22,7 +22,7 @@ export class AccountLinkService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly pendingOwnership: PendingOwnershipService,
-    private readonly discord: DiscordRestClient,
+    private readonly moduleRef: ModuleRef,
     @Inject(ACCOUNT_LINK_OPTIONS) private readonly options: AccountLinkOptions,
     private readonly tables: PrizeTables,
   ) {}
@@ -70,9 +70,12 @@ export class AccountLinkService {
       }
       return false;
     }
+    // Discord's REST client is imported when a token is to be checked, not with this module: a
+    // worker that only consumes prizes (the same module, consumer role) never loads it (~18 MiB).
+    const { DiscordOAuthTokenRejectedError, DiscordRestClient } = await import('@discord-backbone/discord');
     let owner: string;
     try {
-      owner = (await this.discord.getOAuthUser(accessToken)).id;
+      owner = (await this.moduleRef.get(DiscordRestClient, { strict: false }).getOAuthUser(accessToken)).id;
     } catch (error) {
       if (error instanceof DiscordOAuthTokenRejectedError) throw new ForbiddenException('Discord rejected discordAccessToken (expired, revoked or not an OAuth2 access token)');
       throw error; // Discord unreachable or rate limited: 503 from the API's error filter
