@@ -1,5 +1,6 @@
 // Type-aware lint: the rules that catch queue bugs (a forgotten await acknowledges a message
 // before its effect is done; an async callback where a sync one is expected swallows errors).
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -10,6 +11,8 @@ export default tseslint.config(
   // scripts/tsconfig.json; tools/ is TypeScript, linted with the rest.
   { ignores: ['!scripts/**/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
+  // Formatting is Prettier's (npm run lint runs `prettier --check`): no ESLint rule fights it.
+  prettier,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
