@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', '**/dist/**', 'examples/**', 'libs/prisma/src/generated/**', 'node_modules/**', 'coverage/**', '**/*.mjs', '**/*.js', 'prisma.config.ts'],
+    ignores: [
+      'dist/**',
+      '**/dist/**',
+      'examples/**',
+      'libs/prisma/src/generated/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/*.mjs',
+      '**/*.js',
+      'prisma.config.ts',
+    ],
   },
   // The scripts (local services, start, demo, benchmarks, packaging) are linted too, with types from
   // scripts/tsconfig.json; tools/ is TypeScript, linted with the rest.
@@ -26,7 +36,17 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@discord-backbone/discord-standin', '**/tools/**'], message: 'The Discord stand-in is a development tool, not a runtime dependency.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@discord-backbone/discord-standin', '**/tools/**'],
+              message: 'The Discord stand-in is a development tool, not a runtime dependency.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -44,7 +64,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
-    rules: { '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
   },
   {
     // Libraries take their settings as module options: only the apps and their composition
@@ -59,7 +83,8 @@ export default tseslint.config(
             {
               name: '@discord-backbone/config',
               importNames: ['Environment', 'loadEnvironment', 'validateEnvironment', 'AppConfigModule'],
-              message: 'Libraries take their settings as module options; the apps and libs/runtime fill them from the Environment.',
+              message:
+                'Libraries take their settings as module options; the apps and libs/runtime fill them from the Environment.',
             },
           ],
         },

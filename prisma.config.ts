@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { defineConfig } from 'prisma/config';
 // The migration engine runs as WebAssembly through a driver adapter, so `prisma migrate deploy`
 // needs no native engine download (this matters offline). Only the 7.x adapter reads Postgres'
 // `name` catalog columns correctly, hence the aliased package; the app itself uses @prisma/adapter-pg.
 import { PrismaPg } from 'pg-adapter-migrate';
+import { defineConfig } from 'prisma/config';
 
 export default defineConfig({
   experimental: { adapter: true },

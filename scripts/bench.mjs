@@ -20,16 +20,29 @@
 // BENCH_WORKER_ENV_<NAME>=value is passed to the worker as <NAME>=value (e.g. concurrency knobs,
 // BENCH_WORKER_ENV_OTEL_SDK_DISABLED=true). BENCH_DATABASE_BASE_URL overrides the Postgres server.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from './local-services.mjs';
+import {
+  backboneConnection,
+  createQueuePair,
+  dropDatabase,
+  prepareDatabase,
+  ROOT,
+  startFauxqs,
+} from './local-services.mjs';
 
 // Issue 11's goals, each against the baseline measured in the same run.
 const TARGETS = { ratio: 1.0, cpuRatio: 1.1, p99Ms: 100, rssMiB: 200 };
@@ -53,9 +66,12 @@ const { values: flags } = parseArgs({
   },
 });
 const SYSTEMS = new Set(flags.only.split(',').map((s) => s.trim()));
-for (const system of SYSTEMS) if (!['prize', 'campaigns', 'relay'].includes(system)) throw new Error(`--only: unknown system "${system}" (prize, campaigns, relay)`);
+for (const system of SYSTEMS)
+  if (!['prize', 'campaigns', 'relay'].includes(system))
+    throw new Error(`--only: unknown system "${system}" (prize, campaigns, relay)`);
 const N = positiveInt(flags.events, '--events');
-const FIXED_PACED_RATE = flags['paced-rate'] === undefined ? undefined : positiveInt(flags['paced-rate'], '--paced-rate');
+const FIXED_PACED_RATE =
+  flags['paced-rate'] === undefined ? undefined : positiveInt(flags['paced-rate'], '--paced-rate');
 let PACED_RATE = FIXED_PACED_RATE ?? 500;
 const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
 const WORKERS = positiveInt(flags.workers, '--workers');
@@ -127,7 +143,9 @@ async function main() {
     if (SYSTEMS.has('campaigns')) {
       log('\n== Campaign channels (scripts/bench/campaigns.mjs)');
       const { benchCampaigns } = await import('./bench/campaigns.mjs');
-      await benchCampaigns({ log, fauxqsEndpoint: fauxqs.endpoint }).catch((error) => fail(`campaigns: ${error.message}`));
+      await benchCampaigns({ log, fauxqsEndpoint: fauxqs.endpoint }).catch((error) =>
+        fail(`campaigns: ${error.message}`),
+      );
       checkInterrupted();
     }
     if (SYSTEMS.has('relay')) {
@@ -156,7 +174,9 @@ async function main() {
 
 /** Phase A: prefill N events, then start the worker and time the drain. */
 async function phaseA({ events, expected }) {
-  log(`\n== Phase A: sustained throughput, ${N} events prefilled, then ${WORKERS === 1 ? 'the worker starts' : `${WORKERS} worker processes start`}`);
+  log(
+    `\n== Phase A: sustained throughput, ${N} events prefilled, then ${WORKERS === 1 ? 'the worker starts' : `${WORKERS} worker processes start`}`,
+  );
   await resetState();
   const queues = await createQueuePair(sqs, 'bench-prizes');
   const t0 = Date.now();
@@ -164,36 +184,54 @@ async function phaseA({ events, expected }) {
   log(`prefilled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const worker = await spawnWorker('worker-a', queues.queueUrl);
-  const replicas = await Promise.all(Array.from({ length: WORKERS - 1 }, (_, i) => spawnWorker(`worker-a${i + 2}`, queues.queueUrl)));
+  const replicas = await Promise.all(
+    Array.from({ length: WORKERS - 1 }, (_, i) => spawnWorker(`worker-a${i + 2}`, queues.queueUrl)),
+  );
   const drain = await measureDrain(worker, N);
   await worker.waitReady.catch(() => {}); // boot time for the report (the port answers after boot)
   const peakRss = await stopProcess(worker);
-  for (const replica of replicas) log(`A: ${replica.name} peak RSS ${((await stopProcess(replica)) / 1024).toFixed(0)} MiB`);
+  for (const replica of replicas)
+    log(`A: ${replica.name} peak RSS ${((await stopProcess(replica)) / 1024).toFixed(0)} MiB`);
   await verify('A', expected, queues);
   report('A', { drain, worker, peakRss });
-  return { ...drain, bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined, peakRss, bootRss: worker.rss.atReadyKiB, cpuMs: worker.cpuMs, logs: worker.logs };
+  return {
+    ...drain,
+    bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined,
+    peakRss,
+    bootRss: worker.rss.atReadyKiB,
+    cpuMs: worker.cpuMs,
+    logs: worker.logs,
+  };
 }
 
 /** Phase S: N events drained by each replica count in turn, then the SQS endpoint's receive+delete ceiling for N. */
 async function phaseS(world) {
-  log(`\n== Phase S: scaling, ${N} events drained by ${SCALE.join(', ')} worker replica(s), and the SQS receive+delete ceiling`);
+  log(
+    `\n== Phase S: scaling, ${N} events drained by ${SCALE.join(', ')} worker replica(s), and the SQS receive+delete ceiling`,
+  );
   const runs = [];
   for (const replicas of SCALE) {
     await resetState();
     const queues = await createQueuePair(sqs, `bench-prizes-scale-${replicas}`);
     const { events, expected } = makeEvents(world, N, `s${replicas}`);
     await sendAll(queues.queueUrl, events);
-    const workers = await Promise.all(Array.from({ length: replicas }, (_, i) => spawnWorker(`worker-s${replicas}-${i + 1}`, queues.queueUrl)));
+    const workers = await Promise.all(
+      Array.from({ length: replicas }, (_, i) => spawnWorker(`worker-s${replicas}-${i + 1}`, queues.queueUrl)),
+    );
     const drain = await measureDrain(workers[0], N);
     const peaks = [];
     for (const worker of workers) peaks.push(await stopProcess(worker));
     await verify(`S${replicas}`, expected, queues);
-    log(`S: ${replicas} replica(s): ${drain.sustained.toFixed(0)} events/s sustained (${(drain.sustained / replicas).toFixed(0)} per replica); peak RSS ${peaks.map(mib).join(' / ')} MiB`);
+    log(
+      `S: ${replicas} replica(s): ${drain.sustained.toFixed(0)} events/s sustained (${(drain.sustained / replicas).toFixed(0)} per replica); peak RSS ${peaks.map(mib).join(' / ')} MiB`,
+    );
     runs.push({ replicas, sustained: drain.sustained, peakRss: Math.max(...peaks) });
     checkInterrupted();
   }
   const ceiling = await sqsCeiling(world);
-  log(`S: SQS receive+delete ceiling: ${ceiling.toFixed(0)} messages/s (${CEILING_LOOPS} loops of receive 10 → delete batch, no effect)`);
+  log(
+    `S: SQS receive+delete ceiling: ${ceiling.toFixed(0)} messages/s (${CEILING_LOOPS} loops of receive 10 → delete batch, no effect)`,
+  );
   return { runs, ceiling };
 }
 
@@ -206,12 +244,24 @@ async function sqsCeiling(world) {
   const loop = async () => {
     let empty = 0;
     while (deleted < N && empty < 3) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 60,
+        }),
+      );
       if (Messages.length === 0) {
         empty += 1;
         continue;
       }
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queues.queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
       deleted += Messages.length;
     }
   };
@@ -271,7 +321,8 @@ async function phaseB(world) {
   await verify('B', expected, queues);
   const latency = percentiles(dbLatency);
   const observedLatency = percentiles(observed);
-  if (latency.min < -50) fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
+  if (latency.min < -50)
+    fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
   report('B', { latency, observedLatency, pollPeriodMs, worker, peakRss, committed: dbLatency.length, total });
   return { latency, observedLatency, peakRss, achievedRate: total / sendSeconds, logs: worker.logs };
 }
@@ -307,7 +358,11 @@ async function seed(pool) {
   const communityId = randomUUID();
   const stackableId = randomUUID();
   const uniqueId = randomUUID();
-  await pool.query('INSERT INTO communities (id, name, discord_guild_id) VALUES ($1, $2, $3)', [communityId, 'Bench Guild', GUILD_ID]);
+  await pool.query('INSERT INTO communities (id, name, discord_guild_id) VALUES ($1, $2, $3)', [
+    communityId,
+    'Bench Guild',
+    GUILD_ID,
+  ]);
   await pool.query(
     'INSERT INTO item_types (id, community_id, name, stackable) VALUES ($1, $3, $4, true), ($2, $3, $5, false)',
     [stackableId, uniqueId, communityId, 'Gold', 'Sword'],
@@ -335,10 +390,18 @@ function makeEvents(world, count, phase) {
   const events = [];
   for (let i = 0; i < count; i += 1) {
     const r = Math.random();
-    const event = { eventType: 'ITEM_AWARDED', discordGuildId: GUILD_ID, eventId: `bench-${phase}-${i}-${randomUUID()}` };
+    const event = {
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: GUILD_ID,
+      eventId: `bench-${phase}-${i}-${randomUUID()}`,
+    };
     if (r < 0.85) {
       const user = pick(world.users);
-      Object.assign(event, { discordUserId: user.discordUserId, itemTypeId: world.stackableId, quantity: 1 + randInt(10) });
+      Object.assign(event, {
+        discordUserId: user.discordUserId,
+        itemTypeId: world.stackableId,
+        quantity: 1 + randInt(10),
+      });
       const key = `${user.id}:${world.stackableId}`;
       expected.stacks.set(key, (expected.stacks.get(key) ?? 0) + event.quantity);
     } else if (r < 0.95) {
@@ -347,7 +410,11 @@ function makeEvents(world, count, phase) {
       expected.pendingRows += 1;
       expected.pendingQty += event.quantity;
     } else {
-      Object.assign(event, { discordUserId: pick(world.users).discordUserId, itemTypeId: world.uniqueId, quantity: 1 + randInt(3) });
+      Object.assign(event, {
+        discordUserId: pick(world.users).discordUserId,
+        itemTypeId: world.uniqueId,
+        quantity: 1 + randInt(3),
+      });
       expected.unitRows += event.quantity;
     }
     events.push(event);
@@ -384,7 +451,11 @@ async function queueDepth(queueUrl) {
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return {
@@ -401,12 +472,16 @@ async function queueDepth(queueUrl) {
 /** `node scripts/bench.mjs` runs whatever is in dist/: warn when sources are newer than the build. */
 function warnIfBuildStale() {
   const main = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error('dist/apps/worker/src/main.js is missing: run `npm run build` (or `npm run bench`)');
+  if (!fs.existsSync(main))
+    throw new Error('dist/apps/worker/src/main.js is missing: run `npm run build` (or `npm run bench`)');
   const built = fs.statSync(main).mtimeMs;
   const newer = ['apps/worker/src', 'libs']
     .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true }).map((f) => path.join(ROOT, dir, f)))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && fs.statSync(f).mtimeMs > built);
-  if (newer.length > 0) problem(`dist/ is older than ${newer.length} source file(s) (e.g. ${path.relative(ROOT, newer[0])}): the worker benchmarked may be stale; run \`npm run build\``);
+  if (newer.length > 0)
+    problem(
+      `dist/ is older than ${newer.length} source file(s) (e.g. ${path.relative(ROOT, newer[0])}): the worker benchmarked may be stale; run \`npm run build\``,
+    );
 }
 
 async function spawnWorker(name, queueUrl) {
@@ -439,8 +514,14 @@ async function spawnWorker(name, queueUrl) {
 function workerEnvOverrides(verbose = true) {
   const prefix = 'BENCH_WORKER_ENV_';
   const out = {};
-  for (const [k, v] of Object.entries(process.env)) if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = v;
-  if (verbose && Object.keys(out).length > 0) log(`worker env overrides: ${Object.entries(out).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const [k, v] of Object.entries(process.env))
+    if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = v;
+  if (verbose && Object.keys(out).length > 0)
+    log(
+      `worker env overrides: ${Object.entries(out)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
   return out;
 }
 
@@ -499,7 +580,8 @@ function spawnConsumer(name, args, env) {
 async function waitHttpReady(proc, port) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (proc.exited) throw new Error(`${proc.name} exited (code ${proc.exitCode}) before it was ready; see ${proc.logPath}`);
+    if (proc.exited)
+      throw new Error(`${proc.name} exited (code ${proc.exitCode}) before it was ready; see ${proc.logPath}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) {
@@ -584,7 +666,9 @@ async function waitForCount(proc, n) {
     count = next;
     if (proc.exited) {
       proc.exitReported = true;
-      fail(`${proc.name} exited (code ${proc.exitCode ?? proc.exitSignal}) with ${count}/${n} processed; see ${proc.logPath}`);
+      fail(
+        `${proc.name} exited (code ${proc.exitCode ?? proc.exitSignal}) with ${count}/${n} processed; see ${proc.logPath}`,
+      );
       break;
     }
     if (Date.now() - lastProgress > STALL_MS) {
@@ -621,7 +705,10 @@ async function measureDrain(proc, n) {
     wallRate: processed / ((doneAt - proc.startedAt) / 1000),
     firstCommitAfterMs: firstSeenAt ? firstSeenAt - proc.startedAt : undefined,
     // CPU (user + system) from the first commit to the last, per event.
-    cpuMsPerEvent: cpuAtDone !== undefined && proc.cpuAtFirstCommitMs !== undefined ? (cpuAtDone - proc.cpuAtFirstCommitMs) / Math.max(1, processed - 1) : NaN,
+    cpuMsPerEvent:
+      cpuAtDone !== undefined && proc.cpuAtFirstCommitMs !== undefined
+        ? (cpuAtDone - proc.cpuAtFirstCommitMs) / Math.max(1, processed - 1)
+        : NaN,
   };
 }
 
@@ -668,7 +755,8 @@ function percentiles(values) {
 async function verify(phase, expected, queues) {
   const before = failures.length;
   const processed = Number((await db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
-  if (processed !== expected.processed) fail(`${phase}: processed_messages has ${processed} rows, expected ${expected.processed}`);
+  if (processed !== expected.processed)
+    fail(`${phase}: processed_messages has ${processed} rows, expected ${expected.processed}`);
 
   // Stackable: one row per user and type, quantity = sum of that user's grants.
   const { rows: stacks } = await db.query('SELECT stack_key, quantity FROM item_holdings WHERE stack_key IS NOT NULL');
@@ -678,17 +766,23 @@ async function verify(phase, expected, queues) {
   for (const key of actual.keys()) if (!expected.stacks.has(key)) wrong += 1;
   const sumExpected = [...expected.stacks.values()].reduce((a, b) => a + b, 0);
   const sumActual = stacks.reduce((a, r) => a + r.quantity, 0);
-  if (wrong > 0) fail(`${phase}: ${wrong} stackable holdings differ from what was sent (sum ${sumActual}, expected ${sumExpected})`);
+  if (wrong > 0)
+    fail(`${phase}: ${wrong} stackable holdings differ from what was sent (sum ${sumActual}, expected ${sumExpected})`);
 
   // Non-stackable: one row of quantity 1 per unit.
-  const units = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM item_holdings WHERE stack_key IS NULL')).rows[0];
+  const units = (
+    await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM item_holdings WHERE stack_key IS NULL')
+  ).rows[0];
   if (Number(units.c) !== expected.unitRows || Number(units.q) !== expected.unitRows) {
     fail(`${phase}: non-stackable holdings ${units.c} rows / quantity ${units.q}, expected ${expected.unitRows}`);
   }
   // Unlinked accounts: one pending ownership per grant.
-  const pending = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM pending_ownerships')).rows[0];
+  const pending = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM pending_ownerships'))
+    .rows[0];
   if (Number(pending.c) !== expected.pendingRows || Number(pending.q) !== expected.pendingQty) {
-    fail(`${phase}: pending ownerships ${pending.c} rows / quantity ${pending.q}, expected ${expected.pendingRows} / ${expected.pendingQty}`);
+    fail(
+      `${phase}: pending ownerships ${pending.c} rows / quantity ${pending.q}, expected ${expected.pendingRows} / ${expected.pendingQty}`,
+    );
   }
 
   // Queues: source drained (deletes may lag the commits slightly) and nothing dead-lettered.
@@ -697,12 +791,15 @@ async function verify(phase, expected, queues) {
     await sleep(200);
     source = await queueDepth(queues.queueUrl);
   }
-  if (source.visible + source.inFlight + source.delayed > 0) fail(`${phase}: source queue not empty: ${JSON.stringify(source)}`);
+  if (source.visible + source.inFlight + source.delayed > 0)
+    fail(`${phase}: source queue not empty: ${JSON.stringify(source)}`);
   const dlq = await queueDepth(queues.dlqUrl);
   if (dlq.visible + dlq.inFlight + dlq.delayed > 0) fail(`${phase}: DLQ not empty: ${JSON.stringify(dlq)}`);
 
   const total = sumActual + Number(units.q) + Number(pending.q);
-  log(`${phase}: checks ${failures.length === before ? 'passed' : 'FAILED'} (processed ${processed}, items granted ${total})`);
+  log(
+    `${phase}: checks ${failures.length === before ? 'passed' : 'FAILED'} (processed ${processed}, items granted ${total})`,
+  );
 }
 
 async function resetState() {
@@ -723,15 +820,25 @@ function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, 
   }
   if (latency) {
     log(`${phase}: ${committed}/${total} committed; latency send→processed_at ${fmtLatency(latency)}`);
-    log(`${phase}: latency send→row seen by the poll (upper bound, poll every ${pollPeriodMs.toFixed(0)} ms) ${fmtLatency(observedLatency)}`);
+    log(
+      `${phase}: latency send→row seen by the poll (upper bound, poll every ${pollPeriodMs.toFixed(0)} ms) ${fmtLatency(observedLatency)}`,
+    );
   }
-  const cpu = worker.cpuMs !== undefined ? `; CPU ${(worker.cpuMs / 1000).toFixed(1)} s in ${((worker.stoppedAt - worker.startedAt) / 1000).toFixed(1)} s alive` : '';
-  const shutdown = worker.shutdownMs !== undefined ? `; exit ${worker.exitCode ?? worker.exitSignal} ${worker.shutdownMs} ms after SIGTERM` : '';
+  const cpu =
+    worker.cpuMs !== undefined
+      ? `; CPU ${(worker.cpuMs / 1000).toFixed(1)} s in ${((worker.stoppedAt - worker.startedAt) / 1000).toFixed(1)} s alive`
+      : '';
+  const shutdown =
+    worker.shutdownMs !== undefined
+      ? `; exit ${worker.exitCode ?? worker.exitSignal} ${worker.shutdownMs} ms after SIGTERM`
+      : '';
   const afterBoot = worker.rss.atReadyKiB ? ` (${mib(worker.rss.atReadyKiB)} MiB after boot)` : '';
   log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${afterBoot}${cpu}${shutdown}; log: ${worker.logPath}`);
   const { warn, error, stderr, samples } = worker.logs;
   if (warn + error + stderr > 0) {
-    log(`${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`);
+    log(
+      `${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`,
+    );
     for (const s of samples) log(`    ${s}`);
   }
 }
@@ -767,11 +874,14 @@ function printSummary({ a, b, c, s }) {
     `correctness       ${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) FAILED`}`,
     ...problems.map((p) => `problem           ${p}`),
   ];
-  console.log(`\n================ benchmark summary ================\n${lines.join('\n')}\n===================================================`);
+  console.log(
+    `\n================ benchmark summary ================\n${lines.join('\n')}\n===================================================`,
+  );
 }
 
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(0) : 'n/a');
-const fmtLatency = (l) => `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} / max ${fmt(l.max)} ms (n=${l.count})`;
+const fmtLatency = (l) =>
+  `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} / max ${fmt(l.max)} ms (n=${l.count})`;
 const mib = (kib) => (kib / 1024).toFixed(0);
 
 // ---------------------------------------------------------------------------------------------
@@ -795,7 +905,9 @@ async function cleanup() {
   await db?.end().catch(() => {});
   otlp?.server.close();
   sqs?.destroy();
-  await dropDatabase(databaseUrl).catch((error) => console.error(`cleanup: could not drop the bench database: ${error.message}`));
+  await dropDatabase(databaseUrl).catch((error) =>
+    console.error(`cleanup: could not drop the bench database: ${error.message}`),
+  );
 }
 
 function checkInterrupted() {

@@ -10,7 +10,9 @@ if (refused) {
   console.error(`npm run db:reset resets a database on this machine only, never with NODE_ENV=production: ${refused}`);
   process.exit(1);
 }
-const owner = fs.existsSync(LOCAL_ENV_FILE) ? /\(pid (\d+)\)/.exec(fs.readFileSync(LOCAL_ENV_FILE, 'utf8'))?.[1] : undefined;
+const owner = fs.existsSync(LOCAL_ENV_FILE)
+  ? /\(pid (\d+)\)/.exec(fs.readFileSync(LOCAL_ENV_FILE, 'utf8'))?.[1]
+  : undefined;
 if (owner && isRunning(Number(owner))) {
   console.error(`npm start (pid ${owner}) is running on it: stop it first, or start it with \`npm start -- --fresh\``);
   process.exit(1);

@@ -1,10 +1,10 @@
 // Local stand-ins shared by `npm start`, the test set-up and the benchmark: a fauxqs process
 // and a Postgres database with the Prisma migrations applied; the system's queues on it; the
 // settings file (.local/env) through which a second shell finds what `npm start` runs.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -18,10 +18,14 @@ const BIN = path.join(ROOT, 'node_modules', '.bin');
  * only SIGTERM stops it (Ctrl-C reaches the whole terminal; its parent stops it when done with it).
  */
 export function startFauxqs({ port = 0, ignoreSigint = false } = {}) {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'scripts', 'fauxqs-server.mjs')], {
-    env: { ...process.env, FAUXQS_PORT: String(port), ...(ignoreSigint ? { IGNORE_SIGINT: 'true' } : {}) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'scripts', 'fauxqs-server.mjs')],
+    {
+      env: { ...process.env, FAUXQS_PORT: String(port), ...(ignoreSigint ? { IGNORE_SIGINT: 'true' } : {}) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fauxqs exited with code ${code}`)));
     createInterface({ input: child.stdout }).once('line', (line) => {
@@ -55,7 +59,10 @@ export const isLocalDatabase = (databaseUrl) => THIS_MACHINE.includes(databaseHo
  */
 export function resetRefusal(databaseUrl, env = process.env) {
   const reasons = [];
-  if (!isLocalDatabase(databaseUrl)) reasons.push(`DATABASE_URL is on ${databaseHost(databaseUrl) || 'no host'}, not on this machine (${THIS_MACHINE.join(', ')})`);
+  if (!isLocalDatabase(databaseUrl))
+    reasons.push(
+      `DATABASE_URL is on ${databaseHost(databaseUrl) || 'no host'}, not on this machine (${THIS_MACHINE.join(', ')})`,
+    );
   if (env.NODE_ENV === 'production') reasons.push('NODE_ENV=production');
   return reasons.length > 0 ? reasons.join(' and ') : undefined;
 }
@@ -80,11 +87,18 @@ export async function prepareDatabase(databaseUrl, { recreate = false } = {}) {
     env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  execFileSync(process.execPath, [...BACKBONE_DB, 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [...BACKBONE_DB, 'migrate'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** Settings of a pg client on `databaseUrl` that finds the backbone's tables unqualified, as the apps' connections do. */
-export const backboneConnection = (databaseUrl) => ({ connectionString: databaseUrl, options: '-c search_path=discord_backbone,public' });
+export const backboneConnection = (databaseUrl) => ({
+  connectionString: databaseUrl,
+  options: '-c search_path=discord_backbone,public',
+});
 
 /** The backbone's migration CLI, from source (Node 22 strips its types): `node ...BACKBONE_DB migrate`. */
 const BACKBONE_DB = [path.join(ROOT, 'libs', 'prisma', 'src', 'schema', 'cli.ts')];
@@ -105,8 +119,12 @@ export async function createQueuePair(sqs, name, { maxReceiveCount = 3, visibili
   const { CreateQueueCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const suffix = fifo ? '.fifo' : '';
   const fifoAttributes = fifo ? { FifoQueue: 'true' } : {};
-  const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifoAttributes }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const { QueueUrl: dlqUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifoAttributes }),
+  );
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
       QueueName: `${name}${suffix}`,
@@ -128,14 +146,19 @@ export async function queueTable() {
   try {
     return (await import('@discord-backbone/contracts')).default;
   } catch (error) {
-    throw new Error(`The queue table comes from the built @discord-backbone/contracts package: run \`npm run build\` first (${error.message})`);
+    throw new Error(
+      `The queue table comes from the built @discord-backbone/contracts package: run \`npm run build\` first (${error.message})`,
+    );
   }
 }
 
 /** Every name a queue's URL or DLQ URL is read from (the scheme's and the older ones). */
 export async function queueLocationSettings() {
   const { QUEUE_NAMES, queueSettingNames } = await queueTable();
-  return QUEUE_NAMES.flatMap((name) => [...queueSettingNames(name, 'queueUrl'), ...queueSettingNames(name, 'deadLetterQueueUrl')]);
+  return QUEUE_NAMES.flatMap((name) => [
+    ...queueSettingNames(name, 'queueUrl'),
+    ...queueSettingNames(name, 'deadLetterQueueUrl'),
+  ]);
 }
 
 /**
@@ -148,7 +171,11 @@ export async function createLocalQueues(sqs) {
   const settings = {};
   for (const name of QUEUE_NAMES) {
     const { localName, fifo, defaults } = QUEUES[name];
-    const pair = await createQueuePair(sqs, localName, { maxReceiveCount: defaults.maxReceiveCount, visibilityTimeout: defaults.visibilityTimeout, fifo });
+    const pair = await createQueuePair(sqs, localName, {
+      maxReceiveCount: defaults.maxReceiveCount,
+      visibilityTimeout: defaults.visibilityTimeout,
+      fifo,
+    });
     settings[queueSettingName(name, 'queueUrl')] = pair.queueUrl;
     settings[queueSettingName(name, 'deadLetterQueueUrl')] = pair.dlqUrl;
   }
@@ -158,11 +185,18 @@ export async function createLocalQueues(sqs) {
 /** An SQS client for a local endpoint (fauxqs): calls go to the endpoint, not the queue URL's host. */
 export async function localSqsClient(endpoint, region = 'us-east-1') {
   const { SQSClient } = await import('@aws-sdk/client-sqs');
-  return new SQSClient({ region, endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new SQSClient({
+    region,
+    endpoint,
+    useQueueUrlAsEndpoint: false,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** Where npm start keeps its local keys, the relay's file and the settings for a second shell (git-ignored). */
-export const LOCAL_DIR = process.env.LOCAL_STATE_DIR ? path.resolve(process.env.LOCAL_STATE_DIR) : path.join(ROOT, '.local');
+export const LOCAL_DIR = process.env.LOCAL_STATE_DIR
+  ? path.resolve(process.env.LOCAL_STATE_DIR)
+  : path.join(ROOT, '.local');
 /** What `npm start` runs, for a second shell: `npm run dlq`, `npm run relay`, `npm run demo` read it. */
 export const LOCAL_ENV_FILE = path.join(LOCAL_DIR, 'env');
 /** Settings that point a shell at some SQS: when the shell has any, .local/env is not mixed in. */
@@ -170,14 +204,21 @@ const SQS_LOCATION = /^(AWS_ENDPOINT_URL(_SQS)?|.*_QUEUE_URL|.*_DLQ_URL)$/;
 
 export function writeLocalEnv(settings, owner) {
   fs.mkdirSync(path.dirname(LOCAL_ENV_FILE), { recursive: true, mode: 0o700 });
-  const lines = Object.entries(settings).filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${value}`);
-  fs.writeFileSync(LOCAL_ENV_FILE, `# Written by npm start (pid ${owner}) for a second shell; removed when it stops.\n${lines.join('\n')}\n`, { mode: 0o600 });
+  const lines = Object.entries(settings)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${value}`);
+  fs.writeFileSync(
+    LOCAL_ENV_FILE,
+    `# Written by npm start (pid ${owner}) for a second shell; removed when it stops.\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
 }
 
 /** Removes .local/env if this process wrote it (not a later npm start's). */
 export function removeLocalEnv(owner) {
   try {
-    if (fs.readFileSync(LOCAL_ENV_FILE, 'utf8').startsWith(`# Written by npm start (pid ${owner})`)) fs.rmSync(LOCAL_ENV_FILE);
+    if (fs.readFileSync(LOCAL_ENV_FILE, 'utf8').startsWith(`# Written by npm start (pid ${owner})`))
+      fs.rmSync(LOCAL_ENV_FILE);
   } catch {
     // already gone
   }

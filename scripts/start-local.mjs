@@ -20,10 +20,30 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createLocalQueues, databaseHost, queueLocationSettings, queueTable, isLocalDatabase, LOCAL_DATABASE_URL, LOCAL_DIR, LOCAL_ENV_FILE, localSqsClient, prepareDatabase, removeLocalEnv, resetRefusal, ROOT, startFauxqs, writeLocalEnv } from './local-services.mjs';
+import {
+  createLocalQueues,
+  databaseHost,
+  isLocalDatabase,
+  LOCAL_DATABASE_URL,
+  LOCAL_DIR,
+  LOCAL_ENV_FILE,
+  localSqsClient,
+  prepareDatabase,
+  queueLocationSettings,
+  queueTable,
+  removeLocalEnv,
+  resetRefusal,
+  ROOT,
+  startFauxqs,
+  writeLocalEnv,
+} from './local-services.mjs';
 
 const { values: options } = parseArgs({
-  options: { fresh: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' }, consumers: { type: 'string' } },
+  options: {
+    fresh: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    consumers: { type: 'string' },
+  },
 });
 const workerCount = Number(options.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 20) {
@@ -50,7 +70,8 @@ const apps = [];
 let fauxqsProcess;
 let standinProcess;
 let standinPage;
-const log = (msg, extra = {}, level = 30) => console.log(JSON.stringify({ level, time: Date.now(), name: 'start-local', msg, ...extra }));
+const log = (msg, extra = {}, level = 30) =>
+  console.log(JSON.stringify({ level, time: Date.now(), name: 'start-local', msg, ...extra }));
 const logError = (msg, extra) => log(msg, extra, 50);
 
 /** Settings that locate a queue (under every name the apps read) or the SQS endpoint: local ones keep npm start's defaults allowed. */
@@ -80,14 +101,23 @@ function refuseLocalDefaultsOutsideThisMachine() {
   ].filter(Boolean);
   if (why.length === 0) return;
   const missing = [];
-  if (!process.env.DATABASE_URL) missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
-  if (!env.DISCORD_BOT_TOKEN) missing.push('DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)');
-  if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
+  if (!process.env.DATABASE_URL)
+    missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
+  if (!env.DISCORD_BOT_TOKEN)
+    missing.push(
+      'DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)',
+    );
+  if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled')
+    missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
   if (!prizeQueueGiven()) {
-    missing.push(`${PRIZE_QUEUE_URL[0]} (or ${PRIZE_QUEUE_URL.slice(1).join(', ')}) and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)`);
+    missing.push(
+      `${PRIZE_QUEUE_URL[0]} (or ${PRIZE_QUEUE_URL.slice(1).join(', ')}) and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)`,
+    );
   }
   if (missing.length === 0) return;
-  console.error(`npm start refuses its local defaults with ${why.join(' and ')}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  console.error(
+    `npm start refuses its local defaults with ${why.join(' and ')}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+  );
   process.exit(1);
 }
 
@@ -95,7 +125,9 @@ function refuseLocalDefaultsOutsideThisMachine() {
 function refuseFreshElsewhere() {
   const refused = options.fresh ? resetRefusal(env.DATABASE_URL, env) : undefined;
   if (!refused) return;
-  console.error(`npm start -- --fresh recreates a database on this machine only, never with NODE_ENV=production: ${refused}`);
+  console.error(
+    `npm start -- --fresh recreates a database on this machine only, never with NODE_ENV=production: ${refused}`,
+  );
   process.exit(1);
 }
 
@@ -103,7 +135,9 @@ async function main() {
   refuseLocalDefaultsOutsideThisMachine();
   refuseFreshElsewhere();
   await prepareDatabase(env.DATABASE_URL, { recreate: options.fresh });
-  log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', { database: new URL(env.DATABASE_URL).pathname.slice(1) });
+  log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', {
+    database: new URL(env.DATABASE_URL).pathname.slice(1),
+  });
 
   if (!prizeQueueGiven()) {
     const fauxqs = await startFauxqs({ port: ports.fauxqs, ignoreSigint: true });
@@ -113,7 +147,12 @@ async function main() {
     sqs.destroy();
     // The local queues replace any other queue setting (under an older name too, which would otherwise contradict them).
     for (const name of QUEUE_SETTINGS) delete env[name];
-    Object.assign(env, { AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...queues });
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ...queues,
+    });
     log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues });
   }
   await telemetryOffWithoutCollector();
@@ -125,12 +164,15 @@ async function main() {
   // The message relay runs when its configuration file is given (its bots have their own tokens).
   if (env.RELAY_CONFIG && !consumersChosen && !env.WORKER_CONSUMERS?.split(',').includes('relay')) {
     env.WORKER_CONSUMERS = `${env.WORKER_CONSUMERS ?? 'prize-distribution,discord,bot-operations,campaign'},relay`;
-    log('RELAY_CONFIG given: the worker connects the relay\'s Discord bots, the API serves /v1 to its backend bots', { config: env.RELAY_CONFIG });
+    log("RELAY_CONFIG given: the worker connects the relay's Discord bots, the API serves /v1 to its backend bots", {
+      config: env.RELAY_CONFIG,
+    });
   }
 
   // Ctrl-C while the stand-in was being prepared: stop() has already run; start nothing more.
   if (stopping) return;
-  const metrics = env.OTEL_METRICS_EXPORTER === 'prometheus' ? Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464) : undefined;
+  const metrics =
+    env.OTEL_METRICS_EXPORTER === 'prometheus' ? Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464) : undefined;
   const workerPorts = replicaPorts(ports.worker, workerCount, new Set([ports.api, ports.standin, ports.fauxqs]));
   const plan = [
     { name: 'api', port: ports.api },
@@ -141,8 +183,12 @@ async function main() {
   if (stopping) return;
   const started = {
     api: `http://127.0.0.1:${ports.api}`,
-    ...Object.fromEntries(apps.filter((a) => a.name !== 'api').map((a) => [a.name, `http://127.0.0.1:${a.port}/health/ready`])),
-    ...(metrics === undefined ? {} : { metrics: Object.fromEntries(apps.map((a) => [a.name, `http://127.0.0.1:${a.metricsPort}/metrics`])) }),
+    ...Object.fromEntries(
+      apps.filter((a) => a.name !== 'api').map((a) => [a.name, `http://127.0.0.1:${a.port}/health/ready`]),
+    ),
+    ...(metrics === undefined
+      ? {}
+      : { metrics: Object.fromEntries(apps.map((a) => [a.name, `http://127.0.0.1:${a.metricsPort}/metrics`])) }),
     ...(standinPage ? { discordStandin: `${standinPage} (NOT Discord)` } : {}),
     secondShell: `${path.relative(ROOT, LOCAL_ENV_FILE)} (read by npm run dlq, relay and demo)`,
   };
@@ -181,12 +227,17 @@ function startApp({ name, port, metricsPort }) {
 async function waitReady(app, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (!stopping && Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${app.port}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${app.port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   if (!stopping) {
-    logError(`${app.name} did not become ready within ${timeoutMs / 1000} s`, { ready: `http://127.0.0.1:${app.port}/health/ready` });
+    logError(`${app.name} did not become ready within ${timeoutMs / 1000} s`, {
+      ready: `http://127.0.0.1:${app.port}/health/ready`,
+    });
     await stop(1);
   }
 }
@@ -205,7 +256,11 @@ async function telemetryOffWithoutCollector() {
   if (listening) return;
   const off = ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'].filter((name) => !env[name]);
   for (const name of off) env[name] = 'none';
-  if (off.length > 0) log('No OpenTelemetry collector on localhost:4318: OTLP export off (set OTEL_EXPORTER_OTLP_ENDPOINT, or run Jaeger, to keep it)', { off });
+  if (off.length > 0)
+    log(
+      'No OpenTelemetry collector on localhost:4318: OTLP export off (set OTEL_EXPORTER_OTLP_ENDPOINT, or run Jaeger, to keep it)',
+      { off },
+    );
 }
 
 /**
@@ -249,21 +304,32 @@ async function useDiscordStandin(consumersChosen) {
     IGNORE_SIGINT: 'true',
   });
   // The stand-in signs interactions with a key made for this run: only its public half verifies them.
-  Object.assign(env, { DISCORD_BOT_TOKEN: token, DISCORD_API_BASE_URL: standin.apiUrl, DISCORD_PUBLIC_KEY: standin.publicKey });
+  Object.assign(env, {
+    DISCORD_BOT_TOKEN: token,
+    DISCORD_API_BASE_URL: standin.apiUrl,
+    DISCORD_PUBLIC_KEY: standin.publicKey,
+  });
   standinPage = standin.page;
   const state = await (await fetch(new URL('/state.json', standin.page))).json();
   const guildId = state.guilds[0].id;
-  execFileSync(process.execPath, [path.join(ROOT, 'dist', 'apps', 'api', 'src', 'discord-commands.js'), '--guild', guildId], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'apps', 'api', 'src', 'discord-commands.js'), '--guild', guildId],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (!env.RELAY_CONFIG) {
     env.RELAY_CONFIG = localRelayConfig(state.guilds[0].channels.find((c) => c.name === 'general').id);
     env.RELAY_DEMO_BACKEND_KEY = localSecret('relay-key');
   }
   if (!consumersChosen) env.WORKER_CONSUMERS = 'prize-distribution,discord,bot-operations,campaign,relay';
-  log('No DISCORD_BOT_TOKEN: Discord is played by the local Discord stand-in (NOT Discord); every Discord flow runs against it', {
-    page: standin.page,
-    slashCommands: `registered in server ${guildId}`,
-    relayConfig: path.relative(ROOT, env.RELAY_CONFIG),
-  });
+  log(
+    'No DISCORD_BOT_TOKEN: Discord is played by the local Discord stand-in (NOT Discord); every Discord flow runs against it',
+    {
+      page: standin.page,
+      slashCommands: `registered in server ${guildId}`,
+      relayConfig: path.relative(ROOT, env.RELAY_CONFIG),
+    },
+  );
 }
 
 /** Starts the stand-in; resolves with its ready line's facts (page, apiUrl, publicKey) and forwards its log. */
@@ -273,7 +339,10 @@ function startStandin(extraEnv, timeoutMs = 30_000) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The Discord stand-in did not report ready within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`The Discord stand-in did not report ready within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     standinProcess.once('exit', (code, signal) => {
       if (stopping) return;
       reject(new Error(`The Discord stand-in exited with code ${code}`));
@@ -329,7 +398,9 @@ routes:
 function localApiKey() {
   const key = localSecret('api-key');
   // Printed once, here, for the person at the terminal; the apps never log keys.
-  console.log(`\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${ports.api}/…\n`);
+  console.log(
+    `\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${ports.api}/…\n`,
+  );
   return key;
 }
 
@@ -352,7 +423,8 @@ async function stop(code = 0) {
   removeLocalEnv(process.pid);
   // Apps first (they drain their in-flight messages against the local services), then the local
   // services, which ignore the terminal's Ctrl-C and wait for this SIGTERM.
-  const stopped = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', r), c.kill('SIGTERM'))));
+  const stopped = (c) =>
+    new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once('exit', r), c.kill('SIGTERM'))));
   await Promise.all(apps.map((app) => stopped(app.process)));
   if (apps.length > 0) log('Apps stopped; stopping the local services');
   await Promise.all([fauxqsProcess, standinProcess].filter(Boolean).map(stopped));

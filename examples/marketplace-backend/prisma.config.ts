@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { defineConfig } from 'prisma/config';
 // As in the backbone's repository: the migration engine runs as WebAssembly through a driver
 // adapter, which works offline (only the 7.x adapter reads Postgres' `name` columns correctly).
 import { PrismaPg } from 'pg-adapter-migrate';
+import { defineConfig } from 'prisma/config';
 
 export default defineConfig({
   experimental: { adapter: true },

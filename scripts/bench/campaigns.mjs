@@ -23,7 +23,14 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
+import {
+  backboneConnection,
+  createQueuePair,
+  dropDatabase,
+  prepareDatabase,
+  ROOT,
+  startFauxqs,
+} from '../local-services.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
@@ -52,22 +59,39 @@ export async function benchCampaigns(options = {}) {
   };
   try {
     // The Discord stand-in the tests use, as built (npm run bench builds first).
-    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(
+      pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
+    );
     const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
     const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
     await prepareDatabase(databaseUrl, { recreate: true });
     owned.push(() => dropDatabase(databaseUrl));
     const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
-    const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqsEndpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: fauxqsEndpoint,
+      useQueueUrlAsEndpoint: false,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
     owned.push(() => sqs.destroy());
 
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());
-    const guild = discord.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS, roles: [{ permissions: MANAGE_CHANNELS }] });
+    const guild = discord.addGuild({
+      botPermissions: CAMPAIGN_BOT_PERMISSIONS,
+      roles: [{ permissions: MANAGE_CHANNELS }],
+    });
     const channelId = discord.addChannel(guild.id);
     const gmId = discord.addMember(guild.id, undefined, [guild.roleIds[0]]);
-    const command = (name) => discord.commandInteraction({ guildId: guild.id, channelId, userId: gmId, name: 'add-campaign', options: { name } });
+    const command = (name) =>
+      discord.commandInteraction({
+        guildId: guild.id,
+        channelId,
+        userId: gmId,
+        name: 'add-campaign',
+        options: { name },
+      });
     const env = {
       DATABASE_URL: databaseUrl,
       AWS_REGION: 'us-east-1',
@@ -85,10 +109,19 @@ export async function benchCampaigns(options = {}) {
 
     // ---- Phase 1: acknowledgement latency ---------------------------------------------------
     const total = opts.rate * opts.seconds;
-    log(`\n== Campaigns, phase 1: signed /add-campaign at ${opts.rate}/s for ${opts.seconds} s (${total} interactions), API alone`);
-    const ackQueue = await createQueuePair(sqs, `bench-campaign-ack-${randomUUID().slice(0, 8)}`, { fifo: true, maxReceiveCount: 20 });
+    log(
+      `\n== Campaigns, phase 1: signed /add-campaign at ${opts.rate}/s for ${opts.seconds} s (${total} interactions), API alone`,
+    );
+    const ackQueue = await createQueuePair(sqs, `bench-campaign-ack-${randomUUID().slice(0, 8)}`, {
+      fifo: true,
+      maxReceiveCount: 20,
+    });
     // Every interaction of this phase starts a campaign in the one server, and no worker ends any.
-    const api = await spawnApp('api', { ...env, CAMPAIGN_QUEUE_URL: ackQueue.queueUrl, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: String(total + 10) }, owned);
+    const api = await spawnApp(
+      'api',
+      { ...env, CAMPAIGN_QUEUE_URL: ackQueue.queueUrl, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: String(total + 10) },
+      owned,
+    );
     discord.interactionsUrl = `${api.url}/interactions`;
     for (let i = 0; i < 10; i++) await discord.sendInteraction(command(`warm-up ${i}`)); // JIT, pools, caches
     const started = Date.now();
@@ -102,21 +135,38 @@ export async function benchCampaigns(options = {}) {
     const achieved = total / ((Date.now() - started) / 1000);
     const failures = answers.filter((a) => a.status !== 200 || a.body?.type !== 5).length;
     const { rows } = await db.query('SELECT count(*)::int AS n FROM campaigns');
-    if (rows[0].n !== total + 10) throw new Error(`phase 1: ${rows[0].n} campaigns recorded for ${total + 10} interactions`);
+    if (rows[0].n !== total + 10)
+      throw new Error(`phase 1: ${rows[0].n} campaigns recorded for ${total + 10} interactions`);
     if (failures > 0) throw new Error(`phase 1: ${failures} interactions not answered "deferred"`);
     const ack = { sent: total, achievedRate: achieved, ...percentiles(answers.map((a) => a.ms)), failures };
     log(`sent ${total} at ${achieved.toFixed(1)}/s; every one answered "deferred" and recorded with its first task`);
-    log(`acknowledgement latency: p50 ${ack.p50.toFixed(1)} ms, p95 ${ack.p95.toFixed(1)} ms, p99 ${ack.p99.toFixed(1)} ms, max ${ack.max.toFixed(1)} ms (goal p99 ≤ 100 ms: ${ack.p99 <= 100 ? 'met' : 'NOT met'})`);
+    log(
+      `acknowledgement latency: p50 ${ack.p50.toFixed(1)} ms, p95 ${ack.p95.toFixed(1)} ms, p99 ${ack.p99.toFixed(1)} ms, max ${ack.max.toFixed(1)} ms (goal p99 ≤ 100 ms: ${ack.p99 <= 100 ? 'met' : 'NOT met'})`,
+    );
     // Phase 1's tasks leave for its own queue before its API stops (the outbox would send them to phase 2's).
-    await until(async () => (await db.query('SELECT count(*)::int AS n FROM outbox_messages WHERE sent_at IS NULL')).rows[0].n === 0, 60_000, 'the outbox to empty');
+    await until(
+      async () =>
+        (await db.query('SELECT count(*)::int AS n FROM outbox_messages WHERE sent_at IS NULL')).rows[0].n === 0,
+      60_000,
+      'the outbox to empty',
+    );
     await api.stop();
 
     // ---- Phase 2: a campaign end to end against a Discord at a fixed distance ------------------
-    log(`\n== Campaigns, phase 2: ${opts.campaigns} standard campaigns (10 channels) end to end, Discord answering after ${opts.discordLatencyMs} ms`);
-    const queue = await createQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, { fifo: true, maxReceiveCount: 20 });
+    log(
+      `\n== Campaigns, phase 2: ${opts.campaigns} standard campaigns (10 channels) end to end, Discord answering after ${opts.discordLatencyMs} ms`,
+    );
+    const queue = await createQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, {
+      fifo: true,
+      maxReceiveCount: 20,
+    });
     const e2eEnv = { ...env, CAMPAIGN_QUEUE_URL: queue.queueUrl };
     const api2 = await spawnApp('api', e2eEnv, owned);
-    const worker = await spawnApp('worker', { ...e2eEnv, WORKER_CONSUMERS: 'campaign', CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl }, owned);
+    const worker = await spawnApp(
+      'worker',
+      { ...e2eEnv, WORKER_CONSUMERS: 'campaign', CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl },
+      owned,
+    );
     discord.interactionsUrl = `${api2.url}/interactions`;
     discord.latencyMs = opts.discordLatencyMs;
     const campaigns = [];
@@ -125,9 +175,17 @@ export async function benchCampaigns(options = {}) {
       const answer = await discord.sendInteraction(command(`End to end ${i}`));
       const ackedAt = Date.now();
       const original = discord.originalResponse(answer.interaction);
-      const summaryAt = await until(() => discord.editsOf(original.id).find((e) => e.content.startsWith('✅ Campaign ready'))?.at, 60_000, 'the summary').catch(async (error) => {
-        const state = await db.query('SELECT status, error, progress_via FROM campaigns WHERE interaction_id = $1', [answer.interaction.id]);
-        throw new Error(`${error.message}: ${JSON.stringify(state.rows)}, ${discord.requests.length - before} Discord calls; the worker said:\n${worker.output()}`);
+      const summaryAt = await until(
+        () => discord.editsOf(original.id).find((e) => e.content.startsWith('✅ Campaign ready'))?.at,
+        60_000,
+        'the summary',
+      ).catch(async (error) => {
+        const state = await db.query('SELECT status, error, progress_via FROM campaigns WHERE interaction_id = $1', [
+          answer.interaction.id,
+        ]);
+        throw new Error(
+          `${error.message}: ${JSON.stringify(state.rows)}, ${discord.requests.length - before} Discord calls; the worker said:\n${worker.output()}`,
+        );
       });
       await sleep(1500); // nothing should follow the summary; count it if something does
       const calls = discord.requests.slice(before);
@@ -137,11 +195,23 @@ export async function benchCampaigns(options = {}) {
         byRoute[route] = (byRoute[route] ?? 0) + 1;
       }
       const edits = discord.editsOf(original.id).length;
-      campaigns.push({ ackToSummaryMs: summaryAt - ackedAt, ackMs: answer.ms, discordCalls: calls.length, edits, byRoute });
-      log(`campaign ${i + 1}: acknowledged in ${answer.ms.toFixed(0)} ms; summary ${summaryAt - ackedAt} ms later; ${calls.length} Discord calls (${edits} progress edits)`);
+      campaigns.push({
+        ackToSummaryMs: summaryAt - ackedAt,
+        ackMs: answer.ms,
+        discordCalls: calls.length,
+        edits,
+        byRoute,
+      });
+      log(
+        `campaign ${i + 1}: acknowledged in ${answer.ms.toFixed(0)} ms; summary ${summaryAt - ackedAt} ms later; ${calls.length} Discord calls (${edits} progress edits)`,
+      );
     }
     const [first] = campaigns;
-    log(`Discord calls of campaign 1, by route:\n${Object.entries(first.byRoute).map(([route, n]) => `  ${String(n).padStart(3)}  ${route}`).join('\n')}`);
+    log(
+      `Discord calls of campaign 1, by route:\n${Object.entries(first.byRoute)
+        .map(([route, n]) => `  ${String(n).padStart(3)}  ${route}`)
+        .join('\n')}`,
+    );
     return { ack, endToEnd: { discordLatencyMs: opts.discordLatencyMs, campaigns } };
   } finally {
     await stop();
@@ -159,9 +229,13 @@ async function spawnApp(app, env, owned) {
   const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let errors = ''; // warnings and errors only (LOG_LEVEL=warn)
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => (errors = `${errors}${d}`.slice(-20_000)));
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (d) => (errors = `${errors}${d}`.slice(-20_000)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const stopApp = async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -169,10 +243,17 @@ async function spawnApp(app, env, owned) {
   };
   owned.push(stopApp);
   const url = `http://127.0.0.1:${port}`;
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`${app} exited during start-up: ${errors}`);
-    return fetch(`${url}/health/live`).then((r) => r.ok, () => false);
-  }, 30_000, `${app} to be live`);
+  await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${app} exited during start-up: ${errors}`);
+      return fetch(`${url}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    30_000,
+    `${app} to be live`,
+  );
   return { url, stop: stopApp, output: () => errors };
 }
 
@@ -222,7 +303,9 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
     campaigns: Number(values.campaigns),
   }).then(
     (result) => {
-      console.log(`\n${JSON.stringify({ campaigns: { ack: result.ack, endToEnd: { ...result.endToEnd, campaigns: result.endToEnd.campaigns.map(({ byRoute, ...c }) => c) } } })}`);
+      console.log(
+        `\n${JSON.stringify({ campaigns: { ack: result.ack, endToEnd: { ...result.endToEnd, campaigns: result.endToEnd.campaigns.map(({ byRoute, ...c }) => c) } } })}`,
+      );
       process.exit(0);
     },
     (error) => {

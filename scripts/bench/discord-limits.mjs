@@ -20,12 +20,30 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { backboneConnection, createQueuePair, dropDatabase, prepareDatabase, ROOT, startFauxqs } from '../local-services.mjs';
+import {
+  backboneConnection,
+  createQueuePair,
+  dropDatabase,
+  prepareDatabase,
+  ROOT,
+  startFauxqs,
+} from '../local-services.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
 
-export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60, channels = 400, latencyMs = 40, injected = 5, maxWaitMs = 250, shared = true, progress = false, log = console.log } = {}) {
+export async function benchDiscordLimits({
+  workers = 3,
+  rate = 100,
+  seconds = 60,
+  channels = 400,
+  latencyMs = 40,
+  injected = 5,
+  maxWaitMs = 250,
+  shared = true,
+  progress = false,
+  log = console.log,
+} = {}) {
   const owned = [];
   const stop = async () => {
     for (const release of owned.reverse()) {
@@ -37,7 +55,9 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     }
   };
   try {
-    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord } = await import(
+      pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
+    );
     const fauxqs = await startFauxqs();
     owned.push(() => fauxqs.process.kill('SIGTERM'));
     const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_discord_limits`;
@@ -45,7 +65,11 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     owned.push(() => dropDatabase(databaseUrl));
     const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
     owned.push(() => db.end());
-    const sqs = new SQSClient({ region: 'us-east-1', endpoint: fauxqs.endpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: fauxqs.endpoint,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
     owned.push(() => sqs.destroy());
     const discordQueue = await createQueuePair(sqs, 'bench-discord', { maxReceiveCount: 20, visibilityTimeout: 30 });
     const backendQueue = await createQueuePair(sqs, 'bench-backend');
@@ -90,10 +114,12 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
       OTEL_LOGS_EXPORTER: 'none',
     };
     const replicas = [];
-    for (let i = 0; i < workers; i++) replicas.push(await spawnWorker({ ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) }, owned));
+    for (let i = 0; i < workers; i++)
+      replicas.push(await spawnWorker({ ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) }, owned));
 
     // A few 429s the stand-in injects (what Discord may answer anyway): each must become a delayed retry.
-    if (injected > 0) discord.failNext({ method: 'POST', path: /\/messages$/, status: 429, retryAfterSeconds: 2, times: injected });
+    if (injected > 0)
+      discord.failNext({ method: 'POST', path: /\/messages$/, status: 429, retryAfterSeconds: 2, times: injected });
 
     // The work: `rate` requests/s for `seconds` s, in batches of 10 every 10/rate s.
     const total = rate * seconds;
@@ -102,7 +128,10 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     const sampler = setInterval(() => {
       perSecond.push(limits.accepted - lastAccepted);
       lastAccepted = limits.accepted;
-      if (progress && perSecond.length % 5 === 0) log(`  ${perSecond.length} s: ${perSecond.slice(-5).join(' ')} sends/s; 429s ${limits.refused.global}+${limits.refused.route}`);
+      if (progress && perSecond.length % 5 === 0)
+        log(
+          `  ${perSecond.length} s: ${perSecond.slice(-5).join(' ')} sends/s; 429s ${limits.refused.global}+${limits.refused.route}`,
+        );
     }, 1000);
     owned.push(() => clearInterval(sampler));
     const started = Date.now();
@@ -112,7 +141,13 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
         const message = {
           type: 'forward_chat_message',
           payload: { chat_message_id: randomUUID(), author_name: 'Bench', content: `message ${n}` },
-          metadata: { order_id: orders[n % orders.length], entity_type: 'order', created_at: new Date().toISOString(), retry_count: 0, request_id: randomUUID() },
+          metadata: {
+            order_id: orders[n % orders.length],
+            entity_type: 'order',
+            created_at: new Date().toISOString(),
+            retry_count: 0,
+            request_id: randomUUID(),
+          },
         };
         return { Id: String(k), MessageBody: JSON.stringify(message) };
       });
@@ -121,7 +156,9 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
       if (due > Date.now()) await sleep(due - Date.now());
     }
     const offeredSeconds = (Date.now() - started) / 1000;
-    log(`offered: ${total} sends at ${(total / offeredSeconds).toFixed(0)}/s for ${offeredSeconds.toFixed(0)} s to ${workers} workers (${(total / offeredSeconds / DISCORD_LIMIT).toFixed(1)}× the global limit)`);
+    log(
+      `offered: ${total} sends at ${(total / offeredSeconds).toFixed(0)}/s for ${offeredSeconds.toFixed(0)} s to ${workers} workers (${(total / offeredSeconds / DISCORD_LIMIT).toFixed(1)}× the global limit)`,
+    );
 
     // Until every send is done (or dead-lettered).
     const deadline = Date.now() + (total / 30 + 120) * 1000;
@@ -146,7 +183,9 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
     const acquire = mergeHistogram(scraped, 'discord_rate_limiter_statement', 'statement="acquire"');
     const record = mergeHistogram(scraped, 'discord_rate_limiter_statement', 'statement="record"');
     const deferred = sumCounter(scraped, 'discord_rate_limiter_deferred_total');
-    const invalid = Number((await db.query(`SELECT COALESCE(sum(count), 0) AS n FROM discord_invalid_requests`)).rows[0].n);
+    const invalid = Number(
+      (await db.query(`SELECT COALESCE(sum(count), 0) AS n FROM discord_invalid_requests`)).rows[0].n,
+    );
 
     // Sustained: the seconds from the first full second to the last one with a backlog (both ends cut).
     const busy = perSecond.slice(2, Math.max(3, perSecond.length - 3));
@@ -172,12 +211,24 @@ export async function benchDiscordLimits({ workers = 3, rate = 100, seconds = 60
       deferred,
       deadLettered,
     };
-    log(`429s answered by the stand-in: ${refused429} (global ${limits.refused.global}, route ${limits.refused.route}); injected: ${injected} (goal: 0 beside those)`);
-    log(`invalid requests across the deployment: ${invalid} in the window (401/403/429, shared count) against a budget of ${BUDGET} (Discord bans at 10,000)`);
-    log(`throughput: ${done} sends in ${seconds_.toFixed(1)} s; sustained ${sustained.toFixed(1)}/s = ${((sustained / DISCORD_LIMIT) * 100).toFixed(0)}% of ${DISCORD_LIMIT}/s (goal ≥ 90%); busiest second ${figures.peakPerSecond}`);
-    log(`wait added by the shared limiter (sent requests, ${wait.count}): p50 ${ms(wait.p50)}, p99 ${ms(wait.p99)} (bucket upper bounds)`);
-    log(`cost per request: acquire statement p50 ${ms(acquire.p50)} / p99 ${ms(acquire.p99)} (mean ${ms(acquire.mean)}), record statement p50 ${ms(record.p50)} / p99 ${ms(record.p99)} (mean ${ms(record.mean)})`);
-    log(`deferred to their queue by the limiter (visibility, not an attempt): ${deferred}; dead-lettered: ${deadLettered} (goal 0)`);
+    log(
+      `429s answered by the stand-in: ${refused429} (global ${limits.refused.global}, route ${limits.refused.route}); injected: ${injected} (goal: 0 beside those)`,
+    );
+    log(
+      `invalid requests across the deployment: ${invalid} in the window (401/403/429, shared count) against a budget of ${BUDGET} (Discord bans at 10,000)`,
+    );
+    log(
+      `throughput: ${done} sends in ${seconds_.toFixed(1)} s; sustained ${sustained.toFixed(1)}/s = ${((sustained / DISCORD_LIMIT) * 100).toFixed(0)}% of ${DISCORD_LIMIT}/s (goal ≥ 90%); busiest second ${figures.peakPerSecond}`,
+    );
+    log(
+      `wait added by the shared limiter (sent requests, ${wait.count}): p50 ${ms(wait.p50)}, p99 ${ms(wait.p99)} (bucket upper bounds)`,
+    );
+    log(
+      `cost per request: acquire statement p50 ${ms(acquire.p50)} / p99 ${ms(acquire.p99)} (mean ${ms(acquire.mean)}), record statement p50 ${ms(record.p50)} / p99 ${ms(record.p99)} (mean ${ms(record.mean)})`,
+    );
+    log(
+      `deferred to their queue by the limiter (visibility, not an attempt): ${deferred}; dead-lettered: ${deadLettered} (goal 0)`,
+    );
     return figures;
   } finally {
     await stop();
@@ -202,21 +253,31 @@ function mergeHistogram(texts, name, label) {
       else count += value;
     }
   }
-  const sorted = [...buckets.entries()].map(([le, n]) => [le === '+Inf' ? Infinity : Number(le), n]).sort((a, b) => a[0] - b[0]);
+  const sorted = [...buckets.entries()]
+    .map(([le, n]) => [le === '+Inf' ? Infinity : Number(le), n])
+    .sort((a, b) => a[0] - b[0]);
   const quantile = (q) => sorted.find(([, n]) => n >= q * count)?.[0];
   return { count, mean: count ? sum / count : undefined, p50: quantile(0.5), p99: quantile(0.99) };
 }
 
 function sumCounter(texts, name) {
   let total = 0;
-  for (const text of texts) for (const line of text.split('\n')) if (line.startsWith(name)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const text of texts)
+    for (const line of text.split('\n'))
+      if (line.startsWith(name)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
   return total;
 }
 
-const ms = (seconds) => (seconds === undefined ? 'n/a' : seconds === Infinity ? '> 60 s' : `≤ ${+(seconds * 1000).toFixed(1)} ms`);
+const ms = (seconds) =>
+  seconds === undefined ? 'n/a' : seconds === Infinity ? '> 60 s' : `≤ ${+(seconds * 1000).toFixed(1)} ms`;
 
 async function depth(sqs, queueUrl) {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -224,9 +285,13 @@ async function spawnWorker(env, owned) {
   const main = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => (output = `${output}${d}`.slice(-20_000)));
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (d) => (output = `${output}${d}`.slice(-20_000)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   owned.push(async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -234,7 +299,12 @@ async function spawnWorker(env, owned) {
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${url}/health/live`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null) throw new Error(`worker exited during start-up: ${output}`);
     if (Date.now() > deadline) throw new Error(`worker not live within 60 s: ${output}`);
     await sleep(100);

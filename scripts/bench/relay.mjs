@@ -30,7 +30,13 @@ const BACKEND = 'bench';
 const CHANNELS = 8; // messages are spread over channels: each channel's messages are ingested in order
 const LEASE_LIMIT = 50;
 
-export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate = 200, pacedSeconds = 10, log = console.log } = {}) {
+export async function runRelayBench({
+  messages = 10_000,
+  clients = 8,
+  pacedRate = 200,
+  pacedSeconds = 10,
+  log = console.log,
+} = {}) {
   const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_relay`;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-relay-'));
   const children = [];
@@ -41,7 +47,9 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     await prepareDatabase(databaseUrl, { recreate: true });
     db = new pg.Pool({ ...backboneConnection(databaseUrl), max: clients + 2 });
     // The Discord stand-in the tests use, as built (npm run bench builds first).
-    const { startFakeDiscord } = await import(pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href);
+    const { startFakeDiscord } = await import(
+      pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
+    );
     discord = await startFakeDiscord();
     await discord.startGateway();
     const guildId = discord.addGuild().id;
@@ -53,18 +61,48 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
       `discord_bots: [{ id: discord_bench, token: "${discord.token}", channel_allowlist: [${channels.map((c) => `"${c}"`).join(', ')}] }]\n` +
         `backend_bots: [{ id: ${BACKEND}, api_key: "${key}" }]\nrouting: { defaults: { discord_bench: ${BACKEND} } }\n`,
     );
-    const common = { DATABASE_URL: databaseUrl, RELAY_CONFIG: config, DISCORD_API_BASE_URL: discord.apiUrl, OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', AWS_REGION: 'us-east-1' };
+    const common = {
+      DATABASE_URL: databaseUrl,
+      RELAY_CONFIG: config,
+      DISCORD_API_BASE_URL: discord.apiUrl,
+      OTEL_SDK_DISABLED: 'true',
+      LOG_LEVEL: 'warn',
+      AWS_REGION: 'us-east-1',
+    };
     const worker = await spawnApp('worker', { ...common, WORKER_CONSUMERS: 'relay' }, logDir, children);
-    const api = await spawnApp('api', { ...common, API_KEYS: randomBytes(32).toString('base64url'), RELAY_RATE_LIMIT_PER_MINUTE: '1000000', OUTBOX_RELAY_ENABLED: 'false' }, logDir, children);
-    await waitFor(async () => (await fetch(`${worker.url}/health/ready`).catch(() => undefined))?.ok, 30_000, 'the worker’s gateway connection');
+    const api = await spawnApp(
+      'api',
+      {
+        ...common,
+        API_KEYS: randomBytes(32).toString('base64url'),
+        RELAY_RATE_LIMIT_PER_MINUTE: '1000000',
+        OUTBOX_RELAY_ENABLED: 'false',
+      },
+      logDir,
+      children,
+    );
+    await waitFor(
+      async () => (await fetch(`${worker.url}/health/ready`).catch(() => undefined))?.ok,
+      30_000,
+      'the worker’s gateway connection',
+    );
     const client = httpClient(api.url, key);
 
     // A: end to end.
     const posted = new Map();
     const a = await timed(async () => {
-      const consumers = drainers(clients, () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60, wait_seconds: 2 }), (r) => client.ack(r), messages);
+      const consumers = drainers(
+        clients,
+        () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60, wait_seconds: 2 }),
+        (r) => client.ack(r),
+        messages,
+      );
       for (let i = 0; i < messages; i++) {
-        const m = discord.postMessage({ channelId: channels[i % CHANNELS], authorId: '170000000000000001', content: `bench ${i}` });
+        const m = discord.postMessage({
+          channelId: channels[i % CHANNELS],
+          authorId: '170000000000000001',
+          content: `bench ${i}`,
+        });
         posted.set(m.id, i);
         if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // let the clients run
       }
@@ -72,21 +110,41 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     });
     check(failures, 'A', a.value, messages);
     const endToEnd = { deliveries: a.value.count, seconds: a.seconds, perSecond: a.value.count / a.seconds };
-    log(`A  end to end (gateway → worker → Postgres → API → ${clients} clients): ${endToEnd.deliveries} deliveries in ${endToEnd.seconds.toFixed(1)} s = ${endToEnd.perSecond.toFixed(0)}/s`);
+    log(
+      `A  end to end (gateway → worker → Postgres → API → ${clients} clients): ${endToEnd.deliveries} deliveries in ${endToEnd.seconds.toFixed(1)} s = ${endToEnd.perSecond.toFixed(0)}/s`,
+    );
 
     // B: drain through the API.
     await prefill(db, messages);
-    const b = await timed(() => drainers(clients, () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60 }), (r) => client.ack(r), messages, { stopWhenEmpty: true }));
+    const b = await timed(() =>
+      drainers(
+        clients,
+        () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60 }),
+        (r) => client.ack(r),
+        messages,
+        { stopWhenEmpty: true },
+      ),
+    );
     check(failures, 'B', b.value, messages);
     const api_ = b.value.count / b.seconds;
-    log(`B  drain through the API (${clients} clients, lease ${LEASE_LIMIT} + ack): ${b.value.count} in ${b.seconds.toFixed(1)} s = ${api_.toFixed(0)}/s`);
+    log(
+      `B  drain through the API (${clients} clients, lease ${LEASE_LIMIT} + ack): ${b.value.count} in ${b.seconds.toFixed(1)} s = ${api_.toFixed(0)}/s`,
+    );
 
     // C: the same SQL on bare pg connections.
-    const { claimDeliveries, settleDeliveries, parseReceipt } = await import(pathToFileURL(path.join(ROOT, 'libs', 'relay', 'dist', 'api', 'delivery.queries.js')).href);
+    const { claimDeliveries, settleDeliveries, parseReceipt } = await import(
+      pathToFileURL(path.join(ROOT, 'libs', 'relay', 'dist', 'api', 'delivery.queries.js')).href
+    );
     await prefill(db, messages);
     const bare = {
       lease: async () => {
-        const q = claimDeliveries({ backendBotId: BACKEND, limit: LEASE_LIMIT, maxDeliveries: 5, ordered: false, mode: { lease: 60 } });
+        const q = claimDeliveries({
+          backendBotId: BACKEND,
+          limit: LEASE_LIMIT,
+          maxDeliveries: 5,
+          ordered: false,
+          mode: { lease: 60 },
+        });
         const { rows } = await db.query(q.text, q.values);
         return rows.filter((r) => r.claimed).map((r) => ({ delivery_id: r.delivery_id, receipt: r.receipt }));
       },
@@ -99,7 +157,9 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
     const c = await timed(() => drainers(clients, bare.lease, bare.ack, messages, { stopWhenEmpty: true }));
     check(failures, 'C', c.value, messages);
     const baseline = c.value.count / c.seconds;
-    log(`C  bare pg baseline (${clients} connections, the same SQL): ${c.value.count} in ${c.seconds.toFixed(1)} s = ${baseline.toFixed(0)}/s`);
+    log(
+      `C  bare pg baseline (${clients} connections, the same SQL): ${c.value.count} in ${c.seconds.toFixed(1)} s = ${baseline.toFixed(0)}/s`,
+    );
     const ratio = api_ / baseline;
     log(`   ratio API / baseline: ${ratio.toFixed(2)} (goal ≥ ${TARGETS.ratio})`);
 
@@ -124,24 +184,44 @@ export async function runRelayBench({ messages = 10_000, clients = 8, pacedRate 
       const due = start + (i * 1000) / pacedRate;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const m = discord.postMessage({ channelId: channels[i % CHANNELS], authorId: '170000000000000001', content: `paced ${i}` });
+      const m = discord.postMessage({
+        channelId: channels[i % CHANNELS],
+        authorId: '170000000000000001',
+        content: `paced ${i}`,
+      });
       sentAt.set(m.id, performance.now());
       postedAt.set(m.id, Date.now());
     }
     check(failures, 'D', await consumers, total);
     latencies.sort((x, y) => x - y);
     // Where the time goes: post → ingest transaction (the worker), from the database's clock.
-    const { rows } = await db.query(`SELECT discord_message_id AS id, (extract(epoch FROM ingested_at) * 1000)::float8 AS at FROM relay_messages WHERE content LIKE 'paced %'`);
+    const { rows } = await db.query(
+      `SELECT discord_message_id AS id, (extract(epoch FROM ingested_at) * 1000)::float8 AS at FROM relay_messages WHERE content LIKE 'paced %'`,
+    );
     const ingest = rows.map((r) => r.at - postedAt.get(r.id)).sort((x, y) => x - y);
-    const latency = { rate: pacedRate, count: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1), ingestP50: quantile(ingest, 0.5), ingestP99: quantile(ingest, 0.99) };
-    log(`D  latency at ${pacedRate}/s for ${pacedSeconds} s (post → lease, ${clients} long-polling clients): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (goal p99 ≤ ${TARGETS.p99Ms} ms)`);
-    log(`   of which post → ingest transaction started (worker): p50 ${latency.ingestP50.toFixed(1)} ms, p99 ${latency.ingestP99.toFixed(1)} ms`);
+    const latency = {
+      rate: pacedRate,
+      count: latencies.length,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: latencies.at(-1),
+      ingestP50: quantile(ingest, 0.5),
+      ingestP99: quantile(ingest, 0.99),
+    };
+    log(
+      `D  latency at ${pacedRate}/s for ${pacedSeconds} s (post → lease, ${clients} long-polling clients): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (goal p99 ≤ ${TARGETS.p99Ms} ms)`,
+    );
+    log(
+      `   of which post → ingest transaction started (worker): p50 ${latency.ingestP50.toFixed(1)} ms, p99 ${latency.ingestP99.toFixed(1)} ms`,
+    );
 
     for (const f of failures) log(`FAILED: ${f}`);
     return { endToEnd, drain: { api: api_, baseline, ratio }, latency, clients, messages, failures, logs: logDir };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.filter((child) => child.exitCode === null).map((child) => new Promise((r) => child.once('exit', r))));
+    await Promise.all(
+      children.filter((child) => child.exitCode === null).map((child) => new Promise((r) => child.once('exit', r))),
+    );
     await db?.end();
     await discord?.close();
     await dropDatabase(databaseUrl).catch(() => undefined);
@@ -181,7 +261,11 @@ function check(failures, phase, { count, duplicates, notOk }, expected) {
 
 function httpClient(base, key) {
   const call = async (route, body) => {
-    const res = await fetch(`${base}/v1/messages/${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/v1/messages/${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok && res.status !== 409) throw new Error(`${route}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   };
@@ -231,22 +315,39 @@ async function spawnApp(app, env, logDir, children) {
     });
   });
   const out = fs.openSync(path.join(logDir, `${app}.log`), 'w');
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', out, out],
+  });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`${app} exited at start-up; see ${logDir}/${app}.log`);
-    return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
-  }, 30_000, `${app} to start`);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${app} exited at start-up; see ${logDir}/${app}.log`);
+      return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
+    },
+    30_000,
+    `${app} to start`,
+  );
   return { url, child };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const { values } = parseArgs({
-    options: { messages: { type: 'string', default: '10000' }, clients: { type: 'string', default: '8' }, 'paced-rate': { type: 'string', default: '200' }, 'paced-seconds': { type: 'string', default: '10' } },
+    options: {
+      messages: { type: 'string', default: '10000' },
+      clients: { type: 'string', default: '8' },
+      'paced-rate': { type: 'string', default: '200' },
+      'paced-seconds': { type: 'string', default: '10' },
+    },
   });
   console.log(`Relay benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
-  runRelayBench({ messages: Number(values.messages), clients: Number(values.clients), pacedRate: Number(values['paced-rate']), pacedSeconds: Number(values['paced-seconds']) })
+  runRelayBench({
+    messages: Number(values.messages),
+    clients: Number(values.clients),
+    pacedRate: Number(values['paced-rate']),
+    pacedSeconds: Number(values['paced-seconds']),
+  })
     .then((result) => {
       console.log(JSON.stringify({ endToEnd: result.endToEnd, drain: result.drain, latency: result.latency }));
       process.exit(result.failures.length > 0 ? 1 : 0);

@@ -12,7 +12,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dirs = rootPkg.workspaces.flatMap((pattern) => {
   const base = path.join(root, pattern.replace(/\/\*$/, ''));
-  return fs.readdirSync(base).map((name) => path.join(base, name)).filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
+  return fs
+    .readdirSync(base)
+    .map((name) => path.join(base, name))
+    .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -21,7 +24,11 @@ const problems = [];
 function jsFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? jsFiles(full) : entry.name.endsWith('.js') || entry.name.endsWith('.d.ts') ? [full] : [];
+    return entry.isDirectory()
+      ? jsFiles(full)
+      : entry.name.endsWith('.js') || entry.name.endsWith('.d.ts')
+        ? [full]
+        : [];
   });
 }
 
@@ -31,7 +38,9 @@ function packageName(specifier) {
 }
 
 const run = promisify(execFile);
-const published = dirs.map((dir) => ({ dir, pkg: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) })).filter(({ pkg }) => !pkg.private);
+const published = dirs
+  .map((dir) => ({ dir, pkg: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) }))
+  .filter(({ pkg }) => !pkg.private);
 
 // Each tool packs the package itself; two at a time, as these machines have two cores.
 const tools = published.flatMap(({ dir, pkg }) => [
@@ -50,11 +59,17 @@ await Promise.all(
   }),
 );
 
-const privateNames = new Set(dirs.map((dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).filter((p) => p.private).map((p) => p.name));
+const privateNames = new Set(
+  dirs
+    .map((dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')))
+    .filter((p) => p.private)
+    .map((p) => p.name),
+);
 for (const { dir, pkg } of published) {
   const where = path.relative(root, dir);
   for (const name of Object.keys(pkg.dependencies ?? {})) {
-    if (privateNames.has(name)) problems.push(`${pkg.name} depends on ${name}, which is private: a host could not install it`);
+    if (privateNames.has(name))
+      problems.push(`${pkg.name} depends on ${name}, which is private: a host could not install it`);
   }
   const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
   const dist = path.join(dir, 'dist');
@@ -64,7 +79,9 @@ for (const { dir, pkg } of published) {
   }
   for (const file of jsFiles(dist)) {
     const text = fs.readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(/require\("([^"]+)"\)|from ['"]([^'"]+)['"]|import\(['"]([^'"]+)['"]\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    const specifiers = [...text.matchAll(/require\("([^"]+)"\)|from ['"]([^'"]+)['"]|import\(['"]([^'"]+)['"]\)/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3],
+    );
     for (const specifier of specifiers) {
       const rel = path.relative(root, file);
       if (specifier.startsWith('@app/')) problems.push(`${rel}: path alias ${specifier} in built output`);
@@ -75,7 +92,8 @@ for (const { dir, pkg } of published) {
       }
       if (builtins.has(specifier) || builtins.has(packageName(specifier))) continue;
       const name = packageName(specifier);
-      if (!declared.has(name) && !(file.endsWith('.d.ts') && declared.has(`@types/${name}`))) problems.push(`${rel}: uses ${name}, which ${pkg.name} does not declare`);
+      if (!declared.has(name) && !(file.endsWith('.d.ts') && declared.has(`@types/${name}`)))
+        problems.push(`${rel}: uses ${name}, which ${pkg.name} does not declare`);
     }
   }
 }
@@ -84,4 +102,6 @@ if (problems.length > 0) {
   console.error(`Packages: ${problems.length} problem(s)\n\n${[...new Set(problems)].join('\n')}`);
   process.exit(1);
 }
-console.log(`Packages: ${published.length} checked (publint --strict, arethetypeswrong, declared dependencies) — no problems`);
+console.log(
+  `Packages: ${published.length} checked (publint --strict, arethetypeswrong, declared dependencies) — no problems`,
+);

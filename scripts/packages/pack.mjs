@@ -8,7 +8,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 const destination = path.resolve(process.argv[2] ?? path.join(root, '.packs'));
 fs.mkdirSync(destination, { recursive: true });
 const packed = JSON.parse(
-  execFileSync('npm', ['pack', '--json', '--workspaces', '--pack-destination', destination], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  execFileSync('npm', ['pack', '--json', '--workspaces', '--pack-destination', destination], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }),
 );
 const tarballs = {};
 for (const { name, filename } of packed) {

@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { snowflake } from '../support/database';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
-import { useTestInfra } from '../support/infra';
-import { adminHttp, http } from '../support/http';
 import { botApiEnv, botWorkerEnv, startSlowProxy } from '../support/bot-operations';
+import { snowflake } from '../support/database';
+import { adminHttp, http } from '../support/http';
+import { useTestInfra } from '../support/infra';
 import { createQueuePair, queueDepth, waitFor } from '../support/sqs';
 import { startApi } from '../support/worker';
 import { spawnWorker, WorkerProcess } from '../support/worker-process';
@@ -33,7 +33,9 @@ describe('bot operations worker shutdown', () => {
     // second application of any operation would show as a second invite or DM.
     const guild = fake.addGuild();
     const channelId = fake.addChannel(guild.id);
-    expect((await adminHttp(api.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id })).status).toBe(201);
+    expect((await adminHttp(api.url, 'POST', '/subscription-channels', { channelId, guildId: guild.id })).status).toBe(
+      201,
+    );
     const users: string[] = [];
     for (let i = 0; i < OPERATIONS; i++) {
       const discordUserId = snowflake();
@@ -42,7 +44,9 @@ describe('bot operations worker shutdown', () => {
       expect((await post(`/subscriptions/${subscription.id}/activate`)).status).toBe(200);
       users.push(discordUserId);
     }
-    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: null } })) === 0, { what: 'every operation sent' });
+    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: null } })) === 0, {
+      what: 'every operation sent',
+    });
 
     // A slow Discord: each overwrite takes 0.4 s, so a received batch is still being worked on when
     // the signal comes. (The REST client sends one request at a time per route and channel, so the
@@ -69,7 +73,10 @@ describe('bot operations worker shutdown', () => {
       expect(depth.visible + doneAfterSignal).toBe(OPERATIONS);
 
       next = await spawnWorker(queues, env);
-      await waitFor(async () => (await prisma.botOperation.count({ where: { status: 'done' } })) === OPERATIONS, { what: 'every operation done', timeoutMs: 30000 });
+      await waitFor(async () => (await prisma.botOperation.count({ where: { status: 'done' } })) === OPERATIONS, {
+        what: 'every operation done',
+        timeoutMs: 30000,
+      });
     } finally {
       for (const worker of [first, next]) {
         if (worker && worker.child.exitCode === null) {

@@ -23,7 +23,11 @@ describe('campaign channels never adopt Discord objects they did not create', ()
 
   it('a 429 on the role create: a new role is created and given; the server’s own “Staff Members” (Kick Members) is untouched and never granted', async () => {
     await rig.startWorker();
-    const staff = rig.discord.addRole(rig.guildId, { name: 'Staff Members', permissions: P.KickMembers, createdAt: A_YEAR_AGO });
+    const staff = rig.discord.addRole(rig.guildId, {
+      name: 'Staff Members',
+      permissions: P.KickMembers,
+      createdAt: A_YEAR_AGO,
+    });
     rig.discord.failNext({ method: 'POST', path: ROLE_POSTS, status: 429, retryAfterSeconds: 1 });
 
     const { interaction } = await rig.addCampaign('Staff');
@@ -36,28 +40,60 @@ describe('campaign channels never adopt Discord objects they did not create', ()
     expect(roles.find((r) => r.id === staff)!.permissions).toBe(P.KickMembers.toString());
     expect(rig.discord.memberRoles(rig.guildId, rig.gmId)).toContain(done.role.roleId);
     expect(rig.discord.memberRoles(rig.guildId, rig.gmId)).not.toContain(staff);
-    expect(rig.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/roles/${staff}`))).toHaveLength(0);
+    expect(rig.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/roles/${staff}`))).toHaveLength(
+      0,
+    );
   });
 
   it('a 403, Retry and a 429 on the category create: new objects; Roll back deletes only those, the server’s “Staff” and its #general stay with their history', async () => {
     await rig.startWorker();
-    const category = rig.discord.addChannel(rig.guildId, { type: ChannelType.GuildCategory, name: 'Staff', createdAt: A_YEAR_AGO });
+    const category = rig.discord.addChannel(rig.guildId, {
+      type: ChannelType.GuildCategory,
+      name: 'Staff',
+      createdAt: A_YEAR_AGO,
+    });
     const general = rig.discord.addChannel(rig.guildId, { name: 'general', parentId: category, createdAt: A_YEAR_AGO });
     rig.discord.postMessage({ authorId: rig.gmId, channelId: general, content: 'years of history' });
-    rig.discord.failNext({ method: 'POST', path: CHANNEL_POSTS, body: /"name":"Staff"/, status: 403, code: 50013, message: 'Missing Permissions' });
+    rig.discord.failNext({
+      method: 'POST',
+      path: CHANNEL_POSTS,
+      body: /"name":"Staff"/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
 
     const { interaction } = await rig.addCampaign('Staff');
     const { id } = await rig.campaignOf(interaction);
     await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed on the category');
     // A refusal created nothing: the attempt is forgotten at once, not only by Retry.
-    expect(await prisma.campaignStep.findUniqueOrThrow({ where: { campaignId_position: { campaignId: id, position: 1 } } })).toMatchObject({ status: 'failed', attemptedAt: null });
+    expect(
+      await prisma.campaignStep.findUniqueOrThrow({ where: { campaignId_position: { campaignId: id, position: 1 } } }),
+    ).toMatchObject({ status: 'failed', attemptedAt: null });
     const message = () => rig.discord.originalResponse(interaction)!;
     await waitFor(() => message().content.startsWith('❌'), { what: 'the failure shown' });
 
-    rig.discord.failNext({ method: 'POST', path: CHANNEL_POSTS, body: /"name":"Staff"/, status: 429, retryAfterSeconds: 1 });
-    rig.discord.failNext({ method: 'POST', path: CHANNEL_POSTS, body: /"name":"gm-notes"/, status: 403, code: 50013, message: 'Missing Permissions' });
+    rig.discord.failNext({
+      method: 'POST',
+      path: CHANNEL_POSTS,
+      body: /"name":"Staff"/,
+      status: 429,
+      retryAfterSeconds: 1,
+    });
+    rig.discord.failNext({
+      method: 'POST',
+      path: CHANNEL_POSTS,
+      body: /"name":"gm-notes"/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
     await rig.press(message(), 'Retry', rig.gmId);
-    const failed = await rig.waitForCampaign(id, (c) => c.status === 'failed' && c.channels.some((ch) => ch.name === 'gm-notes' && ch.status === 'failed'), 'failed on gm-notes');
+    const failed = await rig.waitForCampaign(
+      id,
+      (c) => c.status === 'failed' && c.channels.some((ch) => ch.name === 'gm-notes' && ch.status === 'failed'),
+      'failed on gm-notes',
+    );
 
     expect(failed.category.channelId).not.toBe(category);
     const ours = [failed.category.channelId!, ...failed.channels.flatMap((c) => (c.channelId ? [c.channelId] : []))];
@@ -76,8 +112,19 @@ describe('campaign channels never adopt Discord objects they did not create', ()
 
   it('Roll back leaves in place an object older than the campaign that its record names (as the old adoption recorded them), and deletes the rest', async () => {
     await rig.startWorker();
-    const legacy = rig.discord.addChannel(rig.guildId, { type: ChannelType.GuildCategory, name: 'Legacy', createdAt: A_YEAR_AGO });
-    rig.discord.failNext({ method: 'POST', path: CHANNEL_POSTS, body: /"name":"scheduling"/, status: 403, code: 50013, message: 'Missing Permissions' });
+    const legacy = rig.discord.addChannel(rig.guildId, {
+      type: ChannelType.GuildCategory,
+      name: 'Legacy',
+      createdAt: A_YEAR_AGO,
+    });
+    rig.discord.failNext({
+      method: 'POST',
+      path: CHANNEL_POSTS,
+      body: /"name":"scheduling"/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
     const { interaction } = await rig.addCampaign('Legacy');
     const { id } = await rig.campaignOf(interaction);
     const failed = await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed');
@@ -85,15 +132,24 @@ describe('campaign channels never adopt Discord objects they did not create', ()
     await waitFor(() => message().content.startsWith('❌'), { what: 'the failure shown' });
     // The record an earlier version's adoption would have made: the server's own category as the campaign's.
     rig.discord.removeChannel(failed.category.channelId!);
-    await prisma.campaignStep.update({ where: { campaignId_position: { campaignId: id, position: 1 } }, data: { discordId: legacy } });
+    await prisma.campaignStep.update({
+      where: { campaignId_position: { campaignId: id, position: 1 } },
+      data: { discordId: legacy },
+    });
 
     await rig.press(message(), 'Roll back', rig.gmId);
     const rolledBack = await rig.waitForCampaign(id, (c) => c.status === 'rolled_back', 'rolled back');
     expect(rig.discord.channel(legacy)).toMatchObject({ name: 'Legacy', type: ChannelType.GuildCategory });
-    expect(rig.discord.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/channels/${legacy}`))).toHaveLength(0);
-    expect(rolledBack.category).toMatchObject({ status: 'deleted', error: expect.stringContaining('existed before the campaign') });
+    expect(
+      rig.discord.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/channels/${legacy}`)),
+    ).toHaveLength(0);
+    expect(rolledBack.category).toMatchObject({
+      status: 'deleted',
+      error: expect.stringContaining('existed before the campaign'),
+    });
     expect(rig.discord.roles(rig.guildId).some((r) => r.id === failed.role.roleId)).toBe(false);
-    for (const channel of failed.channels.filter((c) => c.channelId)) expect(rig.discord.channel(channel.channelId!)).toBeUndefined();
+    for (const channel of failed.channels.filter((c) => c.channelId))
+      expect(rig.discord.channel(channel.channelId!)).toBeUndefined();
   });
 
   it('after a 5xx (the create may have happened) it adopts only an object made since the attempt with this code’s fingerprint', async () => {
@@ -122,7 +178,10 @@ describe('campaign channels never adopt Discord objects they did not create', ()
     const { id } = await rig.campaignOf(interaction);
     await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed on the category');
     // A 5xx leaves the outcome unknown: the mark stays until Retry.
-    expect((await prisma.campaignStep.findUniqueOrThrow({ where: { campaignId_position: { campaignId: id, position: 1 } } })).attemptedAt).not.toBeNull();
+    expect(
+      (await prisma.campaignStep.findUniqueOrThrow({ where: { campaignId_position: { campaignId: id, position: 1 } } }))
+        .attemptedAt,
+    ).not.toBeNull();
     const message = () => rig.discord.originalResponse(interaction)!;
     await waitFor(() => message().content.startsWith('❌'), { what: 'the failure shown' });
 
@@ -130,8 +189,13 @@ describe('campaign channels never adopt Discord objects they did not create', ()
     await rig.press(message(), 'Retry', rig.gmId);
     await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed after Retry');
     const after = rig.discord.requests.slice(pressedAt);
-    const categoryPost = after.findIndex((r) => r.method === 'POST' && CHANNEL_POSTS.test(r.path) && (r.body as { name: string }).name === 'Unknown Outcome');
+    const categoryPost = after.findIndex(
+      (r) =>
+        r.method === 'POST' && CHANNEL_POSTS.test(r.path) && (r.body as { name: string }).name === 'Unknown Outcome',
+    );
     expect(categoryPost).toBeGreaterThanOrEqual(0);
-    expect(after.slice(0, categoryPost).filter((r) => r.method === 'GET' && CHANNEL_POSTS.test(r.path))).toHaveLength(0);
+    expect(after.slice(0, categoryPost).filter((r) => r.method === 'GET' && CHANNEL_POSTS.test(r.path))).toHaveLength(
+      0,
+    );
   });
 });

@@ -1,15 +1,25 @@
-import { SendMessageBatchCommand, SendMessageBatchCommandInput, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  SendMessageBatchCommandInput,
+  SendMessageBatchRequestEntry,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { PermissionFlagsBits as P } from 'discord.js';
 import { MessageAttribute } from '@discord-backbone/contracts';
+import { CAMPAIGN_BOT_PERMISSIONS } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
 import { recordVisibilityChanges } from '../support/bot-operations';
 import { campaignRig, CampaignRig } from '../support/campaigns';
-import { CAMPAIGN_BOT_PERMISSIONS } from '@discord-backbone/discord-standin';
 import { useTestInfra } from '../support/infra';
 import { drainQueue, waitFor } from '../support/sqs';
 
 const channelPosts = (rig: CampaignRig, name?: string) =>
-  rig.discord.requests.filter((r) => r.method === 'POST' && /^\/guilds\/\d+\/channels$/.test(r.path) && (name === undefined || (r.body as { name: string }).name === name));
+  rig.discord.requests.filter(
+    (r) =>
+      r.method === 'POST' &&
+      /^\/guilds\/\d+\/channels$/.test(r.path) &&
+      (name === undefined || (r.body as { name: string }).name === name),
+  );
 
 describe('campaign channels when things go wrong', () => {
   const { sqs, prisma } = useTestInfra();
@@ -47,7 +57,9 @@ describe('campaign channels when things go wrong', () => {
       expect(notes).toHaveLength(1);
       expect(done.channels.find((c) => c.name === 'session-notes')!.channelId).toBe(notes[0].id);
       expect(channelPosts(rig, 'session-notes')).toHaveLength(1);
-      expect(rig.discord.guildChannels(rig.guildId).filter((c) => c.parent_id === done.category.channelId)).toHaveLength(10);
+      expect(
+        rig.discord.guildChannels(rig.guildId).filter((c) => c.parent_id === done.category.channelId),
+      ).toHaveLength(10);
       expect(await prisma.messageAttempt.count()).toBe(0);
     });
 
@@ -60,9 +72,20 @@ describe('campaign channels when things go wrong', () => {
       worker.get<SQSClient>(SQS_CLIENT).middlewareStack.add(
         (next, context) => async (args) => {
           const entries = (args.input as SendMessageBatchCommandInput).Entries ?? [];
-          if (context.commandName !== 'SendMessageBatchCommand' || !entries.some((e) => /"task_type":"(create_channel|complete)"/.test(e.MessageBody ?? ''))) return next(args);
+          if (
+            context.commandName !== 'SendMessageBatchCommand' ||
+            !entries.some((e) => /"task_type":"(create_channel|complete)"/.test(e.MessageBody ?? ''))
+          )
+            return next(args);
           held.push(...entries);
-          return { output: { Successful: entries.map((e) => ({ Id: e.Id!, MessageId: 'held', MD5OfMessageBody: '' })), Failed: [], $metadata: {} }, response: {} };
+          return {
+            output: {
+              Successful: entries.map((e) => ({ Id: e.Id!, MessageId: 'held', MD5OfMessageBody: '' })),
+              Failed: [],
+              $metadata: {},
+            },
+            response: {},
+          };
         },
         { step: 'initialize', name: 'holdCampaignTasks' },
       );
@@ -75,12 +98,19 @@ describe('campaign channels when things go wrong', () => {
       const again = [...channels].sort(() => Math.random() - 0.5);
       const order = [...complete, ...channels, ...complete, ...again];
       for (let i = 0; i < order.length; i += 10) {
-        const batch = order.slice(i, i + 10).map((e, j) => ({ ...e, Id: String(j), MessageDeduplicationId: `${e.MessageDeduplicationId}:${i + j}` }));
+        const batch = order
+          .slice(i, i + 10)
+          .map((e, j) => ({ ...e, Id: String(j), MessageDeduplicationId: `${e.MessageDeduplicationId}:${i + j}` }));
         await sqs.send(new SendMessageBatchCommand({ QueueUrl: rig.queue.queueUrl, Entries: batch }));
       }
 
       const done = await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
-      await waitFor(async () => (await drainQueue(sqs, rig.queue.queueUrl)).length === 0 && (await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt, { what: 'every task handled' });
+      await waitFor(
+        async () =>
+          (await drainQueue(sqs, rig.queue.queueUrl)).length === 0 &&
+          (await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt,
+        { what: 'every task handled' },
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500)); // any late edit would land by now
       expect(channelPosts(rig)).toHaveLength(11); // the category and ten channels, once each
       expect(done.channels.map((c) => c.status)).toEqual(Array(10).fill('created'));
@@ -93,13 +123,22 @@ describe('campaign channels when things go wrong', () => {
       await rig.startApi();
       const worker = await rig.startWorker({ CAMPAIGN_MAX_ATTEMPTS: '1', SQS_VISIBILITY_TIMEOUT: '5' });
       const visibility = recordVisibilityChanges(worker);
-      rig.discord.failNext({ method: 'POST', path: /^\/guilds\/\d+\/channels$/, body: /"name":"general"/, status: 429, retryAfterSeconds: 8 });
+      rig.discord.failNext({
+        method: 'POST',
+        path: /^\/guilds\/\d+\/channels$/,
+        body: /"name":"general"/,
+        status: 429,
+        retryAfterSeconds: 8,
+      });
 
       const started = Date.now();
       const { interaction } = await rig.addCampaign('Patient');
       const { id } = await rig.campaignOf(interaction);
       const original = () => rig.discord.originalResponse(interaction)!;
-      await waitFor(() => rig.discord.editsOf(original().id).some((e) => /continuing in about [5-8] s/.test(e.content)), { what: 'the wait shown' });
+      await waitFor(
+        () => rig.discord.editsOf(original().id).some((e) => /continuing in about [5-8] s/.test(e.content)),
+        { what: 'the wait shown' },
+      );
       expect(await prisma.messageAttempt.count()).toBe(0);
 
       await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
@@ -120,23 +159,31 @@ describe('campaign channels when things go wrong', () => {
     const { id } = await rig.campaignOf(interaction);
 
     const failed = await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed');
-    expect(failed.error).toMatch(/^The bot lacks a permission it needs \(Manage Roles, Manage Channels.*\): Discord 403 Missing Permissions \(code 50013\) on POST \/guilds\/:id\/channels$/);
+    expect(failed.error).toMatch(
+      /^The bot lacks a permission it needs \(Manage Roles, Manage Channels.*\): Discord 403 Missing Permissions \(code 50013\) on POST \/guilds\/:id\/channels$/,
+    );
     expect(failed.role.status).toBe('created');
     expect(failed.category).toMatchObject({ status: 'failed', error: failed.error });
     expect(failed.channels.every((c) => c.status === 'pending')).toBe(true);
 
-    const [dead] = await waitFor(async () => {
-      const messages = await drainQueue(sqs, rig.queue.dlqUrl);
-      return messages.length > 0 ? messages : undefined;
-    }, { what: 'DLQ entry' });
+    const [dead] = await waitFor(
+      async () => {
+        const messages = await drainQueue(sqs, rig.queue.dlqUrl);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { what: 'DLQ entry' },
+    );
     expect(JSON.parse(dead.Body!)).toMatchObject({ task_type: 'create_category', campaign_id: id });
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('DiscordMissingPermissionsError');
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toContain('50013');
 
-    const message = await waitFor(() => {
-      const m = rig.discord.originalResponse(interaction);
-      return m?.content.startsWith('❌ Campaign failed') ? m : undefined;
-    }, { what: 'the failure shown' });
+    const message = await waitFor(
+      () => {
+        const m = rig.discord.originalResponse(interaction);
+        return m?.content.startsWith('❌ Campaign failed') ? m : undefined;
+      },
+      { what: 'the failure shown' },
+    );
     expect(message.content).toContain('Reason: The bot lacks a permission it needs');
     expect(message.content).toContain('Created so far: the role.');
     expect(JSON.stringify(message.components)).toMatch(/"label":"Retry".*"label":"Roll back"/);
@@ -152,8 +199,12 @@ describe('campaign channels when things go wrong', () => {
     const { interaction } = await rig.addCampaign('Too Big');
     const { id } = await rig.campaignOf(interaction);
     const failed = await rig.waitForCampaign(id, (c) => c.status === 'failed', 'failed');
-    expect(failed.error).toBe('This server has 495 of its 500 channels; the campaign needs 11 more. Make room, then press Retry.');
-    await waitFor(() => rig.discord.originalResponse(interaction)?.content.includes('495 of its 500 channels'), { what: 'the reason shown' });
+    expect(failed.error).toBe(
+      'This server has 495 of its 500 channels; the campaign needs 11 more. Make room, then press Retry.',
+    );
+    await waitFor(() => rig.discord.originalResponse(interaction)?.content.includes('495 of its 500 channels'), {
+      what: 'the reason shown',
+    });
     expect(rig.discord.requests.filter((r) => r.method === 'POST')).toEqual([]);
     expect(await drainQueue(sqs, rig.queue.dlqUrl)).toEqual([]); // not a failed message: an answer
   });

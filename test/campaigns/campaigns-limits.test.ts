@@ -18,7 +18,11 @@ describe('campaign channels: server-wide permission and the per-server quota', (
 
   const privately = (content: string | RegExp) => ({
     type: InteractionResponseType.ChannelMessageWithSource,
-    data: { content: typeof content === 'string' ? content : expect.stringMatching(content), flags: 64, allowed_mentions: { parse: [] } },
+    data: {
+      content: typeof content === 'string' ? content : expect.stringMatching(content),
+      flags: 64,
+      allowed_mentions: { parse: [] },
+    },
   });
   const deferred = { type: InteractionResponseType.DeferredChannelMessageWithSource };
 
@@ -28,10 +32,14 @@ describe('campaign channels: server-wide permission and the per-server quota', (
     // The player may manage this one channel (a member overwrite), nothing on the server.
     const theirs = rig.discord.addChannel(rig.guildId, {
       name: 'players-corner',
-      permissionOverwrites: [{ id: rig.playerId, type: OverwriteType.Member, allow: String(P.ManageChannels), deny: '0' }],
+      permissionOverwrites: [
+        { id: rig.playerId, type: OverwriteType.Member, allow: String(P.ManageChannels), deny: '0' },
+      ],
     });
     const refused = await rig.addCampaign('Takeover', { as: rig.playerId, channelId: theirs });
-    expect(refused.body).toEqual(privately('You need the Manage Channels permission on the server (not only in a channel) to create a campaign.'));
+    expect(refused.body).toEqual(
+      privately('You need the Manage Channels permission on the server (not only in a channel) to create a campaign.'),
+    );
     expect(await prisma.campaign.count()).toBe(0);
     expect(await prisma.outboxMessage.count()).toBe(0);
 
@@ -50,7 +58,9 @@ describe('campaign channels: server-wide permission and the per-server quota', (
     await rig.startApi();
     rig.discord.failNext({ method: 'GET', path: /^\/guilds\/\d+$/, status: 502 });
     const unchecked = await rig.addCampaign('Blind');
-    expect(unchecked.body).toEqual(privately(/^Your permissions on this server could not be checked with Discord just now; nothing was done/));
+    expect(unchecked.body).toEqual(
+      privately(/^Your permissions on this server could not be checked with Discord just now; nothing was done/),
+    );
     expect(await prisma.campaign.count()).toBe(0);
     expect((await rig.addCampaign('Blind')).body).toEqual(deferred);
   });
@@ -58,8 +68,14 @@ describe('campaign channels: server-wide permission and the per-server quota', (
   it('refuses, privately, a campaign beyond the server’s quota (also when commands race), counts only those in progress, and leaves other servers alone', async () => {
     await rig.startApi({ CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: '2' });
     const answers = await Promise.all(['One', 'Two', 'Three', 'Four'].map((name) => rig.addCampaign(name)));
-    const quota = privately('This server already has 2 campaigns in progress (the most at once): try again when one has finished.');
-    expect(answers.filter((a) => a.status === 200 && a.body?.type === InteractionResponseType.DeferredChannelMessageWithSource)).toHaveLength(2);
+    const quota = privately(
+      'This server already has 2 campaigns in progress (the most at once): try again when one has finished.',
+    );
+    expect(
+      answers.filter(
+        (a) => a.status === 200 && a.body?.type === InteractionResponseType.DeferredChannelMessageWithSource,
+      ),
+    ).toHaveLength(2);
     expect(answers.filter((a) => JSON.stringify(a.body) === JSON.stringify(quota))).toHaveLength(2);
     expect(await prisma.campaign.count()).toBe(2);
     expect(await prisma.outboxMessage.count()).toBe(2);
@@ -70,11 +86,20 @@ describe('campaign channels: server-wide permission and the per-server quota', (
     // Another server has its own quota.
     const other = rig.discord.addGuild({ roles: [{ permissions: P.ManageChannels }] });
     const otherGm = rig.discord.addMember(other.id, undefined, [other.roleIds[0]]);
-    const elsewhere = rig.discord.commandInteraction({ guildId: other.id, channelId: rig.discord.addChannel(other.id), userId: otherGm, name: 'add-campaign', options: { name: 'Elsewhere' } });
+    const elsewhere = rig.discord.commandInteraction({
+      guildId: other.id,
+      channelId: rig.discord.addChannel(other.id),
+      userId: otherGm,
+      name: 'add-campaign',
+      options: { name: 'Elsewhere' },
+    });
     expect((await rig.discord.sendInteraction(elsewhere)).body).toEqual(deferred);
 
     // A finished campaign (completed, failed, rolled back) frees its place.
-    const [first, second] = await prisma.campaign.findMany({ where: { guildId: rig.guildId }, orderBy: { createdAt: 'asc' } });
+    const [first, second] = await prisma.campaign.findMany({
+      where: { guildId: rig.guildId },
+      orderBy: { createdAt: 'asc' },
+    });
     await prisma.campaign.update({ where: { id: first.id }, data: { status: 'completed' } });
     expect((await rig.addCampaign('Five')).body).toEqual(deferred);
     expect((await rig.addCampaign('Six')).body).toEqual(quota);
@@ -82,9 +107,18 @@ describe('campaign channels: server-wide permission and the per-server quota', (
     // Retry brings a failed campaign back into progress: it needs a place too (Roll back does not).
     await prisma.campaign.update({ where: { id: second.id }, data: { status: 'failed' } });
     expect((await rig.addCampaign('Seven')).body).toEqual(deferred);
-    const message = rig.discord.originalResponse(answers.find((a) => a.interaction.id === second.interactionId)!.interaction)!;
+    const message = rig.discord.originalResponse(
+      answers.find((a) => a.interaction.id === second.interactionId)!.interaction,
+    )!;
     const press = (action: 'retry' | 'rollback') =>
-      rig.discord.sendInteraction(rig.discord.buttonInteraction({ channelId: message.channel_id, messageId: message.id, customId: `campaign:${action}:${second.id}`, userId: rig.gmId }));
+      rig.discord.sendInteraction(
+        rig.discord.buttonInteraction({
+          channelId: message.channel_id,
+          messageId: message.id,
+          customId: `campaign:${action}:${second.id}`,
+          userId: rig.gmId,
+        }),
+      );
     expect((await press('retry')).body).toEqual(quota);
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('failed');
     expect((await press('rollback')).body).toMatchObject({ type: InteractionResponseType.UpdateMessage });

@@ -1,10 +1,10 @@
 import { OverwriteType, PermissionFlagsBits as P } from 'discord.js';
-import { campaignRig, CampaignRig } from '../support/campaigns';
 import { DiscordRestClient } from '@discord-backbone/discord';
 import { FakeInteraction } from '@discord-backbone/discord-standin';
 import { PrismaService } from '@discord-backbone/prisma';
 import { ProgressDelivery } from '../../libs/campaigns/src/worker/progress.delivery';
 import { ProgressReporter } from '../../libs/campaigns/src/worker/progress.reporter';
+import { campaignRig, CampaignRig } from '../support/campaigns';
 import { useTestInfra } from '../support/infra';
 import { waitFor } from '../support/sqs';
 
@@ -22,11 +22,14 @@ describe('campaign progress after the interaction token', () => {
   });
   afterEach(() => rig.close());
 
-  const webhookPatches = () => rig.discord.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/webhooks/'));
+  const webhookPatches = () =>
+    rig.discord.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/webhooks/'));
   const completed = async (interaction: FakeInteraction) => {
     const { id } = await rig.campaignOf(interaction);
     await rig.waitForCampaign(id, (c) => c.status === 'completed', 'completed');
-    await waitFor(async () => (await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt, { what: 'the summary shown' });
+    await waitFor(async () => (await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt, {
+      what: 'the summary shown',
+    });
     return prisma.campaign.findUniqueOrThrow({ where: { id } });
   };
 
@@ -79,7 +82,9 @@ describe('campaign progress after the interaction token', () => {
     const { interaction } = await rig.addCampaign('Elsewhere', { channelId: hidden });
     const campaign = await completed(interaction);
 
-    const general = (await prisma.campaignStep.findFirstOrThrow({ where: { campaignId: campaign.id, name: 'general' } })).discordId!;
+    const general = (
+      await prisma.campaignStep.findFirstOrThrow({ where: { campaignId: campaign.id, name: 'general' } })
+    ).discordId!;
     expect(campaign).toMatchObject({ progressVia: 'channel', statusChannelId: general });
     const [status] = rig.discord.messages(general);
     expect(rig.discord.messages(general)).toHaveLength(1);
@@ -89,7 +94,11 @@ describe('campaign progress after the interaction token', () => {
     // The original was edited through the token while it lasted, and once refused to the bot (403 Missing Access).
     const original = rig.discord.originalResponse(interaction)!;
     expect(rig.discord.editsOf(original.id).every((e) => e.via === 'webhook')).toBe(true);
-    expect(rig.discord.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${hidden}/messages/${original.id}`)).toHaveLength(1);
+    expect(
+      rig.discord.requests.filter(
+        (r) => r.method === 'PATCH' && r.path === `/channels/${hidden}/messages/${original.id}`,
+      ),
+    ).toHaveLength(1);
   });
 
   it('puts the summary back when an older edit (another worker’s, answered late) reaches Discord after it: the final render wins', async () => {
@@ -97,7 +106,10 @@ describe('campaign progress after the interaction token', () => {
     const { interaction } = await rig.addCampaign('Late Edit', { template: 'one-shot' });
     const { id } = await rig.campaignOf(interaction);
     // A second worker's reporter renders the campaign before anything exists; Discord sits on that edit.
-    const replica = new ProgressReporter(app.get(PrismaService), new ProgressDelivery(app.get(PrismaService), app.get(DiscordRestClient)));
+    const replica = new ProgressReporter(
+      app.get(PrismaService),
+      new ProgressDelivery(app.get(PrismaService), app.get(DiscordRestClient)),
+    );
     const release = rig.discord.holdNext({ method: 'PATCH', path: /^\/webhooks\// });
     replica.request(id);
     await waitFor(() => webhookPatches().length === 1, { what: 'the replica’s edit on its way' });
@@ -111,10 +123,16 @@ describe('campaign progress after the interaction token', () => {
     release(); // the old edit lands now, over the summary
     await waitFor(() => rig.discord.editsOf(message().id).length > summaries, { what: 'the late edit applied' });
     expect(rig.discord.editsOf(message().id)[summaries].content).toMatch(/^🏗️ Creating Campaign: Late Edit/);
-    await waitFor(() => message().content.startsWith('✅ Campaign ready: Late Edit'), { what: 'the summary back on the message', timeoutMs: 10000 });
+    await waitFor(() => message().content.startsWith('✅ Campaign ready: Late Edit'), {
+      what: 'the summary back on the message',
+      timeoutMs: 10000,
+    });
     await replica.beforeApplicationShutdown();
     const edits = rig.discord.editsOf(message().id).slice(summaries);
-    expect(edits.map((e) => e.content.split('\n')[0])).toEqual(['🏗️ Creating Campaign: Late Edit', '✅ Campaign ready: Late Edit']);
+    expect(edits.map((e) => e.content.split('\n')[0])).toEqual([
+      '🏗️ Creating Campaign: Late Edit',
+      '✅ Campaign ready: Late Edit',
+    ]);
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id } })).finalRenderedAt).not.toBeNull();
   });
 
@@ -127,6 +145,8 @@ describe('campaign progress after the interaction token', () => {
 
     expect(webhookPatches()).toHaveLength(0);
     expect(campaign.progressVia).toBe('channel');
-    expect(rig.discord.messages(campaign.statusChannelId!).map((m) => m.content.split('\n')[0])).toEqual(['✅ Campaign ready: Late Start']);
+    expect(rig.discord.messages(campaign.statusChannelId!).map((m) => m.content.split('\n')[0])).toEqual([
+      '✅ Campaign ready: Late Start',
+    ]);
   });
 });

@@ -1,10 +1,15 @@
-import { PrismaClient } from '@discord-backbone/prisma';
 import { PermissionFlagsBits } from 'discord.js';
+import {
+  CAMPAIGN_BOT_PERMISSIONS,
+  FakeDiscord,
+  FakeMessage,
+  startFakeDiscord,
+} from '@discord-backbone/discord-standin';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { TEST_AUTH_ENV } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { startCollector } from '../support/otlp-collector';
 import { startRecordingProxy } from '../support/recording-proxy';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeMessage, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { createQueuePair, waitFor } from '../support/sqs';
 import { spawnApp, WorkerProcess } from '../support/worker-process';
 
@@ -41,7 +46,10 @@ describe('the interaction token stays in Postgres', () => {
     const collector = await startCollector();
     const sqsProxy = await startRecordingProxy(process.env.TEST_SQS_ENDPOINT!);
     discord = await startFakeDiscord();
-    const guild = discord.addGuild({ botPermissions: CAMPAIGN_BOT_PERMISSIONS, roles: [{ permissions: PermissionFlagsBits.ManageChannels }] });
+    const guild = discord.addGuild({
+      botPermissions: CAMPAIGN_BOT_PERMISSIONS,
+      roles: [{ permissions: PermissionFlagsBits.ManageChannels }],
+    });
     const channelId = discord.addChannel(guild.id);
     const gmId = discord.addMember(guild.id, undefined, [guild.roleIds[0]]);
     const common = {
@@ -83,20 +91,52 @@ describe('the interaction token stays in Postgres', () => {
     discord.failNext({ method: 'PATCH', path: /^\/webhooks\//, status: 502 });
     discord.failNext({ method: 'PATCH', path: /^\/webhooks\//, status: 429, retryAfterSeconds: 1 });
     // …a step refused for good (DLQ, failed campaign)…
-    discord.failNext({ method: 'POST', path: /^\/guilds\/\d+\/channels$/, body: /"name":"gm-notes"/, status: 403, code: 50013 });
-    const command = discord.commandInteraction({ guildId: guild.id, channelId, userId: gmId, name: 'add-campaign', options: { name: 'Leaky' } });
+    discord.failNext({
+      method: 'POST',
+      path: /^\/guilds\/\d+\/channels$/,
+      body: /"name":"gm-notes"/,
+      status: 403,
+      code: 50013,
+    });
+    const command = discord.commandInteraction({
+      guildId: guild.id,
+      channelId,
+      userId: gmId,
+      name: 'add-campaign',
+      options: { name: 'Leaky' },
+    });
     expect((await discord.sendInteraction(command)).status).toBe(200);
-    const campaign = await waitFor(async () => (await prisma.campaign.findFirst({ where: { status: 'failed' } })) ?? undefined, { what: 'campaign failed', timeoutMs: 30000 });
+    const campaign = await waitFor(
+      async () => (await prisma.campaign.findFirst({ where: { status: 'failed' } })) ?? undefined,
+      { what: 'campaign failed', timeoutMs: 30000 },
+    );
     // Wherever the progress message is by now (the deferred answer, or the status message).
-    const failed = await waitFor(() => discord.guildChannels(guild.id).flatMap((c) => discord.messages(c.id)).find((m) => m.content.startsWith('❌')), { what: 'failure shown' });
+    const failed = await waitFor(
+      () =>
+        discord
+          .guildChannels(guild.id)
+          .flatMap((c) => discord.messages(c.id))
+          .find((m) => m.content.startsWith('❌')),
+      { what: 'failure shown' },
+    );
 
     // …and a button press bringing a new token, used until the campaign completes.
-    const press = discord.buttonInteraction({ channelId: failed.channel_id, messageId: failed.id, customId: retryId(failed), userId: gmId });
-    expect((await discord.sendInteraction(press)).status).toBe(200);
-    await waitFor(async () => (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).finalRenderedAt && (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === 'completed', {
-      what: 'campaign completed after Retry',
-      timeoutMs: 30000,
+    const press = discord.buttonInteraction({
+      channelId: failed.channel_id,
+      messageId: failed.id,
+      customId: retryId(failed),
+      userId: gmId,
     });
+    expect((await discord.sendInteraction(press)).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).finalRenderedAt &&
+        (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === 'completed',
+      {
+        what: 'campaign completed after Retry',
+        timeoutMs: 30000,
+      },
+    );
     for (const p of processes) p.child.kill('SIGTERM'); // flushes the last spans
     await Promise.all(processes.map((p) => p.exited));
 
@@ -111,7 +151,9 @@ describe('the interaction token stays in Postgres', () => {
     // The places are the right ones: each holds what the token would sit beside.
     expect(places['worker log']).toContain('Progress message moves on');
     expect(places.spans).toContain('/webhooks/:id/:token/messages/@original');
-    expect(places['SQS requests (task bodies, DLQ attributes)']).toMatch(/create_channel[\s\S]*error\.class[\s\S]*50013/);
+    expect(places['SQS requests (task bodies, DLQ attributes)']).toMatch(
+      /create_channel[\s\S]*error\.class[\s\S]*50013/,
+    );
     expect(places['stored errors, outbox, attempts']).toContain('create_channel');
     expect(discord.requests.filter((r) => r.path.startsWith('/webhooks/')).length).toBeGreaterThan(3);
     for (const [place, text] of Object.entries(places)) {

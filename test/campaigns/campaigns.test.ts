@@ -24,13 +24,21 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
     const ping = await rig.discord.sendInteraction(rig.discord.pingInteraction());
     expect(ping).toMatchObject({ status: 200, body: { type: InteractionResponseType.Pong } });
 
-    const command = rig.discord.commandInteraction({ guildId: rig.guildId, channelId: rig.channelId, userId: rig.gmId, name: 'add-campaign', options: { name: 'Forged' } });
+    const command = rig.discord.commandInteraction({
+      guildId: rig.guildId,
+      channelId: rig.channelId,
+      userId: rig.gmId,
+      name: 'add-campaign',
+      options: { name: 'Forged' },
+    });
     const body = JSON.stringify(command.payload);
     const now = Math.floor(Date.now() / 1000);
     const otherKey = generateKeyPairSync('ed25519').privateKey;
     const refused = [
       await rig.discord.sendInteraction(command, { signature: null }), // no signature
-      await rig.discord.sendInteraction(command, { signature: sign(null, Buffer.from(`${now}${body}`), otherKey).toString('hex') }), // another key
+      await rig.discord.sendInteraction(command, {
+        signature: sign(null, Buffer.from(`${now}${body}`), otherKey).toString('hex'),
+      }), // another key
       await rig.discord.sendInteraction(command, { signature: '00'.repeat(64) }),
       await rig.discord.sendInteraction(command, { body: body.replace('Forged', 'Forgee') }), // signed, then altered
       await rig.discord.sendInteraction(command, { timestamp: now - 301 }), // validly signed, but a replay from 5 minutes ago
@@ -71,7 +79,9 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
     expect(overwriteOf(rig, category.id, rig.guildId)).toMatchObject({ deny: P.ViewChannel });
     expect(overwriteOf(rig, category.id, role.id)!.allow & P.ViewChannel).toBe(P.ViewChannel);
     expect(overwriteOf(rig, category.id, rig.gmId)).toMatchObject({ type: OverwriteType.Member });
-    expect(overwriteOf(rig, category.id, rig.discord.botUserId)!.allow & (P.ViewChannel | P.ManageChannels)).toBe(P.ViewChannel | P.ManageChannels);
+    expect(overwriteOf(rig, category.id, rig.discord.botUserId)!.allow & (P.ViewChannel | P.ManageChannels)).toBe(
+      P.ViewChannel | P.ManageChannels,
+    );
 
     // Ten channels in it, in template order, with their types and topics; not a Community server, so announcements are text.
     const channels = rig.discord.guildChannels(rig.guildId).filter((c) => c.parent_id === category.id);
@@ -118,7 +128,9 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
     expect(original.components).toEqual([]);
 
     // One Discord call per object plus the pre-flight, the role for its creator, the bot's own id, and the edits.
-    const creates = rig.discord.requests.filter((r) => r.method === 'POST' && /^\/guilds\/\d+\/(channels|roles)$/.test(r.path));
+    const creates = rig.discord.requests.filter(
+      (r) => r.method === 'POST' && /^\/guilds\/\d+\/(channels|roles)$/.test(r.path),
+    );
     expect(creates).toHaveLength(12);
     expect(await prisma.campaignInteractionToken.count()).toBe(1); // still within its lifetime
   });
@@ -137,9 +149,22 @@ describe('campaign channels: /add-campaign → API → outbox → FIFO queue →
   it('refuses members without Manage Channels, bad names and unknown templates with a message only they see', async () => {
     await rig.startApi();
     const player = await rig.addCampaign('Mine', { as: rig.playerId });
-    expect(player.body).toEqual({ type: 4, data: { content: 'You need the Manage Channels permission on the server (not only in a channel) to create a campaign.', flags: 64, allowed_mentions: { parse: [] } } });
-    expect((await rig.addCampaign('   ')).body).toMatchObject({ type: 4, data: { content: expect.stringContaining('1 to 100 characters'), flags: 64 } });
-    expect((await rig.addCampaign('x', { template: 'mega' })).body).toMatchObject({ type: 4, data: { content: expect.stringContaining('standard, one-shot') } });
+    expect(player.body).toEqual({
+      type: 4,
+      data: {
+        content: 'You need the Manage Channels permission on the server (not only in a channel) to create a campaign.',
+        flags: 64,
+        allowed_mentions: { parse: [] },
+      },
+    });
+    expect((await rig.addCampaign('   ')).body).toMatchObject({
+      type: 4,
+      data: { content: expect.stringContaining('1 to 100 characters'), flags: 64 },
+    });
+    expect((await rig.addCampaign('x', { template: 'mega' })).body).toMatchObject({
+      type: 4,
+      data: { content: expect.stringContaining('standard, one-shot') },
+    });
     expect(await prisma.campaign.count()).toBe(0);
   });
 

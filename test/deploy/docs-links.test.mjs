@@ -16,8 +16,10 @@ const trees = [];
 after(() => trees.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const docs = {
-  'README.md': "# Project\n\n## The host's transaction, the host's tables\n\n[a](docs/a.md) · [heading](docs/a.md#the-v1-api) · [here](#the-hosts-transaction-the-hosts-tables) · [folder](infra/)\n",
-  'docs/a.md': '# A\n\n## The `/v1` API\n\n[back](../README.md#project) · [site](https://example.com/nowhere)\n\n```\n[in code](nowhere.md)\n```\n',
+  'README.md':
+    "# Project\n\n## The host's transaction, the host's tables\n\n[a](docs/a.md) · [heading](docs/a.md#the-v1-api) · [here](#the-hosts-transaction-the-hosts-tables) · [folder](infra/)\n",
+  'docs/a.md':
+    '# A\n\n## The `/v1` API\n\n[back](../README.md#project) · [site](https://example.com/nowhere)\n\n```\n[in code](nowhere.md)\n```\n',
   'examples/host/README.md': '# Host\n\n[docs](../../docs/a.md#a)\n',
   'infra/main.tf': '',
 };
@@ -31,7 +33,10 @@ function check(change = {}) {
     writeFileSync(path.join(dir, file), text);
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+  const env = {
+    ...process.env,
+    PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
+  };
   const run = spawnSync('sh', ['-c', command], { cwd: dir, env, encoding: 'utf8' });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
@@ -47,7 +52,11 @@ describe('the docs link check', () => {
     ['a missing folder', { 'docs/b.md': '# B\n\n[gone](../nowhere/)\n' }, 'nowhere'],
     ['an anchor to no heading of another page', { 'docs/b.md': '# B\n\n[gone](a.md#the-api)\n' }, '#the-api'],
     ['an anchor to no heading of its own page', { 'docs/b.md': '# B\n\n[gone](#b-c)\n' }, '#b-c'],
-    ["a broken link in an example's README", { 'examples/host/README.md': '# Host\n\n[gone](../../docs/c.md)\n' }, 'docs/c.md'],
+    [
+      "a broken link in an example's README",
+      { 'examples/host/README.md': '# Host\n\n[gone](../../docs/c.md)\n' },
+      'docs/c.md',
+    ],
   ];
   for (const [what, change, named] of broken) {
     it(`fails on ${what}, naming it`, () => {

@@ -6,18 +6,31 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const K8S = path.join(ROOT, 'infra', 'k8s');
-const MODELS = { Deployment, Service, ServiceAccount, ConfigMap, PodDisruptionBudget, ScaledObject, TriggerAuthentication };
+const MODELS = {
+  Deployment,
+  Service,
+  ServiceAccount,
+  ConfigMap,
+  PodDisruptionBudget,
+  ScaledObject,
+  TriggerAuthentication,
+};
 
 // The apps' own defaults (libs/config/src/environment.ts) for settings a manifest may leave out.
-const DEFAULTS = { SHUTDOWN_DRAIN_TIMEOUT_MS: 7000, SQS_VISIBILITY_TIMEOUT: 30, DATABASE_STATEMENT_TIMEOUT_MS: 30000, DISCORD_REQUEST_TIMEOUT_MS: 15000 };
+const DEFAULTS = {
+  SHUTDOWN_DRAIN_TIMEOUT_MS: 7000,
+  SQS_VISIBILITY_TIMEOUT: 30,
+  DATABASE_STATEMENT_TIMEOUT_MS: 30000,
+  DISCORD_REQUEST_TIMEOUT_MS: 15000,
+};
 const HARD_DEADLINE_MARGIN_S = 2.5; // libs/runtime/src/bootstrap.ts exits at the drain deadline + 2.5 s
 const PG_CLIENT_MARGIN_S = 5; // the pg client gives up 5 s after the statement timeout
 const GRACE_MARGIN_S = 5;
@@ -25,7 +38,9 @@ const GRACE_MARGIN_S = 5;
 /** Every file listed in kustomization.yaml, parsed (no cluster, no kustomize needed). */
 function loadObjects() {
   const kustomization = parseAllDocuments(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8'))[0].toJS();
-  return kustomization.resources.flatMap((file) => parseAllDocuments(readFileSync(path.join(K8S, file), 'utf8')).map((d) => d.toJS()));
+  return kustomization.resources.flatMap((file) =>
+    parseAllDocuments(readFileSync(path.join(K8S, file), 'utf8')).map((d) => d.toJS()),
+  );
 }
 const objects = loadObjects();
 const find = (kind, name) => {
@@ -56,8 +71,15 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     it(`${app}: the grace period covers the drain deadline, the hard-deadline margin and the preStop pause`, () => {
       const deployment = find('Deployment', app);
       const container = containerOf(deployment);
-      const needed = preStopSeconds(container) + setting(container, 'SHUTDOWN_DRAIN_TIMEOUT_MS') / 1000 + HARD_DEADLINE_MARGIN_S + GRACE_MARGIN_S;
-      assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds >= needed, `${app}: terminationGracePeriodSeconds < ${needed}`);
+      const needed =
+        preStopSeconds(container) +
+        setting(container, 'SHUTDOWN_DRAIN_TIMEOUT_MS') / 1000 +
+        HARD_DEADLINE_MARGIN_S +
+        GRACE_MARGIN_S;
+      assert.ok(
+        deployment.spec.template.spec.terminationGracePeriodSeconds >= needed,
+        `${app}: terminationGracePeriodSeconds < ${needed}`,
+      );
     });
 
     it(`${app}: liveness asks only whether the process answers; readiness asks the dependencies`, () => {
@@ -91,8 +113,15 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     const scaled = find('ScaledObject', 'worker');
     assert.equal(scaled.spec.scaleTargetRef.name, 'worker');
     assert.equal(find('Deployment', 'worker').spec.replicas, undefined, 'the HPA owns the worker replica count');
-    const queueSettings = { 'prize-distribution': 'AWS_SQS_QUEUE_URL', discord: 'DISCORD_QUEUE_URL', 'bot-operations': 'BOT_OPERATIONS_QUEUE_URL', campaign: 'CAMPAIGN_QUEUE_URL' };
-    const consumers = containerOf(find('Deployment', 'worker')).env.find((e) => e.name === 'WORKER_CONSUMERS').value.split(',');
+    const queueSettings = {
+      'prize-distribution': 'AWS_SQS_QUEUE_URL',
+      discord: 'DISCORD_QUEUE_URL',
+      'bot-operations': 'BOT_OPERATIONS_QUEUE_URL',
+      campaign: 'CAMPAIGN_QUEUE_URL',
+    };
+    const consumers = containerOf(find('Deployment', 'worker'))
+      .env.find((e) => e.name === 'WORKER_CONSUMERS')
+      .value.split(',');
     const triggers = scaled.spec.triggers;
     for (const consumer of consumers) {
       const url = config[queueSettings[consumer]];
@@ -103,11 +132,15 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       assert.equal(trigger.metadata.scaleOnInFlight, 'true');
       assert.equal(trigger.authenticationRef.name, find('TriggerAuthentication', 'worker-sqs').metadata.name);
     }
-    assert.ok(scaled.spec.minReplicaCount >= 1, 'scaling to zero would stop the relay ingest and delay the first message');
+    assert.ok(
+      scaled.spec.minReplicaCount >= 1,
+      'scaling to zero would stop the relay ingest and delay the first message',
+    );
   });
 
   it('secrets come from a Secret, never from the manifests', () => {
-    for (const name of ['DATABASE_URL', 'DISCORD_BOT_TOKEN', 'API_KEYS', 'API_ADMIN_KEYS']) assert.equal(config[name], undefined, name);
+    for (const name of ['DATABASE_URL', 'DISCORD_BOT_TOKEN', 'API_KEYS', 'API_ADMIN_KEYS'])
+      assert.equal(config[name], undefined, name);
     for (const app of ['api', 'worker']) {
       const container = containerOf(find('Deployment', app));
       assert.ok(container.envFrom.some((e) => e.secretRef?.name === 'discord-queue-backbone-secrets'));
@@ -122,9 +155,9 @@ function terraformVisibilityTimeouts() {
   const found = [];
   for (const env of ['prize-distribution', 'order-threads', 'bot-operations', 'campaigns']) {
     const tf = readFileSync(path.join(dir, env, 'main.tf'), 'utf8');
-    for (const match of tf.matchAll(/module "([^"]+)"[\s\S]*?visibility_timeout_seconds\s*=\s*(\d+)/g)) found.push([`${env}/${match[1]}`, Number(match[2])]);
+    for (const match of tf.matchAll(/module "([^"]+)"[\s\S]*?visibility_timeout_seconds\s*=\s*(\d+)/g))
+      found.push([`${env}/${match[1]}`, Number(match[2])]);
   }
   assert.ok(found.length >= 5, 'expected a visibility timeout per queue in infra/environments');
   return found;
 }
-

@@ -7,10 +7,15 @@ import { DeadLetterPublisher } from '../../libs/queue/src/dead-letter.publisher'
 import { snowflake } from '../support/database';
 import { runDlq, spawnDlq, startSqsProxy, testCredentials } from '../support/dlq';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, QueuePair, queueDepth, send, waitFor } from '../support/sqs';
+import { createQueuePair, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
-const traceparent = (n: number) => ({ [MessageAttribute.TRACEPARENT]: { DataType: 'String', StringValue: `00-${String(n).padStart(32, 'a')}-00f067aa0ba902b7-01` } });
+const traceparent = (n: number) => ({
+  [MessageAttribute.TRACEPARENT]: {
+    DataType: 'String',
+    StringValue: `00-${String(n).padStart(32, 'a')}-00f067aa0ba902b7-01`,
+  },
+});
 
 describe('DLQ tool: redrive', () => {
   const { sqs, prisma } = useTestInfra();
@@ -25,22 +30,35 @@ describe('DLQ tool: redrive', () => {
     const discordUserId = snowflake();
     const user = await prisma.user.create({ data: { username: `u${randomUUID().slice(0, 6)}`, discordUserId } });
     const guild = snowflake();
-    const bodies = Array.from({ length: count }, (_, n) => JSON.stringify({ eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId, itemTypeId: 'late-gold', quantity: n + 1 }));
+    const bodies = Array.from({ length: count }, (_, n) =>
+      JSON.stringify({
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: guild,
+        discordUserId,
+        itemTypeId: 'late-gold',
+        quantity: n + 1,
+      }),
+    );
     const ids: string[] = [];
     for (const [n, body] of bodies.entries()) ids.push(await send(sqs, queues.queueUrl, body, traceparent(n)));
     /** The cause fixed: the community and its item type exist. */
     const fix = async () => {
       const community = await prisma.community.create({ data: { name: 'Late', discordGuildId: guild } });
-      await prisma.itemType.create({ data: { id: 'late-gold', communityId: community.id, name: 'Gold', stackable: true } });
+      await prisma.itemType.create({
+        data: { id: 'late-gold', communityId: community.id, name: 'Gold', stackable: true },
+      });
     };
-    const held = async () => (await prisma.itemHolding.findMany({ where: { userId: user.id } })).reduce((sum, h) => sum + h.quantity, 0);
+    const held = async () =>
+      (await prisma.itemHolding.findMany({ where: { userId: user.id } })).reduce((sum, h) => sum + h.quantity, 0);
     return { ids, bodies, fix, held, total: (count * (count + 1)) / 2 };
   }
 
   async function deadLetter(queues: QueuePair, depth: number): Promise<void> {
     const app = await startWorker(queues, { SQS_BATCH_SIZE: '10' });
     try {
-      await waitFor(async () => (await queueDepth(sqs, queues.dlqUrl)).visible === depth, { what: `${depth} dead-lettered messages` });
+      await waitFor(async () => (await queueDepth(sqs, queues.dlqUrl)).visible === depth, {
+        what: `${depth} dead-lettered messages`,
+      });
     } finally {
       await app.close();
     }
@@ -48,16 +66,33 @@ describe('DLQ tool: redrive', () => {
 
   /** Every message on a queue, read and made visible again at once (visibility 0). */
   async function look(queueUrl: string): Promise<Message[]> {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     return Messages;
   }
 
-  const appliedOnce = async (expected: { keys: string[]; held: () => Promise<number>; total: number }, queues: QueuePair) => {
-    await waitFor(async () => (await prisma.processedMessage.count()) >= expected.keys.length && (await queueDepth(sqs, queues.queueUrl)).visible === 0, {
-      what: 'the redriven events applied',
-    });
+  const appliedOnce = async (
+    expected: { keys: string[]; held: () => Promise<number>; total: number },
+    queues: QueuePair,
+  ) => {
+    await waitFor(
+      async () =>
+        (await prisma.processedMessage.count()) >= expected.keys.length &&
+        (await queueDepth(sqs, queues.queueUrl)).visible === 0,
+      {
+        what: 'the redriven events applied',
+      },
+    );
     await waitFor(async () => (await queueDepth(sqs, queues.queueUrl)).inFlight === 0, { what: 'the queue drained' });
-    expect((await prisma.processedMessage.findMany()).map((p) => p.key).sort()).toEqual(expected.keys.map((id) => `prize-distribution:message:${id}`).sort());
+    expect((await prisma.processedMessage.findMany()).map((p) => p.key).sort()).toEqual(
+      expected.keys.map((id) => `prize-distribution:message:${id}`).sort(),
+    );
     expect(await expected.held()).toBe(expected.total);
   };
 
@@ -68,11 +103,15 @@ describe('DLQ tool: redrive', () => {
     await deadLetter(queues, 4);
     await awards.fix();
 
-    const dry = await runDlq(['redrive', 'prize-distribution', '--class', 'CommunityNotFoundError', '--dry-run'], { AWS_SQS_QUEUE_URL: queues.queueUrl });
+    const dry = await runDlq(['redrive', 'prize-distribution', '--class', 'CommunityNotFoundError', '--dry-run'], {
+      AWS_SQS_QUEUE_URL: queues.queueUrl,
+    });
     expect(dry.stdout).toContain('Would move 3 messages: CommunityNotFoundError 3; nothing was moved.');
     expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 4, inFlight: 0 });
 
-    const { code, stdout } = await runDlq(['redrive', 'prize-distribution', '--class', 'CommunityNotFoundError'], { AWS_SQS_QUEUE_URL: queues.queueUrl });
+    const { code, stdout } = await runDlq(['redrive', 'prize-distribution', '--class', 'CommunityNotFoundError'], {
+      AWS_SQS_QUEUE_URL: queues.queueUrl,
+    });
     expect(code).toBe(0);
     expect(stdout).toBe(
       `prize-distribution DLQ → ${queues.queueUrl}, message by message (--class CommunityNotFoundError chosen)\n` +
@@ -87,7 +126,9 @@ describe('DLQ tool: redrive', () => {
       expect(attributes).toEqual([MessageAttribute.ORIGINAL_MESSAGE_ID, MessageAttribute.TRACEPARENT]);
       const n = awards.bodies.indexOf(message.Body!);
       expect(message.MessageAttributes![MessageAttribute.ORIGINAL_MESSAGE_ID].StringValue).toBe(awards.ids[n]);
-      expect(message.MessageAttributes![MessageAttribute.TRACEPARENT].StringValue).toBe(traceparent(n).traceparent.StringValue);
+      expect(message.MessageAttributes![MessageAttribute.TRACEPARENT].StringValue).toBe(
+        traceparent(n).traceparent.StringValue,
+      );
     }
     expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
 
@@ -102,11 +143,17 @@ describe('DLQ tool: redrive', () => {
     await deadLetter(queues, 20);
     worker = await startWorker(queues); // the cause is not fixed: each message is dead-lettered again
 
-    const { code, stdout } = await runDlq(['redrive', 'prize-distribution', '--rate', '5/s'], { AWS_SQS_QUEUE_URL: queues.queueUrl });
+    const { code, stdout } = await runDlq(['redrive', 'prize-distribution', '--rate', '5/s'], {
+      AWS_SQS_QUEUE_URL: queues.queueUrl,
+    });
     expect(code).toBe(0);
     expect(stdout).toContain('Moved 20 messages: CommunityNotFoundError 20.');
-    expect(Number(/(\d+) messages? failed again and came back to the DLQ during the run/.exec(stdout)?.[1])).toBeGreaterThan(0);
-    await waitFor(async () => (await queueDepth(sqs, queues.dlqUrl)).visible === 20, { what: 'all twenty back in the DLQ' });
+    expect(
+      Number(/(\d+) messages? failed again and came back to the DLQ during the run/.exec(stdout)?.[1]),
+    ).toBeGreaterThan(0);
+    await waitFor(async () => (await queueDepth(sqs, queues.dlqUrl)).visible === 20, {
+      what: 'all twenty back in the DLQ',
+    });
   });
 
   it('a redrive killed between send and delete, run again, loses nothing and the worker applies nothing twice', async () => {
@@ -149,7 +196,17 @@ describe('DLQ tool: redrive', () => {
     let publisher: DeadLetterPublisher;
     beforeEach(async () => {
       queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops' });
-      consumer = { name: 'bot-operations', queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.dlqUrl, batchSize: 10, waitTimeSeconds: 0, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 1, retryMaxDelaySeconds: 1 };
+      consumer = {
+        name: 'bot-operations',
+        queueUrl: queues.queueUrl,
+        deadLetterQueueUrl: queues.dlqUrl,
+        batchSize: 10,
+        waitTimeSeconds: 0,
+        visibilityTimeout: 30,
+        maxReceiveCount: 20,
+        retryBaseDelaySeconds: 1,
+        retryMaxDelaySeconds: 1,
+      };
       publisher = new DeadLetterPublisher(sqs, { consumers: [consumer], shutdownDrainTimeoutMs: 0 });
     });
     const settings = () => ({ BOT_OPERATIONS_QUEUE_URL: queues.queueUrl, BOT_OPERATIONS_DLQ_URL: queues.dlqUrl });
@@ -157,17 +214,31 @@ describe('DLQ tool: redrive', () => {
     /** Dead-letters operations as the worker does (the real publisher: same group, reason attributes). */
     const deadLetterOperations = async (operations: { group: string; seq: number; errorClass: string }[]) => {
       for (const op of operations) {
-        const message: Message = { MessageId: randomUUID(), Body: JSON.stringify({ operationId: `${op.group}-${op.seq}`, seq: op.seq }), Attributes: { MessageGroupId: op.group } };
-        await publisher.publish(consumer, message, { errorClass: op.errorClass, message: 'Missing Permissions', receiveCount: 1 });
+        const message: Message = {
+          MessageId: randomUUID(),
+          Body: JSON.stringify({ operationId: `${op.group}-${op.seq}`, seq: op.seq }),
+          Attributes: { MessageGroupId: op.group },
+        };
+        await publisher.publish(consumer, message, {
+          errorClass: op.errorClass,
+          message: 'Missing Permissions',
+          receiveCount: 1,
+        });
       }
     };
 
     /** The queue's messages in delivery order, each deleted after it is read (a FIFO group goes on only then). */
     const consume = async (queueUrl: string) => {
-      const order: { group: string; seq: number; dedup: string; errorClass?: string; originalMessageId?: string }[] = [];
+      const order: { group: string; seq: number; dedup: string; errorClass?: string; originalMessageId?: string }[] =
+        [];
       for (;;) {
         const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'], MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
+            MessageAttributeNames: ['All'],
+          }),
         );
         if (Messages.length === 0) return order;
         for (const m of Messages) {
@@ -182,25 +253,38 @@ describe('DLQ tool: redrive', () => {
         }
       }
     };
-    const seqs = (order: { group: string; seq: number }[], group: string) => order.filter((o) => o.group === group).map((o) => o.seq);
+    const seqs = (order: { group: string; seq: number }[], group: string) =>
+      order.filter((o) => o.group === group).map((o) => o.seq);
 
     it('moves the whole DLQ message by message where the endpoint has no move task, keeping each group in order with a new deduplication id', async () => {
-      const operations = Array.from({ length: 16 }, (_, n) => ({ group: n % 4 === 3 ? 'channel:2' : 'user:1', seq: n, errorClass: 'DiscordMissingPermissionsError' }));
+      const operations = Array.from({ length: 16 }, (_, n) => ({
+        group: n % 4 === 3 ? 'channel:2' : 'user:1',
+        seq: n,
+        errorClass: 'DiscordMissingPermissionsError',
+      }));
       await deadLetterOperations(operations);
       // Reading first: a FIFO DLQ gives out the head of each group only; everything stays, in order.
       const shown = await runDlq(['show', 'bot-operations'], settings());
-      expect(shown.stdout).toContain('16 messages, 0 in flight; read 2 (not all: a FIFO DLQ gives out the head of each message group), all left in place');
+      expect(shown.stdout).toContain(
+        '16 messages, 0 in flight; read 2 (not all: a FIFO DLQ gives out the head of each message group), all left in place',
+      );
       expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 16, inFlight: 0 });
 
       const { code, stdout } = await runDlq(['redrive', 'bot-operations'], settings());
       expect(code).toBe(0);
-      expect(stdout).toContain(`bot-operations DLQ → ${queues.queueUrl}, message by message (the endpoint has no StartMessageMoveTask here: InvalidAction)`);
+      expect(stdout).toContain(
+        `bot-operations DLQ → ${queues.queueUrl}, message by message (the endpoint has no StartMessageMoveTask here: InvalidAction)`,
+      );
       expect(stdout).toContain('Moved 16 messages: DiscordMissingPermissionsError 16.');
 
       const order = await consume(queues.queueUrl);
       expect(seqs(order, 'user:1')).toEqual(operations.filter((o) => o.group === 'user:1').map((o) => o.seq));
       expect(seqs(order, 'channel:2')).toEqual([3, 7, 11, 15]);
-      expect(order.every((o) => o.dedup.startsWith('redrive-') && o.errorClass === undefined && o.originalMessageId !== undefined)).toBe(true);
+      expect(
+        order.every(
+          (o) => o.dedup.startsWith('redrive-') && o.errorClass === undefined && o.originalMessageId !== undefined,
+        ),
+      ).toBe(true);
       expect(await queueDepth(sqs, queues.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
     });
 
@@ -226,7 +310,11 @@ describe('DLQ tool: redrive', () => {
     const awards = await awardsForMissingCommunity(queues, 6);
     await deadLetter(queues, 6);
     const started = Date.now();
-    const { code, stdout, stderr } = await runDlq(['redrive', 'prize-distribution', '--rate', '2/s'], { AWS_SQS_QUEUE_URL: queues.queueUrl }, { tty: true });
+    const { code, stdout, stderr } = await runDlq(
+      ['redrive', 'prize-distribution', '--rate', '2/s'],
+      { AWS_SQS_QUEUE_URL: queues.queueUrl },
+      { tty: true },
+    );
     expect(code).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // 2, 2 and 2 messages a second apart
     expect(stdout).toContain('Moved 6 messages');

@@ -1,12 +1,17 @@
 import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@discord-backbone/contracts';
-import { useTestInfra } from '../support/infra';
 import { http } from '../support/http';
-import { orderThreadsRig, OrderThreadsRig, seedParticipants, ThreadedView, waitForThread } from '../support/order-threads';
+import { useTestInfra } from '../support/infra';
+import {
+  orderThreadsRig,
+  OrderThreadsRig,
+  seedParticipants,
+  ThreadedView,
+  waitForThread,
+} from '../support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from '../support/sqs';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { startApi } from '../support/worker';
-
 
 describe('order threads when things go wrong', () => {
   const { sqs, prisma } = useTestInfra();
@@ -25,7 +30,11 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1 });
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Busy', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Busy',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     await threadOf(url, order.id, 'created');
 
     const creates = rig.discord.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/threads$/.test(r.path));
@@ -37,16 +46,31 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
+    rig.discord.failNext({
+      method: 'POST',
+      path: /\/channels\/\d+\/threads$/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Forbidden', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Forbidden',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     const failed = await threadOf(url, order.id, 'failed');
-    expect(failed.discordThread!.error).toMatch(/^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\)/);
+    expect(failed.discordThread!.error).toMatch(
+      /^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\)/,
+    );
 
-    const [dead] = await waitFor(async () => {
-      const messages = await drainQueue(sqs, rig.discordQueue.dlqUrl);
-      return messages.length > 0 ? messages : undefined;
-    }, { what: 'DLQ entry' });
+    const [dead] = await waitFor(
+      async () => {
+        const messages = await drainQueue(sqs, rig.discordQueue.dlqUrl);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { what: 'DLQ entry' },
+    );
     expect(JSON.parse(dead.Body!)).toMatchObject({ type: 'create_thread', metadata: { order_id: order.id } });
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('DiscordMissingPermissionsError');
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toContain('50013');
@@ -59,9 +83,19 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_THREAD_PUBLIC_FALLBACK: 'true' });
     const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 403, code: 50013, message: 'Missing Permissions' });
+    rig.discord.failNext({
+      method: 'POST',
+      path: /\/channels\/\d+\/threads$/,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Public', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Public',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads.map((t) => t.type)).toEqual([ChannelType.PublicThread]);
   });
@@ -70,9 +104,19 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '2' });
     const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1, times: 3 });
+    rig.discord.failNext({
+      method: 'POST',
+      path: /\/channels\/\d+\/threads$/,
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 3,
+    });
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Patient', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Patient',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads).toHaveLength(1);
     expect(await prisma.messageAttempt.count()).toBe(0); // nothing counted, nothing left behind
@@ -84,22 +128,40 @@ describe('order threads when things go wrong', () => {
     const { customer, community } = await seedParticipants(prisma, rig);
     rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 503, times: 3 });
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Down', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Down',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread!.error).toMatch(/^RetriesExhausted:DiscordUnavailableError: Discord 503/);
     await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 1, { what: 'DLQ entry' });
     const [dead] = await drainQueue(sqs, rig.discordQueue.dlqUrl);
-    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('RetriesExhausted:DiscordUnavailableError');
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe(
+      'RetriesExhausted:DiscordUnavailableError',
+    );
     expect(rig.discord.requests.filter((r) => r.method === 'POST' && /\/threads$/.test(r.path))).toHaveLength(3);
   });
 
   it('waits for a lease another delivery holds instead of working on the same thread twice', async () => {
     const { url } = await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Leased', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Leased',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     // Another delivery is (as far as anyone can tell) working on it for two more seconds.
     await prisma.threadCreation.create({
-      data: { entityType: 'order', entityId: order.id, guildId: rig.guildId, channelId: rig.channelId, threadName: `Order Leased · ${order.id.slice(0, 8)}`, leaseOwner: 'another-delivery', leasedUntil: new Date(Date.now() + 2000) },
+      data: {
+        entityType: 'order',
+        entityId: order.id,
+        guildId: rig.guildId,
+        channelId: rig.channelId,
+        threadName: `Order Leased · ${order.id.slice(0, 8)}`,
+        leaseOwner: 'another-delivery',
+        leasedUntil: new Date(Date.now() + 2000),
+      },
     });
     await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '1' }); // a wait must not be taken for a failure
 
@@ -111,24 +173,51 @@ describe('order threads when things go wrong', () => {
   it('records a failed creation with the thread id the error answer names', async () => {
     const { url } = await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Half', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Half',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     await send(sqs, rig.backendQueue.queueUrl, {
       type: 'error',
-      payload: { success: false, thread_id: '123456789012345678', error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'Discord 503' },
-      metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id, entity_type: 'order', request_type: 'create_thread' },
+      payload: {
+        success: false,
+        thread_id: '123456789012345678',
+        error_class: 'RetriesExhausted:DiscordUnavailableError',
+        error_message: 'Discord 503',
+      },
+      metadata: {
+        discord_message_id: null,
+        created_at: new Date().toISOString(),
+        original_order_id: order.id,
+        entity_type: 'order',
+        request_type: 'create_thread',
+      },
     });
     const failed = await threadOf(url, order.id, 'failed');
-    expect(failed.discordThread).toMatchObject({ threadId: '123456789012345678', error: 'RetriesExhausted:DiscordUnavailableError: Discord 503' });
+    expect(failed.discordThread).toMatchObject({
+      threadId: '123456789012345678',
+      error: 'RetriesExhausted:DiscordUnavailableError: Discord 503',
+    });
   });
 
   it('saves orders without a Discord queue as not_configured and refuses what would need it', async () => {
     const { app, url } = await startApi({ BACKEND_QUEUE_URL: rig.backendQueue.queueUrl });
     try {
       const { customer, community } = await seedParticipants(prisma, rig);
-      const { status, body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Nowhere', customerId: customer.id, communityId: community.id });
+      const { status, body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+        title: 'Nowhere',
+        customerId: customer.id,
+        communityId: community.id,
+      });
       expect(status).toBe(201);
-      expect(order.discordThread).toMatchObject({ status: 'not_configured', error: 'DISCORD_QUEUE_URL is not configured' });
-      expect((await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'hi' })).status).toBe(409);
+      expect(order.discordThread).toMatchObject({
+        status: 'not_configured',
+        error: 'DISCORD_QUEUE_URL is not configured',
+      });
+      expect((await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'hi' })).status).toBe(
+        409,
+      );
       expect(await prisma.outboxMessage.count()).toBe(0);
     } finally {
       await app.close();
@@ -139,7 +228,11 @@ describe('order threads when things go wrong', () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Late', customerId: customer.id, communityId: community.id });
+    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
+      title: 'Late',
+      customerId: customer.id,
+      communityId: community.id,
+    });
     const created = await threadOf(url, order.id, 'created');
 
     await send(sqs, rig.backendQueue.queueUrl, {
@@ -147,7 +240,13 @@ describe('order threads when things go wrong', () => {
       payload: { success: false, error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'late' },
       metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id },
     });
-    await waitFor(async () => (await queueDepth(sqs, rig.backendQueue.queueUrl)).visible + (await queueDepth(sqs, rig.backendQueue.queueUrl)).inFlight === 0, { what: 'answer consumed' });
+    await waitFor(
+      async () =>
+        (await queueDepth(sqs, rig.backendQueue.queueUrl)).visible +
+          (await queueDepth(sqs, rig.backendQueue.queueUrl)).inFlight ===
+        0,
+      { what: 'answer consumed' },
+    );
     const after = await http<ThreadedView>(url, 'GET', `/orders/${order.id}`);
     expect(after.body.discordThread).toEqual(created.discordThread);
   });
@@ -160,14 +259,24 @@ describe('order threads when things go wrong', () => {
       const { url } = await rig.startApi({ AWS_ENDPOINT_URL_SQS: proxy.endpoint, AWS_SQS_ENABLED: 'false' });
       const { customer, community } = await seedParticipants(prisma, rig);
 
-      const created = await http<ThreadedView>(url, 'POST', '/orders', { title: 'Offline', customerId: customer.id, communityId: community.id });
+      const created = await http<ThreadedView>(url, 'POST', '/orders', {
+        title: 'Offline',
+        customerId: customer.id,
+        communityId: community.id,
+      });
       expect(created.status).toBe(201);
-      const pending = await waitFor(async () => (await prisma.outboxMessage.findFirst({ where: { attempts: { gte: 2 } } })) ?? undefined, { what: 'failed send attempts' });
+      const pending = await waitFor(
+        async () => (await prisma.outboxMessage.findFirst({ where: { attempts: { gte: 2 } } })) ?? undefined,
+        { what: 'failed send attempts' },
+      );
       expect(pending.sentAt).toBeNull();
       expect(pending.lastError).toBeTruthy();
 
       proxy.restore();
-      await waitFor(async () => (await prisma.outboxMessage.findFirst({ where: { sentAt: { not: null } } })) ?? undefined, { what: 'outbox message sent' });
+      await waitFor(
+        async () => (await prisma.outboxMessage.findFirst({ where: { sentAt: { not: null } } })) ?? undefined,
+        { what: 'outbox message sent' },
+      );
       // A second API instance consumes the answers (the first one has no consumer).
       await rig.startApi();
       await rig.startWorker();
@@ -187,9 +296,16 @@ describe('order threads when things go wrong', () => {
     await send(sqs, rig.discordQueue.queueUrl, { type: 'toString', payload: {}, metadata: {} }); // inherited names are not types
     await send(sqs, rig.discordQueue.queueUrl, { type: 'create_thread', payload: { server_id: 'abc' }, metadata: {} });
 
-    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 4, { what: 'four DLQ entries' });
+    await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 4, {
+      what: 'four DLQ entries',
+    });
     const dead = await drainQueue(sqs, rig.discordQueue.dlqUrl);
-    const reasons = dead.map((m) => `${m.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue}: ${m.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue}`).sort();
+    const reasons = dead
+      .map(
+        (m) =>
+          `${m.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue}: ${m.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue}`,
+      )
+      .sort();
     expect(reasons[0]).toMatch(/^MalformedMessageError: Message body is not valid JSON/);
     expect(reasons[1]).toMatch(/^MessageValidationError: .*server_id must be a Discord ID of 17–20 digits/);
     expect(reasons[2]).toMatch(/^UnknownMessageTypeError: Unknown message type "delete_everything"/);
@@ -203,13 +319,24 @@ describe('order threads when things go wrong', () => {
     await send(sqs, rig.backendQueue.queueUrl, {
       type: 'thread_created',
       payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
-      metadata: { discord_message_id: '123456789012345679', created_at: new Date().toISOString(), original_order_id: orderId, entity_type: 'order', request_type: 'create_thread' },
+      metadata: {
+        discord_message_id: '123456789012345679',
+        created_at: new Date().toISOString(),
+        original_order_id: orderId,
+        entity_type: 'order',
+        request_type: 'create_thread',
+      },
     });
-    const [dead] = await waitFor(async () => {
-      const messages = await drainQueue(sqs, rig.backendQueue.dlqUrl);
-      return messages.length > 0 ? messages : undefined;
-    }, { what: 'DLQ entry' });
+    const [dead] = await waitFor(
+      async () => {
+        const messages = await drainQueue(sqs, rig.backendQueue.dlqUrl);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { what: 'DLQ entry' },
+    );
     expect(dead.MessageAttributes?.[MessageAttribute.ERROR_CLASS]?.StringValue).toBe('NotFoundError');
-    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toBe(`No order ${orderId} asked for a Discord thread`);
+    expect(dead.MessageAttributes?.[MessageAttribute.ERROR_MESSAGE]?.StringValue).toBe(
+      `No order ${orderId} asked for a Discord thread`,
+    );
   });
 });

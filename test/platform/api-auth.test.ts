@@ -88,7 +88,10 @@ describe('API authentication', () => {
       BACKEND_QUEUE_URL: backend.queueUrl,
       BOT_OPERATIONS_QUEUE_URL: botOperations.queueUrl,
       // Discord's interactions endpoint (signature-authenticated) and GET /campaigns/:id.
-      DISCORD_PUBLIC_KEY: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+      DISCORD_PUBLIC_KEY: generateKeyPairSync('ed25519')
+        .publicKey.export({ format: 'der', type: 'spki' })
+        .subarray(-32)
+        .toString('hex'),
       CAMPAIGN_QUEUE_URL: campaigns.queueUrl,
       DISCORD_BOT_TOKEN: 'api-auth-test-bot-token', // required with DISCORD_PUBLIC_KEY; no call reaches Discord here
       OUTBOX_RELAY_ENABLED: 'false',
@@ -119,12 +122,26 @@ describe('API authentication', () => {
     );
     expect(routes.length).toBeGreaterThan(15);
 
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /health/live', 'GET /health/ready']);
-    expect(routes.filter((r) => r.alternative).map((r) => `${r.method} ${r.path} ${r.alternative}`)).toEqual(expect.arrayContaining(['POST /interactions discord-signature']));
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(['GET /health/live', 'GET /health/ready']);
+    expect(routes.filter((r) => r.alternative).map((r) => `${r.method} ${r.path} ${r.alternative}`)).toEqual(
+      expect.arrayContaining(['POST /interactions discord-signature']),
+    );
     for (const route of routes.filter((r) => !r.public)) {
-      for (const headers of [{}, bearer('not-a-key'), { authorization: `Basic ${Buffer.from(`x:${TEST_API_KEY}`).toString('base64')}` }]) {
+      for (const headers of [
+        {},
+        bearer('not-a-key'),
+        { authorization: `Basic ${Buffer.from(`x:${TEST_API_KEY}`).toString('base64')}` },
+      ]) {
         const res = await request(url, route, headers);
-        expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 401 });
+        expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
+          route: `${route.method} ${route.path}`,
+          status: 401,
+        });
         if (!route.alternative) expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
       }
     }
@@ -133,11 +150,15 @@ describe('API authentication', () => {
   it('refuses service keys on admin routes (403) and accepts admin keys everywhere', async () => {
     const { app, url } = await startFullApi();
     const admin = registeredRoutes(app).filter((r) => r.admin);
-    expect(admin.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['POST /contractors', 'POST /subscription-channels']));
+    expect(admin.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /contractors', 'POST /subscription-channels']),
+    );
     for (const route of admin) {
       const asService = await request(url, route, bearer(TEST_API_KEY));
       expect({ route: route.path, status: asService.status }).toEqual({ route: route.path, status: 403 });
-      expect(await asService.json()).toMatchObject({ message: 'This route needs an API key with the admin scope (API_ADMIN_KEYS)' });
+      expect(await asService.json()).toMatchObject({
+        message: 'This route needs an API key with the admin scope (API_ADMIN_KEYS)',
+      });
       const asAdmin = await request(url, route, bearer(TEST_ADMIN_KEY));
       expect([401, 403]).not.toContain(asAdmin.status);
     }
@@ -154,7 +175,9 @@ describe('API authentication', () => {
   });
 
   it('refuses to start without keys, and opens every route only with API_AUTH=disabled', async () => {
-    await expect(startApi({ API_KEYS: '', API_ADMIN_KEYS: '' })).rejects.toThrow(/API_KEYS \(missing\).*API_AUTH=disabled/s);
+    await expect(startApi({ API_KEYS: '', API_ADMIN_KEYS: '' })).rejects.toThrow(
+      /API_KEYS \(missing\).*API_AUTH=disabled/s,
+    );
     await expect(startApi({ API_KEYS: 'too-short' })).rejects.toThrow(/API_KEYS entry 1 is too short/);
 
     const { app, url } = await startFullApi({ API_KEYS: '', API_ADMIN_KEYS: '', API_AUTH: 'disabled' });
@@ -162,8 +185,10 @@ describe('API authentication', () => {
     expect((await request(url, contractors)).status).toBe(400);
   });
 
-  it('refuses API_AUTH=disabled with NODE_ENV=production, and a key that is also a relay backend\'s (issue 16, item 4)', async () => {
-    await expect(startApi({ API_KEYS: '', API_ADMIN_KEYS: '', API_AUTH: 'disabled', NODE_ENV: 'production' })).rejects.toThrow(/API_AUTH \(invalid\)/);
+  it("refuses API_AUTH=disabled with NODE_ENV=production, and a key that is also a relay backend's (issue 16, item 4)", async () => {
+    await expect(
+      startApi({ API_KEYS: '', API_ADMIN_KEYS: '', API_AUTH: 'disabled', NODE_ENV: 'production' }),
+    ).rejects.toThrow(/API_AUTH \(invalid\)/);
 
     const relayConfig = path.join(mkdtempSync(path.join(tmpdir(), 'auth-realms-')), 'relay.yaml');
     writeFileSync(
@@ -175,7 +200,9 @@ routes: []
 `,
     );
     const start = startApi({ RELAY_CONFIG: relayConfig, ALPHA_KEY: TEST_ADMIN_KEY });
-    await expect(start).rejects.toThrow(/API_ADMIN_KEYS entry 1 and backend_bots\[0\] \(alpha\) api_key are the same key/);
+    await expect(start).rejects.toThrow(
+      /API_ADMIN_KEYS entry 1 and backend_bots\[0\] \(alpha\) api_key are the same key/,
+    );
     await expect(start).rejects.not.toThrow(TEST_ADMIN_KEY);
   });
 
@@ -199,10 +226,16 @@ routes: []
       await fetch(`${base}/orders`, { headers: bearer('a-wrong-key-that-must-not-be-logged-either') });
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: 'error', info: { postgres: { status: 'up' } }, error: { sqs: { status: 'down' } }, details: { postgres: { status: 'up' }, sqs: { status: 'down' } } });
+      expect(await ready.json()).toEqual({
+        status: 'error',
+        info: { postgres: { status: 'up' } },
+        error: { sqs: { status: 'down' } },
+        details: { postgres: { status: 'up' }, sqs: { status: 'down' } },
+      });
       await new Promise((resolve) => setTimeout(resolve, 200)); // the last log lines
       expect(app.output()).toContain('"url":"/orders/');
-      for (const secret of [TEST_API_KEY, TEST_ADMIN_KEY, 'a-wrong-key-that-must-not-be-logged-either']) expect(app.output()).not.toContain(secret);
+      for (const secret of [TEST_API_KEY, TEST_ADMIN_KEY, 'a-wrong-key-that-must-not-be-logged-either'])
+        expect(app.output()).not.toContain(secret);
     } finally {
       app.child.kill('SIGTERM');
       await app.exited;

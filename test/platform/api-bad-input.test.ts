@@ -23,14 +23,24 @@ describe('bad input to the API', () => {
     const contractor = await adminHttp<{ id: string }>(url, 'POST', '/contractors', { name: 'C' });
     const order = { title: 'x', customerId: customer.id };
 
-    expect(await http(url, 'POST', '/orders', { ...order, contractorId: contractor.body.id, communityId: community.id })).toMatchObject({
+    expect(
+      await http(url, 'POST', '/orders', { ...order, contractorId: contractor.body.id, communityId: community.id }),
+    ).toMatchObject({
       status: 400,
       body: { message: ['give either contractorId or communityId, not both'] },
     });
     const unknown = randomUUID();
-    expect(await http(url, 'POST', '/orders', { ...order, contractorId: unknown })).toMatchObject({ status: 404, body: { message: `Contractor ${unknown} does not exist` } });
-    expect(await http(url, 'POST', '/orders', { ...order, communityId: 'no-such-community' })).toMatchObject({ status: 404, body: { message: 'Community no-such-community does not exist' } });
-    expect(await http(url, 'POST', '/offer-sessions', { customerId: customer.id, communityId: 'no-such-community' })).toMatchObject({ status: 404 });
+    expect(await http(url, 'POST', '/orders', { ...order, contractorId: unknown })).toMatchObject({
+      status: 404,
+      body: { message: `Contractor ${unknown} does not exist` },
+    });
+    expect(await http(url, 'POST', '/orders', { ...order, communityId: 'no-such-community' })).toMatchObject({
+      status: 404,
+      body: { message: 'Community no-such-community does not exist' },
+    });
+    expect(
+      await http(url, 'POST', '/offer-sessions', { customerId: customer.id, communityId: 'no-such-community' }),
+    ).toMatchObject({ status: 404 });
     expect(await prisma.order.count()).toBe(0);
   });
 
@@ -45,19 +55,44 @@ describe('bad input to the API', () => {
       ['description', 'half \uD83D surrogate', 'D83D'],
     ];
     for (const [field, value, code] of cases) {
-      expect(await http(url, 'POST', '/orders', { title: 'ok', customerId: customer.id, communityId: community.id, [field]: value })).toMatchObject({
+      expect(
+        await http(url, 'POST', '/orders', {
+          title: 'ok',
+          customerId: customer.id,
+          communityId: community.id,
+          [field]: value,
+        }),
+      ).toMatchObject({
         status: 400,
-        body: { message: expect.stringMatching(new RegExp(`^${field} contains a character that cannot be stored or queued \\(U\\+${code}\\)`)) },
+        body: {
+          message: expect.stringMatching(
+            new RegExp(`^${field} contains a character that cannot be stored or queued \\(U\\+${code}\\)`),
+          ),
+        },
       });
     }
     // Tabs, newlines and any real character (emoji included) are fine.
-    expect((await http(url, 'POST', '/orders', { title: 'Tab\there 🎲 ✓', description: 'line\nline', customerId: customer.id, communityId: community.id })).status).toBe(201);
+    expect(
+      (
+        await http(url, 'POST', '/orders', {
+          title: 'Tab\there 🎲 ✓',
+          description: 'line\nline',
+          customerId: customer.id,
+          communityId: community.id,
+        })
+      ).status,
+    ).toBe(201);
     const [order] = await prisma.order.findMany();
-    expect(await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'bad \uFFFF' })).toMatchObject({
+    expect(
+      await http(url, 'POST', `/orders/${order.id}/messages`, { authorName: 'A', content: 'bad \uFFFF' }),
+    ).toMatchObject({
       status: 400,
       body: { message: expect.stringMatching(/^content contains a character/) },
     });
-    expect(await http(url, 'POST', '/users', { username: 'x', ['k\u0000']: 1 })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^k\u0000 contains/) } });
+    expect(await http(url, 'POST', '/users', { username: 'x', ['k\u0000']: 1 })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^k\u0000 contains/) },
+    });
   });
 
   it('answers 503 with Retry-After while the database is unreachable, and works again after', async () => {
@@ -66,14 +101,28 @@ describe('bad input to the API', () => {
     databaseUrl.host = new URL(proxy.endpoint).host;
     let api: { app: INestApplication; url: string } | undefined;
     try {
-      api = await startApi({ DATABASE_URL: databaseUrl.toString(), OUTBOX_RELAY_ENABLED: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '2000' });
+      api = await startApi({
+        DATABASE_URL: databaseUrl.toString(),
+        OUTBOX_RELAY_ENABLED: 'false',
+        DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      });
       proxy.cut();
-      const res = await fetch(`${api.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify({ username: 'x' }) });
+      const res = await fetch(`${api.url}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer() },
+        body: JSON.stringify({ username: 'x' }),
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
-      expect(await res.json()).toEqual({ statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable or busy; try again shortly' });
+      expect(await res.json()).toEqual({
+        statusCode: 503,
+        error: 'SERVICE_UNAVAILABLE',
+        message: 'The database is unavailable or busy; try again shortly',
+      });
       proxy.restore();
-      await waitFor(async () => (await http(api!.url, 'POST', '/users', { username: 'x' })).status === 201, { what: 'the API working again' });
+      await waitFor(async () => (await http(api!.url, 'POST', '/users', { username: 'x' })).status === 201, {
+        what: 'the API working again',
+      });
     } finally {
       proxy.restore();
       await api?.app.close();
@@ -84,20 +133,40 @@ describe('bad input to the API', () => {
   it('parks a message SQS refuses for its content (shown on the order) and sends the order’s later messages', async () => {
     const { url } = await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const created = await http<{ id: string }>(url, 'POST', '/orders', { title: 'Parked', customerId: customer.id, communityId: community.id });
-    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: { not: null } } })) === 1, { what: 'create_thread sent' });
+    const created = await http<{ id: string }>(url, 'POST', '/orders', {
+      title: 'Parked',
+      customerId: customer.id,
+      communityId: community.id,
+    });
+    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: { not: null } } })) === 1, {
+      what: 'create_thread sent',
+    });
     // A message staged before text was checked at the door: SQS will never take it.
     await prisma.outboxMessage.create({
-      data: { destination: 'discord', orderingKey: `order:${created.body.id}`, body: JSON.stringify({ type: 'forward_chat_message', payload: { content: 'bad \uFFFF' } }) },
+      data: {
+        destination: 'discord',
+        orderingKey: `order:${created.body.id}`,
+        body: JSON.stringify({ type: 'forward_chat_message', payload: { content: 'bad \uFFFF' } }),
+      },
     });
     expect((await http(url, 'PATCH', `/orders/${created.body.id}/status`, { status: 'in_progress' })).status).toBe(200);
 
-    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: { not: null } } })) === 2, { what: 'the later status update sent' });
+    await waitFor(async () => (await prisma.outboxMessage.count({ where: { sentAt: { not: null } } })) === 2, {
+      what: 'the later status update sent',
+    });
     const view = await http<{ undeliverable: unknown[] }>(url, 'GET', `/orders/${created.body.id}`);
     expect(view.body.undeliverable).toEqual([
-      { outboxId: expect.any(String), destination: 'discord', type: 'forward_chat_message', rejection: expect.stringMatching(/InvalidMessageContents/), rejectedAt: expect.any(String) },
+      {
+        outboxId: expect.any(String),
+        destination: 'discord',
+        type: 'forward_chat_message',
+        rejection: expect.stringMatching(/InvalidMessageContents/),
+        rejectedAt: expect.any(String),
+      },
     ]);
-    const sent = (await drainQueue(sqs, rig.discordQueue.queueUrl)).map((m) => (JSON.parse(m.Body!) as { type: string }).type);
+    const sent = (await drainQueue(sqs, rig.discordQueue.queueUrl)).map(
+      (m) => (JSON.parse(m.Body!) as { type: string }).type,
+    );
     expect(sent).toEqual(['create_thread', 'update_order_status']);
   });
 });

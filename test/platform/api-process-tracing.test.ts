@@ -35,7 +35,9 @@ describe('tracing in the built API process', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     const customer = await prisma.user.create({ data: { username: 'c', discordUserId: '123456789012345670' } });
-    const community = await prisma.community.create({ data: { name: 'G', discordGuildId: '123456789012345671', discordThreadChannelId: '123456789012345672' } });
+    const community = await prisma.community.create({
+      data: { name: 'G', discordGuildId: '123456789012345671', discordThreadChannelId: '123456789012345672' },
+    });
 
     const res = await fetch(`http://127.0.0.1:${api.port}/orders`, {
       method: 'POST',
@@ -43,17 +45,25 @@ describe('tracing in the built API process', () => {
       body: JSON.stringify({ title: 'Traced', customerId: customer.id, communityId: community.id }),
     });
     expect(res.status).toBe(201);
-    const [message] = await waitFor(async () => {
-      const received = await drainQueue(sqs, queues.queueUrl);
-      return received.length > 0 ? received : undefined;
-    }, { what: 'create_thread on the queue' });
+    const [message] = await waitFor(
+      async () => {
+        const received = await drainQueue(sqs, queues.queueUrl);
+        return received.length > 0 ? received : undefined;
+      },
+      { what: 'create_thread on the queue' },
+    );
     const [, traceId, parentSpanId] = message.MessageAttributes!.traceparent.StringValue!.split('-');
 
-    const send = await waitFor(() => collector.spans.find((s) => s.name === 'outbox.send discord'), { what: 'outbox.send span exported' });
+    const send = await waitFor(() => collector.spans.find((s) => s.name === 'outbox.send discord'), {
+      what: 'outbox.send span exported',
+    });
     expect(send.traceId).toBe(traceId);
     expect(send.spanId).toBe(parentSpanId); // the consumer continues from the send span
     const server = await waitFor(
-      () => collector.spans.find((s) => s.traceId === traceId && s.kind === 2 && s.attributes.some((a) => a.value.stringValue === 'POST')),
+      () =>
+        collector.spans.find(
+          (s) => s.traceId === traceId && s.kind === 2 && s.attributes.some((a) => a.value.stringValue === 'POST'),
+        ),
       { what: 'HTTP server span in the same trace' },
     );
     const byId = new Map(collector.spans.map((s) => [s.spanId, s]));

@@ -22,7 +22,16 @@ describe('consumer start-up', () => {
           useFactory: () => ({
             shutdownDrainTimeoutMs: 1000,
             consumers: [
-              { name: QueueName.PRIZE_DISTRIBUTION, queueUrl: queues.queueUrl, batchSize: 1, waitTimeSeconds: 1, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 1, retryMaxDelaySeconds: 10 },
+              {
+                name: QueueName.PRIZE_DISTRIBUTION,
+                queueUrl: queues.queueUrl,
+                batchSize: 1,
+                waitTimeSeconds: 1,
+                visibilityTimeout: 30,
+                maxReceiveCount: 3,
+                retryBaseDelaySeconds: 1,
+                retryMaxDelaySeconds: 10,
+              },
             ],
           }),
         }),
@@ -30,7 +39,9 @@ describe('consumer start-up', () => {
     })
     class WithoutHandler {}
     const app = await NestFactory.create(WithoutHandler, { logger: false, abortOnError: false });
-    await expect(app.init()).rejects.toThrow(/No @SqsMessageHandler is registered for consumer\(s\) prize-distribution/);
+    await expect(app.init()).rejects.toThrow(
+      /No @SqsMessageHandler is registered for consumer\(s\) prize-distribution/,
+    );
     await app.close();
   });
 
@@ -42,6 +53,8 @@ describe('consumer start-up', () => {
     // Another spelling of the same queue (the host SQS itself returns in queue URLs): one ARN, refused all the same.
     const sameQueue = new URL(queues.queueUrl);
     sameQueue.hostname = 'sqs.us-east-1.localhost';
-    await expect(startWorker(queues, { AWS_SQS_DLQ_URL: sameQueue.toString() })).rejects.toThrow(/AWS_SQS_DLQ_URL is the prize-distribution queue itself/);
+    await expect(startWorker(queues, { AWS_SQS_DLQ_URL: sameQueue.toString() })).rejects.toThrow(
+      /AWS_SQS_DLQ_URL is the prize-distribution queue itself/,
+    );
   });
 });

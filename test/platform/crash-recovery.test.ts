@@ -1,11 +1,11 @@
 import { seedCommunity, snowflake } from '../support/database';
-import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import { useTestInfra } from '../support/infra';
+import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import { spawnWorker } from '../support/worker-process';
 
 /** Deterministic "random" kill points, so a failure can be replayed. */
 function* pseudoRandom(seed: number): Generator<number> {
-  for (let x = seed; ; ) {
+  for (let x = seed; ;) {
     x = (x * 1103515245 + 12345) % 2 ** 31;
     yield x / 2 ** 31;
   }
@@ -14,12 +14,13 @@ function* pseudoRandom(seed: number): Generator<number> {
 describe('crash recovery', () => {
   const { sqs, prisma } = useTestInfra();
 
-
   it('a worker killed with SIGKILL at pseudo-random points and restarted applies every event exactly once', async () => {
     // Generous receive limit: a message caught in several crashes must not be redriven.
     const queues = await createQueuePair(sqs, { maxReceiveCount: 20, visibilityTimeout: 3 });
     const { community, stackable, unique } = await seedCommunity(prisma);
-    const linked = await Promise.all([1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })));
+    const linked = await Promise.all(
+      [1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })),
+    );
     const unlinked = snowflake();
     // Enough that four short lives of a worker (2,000+ events/s here) cannot drain them all.
     const events = 8000;
@@ -36,7 +37,11 @@ describe('crash recovery', () => {
       return { ...award, discordUserId: linked[n % 4].discordUserId, itemTypeId: itemType.id };
     });
     for (let i = 0; i < events; i += 100) {
-      await Promise.all(Array.from({ length: 10 }, (_, j) => sendBatch(sqs, queues.queueUrl, bodies.slice(i + j * 10, i + j * 10 + 10))));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          sendBatch(sqs, queues.queueUrl, bodies.slice(i + j * 10, i + j * 10 + 10)),
+        ),
+      );
     }
 
     const random = pseudoRandom(42);
@@ -55,20 +60,29 @@ describe('crash recovery', () => {
 
     const survivor = await spawnWorker(queues, env);
     try {
-      await waitFor(async () => (await prisma.processedMessage.count()) === events, { what: 'all events applied', timeoutMs: 60000 });
-      await waitFor(async () => {
-        const d = await queueDepth(sqs, queues.queueUrl);
-        return d.visible === 0 && d.inFlight === 0;
-      }, { what: 'queue empty' });
+      await waitFor(async () => (await prisma.processedMessage.count()) === events, {
+        what: 'all events applied',
+        timeoutMs: 60000,
+      });
+      await waitFor(
+        async () => {
+          const d = await queueDepth(sqs, queues.queueUrl);
+          return d.visible === 0 && d.inFlight === 0;
+        },
+        { what: 'queue empty' },
+      );
     } finally {
       survivor.child.kill('SIGTERM');
       await survivor.exited;
     }
 
-    const sum = async (itemTypeId: string) => (await prisma.itemHolding.aggregate({ where: { itemTypeId }, _sum: { quantity: true } }))._sum.quantity ?? 0;
+    const sum = async (itemTypeId: string) =>
+      (await prisma.itemHolding.aggregate({ where: { itemTypeId }, _sum: { quantity: true } }))._sum.quantity ?? 0;
     expect(await sum(stackable.id)).toBe(expected.stackable);
     expect(await sum(unique.id)).toBe(expected.unique);
-    expect((await prisma.pendingOwnership.aggregate({ _sum: { quantity: true } }))._sum.quantity).toBe(expected.pending);
+    expect((await prisma.pendingOwnership.aggregate({ _sum: { quantity: true } }))._sum.quantity).toBe(
+      expected.pending,
+    );
     expect(await prisma.itemHolding.count({ where: { itemTypeId: stackable.id } })).toBe(4); // one stack per linked user
     expect(await drainQueue(sqs, queues.dlqUrl)).toHaveLength(0);
   });

@@ -52,15 +52,20 @@ describe('deployment coordination through Postgres', () => {
     expect(await b.holdLease('test-release', 60_000)).toEqual({ held: true, fence: first.fence + 1n });
   });
 
-  it('frees a session-bound lease as soon as its holder\'s database session is gone, long before it expires', async () => {
+  it("frees a session-bound lease as soon as its holder's database session is gone, long before it expires", async () => {
     const [a, b] = [replica(), replica()];
-    const [leaseA, leaseB] = [await sessionLease(a, 'test-session', 60_000), await sessionLease(b, 'test-session', 60_000)];
+    const [leaseA, leaseB] = [
+      await sessionLease(a, 'test-session', 60_000),
+      await sessionLease(b, 'test-session', 60_000),
+    ];
     const first = await leaseA.hold();
     expect(first.held).toBe(true);
     expect((await leaseB.hold()).held).toBe(false);
     expect(await leaseA.hold()).toEqual(first); // a renewal keeps the term
 
-    const [row] = await prisma.$queryRaw<{ pid: number }[]>`SELECT holder_pid AS pid FROM deployment_leases WHERE name = 'test-session'`;
+    const [row] = await prisma.$queryRaw<
+      { pid: number }[]
+    >`SELECT holder_pid AS pid FROM deployment_leases WHERE name = 'test-session'`;
     await prisma.$queryRaw`SELECT pg_terminate_backend(${row.pid}::int)`;
     expect(await leaseA.lost).toBeInstanceOf(Error); // the holder learns at once
     expect(await leaseB.hold()).toEqual({ held: true, fence: first.fence + 1n });
@@ -89,4 +94,3 @@ describe('deployment coordination through Postgres', () => {
     expect(readers.filter(Boolean)).toHaveLength(1);
   });
 });
-

@@ -2,9 +2,9 @@ import { DynamicModule, INestApplication, Injectable, Module, Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { loadEnvironment } from '@discord-backbone/config';
 import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { HealthModule, ReadinessIndicator } from '@discord-backbone/health';
 import { configureApp, platformModules } from '@discord-backbone/runtime';
-import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 
 /**
  * /health/ready with DiscordHealthIndicator as a readiness indicator, wired as the worker does
@@ -39,16 +39,25 @@ describe('Discord readiness', () => {
       module: ReadinessTestModule,
       imports: [
         ...platformModules(env),
-        HealthModule.forRootAsync({ useFactory: () => ({ queueUrls: [], readinessIndicators: [options.indicator ?? DiscordHealthIndicator] }) }),
+        HealthModule.forRootAsync({
+          useFactory: () => ({ queueUrls: [], readinessIndicators: [options.indicator ?? DiscordHealthIndicator] }),
+        }),
         ...(options.discord
-          ? [DiscordModule.forRootAsync({ isGlobal: true, useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }) })]
+          ? [
+              DiscordModule.forRootAsync({
+                isGlobal: true,
+                useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }),
+              }),
+            ]
           : []),
       ],
     };
   };
 
   const start = async () => {
-    app = configureApp(await NestFactory.create(appModule({ discord: true }), { bufferLogs: true, abortOnError: false }));
+    app = configureApp(
+      await NestFactory.create(appModule({ discord: true }), { bufferLogs: true, abortOnError: false }),
+    );
     await app.listen(0, '127.0.0.1');
     const url = await app.getUrl();
     const get = async (path: string) => {
@@ -60,7 +69,10 @@ describe('Discord readiness', () => {
 
   it('is ready while Discord accepts the token; not ready, with the reason, once it answered 401; liveness unaffected', async () => {
     const { get, discord } = await start();
-    expect(await get('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok', details: { postgres: { status: 'up' }, discord: { status: 'up' } } } });
+    expect(await get('/health/ready')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', details: { postgres: { status: 'up' }, discord: { status: 'up' } } },
+    });
 
     fake.failNext({ path: /^\/users\/@me$/, status: 401, message: '401: Unauthorized' });
     await expect(discord.getCurrentUser()).rejects.toMatchObject({ name: 'DiscordUnauthorizedError' });
@@ -70,7 +82,12 @@ describe('Discord readiness', () => {
       status: 503,
       body: {
         status: 'error',
-        error: { discord: { status: 'down', message: expect.stringMatching(/Discord has rejected the bot token since .* \(401\)/) } },
+        error: {
+          discord: {
+            status: 'down',
+            message: expect.stringMatching(/Discord has rejected the bot token since .* \(401\)/),
+          },
+        },
         info: { postgres: { status: 'up' } },
       },
     });
@@ -86,7 +103,12 @@ describe('Discord readiness', () => {
         return { unprovided: { status: 'up' as const } };
       }
     }
-    app = configureApp(await NestFactory.create(appModule({ discord: false, indicator: UnprovidedIndicator }), { bufferLogs: true, abortOnError: false }));
+    app = configureApp(
+      await NestFactory.create(appModule({ discord: false, indicator: UnprovidedIndicator }), {
+        bufferLogs: true,
+        abortOnError: false,
+      }),
+    );
     await expect(app.init()).rejects.toThrow(/UnprovidedIndicator/);
   });
 });

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import {
+  DiscordInvalidRequestBudgetError,
+  DiscordMissingPermissionsError,
   DiscordRateLimitedError,
   DiscordRestClient,
   InvalidRequestBudget,
   PostgresDiscordRateLimiter,
   PostgresInvalidRequestCount,
-  DiscordMissingPermissionsError,
-  DiscordInvalidRequestBudgetError,
 } from '@discord-backbone/discord';
 import type { DiscordRateLimiter } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
@@ -27,9 +27,19 @@ describe('Discord limits shared by replicas through Postgres', () => {
     const pool = new PrismaService({ databaseUrl: process.env.TEST_DATABASE_URL!, poolSize: 4 });
     pools.push(pool);
     const shared = options.shared ?? true;
-    const limiter: DiscordRateLimiter | undefined = shared ? new PostgresDiscordRateLimiter(pool, { globalRequestsPerSecond: 48, maxWaitMs: 1000 }) : undefined;
-    const budget = new InvalidRequestBudget(options.budget ?? 2000, Date.now, shared ? new PostgresInvalidRequestCount(pool, 'test') : undefined);
-    const client = new DiscordRestClient({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 5000 }, budget, limiter);
+    const limiter: DiscordRateLimiter | undefined = shared
+      ? new PostgresDiscordRateLimiter(pool, { globalRequestsPerSecond: 48, maxWaitMs: 1000 })
+      : undefined;
+    const budget = new InvalidRequestBudget(
+      options.budget ?? 2000,
+      Date.now,
+      shared ? new PostgresInvalidRequestCount(pool, 'test') : undefined,
+    );
+    const client = new DiscordRestClient(
+      { token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 5000 },
+      budget,
+      limiter,
+    );
     return { client, budget };
   };
 
@@ -114,7 +124,9 @@ describe('Discord limits shared by replicas through Postgres', () => {
     const channelId = fake.addChannel(guildId);
     await a.client.sendMessage(channelId, { content: 'learns the bucket' });
     fake.failNext({ method: 'POST', path: /\/messages$/, status: 429, retryAfterSeconds: 3 });
-    await expect(a.client.sendMessage(channelId, { content: 'refused' })).rejects.toBeInstanceOf(DiscordRateLimitedError);
+    await expect(a.client.sendMessage(channelId, { content: 'refused' })).rejects.toBeInstanceOf(
+      DiscordRateLimitedError,
+    );
     const sent = fake.requests.length;
 
     const held = await b.client.sendMessage(channelId, { content: 'held' }).catch((error: unknown) => error);
@@ -130,7 +142,9 @@ describe('Discord limits shared by replicas through Postgres', () => {
     for (const r of replicas) {
       for (let i = 0; i < 2; i++) {
         fake.failNext({ method: 'POST', path: /\/messages$/, status: 403, code: 50013 });
-        await expect(r.client.sendMessage(channelId, { content: 'refused' })).rejects.toBeInstanceOf(DiscordMissingPermissionsError);
+        await expect(r.client.sendMessage(channelId, { content: 'refused' })).rejects.toBeInstanceOf(
+          DiscordMissingPermissionsError,
+        );
       }
     }
     for (const r of replicas) await r.budget.shareNow();
@@ -141,7 +155,9 @@ describe('Discord limits shared by replicas through Postgres', () => {
       expect(() => r.budget.assertAvailable()).toThrow(DiscordInvalidRequestBudgetError);
     }
     const sent = fake.requests.length;
-    await expect(replicas[0].client.sendMessage(channelId, { content: 'held back' })).rejects.toBeInstanceOf(DiscordInvalidRequestBudgetError);
+    await expect(replicas[0].client.sendMessage(channelId, { content: 'held back' })).rejects.toBeInstanceOf(
+      DiscordInvalidRequestBudgetError,
+    );
     expect(fake.requests.length).toBe(sent);
   });
 });

@@ -3,12 +3,11 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { DynamicModule, INestApplication, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SqsService } from '@ssut/nestjs-sqs';
-import { BotQueueProducer } from '@discord-backbone/bot-operations';
+import { BotOperationsModule, BotQueueProducer } from '@discord-backbone/bot-operations';
 import { QueueName } from '@discord-backbone/contracts';
 import { DiscordModule } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { OrderThreadsModule } from '@discord-backbone/order-threads';
-import { BotOperationsModule } from '@discord-backbone/bot-operations';
 import { OutboxDispatcher, OutboxModule } from '@discord-backbone/outbox';
 import { PrismaModule, PrismaService } from '@discord-backbone/prisma';
 import { PrizesModule } from '@discord-backbone/prizes';
@@ -46,7 +45,11 @@ describe('modules as a host imports them', () => {
   const inviteUser = (host: INestApplication) =>
     host
       .get(PrismaService)
-      .$transaction((tx) => host.get(BotQueueProducer).enqueueInviteUser(tx, { discordUserId: snowflake(), channelId: snowflake(), subscriptionId: randomUUID() }));
+      .$transaction((tx) =>
+        host
+          .get(BotQueueProducer)
+          .enqueueInviteUser(tx, { discordUserId: snowflake(), channelId: snowflake(), subscriptionId: randomUUID() }),
+      );
 
   /** Creates the app and records every command its SQS client sends from before start-up on. */
   const start = async (root: DynamicModule): Promise<{ host: INestApplication; commands: string[] }> => {
@@ -110,14 +113,27 @@ describe('modules as a host imports them', () => {
       imports: [
         LoggingModule.forRootAsync({ ...settings, useFactory: () => ({ level: 'silent' }) }),
         PrismaModule.forRootAsync({ ...settings, useFactory: (s: HostSettings) => ({ databaseUrl: s.databaseUrl }) }),
-        SqsClientModule.forRootAsync({ ...settings, useFactory: (s: HostSettings) => ({ region: 'us-east-1', endpoint: s.sqsEndpoint }) }),
-        DiscordModule.forRootAsync({ ...settings, isGlobal: true, useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }) }),
+        SqsClientModule.forRootAsync({
+          ...settings,
+          useFactory: (s: HostSettings) => ({ region: 'us-east-1', endpoint: s.sqsEndpoint }),
+        }),
+        DiscordModule.forRootAsync({
+          ...settings,
+          isGlobal: true,
+          useFactory: () => ({ token: fake.token, apiBaseUrl: fake.apiUrl, requestTimeoutMs: 2000 }),
+        }),
         OutboxModule.forRootAsync({
           ...settings,
           role: 'consumer',
-          useFactory: (s: HostSettings) => ({ destinations: { [QueueName.BOT_OPERATIONS]: s.botQueueUrl }, pollIntervalMs: 20 }),
+          useFactory: (s: HostSettings) => ({
+            destinations: { [QueueName.BOT_OPERATIONS]: s.botQueueUrl },
+            pollIntervalMs: 20,
+          }),
         }),
-        BotOperationsModule.forRootAsync({ ...settings, useFactory: (s: HostSettings) => ({ queueUrl: s.botQueueUrl }) }),
+        BotOperationsModule.forRootAsync({
+          ...settings,
+          useFactory: (s: HostSettings) => ({ queueUrl: s.botQueueUrl }),
+        }),
         QueueModule.forRootAsync({ ...settings, useFactory: () => ({ consumers: [], shutdownDrainTimeoutMs: 1000 }) }),
       ],
     });
@@ -126,8 +142,14 @@ describe('modules as a host imports them', () => {
 
     const received = await waitFor(
       async () => {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: botQueue.queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
-        await Promise.all(Messages.map((m) => sqs.send(new DeleteMessageCommand({ QueueUrl: botQueue.queueUrl, ReceiptHandle: m.ReceiptHandle }))));
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: botQueue.queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+        );
+        await Promise.all(
+          Messages.map((m) =>
+            sqs.send(new DeleteMessageCommand({ QueueUrl: botQueue.queueUrl, ReceiptHandle: m.ReceiptHandle })),
+          ),
+        );
         return Messages.find((m) => (JSON.parse(m.Body!) as { operationId?: string }).operationId === operationId);
       },
       { what: 'the invite on the bot operations queue' },

@@ -1,7 +1,13 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { QueueName } from '@discord-backbone/contracts';
-import { HostTransaction, OutboundMessage, OutboxDispatcher, OutboxModule, OutboxService } from '@discord-backbone/outbox';
+import {
+  HostTransaction,
+  OutboundMessage,
+  OutboxDispatcher,
+  OutboxModule,
+  OutboxService,
+} from '@discord-backbone/outbox';
 import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma';
 import { SqsClientModule } from '@discord-backbone/queue';
 import { testPrisma } from '../support/database';
@@ -28,10 +34,16 @@ describe('outbox: staging in the host’s transaction', () => {
     module = await Test.createTestingModule({
       imports: [
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: process.env.TEST_DATABASE_URL! }) }),
-        SqsClientModule.forRootAsync({ useFactory: () => ({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }) }),
+        SqsClientModule.forRootAsync({
+          useFactory: () => ({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }),
+        }),
         // The consumer role has the dispatcher; never initialised here, it does not run by itself, and the
         // test dispatches by hand, so each test sees exactly what its transaction left behind.
-        OutboxModule.forRoot({ role: 'consumer', destinations: { [QueueName.DISCORD]: queue.queueUrl }, table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages` }),
+        OutboxModule.forRoot({
+          role: 'consumer',
+          destinations: { [QueueName.DISCORD]: queue.queueUrl },
+          table: `${DEFAULT_BACKBONE_SCHEMA}.outbox_messages`,
+        }),
       ],
     }).compile();
     module.useLogger(false);
@@ -39,7 +51,9 @@ describe('outbox: staging in the host’s transaction', () => {
     dispatcher = module.get(OutboxDispatcher);
     host = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await host.connect();
-    await host.query('CREATE SCHEMA IF NOT EXISTS host_app; CREATE TABLE IF NOT EXISTS host_app.orders (id text PRIMARY KEY)');
+    await host.query(
+      'CREATE SCHEMA IF NOT EXISTS host_app; CREATE TABLE IF NOT EXISTS host_app.orders (id text PRIMARY KEY)',
+    );
     hostPrisma = testPrisma();
   });
 
@@ -110,12 +124,20 @@ describe('outbox: staging in the host’s transaction', () => {
   it('writes the row the dispatcher reads: columns, JSON body and attributes', async () => {
     await inPgTransaction('attrs', 'COMMIT');
     const [row] = await prisma.outboxMessage.findMany();
-    expect(row).toMatchObject({ destination: 'discord', orderingKey: 'order:attrs', messageGroupId: null, deduplicationId: null, attributes: { type: 'create_thread' } });
+    expect(row).toMatchObject({
+      destination: 'discord',
+      orderingKey: 'order:attrs',
+      messageGroupId: null,
+      deduplicationId: null,
+      attributes: { type: 'create_thread' },
+    });
     expect(JSON.parse(row.body)).toEqual({ type: 'create_thread', order_id: 'attrs' });
   });
 
   it('refuses a client of neither shape with a TypeError, and the Prisma client itself (no transaction)', async () => {
-    await expect(outbox.stage({ run: () => undefined } as unknown as HostTransaction, message('odd'))).rejects.toThrow(TypeError);
+    await expect(outbox.stage({ run: () => undefined } as unknown as HostTransaction, message('odd'))).rejects.toThrow(
+      TypeError,
+    );
     await expect(outbox.stage(hostPrisma, message('root'))).rejects.toThrow(/interactive transaction/);
     expect(await prisma.outboxMessage.count()).toBe(0);
   });

@@ -12,8 +12,15 @@ const WITH_LOCAL_ENV = path.resolve(__dirname, '../../scripts/with-local-env.mjs
 const DEMO = path.resolve(__dirname, '../../scripts/demo.mjs');
 
 /** `npm start`'s script (or another of scripts/) with exactly these settings (and no others of this shell); its exit and output. */
-function startLocal(env: Record<string, string>, args: string[] = [], script = START): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startLocal(
+  env: Record<string, string>,
+  args: string[] = [],
+  script = START,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -68,16 +75,28 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
     expect(output).not.toMatch(/- API_KEYS/);
     expect(await databaseExists(databaseUrl)).toBe(false);
 
-    const withoutDatabase = await startLocal({ NODE_ENV: 'production', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' });
+    const withoutDatabase = await startLocal({
+      NODE_ENV: 'production',
+      DISCORD_BOT_TOKEN: 't',
+      API_KEYS: 'k'.repeat(40),
+      AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution',
+    });
     expect(withoutDatabase.code).toBe(1);
-    expect(withoutDatabase.output).toMatch(/Missing:\n {2}- DATABASE_URL \(without it npm start creates and migrates a local database\)\n$/);
+    expect(withoutDatabase.output).toMatch(
+      /Missing:\n {2}- DATABASE_URL \(without it npm start creates and migrates a local database\)\n$/,
+    );
   });
 
-  it('refuses the stand-in, a made-up admin key and a local SQS with a database elsewhere, naming DATABASE_URL\'s host (its host parameter too)', async () => {
-    for (const elsewhere of ['postgresql://postgres@db.example.invalid:5432/dqb', 'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid']) {
+  it("refuses the stand-in, a made-up admin key and a local SQS with a database elsewhere, naming DATABASE_URL's host (its host parameter too)", async () => {
+    for (const elsewhere of [
+      'postgresql://postgres@db.example.invalid:5432/dqb',
+      'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid',
+    ]) {
       const { code, output } = await startLocal({ DATABASE_URL: elsewhere });
       expect(code).toBe(1);
-      expect(output).toMatch(/refuses its local defaults with DATABASE_URL on db\.example\.invalid, not on this machine\. Missing:/);
+      expect(output).toMatch(
+        /refuses its local defaults with DATABASE_URL on db\.example\.invalid, not on this machine\. Missing:/,
+      );
       expect(output).toMatch(/- DISCORD_BOT_TOKEN/);
       expect(output).toMatch(/- API_KEYS or API_ADMIN_KEYS/);
       expect(output).toMatch(/- PRIZE_DISTRIBUTION_QUEUE_URL \(or AWS_SQS_QUEUE_URL\)/);
@@ -99,10 +118,18 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
       await database.query('CREATE TABLE kept (id int)');
       await database.end();
       // Nothing is missing (no local default would be used), yet --fresh must not drop anything.
-      const production = { NODE_ENV: 'production', DATABASE_URL: keptUrl, DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' };
+      const production = {
+        NODE_ENV: 'production',
+        DATABASE_URL: keptUrl,
+        DISCORD_BOT_TOKEN: 't',
+        API_KEYS: 'k'.repeat(40),
+        AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution',
+      };
       const fresh = await startLocal(production, ['--fresh']);
       expect(fresh.code).toBe(1);
-      expect(fresh.output).toMatch(/--fresh recreates a database on this machine only, never with NODE_ENV=production: NODE_ENV=production\n$/);
+      expect(fresh.output).toMatch(
+        /--fresh recreates a database on this machine only, never with NODE_ENV=production: NODE_ENV=production\n$/,
+      );
       expect(await databaseExists(keptUrl)).toBe(true);
       const check = new Client({ connectionString: keptUrl });
       await check.connect();
@@ -113,17 +140,26 @@ describe('npm start keeps its local defaults local (issue 16, item 4)', () => {
       await admin.end();
     }
 
-    const elsewhere = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid', DISCORD_BOT_TOKEN: 't', API_KEYS: 'k'.repeat(40), AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution' };
+    const elsewhere = {
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/dqb?host=db.example.invalid',
+      DISCORD_BOT_TOKEN: 't',
+      API_KEYS: 'k'.repeat(40),
+      AWS_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/prize-distribution',
+    };
     const fresh = await startLocal(elsewhere, ['--fresh']);
     expect(fresh.code).toBe(1);
-    expect(fresh.output).toMatch(/--fresh recreates a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid, not on this machine/);
+    expect(fresh.output).toMatch(
+      /--fresh recreates a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid, not on this machine/,
+    );
     const reset = await startLocal({ DATABASE_URL: elsewhere.DATABASE_URL }, [], DB_RESET);
     expect(reset.code).toBe(1);
-    expect(reset.output).toMatch(/db:reset resets a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid/);
+    expect(reset.output).toMatch(
+      /db:reset resets a database on this machine only, never with NODE_ENV=production: DATABASE_URL is on db\.example\.invalid/,
+    );
   });
 });
 
-describe('a second shell gets npm start\'s settings only where they cannot mix with its own (issue 20)', () => {
+describe("a second shell gets npm start's settings only where they cannot mix with its own (issue 20)", () => {
   const localDir = mkdtempSync(path.join(tmpdir(), 'with-local-env-'));
   const tool = path.join(localDir, 'print-env.mjs');
   writeFileSync(tool, 'console.log(JSON.stringify(process.env));\n');
@@ -153,8 +189,12 @@ describe('a second shell gets npm start\'s settings only where they cannot mix w
     return JSON.parse(output) as Record<string, string | undefined>;
   }
 
-  it('gives the relay\'s URL and key only as a pair, and only to a shell that sets neither', async () => {
-    expect(await toolEnv({})).toMatchObject({ RELAY_URL: 'http://127.0.0.1:3000', RELAY_API_KEY: 'local-demo-key', DATABASE_URL: expect.stringContaining('127.0.0.1') });
+  it("gives the relay's URL and key only as a pair, and only to a shell that sets neither", async () => {
+    expect(await toolEnv({})).toMatchObject({
+      RELAY_URL: 'http://127.0.0.1:3000',
+      RELAY_API_KEY: 'local-demo-key',
+      DATABASE_URL: expect.stringContaining('127.0.0.1'),
+    });
     // A real key is not sent to the local API, nor the local demo key to another relay.
     const realKey = await toolEnv({ RELAY_API_KEY: 'real-key' });
     expect(realKey.RELAY_API_KEY).toBe('real-key');
@@ -164,16 +204,24 @@ describe('a second shell gets npm start\'s settings only where they cannot mix w
     expect(otherRelay.RELAY_API_KEY).toBeUndefined();
   });
 
-  it('npm run demo sends npm start\'s keys only to npm start\'s API and relay', async () => {
+  it("npm run demo sends npm start's keys only to npm start's API and relay", async () => {
     const otherApi = await startLocal({ LOCAL_STATE_DIR: localDir, API_URL: 'https://api.example.invalid' }, [], DEMO);
-    expect(otherApi).toMatchObject({ code: 1, output: expect.stringContaining('no admin key for https://api.example.invalid') });
+    expect(otherApi).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('no admin key for https://api.example.invalid'),
+    });
     const realRelayKey = await startLocal({ LOCAL_STATE_DIR: localDir, RELAY_API_KEY: 'real-key' }, [], DEMO);
-    expect(realRelayKey).toMatchObject({ code: 1, output: expect.stringContaining("needs the relay's URL and key as a pair") });
+    expect(realRelayKey).toMatchObject({
+      code: 1,
+      output: expect.stringContaining("needs the relay's URL and key as a pair"),
+    });
   });
 
-  it('never mixes the local SQS endpoint, queues or credentials with a shell\'s own', async () => {
+  it("never mixes the local SQS endpoint, queues or credentials with a shell's own", async () => {
     // A queue of the shell's own: no local endpoint, queue, credentials (nor anything else) added.
-    const ownQueue = await toolEnv({ DISCORD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/discord-queue' });
+    const ownQueue = await toolEnv({
+      DISCORD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/discord-queue',
+    });
     expect(ownQueue).not.toHaveProperty('AWS_ENDPOINT_URL_SQS');
     expect(ownQueue).not.toHaveProperty('AWS_SQS_QUEUE_URL');
     expect(ownQueue).not.toHaveProperty('AWS_ACCESS_KEY_ID');
@@ -220,28 +268,56 @@ describe('npm start runs replicas, each with its own ports, and stops them befor
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const lines = () => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = () =>
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     try {
-      const started = await waitFor(() => {
-        if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-        return lines().find((l) => l.msg === 'Started');
-      }, { what: 'Started', timeoutMs: 90_000 });
+      const started = await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+          return lines().find((l) => l.msg === 'Started');
+        },
+        { what: 'Started', timeoutMs: 90_000 },
+      );
 
       // Started comes after every app listens; each app has its own port and metrics port.
-      expect(lines().filter((l) => l.msg === 'Listening').map((l) => l.port).sort()).toEqual([api, worker, worker + 1].sort());
+      expect(
+        lines()
+          .filter((l) => l.msg === 'Listening')
+          .map((l) => l.port)
+          .sort(),
+      ).toEqual([api, worker, worker + 1].sort());
       expect(output.lastIndexOf('"msg":"Listening"')).toBeLessThan(output.indexOf('"msg":"Started"'));
       expect(started).toMatchObject({
         api: `http://127.0.0.1:${api}`,
         'worker-1': `http://127.0.0.1:${worker}/health/ready`,
         'worker-2': `http://127.0.0.1:${worker + 1}/health/ready`,
-        metrics: { api: `http://127.0.0.1:${metrics}/metrics`, 'worker-1': `http://127.0.0.1:${metrics + 1}/metrics`, 'worker-2': `http://127.0.0.1:${metrics + 2}/metrics` },
+        metrics: {
+          api: `http://127.0.0.1:${metrics}/metrics`,
+          'worker-1': `http://127.0.0.1:${metrics + 1}/metrics`,
+          'worker-2': `http://127.0.0.1:${metrics + 2}/metrics`,
+        },
       });
-      for (const port of [worker, worker + 1]) expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
-      for (const port of [metrics, metrics + 1, metrics + 2]) expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      for (const port of [worker, worker + 1])
+        expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+      for (const port of [metrics, metrics + 1, metrics + 2])
+        expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
 
       // What a second shell needs: the endpoint and every queue with its DLQ, the campaign queue too.
       const settings = readFileSync(path.join(localDir, 'env'), 'utf8');
-      for (const name of ['AWS_ENDPOINT_URL_SQS', 'PRIZE_DISTRIBUTION_QUEUE_URL', 'DISCORD_QUEUE_URL', 'BACKEND_QUEUE_URL', 'BOT_OPERATIONS_QUEUE_URL', 'CAMPAIGN_QUEUE_URL', 'CAMPAIGN_QUEUE_DLQ_URL', 'DATABASE_URL', 'API_URL']) {
+      for (const name of [
+        'AWS_ENDPOINT_URL_SQS',
+        'PRIZE_DISTRIBUTION_QUEUE_URL',
+        'DISCORD_QUEUE_URL',
+        'BACKEND_QUEUE_URL',
+        'BOT_OPERATIONS_QUEUE_URL',
+        'CAMPAIGN_QUEUE_URL',
+        'CAMPAIGN_QUEUE_DLQ_URL',
+        'DATABASE_URL',
+        'API_URL',
+      ]) {
         expect(settings).toMatch(new RegExp(`^${name}=\\S+$`, 'm'));
       }
 

@@ -23,9 +23,18 @@ describe('ECS task scale-in protection', () => {
       await lock.query('SELECT pg_advisory_lock(hashtext($1))', [user.discordUserId]);
       worker = await startWorker(queues, { ECS_AGENT_URI: agent.uri });
       expect(agent.requests).toEqual([]); // nothing in hand yet: nothing to protect
-      await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id });
+      await send(sqs, queues.queueUrl, {
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: community.discordGuildId,
+        discordUserId: user.discordUserId,
+        itemTypeId: stackable.id,
+      });
       await waitFor(() => agent.requests.length === 1, { what: 'protection asked for' });
-      expect(agent.requests[0]).toEqual({ method: 'PUT', url: '/api/task-1/task-protection/v1/state', body: { ProtectionEnabled: true, ExpiresInMinutes: 10 } });
+      expect(agent.requests[0]).toEqual({
+        method: 'PUT',
+        url: '/api/task-1/task-protection/v1/state',
+        body: { ProtectionEnabled: true, ExpiresInMinutes: 10 },
+      });
       await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [user.discordUserId]);
       await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the award applied' });
       await worker.close();

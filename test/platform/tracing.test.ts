@@ -3,9 +3,9 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { traceContextAttributes } from '@discord-backbone/queue';
 import { seedCommunity, snowflake } from '../support/database';
+import { useTestInfra } from '../support/infra';
 import { createQueuePair, send, waitFor } from '../support/sqs';
 import { captureSpans, spansNamed } from '../support/tracing';
-import { useTestInfra } from '../support/infra';
 import { startWorker } from '../support/worker';
 
 const spans = captureSpans();
@@ -20,7 +20,8 @@ describe('tracing of prize processing', () => {
   const ancestors = (span: ReadableSpan): string[] => {
     const byId = new Map(spans.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
     const names: string[] = [];
-    for (let p = byId.get(span.parentSpanContext?.spanId ?? ''); p; p = byId.get(p.parentSpanContext?.spanId ?? '')) names.push(p.name);
+    for (let p = byId.get(span.parentSpanContext?.spanId ?? ''); p; p = byId.get(p.parentSpanContext?.spanId ?? ''))
+      names.push(p.name);
     return names;
   };
 
@@ -32,14 +33,35 @@ describe('tracing of prize processing', () => {
     const producer = trace.getTracer('test-bot').startSpan('send prize', { kind: SpanKind.PRODUCER });
     const attributes = context.with(trace.setSpan(context.active(), producer), traceContextAttributes);
     producer.end();
-    const itemMessageId = await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id }, attributes);
-    await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), characterId: orphan.id });
+    const itemMessageId = await send(
+      sqs,
+      queues.queueUrl,
+      {
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: community.discordGuildId,
+        discordUserId: snowflake(),
+        itemTypeId: stackable.id,
+      },
+      attributes,
+    );
+    await send(sqs, queues.queueUrl, {
+      eventType: 'CHARACTER_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId: snowflake(),
+      characterId: orphan.id,
+    });
     worker = await startWorker(queues); // both messages wait on the queue: one receive, one batch
 
-    await waitFor(() => spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1, { what: 'handler spans' });
+    await waitFor(
+      () =>
+        spansNamed(spans, 'handle_character_prize').length === 1 && spansNamed(spans, 'handle_item_prize').length === 1,
+      { what: 'handler spans' },
+    );
     await waitFor(() => spansNamed(spans, 'sqs.process_message').length === 2, { what: 'process spans' });
 
-    const processItem = spansNamed(spans, 'sqs.process_message').find((s) => s.attributes['messaging.message.id'] === itemMessageId)!;
+    const processItem = spansNamed(spans, 'sqs.process_message').find(
+      (s) => s.attributes['messaging.message.id'] === itemMessageId,
+    )!;
     expect(processItem.spanContext().traceId).toBe(producer.spanContext().traceId);
     expect(processItem.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
     expect(processItem.kind).toBe(SpanKind.CONSUMER);
@@ -60,13 +82,21 @@ describe('tracing of prize processing', () => {
     // transaction is plain SQL on Prisma's pool: db.transaction and db.query spans.)
     const handler = spansNamed(spans, 'handle_item_prize')[0];
     expect(ancestors(handler)[0]).toBe('db.transaction');
-    const batch = spansNamed(spans, 'sqs.process_batch').find((b) => ancestors(handler).includes(b.name) && b.spanContext().traceId === handler.spanContext().traceId)!;
+    const batch = spansNamed(spans, 'sqs.process_batch').find(
+      (b) => ancestors(handler).includes(b.name) && b.spanContext().traceId === handler.spanContext().traceId,
+    )!;
     const related = (b: ReadableSpan, p: ReadableSpan) =>
-      b.parentSpanContext?.spanId === p.spanContext().spanId || b.links.some((l) => l.context.spanId === p.spanContext().spanId);
+      b.parentSpanContext?.spanId === p.spanContext().spanId ||
+      b.links.some((l) => l.context.spanId === p.spanContext().spanId);
     expect(related(batch, processItem)).toBe(true);
     expect(spansNamed(spans, 'sqs.process_batch').some((b) => related(b, processCharacter))).toBe(true);
-    expect(batch.attributes).toMatchObject({ 'messaging.system': 'aws_sqs', 'messaging.destination.name': 'prize-distribution' });
-    const queries = spans.getFinishedSpans().filter((s) => s.name === 'db.query' && ancestors(s).includes('handle_item_prize'));
+    expect(batch.attributes).toMatchObject({
+      'messaging.system': 'aws_sqs',
+      'messaging.destination.name': 'prize-distribution',
+    });
+    const queries = spans
+      .getFinishedSpans()
+      .filter((s) => s.name === 'db.query' && ancestors(s).includes('handle_item_prize'));
     expect(queries.length).toBeGreaterThan(0);
 
     const poll = spansNamed(spans, 'sqs.poll');

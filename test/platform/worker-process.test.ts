@@ -1,15 +1,14 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
 import { seedCommunity, snowflake } from '../support/database';
-import { createQueuePair, queueDepth, send, waitFor } from '../support/sqs';
 import { useTestInfra } from '../support/infra';
+import { createQueuePair, queueDepth, send, waitFor } from '../support/sqs';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { spawnWorker } from '../support/worker-process';
 
 /** The worker as a separate process: signals, crashes and restarts. */
 describe('worker process lifecycle', () => {
   const { sqs, prisma } = useTestInfra();
-
 
   it('is ready only when Postgres and its queue answer', async () => {
     const queues = await createQueuePair(sqs);
@@ -33,7 +32,10 @@ describe('worker process lifecycle', () => {
     const sqsProxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
     const viaProxy = new URL(postgresUrl);
     viaProxy.port = new URL(postgres.endpoint).port;
-    const worker = await spawnWorker(queues, { DATABASE_URL: viaProxy.toString(), AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint });
+    const worker = await spawnWorker(queues, {
+      DATABASE_URL: viaProxy.toString(),
+      AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint,
+    });
     const probe = async (path: string) => (await fetch(`http://127.0.0.1:${worker.port}${path}`)).status;
     try {
       expect(await probe('/health/ready')).toBe(200);
@@ -60,9 +62,17 @@ describe('worker process lifecycle', () => {
   it('on SIGTERM: readiness down at once, no new receive, messages in hand finished or handed back, nothing applied twice', async () => {
     const queues = await createQueuePair(sqs);
     const { community, stackable } = await seedCommunity(prisma);
-    const [busy, stuck] = await Promise.all(['busy', 'stuck'].map((username) => prisma.user.create({ data: { username, discordUserId: snowflake() } })));
+    const [busy, stuck] = await Promise.all(
+      ['busy', 'stuck'].map((username) => prisma.user.create({ data: { username, discordUserId: snowflake() } })),
+    );
     const award = (user: { discordUserId: string | null }, eventId: string) =>
-      send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', eventId, discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id });
+      send(sqs, queues.queueUrl, {
+        eventType: 'ITEM_AWARDED',
+        eventId,
+        discordGuildId: community.discordGuildId,
+        discordUserId: user.discordUserId,
+        itemTypeId: stackable.id,
+      });
     for (let i = 0; i < 16; i++) await award(busy, `early-${i}`);
     for (let i = 0; i < 4; i++) await award(stuck, `stuck-${i}`);
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -84,10 +94,13 @@ describe('worker process lifecycle', () => {
       );
       const sigterm = Date.now();
       child.kill('SIGTERM');
-      const ready = await waitFor(async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
-        return response?.status === 503 && { body: await response.json(), alive: child.exitCode === null };
-      }, { what: 'readiness down', everyMs: 20 });
+      const ready = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+          return response?.status === 503 && { body: await response.json(), alive: child.exitCode === null };
+        },
+        { what: 'readiness down', everyMs: 20 },
+      );
       // Down from the signal on (the shutdown check), then Terminus's own 'shutting_down' once Nest's shutdown hooks run.
       const body = ready.body as { status?: string; error?: { shutdown?: { status?: string } } };
       expect(body.error?.shutdown?.status === 'down' || body.status === 'shutting_down').toBe(true);
@@ -107,12 +120,21 @@ describe('worker process lifecycle', () => {
     // Nothing left invisible; the late awards were never received by the stopping worker.
     expect((await queueDepth(sqs, queues.queueUrl)).inFlight).toBe(0);
     const left = [];
-    const receive = () => sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
-    for (let batch; (batch = (await receive()).Messages ?? []).length > 0; ) left.push(...batch);
+    const receive = () =>
+      sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+    for (let batch; (batch = (await receive()).Messages ?? []).length > 0;) left.push(...batch);
     const late = left.filter((m) => m.Body!.includes('"late-'));
     expect(late.map((m) => m.Attributes!.ApproximateReceiveCount)).toEqual(['1', '1', '1']);
     for (let i = 0; i < left.length; i += 10) {
-      const entries = left.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      const entries = left
+        .slice(i, i + 10)
+        .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
       await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queues.queueUrl, Entries: entries }));
     }
 
@@ -131,12 +153,19 @@ describe('worker process lifecycle', () => {
   it('on SIGTERM finishes or releases in-flight messages and exits within 10 s', async () => {
     const queues = await createQueuePair(sqs);
     const { community, stackable } = await seedCommunity(prisma);
-    const users = await Promise.all([1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })));
+    const users = await Promise.all(
+      [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
+    );
     const stuck = users[0];
     // The stuck account's grants go last, so the batches before them can finish.
     for (let i = 0; i < 30; i++) {
       const user = i < 26 ? users[1 + (i % 2)] : stuck;
-      await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: user.discordUserId, itemTypeId: stackable.id });
+      await send(sqs, queues.queueUrl, {
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: community.discordGuildId,
+        discordUserId: user.discordUserId,
+        itemTypeId: stackable.id,
+      });
     }
     // Hold one account's lock: its grants are in flight and cannot finish before the drain deadline.
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });

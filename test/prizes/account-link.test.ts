@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { seedCommunity, snowflake } from '../support/database';
 import { bearer } from '../support/http';
-import { createQueuePair, send, waitFor } from '../support/sqs';
 import { useTestInfra } from '../support/infra';
+import { createQueuePair, send, waitFor } from '../support/sqs';
 import { startApi, startWorker } from '../support/worker';
 
 describe('claiming pending prizes when a Discord account is linked (API app)', () => {
@@ -20,7 +20,11 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
   });
 
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify(body) });
+    const res = await fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as { id: string } & Record<string, unknown> };
   };
 
@@ -39,17 +43,33 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     const user = await post('/users', { username: 'hana' });
     expect(user.status).toBe(201);
     const link = await post(`/users/${user.body.id}/discord-link`, { discordUserId });
-    expect(link).toEqual({ status: 200, body: { userId: user.body.id, discordUserId, verified: false, claimed: { items: 7, characters: 1 } } });
+    expect(link).toEqual({
+      status: 200,
+      body: { userId: user.body.id, discordUserId, verified: false, claimed: { items: 7, characters: 1 } },
+    });
 
-    const holdings = await prisma.itemHolding.findMany({ where: { userId: String(user.body.id) }, orderBy: { quantity: 'desc' } });
-    expect(holdings.map((h) => [h.itemTypeId, h.quantity])).toEqual([[stackable.id, 5], [unique.id, 1], [unique.id, 1]]);
+    const holdings = await prisma.itemHolding.findMany({
+      where: { userId: String(user.body.id) },
+      orderBy: { quantity: 'desc' },
+    });
+    expect(holdings.map((h) => [h.itemTypeId, h.quantity])).toEqual([
+      [stackable.id, 5],
+      [unique.id, 1],
+      [unique.id, 1],
+    ]);
     expect((await prisma.character.findUniqueOrThrow({ where: { id: orphan.id } })).ownerId).toBe(user.body.id);
     expect(await prisma.pendingOwnership.count({ where: { claimedAt: null } })).toBe(0);
 
     // Linking again claims nothing twice; later awards go straight to the user.
-    expect((await post(`/users/${user.body.id}/discord-link`, { discordUserId })).body.claimed).toEqual({ items: 0, characters: 0 });
+    expect((await post(`/users/${user.body.id}/discord-link`, { discordUserId })).body.claimed).toEqual({
+      items: 0,
+      characters: 0,
+    });
     await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', ...award, itemTypeId: stackable.id, quantity: 1 });
-    await waitFor(async () => (await prisma.itemHolding.findFirst({ where: { itemTypeId: stackable.id } }))?.quantity === 6, { what: 'direct grant' });
+    await waitFor(
+      async () => (await prisma.itemHolding.findFirst({ where: { itemTypeId: stackable.id } }))?.quantity === 6,
+      { what: 'direct grant' },
+    );
   });
 
   it('answers bad requests with clear 4xx errors', async () => {
@@ -63,8 +83,15 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     });
     expect(await post('/users/nobody/discord-link', { discordUserId })).toMatchObject({ status: 404 });
     expect((await post(`/users/${a.body.id}/discord-link`, { discordUserId })).status).toBe(200);
-    expect(await post(`/users/${b.body.id}/discord-link`, { discordUserId })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already linked/) } });
-    const malformed = await fetch(`${api.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: '{"username":' });
+    expect(await post(`/users/${b.body.id}/discord-link`, { discordUserId })).toMatchObject({
+      status: 409,
+      body: { message: expect.stringMatching(/already linked/) },
+    });
+    const malformed = await fetch(`${api.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: '{"username":',
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -81,14 +108,25 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
     const first = snowflake();
     const second = snowflake();
     worker = await startWorker(queues);
-    const award = (discordUserId: string) => ({ eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId, characterId: orphan.id });
+    const award = (discordUserId: string) => ({
+      eventType: 'CHARACTER_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      characterId: orphan.id,
+    });
     await send(sqs, queues.queueUrl, award(first));
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the promise' });
     const user = await post('/users', { username: 'jo' });
-    expect((await post(`/users/${user.body.id}/discord-link`, { discordUserId: first })).body.claimed).toEqual({ items: 0, characters: 1 });
+    expect((await post(`/users/${user.body.id}/discord-link`, { discordUserId: first })).body.claimed).toEqual({
+      items: 0,
+      characters: 1,
+    });
 
     await prisma.character.update({ where: { id: orphan.id }, data: { ownerId: null } }); // released by the marketplace
     await send(sqs, queues.queueUrl, award(second));
-    await waitFor(async () => (await prisma.pendingOwnership.count({ where: { discordUserId: second, claimedAt: null } })) === 1, { what: 'the new promise' });
+    await waitFor(
+      async () => (await prisma.pendingOwnership.count({ where: { discordUserId: second, claimedAt: null } })) === 1,
+      { what: 'the new promise' },
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { seedCommunity, snowflake } from '../support/database';
-import { createQueuePair, drainQueue, QueuePair, queueDepth, send, waitFor } from '../support/sqs';
 import { useTestInfra } from '../support/infra';
+import { createQueuePair, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
 describe('prize distribution through the real worker, Postgres and SQS', () => {
@@ -20,17 +20,25 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
   const processed = (n: number) =>
     waitFor(async () => (await prisma.processedMessage.count()) >= n, { what: `${n} processed messages` });
   const drained = () =>
-    waitFor(async () => {
-      const d = await queueDepth(sqs, queues.queueUrl);
-      return d.visible === 0 && d.inFlight === 0;
-    }, { what: 'source queue empty' });
+    waitFor(
+      async () => {
+        const d = await queueDepth(sqs, queues.queueUrl);
+        return d.visible === 0 && d.inFlight === 0;
+      },
+      { what: 'source queue empty' },
+    );
 
   it('grants a stackable item to a linked user, stacking repeated awards', async () => {
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     const user = await prisma.user.create({ data: { username: 'alice', discordUserId } });
     worker = await startWorker(queues);
-    const event = { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id };
+    const event = {
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+    };
     await send(sqs, queues.queueUrl, { ...event, quantity: 5 });
     await send(sqs, queues.queueUrl, event); // quantity defaults to 1
     await processed(2);
@@ -46,7 +54,13 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
     const discordUserId = snowflake();
     const user = await prisma.user.create({ data: { username: 'bob', discordUserId } });
     worker = await startWorker(queues);
-    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: unique.id, quantity: 3 });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: unique.id,
+      quantity: 3,
+    });
     await processed(1);
     const holdings = await prisma.itemHolding.findMany({ where: { userId: user.id } });
     expect(holdings.map((h) => h.quantity)).toEqual([1, 1, 1]);
@@ -56,10 +70,18 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     worker = await startWorker(queues);
-    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 2 });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+      quantity: 2,
+    });
     await processed(1);
     const pending = await prisma.pendingOwnership.findMany({ where: { discordUserId } });
-    expect(pending).toMatchObject([{ itemTypeId: stackable.id, quantity: 2, claimedAt: null, communityId: community.id }]);
+    expect(pending).toMatchObject([
+      { itemTypeId: stackable.id, quantity: 2, claimedAt: null, communityId: community.id },
+    ]);
     expect(await prisma.itemHolding.count()).toBe(0);
   });
 
@@ -70,12 +92,24 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
     const user = await prisma.user.create({ data: { username: 'carol', discordUserId: linked } });
     const unlinked = snowflake();
     worker = await startWorker(queues);
-    await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: linked, characterId: orphan.id });
-    await send(sqs, queues.queueUrl, { eventType: 'CHARACTER_AWARDED', discordGuildId: community.discordGuildId, discordUserId: unlinked, characterId: second.id });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'CHARACTER_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId: linked,
+      characterId: orphan.id,
+    });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'CHARACTER_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId: unlinked,
+      characterId: second.id,
+    });
     await processed(2);
     expect((await prisma.character.findUniqueOrThrow({ where: { id: orphan.id } })).ownerId).toBe(user.id);
     expect((await prisma.character.findUniqueOrThrow({ where: { id: second.id } })).ownerId).toBeNull();
-    expect(await prisma.pendingOwnership.findMany({ where: { discordUserId: unlinked } })).toMatchObject([{ characterId: second.id }]);
+    expect(await prisma.pendingOwnership.findMany({ where: { discordUserId: unlinked } })).toMatchObject([
+      { characterId: second.id },
+    ]);
   });
 
   it('applies the same event once, whether redelivered or sent three times', async () => {
@@ -83,7 +117,14 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
     const discordUserId = snowflake();
     const user = await prisma.user.create({ data: { username: 'dave', discordUserId } });
     worker = await startWorker(queues);
-    const event = { eventType: 'ITEM_AWARDED', eventId: 'award-42', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 7 };
+    const event = {
+      eventType: 'ITEM_AWARDED',
+      eventId: 'award-42',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+      quantity: 7,
+    };
     await Promise.all([1, 2, 3].map(() => send(sqs, queues.queueUrl, event)));
     await drained();
     const holdings = await prisma.itemHolding.findMany({ where: { userId: user.id } });
@@ -95,7 +136,12 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
   it('consumes nothing when AWS_SQS_ENABLED=false', async () => {
     const { community, stackable } = await seedCommunity(prisma);
     worker = await startWorker(queues, { AWS_SQS_ENABLED: 'false' });
-    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId: snowflake(),
+      itemTypeId: stackable.id,
+    });
     await new Promise((r) => setTimeout(r, 2500)); // several poll intervals of an enabled consumer
     expect(await queueDepth(sqs, queues.queueUrl)).toEqual({ visible: 1, inFlight: 0 });
     expect(await prisma.processedMessage.count()).toBe(0);

@@ -2,9 +2,9 @@ import { CreateQueueCommand, DeleteQueueCommand, Message } from '@aws-sdk/client
 import { INestApplication } from '@nestjs/common';
 import { MessageAttribute } from '@discord-backbone/contracts';
 import { seedCommunity, snowflake } from '../support/database';
-import { createQueuePair, drainQueue, QueuePair, queueDepth, send, waitFor } from '../support/sqs';
-import { captureSpans, spansNamed } from '../support/tracing';
 import { useTestInfra } from '../support/infra';
+import { createQueuePair, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { captureSpans, spansNamed } from '../support/tracing';
 import { startWorker } from '../support/worker';
 
 const spans = captureSpans();
@@ -39,26 +39,87 @@ describe('prize consumer errors, retries and redelivery', () => {
     queues = await createQueuePair(sqs);
     const { community, stackable, orphan } = await seedCommunity(prisma);
     const owner = await prisma.user.create({ data: { username: 'owner', discordUserId: snowflake() } });
-    const owned = await prisma.character.create({ data: { communityId: community.id, name: 'Owned', ownerId: owner.id } });
+    const owned = await prisma.character.create({
+      data: { communityId: community.id, name: 'Owned', ownerId: owner.id },
+    });
     const guild = community.discordGuildId;
     const user = snowflake();
     const cases: Array<[string, unknown, RegExp]> = [
       ['MalformedMessageError', '{"eventType": "ITEM_AWARDED",', /not valid JSON/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user }, /itemTypeId is required/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }, /discordUserId must be a Discord ID of 17–20 digits/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: '5' }, /positive integer/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 0 }, /positive integer/],
-      ['MessageValidationError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 1e9 }, /must not exceed/],
+      [
+        'MessageValidationError',
+        { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user },
+        /itemTypeId is required/,
+      ],
+      [
+        'MessageValidationError',
+        { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id },
+        /discordUserId must be a Discord ID of 17–20 digits/,
+      ],
+      [
+        'MessageValidationError',
+        {
+          eventType: 'ITEM_AWARDED',
+          discordGuildId: guild,
+          discordUserId: user,
+          itemTypeId: stackable.id,
+          quantity: '5',
+        },
+        /positive integer/,
+      ],
+      [
+        'MessageValidationError',
+        {
+          eventType: 'ITEM_AWARDED',
+          discordGuildId: guild,
+          discordUserId: user,
+          itemTypeId: stackable.id,
+          quantity: 0,
+        },
+        /positive integer/,
+      ],
+      [
+        'MessageValidationError',
+        {
+          eventType: 'ITEM_AWARDED',
+          discordGuildId: guild,
+          discordUserId: user,
+          itemTypeId: stackable.id,
+          quantity: 1e9,
+        },
+        /must not exceed/,
+      ],
       ['MessageValidationError', [1, 2, 3], /must be a JSON object/],
-      ['UnknownMessageTypeError', { eventType: 'GOLD_RAINED', discordGuildId: guild, discordUserId: user }, /Unknown eventType "GOLD_RAINED"/],
-      ['CommunityNotFoundError', { eventType: 'ITEM_AWARDED', discordGuildId: snowflake(), discordUserId: user, itemTypeId: stackable.id }, /No community/],
-      ['ItemTypeNotFoundError', { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: 'nope' }, /Item type nope/],
-      ['CharacterNotFoundError', { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: 'nope' }, /Character nope does not exist/],
-      ['CharacterAlreadyOwnedError', { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: owned.id }, /already owned/],
+      [
+        'UnknownMessageTypeError',
+        { eventType: 'GOLD_RAINED', discordGuildId: guild, discordUserId: user },
+        /Unknown eventType "GOLD_RAINED"/,
+      ],
+      [
+        'CommunityNotFoundError',
+        { eventType: 'ITEM_AWARDED', discordGuildId: snowflake(), discordUserId: user, itemTypeId: stackable.id },
+        /No community/,
+      ],
+      [
+        'ItemTypeNotFoundError',
+        { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: 'nope' },
+        /Item type nope/,
+      ],
+      [
+        'CharacterNotFoundError',
+        { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: 'nope' },
+        /Character nope does not exist/,
+      ],
+      [
+        'CharacterAlreadyOwnedError',
+        { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: owned.id },
+        /already owned/,
+      ],
     ];
     worker = await startWorker(queues);
     const ids = new Map<string, [string, RegExp]>();
-    for (const [errorClass, body, reason] of cases) ids.set(await send(sqs, queues.queueUrl, body), [errorClass, reason]);
+    for (const [errorClass, body, reason] of cases)
+      ids.set(await send(sqs, queues.queueUrl, body), [errorClass, reason]);
 
     const dead = await dlqMessages(cases.length);
     expect(dead).toHaveLength(cases.length);
@@ -80,8 +141,21 @@ describe('prize consumer errors, retries and redelivery', () => {
     queues = await createQueuePair(sqs);
     const { community, stackable } = await seedCommunity(prisma);
     const rich = await prisma.user.create({ data: { username: 'rich', discordUserId: snowflake() } });
-    await prisma.itemHolding.create({ data: { userId: rich.id, itemTypeId: stackable.id, quantity: 2 ** 31 - 5, stackKey: `${rich.id}:${stackable.id}` } });
-    const award = (discordUserId: string) => ({ eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 10 });
+    await prisma.itemHolding.create({
+      data: {
+        userId: rich.id,
+        itemTypeId: stackable.id,
+        quantity: 2 ** 31 - 5,
+        stackKey: `${rich.id}:${stackable.id}`,
+      },
+    });
+    const award = (discordUserId: string) => ({
+      eventType: 'ITEM_AWARDED',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+      quantity: 10,
+    });
     worker = await startWorker(queues);
     const overflow = await send(sqs, queues.queueUrl, award(rich.discordUserId!));
     await send(sqs, queues.queueUrl, award(snowflake()));
@@ -108,10 +182,13 @@ describe('prize consumer errors, retries and redelivery', () => {
     await sqs.send(new CreateQueueCommand({ QueueName: `${queues.name}-dlq` }));
     const [dead] = await dlqMessages(1);
     expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('MalformedMessageError');
-    await waitFor(async () => {
-      const d = await queueDepth(sqs, queues.queueUrl);
-      return d.visible === 0 && d.inFlight === 0;
-    }, { what: 'source queue empty' });
+    await waitFor(
+      async () => {
+        const d = await queueDepth(sqs, queues.queueUrl);
+        return d.visible === 0 && d.inFlight === 0;
+      },
+      { what: 'source queue empty' },
+    );
   });
 
   it('dead-letters an event id reused with another payload instead of skipping it as a duplicate', async () => {
@@ -119,7 +196,14 @@ describe('prize consumer errors, retries and redelivery', () => {
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     await prisma.user.create({ data: { username: 'kim', discordUserId } });
-    const event = { eventType: 'ITEM_AWARDED', eventId: 'award-7', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 2 };
+    const event = {
+      eventType: 'ITEM_AWARDED',
+      eventId: 'award-7',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+      quantity: 2,
+    };
     worker = await startWorker(queues);
     await send(sqs, queues.queueUrl, event);
     await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the first award' });
@@ -128,10 +212,13 @@ describe('prize consumer errors, retries and redelivery', () => {
     const [dead] = await dlqMessages(1);
     expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('IdempotencyConflictError');
     expect(JSON.parse(dead.Body!)).toMatchObject({ quantity: 9 });
-    await waitFor(async () => {
-      const d = await queueDepth(sqs, queues.queueUrl);
-      return d.visible === 0 && d.inFlight === 0;
-    }, { what: 'queue empty' });
+    await waitFor(
+      async () => {
+        const d = await queueDepth(sqs, queues.queueUrl);
+        return d.visible === 0 && d.inFlight === 0;
+      },
+      { what: 'queue empty' },
+    );
     expect((await prisma.itemHolding.findFirstOrThrow({ where: { itemTypeId: stackable.id } })).quantity).toBe(2);
   });
 
@@ -141,9 +228,21 @@ describe('prize consumer errors, retries and redelivery', () => {
     const discordUserId = snowflake();
     const user = await prisma.user.create({ data: { username: 'ivy', discordUserId } });
     const missingGuild = snowflake();
-    const early = { eventType: 'ITEM_AWARDED', eventId: 'too-early', discordGuildId: missingGuild, discordUserId, itemTypeId: 'later' };
+    const early = {
+      eventType: 'ITEM_AWARDED',
+      eventId: 'too-early',
+      discordGuildId: missingGuild,
+      discordUserId,
+      itemTypeId: 'later',
+    };
     await send(sqs, queues.queueUrl, early);
-    await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', eventId: 'fine', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id });
+    await send(sqs, queues.queueUrl, {
+      eventType: 'ITEM_AWARDED',
+      eventId: 'fine',
+      discordGuildId: community.discordGuildId,
+      discordUserId,
+      itemTypeId: stackable.id,
+    });
     worker = await startWorker(queues);
     const [dead] = await dlqMessages(1);
     expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('CommunityNotFoundError');
@@ -154,7 +253,10 @@ describe('prize consumer errors, retries and redelivery', () => {
     await send(sqs, queues.queueUrl, dead.Body!, dead.MessageAttributes); // the replay
     await waitFor(async () => (await prisma.processedMessage.count()) === 2, { what: 'the replayed event' });
     const holdings = await prisma.itemHolding.findMany({ where: { userId: user.id } });
-    expect(Object.fromEntries(holdings.map((h) => [h.itemTypeId, h.quantity]))).toEqual({ [stackable.id]: 1, later: 1 });
+    expect(Object.fromEntries(holdings.map((h) => [h.itemTypeId, h.quantity]))).toEqual({
+      [stackable.id]: 1,
+      later: 1,
+    });
   });
 
   it('retries a transient database failure with growing delays, then applies it once', async () => {
@@ -166,15 +268,27 @@ describe('prize consumer errors, retries and redelivery', () => {
     await prisma.$executeRawUnsafe('ALTER TABLE item_holdings RENAME TO item_holdings_offline');
     try {
       worker = await startWorker(queues, { SQS_MAX_RECEIVE_COUNT: '5' });
-      await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 3 });
+      await send(sqs, queues.queueUrl, {
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: community.discordGuildId,
+        discordUserId,
+        itemTypeId: stackable.id,
+        quantity: 3,
+      });
       await waitFor(() => spansNamed(spans, 'sqs.process_message').length >= 2, { what: 'two failed attempts' });
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE item_holdings_offline RENAME TO item_holdings');
     }
     await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the retried grant' });
 
-    const attempts = spansNamed(spans, 'sqs.process_message').sort((a, b) => Number(a.attributes['messaging.aws.sqs.receive_count']) - Number(b.attributes['messaging.aws.sqs.receive_count']));
-    const delays = attempts.filter((s) => s.attributes['messaging.outcome'] === 'retry').map((s) => s.attributes['messaging.retry_delay_seconds']);
+    const attempts = spansNamed(spans, 'sqs.process_message').sort(
+      (a, b) =>
+        Number(a.attributes['messaging.aws.sqs.receive_count']) -
+        Number(b.attributes['messaging.aws.sqs.receive_count']),
+    );
+    const delays = attempts
+      .filter((s) => s.attributes['messaging.outcome'] === 'retry')
+      .map((s) => s.attributes['messaging.retry_delay_seconds']);
     expect(delays.slice(0, 2)).toEqual([1, 2]);
     expect(attempts.at(-1)!.attributes['messaging.outcome']).toBe('applied');
     expect((await prisma.itemHolding.findMany({ where: { userId: user.id } })).map((h) => h.quantity)).toEqual([3]);
@@ -187,7 +301,12 @@ describe('prize consumer errors, retries and redelivery', () => {
     await prisma.$executeRawUnsafe('ALTER TABLE processed_messages RENAME TO processed_messages_offline');
     try {
       worker = await startWorker(queues, { SQS_MAX_RECEIVE_COUNT: '2' });
-      await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId: snowflake(), itemTypeId: stackable.id });
+      await send(sqs, queues.queueUrl, {
+        eventType: 'ITEM_AWARDED',
+        discordGuildId: community.discordGuildId,
+        discordUserId: snowflake(),
+        itemTypeId: stackable.id,
+      });
       const [dead] = await dlqMessages(1);
       expect(attr(dead, MessageAttribute.ERROR_CLASS)).toMatch(/^RetriesExhausted:/);
       expect(attr(dead, MessageAttribute.ORIGINAL_RECEIVE_COUNT)).toBe('2');
@@ -207,7 +326,12 @@ describe('prize consumer errors, retries and redelivery', () => {
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${discordUserId}))`;
         worker = await startWorker(queues, { SQS_VISIBILITY_TIMEOUT: '3' });
-        await send(sqs, queues.queueUrl, { eventType: 'ITEM_AWARDED', discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id });
+        await send(sqs, queues.queueUrl, {
+          eventType: 'ITEM_AWARDED',
+          discordGuildId: community.discordGuildId,
+          discordUserId,
+          itemTypeId: stackable.id,
+        });
         await new Promise((r) => setTimeout(r, 8000));
       },
       { timeout: 20000 },
@@ -216,7 +340,10 @@ describe('prize consumer errors, retries and redelivery', () => {
     await new Promise((r) => setTimeout(r, 3500)); // a redelivery, had there been one, would show by now
     const attempts = spansNamed(spans, 'sqs.process_message');
     expect(attempts).toHaveLength(1);
-    expect(attempts[0].attributes).toMatchObject({ 'messaging.aws.sqs.receive_count': 1, 'messaging.outcome': 'applied' });
+    expect(attempts[0].attributes).toMatchObject({
+      'messaging.aws.sqs.receive_count': 1,
+      'messaging.outcome': 'applied',
+    });
     expect((await prisma.itemHolding.findMany({ where: { userId: user.id } })).map((h) => h.quantity)).toEqual([1]);
   });
 });

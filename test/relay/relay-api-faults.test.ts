@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { RelayMaintenance } from '@discord-backbone/relay';
 import type { LeaseResponse, ReceiptResults } from '@discord-backbone/contracts';
+import { RelayMaintenance } from '@discord-backbone/relay';
 import { useTestInfra } from '../support/infra';
 import { KEY_ALPHA, KEY_BETA, relayHttp, relayRig, RelayRig, seedDeliveries } from '../support/relay';
 import { waitFor } from '../support/sqs';
@@ -27,7 +27,12 @@ describe('message relay API: abuse and faults', () => {
 
     // Guessing keys: 401 three times, then 429 for that address, whichever route and key it tries.
     const guesses = [];
-    for (let i = 0; i < 4; i++) guesses.push(await relayHttp(url, 'GET', i % 2 ? '/v1/health' : '/v1/dead', { key: `a-wrong-key-of-plenty-of-characters-${i}-0123456789` }));
+    for (let i = 0; i < 4; i++)
+      guesses.push(
+        await relayHttp(url, 'GET', i % 2 ? '/v1/health' : '/v1/dead', {
+          key: `a-wrong-key-of-plenty-of-characters-${i}-0123456789`,
+        }),
+      );
     expect(guesses.map((g) => g.status)).toEqual([401, 401, 401, 429]);
     expect(Number(guesses[3].headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await relayHttp(url, 'GET', '/v1/health', { key: null })).status).toBe(429);
@@ -36,14 +41,22 @@ describe('message relay API: abuse and faults', () => {
 
   it('shares each key’s budget across API replicas, and runs maintenance once a round however many replicas tick', async () => {
     rig = await relayRig();
-    const replicas = [await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' }), await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' })];
+    const replicas = [
+      await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' }),
+      await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '4' }),
+    ];
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await relayHttp(replicas[i % 2].url, 'GET', '/v1/health')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]); // four in all, not four per replica
 
     const rounds = jest.spyOn(RelayMaintenance.prototype, 'runOnce');
     try {
-      await Promise.all(replicas.flatMap(({ app }) => [app.get(RelayMaintenance).runIfClaimed(), app.get(RelayMaintenance).runIfClaimed()]));
+      await Promise.all(
+        replicas.flatMap(({ app }) => [
+          app.get(RelayMaintenance).runIfClaimed(),
+          app.get(RelayMaintenance).runIfClaimed(),
+        ]),
+      );
       expect(rounds).toHaveBeenCalledTimes(1);
     } finally {
       rounds.mockRestore();
@@ -60,7 +73,8 @@ routing: { defaults: { discord_a: alpha } }
     });
     const { url } = await rig.startApi();
     await seedDeliveries(prisma, 2);
-    const lease = (body: Record<string, unknown>) => relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { body });
+    const lease = (body: Record<string, unknown>) =>
+      relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { body });
     const [head] = (await lease({ limit: 10, visibility_seconds: 60 })).body.messages;
     expect(head.discord_message.content).toBe('message 1');
 
@@ -78,7 +92,10 @@ routing: { defaults: { discord_a: alpha } }
     const polling = lease({ limit: 10, wait_seconds: 10 });
     await new Promise((r) => setTimeout(r, 300));
     const acked = Date.now();
-    expect((await relayHttp<ReceiptResults>(url, 'POST', '/v1/messages/ack', { body: { receipts: [head.receipt] } })).body.results[0].result).toBe('ok');
+    expect(
+      (await relayHttp<ReceiptResults>(url, 'POST', '/v1/messages/ack', { body: { receipts: [head.receipt] } })).body
+        .results[0].result,
+    ).toBe('ok');
     expect((await polling).body.messages.map((m) => m.discord_message.content)).toEqual(['message 2']);
     expect(Date.now() - acked).toBeLessThan(1000);
   });
@@ -89,13 +106,28 @@ routing: { defaults: { discord_a: alpha } }
       const databaseUrl = new URL(process.env.TEST_DATABASE_URL!);
       databaseUrl.host = new URL(proxy.endpoint).host;
       rig = await relayRig();
-      const { url } = await rig.startApi({ DATABASE_URL: databaseUrl.toString(), DATABASE_STATEMENT_TIMEOUT_MS: '2000' });
+      const { url } = await rig.startApi({
+        DATABASE_URL: databaseUrl.toString(),
+        DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      });
       proxy.cut();
-      const down = await relayHttp(url, 'POST', '/v1/messages/lease', { body: { limit: 1 }, headers: { 'x-request-id': 'outage-1' } });
-      expect(down).toMatchObject({ status: 503, body: { error: 'unavailable', message: expect.stringMatching(/database is unavailable/), request_id: 'outage-1' } });
+      const down = await relayHttp(url, 'POST', '/v1/messages/lease', {
+        body: { limit: 1 },
+        headers: { 'x-request-id': 'outage-1' },
+      });
+      expect(down).toMatchObject({
+        status: 503,
+        body: {
+          error: 'unavailable',
+          message: expect.stringMatching(/database is unavailable/),
+          request_id: 'outage-1',
+        },
+      });
       expect(down.headers.get('retry-after')).toBe('5');
       proxy.restore();
-      await waitFor(async () => (await relayHttp(url, 'GET', '/v1/messages/pending')).status === 200, { what: 'the relay API working again' });
+      await waitFor(async () => (await relayHttp(url, 'GET', '/v1/messages/pending')).status === 200, {
+        what: 'the relay API working again',
+      });
     } finally {
       proxy.restore();
       await proxy.close();
@@ -105,7 +137,11 @@ routing: { defaults: { discord_a: alpha } }
   it('refuses a send without destination with 400, a body that is not JSON with 415, and redrives all dead deliveries only when asked explicitly', async () => {
     rig = await relayRig();
     const { url } = await rig.startApi();
-    expect(await relayHttp(url, 'POST', '/v1/messages/send', { body: { discord_bot_id: 'discord_a', content: 'where to?' } })).toMatchObject({
+    expect(
+      await relayHttp(url, 'POST', '/v1/messages/send', {
+        body: { discord_bot_id: 'discord_a', content: 'where to?' },
+      }),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_request', message: expect.stringMatching(/^destination must be/) },
     });
@@ -113,15 +149,35 @@ routing: { defaults: { discord_a: alpha } }
     await seedDeliveries(prisma, 2);
     await prisma.relayDelivery.updateMany({ data: { state: 'dead', deadAt: new Date(), deliveryCount: 5 } });
     const asText = (path: string, body: string) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY_ALPHA}`, 'content-type': 'text/plain' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    expect(await asText('/v1/dead/redrive', '{"delivery_ids":[]}')).toEqual({ status: 415, body: { error: 'unsupported_media_type', message: expect.stringMatching(/must be JSON/), request_id: expect.any(String) } });
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY_ALPHA}`, 'content-type': 'text/plain' },
+        body,
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect(await asText('/v1/dead/redrive', '{"delivery_ids":[]}')).toEqual({
+      status: 415,
+      body: {
+        error: 'unsupported_media_type',
+        message: expect.stringMatching(/must be JSON/),
+        request_id: expect.any(String),
+      },
+    });
     expect((await asText('/v1/messages/ack', 'receipts=x')).status).toBe(415);
-    expect(await relayHttp(url, 'POST', '/v1/dead/redrive', { body: {} })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/"all": true/) } });
+    expect(await relayHttp(url, 'POST', '/v1/dead/redrive', { body: {} })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/"all": true/) },
+    });
     expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { all: false } })).status).toBe(400);
-    expect((await fetch(`${url}/v1/dead/redrive`, { method: 'POST', headers: { authorization: `Bearer ${KEY_ALPHA}` } })).status).toBe(400);
+    expect(
+      (await fetch(`${url}/v1/dead/redrive`, { method: 'POST', headers: { authorization: `Bearer ${KEY_ALPHA}` } }))
+        .status,
+    ).toBe(400);
     expect(await prisma.relayDelivery.count({ where: { state: 'dead' } })).toBe(2);
 
-    expect(await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { all: true } })).toMatchObject({ status: 200, body: { redriven: 2 } });
+    expect(await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { all: true } })).toMatchObject({
+      status: 200,
+      body: { redriven: 2 },
+    });
     expect(await prisma.relayDelivery.count({ where: { state: 'pending' } })).toBe(2);
   });
 });

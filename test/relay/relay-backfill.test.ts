@@ -16,12 +16,22 @@ describe('message relay: gap backfill and restarts', () => {
 
   const contentsFor = async (url: string, key: string, count: number) => {
     const contents: string[] = [];
-    await waitFor(async () => {
-      const { body } = await relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { key, body: { limit: 100, wait_seconds: 1 } });
-      contents.push(...body.messages.map((m) => m.discord_message.content));
-      if (body.messages.length > 0) await relayHttp(url, 'POST', '/v1/messages/ack', { key, body: { receipts: body.messages.map((m) => m.receipt) } });
-      return contents.length >= count;
-    }, { what: `${count} deliveries` });
+    await waitFor(
+      async () => {
+        const { body } = await relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', {
+          key,
+          body: { limit: 100, wait_seconds: 1 },
+        });
+        contents.push(...body.messages.map((m) => m.discord_message.content));
+        if (body.messages.length > 0)
+          await relayHttp(url, 'POST', '/v1/messages/ack', {
+            key,
+            body: { receipts: body.messages.map((m) => m.receipt) },
+          });
+        return contents.length >= count;
+      },
+      { what: `${count} deliveries` },
+    );
     return contents.sort();
   };
 
@@ -73,13 +83,17 @@ describe('message relay: gap backfill and restarts', () => {
     await whileDisconnected(
       () => rig.gateway.invalidateSession(rig.botA.userId),
       () => {
-        for (let i = 1; i <= 5; i++) rig.discord.postMessage({ channelId: rig.channelA, authorId: user, content: `m${i}` });
+        for (let i = 1; i <= 5; i++)
+          rig.discord.postMessage({ channelId: rig.channelA, authorId: user, content: `m${i}` });
         rig.discord.postMessage({ dmTo: rig.botA.userId, authorId: rig.betaUser, content: 'beta 1' });
       },
     );
     expect(await contentsFor(url, KEY_BETA, 1)).toEqual(['beta 1']);
     expect(await contentsFor(url, KEY_ALPHA, 3)).toEqual(['m1', 'm2', 'm3']);
-    expect(rig.gateway.events.filter((e) => e.bot === rig.botA.userId).map((e) => e.op)).toEqual(['identify', 'identify']);
+    expect(rig.gateway.events.filter((e) => e.bot === rig.botA.userId).map((e) => e.op)).toEqual([
+      'identify',
+      'identify',
+    ]);
     // The cap left m4 and m5 behind (logged); a later message moves the channel on.
     rig.discord.postMessage({ channelId: rig.channelA, authorId: user, content: 'm6' });
     expect(await contentsFor(url, KEY_ALPHA, 1)).toEqual(['m6']);
@@ -88,22 +102,36 @@ describe('message relay: gap backfill and restarts', () => {
   it('loses nothing when the API restarts with leases outstanding', async () => {
     let api = await rig.startApi();
     await seedDeliveries(prisma, 10);
-    const { body } = await relayHttp<LeaseResponse>(api.url, 'POST', '/v1/messages/lease', { body: { limit: 6, visibility_seconds: 2 } });
+    const { body } = await relayHttp<LeaseResponse>(api.url, 'POST', '/v1/messages/lease', {
+      body: { limit: 6, visibility_seconds: 2 },
+    });
     expect(body.messages).toHaveLength(6);
-    await relayHttp(api.url, 'POST', '/v1/messages/ack', { body: { receipts: body.messages.slice(0, 2).map((m) => m.receipt) } });
+    await relayHttp(api.url, 'POST', '/v1/messages/ack', {
+      body: { receipts: body.messages.slice(0, 2).map((m) => m.receipt) },
+    });
     await api.app.close();
 
     api = await rig.startApi();
     // A receipt from before the restart still acknowledges its lease.
-    const late = await relayHttp<ReceiptResults>(api.url, 'POST', '/v1/messages/ack', { body: { receipts: [body.messages[2].receipt] } });
+    const late = await relayHttp<ReceiptResults>(api.url, 'POST', '/v1/messages/ack', {
+      body: { receipts: [body.messages[2].receipt] },
+    });
     expect(late.body.results[0].result).toBe('ok');
     const rest: LeaseResponse['messages'] = [];
-    await waitFor(async () => {
-      const next = await relayHttp<LeaseResponse>(api.url, 'POST', '/v1/messages/lease', { body: { limit: 100, wait_seconds: 3 } });
-      rest.push(...next.body.messages);
-      if (next.body.messages.length > 0) await relayHttp(api.url, 'POST', '/v1/messages/ack', { body: { receipts: next.body.messages.map((m) => m.receipt) } });
-      return rest.length >= 7;
-    }, { what: 'the rest, expired leases included' });
+    await waitFor(
+      async () => {
+        const next = await relayHttp<LeaseResponse>(api.url, 'POST', '/v1/messages/lease', {
+          body: { limit: 100, wait_seconds: 3 },
+        });
+        rest.push(...next.body.messages);
+        if (next.body.messages.length > 0)
+          await relayHttp(api.url, 'POST', '/v1/messages/ack', {
+            body: { receipts: next.body.messages.map((m) => m.receipt) },
+          });
+        return rest.length >= 7;
+      },
+      { what: 'the rest, expired leases included' },
+    );
     expect(rest.filter((m) => m.delivery_count === 2)).toHaveLength(3); // the three leased and never acked
     expect(await prisma.relayDelivery.count({ where: { state: 'acked' } })).toBe(10);
   });

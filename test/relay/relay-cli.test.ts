@@ -45,27 +45,56 @@ describe('relay CLI', () => {
     expect(messages.map((m) => m.discord_message.content)).toEqual(['message 1', 'message 2']);
 
     const acked = await relay(['ack', ...messages.map((m) => m.receipt)]);
-    expect(acked).toMatchObject({ code: 0, stdout: `ok            ${messages[0].receipt}\nok            ${messages[1].receipt}\n` });
+    expect(acked).toMatchObject({
+      code: 0,
+      stdout: `ok            ${messages[0].receipt}\nok            ${messages[1].receipt}\n`,
+    });
     expect((await relay(['ack', 'nonsense'])).code).toBe(3);
 
     const pending = await relay(['pending']);
-    expect(pending.stdout).toMatch(/^\S+Z discord_a #1400000000000000000 someone \(1500000000000000000\): message 3\n$/);
+    expect(pending.stdout).toMatch(
+      /^\S+Z discord_a #1400000000000000000 someone \(1500000000000000000\): message 3\n$/,
+    );
 
-    const sent = await relay(['send', '--bot', 'discord_a', '--channel', rig.channelA, '--idempotency-key', 'k1', 'hello', 'there']);
+    const sent = await relay([
+      'send',
+      '--bot',
+      'discord_a',
+      '--channel',
+      rig.channelA,
+      '--idempotency-key',
+      'k1',
+      'hello',
+      'there',
+    ]);
     expect(sent).toMatchObject({ code: 0, stdout: expect.stringMatching(/^sent \d+ in channel \d+\n$/) });
     expect(rig.discord.messages(rig.channelA).map((m) => m.content)).toEqual(['hello there']);
   });
 
   it('says clearly when the key is wrong, the server is down, or the command is incomplete', async () => {
     const wrongKey = await relay(['pending'], { RELAY_API_KEY: 'not-the-key-at-all-0123456789abcdefghij' });
-    expect(wrongKey).toMatchObject({ code: 1, stderr: expect.stringContaining('relay: The relay refused the key (401)') });
+    expect(wrongKey).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('relay: The relay refused the key (401)'),
+    });
     const down = await relay(['pending'], { RELAY_URL: `http://127.0.0.1:${await freePort()}` });
-    expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/Cannot reach the relay at .*connection refused/) });
-    expect(await relay(['pending'], { RELAY_API_KEY: '' })).toMatchObject({ code: 2, stderr: expect.stringContaining('No key') });
+    expect(down).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/Cannot reach the relay at .*connection refused/),
+    });
+    expect(await relay(['pending'], { RELAY_API_KEY: '' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('No key'),
+    });
     // A key without a URL goes nowhere (it used to go to http://127.0.0.1:3000, whatever listens there).
-    const keyAlone = await run(process.execPath, [CLI, 'pending'], { env: Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'RELAY_URL')) }).catch((e: { code: number; stderr: string }) => e);
+    const keyAlone = await run(process.execPath, [CLI, 'pending'], {
+      env: Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'RELAY_URL')),
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(keyAlone).toMatchObject({ code: 2, stderr: expect.stringContaining('No relay URL') });
-    expect(await relay(['send', '--bot', 'discord_a', 'hi'])).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one destination') });
+    expect(await relay(['send', '--bot', 'discord_a', 'hi'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('exactly one destination'),
+    });
   });
 
   it('tail prints messages as they arrive and acknowledges them, until Ctrl-C', async () => {
@@ -77,7 +106,9 @@ describe('relay CLI', () => {
     await seedDeliveries(prisma, 2);
     await prisma.$executeRaw`SELECT pg_notify('relay_deliveries', 'alpha')`;
     await waitFor(() => output.split('\n').filter(Boolean).length >= 2, { what: 'two printed lines' });
-    await waitFor(async () => (await prisma.relayDelivery.count({ where: { state: 'acked' } })) === 2, { what: 'acks' });
+    await waitFor(async () => (await prisma.relayDelivery.count({ where: { state: 'acked' } })) === 2, {
+      what: 'acks',
+    });
     tail.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toMatch(/message 1\n.*message 2\n$/);

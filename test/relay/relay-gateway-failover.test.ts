@@ -1,6 +1,13 @@
 import { useTestInfra } from '../support/infra';
 import { relayRig, RelayRig } from '../support/relay';
-import { expectEachDeliveredOnce, gatewayHolder, holdsBothBots, keepPosting, readiness, spawnRelayWorker } from '../support/relay-replicas';
+import {
+  expectEachDeliveredOnce,
+  gatewayHolder,
+  holdsBothBots,
+  keepPosting,
+  readiness,
+  spawnRelayWorker,
+} from '../support/relay-replicas';
 import { waitFor } from '../support/sqs';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -61,7 +68,7 @@ describe('message relay: one gateway session per Discord bot across worker repli
     expectOneSessionPerBotThroughout();
   }, 120_000);
 
-  it('another replica takes over when the holder\'s database session is terminated; the old holder steps down and stands by, ready', async () => {
+  it("another replica takes over when the holder's database session is terminated; the old holder steps down and stands by, ready", async () => {
     const first = await spawn();
     await holdsBothBots(prisma, rig, first);
     const second = await spawn();

@@ -1,4 +1,10 @@
-import type { DeadResponse, LeaseResponse, PendingResponse, ReceiptResults, SendResponse } from '@discord-backbone/contracts';
+import type {
+  DeadResponse,
+  LeaseResponse,
+  PendingResponse,
+  ReceiptResults,
+  SendResponse,
+} from '@discord-backbone/contracts';
 import { RelayMaintenance } from '@discord-backbone/relay';
 import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
@@ -21,19 +27,39 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     rig = await relayRig();
     const { app, url: base } = await rig.startApi({ RELAY_RETENTION_HOURS: '1' });
     await seedDeliveries(prisma, 3);
-    expect((await relayHttp<PendingResponse>(base, 'GET', '/v1/messages/pending?limit=2')).body.messages).toHaveLength(2);
-    await prisma.relayOutboundMessage.create({ data: { backendBotId: 'alpha', discordBotId: 'discord_a', requestHash: 'h', destinationType: 'dm', destinationId: '1', content: 'x', createdAt: new Date(Date.now() - 2 * 3600_000) } });
+    expect((await relayHttp<PendingResponse>(base, 'GET', '/v1/messages/pending?limit=2')).body.messages).toHaveLength(
+      2,
+    );
+    await prisma.relayOutboundMessage.create({
+      data: {
+        backendBotId: 'alpha',
+        discordBotId: 'discord_a',
+        requestHash: 'h',
+        destinationType: 'dm',
+        destinationId: '1',
+        content: 'x',
+        createdAt: new Date(Date.now() - 2 * 3600_000),
+      },
+    });
     const old = new Date(Date.now() - 2 * 3600_000);
     await prisma.relayDelivery.updateMany({ where: { state: 'acked' }, data: { ackedAt: old } });
     await prisma.relayMessage.updateMany({ data: { ingestedAt: old } });
 
-    expect(await app.get(RelayMaintenance).runOnce()).toEqual({ dead: 0, deliveries: 2, messages: 2, outbound: 1, parked: 0 });
+    expect(await app.get(RelayMaintenance).runOnce()).toEqual({
+      dead: 0,
+      deliveries: 2,
+      messages: 2,
+      outbound: 1,
+      parked: 0,
+    });
     expect(await prisma.relayDelivery.count()).toBe(1); // the pending one, and its message
     expect(await prisma.relayMessage.count()).toBe(1);
   });
 
-  const lease = (body: Record<string, unknown>, key = KEY_ALPHA) => relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { key, body });
-  const settle = (op: 'ack' | 'nack' | 'extend', body: Record<string, unknown>) => relayHttp<ReceiptResults>(url, 'POST', `/v1/messages/${op}`, { body });
+  const lease = (body: Record<string, unknown>, key = KEY_ALPHA) =>
+    relayHttp<LeaseResponse>(url, 'POST', '/v1/messages/lease', { key, body });
+  const settle = (op: 'ack' | 'nack' | 'extend', body: Record<string, unknown>) =>
+    relayHttp<ReceiptResults>(url, 'POST', `/v1/messages/${op}`, { body });
 
   it('never hands one delivery to two of 8 concurrent leasing clients', async () => {
     const ids = await seedDeliveries(prisma, 400, { conversations: 20 });
@@ -62,16 +88,27 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     expect(second).toMatchObject({ delivery_id: first.delivery_id, delivery_count: 2 });
 
     const stale = await settle('ack', { receipts: [first.receipt] });
-    expect(stale).toMatchObject({ status: 409, body: { results: [{ receipt: first.receipt, result: 'stale_receipt' }] } });
+    expect(stale).toMatchObject({
+      status: 409,
+      body: { results: [{ receipt: first.receipt, result: 'stale_receipt' }] },
+    });
     expect((await settle('extend', { receipts: [first.receipt], visibility_seconds: 30 })).status).toBe(409);
 
-    const mixed = await settle('ack', { receipts: [second.receipt, 'not-a-receipt', `${second.receipt.slice(0, -4)}0000`] });
+    const mixed = await settle('ack', {
+      receipts: [second.receipt, 'not-a-receipt', `${second.receipt.slice(0, -4)}0000`],
+    });
     expect(mixed.body.results.map((r) => r.result)).toEqual(['ok', 'unknown', 'unknown']);
-    expect((await settle('ack', { receipts: [second.receipt] })).body.results).toEqual([{ receipt: second.receipt, result: 'already_acked' }]);
-    expect((await settle('nack', { receipts: [second.receipt] })).body.results).toEqual([{ receipt: second.receipt, result: 'already_acked' }]);
+    expect((await settle('ack', { receipts: [second.receipt] })).body.results).toEqual([
+      { receipt: second.receipt, result: 'already_acked' },
+    ]);
+    expect((await settle('nack', { receipts: [second.receipt] })).body.results).toEqual([
+      { receipt: second.receipt, result: 'already_acked' },
+    ]);
     // The stale consumer can never undo the ack of the lease that replaced it.
     expect((await settle('nack', { receipts: [first.receipt] })).status).toBe(409);
-    expect(await prisma.relayDelivery.findUniqueOrThrow({ where: { id: first.delivery_id } })).toMatchObject({ state: 'acked' });
+    expect(await prisma.relayDelivery.findUniqueOrThrow({ where: { id: first.delivery_id } })).toMatchObject({
+      state: 'acked',
+    });
   });
 
   it('redelivers an expired lease with a higher count, declares it dead after max_deliveries (5), and redrives it', async () => {
@@ -86,11 +123,22 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
     expect((await lease({ limit: 1 })).body.messages).toEqual([]);
 
     const dead = await relayHttp<DeadResponse>(url, 'GET', '/v1/dead');
-    expect(dead.body.messages).toEqual([expect.objectContaining({ delivery_id: id, delivery_count: 5, dead_at: expect.any(String), discord_bot_id: 'discord_a' })]);
+    expect(dead.body.messages).toEqual([
+      expect.objectContaining({
+        delivery_id: id,
+        delivery_count: 5,
+        dead_at: expect.any(String),
+        discord_bot_id: 'discord_a',
+      }),
+    ]);
     expect((await relayHttp<DeadResponse>(url, 'GET', '/v1/dead', { key: KEY_BETA })).body.messages).toEqual([]);
-    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: { all: true } })).body).toEqual({ redriven: 0 });
+    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { key: KEY_BETA, body: { all: true } })).body).toEqual({
+      redriven: 0,
+    });
 
-    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { delivery_ids: [id] } })).body).toEqual({ redriven: 1 });
+    expect((await relayHttp(url, 'POST', '/v1/dead/redrive', { body: { delivery_ids: [id] } })).body).toEqual({
+      redriven: 1,
+    });
     const again = (await lease({ limit: 1 })).body.messages[0];
     expect(again).toMatchObject({ delivery_id: id, delivery_count: 1 });
     expect((await settle('ack', { receipts: [again.receipt] })).body.results[0].result).toBe('ok');
@@ -99,7 +147,9 @@ describe('message relay: leases, receipts, dead deliveries, send', () => {
   it('nacks with a delay, extends a lease, and wakes a long poll when a delivery is committed', async () => {
     await seedDeliveries(prisma, 1);
     const first = (await lease({ limit: 1, visibility_seconds: 1 })).body.messages[0];
-    expect((await settle('extend', { receipts: [first.receipt], visibility_seconds: 30 })).body.results[0].result).toBe('ok');
+    expect((await settle('extend', { receipts: [first.receipt], visibility_seconds: 30 })).body.results[0].result).toBe(
+      'ok',
+    );
     await new Promise((r) => setTimeout(r, 1200));
     expect((await lease({ limit: 1 })).body.messages).toEqual([]); // still leased: extended
 
@@ -141,13 +191,24 @@ routing: { defaults: { discord_a: alpha } }
     expect(third.map((m) => m.discord_message.content)).toEqual(['message 3']);
     await settle('ack', { receipts: [batch[1].receipt, third[0].receipt] });
     // A cron backend reading pending gets the rest of both conversations in order, in one read.
-    expect((await relayHttp<LeaseResponse>(url, 'GET', '/v1/messages/pending')).body.messages.map((m) => m.discord_message.content)).toEqual(['message 4', 'message 5', 'message 6']);
+    expect(
+      (await relayHttp<LeaseResponse>(url, 'GET', '/v1/messages/pending')).body.messages.map(
+        (m) => m.discord_message.content,
+      ),
+    ).toEqual(['message 4', 'message 5', 'message 6']);
   });
 
   it('refuses bad input with 400 and rate-limits each key with 429 and Retry-After', async () => {
-    const bad = await relayHttp(url, 'POST', '/v1/messages/lease', { body: { limit: 1000, wait_seconds: 60, extra: true } });
+    const bad = await relayHttp(url, 'POST', '/v1/messages/lease', {
+      body: { limit: 1000, wait_seconds: 60, extra: true },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ error: 'invalid_request', message: expect.stringMatching(/limit must not be greater than 100.*wait_seconds must not be greater than 20|property extra should not exist/) });
+    expect(bad.body).toMatchObject({
+      error: 'invalid_request',
+      message: expect.stringMatching(
+        /limit must not be greater than 100.*wait_seconds must not be greater than 20|property extra should not exist/,
+      ),
+    });
     await rig.close();
     rig = await relayRig();
     ({ url } = await rig.startApi({ RELAY_RATE_LIMIT_PER_MINUTE: '3' }));
@@ -163,7 +224,11 @@ routing: { defaults: { discord_a: alpha } }
   });
 
   it('sends idempotently with an Idempotency-Key, and maps Discord errors to the plan’s codes', async () => {
-    const request = { discord_bot_id: 'discord_a', destination: { type: 'channel', channel_id: rig.channelA }, content: 'once only' };
+    const request = {
+      discord_bot_id: 'discord_a',
+      destination: { type: 'channel', channel_id: rig.channelA },
+      content: 'once only',
+    };
     const headers = { 'idempotency-key': 'reply-1' };
     const first = await relayHttp<SendResponse>(url, 'POST', '/v1/messages/send', { body: request, headers });
     const again = await relayHttp<SendResponse>(url, 'POST', '/v1/messages/send', { body: request, headers });
@@ -172,18 +237,36 @@ routing: { defaults: { discord_a: alpha } }
     expect(rig.discord.messages(rig.channelA).filter((m) => m.content === 'once only')).toHaveLength(1);
     // A crash after Discord posted it and before it was recorded: the retry finds it by its nonce.
     await prisma.relayOutboundMessage.updateMany({ data: { status: 'sending', discordMessageId: null } });
-    expect((await relayHttp<SendResponse>(url, 'POST', '/v1/messages/send', { body: request, headers })).body).toEqual(first.body);
+    expect((await relayHttp<SendResponse>(url, 'POST', '/v1/messages/send', { body: request, headers })).body).toEqual(
+      first.body,
+    );
     expect(rig.discord.messages(rig.channelA).filter((m) => m.content === 'once only')).toHaveLength(1);
-    expect(rig.discord.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { nonce?: string; enforce_nonce?: boolean }).enforce_nonce)).toEqual([true, true]);
-    const reused = await relayHttp(url, 'POST', '/v1/messages/send', { body: { ...request, content: 'something else' }, headers });
+    expect(
+      rig.discord.requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => (r.body as { nonce?: string; enforce_nonce?: boolean }).enforce_nonce),
+    ).toEqual([true, true]);
+    const reused = await relayHttp(url, 'POST', '/v1/messages/send', {
+      body: { ...request, content: 'something else' },
+      headers,
+    });
     expect(reused).toMatchObject({ status: 409, body: { error: 'conflict' } });
 
-    const send = (body: Record<string, unknown>) => relayHttp(url, 'POST', '/v1/messages/send', { body: { discord_bot_id: 'discord_a', content: 'x', ...body } });
+    const send = (body: Record<string, unknown>) =>
+      relayHttp(url, 'POST', '/v1/messages/send', { body: { discord_bot_id: 'discord_a', content: 'x', ...body } });
     // A channel not routed to the backend (here: one that does not exist) is refused before Discord is asked (relay-send-rules.test.ts).
-    expect(await send({ destination: { type: 'channel', channel_id: snowflake() } })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    expect(await send({ discord_bot_id: 'discord_z', destination: { type: 'dm', user_id: snowflake() } })).toMatchObject({ status: 404 });
+    expect(await send({ destination: { type: 'channel', channel_id: snowflake() } })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
+    expect(
+      await send({ discord_bot_id: 'discord_z', destination: { type: 'dm', user_id: snowflake() } }),
+    ).toMatchObject({ status: 404 });
     rig.discord.failNext({ path: /\/messages$/, status: 403, code: 50001, message: 'Missing Access' });
-    expect(await send({ destination: { type: 'channel', channel_id: rig.channelA } })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await send({ destination: { type: 'channel', channel_id: rig.channelA } })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
     rig.discord.failNext({ path: /\/messages$/, status: 429, retryAfterSeconds: 7 });
     const limited = await send({ destination: { type: 'channel', channel_id: rig.channelA } });
     expect(limited).toMatchObject({ status: 429, body: { error: 'rate_limited' } });

@@ -52,7 +52,10 @@ routes:
   afterEach(() => rig.close());
 
   const send = (key: string, destination: Record<string, string>, discordBotId = 'discord_a') =>
-    relayHttp<SendResponse & { error?: string; message?: string }>(url, 'POST', '/v1/messages/send', { key, body: { discord_bot_id: discordBotId, destination, content: 'hello' } });
+    relayHttp<SendResponse & { error?: string; message?: string }>(url, 'POST', '/v1/messages/send', {
+      key,
+      body: { discord_bot_id: discordBotId, destination, content: 'hello' },
+    });
   const channel = (channelId: string) => ({ type: 'channel', channel_id: channelId });
   const dm = (userId: string) => ({ type: 'dm', user_id: userId });
 
@@ -92,7 +95,8 @@ routes:
       await send(KEY_ALPHA, dm(rig.betaUser)), // beta's by dm_user
       await send(KEY_BETA, dm(stranger)),
     ];
-    for (const answer of refused) expect(answer).toMatchObject({ status: 403, body: { error: 'forbidden', message: refused[0].body.message } });
+    for (const answer of refused)
+      expect(answer).toMatchObject({ status: 403, body: { error: 'forbidden', message: refused[0].body.message } });
 
     // DMs from `writer` delivered to beta (as a route in force then would have done) and from `fan` to alpha (its default): each backend may answer its own, by user or by DM channel.
     const writer = snowflake();
@@ -100,7 +104,10 @@ routes:
     const incoming = await deliveredDm(prisma, rig, 'beta', writer);
     await deliveredDm(prisma, rig, 'alpha', fan);
     expect((await send(KEY_BETA, dm(writer))).status).toBe(200);
-    expect(await send(KEY_BETA, channel(incoming.channel_id))).toMatchObject({ status: 200, body: { channel_id: incoming.channel_id } });
+    expect(await send(KEY_BETA, channel(incoming.channel_id))).toMatchObject({
+      status: 200,
+      body: { channel_id: incoming.channel_id },
+    });
     expect((await send(KEY_ALPHA, dm(fan))).status).toBe(200);
     expect((await send(KEY_ALPHA, dm(writer))).status).toBe(403);
     expect((await send(KEY_ALPHA, channel(incoming.channel_id))).status).toBe(403);

@@ -5,7 +5,10 @@ import { DiscordStandin, FakeGateway, startDiscordStandin } from '@discord-backb
 type Frame = { op: number; t?: string | null };
 
 /** A raw client of the stand-in's gateway, keeping every frame it receives. */
-function connect(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; frames: Frame[]; closed: Promise<number> }> {
+function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: WebSocket; frames: Frame[]; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers });
     const frames: Frame[] = [];
@@ -18,7 +21,7 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<{ s
 }
 
 const until = async (check: () => boolean, what: string) => {
-  for (const deadline = Date.now() + 5000; !check(); ) {
+  for (const deadline = Date.now() + 5000; !check();) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -38,7 +41,16 @@ describe('Discord stand-in gateway', () => {
   afterEach(() => standin.close());
 
   it('closes a connection that sends a frame it cannot read (as Discord does: 4002, 4001), and serves the next one', async () => {
-    const malformed: (string | Buffer)[] = ['not json', '[1,2]', 'null', '"text"', '{"op":"2"}', '{"op":2,"d":"token"}', '{"op":6}', Buffer.from([0x00, 0xff, 0x10])];
+    const malformed: (string | Buffer)[] = [
+      'not json',
+      '[1,2]',
+      'null',
+      '"text"',
+      '{"op":"2"}',
+      '{"op":2,"d":"token"}',
+      '{"op":6}',
+      Buffer.from([0x00, 0xff, 0x10]),
+    ];
     for (const frame of malformed) {
       const { socket, closed } = await connect(gateway.url);
       socket.send(frame, { binary: Buffer.isBuffer(frame) });
@@ -54,7 +66,12 @@ describe('Discord stand-in gateway', () => {
     // Still up: a well-formed client gets Hello, its heartbeat acknowledged, and READY on Identify.
     const { socket, frames } = await connect(gateway.url);
     socket.send(JSON.stringify({ op: GatewayOpcodes.Heartbeat, d: null }));
-    socket.send(JSON.stringify({ op: GatewayOpcodes.Identify, d: { token: 'standin-gateway-token', intents: 0, properties: {} } }));
+    socket.send(
+      JSON.stringify({
+        op: GatewayOpcodes.Identify,
+        d: { token: 'standin-gateway-token', intents: 0, properties: {} },
+      }),
+    );
     await until(() => frames.some((f) => f.t === GatewayDispatchEvents.Ready), 'READY');
     expect(frames.slice(0, 2).map((f) => f.op)).toEqual([GatewayOpcodes.Hello, GatewayOpcodes.HeartbeatAck]);
     socket.close();
@@ -62,13 +79,24 @@ describe('Discord stand-in gateway', () => {
 
   it('lets in clients without an Origin (discord.js) and the stand-in’s own loopback origins, and refuses pages of other origins', async () => {
     const gatewayPort = new URL(gateway.url).port;
-    for (const origin of [undefined, `http://127.0.0.1:${apiPort()}`, `http://localhost:${apiPort()}`, `http://127.0.0.1:${gatewayPort}`]) {
+    for (const origin of [
+      undefined,
+      `http://127.0.0.1:${apiPort()}`,
+      `http://localhost:${apiPort()}`,
+      `http://127.0.0.1:${gatewayPort}`,
+    ]) {
       const { socket, frames } = await connect(gateway.url, origin ? { Origin: origin } : {});
       await until(() => frames.length > 0, `Hello with Origin ${origin}`);
       expect(frames[0].op).toBe(GatewayOpcodes.Hello);
       socket.close();
     }
-    for (const origin of ['https://evil.example', `http://evil.example:${apiPort()}`, 'http://127.0.0.1:1', `https://127.0.0.1.evil.example:${apiPort()}`, 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      `http://evil.example:${apiPort()}`,
+      'http://127.0.0.1:1',
+      `https://127.0.0.1.evil.example:${apiPort()}`,
+      'null',
+    ]) {
       await expect(connect(gateway.url, { Origin: origin })).rejects.toThrow(/refused: 40[13]/);
     }
     expect(gateway.connectedBots()).toEqual([]);

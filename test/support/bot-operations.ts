@@ -1,17 +1,27 @@
-import { ChangeMessageVisibilityBatchCommandInput, ChangeMessageVisibilityCommandInput, Message, ReceiveMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
-import { INestApplication } from '@nestjs/common';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import {
+  ChangeMessageVisibilityBatchCommandInput,
+  ChangeMessageVisibilityCommandInput,
+  Message,
+  ReceiveMessageCommandOutput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
 import { configureApp } from '@discord-backbone/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { QueuePair } from './sqs';
 import { workerEnv } from './worker';
 
 /** Worker settings for the bot-operations consumer against the fake Discord (fast polling, short timeouts). */
-export function botWorkerEnv(queues: QueuePair, discord: Pick<FakeDiscord, 'token' | 'apiUrl'>, overrides: Record<string, string> = {}): Record<string, string> {
+export function botWorkerEnv(
+  queues: QueuePair,
+  discord: Pick<FakeDiscord, 'token' | 'apiUrl'>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     WORKER_CONSUMERS: 'bot-operations',
     BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
@@ -28,7 +38,11 @@ export function botWorkerEnv(queues: QueuePair, discord: Pick<FakeDiscord, 'toke
  * API settings that queue bot operations on `queues` and relay them quickly; with `discord`, the
  * API checks subscription roles with the fake Discord.
  */
-export function botApiEnv(queues: QueuePair, discord?: Pick<FakeDiscord, 'token' | 'apiUrl'>, overrides: Record<string, string> = {}): Record<string, string> {
+export function botApiEnv(
+  queues: QueuePair,
+  discord?: Pick<FakeDiscord, 'token' | 'apiUrl'>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
     OUTBOX_POLL_INTERVAL_MS: '50',
@@ -47,7 +61,9 @@ export async function startBotWorker(
   overrides: Record<string, string> = {},
 ): Promise<{ app: INestApplication; visibility: VisibilityChange[] }> {
   const env = workerEnv(queues, botWorkerEnv(queues, discord, overrides));
-  const app = configureApp(await NestFactory.create(WorkerModule.forRoot(env), { bufferLogs: true, abortOnError: false }));
+  const app = configureApp(
+    await NestFactory.create(WorkerModule.forRoot(env), { bufferLogs: true, abortOnError: false }),
+  );
   const visibility = recordVisibilityChanges(app);
   await app.init();
   return { app, visibility };
@@ -76,11 +92,13 @@ export function recordVisibilityChanges(app: INestApplication): VisibilityChange
         const input = args.input as ChangeMessageVisibilityCommandInput;
         record(input.ReceiptHandle, input.VisibilityTimeout);
       } else if (context.commandName === 'ChangeMessageVisibilityBatchCommand') {
-        for (const entry of (args.input as ChangeMessageVisibilityBatchCommandInput).Entries ?? []) record(entry.ReceiptHandle, entry.VisibilityTimeout);
+        for (const entry of (args.input as ChangeMessageVisibilityBatchCommandInput).Entries ?? [])
+          record(entry.ReceiptHandle, entry.VisibilityTimeout);
       }
       const result = await next(args);
       if (context.commandName === 'ReceiveMessageCommand') {
-        for (const message of (result.output as ReceiveMessageCommandOutput).Messages ?? []) messageIds.set(message.ReceiptHandle ?? '', message.MessageId);
+        for (const message of (result.output as ReceiveMessageCommandOutput).Messages ?? [])
+          messageIds.set(message.ReceiptHandle ?? '', message.MessageId);
       }
       return result;
     },
@@ -90,8 +108,14 @@ export function recordVisibilityChanges(app: INestApplication): VisibilityChange
 }
 
 /** The backoff delays asked for one message: without the heartbeat's extensions and hand-backs (0). */
-export function retryDelaysOf(changes: VisibilityChange[], messageId: string | undefined, heartbeatSeconds = 30): number[] {
-  return changes.filter((c) => c.messageId === messageId && c.seconds !== 0 && c.seconds !== heartbeatSeconds).map((c) => c.seconds);
+export function retryDelaysOf(
+  changes: VisibilityChange[],
+  messageId: string | undefined,
+  heartbeatSeconds = 30,
+): number[] {
+  return changes
+    .filter((c) => c.messageId === messageId && c.seconds !== 0 && c.seconds !== heartbeatSeconds)
+    .map((c) => c.seconds);
 }
 
 /** A DLQ message's attributes as plain strings. */
@@ -116,13 +140,20 @@ export async function startSlowProxy(
       const delay = req.method === slow.method && slow.path.test(req.url ?? '') ? slow.delayMs : 0;
       if (delay > 0) held += 1;
       setTimeout(() => {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-        fetch(`${upstream.origin}${req.url ?? '/'}`, { method: req.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+        ) as Record<string, string>;
+        fetch(`${upstream.origin}${req.url ?? '/'}`, {
+          method: req.method,
+          headers,
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        })
           .then(async (answer) => {
             const body = Buffer.from(await answer.arrayBuffer());
             const outHeaders: Record<string, string> = {};
             answer.headers.forEach((value, key) => {
-              if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) outHeaders[key] = value;
+              if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key))
+                outHeaders[key] = value;
             });
             res.writeHead(answer.status, outHeaders).end(body);
           })

@@ -1,11 +1,18 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { PrismaClient } from '@discord-backbone/prisma';
 import { PermissionFlagsBits } from 'discord.js';
-import { CAMPAIGN_BOT_PERMISSIONS, FakeDiscord, FakeInteraction, FakeMessage, InteractionDelivery, startFakeDiscord } from '@discord-backbone/discord-standin';
+import { QueueName } from '@discord-backbone/contracts';
+import {
+  CAMPAIGN_BOT_PERMISSIONS,
+  FakeDiscord,
+  FakeInteraction,
+  FakeMessage,
+  InteractionDelivery,
+  startFakeDiscord,
+} from '@discord-backbone/discord-standin';
+import { PrismaClient } from '@discord-backbone/prisma';
 import { http } from './http';
 import { createSystemQueue, QueuePair, waitFor } from './sqs';
-import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 /** A campaign as GET /campaigns/:id shows it: what the tests read. */
@@ -17,7 +24,15 @@ export interface CampaignView {
   progressVia: string;
   role: { name: string; status: string; roleId: string | null; error: string | null };
   category: { name: string; status: string; channelId: string | null; error: string | null };
-  channels: { current: number; name: string; type: string; gmOnly: boolean; status: string; channelId: string | null; error: string | null }[];
+  channels: {
+    current: number;
+    name: string;
+    type: string;
+    gmOnly: boolean;
+    status: string;
+    channelId: string | null;
+    error: string | null;
+  }[];
 }
 
 /**
@@ -41,7 +56,10 @@ export interface CampaignRig {
   startApi(overrides?: Record<string, string>): Promise<{ app: INestApplication; url: string }>;
   startWorker(overrides?: Record<string, string>): Promise<INestApplication>;
   /** `/add-campaign name:<name>` by the GM (or `as`), signed and delivered by the fake Discord. */
-  addCampaign(name: string, options?: { template?: string; as?: string; channelId?: string }): Promise<InteractionDelivery>;
+  addCampaign(
+    name: string,
+    options?: { template?: string; as?: string; channelId?: string },
+  ): Promise<InteractionDelivery>;
   /** The campaign recorded for an interaction. */
   campaignOf(interaction: FakeInteraction): Promise<{ id: string }>;
   /** Polls GET /campaigns/:id until `until` holds. */
@@ -51,7 +69,11 @@ export interface CampaignRig {
   close(): Promise<void>;
 }
 
-export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options: { community?: boolean; botPermissions?: bigint } = {}): Promise<CampaignRig> {
+export async function campaignRig(
+  sqs: SQSClient,
+  prisma: PrismaClient,
+  options: { community?: boolean; botPermissions?: bigint } = {},
+): Promise<CampaignRig> {
   // Redrive as in production (the queue table's): above the worker's attempt limit.
   const queue = await createSystemQueue(sqs, QueueName.CAMPAIGN);
   const discord = await startFakeDiscord();
@@ -115,9 +137,14 @@ export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options:
       return discord.sendInteraction(interaction);
     },
     campaignOf(interaction) {
-      return waitFor(async () => (await prisma.campaign.findUnique({ where: { interactionId: interaction.id }, select: { id: true } })) ?? undefined, {
-        what: `campaign of interaction ${interaction.id}`,
-      });
+      return waitFor(
+        async () =>
+          (await prisma.campaign.findUnique({ where: { interactionId: interaction.id }, select: { id: true } })) ??
+          undefined,
+        {
+          what: `campaign of interaction ${interaction.id}`,
+        },
+      );
     },
     waitForCampaign(id, until, what) {
       return waitFor(
@@ -131,8 +158,16 @@ export async function campaignRig(sqs: SQSClient, prisma: PrismaClient, options:
     press(message, label, userId) {
       const rows = (message.components ?? []) as { components: { label: string; custom_id: string }[] }[];
       const button = rows.flatMap((row) => row.components).find((b) => b.label === label);
-      if (!button) throw new Error(`No ${label} button on message ${message.id}: ${JSON.stringify(message.components)}`);
-      return discord.sendInteraction(discord.buttonInteraction({ channelId: message.channel_id, messageId: message.id, customId: button.custom_id, userId }));
+      if (!button)
+        throw new Error(`No ${label} button on message ${message.id}: ${JSON.stringify(message.components)}`);
+      return discord.sendInteraction(
+        discord.buttonInteraction({
+          channelId: message.channel_id,
+          messageId: message.id,
+          customId: button.custom_id,
+          userId,
+        }),
+      );
     },
     async close() {
       for (const app of apps.reverse()) await app.close();

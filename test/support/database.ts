@@ -1,9 +1,14 @@
-import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, PrismaClient } from '@discord-backbone/prisma';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA, MIGRATIONS_TABLE, PrismaClient } from '@discord-backbone/prisma';
 
 /** A Prisma client on the test run's database, for arranging and asserting rows (raw SQL finds the backbone's tables as the apps do). */
 export function testPrisma(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.TEST_DATABASE_URL!, options: `-c search_path=${backboneSearchPath(DEFAULT_BACKBONE_SCHEMA)}` }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({
+      connectionString: process.env.TEST_DATABASE_URL!,
+      options: `-c search_path=${backboneSearchPath(DEFAULT_BACKBONE_SCHEMA)}`,
+    }),
+  });
 }
 
 /** Empties every table, the marketplace's and the backbone's, but the migration ledgers, so new tables are never forgotten here. */
@@ -23,7 +28,9 @@ export function snowflake(): string {
 
 export async function seedCommunity(prisma: PrismaClient) {
   const community = await prisma.community.create({ data: { name: 'Guild', discordGuildId: snowflake() } });
-  const stackable = await prisma.itemType.create({ data: { communityId: community.id, name: 'Gold', stackable: true } });
+  const stackable = await prisma.itemType.create({
+    data: { communityId: community.id, name: 'Gold', stackable: true },
+  });
   const unique = await prisma.itemType.create({ data: { communityId: community.id, name: 'Sword', stackable: false } });
   const orphan = await prisma.character.create({ data: { communityId: community.id, name: 'Orphan' } });
   return { community, stackable, unique, orphan };

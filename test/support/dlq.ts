@@ -20,7 +20,11 @@ export function dlqEnv(settings: Record<string, string> = {}): Record<string, st
 }
 
 /** The DLQ tool's real command line, in this process (stdin is not a terminal). */
-export async function runDlq(args: string[], settings: Record<string, string>, options: { tty?: boolean } = {}): Promise<DlqRun> {
+export async function runDlq(
+  args: string[],
+  settings: Record<string, string>,
+  options: { tty?: boolean } = {},
+): Promise<DlqRun> {
   const capture = () => {
     const stream = Object.assign(new PassThrough(), { isTTY: options.tty === true, columns: 100 });
     let text = '';
@@ -29,14 +33,25 @@ export async function runDlq(args: string[], settings: Record<string, string>, o
   };
   const stdout = capture();
   const stderr = capture();
-  const code = await runCli(args, { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([]), env: dlqEnv(settings) });
+  const code = await runCli(args, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: Readable.from([]),
+    env: dlqEnv(settings),
+  });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** The built tool (`npm run build`) as its own process, with exactly `env` (plus PATH). */
-export function spawnDlq(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<DlqRun & { signal: NodeJS.Signals | null }> } {
+export function spawnDlq(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<DlqRun & { signal: NodeJS.Signals | null }> } {
   if (!existsSync(DLQ_MAIN)) throw new Error(`${DLQ_MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [DLQ_MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DLQ_MAIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,7 +63,10 @@ export function spawnDlq(args: string[], env: Record<string, string>): { child: 
 }
 
 /** AWS credentials of the test run, for a spawned tool. */
-export const testCredentials = () => ({ AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY! });
+export const testCredentials = () => ({
+  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!,
+  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY!,
+});
 
 /**
  * An HTTP proxy in front of the SQS endpoint that counts calls by action and never answers the
@@ -72,13 +90,16 @@ export async function startSqsProxy(
         held += 1;
         return; // never answered
       }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+      ) as Record<string, string>;
       fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body: Buffer.concat(chunks) })
         .then(async (answer) => {
           const body = Buffer.from(await answer.arrayBuffer());
           const out: Record<string, string> = {};
           answer.headers.forEach((value, key) => {
-            if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) out[key] = value;
+            if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key))
+              out[key] = value;
           });
           res.writeHead(answer.status, out).end(body);
         })

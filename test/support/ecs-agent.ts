@@ -10,7 +10,12 @@ export interface ProtectionRequest {
  * A stand-in for the ECS container agent's task-protection endpoint (`$ECS_AGENT_URI/task-protection/v1/state`):
  * records every request and answers as the agent does, or as `answer` says.
  */
-export async function startFakeEcsAgent(answer: (body: ProtectionRequest['body']) => { status: number; body: unknown } = () => ({ status: 200, body: { protection: {} } })) {
+export async function startFakeEcsAgent(
+  answer: (body: ProtectionRequest['body']) => { status: number; body: unknown } = () => ({
+    status: 200,
+    body: { protection: {} },
+  }),
+) {
   const requests: ProtectionRequest[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let raw = '';
@@ -24,5 +29,9 @@ export async function startFakeEcsAgent(answer: (body: ProtectionRequest['body']
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  return { uri: `http://127.0.0.1:${port}/api/task-1`, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    uri: `http://127.0.0.1:${port}/api/task-1`,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

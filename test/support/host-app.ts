@@ -18,7 +18,12 @@ export interface InstalledHost {
 }
 
 /** Runs a command of the host's (its own node_modules/.bin first), failing with its output. */
-export async function inHost(host: InstalledHost, command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+export async function inHost(
+  host: InstalledHost,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<string> {
   try {
     const { stdout } = await run(command, args, {
       cwd: host.dir,
@@ -44,11 +49,16 @@ export async function installHostApp(): Promise<InstalledHost> {
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const packs = path.join(dir, 'packs');
-    const { stdout } = await run(process.execPath, [path.join(repo, 'scripts/packages/pack.mjs'), packs], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [path.join(repo, 'scripts/packages/pack.mjs'), packs], {
+      cwd: repo,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const tarballs = JSON.parse(stdout) as Record<string, string>;
     const app = path.join(dir, 'app');
     cpSync(example, app, { recursive: true, filter: (source) => !/[/\\](node_modules|dist)$/.test(source) });
-    const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const [name, tarball] of Object.entries(tarballs)) manifest.dependencies[name] = `file:${tarball}`;
     writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
     const host = { dir: app, remove };
@@ -91,7 +101,11 @@ export interface HostProcess {
 /** The host's built app (`node dist/main.js`) with these settings; resolves once it answers. */
 export async function startHost(host: InstalledHost, env: Record<string, string>): Promise<HostProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(host.dir, 'dist/main.js')], { cwd: host.dir, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(host.dir, 'dist/main.js')], {
+    cwd: host.dir,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -100,7 +114,10 @@ export async function startHost(host: InstalledHost, env: Record<string, string>
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`the host app exited during start-up:\n${output}`);
-      return fetch(`${url}/health`).then((r) => r.ok, () => false);
+      return fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     { what: 'the host app to answer', timeoutMs: 30000 },
   );

@@ -20,7 +20,10 @@ export async function http<T = Record<string, unknown>>(
   const key = options.key === undefined ? TEST_API_KEY : options.key;
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(key === null ? {} : bearer(key)) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(key === null ? {} : bearer(key)),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -1,11 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
+import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
-import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { http } from './http';
 import { createSystemQueue, QueuePair, waitFor } from './sqs';
-import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 /** The order-threads system on real queues: API (producer + response consumer), worker, fake Discord. */
@@ -74,17 +74,28 @@ export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> 
 
 /** A customer and an assignee with linked Discord accounts that are members of the guild. */
 export async function seedParticipants(prisma: PrismaClient, rig: OrderThreadsRig) {
-  const customer = await prisma.user.create({ data: { username: 'customer', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) } });
-  const assignee = await prisma.user.create({ data: { username: 'assignee', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) } });
-  const community = await prisma.community.create({ data: { name: 'Guild', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId } });
+  const customer = await prisma.user.create({
+    data: { username: 'customer', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) },
+  });
+  const assignee = await prisma.user.create({
+    data: { username: 'assignee', discordUserId: rig.discord.addMember(rig.guildId, snowflake()) },
+  });
+  const community = await prisma.community.create({
+    data: { name: 'Guild', discordGuildId: rig.guildId, discordThreadChannelId: rig.channelId },
+  });
   return { customer, assignee, community };
 }
-
 
 /** An order or offer session as GET returns it: what the tests read. */
 export interface ThreadedView {
   id: string;
-  discordThread: { status: string; threadId: string | null; inviteCode: string | null; error: string | null; details: Record<string, unknown> | null } | null;
+  discordThread: {
+    status: string;
+    threadId: string | null;
+    inviteCode: string | null;
+    error: string | null;
+    details: Record<string, unknown> | null;
+  } | null;
   discordRequests?: { id: string; type: string; status: string; error: string | null }[];
 }
 

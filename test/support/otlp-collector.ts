@@ -19,7 +19,9 @@ export async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       bodies.push(body);
-      const { resourceSpans = [] } = JSON.parse(body || '{}') as { resourceSpans?: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+      const { resourceSpans = [] } = JSON.parse(body || '{}') as {
+        resourceSpans?: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+      };
       for (const r of resourceSpans) for (const scope of r.scopeSpans) spans.push(...scope.spans);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });

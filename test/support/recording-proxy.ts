@@ -5,7 +5,9 @@ import { AddressInfo } from 'node:net';
  * An HTTP proxy that keeps every request body it forwards: put in front of the SQS endpoint
  * (AWS_ENDPOINT_URL_SQS), it sees every message body and attribute an app sends, dead-letters included.
  */
-export async function startRecordingProxy(target: string): Promise<{ endpoint: string; bodies: string[]; close(): Promise<void> }> {
+export async function startRecordingProxy(
+  target: string,
+): Promise<{ endpoint: string; bodies: string[]; close(): Promise<void> }> {
   const upstream = new URL(target);
   const bodies: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -14,12 +16,19 @@ export async function startRecordingProxy(target: string): Promise<{ endpoint: s
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       bodies.push(body.toString('utf8'));
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-      fetch(`${upstream.origin}${req.url ?? '/'}`, { method: req.method, headers, body: body.length > 0 ? body : undefined })
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+      ) as Record<string, string>;
+      fetch(`${upstream.origin}${req.url ?? '/'}`, {
+        method: req.method,
+        headers,
+        body: body.length > 0 ? body : undefined,
+      })
         .then(async (answer) => {
           const outHeaders: Record<string, string> = {};
           answer.headers.forEach((value, key) => {
-            if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) outHeaders[key] = value;
+            if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key))
+              outHeaders[key] = value;
           });
           res.writeHead(answer.status, outHeaders).end(Buffer.from(await answer.arrayBuffer()));
         })

@@ -1,7 +1,7 @@
 import { PrismaClient } from '@discord-backbone/prisma';
 import { gatewayLeaseName } from '../../libs/relay/src/worker/gateway-leadership';
-import { RelayRig } from './relay';
 import { snowflake } from './database';
+import { RelayRig } from './relay';
 import { waitFor } from './sqs';
 import { spawnWorker, WorkerProcess } from './worker-process';
 
@@ -20,7 +20,10 @@ export async function gatewayHolder(prisma: PrismaClient, discordBotId: string):
 
 /** A built worker process running only the relay ingest against the rig's stand-in (`npm run build` first). */
 export function spawnRelayWorker(rig: RelayRig, overrides: Record<string, string> = {}): Promise<WorkerProcess> {
-  return spawnWorker({ name: 'none', queueUrl: '', dlqUrl: '' }, { ...rig.env, WORKER_CONSUMERS: 'relay', ...overrides });
+  return spawnWorker(
+    { name: 'none', queueUrl: '', dlqUrl: '' },
+    { ...rig.env, WORKER_CONSUMERS: 'relay', ...overrides },
+  );
 }
 
 export async function readiness(worker: WorkerProcess): Promise<number> {
@@ -28,11 +31,20 @@ export async function readiness(worker: WorkerProcess): Promise<number> {
 }
 
 /** Waits until `worker` holds bot A's and bot B's leases and both sessions are open on the stand-in. */
-export async function holdsBothBots(prisma: PrismaClient, rig: RelayRig, worker: WorkerProcess, timeoutMs = 30_000): Promise<void> {
+export async function holdsBothBots(
+  prisma: PrismaClient,
+  rig: RelayRig,
+  worker: WorkerProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     async () => {
       const holders = await Promise.all(['discord_a', 'discord_b'].map((id) => gatewayHolder(prisma, id)));
-      return holders.every((h) => h?.processPid === worker.child.pid) && rig.gateway.openSessions(rig.botA.userId) === 1 && rig.gateway.openSessions(rig.botB.userId) === 1;
+      return (
+        holders.every((h) => h?.processPid === worker.child.pid) &&
+        rig.gateway.openSessions(rig.botA.userId) === 1 &&
+        rig.gateway.openSessions(rig.botB.userId) === 1
+      );
     },
     { what: `worker ${worker.child.pid} holding both bots' sessions`, timeoutMs },
   );
@@ -60,11 +72,18 @@ export function keepPosting(rig: RelayRig, everyMs = 100): { stop(): string[] } 
 }
 
 /** Waits until every posted message is stored, then checks that each has exactly one message row and one delivery. */
-export async function expectEachDeliveredOnce(prisma: PrismaClient, posted: string[], timeoutMs = 30_000): Promise<void> {
-  await waitFor(async () => (await prisma.relayMessage.count({ where: { discordMessageId: { in: posted } } })) === posted.length, {
-    what: `all ${posted.length} posted messages stored`,
-    timeoutMs,
-  });
+export async function expectEachDeliveredOnce(
+  prisma: PrismaClient,
+  posted: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  await waitFor(
+    async () => (await prisma.relayMessage.count({ where: { discordMessageId: { in: posted } } })) === posted.length,
+    {
+      what: `all ${posted.length} posted messages stored`,
+      timeoutMs,
+    },
+  );
   const perMessage = await prisma.$queryRaw<{ deliveries: number }[]>`
     SELECT count(d.id)::int AS deliveries FROM relay_messages m LEFT JOIN relay_deliveries d ON d.message_id = m.id
     WHERE m.discord_message_id = ANY(${posted}::text[]) GROUP BY m.id`;

@@ -2,12 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
+import { FakeBot, FakeDiscord, FakeGateway, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
-import { FakeBot, FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
-import { FakeGateway } from '@discord-backbone/discord-standin';
-import { startApi, startWorker } from './worker';
 import { waitFor } from './sqs';
+import { startApi, startWorker } from './worker';
 
 export const KEY_ALPHA = 'relay-test-key-alpha-0123456789abcdefghijk';
 export const KEY_BETA = 'relay-test-key-beta-0123456789abcdefghijkl';
@@ -38,7 +37,16 @@ export interface RelayRig {
   close(): Promise<void>;
 }
 
-export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord' | 'guildId' | 'botA' | 'botB' | 'channelA' | 'channelB' | 'quietChannel' | 'betaUser'>) => string } = {}): Promise<RelayRig> {
+export async function relayRig(
+  options: {
+    config?: (
+      rig: Pick<
+        RelayRig,
+        'discord' | 'guildId' | 'botA' | 'botB' | 'channelA' | 'channelB' | 'quietChannel' | 'betaUser'
+      >,
+    ) => string;
+  } = {},
+): Promise<RelayRig> {
   const discord = await startFakeDiscord();
   const gateway = await discord.startGateway();
   const botA = discord.botByToken(discord.token)!;
@@ -78,21 +86,30 @@ export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord
     },
     async startWorker(overrides = {}) {
       // No SQS queue: the relay consumer is the only one.
-      const worker = await startWorker({ name: 'none', queueUrl: '', dlqUrl: '' }, { ...env, WORKER_CONSUMERS: 'relay', ...overrides });
+      const worker = await startWorker(
+        { name: 'none', queueUrl: '', dlqUrl: '' },
+        { ...env, WORKER_CONSUMERS: 'relay', ...overrides },
+      );
       apps.push(worker);
       return worker;
     },
     async workerReady(worker) {
-      await waitFor(async () => {
-        const { RelayGatewayHealthIndicator } = await import('@discord-backbone/relay');
-        const result = worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy();
-        return result.relay_gateway.status === 'up';
-      }, { what: 'relay gateway connections', timeoutMs: 20_000 });
+      await waitFor(
+        async () => {
+          const { RelayGatewayHealthIndicator } = await import('@discord-backbone/relay');
+          const result = worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy();
+          return result.relay_gateway.status === 'up';
+        },
+        { what: 'relay gateway connections', timeoutMs: 20_000 },
+      );
       // Ready is not enough: until a session's first backfill has ended, an allowlisted channel may
       // have no watermark yet, and a message posted then would count as history, not as a gap.
       const { RelayGateway } = await import('../../libs/relay/src/worker/relay-gateway.service');
       const bots = worker.get(RelayGateway, { strict: false }).bots;
-      await waitFor(() => bots.every((b) => b.state !== 'ready' || b.lastBackfillAt !== undefined), { what: 'the first relay backfills', timeoutMs: 20_000 });
+      await waitFor(() => bots.every((b) => b.state !== 'ready' || b.lastBackfillAt !== undefined), {
+        what: 'the first relay backfills',
+        timeoutMs: 20_000,
+      });
     },
     async close() {
       for (const app of apps.reverse()) await app.close().catch(() => undefined);
@@ -101,7 +118,12 @@ export async function relayRig(options: { config?: (rig: Pick<RelayRig, 'discord
   };
 }
 
-function defaultConfig({ botB, channelA, channelB, betaUser }: Pick<RelayRig, 'botB' | 'channelA' | 'channelB' | 'betaUser'>): string {
+function defaultConfig({
+  botB,
+  channelA,
+  channelB,
+  betaUser,
+}: Pick<RelayRig, 'botB' | 'channelA' | 'channelB' | 'betaUser'>): string {
   return `
 discord_bots:
   - id: discord_a
@@ -152,17 +174,38 @@ export async function relayHttp<T = Record<string, unknown>>(
  * A DM from `authorId` to discord_a, posted on the fake Discord and delivered to the backend as the
  * worker would have done (for send tests without a gateway): the backend may then answer that user.
  */
-export async function deliveredDm(prisma: PrismaClient, rig: RelayRig, backendBotId: string, authorId: string): Promise<{ id: string; channel_id: string }> {
+export async function deliveredDm(
+  prisma: PrismaClient,
+  rig: RelayRig,
+  backendBotId: string,
+  authorId: string,
+): Promise<{ id: string; channel_id: string }> {
   const incoming = rig.discord.postMessage({ dmTo: rig.botA.userId, authorId, content: `hi ${backendBotId}` });
   const message = await prisma.relayMessage.create({
-    data: { discordBotId: 'discord_a', discordMessageId: incoming.id, channelId: incoming.channel_id, isDm: true, authorId, authorName: 'writer', content: `hi ${backendBotId}`, sentAt: new Date(), source: 'gateway' },
+    data: {
+      discordBotId: 'discord_a',
+      discordMessageId: incoming.id,
+      channelId: incoming.channel_id,
+      isDm: true,
+      authorId,
+      authorName: 'writer',
+      content: `hi ${backendBotId}`,
+      sentAt: new Date(),
+      source: 'gateway',
+    },
   });
-  await prisma.relayDelivery.create({ data: { messageId: message.id, backendBotId, conversation: incoming.channel_id, state: 'acked' } });
+  await prisma.relayDelivery.create({
+    data: { messageId: message.id, backendBotId, conversation: incoming.channel_id, state: 'acked' },
+  });
   return incoming;
 }
 
 /** Messages and deliveries written straight into Postgres, as the worker would (for lease tests without a gateway). */
-export async function seedDeliveries(prisma: PrismaClient, count: number, options: { backendBotId?: string; discordBotId?: string; channelId?: string; conversations?: number } = {}): Promise<string[]> {
+export async function seedDeliveries(
+  prisma: PrismaClient,
+  count: number,
+  options: { backendBotId?: string; discordBotId?: string; channelId?: string; conversations?: number } = {},
+): Promise<string[]> {
   const base = 1_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)) * 1000n;
   const rows = await prisma.$queryRaw<{ id: string }[]>`
     WITH m AS (

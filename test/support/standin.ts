@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
 import { DEMO, DiscordStandin, startDiscordStandin } from '@discord-backbone/discord-standin';
 import { RelayGatewayHealthIndicator } from '@discord-backbone/relay';
 import { createSystemQueue, waitFor } from './sqs';
-import { QueueName } from '@discord-backbone/contracts';
 import { startApi, startWorker } from './worker';
 
 export const STANDIN_BOT_TOKEN = 'standin-test-bot-token';
@@ -58,9 +58,16 @@ routes:
   try {
     const api = await startApi({ ...env, SQS_WAIT_TIME_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '50' });
     started.push(api.app);
-    const worker = await startWorker(discordQueue, { ...env, WORKER_CONSUMERS: 'discord,relay', DISCORD_QUEUE_WAIT_TIME_SECONDS: '1' });
+    const worker = await startWorker(discordQueue, {
+      ...env,
+      WORKER_CONSUMERS: 'discord,relay',
+      DISCORD_QUEUE_WAIT_TIME_SECONDS: '1',
+    });
     started.push(worker);
-    await waitFor(() => worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy().relay_gateway.status === 'up', { what: 'the relay connected to the stand-in’s gateway' });
+    await waitFor(
+      () => worker.get(RelayGatewayHealthIndicator, { strict: false }).isHealthy().relay_gateway.status === 'up',
+      { what: 'the relay connected to the stand-in’s gateway' },
+    );
     return { standin, api, worker, close };
   } catch (error) {
     await close();

@@ -16,7 +16,11 @@ class TestMetricReader extends MetricReader {
 export function captureTelemetry(): { spans: InMemorySpanExporter; metrics: MetricsProbe } {
   const spans = new InMemorySpanExporter();
   const reader = new TestMetricReader();
-  startTelemetry({ serviceName: 'test', spanProcessors: [new SimpleSpanProcessor({ exporter: spans })], metricReaders: [reader] });
+  startTelemetry({
+    serviceName: 'test',
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+    metricReaders: [reader],
+  });
   return { spans, metrics: new MetricsProbe(reader) };
 }
 
@@ -40,7 +44,10 @@ export class MetricsProbe {
         if (metric.descriptor.name !== name) continue;
         for (const point of metric.dataPoints) {
           if (!Object.entries(where).every(([k, v]) => point.attributes[k] === v)) continue;
-          total += metric.dataPointType === DataPointType.HISTOGRAM ? (point.value as { count: number }).count : (point.value as number);
+          total +=
+            metric.dataPointType === DataPointType.HISTOGRAM
+              ? (point.value as { count: number }).count
+              : (point.value as number);
         }
       }
     }

@@ -45,7 +45,10 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`${app} exited during start-up:\n${output}`);
-      return fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false);
+      return fetch(`http://127.0.0.1:${port}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     { what: `${app} process to be live`, timeoutMs: 30000 },
   );

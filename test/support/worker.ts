@@ -24,16 +24,33 @@ export function workerEnv(queues: QueuePair, overrides: Record<string, string> =
 }
 
 /** The real worker module, in this process (no HTTP listener). */
-export async function startWorker(queues: QueuePair, overrides: Record<string, string> = {}): Promise<INestApplication> {
-  const app = configureApp(await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), { bufferLogs: true, abortOnError: false }));
+export async function startWorker(
+  queues: QueuePair,
+  overrides: Record<string, string> = {},
+): Promise<INestApplication> {
+  const app = configureApp(
+    await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), {
+      bufferLogs: true,
+      abortOnError: false,
+    }),
+  );
   await app.init();
   return app;
 }
 
 /** The real API module listening on a free port; returns its base URL. */
-export async function startApi(overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
+export async function startApi(
+  overrides: Record<string, string> = {},
+): Promise<{ app: INestApplication; url: string }> {
   const app = await NestFactory.create(
-    ApiModule.forRoot({ ...TEST_AUTH_ENV, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL!, AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!, ...overrides }),
+    ApiModule.forRoot({
+      ...TEST_AUTH_ENV,
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: process.env.TEST_DATABASE_URL!,
+      AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!,
+      ...overrides,
+    }),
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   configureApp(app, { errorAnswerers: [discordHttpAnswer] });

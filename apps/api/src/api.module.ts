@@ -9,7 +9,13 @@ import { OutboxModule } from '@discord-backbone/outbox';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
-import { apiQueueUrls, consumersFor, outboxDestinations, platformModules, prizeTables } from '@discord-backbone/runtime';
+import {
+  apiQueueUrls,
+  consumersFor,
+  outboxDestinations,
+  platformModules,
+  prizeTables,
+} from '@discord-backbone/runtime';
 
 /**
  * The API deployment: account linking, orders and offer sessions with their Discord threads,
@@ -26,7 +32,12 @@ export class ApiModule {
     const consumers = consumersFor('api', env);
     const queueUrls = apiQueueUrls(env);
     // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
-    const relay = env.RELAY_CONFIG === undefined ? undefined : loadRelayConfig(env.RELAY_CONFIG, (name) => (typeof overrides[name] === 'string' ? overrides[name] : process.env[name]));
+    const relay =
+      env.RELAY_CONFIG === undefined
+        ? undefined
+        : loadRelayConfig(env.RELAY_CONFIG, (name) =>
+            typeof overrides[name] === 'string' ? overrides[name] : process.env[name],
+          );
     return {
       module: ApiModule,
       imports: [
@@ -47,7 +58,10 @@ export class ApiModule {
         }),
         PrizesModule.forRoot({ requireDiscordToken: env.ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN, tables: prizeTables(env) }),
         OrderThreadsModule.forRoot({}),
-        BotOperationsModule.forRoot({ queueUrl: env.queues['bot-operations'].queueUrl, maxAttempts: env.queues['bot-operations'].maxAttempts }),
+        BotOperationsModule.forRoot({
+          queueUrl: env.queues['bot-operations'].queueUrl,
+          maxAttempts: env.queues['bot-operations'].maxAttempts,
+        }),
         ...(env.DISCORD_PUBLIC_KEY
           ? [
               CampaignsModule.forRoot({
@@ -70,7 +84,12 @@ export class ApiModule {
             ]
           : []),
         ...(consumers.settings.length > 0
-          ? [QueueModule.forRoot({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings })]
+          ? [
+              QueueModule.forRoot({
+                shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+                consumers: consumers.settings,
+              }),
+            ]
           : []),
         ...consumers.modules,
       ],

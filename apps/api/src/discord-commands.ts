@@ -12,8 +12,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });
   const token = process.env.DISCORD_BOT_TOKEN;
   if (!token) throw new Error('DISCORD_BOT_TOKEN is required (the bot token of the application)');
-  if (values.guild !== undefined && !SNOWFLAKE.test(values.guild)) throw new Error('--guild must be a server id (17–20 digits)');
-  const discord = new DiscordRestClient({ token, apiBaseUrl: process.env.DISCORD_API_BASE_URL, requestTimeoutMs: 15000 }, new InvalidRequestBudget(DEFAULT_INVALID_REQUEST_BUDGET));
+  if (values.guild !== undefined && !SNOWFLAKE.test(values.guild))
+    throw new Error('--guild must be a server id (17–20 digits)');
+  const discord = new DiscordRestClient(
+    { token, apiBaseUrl: process.env.DISCORD_API_BASE_URL, requestTimeoutMs: 15000 },
+    new InvalidRequestBudget(DEFAULT_INVALID_REQUEST_BUDGET),
+  );
   const applicationId = process.env.DISCORD_APPLICATION_ID ?? (await discord.getCurrentApplication()).id;
   const registered = await discord.overwriteCommands(applicationId, applicationCommands(), values.guild);
   const where = values.guild === undefined ? 'globally' : `in server ${values.guild}`;

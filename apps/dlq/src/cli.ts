@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, CommanderError } from 'commander';
-import { explainError, resolveTarget } from '@discord-backbone/dlq';
 import { QUEUE_NAMES } from '@discord-backbone/contracts';
+import { explainError, resolveTarget } from '@discord-backbone/dlq';
 import { createSqsClient } from '@discord-backbone/queue';
 import type { CliContext, CliIo } from './cli-context';
 import { addExportCommand } from './commands/export.command';
@@ -47,7 +47,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(dqb-dlq --help for usage)');
 
-  for (const add of [addListCommand, addShowCommand, addRedriveCommand, addExportCommand, addPurgeCommand]) add(program, cli);
+  for (const add of [addListCommand, addShowCommand, addRedriveCommand, addExportCommand, addPurgeCommand])
+    add(program, cli);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

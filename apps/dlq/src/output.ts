@@ -1,5 +1,5 @@
-import type { DeadLetter } from '@discord-backbone/queue';
 import { classOf } from '@discord-backbone/dlq';
+import type { DeadLetter } from '@discord-backbone/queue';
 
 /**
  * Text from queues (bodies, error messages, attribute values) without control characters, so a
@@ -28,7 +28,14 @@ export function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const numeric = (cell: string) => /^\d+$/.test(cell);
   return rows
-    .map((row) => row.map((cell, column) => (numeric(cell) && column > 0 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          numeric(cell) && column > 0 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -61,12 +68,19 @@ export function describeDeadLetter(deadLetter: DeadLetter, now: number): string 
   const receives = deadLetter.receiveCount !== undefined ? ` after ${plural(deadLetter.receiveCount, 'receive')}` : '';
   const reason = deadLetter.errorClass
     ? `  ${preview(deadLetter.errorMessage ?? '(no message)', 300)}`
-    : '  (no reason attributes: moved by the queue\'s redrive policy, e.g. a consumer that crashed on it every time)';
+    : "  (no reason attributes: moved by the queue's redrive policy, e.g. a consumer that crashed on it every time)";
   const ids = [
     `message ${deadLetter.messageId}`,
-    deadLetter.originalMessageId !== deadLetter.messageId ? `original ${printable(deadLetter.originalMessageId)}` : undefined,
+    deadLetter.originalMessageId !== deadLetter.messageId
+      ? `original ${printable(deadLetter.originalMessageId)}`
+      : undefined,
     deadLetter.messageGroupId !== undefined ? `group ${printable(deadLetter.messageGroupId)}` : undefined,
     deadLetter.traceId ? `trace ${deadLetter.traceId}` : undefined,
   ].filter(Boolean);
-  return [`${printable(classOf(deadLetter))} · ${when}${receives}`, reason, `  ${ids.join('  ')}`, `  body ${preview(deadLetter.body)}`].join('\n');
+  return [
+    `${printable(classOf(deadLetter))} · ${when}${receives}`,
+    reason,
+    `  ${ids.join('  ')}`,
+    `  body ${preview(deadLetter.body)}`,
+  ].join('\n');
 }

@@ -3,8 +3,15 @@
 // "Companion Client"): `relay pending | lease | ack | nack | send | tail`. The relay's URL and a
 // backend bot's key come from --url/--key or RELAY_URL/RELAY_API_KEY; --json prints the API's JSON.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { LeasedMessage, LeaseResponse, PendingResponse, ReceiptResults, RelayedMessage, SendResponse } from '@discord-backbone/contracts';
-import { RelayCliError, RelayClient } from './relay.client';
+import type {
+  LeasedMessage,
+  LeaseResponse,
+  PendingResponse,
+  ReceiptResults,
+  RelayedMessage,
+  SendResponse,
+} from '@discord-backbone/contracts';
+import { RelayClient, RelayCliError } from './relay.client';
 
 interface GlobalOptions {
   url?: string;
@@ -14,12 +21,15 @@ interface GlobalOptions {
 
 const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
   return n;
 };
 
 const program = new Command('relay')
-  .description("Client of the message relay's REST API (/v1): read, lease and acknowledge Discord messages, send replies")
+  .description(
+    "Client of the message relay's REST API (/v1): read, lease and acknowledge Discord messages, send replies",
+  )
   // No default URL: a key given alone is never sent to a guessed relay (a real key to a local one).
   .addOption(new Option('--url <url>', 'the relay API, e.g. http://127.0.0.1:3000').env('RELAY_URL'))
   .addOption(new Option('--key <key>', "your backend bot's api_key").env('RELAY_API_KEY'))
@@ -69,7 +79,9 @@ program
   .option('-w, --wait <seconds>', 'long poll: wait this long for a message', integer(0, 20), 0)
   .action(async (opts: { limit: number; visibility: number; wait: number }) => {
     const { relay, options } = client();
-    const { body } = await relay.request<LeaseResponse>('POST', 'v1/messages/lease', { body: { limit: opts.limit, visibility_seconds: opts.visibility, wait_seconds: opts.wait } });
+    const { body } = await relay.request<LeaseResponse>('POST', 'v1/messages/lease', {
+      body: { limit: opts.limit, visibility_seconds: opts.visibility, wait_seconds: opts.wait },
+    });
     if (options.json) console.log(JSON.stringify(body));
     else for (const message of body.messages) console.log(leasedLine(message));
   });
@@ -80,7 +92,10 @@ program
   .argument('<receipts...>')
   .action(async (receipts: string[]) => {
     const { relay, options } = client();
-    const { body } = await relay.request<ReceiptResults>('POST', 'v1/messages/ack', { body: { receipts }, accept: [409] });
+    const { body } = await relay.request<ReceiptResults>('POST', 'v1/messages/ack', {
+      body: { receipts },
+      accept: [409],
+    });
     printResults(body, options.json);
   });
 
@@ -91,7 +106,10 @@ program
   .option('-d, --delay <seconds>', 'leasable again after this long', integer(0, 43200), 0)
   .action(async (receipts: string[], opts: { delay: number }) => {
     const { relay, options } = client();
-    const { body } = await relay.request<ReceiptResults>('POST', 'v1/messages/nack', { body: { receipts, delay_seconds: opts.delay }, accept: [409] });
+    const { body } = await relay.request<ReceiptResults>('POST', 'v1/messages/nack', {
+      body: { receipts, delay_seconds: opts.delay },
+      accept: [409],
+    });
     printResults(body, options.json);
   });
 
@@ -104,16 +122,30 @@ program
   .option('--reply-to <message_id>', 'as a reply to this Discord message')
   .option('--idempotency-key <key>', 'the same key again returns the first result instead of sending twice')
   .argument('<content...>')
-  .action(async (words: string[], opts: { bot: string; dm?: string; channel?: string; replyTo?: string; idempotencyKey?: string }) => {
-    if ((opts.dm === undefined) === (opts.channel === undefined)) throw new RelayCliError('Give exactly one destination: --dm <user_id> or --channel <channel_id>', 2);
-    const { relay, options } = client();
-    const destination = opts.dm !== undefined ? { type: 'dm', user_id: opts.dm } : { type: 'channel', channel_id: opts.channel };
-    const { body } = await relay.request<SendResponse>('POST', 'v1/messages/send', {
-      body: { discord_bot_id: opts.bot, destination, content: words.join(' '), ...(opts.replyTo ? { reply_to_discord_message_id: opts.replyTo } : {}) },
-      headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
-    });
-    console.log(options.json ? JSON.stringify(body) : `sent ${body.discord_message_id} in channel ${body.channel_id}`);
-  });
+  .action(
+    async (
+      words: string[],
+      opts: { bot: string; dm?: string; channel?: string; replyTo?: string; idempotencyKey?: string },
+    ) => {
+      if ((opts.dm === undefined) === (opts.channel === undefined))
+        throw new RelayCliError('Give exactly one destination: --dm <user_id> or --channel <channel_id>', 2);
+      const { relay, options } = client();
+      const destination =
+        opts.dm !== undefined ? { type: 'dm', user_id: opts.dm } : { type: 'channel', channel_id: opts.channel };
+      const { body } = await relay.request<SendResponse>('POST', 'v1/messages/send', {
+        body: {
+          discord_bot_id: opts.bot,
+          destination,
+          content: words.join(' '),
+          ...(opts.replyTo ? { reply_to_discord_message_id: opts.replyTo } : {}),
+        },
+        headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
+      });
+      console.log(
+        options.json ? JSON.stringify(body) : `sent ${body.discord_message_id} in channel ${body.channel_id}`,
+      );
+    },
+  );
 
 program
   .command('tail')
@@ -128,14 +160,21 @@ program
     while (!stop.signal.aborted) {
       let leased: LeaseResponse;
       try {
-        ({ body: leased } = await relay.request<LeaseResponse>('POST', 'v1/messages/lease', { body: { limit: opts.limit, visibility_seconds: opts.visibility, wait_seconds: 20 }, signal: stop.signal }));
+        ({ body: leased } = await relay.request<LeaseResponse>('POST', 'v1/messages/lease', {
+          body: { limit: opts.limit, visibility_seconds: opts.visibility, wait_seconds: 20 },
+          signal: stop.signal,
+        }));
       } catch (error) {
         if (stop.signal.aborted) break; // Ctrl-C during a long poll: anything leased comes back when its lease expires
         throw error;
       }
       for (const message of leased.messages) console.log(options.json ? JSON.stringify(message) : line(message));
       // Acknowledged only once printed (even when Ctrl-C came meanwhile): nothing printed is lost, nothing is printed twice.
-      if (leased.messages.length > 0) await relay.request<ReceiptResults>('POST', 'v1/messages/ack', { body: { receipts: leased.messages.map((m) => m.receipt) }, accept: [409] });
+      if (leased.messages.length > 0)
+        await relay.request<ReceiptResults>('POST', 'v1/messages/ack', {
+          body: { receipts: leased.messages.map((m) => m.receipt) },
+          accept: [409],
+        });
     }
   });
 

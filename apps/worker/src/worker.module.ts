@@ -21,9 +21,19 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ...platformModules(env, { discord: consumers.usesDiscord || relay }),
-        healthModule(consumers.settings.map((c) => c.queueUrl), consumers.usesDiscord, relay),
+        healthModule(
+          consumers.settings.map((c) => c.queueUrl),
+          consumers.usesDiscord,
+          relay,
+        ),
         ...(consumers.settings.length > 0
-          ? [QueueModule.forRoot({ shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, consumers: consumers.settings, ecsAgentUri: env.ECS_AGENT_URI })]
+          ? [
+              QueueModule.forRoot({
+                shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+                consumers: consumers.settings,
+                ecsAgentUri: env.ECS_AGENT_URI,
+              }),
+            ]
           : []),
         ...consumers.modules,
         ...(relay ? [relayIngestModule(env, overrides)] : []),

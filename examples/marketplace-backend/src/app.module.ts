@@ -2,12 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@discord-backbone/auth';
 import { BotOperationsModule } from '@discord-backbone/bot-operations';
 import { CampaignsModule } from '@discord-backbone/campaigns';
-import { QUEUES, QueueName } from '@discord-backbone/contracts';
+import { QueueName, QUEUES } from '@discord-backbone/contracts';
 import { DiscordModule } from '@discord-backbone/discord';
 import { BackendResponseConsumerModule, OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
-import { PrizesModule } from '@discord-backbone/prizes';
 import { backboneTable, outboxTable, PrismaModule } from '@discord-backbone/prisma';
+import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule, SqsClientModule } from '@discord-backbone/queue';
 import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
 import { AccountsController } from './accounts.controller';
@@ -38,11 +38,21 @@ export class AppModule {
         MarketplaceDbModule,
         // Every route needs a key unless marked @PublicRoute, ours and the packages' alike (the
         // interactions endpoint and /v1 bring their own checks: Discord's signature, backend keys).
-        AuthModule.forRoot({ serviceKeys: settings.apiKeys, adminKeys: [], disabled: false, otherRealms: relay ? [relay.backendKeys] : [] }),
+        AuthModule.forRoot({
+          serviceKeys: settings.apiKeys,
+          adminKeys: [],
+          disabled: false,
+          otherRealms: relay ? [relay.backendKeys] : [],
+        }),
         // The backbone's own database access: its tables are in the discord_backbone schema of our database.
         PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }),
         SqsClientModule.forRoot({ region: settings.awsRegion, endpoint: settings.sqsEndpoint }),
-        DiscordModule.forRoot({ isGlobal: true, token: settings.discordBotToken, apiBaseUrl: settings.discordApiBaseUrl, requestTimeoutMs: 15_000 }),
+        DiscordModule.forRoot({
+          isGlobal: true,
+          token: settings.discordBotToken,
+          apiBaseUrl: settings.discordApiBaseUrl,
+          requestTimeoutMs: 15_000,
+        }),
         // 'consumer': this process also sends what our transactions staged. Our connections have
         // no search_path to the backbone's schema, so staging names its table.
         OutboxModule.forRoot({
@@ -56,16 +66,38 @@ export class AppModule {
         }),
         // Producers only; `routes: false`: our orders API is our own, not the backbone's reference one.
         OrderThreadsModule.forRoot({ routes: false }),
-        BotOperationsModule.forRoot({ routes: false, queueUrl: settings.botOperationsQueueUrl, table: backboneTable('bot_operations') }),
+        BotOperationsModule.forRoot({
+          routes: false,
+          queueUrl: settings.botOperationsQueueUrl,
+          table: backboneTable('bot_operations'),
+        }),
         // Account linking (AccountLinkService): claims what was awarded to an unlinked account into our tables.
         PrizesModule.forRoot({ routes: false, tables: PRIZE_TABLES }),
         // The bot's answers on the backend queue, applied by our handlers: thread_created / thread errors,
         // and the Phase 4 answers (order_status_updated …).
-        QueueModule.forRoot({ shutdownDrainTimeoutMs: 10_000, consumers: [{ name: QueueName.BACKEND, queueUrl: settings.backendQueueUrl, ...QUEUES[QueueName.BACKEND].defaults }] }),
-        BackendResponseConsumerModule.forRoot({ threadAnswers: OrderThreadAnswers, requestAnswers: OrderRequestAnswers, imports: [MarketplaceDbModule] }),
+        QueueModule.forRoot({
+          shutdownDrainTimeoutMs: 10_000,
+          consumers: [
+            { name: QueueName.BACKEND, queueUrl: settings.backendQueueUrl, ...QUEUES[QueueName.BACKEND].defaults },
+          ],
+        }),
+        BackendResponseConsumerModule.forRoot({
+          threadAnswers: OrderThreadAnswers,
+          requestAnswers: OrderRequestAnswers,
+          imports: [MarketplaceDbModule],
+        }),
         ...(settings.discordPublicKey ? [CampaignsModule.forRoot({ publicKey: settings.discordPublicKey })] : []),
         ...(relay
-          ? [RelayApiModule.forRoot({ settings: relay, databaseUrl: settings.databaseUrl, apiBaseUrl: settings.discordApiBaseUrl, requestTimeoutMs: 15_000, rateLimitPerMinute: 1200, retentionHours: 24 })]
+          ? [
+              RelayApiModule.forRoot({
+                settings: relay,
+                databaseUrl: settings.databaseUrl,
+                apiBaseUrl: settings.discordApiBaseUrl,
+                requestTimeoutMs: 15_000,
+                rateLimitPerMinute: 1200,
+                retentionHours: 24,
+              }),
+            ]
           : []),
       ],
       controllers: [HealthController, OrdersController, MembersController, AccountsController],

@@ -1,6 +1,6 @@
 import { Body, Controller, NotFoundException, Post } from '@nestjs/common';
-import { BotQueueProducer } from '@discord-backbone/bot-operations';
 import { Pool } from 'pg';
+import { BotQueueProducer } from '@discord-backbone/bot-operations';
 import { readSettings } from './settings';
 
 interface InviteBody {
@@ -27,7 +27,10 @@ export class MembersController {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows: users } = await client.query<{ discord_id: string | null }>('SELECT discord_id FROM public.users WHERE id = $1', [body.userId]);
+      const { rows: users } = await client.query<{ discord_id: string | null }>(
+        'SELECT discord_id FROM public.users WHERE id = $1',
+        [body.userId],
+      );
       const discordUserId = users[0]?.discord_id;
       if (!discordUserId) throw new NotFoundException(`No user ${body.userId} with a linked Discord account`);
       const { rows } = await client.query<{ id: string }>(
@@ -35,7 +38,11 @@ export class MembersController {
         [body.userId, body.channelId],
       );
       const membershipId = rows[0].id;
-      const queued = await this.bot.enqueueInviteUser(client, { discordUserId, channelId: body.channelId, subscriptionId: membershipId });
+      const queued = await this.bot.enqueueInviteUser(client, {
+        discordUserId,
+        channelId: body.channelId,
+        subscriptionId: membershipId,
+      });
       await client.query('COMMIT');
       return { membershipId, operationId: queued.operationId };
     } catch (error) {

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BackendResponseType } from '@discord-backbone/contracts';
-import { RequestAnswerHandler, type RequestDoneAnswer, type RequestFailedAnswer } from '@discord-backbone/order-threads';
+import {
+  RequestAnswerHandler,
+  type RequestDoneAnswer,
+  type RequestFailedAnswer,
+} from '@discord-backbone/order-threads';
 import type { SqlTransaction } from '@discord-backbone/prisma';
 import { NotFoundError } from '@discord-backbone/queue';
 
@@ -13,21 +17,22 @@ import { NotFoundError } from '@discord-backbone/queue';
 @Injectable()
 export class OrderRequestAnswers extends RequestAnswerHandler {
   async requestDone(answer: RequestDoneAnswer, tx: SqlTransaction): Promise<void> {
-    if (answer.type !== BackendResponseType.ORDER_STATUS_UPDATED) throw new NotFoundError(`We never send ${answer.requestType ?? answer.type} requests`);
-    const updated = await tx.execute('UPDATE public.orders SET discord_status = $1, status_failure = NULL WHERE id = $2 AND status_request_id = $3', [
-      answer.response.payload.status,
-      answer.entityId,
-      answer.requestId,
-    ]);
-    if (updated === 0) throw new NotFoundError(`Order ${answer.entityId} is not waiting for status request ${answer.requestId}`);
+    if (answer.type !== BackendResponseType.ORDER_STATUS_UPDATED)
+      throw new NotFoundError(`We never send ${answer.requestType ?? answer.type} requests`);
+    const updated = await tx.execute(
+      'UPDATE public.orders SET discord_status = $1, status_failure = NULL WHERE id = $2 AND status_request_id = $3',
+      [answer.response.payload.status, answer.entityId, answer.requestId],
+    );
+    if (updated === 0)
+      throw new NotFoundError(`Order ${answer.entityId} is not waiting for status request ${answer.requestId}`);
   }
 
   async requestFailed(answer: RequestFailedAnswer, tx: SqlTransaction): Promise<void> {
-    const updated = await tx.execute('UPDATE public.orders SET status_failure = $1 WHERE id = $2 AND status_request_id = $3', [
-      `${answer.errorClass}: ${answer.errorMessage}`,
-      answer.entityId,
-      answer.requestId,
-    ]);
-    if (updated === 0) throw new NotFoundError(`Order ${answer.entityId} is not waiting for status request ${answer.requestId}`);
+    const updated = await tx.execute(
+      'UPDATE public.orders SET status_failure = $1 WHERE id = $2 AND status_request_id = $3',
+      [`${answer.errorClass}: ${answer.errorMessage}`, answer.entityId, answer.requestId],
+    );
+    if (updated === 0)
+      throw new NotFoundError(`Order ${answer.entityId} is not waiting for status request ${answer.requestId}`);
   }
 }

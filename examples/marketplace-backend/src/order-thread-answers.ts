@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ThreadAnswerHandler, type ThreadCreatedAnswer, type ThreadFailedAnswer } from '@discord-backbone/order-threads';
+import {
+  ThreadAnswerHandler,
+  type ThreadCreatedAnswer,
+  type ThreadFailedAnswer,
+} from '@discord-backbone/order-threads';
 import type { SqlTransaction } from '@discord-backbone/prisma';
 import { NotFoundError } from '@discord-backbone/queue';
 
@@ -11,12 +15,18 @@ import { NotFoundError } from '@discord-backbone/queue';
 @Injectable()
 export class OrderThreadAnswers extends ThreadAnswerHandler {
   async threadCreated(answer: ThreadCreatedAnswer, tx: SqlTransaction): Promise<void> {
-    const updated = await tx.execute('UPDATE public.orders SET discord_thread_id = $1, thread_failure = NULL WHERE id = $2', [answer.threadId, answer.entityId]);
+    const updated = await tx.execute(
+      'UPDATE public.orders SET discord_thread_id = $1, thread_failure = NULL WHERE id = $2',
+      [answer.threadId, answer.entityId],
+    );
     if (updated === 0) throw new NotFoundError(`No order ${answer.entityId}`);
   }
 
   async threadFailed(answer: ThreadFailedAnswer, tx: SqlTransaction): Promise<void> {
-    const updated = await tx.execute('UPDATE public.orders SET thread_failure = $1 WHERE id = $2 AND discord_thread_id IS NULL', [answer.errorMessage, answer.entityId]);
+    const updated = await tx.execute(
+      'UPDATE public.orders SET thread_failure = $1 WHERE id = $2 AND discord_thread_id IS NULL',
+      [answer.errorMessage, answer.entityId],
+    );
     if (updated === 0) throw new NotFoundError(`No order ${answer.entityId} without a thread`);
   }
 }

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
 import { DiscordQueueProducer } from '@discord-backbone/order-threads';
-import { randomUUID } from 'node:crypto';
 import { MarketplaceDb } from './marketplace-db';
 
 interface CreateOrderBody {
@@ -29,8 +29,13 @@ export class OrdersController {
   async create(@Body() body: CreateOrderBody): Promise<{ id: string }> {
     try {
       return await this.db.$transaction(async (tx) => {
-        const order = await tx.order.create({ data: { title: body.title, buyerId: body.buyerId, sellerId: body.sellerId } });
-        const [buyer, seller] = await Promise.all([tx.user.findUniqueOrThrow({ where: { id: body.buyerId } }), tx.user.findUniqueOrThrow({ where: { id: body.sellerId } })]);
+        const order = await tx.order.create({
+          data: { title: body.title, buyerId: body.buyerId, sellerId: body.sellerId },
+        });
+        const [buyer, seller] = await Promise.all([
+          tx.user.findUniqueOrThrow({ where: { id: body.buyerId } }),
+          tx.user.findUniqueOrThrow({ where: { id: body.sellerId } }),
+        ]);
         await this.discordQueue.createThread(tx, {
           serverId: body.serverId,
           channelId: body.channelId,
@@ -55,13 +60,25 @@ export class OrdersController {
       if (!order) throw new NotFoundException(`No order ${id}`);
       const requestId = randomUUID();
       await tx.order.update({ where: { id }, data: { status: body.status, statusRequestId: requestId } });
-      await this.discordQueue.updateOrderStatus(tx, { entityType: 'order', entityId: id, requestId }, body.status, order.status);
+      await this.discordQueue.updateOrderStatus(
+        tx,
+        { entityType: 'order', entityId: id, requestId },
+        body.status,
+        order.status,
+      );
       return { requestId };
     });
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<{ id: string; status: string; discordThreadId: string | null; threadFailure: string | null; discordStatus: string | null; statusFailure: string | null }> {
+  async get(@Param('id') id: string): Promise<{
+    id: string;
+    status: string;
+    discordThreadId: string | null;
+    threadFailure: string | null;
+    discordStatus: string | null;
+    statusFailure: string | null;
+  }> {
     const order = await this.db.order.findUnique({ where: { id } });
     if (!order) throw new NotFoundException(`No order ${id}`);
     const { status, discordThreadId, threadFailure, discordStatus, statusFailure } = order;

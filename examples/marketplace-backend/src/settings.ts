@@ -33,6 +33,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     discordBotToken: env.DISCORD_BOT_TOKEN,
     discordPublicKey: env.DISCORD_PUBLIC_KEY,
     relayConfig: env.RELAY_CONFIG,
-    apiKeys: required('API_KEYS').split(',').map((key) => key.trim()).filter(Boolean),
+    apiKeys: required('API_KEYS')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
   };
 }

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ApiKeyRegistry } from './api-key.registry';
@@ -24,7 +31,11 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride(AuthenticatedBy, targets) || this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
+    if (
+      this.reflector.getAllAndOverride(AuthenticatedBy, targets) ||
+      this.reflector.getAllAndOverride(PublicRoute, targets)
+    )
+      return true;
     if (this.options.disabled) return true;
 
     const http = context.switchToHttp();

@@ -14,12 +14,15 @@ describe('ApiKeyRegistry', () => {
   });
 
   it('refuses other keys, of any length, without throwing', () => {
-    for (const presented of ['', 'x', service.slice(1), `${service}x`, 'é'.repeat(200)]) expect(registry.verify(presented)).toBeUndefined();
+    for (const presented of ['', 'x', service.slice(1), `${service}x`, 'é'.repeat(200)])
+      expect(registry.verify(presented)).toBeUndefined();
   });
 
   it('accepts a key configured by its SHA-256 digest', () => {
     const digest = createHash('sha256').update(service).digest('hex');
-    expect(ApiKeyRegistry.fromConfig({ service: [`sha256:${digest}`], admin: [] }).verify(service)?.scope).toBe('service');
+    expect(ApiKeyRegistry.fromConfig({ service: [`sha256:${digest}`], admin: [] }).verify(service)?.scope).toBe(
+      'service',
+    );
   });
 
   it('names a key by a digest prefix, never the key', () => {

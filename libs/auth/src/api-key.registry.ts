@@ -18,7 +18,10 @@ export class ApiKeyRegistry {
    * Throws an error naming the offending setting and position, never the key: a short key, or one
    * key configured twice (in both scopes, or here and in another realm such as a relay backend's).
    */
-  static fromConfig(entries: { service: string[]; admin: string[] }, otherRealms: KeyRing<unknown>[] = []): ApiKeyRegistry {
+  static fromConfig(
+    entries: { service: string[]; admin: string[] },
+    otherRealms: KeyRing<unknown>[] = [],
+  ): ApiKeyRegistry {
     const ring = KeyRing.of([
       ...entries.service.map((key, i) => ({ key, owner: 'service' as const, name: `API_KEYS entry ${i + 1}` })),
       ...entries.admin.map((key, i) => ({ key, owner: 'admin' as const, name: `API_ADMIN_KEYS entry ${i + 1}` })),

@@ -7,7 +7,10 @@ import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 
 /** The key registry; start-up fails without a key unless authentication is disabled explicitly. */
 function keyRegistry(options: AuthOptions): ApiKeyRegistry {
-  const registry = ApiKeyRegistry.fromConfig({ service: options.serviceKeys, admin: options.adminKeys }, options.otherRealms);
+  const registry = ApiKeyRegistry.fromConfig(
+    { service: options.serviceKeys, admin: options.adminKeys },
+    options.otherRealms,
+  );
   if (!options.disabled && registry.size === 0) {
     throw new Error(
       'Invalid configuration:\n  - API_KEYS (missing): the API needs at least one key in API_KEYS or API_ADMIN_KEYS (comma-separated), or API_AUTH=disabled to run without authentication',
@@ -22,7 +25,10 @@ function keyRegistry(options: AuthOptions): ApiKeyRegistry {
  * `forRoot` / `forRootAsync`.
  */
 @Module({
-  providers: [{ provide: ApiKeyRegistry, inject: [AUTH_OPTIONS], useFactory: keyRegistry }, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  providers: [
+    { provide: ApiKeyRegistry, inject: [AUTH_OPTIONS], useFactory: keyRegistry },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
   private readonly logger = new Logger(AuthModule.name);
@@ -33,7 +39,9 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
 
   onModuleInit(): void {
     if (this.options.disabled) {
-      this.logger.warn('API_AUTH=disabled: every route of this API is open to anyone who can reach it. Never run it so where it is reachable.');
+      this.logger.warn(
+        'API_AUTH=disabled: every route of this API is open to anyone who can reach it. Never run it so where it is reachable.',
+      );
     }
   }
 }

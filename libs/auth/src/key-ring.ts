@@ -33,7 +33,9 @@ export class KeyRing<T> {
       entries.map(({ key, owner, name }) => {
         const digest = DIGEST_ENTRY.exec(key);
         if (!digest && key.length < MIN_API_KEY_LENGTH) {
-          throw new Error(`${name} is too short: use a random key of at least ${MIN_API_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`) or sha256:<hex digest>`);
+          throw new Error(
+            `${name} is too short: use a random key of at least ${MIN_API_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`) or sha256:<hex digest>`,
+          );
         }
         const bytes = digest ? Buffer.from(digest[1], 'hex') : sha256(key);
         return { id: bytes.toString('hex').slice(0, 12), owner, digest: bytes, name };

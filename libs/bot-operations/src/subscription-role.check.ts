@@ -17,7 +17,8 @@ export class SubscriptionRoleCheck {
   async assertSafe(guildId: string, roleId: string): Promise<void> {
     const role = (await this.discord.getGuildRoles(guildId)).find((r) => r.id === roleId);
     if (!role) throw new NotFoundError(`Role ${roleId} is not a role of guild ${guildId}`);
-    if (role.id === guildId) throw new UnsafeSubscriptionRoleError(`Role ${roleId} is @everyone: it cannot be granted by subscription`);
+    if (role.id === guildId)
+      throw new UnsafeSubscriptionRoleError(`Role ${roleId} is @everyone: it cannot be granted by subscription`);
     const unsafe = unsafeRolePermissions(role.permissions);
     if (unsafe.length > 0) {
       throw new UnsafeSubscriptionRoleError(

@@ -10,7 +10,15 @@ import {
   RollbackTask,
 } from '@discord-backbone/contracts';
 import { decodePayload } from '@discord-backbone/queue';
-import { CampaignState, CATEGORY_POSITION, channelSteps, FIRST_CHANNEL_POSITION, isCreated, ROLE_POSITION, stepAt } from './campaign.state';
+import {
+  CampaignState,
+  CATEGORY_POSITION,
+  channelSteps,
+  FIRST_CHANNEL_POSITION,
+  isCreated,
+  ROLE_POSITION,
+  stepAt,
+} from './campaign.state';
 
 /** A task with its FIFO coordinates. */
 export interface QueuedCampaignTask {
@@ -30,28 +38,44 @@ export interface QueuedCampaignTask {
 export function nextTasks(campaign: CampaignState): QueuedCampaignTask[] {
   const role = stepAt(campaign, ROLE_POSITION);
   const category = stepAt(campaign, CATEGORY_POSITION);
-  const base = { campaign_id: campaign.id, application_id: campaign.applicationId, guild_id: campaign.guildId, campaign_name: campaign.name };
-  if (!isCreated(role)) return [queued(campaign, { ...base, task_type: CampaignTaskType.CREATE_ROLE, role_name: role.name })];
-  if (!isCreated(category)) return [queued(campaign, { ...base, task_type: CampaignTaskType.CREATE_CATEGORY, campaign_role_id: role.discordId })];
+  const base = {
+    campaign_id: campaign.id,
+    application_id: campaign.applicationId,
+    guild_id: campaign.guildId,
+    campaign_name: campaign.name,
+  };
+  if (!isCreated(role))
+    return [queued(campaign, { ...base, task_type: CampaignTaskType.CREATE_ROLE, role_name: role.name })];
+  if (!isCreated(category))
+    return [
+      queued(campaign, { ...base, task_type: CampaignTaskType.CREATE_CATEGORY, campaign_role_id: role.discordId }),
+    ];
   const channels = channelSteps(campaign);
   const creates = channels
     .filter((step) => !isCreated(step))
-    .map(
-      (step): CreateChannelTask => ({
-        ...base,
-        task_type: CampaignTaskType.CREATE_CHANNEL,
-        channel_config: { name: step.name, type: step.channelType as CampaignChannelType, gm_only: step.gmOnly, description: step.description },
-        category_id: category.discordId,
-        campaign_role_id: role.discordId,
-        current: step.position - FIRST_CHANNEL_POSITION + 1,
-        total: channels.length,
-      }),
-    );
+    .map((step): CreateChannelTask => ({
+      ...base,
+      task_type: CampaignTaskType.CREATE_CHANNEL,
+      channel_config: {
+        name: step.name,
+        type: step.channelType as CampaignChannelType,
+        gm_only: step.gmOnly,
+        description: step.description,
+      },
+      category_id: category.discordId,
+      campaign_role_id: role.discordId,
+      current: step.position - FIRST_CHANNEL_POSITION + 1,
+      total: channels.length,
+    }));
   const complete: CompleteTask = {
     ...base,
     task_type: CampaignTaskType.COMPLETE,
     role_name: role.name,
-    created_channels: channels.map((step) => ({ name: step.name, type: CAMPAIGN_CHANNEL_TYPE_NAMES[step.channelType as CampaignChannelType], gm_only: step.gmOnly })),
+    created_channels: channels.map((step) => ({
+      name: step.name,
+      type: CAMPAIGN_CHANNEL_TYPE_NAMES[step.channelType as CampaignChannelType],
+      gm_only: step.gmOnly,
+    })),
   };
   return [...creates, complete].map((task) => queued(campaign, task));
 }

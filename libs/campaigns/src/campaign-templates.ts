@@ -23,8 +23,10 @@ const VOICE = 2;
 export function parseTemplate(id: string, data: unknown): CampaignTemplate {
   const fail = (problem: string) => new Error(`Campaign template "${id}": ${problem}`);
   const { label, channels } = (data ?? {}) as { label?: unknown; channels?: unknown };
-  if (typeof label !== 'string' || label.length < 1 || label.length > 100) throw fail('label must be a string of 1–100 characters');
-  if (!Array.isArray(channels) || channels.length < 1 || channels.length > MAX_CAMPAIGN_CHANNELS) throw fail(`channels must list 1–${MAX_CAMPAIGN_CHANNELS} channels`);
+  if (typeof label !== 'string' || label.length < 1 || label.length > 100)
+    throw fail('label must be a string of 1–100 characters');
+  if (!Array.isArray(channels) || channels.length < 1 || channels.length > MAX_CAMPAIGN_CHANNELS)
+    throw fail(`channels must list 1–${MAX_CAMPAIGN_CHANNELS} channels`);
   const parsed = channels.map((channel: unknown, index) => {
     try {
       return decodePayload(ChannelConfig, channel);
@@ -37,7 +39,9 @@ export function parseTemplate(id: string, data: unknown): CampaignTemplate {
     if (names.has(channel.name)) throw fail(`two channels are named "${channel.name}"`);
     names.add(channel.name);
     if (channel.type !== VOICE && !NORMALIZED_NAME.test(channel.name)) {
-      throw fail(`"${channel.name}" is not a name Discord keeps as is for this channel type: use lowercase letters, digits, - and _`);
+      throw fail(
+        `"${channel.name}" is not a name Discord keeps as is for this channel type: use lowercase letters, digits, - and _`,
+      );
     }
   }
   return { id, label, channels: parsed };

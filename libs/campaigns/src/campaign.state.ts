@@ -30,7 +30,9 @@ export function isCreated(step: CampaignStep): step is CampaignStep & { discordI
 
 /** Nothing more will happen to it unless someone presses a button. */
 export function isSettled(status: CampaignStatus): boolean {
-  return status === CampaignStatus.completed || status === CampaignStatus.failed || status === CampaignStatus.rolled_back;
+  return (
+    status === CampaignStatus.completed || status === CampaignStatus.failed || status === CampaignStatus.rolled_back
+  );
 }
 
 /** `My Campaign` → `My Campaign Members` (the spec's role name), within Discord's 100 characters. */

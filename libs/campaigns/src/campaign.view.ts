@@ -46,7 +46,9 @@ export function renderProgress(campaign: CampaignState, now: Date = new Date()):
           : latest
             ? `✅ Created: ${latest.name} (${typeName(latest.channelType)})`
             : '⏳ Creating the channels…';
-      const waitSeconds = campaign.rateLimitedUntil ? Math.ceil((campaign.rateLimitedUntil.getTime() - now.getTime()) / 1000) : 0;
+      const waitSeconds = campaign.rateLimitedUntil
+        ? Math.ceil((campaign.rateLimitedUntil.getTime() - now.getTime()) / 1000)
+        : 0;
       lines = [`🏗️ Creating Campaign: ${campaign.name}`, '', bar, '', current];
       if (waitSeconds > 0) lines.push(`⏳ Discord asked us to slow down: continuing in about ${waitSeconds} s.`);
       break;
@@ -60,11 +62,17 @@ export function renderProgress(campaign: CampaignState, now: Date = new Date()):
         `Role: <@&${role.discordId}>`,
         `Category: ${category.name}`,
         'Channels:',
-        ...created.map((step) => `• <#${step.discordId}> · ${typeName(step.channelType)}${step.gmOnly ? ' · GM only' : ''}`),
+        ...created.map(
+          (step) => `• <#${step.discordId}> · ${typeName(step.channelType)}${step.gmOnly ? ' · GM only' : ''}`,
+        ),
       ];
       break;
     case CampaignStatus.failed: {
-      const made = [isCreated(role) ? 'the role' : '', isCreated(category) ? 'the category' : '', created.length > 0 ? `${created.length} of ${channels.length} channels` : '']
+      const made = [
+        isCreated(role) ? 'the role' : '',
+        isCreated(category) ? 'the category' : '',
+        created.length > 0 ? `${created.length} of ${channels.length} channels` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       lines = [
@@ -85,7 +93,11 @@ export function renderProgress(campaign: CampaignState, now: Date = new Date()):
     }
     case CampaignStatus.rolled_back: {
       const deleted = campaign.steps.filter((s) => s.status === CampaignStepStatus.deleted);
-      lines = [`↩️ Campaign rolled back: ${campaign.name}`, '', deleted.length > 0 ? `Deleted ${describe(deleted)}.` : 'Nothing had been created.'];
+      lines = [
+        `↩️ Campaign rolled back: ${campaign.name}`,
+        '',
+        deleted.length > 0 ? `Deleted ${describe(deleted)}.` : 'Nothing had been created.',
+      ];
       break;
     }
   }
@@ -110,8 +122,18 @@ function buttons(campaignId: string): APIActionRowComponent<APIButtonComponentWi
   return {
     type: ComponentType.ActionRow,
     components: [
-      { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Retry', custom_id: buttonId('retry', campaignId) },
-      { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Roll back', custom_id: buttonId('rollback', campaignId) },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Primary,
+        label: 'Retry',
+        custom_id: buttonId('retry', campaignId),
+      },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        label: 'Roll back',
+        custom_id: buttonId('rollback', campaignId),
+      },
     ],
   };
 }

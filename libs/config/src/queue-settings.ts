@@ -1,5 +1,13 @@
 import { isURL } from 'class-validator';
-import { QUEUE_NAMES, QUEUES, QueueName, QueueSettingKey, queueSettingKeys, queueSettingNames, QueueTuning } from '@discord-backbone/contracts';
+import {
+  QUEUE_NAMES,
+  QueueName,
+  QUEUES,
+  QueueSettingKey,
+  queueSettingKeys,
+  queueSettingNames,
+  QueueTuning,
+} from '@discord-backbone/contracts';
 
 /** A queue's settings as this process reads them: where it is (unset when not configured) and how it is consumed. */
 export interface QueueSettings extends QueueTuning {
@@ -39,7 +47,10 @@ const given = (value: unknown): boolean => value !== undefined && value !== null
  * may hold credentials): a bad value, a missing required URL, or a name and its alias both set
  * to different values.
  */
-export function readQueueSettings(raw: Record<string, unknown>, required: QueueRequirement): { queues: QueueSettingsByName; problems: string[] } {
+export function readQueueSettings(
+  raw: Record<string, unknown>,
+  required: QueueRequirement,
+): { queues: QueueSettingsByName; problems: string[] } {
   const problems: string[] = [];
   const queues = {} as Record<QueueName, QueueSettings>;
   for (const queue of QUEUE_NAMES) {
@@ -51,7 +62,9 @@ export function readQueueSettings(raw: Record<string, unknown>, required: QueueR
       settingNames[key] = set[0] ?? names[0];
       const values = new Set(set.map((name) => String(raw[name]).trim()));
       if (values.size > 1) {
-        problems.push(`  - ${set.join(' and ')} (conflict): the same setting under ${set.length} names, with different values; set ${names[0]} only`);
+        problems.push(
+          `  - ${set.join(' and ')} (conflict): the same setting under ${set.length} names, with different values; set ${names[0]} only`,
+        );
         continue;
       }
       if (set.length === 0) {
@@ -70,11 +83,16 @@ export function readQueueSettings(raw: Record<string, unknown>, required: QueueR
 
 const aliasesOf = (names: string[]) => (names.length > 1 ? ` (also read as ${names.slice(1).join(', ')})` : '');
 
-function parse(queue: QueueName, key: QueueSettingKey, value: string): { value: string | number } | { problem: string } {
+function parse(
+  queue: QueueName,
+  key: QueueSettingKey,
+  value: string,
+): { value: string | number } | { problem: string } {
   if (key === 'queueUrl' || key === 'deadLetterQueueUrl') {
     if (!isURL(value, URL_OPTIONS)) return { problem: 'must be a queue URL (http or https)' };
     // A FIFO queue's DLQ is FIFO too (SQS refuses anything else as its redrive target).
-    if (QUEUES[queue].fifo && !value.endsWith('.fifo')) return { problem: `the ${queue} queue is FIFO: its URL must end in .fifo` };
+    if (QUEUES[queue].fifo && !value.endsWith('.fifo'))
+      return { problem: `the ${queue} queue is FIFO: its URL must end in .fifo` };
     return { value };
   }
   const [min, max] = RANGES[key];

@@ -1,7 +1,21 @@
 // class-transformer's @Type reads design metadata when these classes are declared.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsSnowflake } from './discord-ids';
 
 /**
@@ -25,7 +39,12 @@ export const CAMPAIGN_CHANNEL_TYPES = [0, 2, 5, 15] as const;
 export type CampaignChannelType = (typeof CAMPAIGN_CHANNEL_TYPES)[number];
 
 /** The names the spec's `created_channels` uses for them. */
-export const CAMPAIGN_CHANNEL_TYPE_NAMES: Record<CampaignChannelType, string> = { 0: 'Text', 2: 'Voice', 5: 'Announcement', 15: 'Forum' };
+export const CAMPAIGN_CHANNEL_TYPE_NAMES: Record<CampaignChannelType, string> = {
+  0: 'Text',
+  2: 'Voice',
+  5: 'Announcement',
+  15: 'Forum',
+};
 
 /** Discord allows 50 channels in a category; a campaign's channels all go into its own. */
 export const MAX_CAMPAIGN_CHANNELS = 50;
@@ -45,7 +64,9 @@ abstract class CampaignTaskMessage {
 /** The spec's `channel_config`. */
 export class ChannelConfig {
   @IsString() @Length(1, MAX_DISCORD_NAME_LENGTH) name!: string;
-  @IsIn(CAMPAIGN_CHANNEL_TYPES, { message: `type must be one of ${CAMPAIGN_CHANNEL_TYPES.join(', ')} (text, voice, announcement, forum)` })
+  @IsIn(CAMPAIGN_CHANNEL_TYPES, {
+    message: `type must be one of ${CAMPAIGN_CHANNEL_TYPES.join(', ')} (text, voice, announcement, forum)`,
+  })
   type!: CampaignChannelType;
   @IsBoolean() gm_only!: boolean;
   @IsString() @Length(0, MAX_CHANNEL_TOPIC_LENGTH) description!: string;
@@ -85,7 +106,11 @@ export class CompleteTask extends CampaignTaskMessage {
   @Equals(CampaignTaskType.COMPLETE) task_type!: CampaignTaskType.COMPLETE;
   @IsString() @Length(1, MAX_DISCORD_NAME_LENGTH) role_name!: string;
   /** The channels the campaign creates (the spec's name; the summary itself is rendered from the database). */
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CAMPAIGN_CHANNELS) @ValidateNested({ each: true }) @Type(() => CreatedChannel)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CAMPAIGN_CHANNELS)
+  @ValidateNested({ each: true })
+  @Type(() => CreatedChannel)
   created_channels!: CreatedChannel[];
 }
 

@@ -12,10 +12,10 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  isUUID,
   Length,
   Max,
   Min,
-  isUUID,
   Validate,
   ValidateNested,
   ValidatorConstraint,
@@ -91,7 +91,8 @@ class OrderSnapshotConstraint implements ValidatorConstraintInterface {
 
 export class DiscordMessageMetadata {
   @IsUUID() order_id!: string;
-  @IsIn(THREAD_ENTITY_TYPES, { message: 'entity_type must be "order" or "offer_session"' }) entity_type!: ThreadEntityType;
+  @IsIn(THREAD_ENTITY_TYPES, { message: 'entity_type must be "order" or "offer_session"' })
+  entity_type!: ThreadEntityType;
   @IsISO8601() created_at!: string;
   @IsInt() @Min(0) @Max(1000) retry_count!: number;
   /** Phase 4 requests: one id per request, so a redelivered request acts once. */
@@ -101,7 +102,9 @@ export class DiscordMessageMetadata {
 export class CreateThreadPayload {
   @IsSnowflake() server_id!: string;
   @IsSnowflake() channel_id!: string;
-  @IsArray() @ArrayMaxSize(MAX_THREAD_MEMBERS) @IsSnowflake({ each: true })
+  @IsArray()
+  @ArrayMaxSize(MAX_THREAD_MEMBERS)
+  @IsSnowflake({ each: true })
   members!: string[];
   @Validate(OrderSnapshotConstraint) order!: OrderSnapshot;
   @IsOptional() @IsSnowflake() customer_discord_id?: string | null;
@@ -152,7 +155,8 @@ export class ForwardChatMessageMessage {
   @ValidateNested() @Type(() => RequestMetadata) metadata!: RequestMetadata;
 }
 
-export type DiscordQueueMessage = CreateThreadMessage | UpdateOrderStatusMessage | AssignUserMessage | ForwardChatMessageMessage;
+export type DiscordQueueMessage =
+  CreateThreadMessage | UpdateOrderStatusMessage | AssignUserMessage | ForwardChatMessageMessage;
 
 /** The class that validates each message type: decoding is exhaustive by construction. */
 export const DISCORD_QUEUE_MESSAGE_CLASSES = {
@@ -225,7 +229,12 @@ export class ErrorResponse extends BackendResponseBase {
   @Equals(BackendResponseType.ERROR) type!: BackendResponseType.ERROR;
 }
 
-export type BackendResponseMessage = ThreadCreatedResponse | OrderStatusUpdatedResponse | UserAssignedResponse | ChatMessageForwardedResponse | ErrorResponse;
+export type BackendResponseMessage =
+  | ThreadCreatedResponse
+  | OrderStatusUpdatedResponse
+  | UserAssignedResponse
+  | ChatMessageForwardedResponse
+  | ErrorResponse;
 
 /** The class that validates each response type. */
 export const BACKEND_RESPONSE_CLASSES = {

@@ -53,7 +53,10 @@ const SHARED_BATCH_ALIASES = {
   concurrency: ['SQS_CONCURRENCY'],
   maxReceiveCount: ['SQS_MAX_RECEIVE_COUNT'],
 } as const;
-const SHARED_RETRY_ALIASES = { retryBaseDelaySeconds: ['SQS_RETRY_BASE_DELAY_SECONDS'], retryMaxDelaySeconds: ['SQS_RETRY_MAX_DELAY_SECONDS'] } as const;
+const SHARED_RETRY_ALIASES = {
+  retryBaseDelaySeconds: ['SQS_RETRY_BASE_DELAY_SECONDS'],
+  retryMaxDelaySeconds: ['SQS_RETRY_MAX_DELAY_SECONDS'],
+} as const;
 const SHARED_VISIBILITY_ALIAS = { visibilityTimeout: ['SQS_VISIBILITY_TIMEOUT'] } as const;
 
 /**
@@ -69,7 +72,15 @@ export const QUEUES = {
     carries: 'prize events (ITEM_AWARDED, CHARACTER_AWARDED) from the Discord bot',
     localName: 'prize-distribution',
     // The spec's queue parameters: 5 per poll, 5 s polls, 30 s visibility, DLQ after 3 receives.
-    defaults: { batchSize: 5, waitTimeSeconds: 5, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, concurrency: 4 },
+    defaults: {
+      batchSize: 5,
+      waitTimeSeconds: 5,
+      visibilityTimeout: 30,
+      maxReceiveCount: 3,
+      retryBaseDelaySeconds: 10,
+      retryMaxDelaySeconds: 900,
+      concurrency: 4,
+    },
     aliases: {
       queueUrl: ['AWS_SQS_QUEUE_URL'],
       deadLetterQueueUrl: ['AWS_SQS_DLQ_URL'],
@@ -86,7 +97,15 @@ export const QUEUES = {
     carries: 'backend → Discord bot requests: create_thread and the later phases (thread-queue-handoff.md)',
     localName: 'discord-queue',
     // Redrive above the attempts: rate-limit waits and shutdown hand-backs are receives too.
-    defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, maxAttempts: 3 },
+    defaults: {
+      batchSize: 10,
+      waitTimeSeconds: 20,
+      visibilityTimeout: 30,
+      maxReceiveCount: 20,
+      retryBaseDelaySeconds: 10,
+      retryMaxDelaySeconds: 900,
+      maxAttempts: 3,
+    },
     aliases: { ...SHARED_RETRY_ALIASES, ...SHARED_VISIBILITY_ALIAS },
   },
   [QueueName.BACKEND]: {
@@ -95,7 +114,15 @@ export const QUEUES = {
     sentBy: ['worker'],
     carries: 'Discord bot → backend answers: thread_created and the others',
     localName: 'backend-queue',
-    defaults: { batchSize: 10, waitTimeSeconds: 5, visibilityTimeout: 30, maxReceiveCount: 3, retryBaseDelaySeconds: 10, retryMaxDelaySeconds: 900, concurrency: 4 },
+    defaults: {
+      batchSize: 10,
+      waitTimeSeconds: 5,
+      visibilityTimeout: 30,
+      maxReceiveCount: 3,
+      retryBaseDelaySeconds: 10,
+      retryMaxDelaySeconds: 900,
+      concurrency: 4,
+    },
     aliases: { ...SHARED_BATCH_ALIASES, ...SHARED_RETRY_ALIASES, ...SHARED_VISIBILITY_ALIAS },
   },
   [QueueName.BOT_OPERATIONS]: {
@@ -105,7 +132,15 @@ export const QUEUES = {
     carries: 'invite / remove / verify permissions (bot-operation-queue.md)',
     localName: 'bot-operations',
     // 1 s, 2 s, 4 s … capped at 15 minutes; FIFO hand-backs behind a failing message are receives too.
-    defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 1, retryMaxDelaySeconds: 900, maxAttempts: 8 },
+    defaults: {
+      batchSize: 10,
+      waitTimeSeconds: 20,
+      visibilityTimeout: 30,
+      maxReceiveCount: 20,
+      retryBaseDelaySeconds: 1,
+      retryMaxDelaySeconds: 900,
+      maxAttempts: 8,
+    },
     aliases: {
       deadLetterQueueUrl: ['BOT_OPERATIONS_DLQ_URL'],
       batchSize: ['BOT_OPERATIONS_BATCH_SIZE'],
@@ -121,9 +156,18 @@ export const QUEUES = {
     fifo: true,
     consumedBy: 'worker',
     sentBy: ['api', 'worker'],
-    carries: 'the steps of /add-campaign, their retries and rollbacks (campaign-channel-worker.md); each step queues the next',
+    carries:
+      'the steps of /add-campaign, their retries and rollbacks (campaign-channel-worker.md); each step queues the next',
     localName: 'campaign-tasks',
-    defaults: { batchSize: 10, waitTimeSeconds: 20, visibilityTimeout: 30, maxReceiveCount: 20, retryBaseDelaySeconds: 2, retryMaxDelaySeconds: 300, maxAttempts: 5 },
+    defaults: {
+      batchSize: 10,
+      waitTimeSeconds: 20,
+      visibilityTimeout: 30,
+      maxReceiveCount: 20,
+      retryBaseDelaySeconds: 2,
+      retryMaxDelaySeconds: 300,
+      maxAttempts: 5,
+    },
     aliases: {
       waitTimeSeconds: ['CAMPAIGN_WAIT_TIME_SECONDS'],
       maxAttempts: ['CAMPAIGN_MAX_ATTEMPTS'],
@@ -136,7 +180,9 @@ export const QUEUES = {
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 /** The queues a deployment consumes. */
-export type QueueConsumedBy<S extends QueueSide> = { [Q in QueueName]: (typeof QUEUES)[Q]['consumedBy'] extends S ? Q : never }[QueueName];
+export type QueueConsumedBy<S extends QueueSide> = {
+  [Q in QueueName]: (typeof QUEUES)[Q]['consumedBy'] extends S ? Q : never;
+}[QueueName];
 
 /** Every queue name, in the table's order. */
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];

@@ -1,5 +1,23 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { SNOWFLAKE } from './discord-ids';
 
 /**
@@ -14,37 +32,59 @@ const RECEIPTS_MAX = 500;
 const snowflake = { message: '$property must be a Discord id (17–20 digits)' };
 
 export class PendingQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(RELAY_MAX_LEASE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(RELAY_MAX_LEASE)
   limit = 50;
 }
 
 export class LeaseRequestDto {
-  @IsOptional() @IsInt() @Min(1) @Max(RELAY_MAX_LEASE)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RELAY_MAX_LEASE)
   limit = 10;
 
   /** How long the deliveries stay leased (invisible to other leases) unless acked, nacked or extended. */
-  @IsOptional() @IsInt() @Min(1) @Max(RELAY_MAX_VISIBILITY_SECONDS)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RELAY_MAX_VISIBILITY_SECONDS)
   visibility_seconds = 30;
 
   /** Long poll: wait up to this long for a delivery when none is available now. */
-  @IsOptional() @IsInt() @Min(0) @Max(RELAY_MAX_WAIT_SECONDS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(RELAY_MAX_WAIT_SECONDS)
   wait_seconds = 0;
 }
 
 export class ReceiptsDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(RECEIPTS_MAX) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(RECEIPTS_MAX)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   receipts!: string[];
 }
 
 export class NackRequestDto extends ReceiptsDto {
   /** Leasable again after this long (0: at once). */
-  @IsOptional() @IsInt() @Min(0) @Max(RELAY_MAX_VISIBILITY_SECONDS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(RELAY_MAX_VISIBILITY_SECONDS)
   delay_seconds = 0;
 }
 
 export class ExtendRequestDto extends ReceiptsDto {
   /** The lease now ends this long from now. */
-  @IsInt() @Min(1) @Max(RELAY_MAX_VISIBILITY_SECONDS)
+  @IsInt()
+  @Min(1)
+  @Max(RELAY_MAX_VISIBILITY_SECONDS)
   visibility_seconds!: number;
 }
 
@@ -52,41 +92,61 @@ export class SendDestinationDto {
   @IsIn(['dm', 'channel'], { message: 'destination.type must be "dm" (with user_id) or "channel" (with channel_id)' })
   type!: 'dm' | 'channel';
 
-  @ValidateIf((d: SendDestinationDto) => d.type === 'dm') @IsString() @Matches(SNOWFLAKE, snowflake)
+  @ValidateIf((d: SendDestinationDto) => d.type === 'dm')
+  @IsString()
+  @Matches(SNOWFLAKE, snowflake)
   user_id?: string;
 
-  @ValidateIf((d: SendDestinationDto) => d.type === 'channel') @IsString() @Matches(SNOWFLAKE, snowflake)
+  @ValidateIf((d: SendDestinationDto) => d.type === 'channel')
+  @IsString()
+  @Matches(SNOWFLAKE, snowflake)
   channel_id?: string;
 }
 
 export class SendMessageRequestDto {
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   discord_bot_id!: string;
 
-  @IsObject({ message: 'destination must be { "type": "dm", "user_id": … } or { "type": "channel", "channel_id": … }' }) @ValidateNested() @Type(() => SendDestinationDto)
+  @IsObject({ message: 'destination must be { "type": "dm", "user_id": … } or { "type": "channel", "channel_id": … }' })
+  @ValidateNested()
+  @Type(() => SendDestinationDto)
   destination!: SendDestinationDto;
 
   /** Discord's limit. */
-  @IsString() @MinLength(1) @MaxLength(2000)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
   content!: string;
 
-  @IsOptional() @IsString() @Matches(SNOWFLAKE, snowflake)
+  @IsOptional()
+  @IsString()
+  @Matches(SNOWFLAKE, snowflake)
   reply_to_discord_message_id?: string;
 }
 
 export class DeadQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit = 100;
 }
 
 /** Exactly one of the two (checked by the route): these dead deliveries, or explicitly all of them. */
 export class RedriveRequestDto {
   /** The dead deliveries to queue again. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(RECEIPTS_MAX) @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(RECEIPTS_MAX)
+  @IsUUID('all', { each: true })
   delivery_ids?: string[];
 
   /** `true`: every dead delivery of the backend. */
-  @IsOptional() @Equals(true, { message: 'all must be true (every dead delivery); to redrive some, give delivery_ids instead' })
+  @IsOptional()
+  @Equals(true, { message: 'all must be true (every dead delivery); to redrive some, give delivery_ids instead' })
   all?: true;
 }
 
@@ -149,7 +209,16 @@ export interface RedriveResponse {
 
 /** Every error of /v1: a stable code, a message for people, and the request id to quote. */
 export interface RelayErrorBody {
-  error: 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unsupported_media_type' | 'rate_limited' | 'unavailable' | 'internal_error';
+  error:
+    | 'invalid_request'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not_found'
+    | 'conflict'
+    | 'unsupported_media_type'
+    | 'rate_limited'
+    | 'unavailable'
+    | 'internal_error';
   message: string;
   request_id: string;
 }

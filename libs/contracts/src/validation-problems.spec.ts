@@ -23,7 +23,9 @@ describe('validationProblems', () => {
 
   it('prefixes a parent path', () => {
     const errors = validateSync(plainToInstance(Item, { name: 1 }));
-    expect(validationProblems(errors, 'payload')).toEqual([{ path: 'payload.name', messages: ['name must be a string'] }]);
+    expect(validationProblems(errors, 'payload')).toEqual([
+      { path: 'payload.name', messages: ['name must be a string'] },
+    ]);
   });
 
   it('keeps a field named without a reason, with no messages', () => {

@@ -14,7 +14,11 @@ export interface ValidationProblem {
  */
 export function validationProblems(errors: readonly ValidationError[], parent = ''): ValidationProblem[] {
   return errors.flatMap((error) => {
-    const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const path = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
     const messages = Object.values(error.constraints ?? {});
     const nested = validationProblems(error.children ?? [], path);
     return messages.length > 0 || nested.length === 0 ? [{ path, messages }, ...nested] : nested;

@@ -73,6 +73,8 @@ export class BotTokenBreaker {
         retryEverySeconds: this.retryMs / 1000,
       });
     }
-    return error.retryAfterSeconds === this.retryMs / 1000 ? error : new DiscordUnauthorizedError(error.message, this.retryMs / 1000);
+    return error.retryAfterSeconds === this.retryMs / 1000
+      ? error
+      : new DiscordUnauthorizedError(error.message, this.retryMs / 1000);
   }
 }

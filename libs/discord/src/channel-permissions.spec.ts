@@ -9,13 +9,26 @@ const userId = '300000000000000001';
 const guild = (everyone: bigint, roles: Record<string, bigint> = {}, ownerId = '900000000000000000') => ({
   id: guildId,
   owner_id: ownerId,
-  roles: [{ id: guildId, permissions: everyone.toString() }, ...Object.entries(roles).map(([id, p]) => ({ id, permissions: p.toString() }))],
+  roles: [
+    { id: guildId, permissions: everyone.toString() },
+    ...Object.entries(roles).map(([id, p]) => ({ id, permissions: p.toString() })),
+  ],
 });
-const overwrite = (id: string, type: OverwriteType, allow: bigint, deny: bigint): APIOverwrite => ({ id, type, allow: allow.toString(), deny: deny.toString() });
+const overwrite = (id: string, type: OverwriteType, allow: bigint, deny: bigint): APIOverwrite => ({
+  id,
+  type,
+  allow: allow.toString(),
+  deny: deny.toString(),
+});
 
 describe('computeChannelPermissions', () => {
   it('combines @everyone and the member roles', () => {
-    const perms = computeChannelPermissions(guild(P.ViewChannel, { [roleA]: P.SendMessages, [roleB]: P.KickMembers }), { roles: [roleA] }, userId, {});
+    const perms = computeChannelPermissions(
+      guild(P.ViewChannel, { [roleA]: P.SendMessages, [roleB]: P.KickMembers }),
+      { roles: [roleA] },
+      userId,
+      {},
+    );
     expect(perms).toBe(P.ViewChannel | P.SendMessages);
   });
 
@@ -28,7 +41,12 @@ describe('computeChannelPermissions', () => {
 
   it('gives an administrator everything, ignoring overwrites', () => {
     const channel = { permission_overwrites: [overwrite(guildId, OverwriteType.Role, 0n, P.ViewChannel)] };
-    const perms = computeChannelPermissions(guild(0n, { [roleA]: P.Administrator }), { roles: [roleA] }, userId, channel);
+    const perms = computeChannelPermissions(
+      guild(0n, { [roleA]: P.Administrator }),
+      { roles: [roleA] },
+      userId,
+      channel,
+    );
     expect(perms & P.ViewChannel).toBe(P.ViewChannel);
   });
 
@@ -40,12 +58,24 @@ describe('computeChannelPermissions', () => {
     const roleBDeniesView = overwrite(roleB, OverwriteType.Role, 0n, P.ViewChannel);
 
     // A role allow beats @everyone's deny; between roles, an allow beats a deny.
-    expect(computeChannelPermissions(base, member, userId, { permission_overwrites: [everyoneDeniesView, roleBDeniesView, roleAAllowsView] })).toBe(P.ViewChannel);
+    expect(
+      computeChannelPermissions(base, member, userId, {
+        permission_overwrites: [everyoneDeniesView, roleBDeniesView, roleAAllowsView],
+      }),
+    ).toBe(P.ViewChannel);
     // The member's own overwrite comes last and wins.
     const memberDenies = overwrite(userId, OverwriteType.Member, P.SendMessages, P.ViewChannel);
-    expect(computeChannelPermissions(base, member, userId, { permission_overwrites: [memberDenies, everyoneDeniesView, roleAAllowsView] })).toBe(P.SendMessages);
+    expect(
+      computeChannelPermissions(base, member, userId, {
+        permission_overwrites: [memberDenies, everyoneDeniesView, roleAAllowsView],
+      }),
+    ).toBe(P.SendMessages);
     // Overwrites for roles the member lacks do not apply.
-    expect(computeChannelPermissions(base, { roles: [] }, userId, { permission_overwrites: [everyoneDeniesView, roleAAllowsView] })).toBe(0n);
+    expect(
+      computeChannelPermissions(base, { roles: [] }, userId, {
+        permission_overwrites: [everyoneDeniesView, roleAAllowsView],
+      }),
+    ).toBe(0n);
   });
 });
 
@@ -55,7 +85,9 @@ describe('computeGuildPermissions', () => {
     expect(computeGuildPermissions(base, { roles: [] }, userId)).toBe(P.ViewChannel);
     expect(computeGuildPermissions(base, { roles: [roleA] }, userId)).toBe(P.ViewChannel | P.ManageChannels);
     expect(computeGuildPermissions(base, { roles: [roleB] }, userId) & P.ManageRoles).toBe(P.ManageRoles);
-    expect(computeGuildPermissions(guild(0n, {}, userId), { roles: [] }, userId) & P.ManageChannels).toBe(P.ManageChannels);
+    expect(computeGuildPermissions(guild(0n, {}, userId), { roles: [] }, userId) & P.ManageChannels).toBe(
+      P.ManageChannels,
+    );
     // @everyone counts too.
     expect(computeGuildPermissions(guild(P.ManageChannels), { roles: [] }, userId)).toBe(P.ManageChannels);
   });
@@ -63,7 +95,9 @@ describe('computeGuildPermissions', () => {
 
 describe('missingPermissions', () => {
   it('names the flags needed but not held', () => {
-    expect(missingPermissions(P.ViewChannel | P.SendMessages, P.ViewChannel | P.CreatePrivateThreads | P.ManageRoles)).toEqual(['ManageRoles', 'CreatePrivateThreads']);
+    expect(
+      missingPermissions(P.ViewChannel | P.SendMessages, P.ViewChannel | P.CreatePrivateThreads | P.ManageRoles),
+    ).toEqual(['ManageRoles', 'CreatePrivateThreads']);
     expect(missingPermissions(P.ViewChannel, P.ViewChannel)).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ type GuildRoles = Pick<APIGuild, 'id' | 'owner_id'> & { roles: Pick<APIRole, 'id
  * algorithm: the owner has everything; otherwise @everyone plus the member's roles, everything
  * with Administrator. What guild-wide actions (creating roles and categories) need.
  */
-export function computeGuildPermissions(guild: GuildRoles, member: Pick<APIGuildMember, 'roles'>, userId: string): bigint {
+export function computeGuildPermissions(
+  guild: GuildRoles,
+  member: Pick<APIGuildMember, 'roles'>,
+  userId: string,
+): bigint {
   if (guild.owner_id === userId) return ALL_PERMISSIONS;
   const memberRoles = new Set(member.roles);
   let permissions = 0n;
@@ -27,7 +31,12 @@ export function computeGuildPermissions(guild: GuildRoles, member: Pick<APIGuild
  * overwrites in order: @everyone, the member's roles (all denies, then all allows), the member.
  * Threads have no overwrites of their own: pass the parent.
  */
-export function computeChannelPermissions(guild: GuildRoles, member: Pick<APIGuildMember, 'roles'>, userId: string, channel: { permission_overwrites?: APIOverwrite[] }): bigint {
+export function computeChannelPermissions(
+  guild: GuildRoles,
+  member: Pick<APIGuildMember, 'roles'>,
+  userId: string,
+  channel: { permission_overwrites?: APIOverwrite[] },
+): bigint {
   let permissions = computeGuildPermissions(guild, member, userId);
   if (permissions === ALL_PERMISSIONS) return ALL_PERMISSIONS;
 

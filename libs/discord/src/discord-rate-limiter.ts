@@ -95,6 +95,7 @@ export function rateLimitHeaders(status: number, headers: { get(name: string): s
     remaining: number('x-ratelimit-remaining'),
     resetAfterMs: seconds('x-ratelimit-reset-after'),
     retryAfterMs: status === 429 ? seconds('retry-after') : null,
-    global: status === 429 && (headers.get('x-ratelimit-global') !== null || headers.get('x-ratelimit-scope') === 'global'),
+    global:
+      status === 429 && (headers.get('x-ratelimit-global') !== null || headers.get('x-ratelimit-scope') === 'global'),
   };
 }

@@ -1,7 +1,13 @@
 import { DiscordAPIError } from '@discordjs/rest';
 import type { RequestData } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
-import { DiscordInteractionTokenError, DiscordOAuthTokenRejectedError, DiscordUnauthorizedError, routeTemplate, toDiscordError } from './discord.errors';
+import {
+  DiscordInteractionTokenError,
+  DiscordOAuthTokenRejectedError,
+  DiscordUnauthorizedError,
+  routeTemplate,
+  toDiscordError,
+} from './discord.errors';
 
 /**
  * Who a Discord call is made as:
@@ -29,12 +35,18 @@ export function authRequestData(auth: DiscordAuth): Pick<RequestData, 'auth' | '
 export function toAuthDiscordError(auth: DiscordAuth, thrown: unknown): Error {
   if (auth.as === 'route-token') return toTokenRouteError(thrown);
   const error = toDiscordError(thrown);
-  if (error instanceof DiscordUnauthorizedError && auth.as === 'user') return new DiscordOAuthTokenRejectedError('Discord rejected the OAuth2 access token (401): expired, revoked or not a token');
+  if (error instanceof DiscordUnauthorizedError && auth.as === 'user')
+    return new DiscordOAuthTokenRejectedError(
+      'Discord rejected the OAuth2 access token (401): expired, revoked or not a token',
+    );
   return error;
 }
 
 function toTokenRouteError(thrown: unknown): Error {
-  if (thrown instanceof DiscordAPIError && (thrown.status === 401 || thrown.status === 404 || thrown.code === RESTJSONErrorCodes.InvalidWebhookToken)) {
+  if (
+    thrown instanceof DiscordAPIError &&
+    (thrown.status === 401 || thrown.status === 404 || thrown.code === RESTJSONErrorCodes.InvalidWebhookToken)
+  ) {
     const code = typeof thrown.code === 'number' ? ` (code ${thrown.code})` : '';
     return new DiscordInteractionTokenError(
       `Discord ${thrown.status} ${thrown.message}${code} on ${thrown.method.toUpperCase()} ${routeTemplate(thrown.url)}: the interaction token has expired or its message is gone`,

@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
-import { SpanKind, trace } from '@opentelemetry/api';
 // discord.js's REST client and API types, not discord.js itself: its gateway client would cost an
 // app that only calls the REST API ~40 MiB.
 import { DefaultRestOptions, parseResponse, RequestMethod, REST } from '@discordjs/rest';
 import type { ResponseLike, RouteLike } from '@discordjs/rest';
+import { Logger } from '@nestjs/common';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { ChannelType, OverwriteType, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import type {
   APIActionRowComponent,
@@ -33,9 +33,14 @@ import type {
 } from 'discord-api-types/v10';
 import { withSpan } from '@discord-backbone/telemetry';
 import { BotTokenBreaker, TokenRejection } from './bot-token.breaker';
-import { DiscordRateLimiter, InProcessDiscordRateLimiter, rateLimitedRoute, rateLimitHeaders, tokenHash } from './discord-rate-limiter';
+import {
+  DiscordRateLimiter,
+  InProcessDiscordRateLimiter,
+  rateLimitedRoute,
+  rateLimitHeaders,
+  tokenHash,
+} from './discord-rate-limiter';
 import { AS_BOT, authRequestData, DiscordAuth, toAuthDiscordError } from './discord-request.auth';
-import type { DiscordOptions } from './discord.options';
 import {
   DiscordNotConfiguredError,
   DiscordPermanentError,
@@ -45,6 +50,7 @@ import {
   routeTemplate,
   UNAUTHORIZED_RETRY_SECONDS,
 } from './discord.errors';
+import type { DiscordOptions } from './discord.options';
 import { InvalidRequestBudget } from './invalid-request.budget';
 
 const tracer = trace.getTracer('discord');
@@ -109,7 +115,8 @@ export class DiscordRestClient {
       // Called by REST for each request it sends, after its own queue: the one place every request passes.
       makeRequest: async (url, init): Promise<ResponseLike> => {
         const headers = init.headers as Record<string, string> | undefined;
-        if (botAuthorization === undefined || headers?.Authorization !== botAuthorization || !url.startsWith(apiPrefix)) return DefaultRestOptions.makeRequest(url, init);
+        if (botAuthorization === undefined || headers?.Authorization !== botAuthorization || !url.startsWith(apiPrefix))
+          return DefaultRestOptions.makeRequest(url, init);
         const route = rateLimitedRoute(hash, init.method ?? 'GET', url.slice(apiPrefix.length).split('?')[0]);
         await limiter.acquire(route);
         const response = await DefaultRestOptions.makeRequest(url, init);
@@ -118,7 +125,9 @@ export class DiscordRestClient {
       },
     });
     if (options.token) this.rest.setToken(options.token);
-    this.breaker = new BotTokenBreaker((options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000, () => this.rest.setToken(this.token!));
+    this.breaker = new BotTokenBreaker((options.unauthorizedRetrySeconds ?? UNAUTHORIZED_RETRY_SECONDS) * 1000, () =>
+      this.rest.setToken(this.token!),
+    );
     budget.watch(this.rest);
   }
 
@@ -168,7 +177,11 @@ export class DiscordRestClient {
   }
 
   async listActiveThreads(guildId: string): Promise<APIThreadChannel[]> {
-    const list = await this.request<APIThreadList>('listActiveThreads', RequestMethod.Get, Routes.guildActiveThreads(guildId));
+    const list = await this.request<APIThreadList>(
+      'listActiveThreads',
+      RequestMethod.Get,
+      Routes.guildActiveThreads(guildId),
+    );
     return list.threads as APIThreadChannel[];
   }
 
@@ -183,7 +196,13 @@ export class DiscordRestClient {
    */
   sendMessage(
     channelId: string,
-    message: { content: string; nonce?: string; mentionUsers?: string[]; replyTo?: string; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] },
+    message: {
+      content: string;
+      nonce?: string;
+      mentionUsers?: string[];
+      replyTo?: string;
+      components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+    },
   ): Promise<APIMessage> {
     const { content, nonce, replyTo, components } = message;
     const allowed_mentions = { parse: [], users: message.mentionUsers ?? [] };
@@ -207,8 +226,17 @@ export class DiscordRestClient {
    * Edits the original response of an interaction through its token (15 minutes from the
    * interaction), not the bot token. A refused token throws DiscordInteractionTokenError.
    */
-  editInteractionResponse(applicationId: string, interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<APIMessage> {
-    return this.request('editInteractionResponse', RequestMethod.Patch, Routes.webhookMessage(applicationId, interactionToken, '@original'), { body, auth: { as: 'route-token' } });
+  editInteractionResponse(
+    applicationId: string,
+    interactionToken: string,
+    body: RESTPatchAPIWebhookWithTokenMessageJSONBody,
+  ): Promise<APIMessage> {
+    return this.request(
+      'editInteractionResponse',
+      RequestMethod.Patch,
+      Routes.webhookMessage(applicationId, interactionToken, '@original'),
+      { body, auth: { as: 'route-token' } },
+    );
   }
 
   /** The guild's channels (threads excluded), categories included. */
@@ -231,8 +259,16 @@ export class DiscordRestClient {
     }
   }
 
-  createRole(guildId: string, role: { name: string; permissions: bigint; mentionable?: boolean }, reason?: string): Promise<APIRole> {
-    const body: RESTPostAPIGuildRoleJSONBody = { name: role.name, permissions: role.permissions.toString(), mentionable: role.mentionable ?? false };
+  createRole(
+    guildId: string,
+    role: { name: string; permissions: bigint; mentionable?: boolean },
+    reason?: string,
+  ): Promise<APIRole> {
+    const body: RESTPostAPIGuildRoleJSONBody = {
+      name: role.name,
+      permissions: role.permissions.toString(),
+      mentionable: role.mentionable ?? false,
+    };
     return this.request('createRole', RequestMethod.Post, Routes.guildRoles(guildId), { body, reason });
   }
 
@@ -253,8 +289,15 @@ export class DiscordRestClient {
   }
 
   /** Replaces every command of the application, globally or (with `guildId`) in one guild. */
-  overwriteCommands(applicationId: string, commands: RESTPostAPIApplicationCommandsJSONBody[], guildId?: string): Promise<APIApplicationCommand[]> {
-    const route = guildId === undefined ? Routes.applicationCommands(applicationId) : Routes.applicationGuildCommands(applicationId, guildId);
+  overwriteCommands(
+    applicationId: string,
+    commands: RESTPostAPIApplicationCommandsJSONBody[],
+    guildId?: string,
+  ): Promise<APIApplicationCommand[]> {
+    const route =
+      guildId === undefined
+        ? Routes.applicationCommands(applicationId)
+        : Routes.applicationGuildCommands(applicationId, guildId);
     return this.request('overwriteCommands', RequestMethod.Put, route, { body: commands });
   }
 
@@ -264,19 +307,35 @@ export class DiscordRestClient {
    */
   async getMessagesAfter(channelId: string, after: string, limit: number): Promise<APIMessage[]> {
     const query = new URLSearchParams({ after, limit: String(limit) });
-    const messages = await this.request<APIMessage[]>('getMessagesAfter', RequestMethod.Get, Routes.channelMessages(channelId), { query });
+    const messages = await this.request<APIMessage[]>(
+      'getMessagesAfter',
+      RequestMethod.Get,
+      Routes.channelMessages(channelId),
+      { query },
+    );
     return messages.sort((a, b) => compareSnowflakes(a.id, b.id));
   }
 
-  createInvite(channelId: string, invite: { maxAgeSeconds: number; maxUses: number; unique: boolean }): Promise<APIExtendedInvite> {
-    const body: RESTPostAPIChannelInviteJSONBody = { max_age: invite.maxAgeSeconds, max_uses: invite.maxUses, unique: invite.unique };
+  createInvite(
+    channelId: string,
+    invite: { maxAgeSeconds: number; maxUses: number; unique: boolean },
+  ): Promise<APIExtendedInvite> {
+    const body: RESTPostAPIChannelInviteJSONBody = {
+      max_age: invite.maxAgeSeconds,
+      max_uses: invite.maxUses,
+      unique: invite.unique,
+    };
     return this.request('createInvite', RequestMethod.Post, Routes.channelInvites(channelId), { body });
   }
 
   /** The member, or null when the user is not in the guild (Unknown Member). */
   async getGuildMember(guildId: string, userId: string): Promise<APIGuildMember | null> {
     try {
-      return await this.request<APIGuildMember>('getGuildMember', RequestMethod.Get, Routes.guildMember(guildId, userId));
+      return await this.request<APIGuildMember>(
+        'getGuildMember',
+        RequestMethod.Get,
+        Routes.guildMember(guildId, userId),
+      );
     } catch (error) {
       if (isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) return null;
       throw error;
@@ -294,23 +353,35 @@ export class DiscordRestClient {
   }
 
   async removeMemberRole(guildId: string, userId: string, roleId: string, reason?: string): Promise<void> {
-    await this.request('removeMemberRole', RequestMethod.Delete, Routes.guildMemberRole(guildId, userId, roleId), { reason });
+    await this.request('removeMemberRole', RequestMethod.Delete, Routes.guildMemberRole(guildId, userId, roleId), {
+      reason,
+    });
   }
 
   /** Creates or replaces the member's overwrite on the channel. */
-  async setMemberOverwrite(channelId: string, userId: string, permissions: { allow: bigint; deny: bigint }, reason?: string): Promise<void> {
+  async setMemberOverwrite(
+    channelId: string,
+    userId: string,
+    permissions: { allow: bigint; deny: bigint },
+    reason?: string,
+  ): Promise<void> {
     const body: RESTPutAPIChannelPermissionJSONBody = {
       type: OverwriteType.Member,
       allow: permissions.allow.toString(),
       deny: permissions.deny.toString(),
     };
-    await this.request('setMemberOverwrite', RequestMethod.Put, Routes.channelPermission(channelId, userId), { body, reason });
+    await this.request('setMemberOverwrite', RequestMethod.Put, Routes.channelPermission(channelId, userId), {
+      body,
+      reason,
+    });
   }
 
   /** Idempotent: an overwrite already gone (Unknown Overwrite) counts as removed. */
   async deleteOverwrite(channelId: string, overwriteId: string, reason?: string): Promise<void> {
     try {
-      await this.request('deleteOverwrite', RequestMethod.Delete, Routes.channelPermission(channelId, overwriteId), { reason });
+      await this.request('deleteOverwrite', RequestMethod.Delete, Routes.channelPermission(channelId, overwriteId), {
+        reason,
+      });
     } catch (error) {
       if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownPermissionOverwrite)) throw error;
     }
@@ -343,9 +414,19 @@ export class DiscordRestClient {
       const retryingToken = auth.as === 'bot' ? this.breaker.current() : undefined;
       try {
         this.budget.assertAvailable();
-        if (auth.as === 'bot' && !this.token) throw new DiscordNotConfiguredError('DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot');
+        if (auth.as === 'bot' && !this.token)
+          throw new DiscordNotConfiguredError(
+            'DISCORD_BOT_TOKEN is not configured: this app cannot call Discord as the bot',
+          );
         if (retryingToken) this.breaker.letThrough(retryingToken);
-        const response = await this.rest.queueRequest({ method, fullRoute, body: options.body, reason: options.reason, query: options.query, ...authRequestData(auth) });
+        const response = await this.rest.queueRequest({
+          method,
+          fullRoute,
+          body: options.body,
+          reason: options.reason,
+          query: options.query,
+          ...authRequestData(auth),
+        });
         span.setAttribute('discord.status_code', response.status);
         this.breaker.answered(retryingToken);
         return (await parseResponse(response)) as T;
@@ -353,7 +434,12 @@ export class DiscordRestClient {
         let error = toAuthDiscordError(auth, thrown);
         if (error instanceof DiscordUnauthorizedError && auth.as === 'bot') error = this.breaker.rejected(error);
         if (error instanceof DiscordPermanentError) this.breaker.answered(retryingToken); // answered, so authenticated
-        const status = error instanceof DiscordPermanentError || error instanceof DiscordUnavailableError || error instanceof DiscordUnauthorizedError ? error.status : undefined;
+        const status =
+          error instanceof DiscordPermanentError ||
+          error instanceof DiscordUnavailableError ||
+          error instanceof DiscordUnauthorizedError
+            ? error.status
+            : undefined;
         if (status !== undefined) span.setAttribute('discord.status_code', status);
         throw error;
       }

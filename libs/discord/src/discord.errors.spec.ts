@@ -13,7 +13,8 @@ import {
 } from './discord.errors';
 
 const url = 'https://discord.com/api/v10/channels/1234567890123456789/threads';
-const apiError = (status: number, code: number, message: string) => new DiscordAPIError({ code, message }, code, status, 'POST', url, { body: {} });
+const apiError = (status: number, code: number, message: string) =>
+  new DiscordAPIError({ code, message }, code, status, 'POST', url, { body: {} });
 const rateLimit = (overrides: Partial<ConstructorParameters<typeof RateLimitError>[0]> = {}) =>
   new RateLimitError({
     timeToReset: 30_000,
@@ -45,7 +46,11 @@ describe('toDiscordError', () => {
   ])('%i code %i is permanent: %p', (status, code, message, type) => {
     const error = toDiscordError(apiError(status, code, message));
     expect(error).toBeInstanceOf(type);
-    expect(error).toMatchObject({ status, code, message: `Discord ${status} ${message} (code ${code}) on POST /channels/:id/threads` });
+    expect(error).toMatchObject({
+      status,
+      code,
+      message: `Discord ${status} ${message} (code ${code}) on POST /channels/:id/threads`,
+    });
     expect(classifyError(error)).toBe('permanent');
   });
 
@@ -68,11 +73,16 @@ describe('toDiscordError', () => {
   it('5xx, timeouts and socket errors are transient', () => {
     const http = toDiscordError(new HTTPError(503, 'Service Unavailable', 'GET', url, { body: undefined }));
     expect(http).toBeInstanceOf(DiscordUnavailableError);
-    expect(http).toMatchObject({ status: 503, message: 'Discord 503 Service Unavailable on GET /channels/:id/threads' });
+    expect(http).toMatchObject({
+      status: 503,
+      message: 'Discord 503 Service Unavailable on GET /channels/:id/threads',
+    });
 
     const timeout = toDiscordError(new DOMException('This operation was aborted', 'AbortError'));
     expect(timeout).toBeInstanceOf(DiscordUnavailableError);
-    const refused = toDiscordError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
+    const refused = toDiscordError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    );
     expect(refused).toBeInstanceOf(DiscordUnavailableError);
     expect(classifyError(refused)).toBe('transient');
   });
@@ -80,7 +90,11 @@ describe('toDiscordError', () => {
   it('a 401 (the bot token is rejected) is transient, retried after minutes: no message is at fault', () => {
     const error = toDiscordError(apiError(401, 0, '401: Unauthorized'));
     expect(error).toBeInstanceOf(DiscordUnauthorizedError);
-    expect(error).toMatchObject({ status: 401, retryAfterSeconds: 300, message: 'Discord 401 401: Unauthorized (code 0) on POST /channels/:id/threads: the bot token is rejected' });
+    expect(error).toMatchObject({
+      status: 401,
+      retryAfterSeconds: 300,
+      message: 'Discord 401 401: Unauthorized (code 0) on POST /channels/:id/threads: the bot token is rejected',
+    });
     expect(classifyError(error)).toBe('transient');
   });
 
@@ -112,7 +126,9 @@ describe('isDiscordErrorCode', () => {
 describe('routeTemplate', () => {
   it('names routes without ids', () => {
     expect(routeTemplate('/channels/123456789012345678/threads')).toBe('/channels/:id/threads');
-    expect(routeTemplate('https://discord.com/api/v10/guilds/123456789012345678/members/223456789012345678?limit=5')).toBe('/guilds/:id/members/:id');
+    expect(
+      routeTemplate('https://discord.com/api/v10/guilds/123456789012345678/members/223456789012345678?limit=5'),
+    ).toBe('/guilds/:id/members/:id');
   });
 
   it('never carries a webhook or interaction token', () => {
@@ -133,7 +149,9 @@ describe('routeTemplate', () => {
   });
 
   it('reads the route as Discord documents it, and masks a token however it looks', () => {
-    expect(routeTemplate('/webhooks/123456789012345678/aW50ZXJhY3Rpb24/messages/%40original')).toBe('/webhooks/:id/:token/messages/@original');
+    expect(routeTemplate('/webhooks/123456789012345678/aW50ZXJhY3Rpb24/messages/%40original')).toBe(
+      '/webhooks/:id/:token/messages/@original',
+    );
     expect(routeTemplate('/webhooks/123456789012345678/987654321')).toBe('/webhooks/:id/:token');
   });
 
@@ -141,7 +159,11 @@ describe('routeTemplate', () => {
     const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ';
     const webhookUrl = `https://discord.com/api/v10/webhooks/123456789012345678/${token}/messages/@original`;
     const errors = [
-      toDiscordError(new DiscordAPIError({ code: 50027, message: 'Invalid Webhook Token' }, 50027, 401, 'PATCH', webhookUrl, { body: {} })),
+      toDiscordError(
+        new DiscordAPIError({ code: 50027, message: 'Invalid Webhook Token' }, 50027, 401, 'PATCH', webhookUrl, {
+          body: {},
+        }),
+      ),
       toDiscordError(new HTTPError(502, 'Bad Gateway', 'PATCH', webhookUrl, { body: undefined })),
       toDiscordError(rateLimit({ url: webhookUrl, method: 'PATCH' })),
     ];

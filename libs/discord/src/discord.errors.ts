@@ -93,7 +93,10 @@ export class DiscordOAuthTokenRejectedError extends DiscordPermanentError {
  */
 export class DiscordInteractionTokenError extends DiscordPermanentError {}
 
-const MISSING_PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
+const MISSING_PERMISSION_CODES = new Set<number>([
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.MissingAccess,
+]);
 const UNKNOWN_RESOURCE_CODES = new Set<number>([
   RESTJSONErrorCodes.UnknownChannel,
   RESTJSONErrorCodes.UnknownGuild,
@@ -140,13 +143,18 @@ export function toDiscordError(error: unknown): Error {
   }
   if (error instanceof HTTPError) {
     // No `cause`: the HTTPError holds the full URL (a webhook's token is in its path) and the request body.
-    return new DiscordUnavailableError(`Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`, error.status);
+    return new DiscordUnavailableError(
+      `Discord ${error.status} ${error.message} on ${error.method.toUpperCase()} ${routeTemplate(error.url)}`,
+      error.status,
+    );
   }
   if (error instanceof Error && error.message === TOKEN_DROPPED) {
     return new DiscordUnauthorizedError('Discord rejected the bot token earlier (401); the client has dropped it');
   }
   if (isNetworkError(error)) {
-    return new DiscordUnavailableError(`Discord unreachable or too slow: ${error.name}: ${error.message}`, undefined, { cause: error });
+    return new DiscordUnavailableError(`Discord unreachable or too slow: ${error.name}: ${error.message}`, undefined, {
+      cause: error,
+    });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

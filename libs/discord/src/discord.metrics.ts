@@ -10,10 +10,19 @@ let counters: { requests: Counter; rateLimits: Counter } | undefined;
  */
 export function countDiscordResponse(method: string, route: string, status: number, scope: string | null): void {
   counters ??= {
-    requests: metrics.getMeter('discord').createCounter('discord.requests', { description: 'Discord REST calls answered, by route and status', unit: '{request}' }),
-    rateLimits: metrics.getMeter('discord').createCounter('discord.rate_limits', { description: 'Discord 429 answers, by scope', unit: '{request}' }),
+    requests: metrics.getMeter('discord').createCounter('discord.requests', {
+      description: 'Discord REST calls answered, by route and status',
+      unit: '{request}',
+    }),
+    rateLimits: metrics
+      .getMeter('discord')
+      .createCounter('discord.rate_limits', { description: 'Discord 429 answers, by scope', unit: '{request}' }),
   };
-  const attributes = { 'http.request.method': method.toUpperCase(), 'url.template': routeTemplate(route), 'http.response.status_code': status };
+  const attributes = {
+    'http.request.method': method.toUpperCase(),
+    'url.template': routeTemplate(route),
+    'http.response.status_code': status,
+  };
   counters.requests.add(1, attributes);
   if (status === 429) counters.rateLimits.add(1, { 'discord.rate_limit.scope': scope ?? 'user' });
 }

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { PrismaService } from '@discord-backbone/prisma';
+import { DiscordBudgetMetrics } from './discord-budget.metrics';
+import {
+  DISCORD_GLOBAL_REQUESTS_PER_SECOND,
+  DiscordRateLimiter,
+  InProcessDiscordRateLimiter,
+} from './discord-rate-limiter';
 import { DiscordRestClientFactory } from './discord-rest-client.factory';
 import { DiscordRestClient } from './discord-rest.client';
-import { DiscordBudgetMetrics } from './discord-budget.metrics';
 import { DiscordHealthIndicator } from './discord.health';
 import { ConfigurableDiscordModule } from './discord.module-definition';
 import { DISCORD_OPTIONS, DiscordOptions } from './discord.options';
 import { InvalidRequestBudget } from './invalid-request.budget';
-import { PrismaService } from '@discord-backbone/prisma';
-import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, DiscordRateLimiter, InProcessDiscordRateLimiter } from './discord-rate-limiter';
 import { PostgresDiscordRateLimiter } from './postgres-discord-rate-limiter';
 import { PostgresInvalidRequestCount } from './postgres-invalid-request.count';
 
@@ -19,14 +23,18 @@ export const DEFAULT_SHARED_MAX_WAIT_MS = 250;
 
 function sharedStore(o: DiscordOptions, prisma: PrismaService | undefined): PrismaService | undefined {
   if (!o.sharedLimits) return undefined;
-  if (!prisma) throw new Error('DiscordOptions.sharedLimits needs PrismaModule (the limits are shared through Postgres)');
+  if (!prisma)
+    throw new Error('DiscordOptions.sharedLimits needs PrismaModule (the limits are shared through Postgres)');
   return prisma;
 }
 
 function rateLimiter(o: DiscordOptions, prisma: PrismaService | undefined): DiscordRateLimiter {
   const store = sharedStore(o, prisma);
   if (!store) return new InProcessDiscordRateLimiter();
-  const perSecond = Math.min(o.sharedLimits?.globalRequestsPerSecond ?? DEFAULT_SHARED_GLOBAL_REQUESTS_PER_SECOND, DISCORD_GLOBAL_REQUESTS_PER_SECOND);
+  const perSecond = Math.min(
+    o.sharedLimits?.globalRequestsPerSecond ?? DEFAULT_SHARED_GLOBAL_REQUESTS_PER_SECOND,
+    DISCORD_GLOBAL_REQUESTS_PER_SECOND,
+  );
   // The wait runs inside the request's timeout (REST starts it first).
   const maxWaitMs = Math.min(o.sharedLimits?.maxWaitMs ?? DEFAULT_SHARED_MAX_WAIT_MS, o.requestTimeoutMs / 2);
   return new PostgresDiscordRateLimiter(store, { globalRequestsPerSecond: perSecond, maxWaitMs });
@@ -51,12 +59,26 @@ function rateLimiter(o: DiscordOptions, prisma: PrismaService | undefined): Disc
         return new InvalidRequestBudget(o.invalidRequestBudget ?? DEFAULT_INVALID_REQUEST_BUDGET, Date.now, deployment);
       },
     },
-    { provide: DiscordRateLimiter, inject: [DISCORD_OPTIONS, { token: PrismaService, optional: true }], useFactory: rateLimiter },
+    {
+      provide: DiscordRateLimiter,
+      inject: [DISCORD_OPTIONS, { token: PrismaService, optional: true }],
+      useFactory: rateLimiter,
+    },
     DiscordRestClientFactory,
-    { provide: DiscordRestClient, inject: [DiscordRestClientFactory, DISCORD_OPTIONS], useFactory: (factory: DiscordRestClientFactory, o: DiscordOptions) => factory.create(o) },
+    {
+      provide: DiscordRestClient,
+      inject: [DiscordRestClientFactory, DISCORD_OPTIONS],
+      useFactory: (factory: DiscordRestClientFactory, o: DiscordOptions) => factory.create(o),
+    },
     DiscordHealthIndicator,
     DiscordBudgetMetrics,
   ],
-  exports: [DiscordRestClient, DiscordHealthIndicator, InvalidRequestBudget, DiscordRateLimiter, DiscordRestClientFactory],
+  exports: [
+    DiscordRestClient,
+    DiscordHealthIndicator,
+    InvalidRequestBudget,
+    DiscordRateLimiter,
+    DiscordRestClientFactory,
+  ],
 })
 export class DiscordModule extends ConfigurableDiscordModule {}

@@ -6,7 +6,17 @@ describe('InvalidRequestBudget', () => {
 
   it('counts 401, 403 and non-shared 429 responses, nothing else', () => {
     const budget = new InvalidRequestBudget(100, clock);
-    for (const [status, scope] of [[401, null], [403, null], [429, 'user'], [429, 'global'], [429, 'shared'], [404, null], [500, null], [200, null]] as const) budget.record(status, scope);
+    for (const [status, scope] of [
+      [401, null],
+      [403, null],
+      [429, 'user'],
+      [429, 'global'],
+      [429, 'shared'],
+      [404, null],
+      [500, null],
+      [200, null],
+    ] as const)
+      budget.record(status, scope);
     expect(budget.used()).toBe(4);
   });
 
@@ -80,13 +90,14 @@ describe('InvalidRequestBudget shared by the deployment', () => {
   });
 
   it('keeps counting its own while the deployment’s count cannot be reached, and sends them later', async () => {
-    const shared = { exchange: jest.fn().mockRejectedValueOnce(new Error('Postgres unreachable')).mockResolvedValue([]) };
+    const shared = {
+      exchange: jest.fn().mockRejectedValueOnce(new Error('Postgres unreachable')).mockResolvedValue([]),
+    };
     const budget = new InvalidRequestBudget(10, clock, shared);
     budget.record(403);
     budget.record(403);
     await budget.shareNow();
     expect(budget.used()).toBe(2);
     expect(shared.exchange).toHaveBeenNthCalledWith(2, 2); // the failed one's count, sent again
-
   });
 });

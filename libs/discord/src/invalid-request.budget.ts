@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import type { REST } from '@discordjs/rest';
+import { Logger } from '@nestjs/common';
 import { RetryLaterError } from '@discord-backbone/queue';
 import { countDiscordResponse } from './discord.metrics';
 
@@ -90,7 +90,12 @@ export class InvalidRequestBudget {
       });
     } else if (used >= this.threshold / 2 && this.now() - this.warnedAt > 60_000) {
       this.warnedAt = this.now();
-      this.logger.warn({ msg: 'Discord invalid requests (401/403/429) are piling up', invalidRequests: used, windowMinutes: 10, threshold: this.threshold });
+      this.logger.warn({
+        msg: 'Discord invalid requests (401/403/429) are piling up',
+        invalidRequests: used,
+        windowMinutes: 10,
+        threshold: this.threshold,
+      });
     }
   }
 
@@ -116,7 +121,10 @@ export class InvalidRequestBudget {
       this.shared = { slots, total: slots.reduce((sum, slot) => sum + slot.count, 0), readAt: this.now() };
     } catch (error) {
       this.unshared += adding; // sent again next time
-      this.logger.warn({ msg: 'Could not share the Discord invalid-request count (Postgres); counting this process’s own meanwhile', error: (error as Error).message });
+      this.logger.warn({
+        msg: 'Could not share the Discord invalid-request count (Postgres); counting this process’s own meanwhile',
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -132,7 +140,9 @@ export class InvalidRequestBudget {
   private sharedTotal(): number {
     if (!this.shared) return 0;
     const elapsed = (this.now() - this.shared.readAt) / 1000;
-    const left = this.shared.slots.filter((slot) => slot.ageSeconds + elapsed < WINDOW_MS / 1000).reduce((sum, slot) => sum + slot.count, 0);
+    const left = this.shared.slots
+      .filter((slot) => slot.ageSeconds + elapsed < WINDOW_MS / 1000)
+      .reduce((sum, slot) => sum + slot.count, 0);
     return left + this.unshared;
   }
 

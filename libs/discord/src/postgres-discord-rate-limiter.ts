@@ -2,18 +2,23 @@ import { Logger } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { Prisma } from '@discord-backbone/prisma';
 import type { PrismaService } from '@discord-backbone/prisma';
-import { DiscordRateLimitedError } from './discord.errors';
 import { DiscordRateLimiter } from './discord-rate-limiter';
 import type { RateLimitedRoute, RateLimitHeaders } from './discord-rate-limiter';
+import { DiscordRateLimitedError } from './discord.errors';
 
 const meter = metrics.getMeter('discord');
 const waitHistogram = meter.createHistogram('discord.rate_limiter.wait', {
-  description: 'Time a Discord request spent in the shared limiter before it was sent or handed back (statements included)',
+  description:
+    'Time a Discord request spent in the shared limiter before it was sent or handed back (statements included)',
   unit: 's',
 });
-const statementHistogram = meter.createHistogram('discord.rate_limiter.statement', { description: 'One shared-limiter statement’s round trip to Postgres', unit: 's' });
+const statementHistogram = meter.createHistogram('discord.rate_limiter.statement', {
+  description: 'One shared-limiter statement’s round trip to Postgres',
+  unit: 's',
+});
 const deferredCounter = meter.createCounter('discord.rate_limiter.deferred', {
-  description: 'Discord requests handed back to their queue by the shared limiter (their wait would have been too long), by scope',
+  description:
+    'Discord requests handed back to their queue by the shared limiter (their wait would have been too long), by scope',
   unit: '{request}',
 });
 
@@ -84,7 +89,12 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
   private async schedule(route: RateLimitedRoute, started: number): Promise<number> {
     let statement = this.acquireStatement(route);
     for (;;) {
-      let decision: { wait_ms: number | null; global_wait_ms: number | null; bucket_wait_ms: number | null; bucket_taken: boolean };
+      let decision: {
+        wait_ms: number | null;
+        global_wait_ms: number | null;
+        bucket_wait_ms: number | null;
+        bucket_taken: boolean;
+      };
       const asked = this.now();
       try {
         [decision] = await this.prisma.sql(statement);
@@ -96,13 +106,16 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
       statementHistogram.record((answered - asked) / 1000, { statement: 'acquire' });
       this.pruneNow();
       // The bucket is empty (or another process took its last request, or is probing it): wait for its reset if that is soon.
-      const bucketWait = decision.bucket_wait_ms ?? (decision.wait_ms !== null && !decision.bucket_taken ? this.intervalMs : null);
+      const bucketWait =
+        decision.bucket_wait_ms ?? (decision.wait_ms !== null && !decision.bucket_taken ? this.intervalMs : null);
       if (bucketWait !== null) {
-        if (answered - started + bucketWait > this.options.maxWaitMs) throw this.limited(route, bucketWait, 'user', false);
+        if (answered - started + bucketWait > this.options.maxWaitMs)
+          throw this.limited(route, bucketWait, 'user', false);
         await this.sleep(Math.max(1, bucketWait));
         continue;
       }
-      if (decision.wait_ms === null) throw this.limited(route, decision.global_wait_ms ?? this.options.maxWaitMs, 'global', true);
+      if (decision.wait_ms === null)
+        throw this.limited(route, decision.global_wait_ms ?? this.options.maxWaitMs, 'global', true);
       const wait = Math.max(0, Number(decision.wait_ms));
       if (wait >= 1) await this.sleep(wait);
       // Postgres gave the slot about halfway through the round trip. While the schedule is full
@@ -111,7 +124,8 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
       // taken already). A slot that was free at once leaves room behind it.
       if (wait < 1 || this.now() - ((asked + answered) / 2 + wait) <= LATE_MS) return this.now() - started;
       this.lateSlots++;
-      if (this.now() - started + this.intervalMs > this.options.maxWaitMs) throw this.limited(route, this.intervalMs, 'global', true);
+      if (this.now() - started + this.intervalMs > this.options.maxWaitMs)
+        throw this.limited(route, this.intervalMs, 'global', true);
       statement = this.globalSlotStatement(route);
     }
   }
@@ -124,14 +138,22 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
           UPDATE discord_rate_limits SET next_at = GREATEST(next_at, now() + make_interval(secs => ${headers.retryAfterMs / 1000}))
           WHERE token_hash = ${route.tokenHash}`);
       }
-      if (headers.bucket === null || headers.limit === null || headers.remaining === null || headers.resetAfterMs === null) {
+      if (
+        headers.bucket === null ||
+        headers.limit === null ||
+        headers.remaining === null ||
+        headers.resetAfterMs === null
+      ) {
         // An answer without a bucket: nothing to learn, so a probe this request made must not hold the route back.
         await this.prisma.sql(Prisma.sql`
           DELETE FROM discord_rate_buckets WHERE token_hash = ${route.tokenHash} AND "limit" = 0
             AND bucket IN (${`${route.route}:${route.majorParameter}`}, (SELECT bucket || ':' || ${route.majorParameter} FROM discord_rate_routes WHERE token_hash = ${route.tokenHash} AND route = ${route.route}))`);
         return;
       }
-      const resetAfterMs = Math.max(headers.resetAfterMs, headers.status === 429 && !headers.global ? (headers.retryAfterMs ?? 0) : 0);
+      const resetAfterMs = Math.max(
+        headers.resetAfterMs,
+        headers.status === 429 && !headers.global ? (headers.retryAfterMs ?? 0) : 0,
+      );
       const remaining = headers.status === 429 && !headers.global ? 0 : headers.remaining;
       // The counted remaining stays when the answer is of the window already counted (it includes requests still in flight).
       await this.prisma.sql(Prisma.sql`
@@ -218,8 +240,15 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
 
   private limited(route: RateLimitedRoute, waitMs: number, scope: string, global: boolean): DiscordRateLimitedError {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    const what = global ? `the bot's global limit (${this.options.globalRequestsPerSecond}/s across the deployment)` : `bucket ${route.route.replace(':', ' ')}`;
-    return new DiscordRateLimitedError(`Discord rate limit held back before sending: ${what} is taken; retry after ${seconds} s`, seconds, scope, global);
+    const what = global
+      ? `the bot's global limit (${this.options.globalRequestsPerSecond}/s across the deployment)`
+      : `bucket ${route.route.replace(':', ' ')}`;
+    return new DiscordRateLimitedError(
+      `Discord rate limit held back before sending: ${what} is taken; retry after ${seconds} s`,
+      seconds,
+      scope,
+      global,
+    );
   }
 
   /** Deletes buckets and routes long unused, at most every PRUNE_EVERY_MS per process (not awaited). */

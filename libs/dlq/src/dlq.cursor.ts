@@ -16,7 +16,8 @@ export const PEEK_VISIBILITY_SECONDS = 30;
 /** Receives that return only messages already seen (their visibility lapsed) before a pass counts as finished. */
 const STALE_RECEIVES = 3;
 
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 /**
  * One pass over a DLQ that never consumes what it does not delete: every message received is
@@ -67,7 +68,8 @@ export class DlqCursor {
       const fresh: Message[] = [];
       for (const message of Messages) {
         const id = message.MessageId ?? '';
-        if (this.seen.has(id)) this.held.set(id, message.ReceiptHandle ?? ''); // back after its visibility lapsed: still ours to release
+        if (this.seen.has(id))
+          this.held.set(id, message.ReceiptHandle ?? ''); // back after its visibility lapsed: still ours to release
         else {
           this.seen.add(id);
           fresh.push(message);
@@ -88,7 +90,10 @@ export class DlqCursor {
   async delete(messages: Message[]): Promise<void> {
     for (const batch of chunks(messages, 10)) {
       const { Failed = [] } = await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
       );
       if (Failed.length > 0) {
         throw new OperatorError(
@@ -107,7 +112,10 @@ export class DlqCursor {
     for (const batch of chunks(handles, 10)) {
       try {
         const { Failed = [] } = await this.sqs.send(
-          new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((handle, i) => ({ Id: String(i), ReceiptHandle: handle, VisibilityTimeout: 0 })) }),
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: batch.map((handle, i) => ({ Id: String(i), ReceiptHandle: handle, VisibilityTimeout: 0 })),
+          }),
         );
         failed += Failed.length;
       } catch {

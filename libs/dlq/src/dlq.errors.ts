@@ -6,8 +6,24 @@ export class OperatorError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const REJECTED_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidSignatureException']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+const REJECTED_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidSignatureException',
+]);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 const MISSING_QUEUE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
 
@@ -34,8 +50,10 @@ export function explainError(error: unknown, endpoint: string): string {
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return 'No AWS credentials found: the SDK looked for AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared files, SSO, and a container or instance role';
   }
-  if (REJECTED_CREDENTIALS.has(name)) return `SQS refused the credentials (${name}): check AWS_PROFILE or the access key in use`;
-  if (NETWORK_CODES.has(code) || name === 'TimeoutError') return `Cannot reach the SQS endpoint ${endpoint} (${code || name})`;
+  if (REJECTED_CREDENTIALS.has(name))
+    return `SQS refused the credentials (${name}): check AWS_PROFILE or the access key in use`;
+  if (NETWORK_CODES.has(code) || name === 'TimeoutError')
+    return `Cannot reach the SQS endpoint ${endpoint} (${code || name})`;
   if (ACCESS_DENIED.has(name)) return `Access denied by SQS: ${message}`;
   if (isMissingQueue(error)) return `A queue does not exist: ${message}`;
   if (/region is missing/i.test(message)) return 'No AWS region: set AWS_REGION';

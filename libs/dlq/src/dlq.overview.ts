@@ -39,29 +39,36 @@ export interface QueueOverview {
  */
 export async function overview(sqs: SQSClient, settings: Settings): Promise<QueueOverview[]> {
   return Promise.all(
-    configuredQueues(settings).map(async ({ name, queueUrlSetting, deadLetterQueueUrlSetting, queueUrl, dlqUrl }): Promise<QueueOverview> => {
-      const row: QueueOverview = { name, queueUrlSetting, queueUrl };
-      if (!queueUrl) return row;
-      try {
-        const target = await locate(sqs, name, queueUrl, dlqUrl, deadLetterQueueUrlSetting);
-        row.dlqUrl = target.dlqUrl;
-        const [source, dead] = await Promise.all([depthOf(sqs, target.queueUrl), depthOf(sqs, target.dlqUrl)]);
-        row.queue = source;
-        let oldest: number | undefined;
-        const { seen, complete } =
-          dead.visible > 0
-            ? await peekDeadLetters(sqs, target.dlqUrl, { maxMessages: OLDEST_SAMPLE }, (message) => {
-                const { failedAt, sentAt } = readDeadLetter(message);
-                const at = (failedAt ?? sentAt)?.getTime();
-                if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
-              })
-            : { seen: 0, complete: true };
-        row.dlq = { ...dead, oldestFailure: oldest === undefined ? undefined : new Date(oldest), sampled: seen, complete: complete && seen >= dead.visible };
-      } catch (error) {
-        if (!(error instanceof OperatorError)) throw error;
-        row.problem = error.message;
-      }
-      return row;
-    }),
+    configuredQueues(settings).map(
+      async ({ name, queueUrlSetting, deadLetterQueueUrlSetting, queueUrl, dlqUrl }): Promise<QueueOverview> => {
+        const row: QueueOverview = { name, queueUrlSetting, queueUrl };
+        if (!queueUrl) return row;
+        try {
+          const target = await locate(sqs, name, queueUrl, dlqUrl, deadLetterQueueUrlSetting);
+          row.dlqUrl = target.dlqUrl;
+          const [source, dead] = await Promise.all([depthOf(sqs, target.queueUrl), depthOf(sqs, target.dlqUrl)]);
+          row.queue = source;
+          let oldest: number | undefined;
+          const { seen, complete } =
+            dead.visible > 0
+              ? await peekDeadLetters(sqs, target.dlqUrl, { maxMessages: OLDEST_SAMPLE }, (message) => {
+                  const { failedAt, sentAt } = readDeadLetter(message);
+                  const at = (failedAt ?? sentAt)?.getTime();
+                  if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
+                })
+              : { seen: 0, complete: true };
+          row.dlq = {
+            ...dead,
+            oldestFailure: oldest === undefined ? undefined : new Date(oldest),
+            sampled: seen,
+            complete: complete && seen >= dead.visible,
+          };
+        } catch (error) {
+          if (!(error instanceof OperatorError)) throw error;
+          row.problem = error.message;
+        }
+        return row;
+      },
+    ),
   );
 }

@@ -46,7 +46,13 @@ export function configuredQueues(settings: Settings): ConfiguredQueue[] {
   return QUEUE_NAMES.map((name) => {
     const queue = urlSetting(settings, name, 'queueUrl');
     const dlq = urlSetting(settings, name, 'deadLetterQueueUrl');
-    return { name, queueUrlSetting: queue.setting, deadLetterQueueUrlSetting: dlq.setting, queueUrl: queue.url, dlqUrl: dlq.url };
+    return {
+      name,
+      queueUrlSetting: queue.setting,
+      deadLetterQueueUrlSetting: dlq.setting,
+      queueUrl: queue.url,
+      dlqUrl: dlq.url,
+    };
   });
 }
 
@@ -59,7 +65,9 @@ export async function resolveTarget(sqs: SQSClient, settings: Settings, queue: s
   if (!/^https?:\/\//.test(queue)) {
     const entry = known.find((k) => k.name === queue);
     if (!entry) {
-      throw new OperatorError(`Unknown queue "${queue}": the system's queues are ${known.map((k) => k.name).join(', ')} (or give a queue URL)`);
+      throw new OperatorError(
+        `Unknown queue "${queue}": the system's queues are ${known.map((k) => k.name).join(', ')} (or give a queue URL)`,
+      );
     }
     if (!entry.queueUrl) throw new OperatorError(`Queue ${queue} is not configured here: set ${entry.queueUrlSetting}`);
     return locate(sqs, entry.name, entry.queueUrl, entry.dlqUrl, entry.deadLetterQueueUrlSetting);
@@ -73,12 +81,20 @@ export async function resolveTarget(sqs: SQSClient, settings: Settings, queue: s
  * A queue and its DLQ, both checked to exist: `dlqUrl` when configured (`dlqSetting` names the
  * setting), else the queue's RedrivePolicy target.
  */
-export async function locate(sqs: SQSClient, name: string, queueUrl: string, dlqUrl?: string, dlqSetting?: string): Promise<DlqTarget> {
+export async function locate(
+  sqs: SQSClient,
+  name: string,
+  queueUrl: string,
+  dlqUrl?: string,
+  dlqSetting?: string,
+): Promise<DlqTarget> {
   const { QueueArn: queueArn } = await queueAttributes(sqs, queueUrl, ['QueueArn']);
   const target =
     dlqUrl ??
     (await redriveTargetUrl(sqs, queueUrl).catch((error: unknown) => {
-      throw isMissingQueue(error) ? new OperatorError(`The DLQ named by the RedrivePolicy of ${queueUrl} does not exist`) : error;
+      throw isMissingQueue(error)
+        ? new OperatorError(`The DLQ named by the RedrivePolicy of ${queueUrl} does not exist`)
+        : error;
     }));
   if (!target) {
     throw new OperatorError(
@@ -100,9 +116,15 @@ export async function locate(sqs: SQSClient, name: string, queueUrl: string, dlq
 }
 
 /** GetQueueAttributes with "this queue does not exist" told by URL. */
-export async function queueAttributes(sqs: SQSClient, queueUrl: string, names: QueueAttributeName[]): Promise<Record<string, string>> {
+export async function queueAttributes(
+  sqs: SQSClient,
+  queueUrl: string,
+  names: QueueAttributeName[],
+): Promise<Record<string, string>> {
   try {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }),
+    );
     return Attributes;
   } catch (error) {
     throw isMissingQueue(error) ? new OperatorError(`Queue ${queueUrl} does not exist`) : error;
@@ -111,6 +133,12 @@ export async function queueAttributes(sqs: SQSClient, queueUrl: string, names: Q
 
 /** Messages waiting and in flight, from the queue's approximate counts. */
 export async function depthOf(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
-  const attributes = await queueAttributes(sqs, queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']);
-  return { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  const attributes = await queueAttributes(sqs, queueUrl, [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+  ]);
+  return {
+    visible: Number(attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }

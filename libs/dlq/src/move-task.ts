@@ -51,7 +51,9 @@ export async function moveTaskSupport(sqs: SQSClient, dlqArn: string): Promise<s
     throw error;
   }
   if (latest?.Status === 'RUNNING' || latest?.Status === 'CANCELLING') {
-    throw new OperatorError(`A move task is already running on this DLQ (${latest.ApproximateNumberOfMessagesMoved ?? 0} moved so far); wait for it or cancel it`);
+    throw new OperatorError(
+      `A move task is already running on this DLQ (${latest.ApproximateNumberOfMessagesMoved ?? 0} moved so far); wait for it or cancel it`,
+    );
   }
   return undefined;
 }
@@ -70,12 +72,22 @@ export interface MoveTaskOutcome {
  */
 export async function runMoveTask(
   sqs: SQSClient,
-  task: { dlqArn: string; queueArn: string; rate?: number; signal?: AbortSignal; onProgress?: (moved: number, total: number) => void },
+  task: {
+    dlqArn: string;
+    queueArn: string;
+    rate?: number;
+    signal?: AbortSignal;
+    onProgress?: (moved: number, total: number) => void;
+  },
 ): Promise<MoveTaskOutcome | { unavailable: string }> {
   let handle: string | undefined;
   try {
     ({ TaskHandle: handle } = await sqs.send(
-      new StartMessageMoveTaskCommand({ SourceArn: task.dlqArn, DestinationArn: task.queueArn, MaxNumberOfMessagesPerSecond: task.rate }),
+      new StartMessageMoveTaskCommand({
+        SourceArn: task.dlqArn,
+        DestinationArn: task.queueArn,
+        MaxNumberOfMessagesPerSecond: task.rate,
+      }),
     ));
   } catch (error) {
     const reason = moveTaskUnavailable(error);
@@ -89,7 +101,8 @@ export async function runMoveTask(
       cancelled = true;
       await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle })).catch(() => undefined);
     }
-    const latest = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: task.dlqArn, MaxResults: 1 }))).Results?.[0];
+    const latest = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: task.dlqArn, MaxResults: 1 })))
+      .Results?.[0];
     const moved = latest?.ApproximateNumberOfMessagesMoved ?? 0;
     task.onProgress?.(moved, Math.max(moved, latest?.ApproximateNumberOfMessagesToMove ?? 0));
     if (latest?.Status && !['RUNNING', 'CANCELLING'].includes(latest.Status)) {

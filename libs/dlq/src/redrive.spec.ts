@@ -26,12 +26,34 @@ function scriptedSqs(script: Record<string, Handler>) {
       }
     },
   };
-  return { sqs: client as unknown as SQSClient, calls, named: (name: string) => calls.filter((c) => c.command === name) };
+  return {
+    sqs: client as unknown as SQSClient,
+    calls,
+    named: (name: string) => calls.filter((c) => c.command === name),
+  };
 }
 
-const attributes = { GetQueueAttributes: (input: Record<string, unknown>) => ({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:1:${String(input.QueueUrl).split('/').pop()}`, ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '0' } }) };
-const standard: DlqTarget = { name: 'prize-distribution', queueUrl: 'https://sqs/1/prizes', dlqUrl: 'https://sqs/1/prizes-dlq', fifo: false };
-const fifo: DlqTarget = { name: 'bot-operations', queueUrl: 'https://sqs/1/ops.fifo', dlqUrl: 'https://sqs/1/ops-dlq.fifo', fifo: true };
+const attributes = {
+  GetQueueAttributes: (input: Record<string, unknown>) => ({
+    Attributes: {
+      QueueArn: `arn:aws:sqs:us-east-1:1:${String(input.QueueUrl).split('/').pop()}`,
+      ApproximateNumberOfMessages: '3',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    },
+  }),
+};
+const standard: DlqTarget = {
+  name: 'prize-distribution',
+  queueUrl: 'https://sqs/1/prizes',
+  dlqUrl: 'https://sqs/1/prizes-dlq',
+  fifo: false,
+};
+const fifo: DlqTarget = {
+  name: 'bot-operations',
+  queueUrl: 'https://sqs/1/ops.fifo',
+  dlqUrl: 'https://sqs/1/ops-dlq.fifo',
+  fifo: true,
+};
 
 describe('redrive', () => {
   it('hands the whole DLQ to SQS move task where the endpoint runs it, capped at --rate, and follows it to the end', async () => {
@@ -48,7 +70,11 @@ describe('redrive', () => {
     const seen: number[] = [];
     const result = await redrive(sqs, standard, { rate: 50, onProgress: ({ moved }) => seen.push(moved) });
 
-    expect(named('StartMessageMoveTask')[0].input).toEqual({ SourceArn: 'arn:aws:sqs:us-east-1:1:prizes-dlq', DestinationArn: 'arn:aws:sqs:us-east-1:1:prizes', MaxNumberOfMessagesPerSecond: 50 });
+    expect(named('StartMessageMoveTask')[0].input).toEqual({
+      SourceArn: 'arn:aws:sqs:us-east-1:1:prizes-dlq',
+      DestinationArn: 'arn:aws:sqs:us-east-1:1:prizes',
+      MaxNumberOfMessagesPerSecond: 50,
+    });
     expect(result).toMatchObject({ method: 'move-task', moved: 3, failure: undefined, interrupted: false });
     expect(seen).toEqual([1, 3]);
     expect(named('ReceiveMessage')).toHaveLength(0);
@@ -58,15 +84,32 @@ describe('redrive', () => {
     let listed = 0;
     const failing = scriptedSqs({
       ...attributes,
-      ListMessageMoveTasks: () => ({ Results: [listed++ === 0 ? { Status: 'COMPLETED' } : { Status: 'FAILED', ApproximateNumberOfMessagesMoved: 1, FailureReason: 'AWS.SimpleQueueService.NonExistentQueue' }] }),
+      ListMessageMoveTasks: () => ({
+        Results: [
+          listed++ === 0
+            ? { Status: 'COMPLETED' }
+            : {
+                Status: 'FAILED',
+                ApproximateNumberOfMessagesMoved: 1,
+                FailureReason: 'AWS.SimpleQueueService.NonExistentQueue',
+              },
+        ],
+      }),
       StartMessageMoveTask: () => ({ TaskHandle: 'task-2' }),
     });
     const result = await redrive(failing.sqs, standard);
     expect(result).toMatchObject({ method: 'move-task', moved: 1 });
-    expect(result.failure).toEqual(new OperatorError("SQS's move task failed: AWS.SimpleQueueService.NonExistentQueue"));
+    expect(result.failure).toEqual(
+      new OperatorError("SQS's move task failed: AWS.SimpleQueueService.NonExistentQueue"),
+    );
 
-    const busy = scriptedSqs({ ...attributes, ListMessageMoveTasks: () => ({ Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 7 }] }) });
-    await expect(redrive(busy.sqs, standard)).rejects.toThrow('A move task is already running on this DLQ (7 moved so far)');
+    const busy = scriptedSqs({
+      ...attributes,
+      ListMessageMoveTasks: () => ({ Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 7 }] }),
+    });
+    await expect(redrive(busy.sqs, standard)).rejects.toThrow(
+      'A move task is already running on this DLQ (7 moved so far)',
+    );
     expect(busy.named('StartMessageMoveTask')).toHaveLength(0);
   });
 
@@ -81,7 +124,11 @@ describe('redrive', () => {
       ChangeMessageVisibilityBatch: () => ({}),
     });
     const result = await redrive(sqs, standard);
-    expect(result).toMatchObject({ method: 'message-by-message', methodReason: 'the endpoint refused StartMessageMoveTask: UnsupportedOperation', moved: 0 });
+    expect(result).toMatchObject({
+      method: 'message-by-message',
+      methodReason: 'the endpoint refused StartMessageMoveTask: UnsupportedOperation',
+      moved: 0,
+    });
     expect(named('ReceiveMessage')).toHaveLength(1);
   });
 
@@ -93,7 +140,10 @@ describe('redrive', () => {
       Attributes: { MessageGroupId: group },
       MessageAttributes: { [MessageAttribute.ERROR_CLASS]: { DataType: 'String', StringValue: errorClass } },
     });
-    const receives = [[message('a1', 'a', 'X'), message('a2', 'a', 'Y'), message('a3', 'a', 'X'), message('b1', 'b', 'X')], []];
+    const receives = [
+      [message('a1', 'a', 'X'), message('a2', 'a', 'Y'), message('a3', 'a', 'X'), message('b1', 'b', 'X')],
+      [],
+    ];
     const { sqs, named } = scriptedSqs({
       ...attributes,
       ReceiveMessage: () => ({ Messages: receives.shift() }),
@@ -103,7 +153,9 @@ describe('redrive', () => {
     });
     const result = await redrive(sqs, fifo, { errorClass: 'X' });
 
-    expect(named('SendMessage').map((c) => [c.input.MessageBody, c.input.MessageGroupId, c.input.MessageDeduplicationId])).toEqual([
+    expect(
+      named('SendMessage').map((c) => [c.input.MessageBody, c.input.MessageGroupId, c.input.MessageDeduplicationId]),
+    ).toEqual([
       ['{"id":"a1"}', 'a', 'redrive-a1'],
       ['{"id":"b1"}', 'b', 'redrive-b1'],
     ]);
@@ -119,8 +171,22 @@ describe('redrive', () => {
   });
 
   it('leaves a message dead-lettered again since the run began, instead of going round in circles', async () => {
-    const receives = [[{ MessageId: 'again', ReceiptHandle: 'rh-again', Body: '{}', Attributes: { SentTimestamp: String(Date.now() + 60000) } }], []];
-    const { sqs, named } = scriptedSqs({ ...attributes, ReceiveMessage: () => ({ Messages: receives.shift() }), ChangeMessageVisibilityBatch: () => ({}) });
+    const receives = [
+      [
+        {
+          MessageId: 'again',
+          ReceiptHandle: 'rh-again',
+          Body: '{}',
+          Attributes: { SentTimestamp: String(Date.now() + 60000) },
+        },
+      ],
+      [],
+    ];
+    const { sqs, named } = scriptedSqs({
+      ...attributes,
+      ReceiveMessage: () => ({ Messages: receives.shift() }),
+      ChangeMessageVisibilityBatch: () => ({}),
+    });
     const result = await redrive(sqs, standard, { errorClass: 'none' });
     expect(result).toMatchObject({ moved: 0, returned: 1 });
     expect(named('SendMessageBatch')).toHaveLength(0);

@@ -3,7 +3,7 @@ import { Message, SendMessageBatchCommand, SendMessageCommand, SQSClient } from 
 import { readDeadLetter, replayAttributes } from '@discord-backbone/queue';
 import { DlqCursor } from './dlq.cursor';
 import { OperatorError } from './dlq.errors';
-import { DlqTarget, depthOf, queueAttributes } from './dlq.targets';
+import { depthOf, DlqTarget, queueAttributes } from './dlq.targets';
 import { classFilter, classOf, countByClass } from './error-class';
 import { moveTaskSupport, runMoveTask } from './move-task';
 
@@ -67,14 +67,21 @@ export async function redrive(sqs: SQSClient, target: DlqTarget, options: Redriv
   return { ...result, depth, remaining: after.visible + after.inFlight, inFlight: after.inFlight };
 }
 
-async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, depth: number): Promise<Omit<RedriveResult, 'depth' | 'remaining' | 'inFlight'>> {
+async function run(
+  sqs: SQSClient,
+  target: DlqTarget,
+  options: RedriveOptions,
+  depth: number,
+): Promise<Omit<RedriveResult, 'depth' | 'remaining' | 'inFlight'>> {
   const base = { dryRun: options.dryRun === true, interrupted: false, behind: 0, returned: 0, left: [] };
   let methodReason = `--class ${options.errorClass} chosen`;
   let useMoveTask = false;
   if (options.errorClass === undefined) {
     const [dlqArn, queueArn] = await Promise.all([arnOf(sqs, target.dlqUrl), arnOf(sqs, target.queueUrl)]);
     const unavailable = await moveTaskSupport(sqs, dlqArn);
-    methodReason = unavailable ? `the endpoint has no StartMessageMoveTask here: ${unavailable}` : 'the whole DLQ, and the endpoint runs move tasks';
+    methodReason = unavailable
+      ? `the endpoint has no StartMessageMoveTask here: ${unavailable}`
+      : 'the whole DLQ, and the endpoint runs move tasks';
     useMoveTask = unavailable === undefined;
     if (useMoveTask && !options.dryRun) {
       const outcome = await runMoveTask(sqs, {
@@ -93,7 +100,10 @@ async function run(sqs: SQSClient, target: DlqTarget, options: RedriveOptions, d
           moved: outcome.moved,
           movedByClass: [],
           interrupted: outcome.status === 'CANCELLED',
-          failure: outcome.status === 'FAILED' ? new OperatorError(`SQS's move task failed: ${outcome.failureReason ?? 'no reason given'}`) : undefined,
+          failure:
+            outcome.status === 'FAILED'
+              ? new OperatorError(`SQS's move task failed: ${outcome.failureReason ?? 'no reason given'}`)
+              : undefined,
         };
       }
       methodReason = `the endpoint refused StartMessageMoveTask: ${outcome.unavailable}`;
@@ -115,7 +125,12 @@ async function moveOneByOne(
   target: DlqTarget,
   options: RedriveOptions,
   depth: number,
-): Promise<Pick<RedriveResult, 'examined' | 'moved' | 'movedByClass' | 'left' | 'behind' | 'returned' | 'interrupted' | 'failure'>> {
+): Promise<
+  Pick<
+    RedriveResult,
+    'examined' | 'moved' | 'movedByClass' | 'left' | 'behind' | 'returned' | 'interrupted' | 'failure'
+  >
+> {
   const cursor = new DlqCursor(sqs, target.dlqUrl, options.visibilityTimeout ?? REDRIVE_VISIBILITY_SECONDS);
   const wanted = classFilter(options.errorClass);
   // FIFO groups with a message that stays in the DLQ: their later messages stay too, in order.
@@ -173,7 +188,9 @@ async function moveOneByOne(
       } else {
         const classes = new Map(take.map((t) => [t.message, t.errorClass]));
         try {
-          await sendBack(sqs, target, [...classes.keys()], cursor, (sent) => moved.push(...sent.map((m) => classes.get(m)!)));
+          await sendBack(sqs, target, [...classes.keys()], cursor, (sent) =>
+            moved.push(...sent.map((m) => classes.get(m)!)),
+          );
         } catch (error) {
           failure = error;
           break;
@@ -184,7 +201,16 @@ async function moveOneByOne(
   } finally {
     await cursor.release();
   }
-  return { examined: cursor.seenCount, moved: moved.length, movedByClass: countByClass(moved), left: countByClass(left), behind, returned, interrupted, failure };
+  return {
+    examined: cursor.seenCount,
+    moved: moved.length,
+    movedByClass: countByClass(moved),
+    left: countByClass(left),
+    behind,
+    returned,
+    interrupted,
+    failure,
+  };
 }
 
 /**
@@ -192,7 +218,13 @@ async function moveOneByOne(
  * each batch sent and deleted. On an error the messages not sent yet are held (released
  * at the end of the run) and the error is thrown; the ones sent are deleted first.
  */
-async function sendBack(sqs: SQSClient, target: DlqTarget, messages: Message[], cursor: DlqCursor, onMoved: (sent: Message[]) => void): Promise<void> {
+async function sendBack(
+  sqs: SQSClient,
+  target: DlqTarget,
+  messages: Message[],
+  cursor: DlqCursor,
+  onMoved: (sent: Message[]) => void,
+): Promise<void> {
   let next = 0;
   try {
     if (target.fifo) {
@@ -223,7 +255,11 @@ async function sendBack(sqs: SQSClient, target: DlqTarget, messages: Message[], 
       const { Successful = [], Failed = [] } = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: target.queueUrl,
-          Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: message.Body ?? '', MessageAttributes: replayAttributes(message) })),
+          Entries: batch.map((message, i) => ({
+            Id: String(i),
+            MessageBody: message.Body ?? '',
+            MessageAttributes: replayAttributes(message),
+          })),
         }),
       );
       next += batch.length;
@@ -232,7 +268,9 @@ async function sendBack(sqs: SQSClient, target: DlqTarget, messages: Message[], 
       onMoved(sent);
       if (Failed.length > 0) {
         cursor.hold(Failed.map((entry) => batch[Number(entry.Id)]));
-        throw new OperatorError(`SQS refused to send ${Failed.length} message(s) back (${Failed[0].Code ?? 'error'}: ${Failed[0].Message ?? ''}); they stay in the DLQ`);
+        throw new OperatorError(
+          `SQS refused to send ${Failed.length} message(s) back (${Failed[0].Code ?? 'error'}: ${Failed[0].Message ?? ''}); they stay in the DLQ`,
+        );
       }
     }
   } catch (error) {
@@ -259,7 +297,12 @@ function bySize(messages: Message[]): Message[][] {
 
 function attributeBytes(message: Message): number {
   return Object.entries(message.MessageAttributes ?? {}).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.length ?? 0),
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? '') +
+      Buffer.byteLength(value.StringValue ?? '') +
+      (value.BinaryValue?.length ?? 0),
     0,
   );
 }

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { PublicRoute } from '@discord-backbone/auth';
+import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 import { MetricsHealthIndicator } from './metrics.health';
 import { PostgresHealthIndicator } from './postgres.health';
 import { ShutdownState } from './shutdown.state';
 import { SqsHealthIndicator } from './sqs.health';
-import { HEALTH_OPTIONS, HealthModuleOptions, ReadinessIndicator } from './health.options';
 
 /** Open to the orchestrator's probes without credentials; each dependency is reported up or down, nothing more. */
 @Controller('health')
@@ -26,7 +26,9 @@ export class HealthController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.extraChecks = (this.options.readinessIndicators ?? []).map((type) => this.moduleRef.get(type, { strict: false }));
+    this.extraChecks = (this.options.readinessIndicators ?? []).map((type) =>
+      this.moduleRef.get(type, { strict: false }),
+    );
   }
 
   /** Liveness: the process answers. */
@@ -43,7 +45,8 @@ export class HealthController implements OnModuleInit {
   @HealthCheck()
   ready() {
     const checks: HealthIndicatorFunction[] = [() => this.postgresHealth.isHealthy('postgres')];
-    if (this.shutdown.stopping) checks.unshift(() => this.indicator.check('shutdown').down({ message: 'shutting down' }));
+    if (this.shutdown.stopping)
+      checks.unshift(() => this.indicator.check('shutdown').down({ message: 'shutting down' }));
     if (this.options.queueUrls.length > 0) checks.push(() => this.sqsHealth.isHealthy('sqs', this.options.queueUrls));
     if (this.metricsHealth.applies()) checks.push(() => this.metricsHealth.isHealthy('metrics'));
     for (const indicator of this.extraChecks) checks.push(() => indicator.isHealthy());

@@ -22,7 +22,10 @@ export class PostgresHealthIndicator {
       ]);
       return session.up();
     } catch (error) {
-      this.logger.warn({ msg: 'Readiness: Postgres check failed', error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'Readiness: Postgres check failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
       return session.down();
     } finally {
       clearTimeout(timer);

@@ -22,12 +22,18 @@ export class SqsHealthIndicator {
     try {
       await Promise.all(
         queueUrls.map((url) =>
-          this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }), { abortSignal: AbortSignal.timeout(3000) }),
+          this.sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+            { abortSignal: AbortSignal.timeout(3000) },
+          ),
         ),
       );
       return session.up();
     } catch (error) {
-      this.logger.warn({ msg: 'Readiness: SQS check failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      this.logger.warn({
+        msg: 'Readiness: SQS check failed',
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
       return session.down();
     }
   }

@@ -30,7 +30,10 @@ export interface ThreadWorkerOptions {
 }
 
 export function threadWorkerOptions(options: OrderThreadsOptions): ThreadWorkerOptions {
-  if (!options.backendQueueUrl) throw new Error('OrderThreadsModule (consumer role): backendQueueUrl (BACKEND_QUEUE_URL) is required, the answers go there');
+  if (!options.backendQueueUrl)
+    throw new Error(
+      'OrderThreadsModule (consumer role): backendQueueUrl (BACKEND_QUEUE_URL) is required, the answers go there',
+    );
   return {
     backendQueueUrl: options.backendQueueUrl,
     inviteMaxAgeSeconds: options.threadInviteMaxAgeSeconds ?? DEFAULT_THREAD_INVITE_MAX_AGE_SECONDS,

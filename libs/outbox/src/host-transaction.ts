@@ -23,7 +23,9 @@ export async function executeInTransaction(tx: HostTransaction, text: string, va
   if (isPrismaTransaction(tx)) {
     // The root client has $transaction; its raw calls would each commit on their own.
     if (typeof (tx as { $transaction?: unknown }).$transaction === 'function') {
-      throw new TypeError('Expected the client of a Prisma interactive transaction (prisma.$transaction(async (tx) => …)), got the Prisma client itself');
+      throw new TypeError(
+        'Expected the client of a Prisma interactive transaction (prisma.$transaction(async (tx) => …)), got the Prisma client itself',
+      );
     }
     await tx.$executeRawUnsafe(text, ...values);
     return;
@@ -31,16 +33,22 @@ export async function executeInTransaction(tx: HostTransaction, text: string, va
   if (isPgClient(tx)) {
     // A pool runs each query on whichever connection is free: no transaction can span them.
     if (typeof (tx as { connect?: unknown }).connect === 'function' && 'totalCount' in tx) {
-      throw new TypeError('Expected a pg client inside a transaction (await pool.connect(), then BEGIN), got a pg Pool');
+      throw new TypeError(
+        'Expected a pg client inside a transaction (await pool.connect(), then BEGIN), got a pg Pool',
+      );
     }
     await tx.query(text, values);
     return;
   }
-  throw new TypeError('Expected a host transaction: a Prisma interactive-transaction client ($executeRawUnsafe) or a pg client (query(text, values))');
+  throw new TypeError(
+    'Expected a host transaction: a Prisma interactive-transaction client ($executeRawUnsafe) or a pg client (query(text, values))',
+  );
 }
 
 function isPrismaTransaction(tx: unknown): tx is PrismaTransactionClient {
-  return typeof tx === 'object' && tx !== null && typeof (tx as PrismaTransactionClient).$executeRawUnsafe === 'function';
+  return (
+    typeof tx === 'object' && tx !== null && typeof (tx as PrismaTransactionClient).$executeRawUnsafe === 'function'
+  );
 }
 
 function isPgClient(tx: unknown): tx is PgTransactionClient {

@@ -4,7 +4,12 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { describeError, exponentialBackoff, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
-import { DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS, DEFAULT_OUTBOX_POLL_INTERVAL_MS, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
+import {
+  DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS,
+  DEFAULT_OUTBOX_POLL_INTERVAL_MS,
+  OUTBOX_OPTIONS,
+  OutboxOptions,
+} from './outbox.options';
 
 interface OutboxRow {
   id: bigint;
@@ -101,10 +106,14 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           LIMIT ${ROUND_SIZE}
           FOR UPDATE SKIP LOCKED`;
         const byDestination = new Map<string, OutboxRow[]>();
-        for (const row of rows) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+        for (const row of rows)
+          byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
         // Concurrently: the round (and its row locks) lasts about one SQS request, bounded by the client's timeout.
         const batches = [...byDestination].flatMap(([destination, list]) =>
-          Array.from({ length: Math.ceil(list.length / SQS_BATCH_LIMIT) }, (_, i) => [destination, list.slice(i * SQS_BATCH_LIMIT, (i + 1) * SQS_BATCH_LIMIT)] as const),
+          Array.from(
+            { length: Math.ceil(list.length / SQS_BATCH_LIMIT) },
+            (_, i) => [destination, list.slice(i * SQS_BATCH_LIMIT, (i + 1) * SQS_BATCH_LIMIT)] as const,
+          ),
         );
         await Promise.all(batches.map(([destination, list]) => this.send(tx, destination, list)));
         return rows.length;
@@ -120,7 +129,14 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     const spans = rows.map((row) =>
       tracer.startSpan(
         `outbox.send ${destination}`,
-        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'aws_sqs', 'messaging.destination.name': destination, 'outbox.id': row.id.toString() } },
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'aws_sqs',
+            'messaging.destination.name': destination,
+            'outbox.id': row.id.toString(),
+          },
+        },
         propagation.extract(ROOT_CONTEXT, row.attributes),
       ),
     );
@@ -136,7 +152,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
           Entries: rows.map((row, i) => ({
             Id: String(i),
             MessageBody: row.body,
-            MessageAttributes: messageAttributes(row, () => context.with(trace.setSpan(ROOT_CONTEXT, spans[i]), traceContextAttributes)),
+            MessageAttributes: messageAttributes(row, () =>
+              context.with(trace.setSpan(ROOT_CONTEXT, spans[i]), traceContextAttributes),
+            ),
             ...(row.message_group_id ? { MessageGroupId: row.message_group_id } : {}),
             ...(row.deduplication_id ? { MessageDeduplicationId: row.deduplication_id } : {}),
           })),
@@ -145,7 +163,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       );
       for (const s of Successful) sent.set(rows[Number(s.Id)].id, s.MessageId ?? '');
-      for (const f of Failed) (f.SenderFault ? refused : failed).set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
+      for (const f of Failed)
+        (f.SenderFault ? refused : failed).set(rows[Number(f.Id)].id, `${f.Code ?? 'Error'}: ${f.Message ?? ''}`);
     } catch (error) {
       if (rows.length > 1 && queueUrl && isContentError(error)) {
         // SQS refused the batch for what is in it (one message too large, say): each on its own,
@@ -154,7 +173,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         for (const row of rows) await this.send(tx, destination, [row]);
         return;
       }
-      for (const row of rows) (queueUrl && isContentError(error) ? refused : failed).set(row.id, describeError(error).message);
+      for (const row of rows)
+        (queueUrl && isContentError(error) ? refused : failed).set(row.id, describeError(error).message);
     }
 
     rows.forEach((row, i) => {
@@ -185,7 +205,14 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     for (const row of rows.filter((r) => failed.has(r.id))) {
       const delayMs = exponentialBackoff(row.attempts, 1000, this.maxRetryDelayMs);
       // Never given up (that would lose a committed change's message), but loud once it looks stuck.
-      const log = { msg: 'Outbox message not sent; will retry', outboxId: row.id.toString(), destination, attempts: row.attempts + 1, retryInMs: delayMs, error: failed.get(row.id) };
+      const log = {
+        msg: 'Outbox message not sent; will retry',
+        outboxId: row.id.toString(),
+        destination,
+        attempts: row.attempts + 1,
+        retryInMs: delayMs,
+        error: failed.get(row.id),
+      };
       if (row.attempts + 1 >= STUCK_AFTER_ATTEMPTS) this.logger.error(log);
       else this.logger.warn(log);
       await tx.$executeRaw`
@@ -199,17 +226,26 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < 60_000) return;
     this.lastCleanup = Date.now();
-    await this.prisma.$executeRaw`DELETE FROM outbox_messages WHERE sent_at < ${new Date(Date.now() - SENT_RETENTION_MS)}`;
+    await this.prisma
+      .$executeRaw`DELETE FROM outbox_messages WHERE sent_at < ${new Date(Date.now() - SENT_RETENTION_MS)}`;
   }
 }
 
 /** SQS refused the request for its content (the client's fault), not for being unreachable or slow. */
 function isContentError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { $fault?: string }).$fault === 'client' && (error as { name?: string }).name !== 'TimeoutError';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { $fault?: string }).$fault === 'client' &&
+    (error as { name?: string }).name !== 'TimeoutError'
+  );
 }
 
 /** Stored attributes plus the send span's trace context, as SQS message attributes. */
-function messageAttributes(row: OutboxRow, traceAttributes: () => Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
+function messageAttributes(
+  row: OutboxRow,
+  traceAttributes: () => Record<string, MessageAttributeValue>,
+): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {};
   for (const [key, value] of Object.entries(row.attributes)) {
     if (key === 'traceparent' || key === 'tracestate') continue; // replaced by the send span's

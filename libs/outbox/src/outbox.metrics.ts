@@ -18,10 +18,15 @@ export class OutboxMetrics implements OnModuleDestroy {
       {
         'outbox.messages.waiting': { description: 'Outbox messages not sent yet', unit: '{message}' },
         'outbox.oldest_message.age': { description: 'Age of the oldest unsent outbox message', unit: 's' },
-        'outbox.messages.rejected': { description: 'Outbox messages SQS refused for their content (parked)', unit: '{message}' },
+        'outbox.messages.rejected': {
+          description: 'Outbox messages SQS refused for their content (parked)',
+          unit: '{message}',
+        },
       },
       async () => {
-        const rows = await prisma.$queryRaw<{ destination: string; waiting: bigint; rejected: bigint; oldest_seconds: number | null }[]>`
+        const rows = await prisma.$queryRaw<
+          { destination: string; waiting: bigint; rejected: bigint; oldest_seconds: number | null }[]
+        >`
           SELECT destination,
                  count(*) FILTER (WHERE rejected_at IS NULL) AS waiting,
                  count(*) FILTER (WHERE rejected_at IS NOT NULL) AS rejected,

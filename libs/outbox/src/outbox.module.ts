@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigurableOutboxModule } from './outbox.module-definition';
 import { OutboxMetrics } from './outbox.metrics';
+import { ConfigurableOutboxModule } from './outbox.module-definition';
 import { OutboxService } from './outbox.service';
 
 /**

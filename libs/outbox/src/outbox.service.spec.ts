@@ -5,13 +5,21 @@ import type { OutboxOptions } from './outbox.options';
 import { OutboxService } from './outbox.service';
 
 const options: OutboxOptions = { destinations: { [QueueName.DISCORD]: 'https://sqs.local/discord' } };
-const message = { destination: QueueName.DISCORD, body: { type: 'create_thread' }, orderingKey: 'order:1', attributes: { type: 'create_thread' } };
+const message = {
+  destination: QueueName.DISCORD,
+  body: { type: 'create_thread' },
+  orderingKey: 'order:1',
+  attributes: { type: 'create_thread' },
+};
 const outbox = (extra: Partial<OutboxOptions> = {}) => new OutboxService({ ...options, ...extra }, {} as PrismaService);
 
 describe('OutboxService.stage', () => {
   it('stages through a pg client with one parameterised INSERT (values bound, never spliced)', async () => {
     const query = jest.fn().mockResolvedValue({ rowCount: 2 });
-    await outbox().stage({ query }, [message, { ...message, orderingKey: "order:2'; DROP TABLE x; --", messageGroupId: 'g', deduplicationId: 'd' }]);
+    await outbox().stage({ query }, [
+      message,
+      { ...message, orderingKey: "order:2'; DROP TABLE x; --", messageGroupId: 'g', deduplicationId: 'd' },
+    ]);
     expect(query).toHaveBeenCalledTimes(1);
     const [text, values] = query.mock.calls[0] as [string, unknown[]];
     expect(text).toBe(
@@ -19,15 +27,33 @@ describe('OutboxService.stage', () => {
         '($1::text, $2::text, $3::text, $4::text, $5::text, $6::jsonb), ($7::text, $8::text, $9::text, $10::text, $11::text, $12::jsonb)',
     );
     expect(values).toEqual([
-      'discord', '{"type":"create_thread"}', 'order:1', null, null, '{"type":"create_thread"}',
-      'discord', '{"type":"create_thread"}', "order:2'; DROP TABLE x; --", 'g', 'd', '{"type":"create_thread"}',
+      'discord',
+      '{"type":"create_thread"}',
+      'order:1',
+      null,
+      null,
+      '{"type":"create_thread"}',
+      'discord',
+      '{"type":"create_thread"}',
+      "order:2'; DROP TABLE x; --",
+      'g',
+      'd',
+      '{"type":"create_thread"}',
     ]);
   });
 
   it('stages through a Prisma interactive-transaction client, into the configured schema-qualified table', async () => {
     const $executeRawUnsafe = jest.fn().mockResolvedValue(1);
     await outbox({ table: 'discord_backbone.outbox_messages' }).stage({ $executeRawUnsafe }, message);
-    expect($executeRawUnsafe).toHaveBeenCalledWith(expect.stringMatching(/^INSERT INTO "discord_backbone"\."outbox_messages" \(/), 'discord', '{"type":"create_thread"}', 'order:1', null, null, '{"type":"create_thread"}');
+    expect($executeRawUnsafe).toHaveBeenCalledWith(
+      expect.stringMatching(/^INSERT INTO "discord_backbone"\."outbox_messages" \(/),
+      'discord',
+      '{"type":"create_thread"}',
+      'order:1',
+      null,
+      null,
+      '{"type":"create_thread"}',
+    );
   });
 
   it('quotes the configured table name so it cannot inject SQL', () => {
@@ -44,7 +70,9 @@ describe('OutboxService.stage', () => {
 
   it('throws a TypeError naming both accepted shapes for a client of neither', async () => {
     await expect(outbox().stage({ execute: jest.fn() } as unknown as HostTransaction, message)).rejects.toThrow(
-      new TypeError('Expected a host transaction: a Prisma interactive-transaction client ($executeRawUnsafe) or a pg client (query(text, values))'),
+      new TypeError(
+        'Expected a host transaction: a Prisma interactive-transaction client ($executeRawUnsafe) or a pg client (query(text, values))',
+      ),
     );
     await expect(outbox().stage(null as unknown as HostTransaction, message)).rejects.toThrow(TypeError);
   });
@@ -60,7 +88,9 @@ describe('OutboxService.stage', () => {
 
   it('refuses a destination without a queue URL before touching the transaction', async () => {
     const query = jest.fn();
-    await expect(outbox().stage({ query }, { ...message, destination: QueueName.CAMPAIGN })).rejects.toThrow(/No queue URL is configured for outbox destination "campaign"/);
+    await expect(outbox().stage({ query }, { ...message, destination: QueueName.CAMPAIGN })).rejects.toThrow(
+      /No queue URL is configured for outbox destination "campaign"/,
+    );
     expect(query).not.toHaveBeenCalled();
   });
 });

@@ -3,7 +3,7 @@ import { context, propagation } from '@opentelemetry/api';
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, quoteQualifiedName } from '@discord-backbone/prisma';
 import { executeInTransaction, HostTransaction } from './host-transaction';
-import { OUTBOX_OPTIONS, OutboundMessage, OutboxOptions } from './outbox.options';
+import { OutboundMessage, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
 /** Columns of one staged message, in the order `stage` binds them. */
 const COLUMNS = ['destination', 'body', 'ordering_key', 'message_group_id', 'deduplication_id', 'attributes'] as const;
@@ -25,7 +25,10 @@ export class OutboxService {
 
   /** Messages of an ordering key that SQS refused for their content (parked by the dispatcher, never sent). */
   async rejected(orderingKey: string): Promise<RejectedMessage[]> {
-    const rows = await this.prisma.outboxMessage.findMany({ where: { orderingKey, rejectedAt: { not: null } }, orderBy: { id: 'asc' } });
+    const rows = await this.prisma.outboxMessage.findMany({
+      where: { orderingKey, rejectedAt: { not: null } },
+      orderBy: { id: 'asc' },
+    });
     return rows.map((row) => ({
       outboxId: row.id.toString(),
       destination: row.destination,

@@ -1,8 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
-import { Prisma } from './generated/client';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import { Client } from 'pg';
+import { Prisma } from './generated/client';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
 import { PrismaService } from './prisma.service';
 import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA } from './schema/backbone-schema';
@@ -135,7 +135,9 @@ export class DeploymentCoordination implements BeforeApplicationShutdown {
    */
   async releaseLease(name: string): Promise<void> {
     this.held.delete(name);
-    await this.prisma.sql(Prisma.sql`UPDATE deployment_leases SET expires_at = '-infinity' WHERE name = ${name} AND holder = ${this.holderId}`);
+    await this.prisma.sql(
+      Prisma.sql`UPDATE deployment_leases SET expires_at = '-infinity' WHERE name = ${name} AND holder = ${this.holderId}`,
+    );
   }
 
   /** A replica that stops hands its leases over at once (before Postgres closes), not after they expire. */
@@ -190,7 +192,9 @@ export class SessionLease {
                SELECT 1 FROM pg_stat_activity a WHERE a.pid = deployment_leases.holder_pid AND a.backend_start = deployment_leases.holder_session_start))
       RETURNING holder, fence::text AS fence`;
     const { rows } = await this.client.query<{ holder: string; fence: string }>(statement.text, statement.values);
-    return rows[0] ? { held: rows[0].holder === this.holder, fence: BigInt(rows[0].fence) } : { held: false, fence: 0n };
+    return rows[0]
+      ? { held: rows[0].holder === this.holder, fence: BigInt(rows[0].fence) }
+      : { held: false, fence: 0n };
   }
 
   /** Gives the lease up if this session holds it (it stays, expired: fences only grow) and closes the session. */
@@ -198,7 +202,10 @@ export class SessionLease {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.client.query(`UPDATE deployment_leases SET expires_at = '-infinity' WHERE name = $1 AND holder = $2 AND holder_pid = pg_backend_pid()`, [this.name, this.holder]);
+      await this.client.query(
+        `UPDATE deployment_leases SET expires_at = '-infinity' WHERE name = $1 AND holder = $2 AND holder_pid = pg_backend_pid()`,
+        [this.name, this.holder],
+      );
     } finally {
       await this.client.end().catch(() => undefined);
     }

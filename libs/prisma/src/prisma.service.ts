@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client';
 import { Pool } from 'pg';
+import { PrismaClient } from './generated/client';
+import type { Prisma } from './generated/client';
 import { PRISMA_OPTIONS, PrismaModuleOptions } from './prisma.options';
 import { backboneSearchPath, DEFAULT_BACKBONE_SCHEMA } from './schema/backbone-schema';
 import { SchemaRenamingAdapterFactory } from './schema/schema-renaming.adapter';
-import type { Prisma } from './generated/client';
 import { run, SqlTransaction, sqlTransaction, tracedQuery } from './sql';
 
 const DISCONNECT_TIMEOUT_MS = 1000;
@@ -41,7 +41,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       keepAliveInitialDelayMillis: 10_000,
     });
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-    super({ adapter: schema === DEFAULT_BACKBONE_SCHEMA ? adapter : new SchemaRenamingAdapterFactory(adapter, schema) });
+    super({
+      adapter: schema === DEFAULT_BACKBONE_SCHEMA ? adapter : new SchemaRenamingAdapterFactory(adapter, schema),
+    });
     this.pool = pool;
     // An idle connection that dies (Postgres restarted) is dropped by the pool; unheard, its error would end the process.
     pool.on('error', (error) => this.logger.warn({ msg: 'Idle Postgres connection lost', error: error.message }));
@@ -62,37 +64,41 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
    * DatabaseConnectionError; errors Postgres reports keep their SQLSTATE.
    */
   async sqlTransaction<T>(work: (sql: SqlTransaction) => Promise<T>): Promise<T> {
-    return tracer.startActiveSpan('db.transaction', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } }, async (span) => {
-      let client;
-      try {
-        client = await run(() => this.pool.connect());
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-        throw error;
-      }
-      let broken: unknown;
-      // A checked-out connection that breaks between statements emits 'error'; unheard, it would end the process.
-      const onError = (error: Error) => (broken = error);
-      client.on('error', onError);
-      try {
-        const sql = sqlTransaction(client);
-        await sql.execute('BEGIN');
-        const result = await work(sql);
-        await sql.execute('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
-        span.recordException(error instanceof Error ? error : new Error(String(error)));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        // A connection that broke or whose rollback failed is not given back to the pool.
-        client.off('error', onError);
-        client.release(broken !== undefined ? new Error('connection broken') : undefined);
-        span.end();
-      }
-    });
+    return tracer.startActiveSpan(
+      'db.transaction',
+      { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } },
+      async (span) => {
+        let client;
+        try {
+          client = await run(() => this.pool.connect());
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw error;
+        }
+        let broken: unknown;
+        // A checked-out connection that breaks between statements emits 'error'; unheard, it would end the process.
+        const onError = (error: Error) => (broken = error);
+        client.on('error', onError);
+        try {
+          const sql = sqlTransaction(client);
+          await sql.execute('BEGIN');
+          const result = await work(sql);
+          await sql.execute('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+          span.recordException(error instanceof Error ? error : new Error(String(error)));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          // A connection that broke or whose rollback failed is not given back to the pool.
+          client.off('error', onError);
+          client.release(broken !== undefined ? new Error('connection broken') : undefined);
+          span.end();
+        }
+      },
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -106,7 +112,10 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
    * their messages have been handed back already, so the process may go and Postgres rolls back.
    */
   async onApplicationShutdown(): Promise<void> {
-    const closed = await Promise.race([this.$disconnect().then(() => true), sleep(DISCONNECT_TIMEOUT_MS).then(() => false)]);
+    const closed = await Promise.race([
+      this.$disconnect().then(() => true),
+      sleep(DISCONNECT_TIMEOUT_MS).then(() => false),
+    ]);
     if (!closed) this.logger.warn({ msg: 'Postgres connections still busy at shutdown; closing with the process' });
   }
 }

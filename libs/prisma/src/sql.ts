@@ -29,7 +29,8 @@ export class DatabaseConnectionError extends Error {
 /** The statements of a transaction on `client`. */
 export function sqlTransaction(client: PoolClient): SqlTransaction {
   return {
-    query: async <R extends object>(text: string, values?: unknown[]) => (await tracedQuery<R>(client, text, values)).rows,
+    query: async <R extends object>(text: string, values?: unknown[]) =>
+      (await tracedQuery<R>(client, text, values)).rows,
     execute: async (text: string, values?: unknown[]) => (await tracedQuery(client, text, values)).rowCount ?? 0,
   };
 }
@@ -40,10 +41,18 @@ interface Queryable {
 }
 
 /** One statement in a `db.query` span (its text, never its values), connection failures named as such. */
-export async function tracedQuery<R extends object>(on: Queryable, text: string, values?: unknown[]): Promise<QueryResult<R & QueryResultRow>> {
+export async function tracedQuery<R extends object>(
+  on: Queryable,
+  text: string,
+  values?: unknown[],
+): Promise<QueryResult<R & QueryResultRow>> {
   const span = tracer.startSpan('db.query', {
     kind: SpanKind.CLIENT,
-    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY', 'db.query.text': text },
+    attributes: {
+      'db.system.name': 'postgresql',
+      'db.operation.name': /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY',
+      'db.query.text': text,
+    },
   });
   try {
     return await run(() => on.query<R & QueryResultRow>(text, values));
@@ -64,6 +73,8 @@ export async function run<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     // Duck-typed: socket errors come from Node's core, which in another realm (a Jest sandbox) are not `instanceof Error`.
-    throw typeof error === 'object' && error !== null && !('severity' in error) ? new DatabaseConnectionError(error) : error;
+    throw typeof error === 'object' && error !== null && !('severity' in error)
+      ? new DatabaseConnectionError(error)
+      : error;
   }
 }

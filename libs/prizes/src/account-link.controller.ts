@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { AccountLinkService, LinkResult } from './account-link.service';
 import { CreateUserDto, LinkDiscordAccountDto } from './account-link.dto';
+import { AccountLinkService, LinkResult } from './account-link.service';
 
 @Controller('users')
 export class AccountLinkController {

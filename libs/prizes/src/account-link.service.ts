@@ -1,10 +1,17 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PrismaService } from '@discord-backbone/prisma';
+import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { PendingOwnershipService } from './pending-ownership.service';
 import { PrizeTables } from './prize.tables';
-import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -15,7 +22,6 @@ export interface LinkResult {
   verified: boolean;
   claimed: { items: number; characters: number };
 }
-
 
 @Injectable()
 export class AccountLinkService {
@@ -42,23 +48,27 @@ export class AccountLinkService {
     // every statement is bounded by DATABASE_STATEMENT_TIMEOUT_MS, and claims go in chunks.
     try {
       return await this.prisma.sqlTransaction(async (sql) => {
-        const [user] = await sql.query<{ discord_user_id: string | null }>(`SELECT discord_user_id FROM ${this.tables.users} WHERE id = $1`, [userId]);
+        const [user] = await sql.query<{ discord_user_id: string | null }>(
+          `SELECT discord_user_id FROM ${this.tables.users} WHERE id = $1`,
+          [userId],
+        );
         if (!user) throw new NotFoundException(`User ${userId} not found`);
         if (user.discord_user_id && user.discord_user_id !== discordUserId) {
           throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         }
         await lockDiscordAccounts(sql, [discordUserId]);
         // Conditional: a concurrent link of this user to another account must not be overwritten.
-        const linked = await sql.execute(`UPDATE ${this.tables.users} SET discord_user_id = $1 WHERE id = $2 AND (discord_user_id IS NULL OR discord_user_id = $1)`, [
-          discordUserId,
-          userId,
-        ]);
+        const linked = await sql.execute(
+          `UPDATE ${this.tables.users} SET discord_user_id = $1 WHERE id = $2 AND (discord_user_id IS NULL OR discord_user_id = $1)`,
+          [discordUserId, userId],
+        );
         if (linked === 0) throw new ConflictException(`User ${userId} is already linked to another Discord account`);
         const claimed = await this.pendingOwnership.claimAll(sql, userId, discordUserId);
         return { userId, discordUserId, verified, claimed };
       });
     } catch (error) {
-      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new ConflictException(`Discord account ${discordUserId} is already linked to another user`);
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION)
+        throw new ConflictException(`Discord account ${discordUserId} is already linked to another user`);
       throw error;
     }
   }
@@ -66,7 +76,9 @@ export class AccountLinkService {
   private async verifyOwnership(discordUserId: string, accessToken: string | undefined): Promise<boolean> {
     if (accessToken === undefined) {
       if (this.options.requireDiscordToken) {
-        throw new BadRequestException('discordAccessToken is required: a Discord OAuth2 access token (scope identify) of the account being linked');
+        throw new BadRequestException(
+          'discordAccessToken is required: a Discord OAuth2 access token (scope identify) of the account being linked',
+        );
       }
       return false;
     }
@@ -77,10 +89,14 @@ export class AccountLinkService {
     try {
       owner = (await this.moduleRef.get(DiscordRestClient, { strict: false }).getOAuthUser(accessToken)).id;
     } catch (error) {
-      if (error instanceof DiscordOAuthTokenRejectedError) throw new ForbiddenException('Discord rejected discordAccessToken (expired, revoked or not an OAuth2 access token)');
+      if (error instanceof DiscordOAuthTokenRejectedError)
+        throw new ForbiddenException(
+          'Discord rejected discordAccessToken (expired, revoked or not an OAuth2 access token)',
+        );
       throw error; // Discord unreachable or rate limited: 503 from the API's error filter
     }
-    if (owner !== discordUserId) throw new ForbiddenException(`discordAccessToken belongs to another Discord account than ${discordUserId}`);
+    if (owner !== discordUserId)
+      throw new ForbiddenException(`discordAccessToken belongs to another Discord account than ${discordUserId}`);
     return true;
   }
 }

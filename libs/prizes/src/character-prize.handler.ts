@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import type { SqlTransaction } from '@discord-backbone/prisma';
 import type { CharacterAwardedDto } from '@discord-backbone/contracts';
+import type { SqlTransaction } from '@discord-backbone/prisma';
 import { PermanentError, Rejections } from '@discord-backbone/queue';
 import { withSpan } from '@discord-backbone/telemetry';
 import { findCommunitiesByGuild } from './community.lookup';
 import { AwardableCharacter, PendingOwnershipService } from './pending-ownership.service';
+import { CharacterCommunityMismatchError, CharacterNotFoundError, CommunityNotFoundError } from './prize.errors';
 import { PrizeHandler } from './prize.handler';
 import { PrizeTables } from './prize.tables';
-import { CharacterCommunityMismatchError, CharacterNotFoundError, CommunityNotFoundError } from './prize.errors';
 
 const tracer = trace.getTracer('prizes');
 
@@ -21,20 +21,29 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> 
   ) {}
 
   handleBatch(events: CharacterAwardedDto[], sql: SqlTransaction): Promise<Rejections> {
-    return withSpan(tracer, 'handle_character_prize', { attributes: { 'prize.event_count': events.length } }, async () => {
-      const communities = await findCommunitiesByGuild(sql, this.tables, events.map((e) => e.discordGuildId));
-      const rejections: Rejections = new Map();
-      // One at a time: two awards of the same character in a batch must see each other.
-      for (const [index, event] of events.entries()) {
-        try {
-          await this.award(event, communities.get(event.discordGuildId), sql);
-        } catch (error) {
-          if (!(error instanceof PermanentError)) throw error;
-          rejections.set(index, error);
+    return withSpan(
+      tracer,
+      'handle_character_prize',
+      { attributes: { 'prize.event_count': events.length } },
+      async () => {
+        const communities = await findCommunitiesByGuild(
+          sql,
+          this.tables,
+          events.map((e) => e.discordGuildId),
+        );
+        const rejections: Rejections = new Map();
+        // One at a time: two awards of the same character in a batch must see each other.
+        for (const [index, event] of events.entries()) {
+          try {
+            await this.award(event, communities.get(event.discordGuildId), sql);
+          } catch (error) {
+            if (!(error instanceof PermanentError)) throw error;
+            rejections.set(index, error);
+          }
         }
-      }
-      return rejections;
-    });
+        return rejections;
+      },
+    );
   }
 
   private async award(event: CharacterAwardedDto, communityId: string | undefined, sql: SqlTransaction): Promise<void> {
@@ -45,7 +54,8 @@ export class CharacterPrizeHandler implements PrizeHandler<CharacterAwardedDto> 
       [event.characterId],
     );
     if (!character) throw new CharacterNotFoundError(event.characterId);
-    if (character.communityId !== communityId) throw new CharacterCommunityMismatchError(character.id, event.discordGuildId);
+    if (character.communityId !== communityId)
+      throw new CharacterCommunityMismatchError(character.id, event.discordGuildId);
     await this.pendingOwnership.createForCharacter(sql, character, event.discordUserId);
   }
 }

@@ -30,9 +30,10 @@ export class ItemsService {
    */
   async grantItems(sql: SqlTransaction, grants: ItemGrant[]): Promise<GrantResult[]> {
     if (grants.length === 0) return [];
-    const users = await sql.query<{ id: string; discord_user_id: string }>(`SELECT id, discord_user_id FROM ${this.tables.users} WHERE discord_user_id = ANY($1::text[])`, [
-      [...new Set(grants.map((g) => g.discordUserId))],
-    ]);
+    const users = await sql.query<{ id: string; discord_user_id: string }>(
+      `SELECT id, discord_user_id FROM ${this.tables.users} WHERE discord_user_id = ANY($1::text[])`,
+      [[...new Set(grants.map((g) => g.discordUserId))]],
+    );
     const userByDiscordId = new Map(users.map((u) => [u.discord_user_id, u.id]));
 
     const holdings: Holding[] = [];
@@ -51,7 +52,12 @@ export class ItemsService {
       await sql.execute(
         `INSERT INTO pending_ownerships (id, discord_user_id, community_id, item_type_id, quantity)
          SELECT gen_random_uuid()::text, d, c, t, q FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS p(d, c, t, q)`,
-        [pending.map((g) => g.discordUserId), pending.map((g) => g.communityId), pending.map((g) => g.itemType.id), pending.map((g) => g.quantity)],
+        [
+          pending.map((g) => g.discordUserId),
+          pending.map((g) => g.communityId),
+          pending.map((g) => g.itemType.id),
+          pending.map((g) => g.quantity),
+        ],
       );
     }
     return results;
@@ -79,7 +85,12 @@ export class ItemsService {
          SELECT gen_random_uuid()::text, u, t, q, k, now()
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS s(u, t, q, k)
          ON CONFLICT (stack_key) DO UPDATE SET quantity = h.quantity + EXCLUDED.quantity, updated_at = now()`,
-        [rows.map(([, h]) => h.userId), rows.map(([, h]) => h.itemType.id), rows.map(([, h]) => h.quantity), rows.map(([k]) => k)],
+        [
+          rows.map(([, h]) => h.userId),
+          rows.map(([, h]) => h.itemType.id),
+          rows.map(([, h]) => h.quantity),
+          rows.map(([k]) => k),
+        ],
       );
     }
     if (units.length > 0) {

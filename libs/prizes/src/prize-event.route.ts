@@ -1,8 +1,15 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import type { SqlTransaction } from '@discord-backbone/prisma';
 import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@discord-backbone/contracts';
-import { BatchHandlersByType, decodeByType, dispatchGroupsByType, MessageRoute, originalMessageId, Rejections } from '@discord-backbone/queue';
+import type { SqlTransaction } from '@discord-backbone/prisma';
+import {
+  BatchHandlersByType,
+  decodeByType,
+  dispatchGroupsByType,
+  MessageRoute,
+  originalMessageId,
+  Rejections,
+} from '@discord-backbone/queue';
 import { CharacterPrizeHandler } from './character-prize.handler';
 import { lockDiscordAccounts } from './discord-account.lock';
 import { ItemPrizeHandler } from './item-prize.handler';
@@ -30,7 +37,9 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
    * message id — the original one for a message replayed from the DLQ with its attributes.
    */
   idempotencyKey(event: PrizeEventDto, message: Message): string {
-    return event.eventId ? `${this.consumer}:event:${event.eventId}` : `${this.consumer}:message:${originalMessageId(message)}`;
+    return event.eventId
+      ? `${this.consumer}:event:${event.eventId}`
+      : `${this.consumer}:message:${originalMessageId(message)}`;
   }
 
   typeOf(event: PrizeEventDto): string {
@@ -41,7 +50,10 @@ export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
   async applyBatch(events: PrizeEventDto[], sql: SqlTransaction): Promise<Rejections> {
     // Every account lock of the batch first, in one sorted pass, before any row lock: concurrent
     // batches and account links then always lock in the same order and cannot deadlock.
-    await lockDiscordAccounts(sql, events.map((e) => e.discordUserId));
+    await lockDiscordAccounts(
+      sql,
+      events.map((e) => e.discordUserId),
+    );
     const rejections: Rejections = new Map();
     for (const { indexes, result } of await dispatchGroupsByType(this.handlers, 'eventType', events, sql)) {
       for (const [local, error] of result) rejections.set(indexes[local], error);

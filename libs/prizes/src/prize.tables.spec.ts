@@ -5,7 +5,13 @@ import { ItemsService } from './items.service';
 import { PendingOwnershipService } from './pending-ownership.service';
 import { PrizeTables } from './prize.tables';
 
-const HOST_TABLES = { users: 'market.Member', communities: 'market.guilds', itemTypes: 'market.item_kinds', itemHoldings: 'market.inventory', characters: 'market.heroes' };
+const HOST_TABLES = {
+  users: 'market.Member',
+  communities: 'market.guilds',
+  itemTypes: 'market.item_kinds',
+  itemHoldings: 'market.inventory',
+  characters: 'market.heroes',
+};
 const GUILD = '123456789012345678';
 const USER = '223456789012345678';
 
@@ -38,7 +44,13 @@ function recordingSql(): SqlTransaction & { statements: string[] } {
 
 describe('PrizeTables', () => {
   it('defaults to this repository’s own tables, quoted', () => {
-    expect({ ...new PrizeTables({}) }).toEqual({ users: '"users"', communities: '"communities"', itemTypes: '"item_types"', itemHoldings: '"item_holdings"', characters: '"characters"' });
+    expect({ ...new PrizeTables({}) }).toEqual({
+      users: '"users"',
+      communities: '"communities"',
+      itemTypes: '"item_types"',
+      itemHoldings: '"item_holdings"',
+      characters: '"characters"',
+    });
   });
 
   it('takes the host’s schema-qualified names, case kept', () => {
@@ -52,13 +64,28 @@ describe('PrizeTables', () => {
     const pending = new PendingOwnershipService(items, tables);
     const sql = recordingSql();
 
-    await new ItemPrizeHandler(items, tables).handleBatch([{ eventType: 'ITEM_AWARDED', discordGuildId: GUILD, discordUserId: USER, itemTypeId: 't1', quantity: 1 }] as never, sql);
+    await new ItemPrizeHandler(items, tables).handleBatch(
+      [
+        { eventType: 'ITEM_AWARDED', discordGuildId: GUILD, discordUserId: USER, itemTypeId: 't1', quantity: 1 },
+      ] as never,
+      sql,
+    );
     await items.addHoldings(sql, [{ userId: 'u1', itemType: { id: 't2', stackable: false }, quantity: 2 }]);
-    await new CharacterPrizeHandler(pending, tables).handleBatch([{ eventType: 'CHARACTER_AWARDED', discordGuildId: GUILD, discordUserId: USER, characterId: 'h1' }] as never, sql);
+    await new CharacterPrizeHandler(pending, tables).handleBatch(
+      [{ eventType: 'CHARACTER_AWARDED', discordGuildId: GUILD, discordUserId: USER, characterId: 'h1' }] as never,
+      sql,
+    );
     await pending.claimAll(sql, 'u1', USER);
 
     const text = sql.statements.join('\n');
-    for (const name of ['"market"."Member"', '"market"."guilds"', '"market"."item_kinds"', '"market"."inventory"', '"market"."heroes"']) expect(text).toContain(name);
+    for (const name of [
+      '"market"."Member"',
+      '"market"."guilds"',
+      '"market"."item_kinds"',
+      '"market"."inventory"',
+      '"market"."heroes"',
+    ])
+      expect(text).toContain(name);
     expect(text).not.toMatch(/\b(FROM|INTO|UPDATE|JOIN) (users|communities|item_types|item_holdings|characters)\b/);
   });
 });

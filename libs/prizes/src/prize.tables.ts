@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { quoteTableNames } from '@discord-backbone/prisma';
-import { PRIZES_OPTIONS, PrizeTableNames, PrizesOptions } from './prizes.options';
+import { PRIZES_OPTIONS, PrizesOptions, PrizeTableNames } from './prizes.options';
 
-const DEFAULT_TABLES: PrizeTableNames = { users: 'users', communities: 'communities', itemTypes: 'item_types', itemHoldings: 'item_holdings', characters: 'characters' };
+const DEFAULT_TABLES: PrizeTableNames = {
+  users: 'users',
+  communities: 'communities',
+  itemTypes: 'item_types',
+  itemHoldings: 'item_holdings',
+  characters: 'characters',
+};
 
 /** The host's prize tables as quoted SQL identifiers, checked and quoted once at start-up. */
 @Injectable()

@@ -1,7 +1,7 @@
 import type { RoleSides } from '@discord-backbone/queue';
+import { PRIZE_DOMAIN_EXPORTS, PRIZE_DOMAIN_PROVIDERS } from './prize-domain.providers';
 import { PrizeEventConsumer } from './prize-event.consumer';
 import { PrizeEventRoute } from './prize-event.route';
-import { PRIZE_DOMAIN_EXPORTS, PRIZE_DOMAIN_PROVIDERS } from './prize-domain.providers';
 
 /** The consumer side: the `prize-distribution` queue's handler. */
 export const PRIZES_CONSUMER: RoleSides['consumer'] = {

@@ -1,6 +1,6 @@
 import type { RoleSides } from '@discord-backbone/queue';
-import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 import { AccountLinkController } from './account-link.controller';
+import { ACCOUNT_LINK_OPTIONS, AccountLinkOptions } from './account-link.options';
 import { AccountLinkService } from './account-link.service';
 import { PRIZE_DOMAIN_EXPORTS, PRIZE_DOMAIN_PROVIDERS } from './prize-domain.providers';
 import { PRIZES_OPTIONS, PrizesOptions } from './prizes.options';
@@ -10,7 +10,11 @@ export const PRIZES_PRODUCER: RoleSides['producer'] = {
   controllers: [AccountLinkController],
   providers: [
     ...PRIZE_DOMAIN_PROVIDERS,
-    { provide: ACCOUNT_LINK_OPTIONS, inject: [PRIZES_OPTIONS], useFactory: (o: PrizesOptions): AccountLinkOptions => ({ requireDiscordToken: o.requireDiscordToken ?? false }) },
+    {
+      provide: ACCOUNT_LINK_OPTIONS,
+      inject: [PRIZES_OPTIONS],
+      useFactory: (o: PrizesOptions): AccountLinkOptions => ({ requireDiscordToken: o.requireDiscordToken ?? false }),
+    },
     AccountLinkService,
   ],
   exports: [...PRIZE_DOMAIN_EXPORTS, AccountLinkService],

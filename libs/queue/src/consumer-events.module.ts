@@ -22,12 +22,16 @@ export class ConsumerEvents implements OnModuleInit {
   onModuleInit(): void {
     const missing = this.options.consumers.filter((c) => !this.sqsService.consumers.has(c.name)).map((c) => c.name);
     if (missing.length > 0) {
-      throw new Error(`No @SqsMessageHandler is registered for consumer(s) ${missing.join(', ')}: import the consumer's module (their queues would never be polled)`);
+      throw new Error(
+        `No @SqsMessageHandler is registered for consumer(s) ${missing.join(', ')}: import the consumer's module (their queues would never be polled)`,
+      );
     }
     for (const [name, { instance }] of this.sqsService.consumers) {
       backOffFailedReceives(name, instance, this.logger);
       for (const event of ['processing_error', 'timeout_error'] as const) {
-        instance.on(event, (...[error]: [Error, ...unknown[]]) => this.logger.error({ msg: `SQS consumer ${event}`, consumer: name, error: error.message }));
+        instance.on(event, (...[error]: [Error, ...unknown[]]) =>
+          this.logger.error({ msg: `SQS consumer ${event}`, consumer: name, error: error.message }),
+        );
       }
     }
   }

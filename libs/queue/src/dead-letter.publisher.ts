@@ -1,11 +1,20 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, Message, MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  Message,
+  MessageAttributeValue,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MessageAttribute } from '@discord-backbone/contracts';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions, SQS_CLIENT } from './queue.options';
 
 /** The id a message was first delivered under: kept across a DLQ round trip by the attribute. */
 export function originalMessageId(message: Message): string {
-  return message.MessageAttributes?.[MessageAttribute.ORIGINAL_MESSAGE_ID]?.StringValue ?? message.MessageId ?? 'unknown';
+  return (
+    message.MessageAttributes?.[MessageAttribute.ORIGINAL_MESSAGE_ID]?.StringValue ?? message.MessageId ?? 'unknown'
+  );
 }
 
 /**
@@ -13,18 +22,26 @@ export function originalMessageId(message: Message): string {
  * Throws when the policy names a queue that does not exist.
  */
 export async function redriveTargetUrl(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
-  const arn = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+  );
+  const arn = Attributes?.RedrivePolicy
+    ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn
+    : undefined;
   if (!arn) return undefined;
   const [, , , , accountId, queueName] = arn.split(':');
-  const { QueueUrl: url } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }));
+  const { QueueUrl: url } = await sqs.send(
+    new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }),
+  );
   if (!url) throw new Error(`Dead-letter queue ${arn} of ${queueUrl} was not found`);
   return url;
 }
 
 /** The queue's ARN: the same queue has one ARN however its URL is spelled (legacy hosts, endpoints, case). */
 async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   return Attributes?.QueueArn;
 }
 
@@ -63,7 +80,9 @@ export class DeadLetterPublisher implements OnModuleInit {
     const setting = consumer.deadLetterQueueUrlSetting ?? 'its dead-letter queue URL';
     const url = consumer.deadLetterQueueUrl || (await redriveTargetUrl(this.sqs, consumer.queueUrl));
     if (!url) {
-      throw new Error(`Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (${setting})`);
+      throw new Error(
+        `Queue ${consumer.queueUrl} has no RedrivePolicy and no dead-letter queue URL is configured (${setting})`,
+      );
     }
     // Dead-lettering into the queue itself would hand every poison message straight back, forever.
     const [sourceArn, targetArn] = await Promise.all([queueArn(this.sqs, consumer.queueUrl), queueArn(this.sqs, url)]);
@@ -100,7 +119,12 @@ export class DeadLetterPublisher implements OnModuleInit {
         QueueUrl: queueUrl,
         MessageBody: message.Body ?? '',
         MessageAttributes: attributes,
-        ...(fifo ? { MessageGroupId: message.Attributes?.MessageGroupId ?? 'dead-letter', MessageDeduplicationId: message.MessageId } : {}),
+        ...(fifo
+          ? {
+              MessageGroupId: message.Attributes?.MessageGroupId ?? 'dead-letter',
+              MessageDeduplicationId: message.MessageId,
+            }
+          : {}),
       }),
     );
   }

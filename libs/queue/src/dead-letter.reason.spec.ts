@@ -38,7 +38,13 @@ describe('dead-letter reason', () => {
   });
 
   it('reads a message the redrive policy moved (no reason) with its own id as the original', () => {
-    expect(readDeadLetter({ MessageId: 'm1', Body: 'x', MessageAttributes: { [MessageAttribute.FAILED_AT]: text('garbage') } })).toEqual({
+    expect(
+      readDeadLetter({
+        MessageId: 'm1',
+        Body: 'x',
+        MessageAttributes: { [MessageAttribute.FAILED_AT]: text('garbage') },
+      }),
+    ).toEqual({
       messageId: 'm1',
       originalMessageId: 'm1',
       errorClass: undefined,
@@ -56,14 +62,21 @@ describe('dead-letter reason', () => {
   it('replays with every attribute but the stale reason, and the original message id', () => {
     expect(replayAttributes(deadLettered)).toEqual({
       [MessageAttribute.ORIGINAL_MESSAGE_ID]: { DataType: 'String', StringValue: 'first-delivery' },
-      [MessageAttribute.TRACEPARENT]: { DataType: 'String', StringValue: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      [MessageAttribute.TRACEPARENT]: {
+        DataType: 'String',
+        StringValue: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
       operation_type: { DataType: 'String', StringValue: 'INVITE_USER' },
     });
-    expect(replayAttributes({ MessageId: 'moved-by-policy', Body: '' })).toEqual({ [MessageAttribute.ORIGINAL_MESSAGE_ID]: { DataType: 'String', StringValue: 'moved-by-policy' } });
+    expect(replayAttributes({ MessageId: 'moved-by-policy', Body: '' })).toEqual({
+      [MessageAttribute.ORIGINAL_MESSAGE_ID]: { DataType: 'String', StringValue: 'moved-by-policy' },
+    });
   });
 
   it('takes the trace id from a well-formed traceparent only', () => {
-    expect(traceIdOf('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(traceIdOf('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
     expect(traceIdOf('00-xyz-00f067aa0ba902b7-01')).toBeUndefined();
     expect(traceIdOf(undefined)).toBeUndefined();
   });

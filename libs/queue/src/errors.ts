@@ -75,7 +75,11 @@ export function classifyError(error: unknown): ErrorDisposition {
   return 'transient';
 }
 
-const DATABASE_ERROR_CLASSES = { unavailable: 'DatabaseUnavailableError', busy: 'DatabaseBusyError', data: 'DatabaseValueError' } as const;
+const DATABASE_ERROR_CLASSES = {
+  unavailable: 'DatabaseUnavailableError',
+  busy: 'DatabaseBusyError',
+  data: 'DatabaseValueError',
+} as const;
 
 /** Class and message for logs, spans and DLQ attributes; database errors in one line, without Prisma's source excerpt. */
 export function describeError(error: unknown): { errorClass: string; message: string } {

@@ -55,7 +55,13 @@ export class MessagePipeline implements BeforeApplicationShutdown {
       }
       void this.batches
         .process(consumer, messages, route, true)
-        .catch((error: unknown) => this.logger.error({ msg: 'Batch failed unexpectedly; its messages come back after their visibility timeout', consumer: consumer.name, error: String(error) }))
+        .catch((error: unknown) =>
+          this.logger.error({
+            msg: 'Batch failed unexpectedly; its messages come back after their visibility timeout',
+            consumer: consumer.name,
+            error: String(error),
+          }),
+        )
         .finally(() => this.release(consumer.name));
       return [];
     });
@@ -89,7 +95,11 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     slots.waiting.shift()?.();
   }
 
-  private async dispatch(name: string, messages: Message[], run: (consumer: ConsumerSettings) => Promise<Message[]>): Promise<Message[]> {
+  private async dispatch(
+    name: string,
+    messages: Message[],
+    run: (consumer: ConsumerSettings) => Promise<Message[]>,
+  ): Promise<Message[]> {
     const consumer = this.consumers.get(name);
     if (!consumer) throw new Error(`No consumer settings for ${name}`);
     if (this.registry.closing) {

@@ -11,7 +11,13 @@ class Routes {}
 const OPTIONS = Symbol('OPTIONS');
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<{ url?: string }>({ optionsInjectionToken: OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<RoleModuleExtras>({ isGlobal: false, role: 'producer', routes: true }, withRole({ producer: { controllers: [Routes], providers: [Producer], exports: [Producer] }, consumer: { providers: [Poller] } }))
+  .setExtras<RoleModuleExtras>(
+    { isGlobal: false, role: 'producer', routes: true },
+    withRole({
+      producer: { controllers: [Routes], providers: [Producer], exports: [Producer] },
+      consumer: { providers: [Poller] },
+    }),
+  )
   .build();
 @Module({})
 class ExampleModule extends ConfigurableModuleClass {}
@@ -37,6 +43,8 @@ describe('withRole', () => {
   });
 
   it('refuses a role it does not know, naming the module', () => {
-    expect(() => ExampleModule.forRoot({ role: 'worker' as 'consumer' })).toThrow(/ExampleModule: role must be 'producer' or 'consumer', not "worker"/);
+    expect(() => ExampleModule.forRoot({ role: 'worker' as 'consumer' })).toThrow(
+      /ExampleModule: role must be 'producer' or 'consumer', not "worker"/,
+    );
   });
 });

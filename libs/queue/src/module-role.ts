@@ -30,7 +30,10 @@ export type RoleSides = Record<ModuleRole, Pick<ModuleMetadata, 'imports' | 'con
 export function withRole(sides: RoleSides): (definition: DynamicModule, extras: RoleModuleExtras) => DynamicModule {
   return (definition, extras) => {
     const side = Object.hasOwn(sides, extras.role) ? sides[extras.role] : undefined;
-    if (!side) throw new Error(`${definition.module.name}: role must be 'producer' or 'consumer', not ${JSON.stringify(extras.role)}`);
+    if (!side)
+      throw new Error(
+        `${definition.module.name}: role must be 'producer' or 'consumer', not ${JSON.stringify(extras.role)}`,
+      );
     return {
       ...definition,
       global: extras.isGlobal,

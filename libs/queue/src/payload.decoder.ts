@@ -26,13 +26,19 @@ export type MessageClasses = Readonly<Record<string, ClassConstructor<object>>>;
  * UnknownMessageTypeError (`Unknown <what> "<value>"`; both dead-lettered at once), anything else
  * is validated by its class.
  */
-export function decodeByType<C extends MessageClasses>(body: unknown, contract: { discriminator: string; classes: C; what: string }): InstanceType<C[keyof C]> {
+export function decodeByType<C extends MessageClasses>(
+  body: unknown,
+  contract: { discriminator: string; classes: C; what: string },
+): InstanceType<C[keyof C]> {
   const { discriminator, classes, what } = contract;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MessageValidationError('Message body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new MessageValidationError('Message body must be a JSON object');
   const type = (body as Record<string, unknown>)[discriminator];
-  if (typeof type !== 'string') throw new MessageValidationError(`${discriminator} must be one of ${Object.keys(classes).join(', ')}`);
+  if (typeof type !== 'string')
+    throw new MessageValidationError(`${discriminator} must be one of ${Object.keys(classes).join(', ')}`);
   // Own keys only: `toString` or `__proto__` is not a message type.
-  if (!Object.hasOwn(classes, type)) throw new UnknownMessageTypeError(`Unknown ${what} ${JSON.stringify(type.slice(0, 64))}`);
+  if (!Object.hasOwn(classes, type))
+    throw new UnknownMessageTypeError(`Unknown ${what} ${JSON.stringify(type.slice(0, 64))}`);
   return decodePayload(classes[type], body) as InstanceType<C[keyof C]>;
 }
 

@@ -53,17 +53,24 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
   private probe(retry: number): void {
     const outage = this.outage;
     if (!outage || this.stopping) return;
-    outage.timer = setTimeout(() => {
-      void this.ping().then(async (error) => {
-        if (this.stopping) return;
-        if (error === undefined) return this.resume(outage);
-        if (Date.now() - outage.lastLog >= STILL_DOWN_LOG_EVERY_MS) {
-          outage.lastLog = Date.now();
-          this.logger.warn({ msg: 'Postgres still unreachable; consumers stay paused', downForSeconds: Math.round((Date.now() - outage.since) / 1000), error });
-        }
-        this.probe(retry + 1);
-      });
-    }, exponentialBackoff(retry, FIRST_PROBE_MS, MAX_PROBE_MS));
+    outage.timer = setTimeout(
+      () => {
+        void this.ping().then(async (error) => {
+          if (this.stopping) return;
+          if (error === undefined) return this.resume(outage);
+          if (Date.now() - outage.lastLog >= STILL_DOWN_LOG_EVERY_MS) {
+            outage.lastLog = Date.now();
+            this.logger.warn({
+              msg: 'Postgres still unreachable; consumers stay paused',
+              downForSeconds: Math.round((Date.now() - outage.since) / 1000),
+              error,
+            });
+          }
+          this.probe(retry + 1);
+        });
+      },
+      exponentialBackoff(retry, FIRST_PROBE_MS, MAX_PROBE_MS),
+    );
   }
 
   private async ping(): Promise<string | undefined> {
@@ -72,7 +79,10 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
       // A standby after a failover answers, but cannot take the writes every consumer makes.
       const [{ readOnly }] = await Promise.race([
         this.prisma.$queryRaw<{ readOnly: string }[]>`SELECT current_setting('transaction_read_only') AS "readOnly"`,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS)),
+        ),
       ]);
       return readOnly === 'on' ? 'Postgres answers read-only (a standby)' : undefined;
     } catch (error) {
@@ -89,6 +99,9 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
     if (this.stopping || this.outage !== outage) return;
     this.outage = undefined;
     for (const consumer of consumers) consumer.start();
-    this.logger.log({ msg: 'Postgres answers again: consumers resumed', downForSeconds: Math.round((Date.now() - outage.since) / 1000) });
+    this.logger.log({
+      msg: 'Postgres answers again: consumers resumed',
+      downForSeconds: Math.round((Date.now() - outage.since) / 1000),
+    });
   }
 }

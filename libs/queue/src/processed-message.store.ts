@@ -39,16 +39,23 @@ export class ProcessedMessageStore {
         [queue, sorted.map((k) => k.key), sorted.map((k) => k.messageId), sorted.map((k) => k.payloadHash)],
       );
       const fresh = new Set(inserted.map((r) => r.key));
-      const duplicates = await this.appliedHashes(sql, keys.map((k) => k.key).filter((k) => !fresh.has(k)));
+      const duplicates = await this.appliedHashes(
+        sql,
+        keys.map((k) => k.key).filter((k) => !fresh.has(k)),
+      );
       const result = await effect(fresh, sql);
-      if (result.rejected.length > 0) await sql.execute('DELETE FROM processed_messages WHERE key = ANY($1::text[])', [result.rejected]);
+      if (result.rejected.length > 0)
+        await sql.execute('DELETE FROM processed_messages WHERE key = ANY($1::text[])', [result.rejected]);
       return { duplicates, result };
     });
   }
 
   private async appliedHashes(sql: SqlTransaction, keys: string[]): Promise<Map<string, string | null>> {
     if (keys.length === 0) return new Map();
-    const rows = await sql.query<{ key: string; payload_hash: string | null }>('SELECT key, payload_hash FROM processed_messages WHERE key = ANY($1::text[])', [keys]);
+    const rows = await sql.query<{ key: string; payload_hash: string | null }>(
+      'SELECT key, payload_hash FROM processed_messages WHERE key = ANY($1::text[])',
+      [keys],
+    );
     return new Map(rows.map((r) => [r.key, r.payload_hash]));
   }
 }

@@ -1,5 +1,5 @@
-import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { SqsModule } from '@ssut/nestjs-sqs';
 import { ConsumerEvents, ConsumerEventsModule } from './consumer-events.module';
 import { toConsumerOptions } from './consumer-options';
@@ -13,7 +13,12 @@ class QueueOptionsModule {}
  * exported, so that QueueModule, SqsModule's async factory and ConsumerEvents share one instance.
  */
 function withSqsConsumers(definition: DynamicModule, extras: { isGlobal: boolean }): DynamicModule {
-  const optionsModule: DynamicModule = { module: QueueOptionsModule, imports: definition.imports ?? [], providers: definition.providers ?? [], exports: [QUEUE_OPTIONS] };
+  const optionsModule: DynamicModule = {
+    module: QueueOptionsModule,
+    imports: definition.imports ?? [],
+    providers: definition.providers ?? [],
+    exports: [QUEUE_OPTIONS],
+  };
   return {
     module: definition.module,
     global: extras.isGlobal,
@@ -22,7 +27,9 @@ function withSqsConsumers(definition: DynamicModule, extras: { isGlobal: boolean
       SqsModule.registerAsync({
         imports: [optionsModule],
         inject: [QUEUE_OPTIONS, SQS_CLIENT],
-        useFactory: (o: QueueModuleOptions, client: SQSClient) => ({ consumers: o.consumers.map((c) => toConsumerOptions(c, client, o.shutdownDrainTimeoutMs)) }),
+        useFactory: (o: QueueModuleOptions, client: SQSClient) => ({
+          consumers: o.consumers.map((c) => toConsumerOptions(c, client, o.shutdownDrainTimeoutMs)),
+        }),
       }),
       // After SqsModule: see ConsumerEventsModule.
       { module: ConsumerEventsModule, imports: [optionsModule], providers: [ConsumerEvents] },
@@ -30,7 +37,9 @@ function withSqsConsumers(definition: DynamicModule, extras: { isGlobal: boolean
   };
 }
 
-export const { ConfigurableModuleClass: ConfigurableQueueModule } = new ConfigurableModuleBuilder<QueueModuleOptions>({ optionsInjectionToken: QUEUE_OPTIONS })
+export const { ConfigurableModuleClass: ConfigurableQueueModule } = new ConfigurableModuleBuilder<QueueModuleOptions>({
+  optionsInjectionToken: QUEUE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   // Global unless told otherwise: every consumer module's handler runs through its MessagePipeline.
   .setExtras({ isGlobal: true }, withSqsConsumers)

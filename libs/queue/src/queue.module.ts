@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttemptStore } from './attempt.store';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
 import { BatchPipeline } from './pipeline/batch.pipeline';
@@ -8,7 +9,6 @@ import { OutageRelease } from './pipeline/outage-release';
 import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { PipelineMetrics } from './pipeline/pipeline.metrics';
 import { TaskProtection } from './pipeline/task-protection';
-import { AttemptStore } from './attempt.store';
 import { PostgresOutageGate } from './postgres-outage.gate';
 import { ProcessedMessageStore } from './processed-message.store';
 import { ConfigurableQueueModule } from './queue.module-definition';

@@ -26,7 +26,13 @@ export function backOffFailedReceives(name: string, consumer: Consumer, logger: 
     consumer.updateOption('pollingWaitTimeMs', waitMs);
     if (failures === 1 || Date.now() - loggedAt >= LOG_EVERY_MS) {
       loggedAt = Date.now();
-      logger.error({ msg: 'SQS receive failed; polling backs off until it works again', consumer: name, failures, nextPollInMs: waitMs, error: describeError(error).message });
+      logger.error({
+        msg: 'SQS receive failed; polling backs off until it works again',
+        consumer: name,
+        failures,
+        nextPollInMs: waitMs,
+        error: describeError(error).message,
+      });
     }
   });
   const recovered = () => {

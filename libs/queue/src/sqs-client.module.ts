@@ -9,7 +9,13 @@ import { ConfigurableSqsClientModule } from './sqs-client.module-definition';
  * `forRoot(options)` or `forRootAsync({ imports, inject, useFactory })`; global unless `isGlobal: false`.
  */
 @Module({
-  providers: [{ provide: SQS_CLIENT, inject: [SQS_CLIENT_OPTIONS], useFactory: (options: SqsClientOptions) => createSqsClient(options) }],
+  providers: [
+    {
+      provide: SQS_CLIENT,
+      inject: [SQS_CLIENT_OPTIONS],
+      useFactory: (options: SqsClientOptions) => createSqsClient(options),
+    },
+  ],
   exports: [SQS_CLIENT],
 })
 export class SqsClientModule extends ConfigurableSqsClientModule implements OnApplicationShutdown {

@@ -41,19 +41,33 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
     }
     const response = host.switchToHttp().getResponse<Response>();
     if (answer.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(answer.retryAfterSeconds));
-    if (answer.status >= 500) this.logger.warn({ msg: 'Request refused: a dependency is unavailable', status: answer.status, error: describeError(error).message });
-    response.status(answer.status).json({ statusCode: answer.status, error: HttpStatus[answer.status], message: answer.message });
+    if (answer.status >= 500)
+      this.logger.warn({
+        msg: 'Request refused: a dependency is unavailable',
+        status: answer.status,
+        error: describeError(error).message,
+      });
+    response
+      .status(answer.status)
+      .json({ statusCode: answer.status, error: HttpStatus[answer.status], message: answer.message });
   }
 
   private answerFor(error: unknown): ErrorAnswer | undefined {
     const database = databaseFailure(error);
     if (database?.kind === 'unavailable' || database?.kind === 'busy') {
-      return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable or busy; try again shortly', retryAfterSeconds: 5 };
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'The database is unavailable or busy; try again shortly',
+        retryAfterSeconds: 5,
+      };
     }
-    if (database?.kind === 'data') return { status: HttpStatus.BAD_REQUEST, message: 'A value is out of the range the database can store' };
+    if (database?.kind === 'data')
+      return { status: HttpStatus.BAD_REQUEST, message: 'A value is out of the range the database can store' };
     if (error instanceof Prisma.PrismaClientKnownRequestError) {
-      if (error.code === 'P2002') return { status: HttpStatus.CONFLICT, message: 'A record with these values already exists' };
-      if (error.code === 'P2003') return { status: HttpStatus.NOT_FOUND, message: `A referenced record does not exist${referencedField(error)}` };
+      if (error.code === 'P2002')
+        return { status: HttpStatus.CONFLICT, message: 'A record with these values already exists' };
+      if (error.code === 'P2003')
+        return { status: HttpStatus.NOT_FOUND, message: `A referenced record does not exist${referencedField(error)}` };
       if (error.code === 'P2025') return { status: HttpStatus.NOT_FOUND, message: 'The record does not exist' };
     }
     for (const answerer of this.answerers) {
@@ -61,7 +75,11 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
       if (answer) return answer;
     }
     if (error instanceof RetryLaterError) {
-      return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Discord cannot be asked right now; try again later', retryAfterSeconds: Math.ceil(error.retryAfterSeconds) };
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'Discord cannot be asked right now; try again later',
+        retryAfterSeconds: Math.ceil(error.retryAfterSeconds),
+      };
     }
     return undefined;
   }
@@ -69,7 +87,8 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
 
 /** ` (customerId)` from the violated constraint, e.g. orders_customer_id_fkey. */
 function referencedField(error: Prisma.PrismaClientKnownRequestError): string {
-  const meta = error.meta as { field_name?: string; driverAdapterError?: { cause?: { constraint?: { index?: string } } } } | undefined;
+  const meta = error.meta as
+    { field_name?: string; driverAdapterError?: { cause?: { constraint?: { index?: string } } } } | undefined;
   const constraint = meta?.driverAdapterError?.cause?.constraint?.index ?? meta?.field_name ?? '';
   const column = /^[a-z]+_(.+)_fkey/.exec(constraint)?.[1];
   return column ? ` (${column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())})` : '';

@@ -19,7 +19,10 @@ export interface AppOptions {
  */
 export function configureApp(app: INestApplication, { errorAnswerers = [] }: AppOptions = {}): INestApplication {
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new SafeTextPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new SafeTextPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   app.useGlobalFilters(new ApiErrorsFilter(app.getHttpAdapter(), errorAnswerers));
   // Create the app with `bodyParser: false`: JSON is read here, its exact bytes kept (see jsonBody).
   app.use(jsonBody);
@@ -32,7 +35,11 @@ export function configureApp(app: INestApplication, { errorAnswerers = [] }: App
  * and graceful shutdown on SIGTERM/SIGINT (Nest's close hooks drain the consumers) with a
  * hard deadline so a stuck dependency cannot keep the process alive.
  */
-export async function bootstrapApp(module: DynamicModule, defaultPort: number, options: AppOptions = {}): Promise<INestApplication> {
+export async function bootstrapApp(
+  module: DynamicModule,
+  defaultPort: number,
+  options: AppOptions = {},
+): Promise<INestApplication> {
   const app = configureApp(await NestFactory.create(module, { bufferLogs: true, bodyParser: false }), options);
   const logger = app.get(Logger);
   const env = app.get(Environment);
@@ -52,7 +59,11 @@ export async function bootstrapApp(module: DynamicModule, defaultPort: number, o
     void app
       .close()
       // An unreachable trace collector must not turn a clean shutdown into a failed one.
-      .then(() => stopTelemetry().catch((error: unknown) => logger.warn({ msg: 'Trace export at shutdown failed', error: String(error) })))
+      .then(() =>
+        stopTelemetry().catch((error: unknown) =>
+          logger.warn({ msg: 'Trace export at shutdown failed', error: String(error) }),
+        ),
+      )
       .then(
         () => process.exit(0),
         (error: unknown) => {

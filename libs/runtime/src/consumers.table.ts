@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Environment, isWorkerQueue } from '@discord-backbone/config';
-import { QUEUE_NAMES, QUEUES, QueueName, QueueSide } from '@discord-backbone/contracts';
+import { QUEUE_NAMES, QueueName, QUEUES, QueueSide } from '@discord-backbone/contracts';
 import type { ConsumerSettings } from '@discord-backbone/queue';
 import { membershipTables, prizeTables } from './host-tables';
 
@@ -17,7 +17,11 @@ interface ConsumerImplementation {
 }
 
 const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
-  [QueueName.PRIZE_DISTRIBUTION]: { module: async (env) => (await import('@discord-backbone/prizes')).PrizesModule.forRoot({ role: 'consumer', tables: prizeTables(env) }), usesDiscord: false },
+  [QueueName.PRIZE_DISTRIBUTION]: {
+    module: async (env) =>
+      (await import('@discord-backbone/prizes')).PrizesModule.forRoot({ role: 'consumer', tables: prizeTables(env) }),
+    usesDiscord: false,
+  },
   [QueueName.DISCORD]: {
     module: async (env) =>
       (await import('@discord-backbone/order-threads')).OrderThreadsModule.forRoot({
@@ -32,16 +36,29 @@ const CONSUMER_MODULES: Record<QueueName, ConsumerImplementation> = {
   // The API app plays the marketplace: its thread answers land on its own thread links.
   [QueueName.BACKEND]: {
     module: async () => {
-      const { BackendResponseConsumerModule, ThreadLinkAnswerHandler } = await import('@discord-backbone/order-threads');
+      const { BackendResponseConsumerModule, ThreadLinkAnswerHandler } =
+        await import('@discord-backbone/order-threads');
       return BackendResponseConsumerModule.forRoot({ threadAnswers: ThreadLinkAnswerHandler });
     },
     usesDiscord: false,
   },
   [QueueName.BOT_OPERATIONS]: {
-    module: async (env) => (await import('@discord-backbone/bot-operations')).BotOperationsModule.forRoot({ role: 'consumer', inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS, tables: membershipTables(env) }),
+    module: async (env) =>
+      (await import('@discord-backbone/bot-operations')).BotOperationsModule.forRoot({
+        role: 'consumer',
+        inviteMaxAgeSeconds: env.BOT_INVITE_MAX_AGE_SECONDS,
+        tables: membershipTables(env),
+      }),
     usesDiscord: true,
   },
-  [QueueName.CAMPAIGN]: { module: async (env) => (await import('@discord-backbone/campaigns')).CampaignsModule.forRoot({ role: 'consumer', queueUrl: env.queues.campaign.queueUrl }), usesDiscord: true },
+  [QueueName.CAMPAIGN]: {
+    module: async (env) =>
+      (await import('@discord-backbone/campaigns')).CampaignsModule.forRoot({
+        role: 'consumer',
+        queueUrl: env.queues.campaign.queueUrl,
+      }),
+    usesDiscord: true,
+  },
 };
 
 /**
@@ -60,7 +77,10 @@ export function consumerSettings(queue: QueueName, env: Environment): ConsumerSe
 }
 
 /** The consumers an app runs with this environment: their settings and the modules that handle them. */
-export function consumersFor(app: QueueSide, env: Environment): { settings: ConsumerSettings[]; modules: Promise<DynamicModule>[]; usesDiscord: boolean } {
+export function consumersFor(
+  app: QueueSide,
+  env: Environment,
+): { settings: ConsumerSettings[]; modules: Promise<DynamicModule>[]; usesDiscord: boolean } {
   const running = QUEUE_NAMES.filter((queue) => QUEUES[queue].consumedBy === app && runsConsumer(queue, env));
   return {
     settings: running.map((queue) => consumerSettings(queue, env)),

@@ -32,7 +32,8 @@ export function jsonBody(req: BodyRequest, res: Response, next: NextFunction): v
 @Injectable()
 export class RejectMalformedBody implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const malformed = context.getType() === 'http' ? context.switchToHttp().getRequest<BodyRequest>().malformedBody : undefined;
+    const malformed =
+      context.getType() === 'http' ? context.switchToHttp().getRequest<BodyRequest>().malformedBody : undefined;
     if (malformed !== undefined) throw new BadRequestException(`The request body is not valid JSON: ${malformed}`);
     return next.handle();
   }

@@ -12,11 +12,18 @@ import { LoggingModule } from '@discord-backbone/telemetry';
  * DISCORD_BOT_TOKEN, bot calls are refused. Discord's module is imported only when used: a worker
  * without Discord consumers never loads discord.js.
  */
-export function platformModules(env: Environment, { discord = true }: { discord?: boolean } = {}): (DynamicModule | Promise<DynamicModule>)[] {
+export function platformModules(
+  env: Environment,
+  { discord = true }: { discord?: boolean } = {},
+): (DynamicModule | Promise<DynamicModule>)[] {
   return [
     AppConfigModule.forRoot(env),
     LoggingModule.forRoot({ level: env.LOG_LEVEL }),
-    PrismaModule.forRoot({ databaseUrl: env.DATABASE_URL, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, schema: env.DATABASE_SCHEMA }),
+    PrismaModule.forRoot({
+      databaseUrl: env.DATABASE_URL,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      schema: env.DATABASE_SCHEMA,
+    }),
     SqsClientModule.forRoot({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL }),
     ...(discord ? [discordModule(env)] : []),
   ];
@@ -30,6 +37,11 @@ async function discordModule(env: Environment): Promise<DynamicModule> {
     apiBaseUrl: env.DISCORD_API_BASE_URL,
     requestTimeoutMs: env.DISCORD_REQUEST_TIMEOUT_MS,
     invalidRequestBudget: env.DISCORD_INVALID_REQUEST_BUDGET,
-    sharedLimits: env.DISCORD_SHARED_LIMITS ? { globalRequestsPerSecond: env.DISCORD_GLOBAL_REQUESTS_PER_SECOND, maxWaitMs: env.DISCORD_RATE_LIMIT_MAX_WAIT_MS } : undefined,
+    sharedLimits: env.DISCORD_SHARED_LIMITS
+      ? {
+          globalRequestsPerSecond: env.DISCORD_GLOBAL_REQUESTS_PER_SECOND,
+          maxWaitMs: env.DISCORD_RATE_LIMIT_MAX_WAIT_MS,
+        }
+      : undefined,
   });
 }

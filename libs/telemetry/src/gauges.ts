@@ -23,7 +23,10 @@ export function observeGauges<N extends string>(
   const meter = metrics.getMeter(meterName);
   const logger = new Logger(`${meterName} metrics`);
   const instruments = Object.fromEntries(
-    Object.entries<{ description: string; unit: string }>(gauges).map(([name, options]) => [name, meter.createObservableGauge(name, options)]),
+    Object.entries<{ description: string; unit: string }>(gauges).map(([name, options]) => [
+      name,
+      meter.createObservableGauge(name, options),
+    ]),
   ) as Record<N, ObservableGauge>;
   const callback: BatchObservableCallback = async (observer) => {
     try {

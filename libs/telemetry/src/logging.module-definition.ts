@@ -41,11 +41,20 @@ function withPino(definition: DynamicModule, extras: { isGlobal: boolean }): Dyn
   return {
     module: definition.module,
     global: extras.isGlobal,
-    imports: [LoggerModule.forRootAsync({ imports: definition.imports ?? [], providers: definition.providers ?? [], inject: [LOGGING_OPTIONS], useFactory: pinoParams })],
+    imports: [
+      LoggerModule.forRootAsync({
+        imports: definition.imports ?? [],
+        providers: definition.providers ?? [],
+        inject: [LOGGING_OPTIONS],
+        useFactory: pinoParams,
+      }),
+    ],
   };
 }
 
-export const { ConfigurableModuleClass: ConfigurableLoggingModule } = new ConfigurableModuleBuilder<LoggingOptions>({ optionsInjectionToken: LOGGING_OPTIONS })
+export const { ConfigurableModuleClass: ConfigurableLoggingModule } = new ConfigurableModuleBuilder<LoggingOptions>({
+  optionsInjectionToken: LOGGING_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: false }, withPino)
   .build();

@@ -6,7 +6,9 @@ import { AggregationType, InstrumentType, ViewOptions } from '@opentelemetry/sdk
  * Bucket boundaries, in seconds, of every duration histogram: 1 ms to 60 s. The SDK's default
  * (0, 5, 10 … 10000) suits milliseconds, and put every message under 5 s in one bucket.
  */
-export const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+export const DURATION_BUCKETS_SECONDS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 
 /** Every histogram whose unit is seconds gets DURATION_BUCKETS_SECONDS, whoever created it. */
 export const DURATION_VIEWS: ViewOptions[] = [
@@ -51,7 +53,8 @@ export function prometheusExporterFromEnv(): { exporter: PrometheusExporter; sta
   if (!exporters.includes('prometheus') || exporters.includes('none')) return undefined;
   const logger = new Logger('Telemetry');
   const others = exporters.filter((name) => name !== 'prometheus');
-  if (others.length > 0) logger.warn({ msg: `OTEL_METRICS_EXPORTER: only prometheus is used; ${others.join(', ')} ignored beside it` });
+  if (others.length > 0)
+    logger.warn({ msg: `OTEL_METRICS_EXPORTER: only prometheus is used; ${others.join(', ')} ignored beside it` });
   const host = process.env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || PrometheusExporter.DEFAULT_OPTIONS.host;
   const port = Number(process.env[PROMETHEUS_PORT_SETTING]?.trim()) || PrometheusExporter.DEFAULT_OPTIONS.port;
   const exporter = new PrometheusExporter({ host, port, preventServerStart: true });
@@ -65,7 +68,8 @@ export function prometheusExporterFromEnv(): { exporter: PrometheusExporter; sta
       },
       (error: unknown) => {
         state.state = 'failed';
-        const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+        const reason =
+          error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
         logger.error({
           msg: `Metrics endpoint cannot listen on ${host}:${port} (${PROMETHEUS_PORT_SETTING}=${port}): ${reason}; no metrics are exported and readiness is down. Give each app its own ${PROMETHEUS_PORT_SETTING}.`,
           setting: PROMETHEUS_PORT_SETTING,

@@ -1,7 +1,7 @@
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 import { DURATION_VIEWS, prometheusExporterFromEnv } from './metrics-export';
 
@@ -17,7 +17,11 @@ let sdk: NodeSDK | undefined;
  * HTTP and Prisma (its client's queries); the plain-SQL transactions of the batch consumers make
  * their own db.query spans (PrismaService).
  */
-export function startTelemetry(options: { serviceName: string; spanProcessors?: SpanProcessor[]; metricReaders?: MetricReader[] }): NodeSDK {
+export function startTelemetry(options: {
+  serviceName: string;
+  spanProcessors?: SpanProcessor[];
+  metricReaders?: MetricReader[];
+}): NodeSDK {
   if (sdk) return sdk;
   process.env.OTEL_SERVICE_NAME ??= options.serviceName;
   // Small, frequent exports: serialising the default 512 spans at once blocks the event loop for

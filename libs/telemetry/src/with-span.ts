@@ -5,7 +5,12 @@ import { Span, SpanOptions, SpanStatusCode, Tracer } from '@opentelemetry/api';
  * and a throw is recorded on it (an exception event, status ERROR with the error's message) before
  * it is rethrown. `work` gets the span for attributes of its own.
  */
-export function withSpan<T>(tracer: Tracer, name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
+export function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, options, async (span) => {
     try {
       return await work(span);

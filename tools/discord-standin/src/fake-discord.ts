@@ -20,8 +20,8 @@ import { GuildRoutes } from './rest/guild.routes';
 import { InviteRoutes } from './rest/invite.routes';
 import { MemberRoutes } from './rest/member.routes';
 import { MessageRoutes } from './rest/message.routes';
-import { RestServer, send } from './rest/rest-server';
 import { DISCORD_RATE_LIMIT_RULES, RateLimitRules, StandinRateLimits } from './rest/rate-limits';
+import { RestServer, send } from './rest/rest-server';
 import { UserRoutes } from './rest/user.routes';
 import { WebhookRoutes } from './rest/webhook.routes';
 import { BotAccess } from './world/bot-access';
@@ -55,8 +55,14 @@ export class FakeDiscord {
       new MessageRoutes(this.world, access),
       new InviteRoutes(this.world, access),
     ].flatMap((r) => r.routes);
-    this.rest = new RestServer(this.world, this.faults, routes, new WebhookRoutes(this.world, this.interactions).routes);
-    this.world.messageStore.onCreated = (message, channel) => this.gateway?.messageCreated(message, channel, this.world.audienceOf(channel.id));
+    this.rest = new RestServer(
+      this.world,
+      this.faults,
+      routes,
+      new WebhookRoutes(this.world, this.interactions).routes,
+    );
+    this.world.messageStore.onCreated = (message, channel) =>
+      this.gateway?.messageCreated(message, channel, this.world.audienceOf(channel.id));
   }
 
   // --- who it is -----------------------------------------------------------------------------
@@ -233,7 +239,8 @@ export class FakeDiscord {
   readonly pingInteraction: FakeInteractions['ping'] = (...args) => this.interactions.ping(...args);
   readonly commandInteraction: FakeInteractions['command'] = (...args) => this.interactions.command(...args);
   readonly buttonInteraction: FakeInteractions['button'] = (...args) => this.interactions.button(...args);
-  readonly originalResponse: FakeInteractions['originalResponse'] = (...args) => this.interactions.originalResponse(...args);
+  readonly originalResponse: FakeInteractions['originalResponse'] = (...args) =>
+    this.interactions.originalResponse(...args);
 }
 
 /** Serves what is not Discord's API (`/api/…`) on the same port: the stand-in's page. */
@@ -243,7 +250,9 @@ export type PageHandler = (fake: FakeDiscord, req: IncomingMessage, res: ServerR
  * Starts a fake on 127.0.0.1 (a free port unless given); point DiscordOptions.apiBaseUrl at `apiUrl`.
  * Paths outside `/api` go to `page` when given.
  */
-export async function startFakeDiscord(options: { port?: number; page?: PageHandler; token?: string } = {}): Promise<FakeDiscord> {
+export async function startFakeDiscord(
+  options: { port?: number; page?: PageHandler; token?: string } = {},
+): Promise<FakeDiscord> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

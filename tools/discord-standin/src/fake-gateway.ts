@@ -75,7 +75,8 @@ export class FakeGateway {
 
   /** Closes the bot's connection with a resumable close code: the client reconnects and resumes (op 6). */
   disconnect(botUserId: string, code = 4000): void {
-    for (const session of this.sessionsOf(botUserId)) session.socket?.close(code, 'fake gateway: disconnected by the test');
+    for (const session of this.sessionsOf(botUserId))
+      session.socket?.close(code, 'fake gateway: disconnected by the test');
   }
 
   /** Invalid Session (op 9, not resumable): the session is forgotten and the client identifies afresh. */
@@ -108,7 +109,11 @@ export class FakeGateway {
       if ((session.intents & intent) === 0) continue;
       // Without the Message Content intent Discord sends guild messages with empty content.
       const content = isDm || (session.intents & GatewayIntentBits.MessageContent) !== 0 ? message.content : '';
-      this.dispatch(session, GatewayDispatchEvents.MessageCreate, { ...messageJson(message), content, ...(isDm ? { channel_type: ChannelType.DM } : {}) });
+      this.dispatch(session, GatewayDispatchEvents.MessageCreate, {
+        ...messageJson(message),
+        content,
+        ...(isDm ? { channel_type: ChannelType.DM } : {}),
+      });
     }
   }
 
@@ -124,8 +129,10 @@ export class FakeGateway {
       // What Discord does with a frame it cannot read: close 4002 (decode error) or 4001 (unknown opcode).
       const payload = isBinary ? undefined : parseFrame(data.toString('utf8'));
       if (!payload) return socket.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload');
-      if (payload.op === GatewayOpcodes.Heartbeat) send(socket, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
-      else if (payload.op === GatewayOpcodes.Identify) this.whenNotHeld(payload.d, () => this.identify(socket, payload.d));
+      if (payload.op === GatewayOpcodes.Heartbeat)
+        send(socket, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
+      else if (payload.op === GatewayOpcodes.Identify)
+        this.whenNotHeld(payload.d, () => this.identify(socket, payload.d));
       else if (payload.op === GatewayOpcodes.Resume) this.whenNotHeld(payload.d, () => this.resume(socket, payload.d));
       else if (!KNOWN_CLIENT_OPS.has(payload.op)) socket.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode');
     });
@@ -146,7 +153,13 @@ export class FakeGateway {
       socket.close(4004, 'Authentication failed');
       return;
     }
-    const session: Session = { id: randomUUID().replace(/-/g, ''), bot, intents: Number(d.intents ?? 0), seq: 0, socket };
+    const session: Session = {
+      id: randomUUID().replace(/-/g, ''),
+      bot,
+      intents: Number(d.intents ?? 0),
+      seq: 0,
+      socket,
+    };
     this.sessions.set(session.id, session);
     this.events.push({ bot: bot.userId, op: 'identify', sessionId: session.id, at: Date.now() });
     this.sessionStartLimit.remaining = Math.max(0, this.sessionStartLimit.remaining - 1);
@@ -154,7 +167,14 @@ export class FakeGateway {
     const guilds = this.discord.guildsOf(bot.userId);
     this.dispatch(session, GatewayDispatchEvents.Ready, {
       v: 10,
-      user: { id: bot.userId, username: `bot${bot.userId.slice(-6)}`, discriminator: '0', global_name: null, bot: true, avatar: null },
+      user: {
+        id: bot.userId,
+        username: `bot${bot.userId.slice(-6)}`,
+        discriminator: '0',
+        global_name: null,
+        bot: true,
+        avatar: null,
+      },
       guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
@@ -206,7 +226,10 @@ export class FakeGateway {
   }
 
   private countSessions(botUserId: string): void {
-    this.maxConcurrentSessions.set(botUserId, Math.max(this.maxConcurrentSessions.get(botUserId) ?? 0, this.openSessions(botUserId)));
+    this.maxConcurrentSessions.set(
+      botUserId,
+      Math.max(this.maxConcurrentSessions.get(botUserId) ?? 0, this.openSessions(botUserId)),
+    );
   }
 
   private dispatch(session: Session, t: string, d: unknown): void {
@@ -251,7 +274,11 @@ function allowedOrigin(origin: string | undefined, ownPorts: number[]): boolean 
   if (origin === undefined) return true;
   if (!URL.canParse(origin)) return false;
   const { protocol, hostname, port } = new URL(origin);
-  return (protocol === 'http:' || protocol === 'ws:') && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) && ownPorts.includes(Number(port));
+  return (
+    (protocol === 'http:' || protocol === 'ws:') &&
+    ['127.0.0.1', 'localhost', '[::1]'].includes(hostname) &&
+    ownPorts.includes(Number(port))
+  );
 }
 
 function send(socket: WebSocket | undefined, payload: unknown): void {
@@ -259,7 +286,10 @@ function send(socket: WebSocket | undefined, payload: unknown): void {
 }
 
 /** A gateway on 127.0.0.1 with a free port, serving the bots of `discord` (whose REST API is at `apiUrl`). */
-export async function startFakeGateway(discord: FakeWorld, options: { apiUrl: string; heartbeatIntervalMs?: number }): Promise<FakeGateway> {
+export async function startFakeGateway(
+  discord: FakeWorld,
+  options: { apiUrl: string; heartbeatIntervalMs?: number },
+): Promise<FakeGateway> {
   const ownPorts = [Number(new URL(options.apiUrl).port)];
   const server = new WebSocketServer({
     host: '127.0.0.1',

@@ -17,7 +17,10 @@ function localImports(file: string, files: string[]): string[] {
   return importedFiles
     .filter((i) => i.fileName.startsWith('.'))
     .map((i) => path.resolve(path.dirname(file), i.fileName))
-    .map((target) => [`${target}.ts`, path.join(target, 'index.ts')].find((candidate) => files.includes(candidate)) ?? target);
+    .map(
+      (target) =>
+        [`${target}.ts`, path.join(target, 'index.ts')].find((candidate) => files.includes(candidate)) ?? target,
+    );
 }
 
 /** The first circle found, as the files along it (empty when there is none). */
@@ -50,7 +53,9 @@ describe('the stand-in’s import graph', () => {
 
   it('reads the imports it checks', () => {
     // fake-discord.ts assembles the parts: if the reader found none, the check below proves nothing.
-    expect(graph.get(path.join(__dirname, 'fake-discord.ts'))).toEqual(expect.arrayContaining([path.join(__dirname, 'fake-gateway.ts'), path.join(__dirname, 'world', 'world.ts')]));
+    expect(graph.get(path.join(__dirname, 'fake-discord.ts'))).toEqual(
+      expect.arrayContaining([path.join(__dirname, 'fake-gateway.ts'), path.join(__dirname, 'world', 'world.ts')]),
+    );
   });
 
   it('has no circle', () => {
@@ -58,6 +63,14 @@ describe('the stand-in’s import graph', () => {
   });
 
   it('finds a circle where there is one', () => {
-    expect(findCircle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCircle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 });

@@ -7,7 +7,20 @@ export type { GatewayEvent } from './fake-gateway';
 export { FAKE_DISCORD_TOKEN } from './world/world';
 export { CAMPAIGN_BOT_PERMISSIONS, DEFAULT_BOT_PERMISSIONS } from './world/permissions';
 export { user } from './world/shapes';
-export type { Fault, FakeBot, FakeChannel, FakeGuild, FakeInteraction, FakeInvite, FakeMessage, FakeUser, InteractionDelivery, MessageEdit, RecordedRequest, RequestMatch } from './world/shapes';
+export type {
+  Fault,
+  FakeBot,
+  FakeChannel,
+  FakeGuild,
+  FakeInteraction,
+  FakeInvite,
+  FakeMessage,
+  FakeUser,
+  InteractionDelivery,
+  MessageEdit,
+  RecordedRequest,
+  RequestMatch,
+} from './world/shapes';
 export { DEMO, seedDemo } from './standin-demo';
 export { standinPage } from './page/standin-page';
 export { standinView } from './page/standin-view';

@@ -2,7 +2,13 @@
 // presses) to the app's interactions endpoint and acts on the app's answer; the interaction's
 // token then lets the app edit its answer (rest/webhook.routes.ts) for 15 minutes.
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
-import { ApplicationCommandOptionType, ComponentType, InteractionResponseType, InteractionType, MessageFlags } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ComponentType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+} from 'discord.js';
 import type { APIInteractionResponse } from 'discord.js';
 import { computeChannelPermissions } from '@discord-backbone/discord';
 import type { BotAccess } from './world/bot-access';
@@ -66,13 +72,23 @@ export class FakeInteractions {
    * `signature`/`timestamp` override what is sent, and `body` replaces the body after signing
    * (altered in transit), to play a forger or a replay.
    */
-  async send(interaction: FakeInteraction, tamper: { signature?: string | null; timestamp?: number; body?: string } = {}): Promise<InteractionDelivery> {
+  async send(
+    interaction: FakeInteraction,
+    tamper: { signature?: string | null; timestamp?: number; body?: string } = {},
+  ): Promise<InteractionDelivery> {
     if (!this.interactionsUrl) throw new Error('No interactions endpoint: set interactionsUrl');
     const signed = JSON.stringify(interaction.payload);
     const body = tamper.body ?? signed;
     const timestamp = String(tamper.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = tamper.signature === undefined ? sign(null, Buffer.from(timestamp + signed), this.signingKey).toString('hex') : tamper.signature;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' };
+    const signature =
+      tamper.signature === undefined
+        ? sign(null, Buffer.from(timestamp + signed), this.signingKey).toString('hex')
+        : tamper.signature;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-signature-timestamp': timestamp,
+      'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+    };
     if (signature !== null) headers['x-signature-ed25519'] = signature;
     const started = performance.now();
     const res = await fetch(this.interactionsUrl, { method: 'POST', headers, body });
@@ -86,12 +102,25 @@ export class FakeInteractions {
   /** The PING Discord sends when the endpoint URL is saved in the developer portal (it expects PONG). */
   ping(): FakeInteraction {
     const interaction = this.newInteraction('', ''); // no guild, no channel
-    interaction.payload = { id: interaction.id, application_id: interaction.applicationId, type: InteractionType.Ping, token: interaction.token, version: 1 };
+    interaction.payload = {
+      id: interaction.id,
+      application_id: interaction.applicationId,
+      type: InteractionType.Ping,
+      token: interaction.token,
+      version: 1,
+    };
     return interaction;
   }
 
   /** A slash command invoked by `userId` in a guild channel; the member's permissions are computed unless given. */
-  command(options: { guildId: string; channelId: string; userId: string; name: string; options?: Record<string, string>; permissions?: bigint }): FakeInteraction {
+  command(options: {
+    guildId: string;
+    channelId: string;
+    userId: string;
+    name: string;
+    options?: Record<string, string>;
+    permissions?: bigint;
+  }): FakeInteraction {
     const interaction = this.newInteraction(options.guildId, options.channelId);
     interaction.payload = {
       ...this.base(interaction, options.userId, options.permissions),
@@ -100,17 +129,28 @@ export class FakeInteractions {
         id: snowflake(),
         name: options.name,
         type: 1,
-        options: Object.entries(options.options ?? {}).map(([name, value]) => ({ name, type: ApplicationCommandOptionType.String, value })),
+        options: Object.entries(options.options ?? {}).map(([name, value]) => ({
+          name,
+          type: ApplicationCommandOptionType.String,
+          value,
+        })),
       },
     };
     return interaction;
   }
 
   /** A press of the button `customId` on a message, by `userId`. */
-  button(options: { channelId: string; messageId: string; customId: string; userId: string; permissions?: bigint }): FakeInteraction {
+  button(options: {
+    channelId: string;
+    messageId: string;
+    customId: string;
+    userId: string;
+    permissions?: bigint;
+  }): FakeInteraction {
     const message = this.world.message(options.channelId, options.messageId);
     const channel = this.world.channel(options.channelId);
-    if (!message || !channel?.guild_id) throw new Error(`no message ${options.messageId} in a guild channel ${options.channelId}`);
+    if (!message || !channel?.guild_id)
+      throw new Error(`no message ${options.messageId} in a guild channel ${options.channelId}`);
     const interaction = this.newInteraction(channel.guild_id, options.channelId);
     interaction.payload = {
       ...this.base(interaction, options.userId, options.permissions),
@@ -141,7 +181,17 @@ export class FakeInteractions {
       guild: { id: guild.id, locale: 'en-US', features: guild.features },
       channel_id: channel.id,
       channel: { id: channel.id, type: channel.type, guild_id: guild.id, name: channel.name },
-      member: { user: this.world.person(userId), roles: member.roles, permissions: memberPermissions.toString(), joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 },
+      member: {
+        user: this.world.person(userId),
+        roles: member.roles,
+        permissions: memberPermissions.toString(),
+        joined_at: member.joined_at,
+        nick: null,
+        avatar: null,
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
       app_permissions: this.access.permissions(this.world.applicationBot, guild.id, channel).toString(),
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -154,10 +204,18 @@ export class FakeInteractions {
   /** What Discord does with the app's answer. A second answer to one interaction is ignored, as Discord refuses it. */
   private apply(interaction: FakeInteraction, answer: APIInteractionResponse): void {
     if (this.tokens.has(interaction.token) || answer.type === InteractionResponseType.Pong) return;
-    const record: InteractionToken = { applicationId: interaction.applicationId, channelId: interaction.channelId, expiresAt: Date.now() + this.tokenLifetimeMs };
+    const record: InteractionToken = {
+      applicationId: interaction.applicationId,
+      channelId: interaction.channelId,
+      expiresAt: Date.now() + this.tokenLifetimeMs,
+    };
     this.tokens.set(interaction.token, record);
-    const data = ('data' in answer ? answer.data : undefined) as { content?: string; components?: unknown[]; flags?: number } | undefined;
-    if (answer.type === InteractionResponseType.DeferredChannelMessageWithSource || answer.type === InteractionResponseType.ChannelMessageWithSource) {
+    const data = ('data' in answer ? answer.data : undefined) as
+      { content?: string; components?: unknown[]; flags?: number } | undefined;
+    if (
+      answer.type === InteractionResponseType.DeferredChannelMessageWithSource ||
+      answer.type === InteractionResponseType.ChannelMessageWithSource
+    ) {
       const deferred = answer.type === InteractionResponseType.DeferredChannelMessageWithSource;
       const flags = (data?.flags ?? 0) & MessageFlags.Ephemeral;
       const message = this.world.messageStore.record(this.world.channelOr404(interaction.channelId), {
@@ -168,10 +226,14 @@ export class FakeInteractions {
         type: 20, // ChatInputCommand
       });
       record.messageId = message.id;
-    } else if (answer.type === InteractionResponseType.DeferredMessageUpdate || answer.type === InteractionResponseType.UpdateMessage) {
+    } else if (
+      answer.type === InteractionResponseType.DeferredMessageUpdate ||
+      answer.type === InteractionResponseType.UpdateMessage
+    ) {
       const messageId = (interaction.payload.message as FakeMessage | undefined)?.id;
       record.messageId = messageId;
-      if (answer.type === InteractionResponseType.UpdateMessage && messageId) this.world.messageStore.edit(interaction.channelId, messageId, data ?? {}, 'callback');
+      if (answer.type === InteractionResponseType.UpdateMessage && messageId)
+        this.world.messageStore.edit(interaction.channelId, messageId, data ?? {}, 'callback');
     }
   }
 }

@@ -9,14 +9,20 @@ import pino from 'pino';
 import { startDiscordStandin } from './standin';
 
 // Every line says what this is: nothing it logs happened on Discord.
-const log = pino({ name: 'discord-standin', level: process.env.LOG_LEVEL ?? 'info', base: { pid: process.pid, notDiscord: true } });
+const log = pino({
+  name: 'discord-standin',
+  level: process.env.LOG_LEVEL ?? 'info',
+  base: { pid: process.pid, notDiscord: true },
+});
 
 function settings() {
   const problems: string[] = [];
   const port = Number(process.env.DISCORD_STANDIN_PORT ?? 3002);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('DISCORD_STANDIN_PORT must be a port number (0–65535)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push('DISCORD_STANDIN_PORT must be a port number (0–65535)');
   const interactionsUrl = process.env.DISCORD_STANDIN_INTERACTIONS_URL;
-  if (interactionsUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(interactionsUrl)) problems.push('DISCORD_STANDIN_INTERACTIONS_URL must be an http(s) URL');
+  if (interactionsUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(interactionsUrl))
+    problems.push('DISCORD_STANDIN_INTERACTIONS_URL must be an http(s) URL');
   if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   let botToken = process.env.DISCORD_BOT_TOKEN;
   if (!botToken) {
@@ -33,7 +39,8 @@ async function main(): Promise<void> {
     port,
     botToken,
     interactionsUrl,
-    onCall: (call) => log[call.method === 'GET' && call.status < 400 ? 'debug' : 'info'](call, 'Discord call answered by the stand-in'),
+    onCall: (call) =>
+      log[call.method === 'GET' && call.status < 400 ? 'debug' : 'info'](call, 'Discord call answered by the stand-in'),
   });
   const { discord } = standin;
   // Written whatever LOG_LEVEL says: `npm start` waits for this line (`ready`) and reads the page's

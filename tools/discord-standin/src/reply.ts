@@ -18,4 +18,8 @@ export const unknownRole = () => discordError(404, 10011, 'Unknown Role');
 export const invalidChannelType = () => discordError(400, 50024, 'Cannot execute action on this channel type');
 /** 400 Invalid Form Body, with the field's error when told. */
 export const invalidFormBody = (field?: { name: string; code: string; message: string }) =>
-  new Reply(400, { message: 'Invalid Form Body', code: 50035, ...(field ? { errors: { [field.name]: { _errors: [{ code: field.code, message: field.message }] } } } : {}) });
+  new Reply(400, {
+    message: 'Invalid Form Body',
+    code: 50035,
+    ...(field ? { errors: { [field.name]: { _errors: [{ code: field.code, message: field.message }] } } } : {}),
+  });

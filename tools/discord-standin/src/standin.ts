@@ -1,7 +1,7 @@
 import { routeTemplate } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from './fake-discord';
-import { seedDemo } from './standin-demo';
 import { standinPage } from './page/standin-page';
+import { seedDemo } from './standin-demo';
 
 export interface StandinOptions {
   /** The page and Discord's REST API (under /api) on 127.0.0.1; a free port when 0. */
@@ -35,5 +35,10 @@ export async function startDiscordStandin(options: StandinOptions): Promise<Disc
   discord.onAnswer = ({ method, path, status }) => options.onCall?.({ method, route: routeTemplate(path), status });
   await discord.startGateway();
   seedDemo(discord);
-  return { discord, pageUrl: discord.apiUrl.replace(/\/api$/, '/'), apiUrl: discord.apiUrl, close: () => discord.close() };
+  return {
+    discord,
+    pageUrl: discord.apiUrl.replace(/\/api$/, '/'),
+    apiUrl: discord.apiUrl,
+    close: () => discord.close(),
+  };
 }

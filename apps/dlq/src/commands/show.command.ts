@@ -2,8 +2,8 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { classFilter, classOf, countByClass, depthOf, peekDeadLetters } from '@discord-backbone/dlq';
 import { DeadLetter, readDeadLetter } from '@discord-backbone/queue';
-import type { CliContext } from '../cli-context';
 import { positiveInt } from '../cli-arguments';
+import type { CliContext } from '../cli-context';
 import { deadLetterJson, describeDeadLetter, plural, printable, table } from '../output';
 
 /** `show` reads at least this many messages, so the counts by class cover more than the listing. */
@@ -13,10 +13,15 @@ const SHOW_SCAN = 1000;
 export function addShowCommand(program: Command, cli: CliContext): void {
   program
     .command('show')
-    .description("a DLQ's messages with their reason and a body preview, and counts by error class; nothing is consumed")
+    .description(
+      "a DLQ's messages with their reason and a body preview, and counts by error class; nothing is consumed",
+    )
     .argument('<queue>')
     .addOption(new Option('--limit <n>', 'messages to list').argParser(positiveInt('--limit', 10000)).default(20))
-    .option('--class <errorClass>', 'only this error class (a trailing * matches a prefix: "RetriesExhausted:*"; "none": moved by the redrive policy)')
+    .option(
+      '--class <errorClass>',
+      'only this error class (a trailing * matches a prefix: "RetriesExhausted:*"; "none": moved by the redrive policy)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (queue: string, options: { limit: number; class?: string; json?: boolean }) => {
       const located = await cli.target(queue);
@@ -24,15 +29,29 @@ export function addShowCommand(program: Command, cli: CliContext): void {
       const wanted = classFilter(options.class);
       const listed: DeadLetter[] = [];
       const classes: string[] = [];
-      const { seen, complete } = await peekDeadLetters(cli.client(), located.dlqUrl, { maxMessages: Math.max(options.limit, SHOW_SCAN), signal: cli.io.signal }, (message) => {
-        const deadLetter = readDeadLetter(message);
-        classes.push(classOf(deadLetter));
-        if (listed.length < options.limit && wanted(classOf(deadLetter))) listed.push(deadLetter);
-      });
+      const { seen, complete } = await peekDeadLetters(
+        cli.client(),
+        located.dlqUrl,
+        { maxMessages: Math.max(options.limit, SHOW_SCAN), signal: cli.io.signal },
+        (message) => {
+          const deadLetter = readDeadLetter(message);
+          classes.push(classOf(deadLetter));
+          if (listed.length < options.limit && wanted(classOf(deadLetter))) listed.push(deadLetter);
+        },
+      );
       if (options.json) {
         cli.say(
           JSON.stringify(
-            { queue: located.name, dlqUrl: located.dlqUrl, messages: visible, inFlight, read: seen, complete, byClass: Object.fromEntries(countByClass(classes)), listed: listed.map(deadLetterJson) },
+            {
+              queue: located.name,
+              dlqUrl: located.dlqUrl,
+              messages: visible,
+              inFlight,
+              read: seen,
+              complete,
+              byClass: Object.fromEntries(countByClass(classes)),
+              listed: listed.map(deadLetterJson),
+            },
             null,
             2,
           ),
@@ -41,10 +60,17 @@ export function addShowCommand(program: Command, cli: CliContext): void {
       }
       cli.say(`DLQ of ${printable(located.name)}: ${located.dlqUrl}`);
       if (seen === 0) {
-        cli.say(inFlight > 0 ? `Nothing to read: ${plural(inFlight, 'message')} in flight (another reader has them).` : 'Empty.');
+        cli.say(
+          inFlight > 0
+            ? `Nothing to read: ${plural(inFlight, 'message')} in flight (another reader has them).`
+            : 'Empty.',
+        );
         return;
       }
-      const partial = !complete || seen < visible ? ` (not all: ${located.fifo ? 'a FIFO DLQ gives out the head of each message group' : `stopped at ${seen}`})` : '';
+      const partial =
+        !complete || seen < visible
+          ? ` (not all: ${located.fifo ? 'a FIFO DLQ gives out the head of each message group' : `stopped at ${seen}`})`
+          : '';
       cli.say(`${plural(visible, 'message')}, ${inFlight} in flight; read ${seen}${partial}, all left in place`);
       cli.say();
       cli.say('By error class:');
@@ -57,7 +83,9 @@ export function addShowCommand(program: Command, cli: CliContext): void {
       const matching = classes.filter(wanted).length;
       if (matching > listed.length) {
         cli.say();
-        cli.say(`… and ${matching - listed.length} more${options.class ? ` of ${printable(options.class)}` : ''} (--limit ${options.limit})`);
+        cli.say(
+          `… and ${matching - listed.length} more${options.class ? ` of ${printable(options.class)}` : ''} (--limit ${options.limit})`,
+        );
       }
     });
 }

@@ -10,6 +10,10 @@ import { BotOperationRejectedError } from './bot-operation.errors';
 export class BotOperationRejectedFilter implements ExceptionFilter {
   catch(error: BotOperationRejectedError, host: ArgumentsHost): void {
     const status = error.reason === 'not_configured' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST;
-    host.switchToHttp().getResponse<Response>().status(status).json({ statusCode: status, error: error.name, message: error.message });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ statusCode: status, error: error.name, message: error.message });
   }
 }

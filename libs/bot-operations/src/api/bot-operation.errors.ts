@@ -1,4 +1,3 @@
-
 /**
  * The producer refused to queue an operation. Thrown, never returned: a caller that forgets to
  * handle it fails its request (and rolls back its transaction) instead of silently losing the

@@ -1,12 +1,12 @@
 import type { RoleSides } from '@discord-backbone/queue';
-import { BotQueueProducer } from './bot-queue.producer';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { BotOperationsController } from './bot-operations.controller';
 import { BotOperationsQuery } from './bot-operations.query';
+import { BotQueueProducer } from './bot-queue.producer';
 import { ListingsController } from './listings.controller';
 import { ListingsService } from './listings.service';
 import { SubscriptionChannelsController } from './subscription-channels.controller';
 import { SubscriptionChannelsService } from './subscription-channels.service';
-import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -16,6 +16,13 @@ import { SubscriptionsService } from './subscriptions.service';
  */
 export const BOT_OPERATIONS_PRODUCER: RoleSides['producer'] = {
   controllers: [SubscriptionChannelsController, SubscriptionsController, ListingsController, BotOperationsController],
-  providers: [BotQueueProducer, SubscriptionChannelsService, SubscriptionRoleCheck, SubscriptionsService, ListingsService, BotOperationsQuery],
+  providers: [
+    BotQueueProducer,
+    SubscriptionChannelsService,
+    SubscriptionRoleCheck,
+    SubscriptionsService,
+    ListingsService,
+    BotOperationsQuery,
+  ],
   exports: [BotQueueProducer],
 };

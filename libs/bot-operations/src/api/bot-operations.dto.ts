@@ -19,4 +19,3 @@ export class CreateListingDto {
   @IsString() @Length(1, 200) title!: string;
   @IsSnowflake() channelId!: string;
 }
-

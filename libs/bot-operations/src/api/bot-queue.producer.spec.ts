@@ -1,5 +1,10 @@
 import 'reflect-metadata'; // the contracts' class-transformer decorators need it; Nest loads it in the apps
-import { BOT_OPERATION_MESSAGE_CLASSES, BotOperationAttribute, BotOperationType, QueueName } from '@discord-backbone/contracts';
+import {
+  BOT_OPERATION_MESSAGE_CLASSES,
+  BotOperationAttribute,
+  BotOperationType,
+  QueueName,
+} from '@discord-backbone/contracts';
 import type { HostTransaction, OutboundMessage, OutboxService } from '@discord-backbone/outbox';
 import { decodePayload } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
@@ -36,12 +41,26 @@ describe('BotQueueProducer', () => {
 
   describe('enqueueInviteUser', () => {
     it('stages an INVITE_USER message in the caller transaction and creates its queued row there', async () => {
-      const result = await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, orderId: 'order-1' });
+      const result = await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        orderId: 'order-1',
+      });
 
-      expect(result).toEqual({ operationId: expect.stringMatching(UUID), type: BotOperationType.INVITE_USER, messageGroupId: `${USER}:${CHANNEL}`, deduplicationId: result.operationId });
+      expect(result).toEqual({
+        operationId: expect.stringMatching(UUID),
+        type: BotOperationType.INVITE_USER,
+        messageGroupId: `${USER}:${CHANNEL}`,
+        deduplicationId: result.operationId,
+      });
       expect(stage).toHaveBeenCalledTimes(1);
       expect(stage.mock.calls[0][0]).toBe(tx);
-      expect(staged()).toMatchObject({ destination: QueueName.BOT_OPERATIONS, messageGroupId: `${USER}:${CHANNEL}`, deduplicationId: result.operationId });
+      expect(staged()).toMatchObject({
+        destination: QueueName.BOT_OPERATIONS,
+        messageGroupId: `${USER}:${CHANNEL}`,
+        deduplicationId: result.operationId,
+      });
       expect(staged().body).toEqual({
         operationId: result.operationId,
         type: 'INVITE_USER',
@@ -52,66 +71,138 @@ describe('BotQueueProducer', () => {
         createdAt: expect.any(String),
         maxRetries: 7,
       });
-      expect(row()).toEqual({ id: result.operationId, type: 'INVITE_USER', channelId: CHANNEL, discordUserId: USER, subscriptionId: SUBSCRIPTION, listingId: null, reason: null });
-      expect(query.mock.calls[0][0]).toMatch(/^INSERT INTO "bot_operations" \(id, type, channel_id, discord_user_id, subscription_id, listing_id, reason\)/);
+      expect(row()).toEqual({
+        id: result.operationId,
+        type: 'INVITE_USER',
+        channelId: CHANNEL,
+        discordUserId: USER,
+        subscriptionId: SUBSCRIPTION,
+        listingId: null,
+        reason: null,
+      });
+      expect(query.mock.calls[0][0]).toMatch(
+        /^INSERT INTO "bot_operations" \(id, type, channel_id, discord_user_id, subscription_id, listing_id, reason\)/,
+      );
     });
 
     it('writes its row in the same transaction through a Prisma interactive-transaction client, into the configured table', async () => {
       const executeRaw = jest.fn().mockResolvedValue(1);
       const prismaTx = { $executeRawUnsafe: executeRaw, $queryRawUnsafe: jest.fn() };
-      const result = await new BotQueueProducer({ stage } as unknown as OutboxService, { queueUrl: QUEUE_URL, maxAttempts: 8, table: 'discord_backbone.bot_operations' }).enqueueInviteUser(
-        prismaTx,
-        { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION },
+      const result = await new BotQueueProducer({ stage } as unknown as OutboxService, {
+        queueUrl: QUEUE_URL,
+        maxAttempts: 8,
+        table: 'discord_backbone.bot_operations',
+      }).enqueueInviteUser(prismaTx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
+      expect(executeRaw).toHaveBeenCalledWith(
+        expect.stringMatching(/^INSERT INTO "discord_backbone"\."bot_operations" /),
+        result.operationId,
+        'INVITE_USER',
+        CHANNEL,
+        USER,
+        SUBSCRIPTION,
+        null,
+        null,
       );
-      expect(executeRaw).toHaveBeenCalledWith(expect.stringMatching(/^INSERT INTO "discord_backbone"\."bot_operations" /), result.operationId, 'INVITE_USER', CHANNEL, USER, SUBSCRIPTION, null, null);
       expect(stage.mock.calls[0][0]).toBe(prismaTx);
     });
 
     it('refuses a transaction of neither shape with a TypeError, staging nothing', async () => {
-      const attempt = producer().enqueueInviteUser({} as HostTransaction, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
+      const attempt = producer().enqueueInviteUser({} as HostTransaction, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+      });
       await expect(attempt).rejects.toThrow(TypeError);
       expect(stage).not.toHaveBeenCalled();
     });
 
     it('defaults maxRetries to BOT_OPERATIONS_MAX_ATTEMPTS − 1 and keeps an explicit one', async () => {
-      await producer({ queueUrl: QUEUE_URL, maxAttempts: 5 }).enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
-      await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, maxRetries: 2 });
+      await producer({ queueUrl: QUEUE_URL, maxAttempts: 5 }).enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+      });
+      await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        maxRetries: 2,
+      });
       expect((staged(0).body as { maxRetries: number }).maxRetries).toBe(4);
       expect((staged(1).body as { maxRetries: number }).maxRetries).toBe(2);
       expect(staged(0).body).not.toHaveProperty('orderId'); // absent, not undefined
     });
 
     it('throws BotOperationRejectedError (never returns null) for an invalid operation, staging nothing', async () => {
-      const attempt = producer().enqueueInviteUser(tx, { discordUserId: 'some_username', channelId: CHANNEL, subscriptionId: SUBSCRIPTION, maxRetries: -1 });
+      const attempt = producer().enqueueInviteUser(tx, {
+        discordUserId: 'some_username',
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        maxRetries: -1,
+      });
       await expect(attempt).rejects.toThrow(BotOperationRejectedError);
-      await expect(attempt).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/discordUserId must be a Discord ID of 17–20 digits.*maxRetries/) });
+      await expect(attempt).rejects.toMatchObject({
+        reason: 'invalid',
+        message: expect.stringMatching(/discordUserId must be a Discord ID of 17–20 digits.*maxRetries/),
+      });
       expect(stage).not.toHaveBeenCalled();
       expect(query).not.toHaveBeenCalled();
     });
 
     it('lets a failure of the transaction propagate, so the caller rolls back its change', async () => {
       stage.mockRejectedValue(new Error('connection terminated'));
-      await expect(producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION })).rejects.toThrow('connection terminated');
+      await expect(
+        producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION }),
+      ).rejects.toThrow('connection terminated');
     });
   });
 
   describe('enqueueRemoveUser', () => {
     it('stages a REMOVE_USER message for the same membership group as the invite', async () => {
-      const invite = await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
-      const remove = await producer().enqueueRemoveUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason: 'expiry' });
+      const invite = await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+      });
+      const remove = await producer().enqueueRemoveUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        reason: 'expiry',
+      });
       expect(remove).toMatchObject({ type: BotOperationType.REMOVE_USER, messageGroupId: invite.messageGroupId });
       expect(staged(1).orderingKey).toBe(staged(0).orderingKey); // the outbox sends them in order, too
-      expect(staged(1).body).toMatchObject({ type: 'REMOVE_USER', discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason: 'expiry' });
+      expect(staged(1).body).toMatchObject({
+        type: 'REMOVE_USER',
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        reason: 'expiry',
+      });
       expect(row(1)).toMatchObject({ type: 'REMOVE_USER', reason: 'expiry' });
     });
 
     it('accepts each removal reason (expiry, refund, manual) and rejects any other', async () => {
       for (const reason of ['expiry', 'refund', 'manual'] as const) {
-        await producer().enqueueRemoveUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason });
+        await producer().enqueueRemoveUser(tx, {
+          discordUserId: USER,
+          channelId: CHANNEL,
+          subscriptionId: SUBSCRIPTION,
+          reason,
+        });
       }
-      expect(stage.mock.calls.map(([, message]) => (message.body as { reason: string }).reason)).toEqual(['expiry', 'refund', 'manual']);
+      expect(stage.mock.calls.map(([, message]) => (message.body as { reason: string }).reason)).toEqual([
+        'expiry',
+        'refund',
+        'manual',
+      ]);
       await expect(
-        producer().enqueueRemoveUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason: 'bored' as never }),
+        producer().enqueueRemoveUser(tx, {
+          discordUserId: USER,
+          channelId: CHANNEL,
+          subscriptionId: SUBSCRIPTION,
+          reason: 'bored' as never,
+        }),
       ).rejects.toThrow(/reason must be one of expiry, refund, manual/);
     });
   });
@@ -144,7 +235,10 @@ describe('BotQueueProducer', () => {
     it('refuses to queue without a queue URL, naming the setting, instead of staging a message that could never leave', async () => {
       const attempt = producer({}).enqueueVerifyPermissions(tx, { channelId: CHANNEL });
       await expect(attempt).rejects.toThrow(BotOperationRejectedError);
-      await expect(attempt).rejects.toMatchObject({ reason: 'not_configured', message: expect.stringContaining('BOT_OPERATIONS_QUEUE_URL is not configured') });
+      await expect(attempt).rejects.toMatchObject({
+        reason: 'not_configured',
+        message: expect.stringContaining('BOT_OPERATIONS_QUEUE_URL is not configured'),
+      });
       expect(stage).not.toHaveBeenCalled();
     });
   });
@@ -152,9 +246,18 @@ describe('BotQueueProducer', () => {
   describe('message attributes', () => {
     it('include the operation type', async () => {
       await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
-      await producer().enqueueRemoveUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason: 'refund' });
+      await producer().enqueueRemoveUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        reason: 'refund',
+      });
       await producer().enqueueVerifyPermissions(tx, { channelId: CHANNEL });
-      expect(stage.mock.calls.map(([, m]) => m.attributes?.[BotOperationAttribute.OPERATION_TYPE])).toEqual(['INVITE_USER', 'REMOVE_USER', 'VERIFY_PERMISSIONS']);
+      expect(stage.mock.calls.map(([, m]) => m.attributes?.[BotOperationAttribute.OPERATION_TYPE])).toEqual([
+        'INVITE_USER',
+        'REMOVE_USER',
+        'VERIFY_PERMISSIONS',
+      ]);
     });
 
     it('include the attempt count, 0 and numeric (an SQS Number attribute)', async () => {
@@ -165,8 +268,16 @@ describe('BotQueueProducer', () => {
 
   describe('message deduplication', () => {
     it('uses the operation id as deduplication id: FIFO-valid and distinct per operation', async () => {
-      const a = await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
-      const b = await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION });
+      const a = await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+      });
+      const b = await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+      });
       for (const [i, result] of [a, b].entries()) {
         expect(staged(i).deduplicationId).toBe(result.operationId);
         expect(staged(i).deduplicationId).toMatch(FIFO_ID);
@@ -176,8 +287,18 @@ describe('BotQueueProducer', () => {
     });
 
     it('stages bodies the consumer decodes with the same contract classes', async () => {
-      await producer().enqueueInviteUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, orderId: 'o-1' });
-      await producer().enqueueRemoveUser(tx, { discordUserId: USER, channelId: CHANNEL, subscriptionId: SUBSCRIPTION, reason: 'manual' });
+      await producer().enqueueInviteUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        orderId: 'o-1',
+      });
+      await producer().enqueueRemoveUser(tx, {
+        discordUserId: USER,
+        channelId: CHANNEL,
+        subscriptionId: SUBSCRIPTION,
+        reason: 'manual',
+      });
       await producer().enqueueVerifyPermissions(tx, { channelId: CHANNEL, listingId: LISTING });
       for (const [, message] of stage.mock.calls) {
         const body = JSON.parse(JSON.stringify(message.body)) as { type: BotOperationType };

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ClassConstructor } from 'class-transformer';
-import { randomUUID } from 'node:crypto';
 import {
   BOT_OPERATION_MESSAGE_CLASSES,
   BotOperation,
@@ -15,8 +15,12 @@ import {
 import { executeInTransaction, HostTransaction, OutboxService } from '@discord-backbone/outbox';
 import { quoteQualifiedName } from '@discord-backbone/prisma';
 import { decodePayload, MessageValidationError } from '@discord-backbone/queue';
+import {
+  BOT_OPERATIONS_OPTIONS,
+  BotOperationsOptions,
+  DEFAULT_BOT_OPERATIONS_MAX_ATTEMPTS,
+} from '../bot-operations.options';
 import { BotOperationRejectedError } from './bot-operation.errors';
-import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions, DEFAULT_BOT_OPERATIONS_MAX_ATTEMPTS } from '../bot-operations.options';
 
 export interface InviteUserRequest {
   discordUserId: string;
@@ -86,17 +90,26 @@ export class BotQueueProducer {
 
   enqueueInviteUser(tx: HostTransaction, request: InviteUserRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
-    return this.enqueue<InviteUserOperation>(tx, { ...this.base(BotOperationType.INVITE_USER, fields.channelId, maxRetries), ...fields });
+    return this.enqueue<InviteUserOperation>(tx, {
+      ...this.base(BotOperationType.INVITE_USER, fields.channelId, maxRetries),
+      ...fields,
+    });
   }
 
   enqueueRemoveUser(tx: HostTransaction, request: RemoveUserRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
-    return this.enqueue<RemoveUserOperation>(tx, { ...this.base(BotOperationType.REMOVE_USER, fields.channelId, maxRetries), ...fields });
+    return this.enqueue<RemoveUserOperation>(tx, {
+      ...this.base(BotOperationType.REMOVE_USER, fields.channelId, maxRetries),
+      ...fields,
+    });
   }
 
   enqueueVerifyPermissions(tx: HostTransaction, request: VerifyPermissionsRequest): Promise<EnqueuedBotOperation> {
     const { maxRetries, ...fields } = request;
-    return this.enqueue<VerifyPermissionsOperation>(tx, { ...this.base(BotOperationType.VERIFY_PERMISSIONS, fields.channelId, maxRetries), ...fields });
+    return this.enqueue<VerifyPermissionsOperation>(tx, {
+      ...this.base(BotOperationType.VERIFY_PERMISSIONS, fields.channelId, maxRetries),
+      ...fields,
+    });
   }
 
   private base<T extends BotOperationType>(type: T, channelId: string, maxRetries: number | undefined) {
@@ -121,7 +134,8 @@ export class BotQueueProducer {
     try {
       decodePayload(BOT_OPERATION_MESSAGE_CLASSES[operation.type] as ClassConstructor<object>, body);
     } catch (error) {
-      if (error instanceof MessageValidationError) throw new BotOperationRejectedError(`Invalid ${operation.type} operation: ${error.message}`, 'invalid');
+      if (error instanceof MessageValidationError)
+        throw new BotOperationRejectedError(`Invalid ${operation.type} operation: ${error.message}`, 'invalid');
       throw error;
     }
 
@@ -150,7 +164,9 @@ export class BotQueueProducer {
 
 /** One group per membership (user + channel); permission checks are per channel. Snowflakes keep it well under 128 chars. */
 export function messageGroupOf(operation: BotOperation): string {
-  return operation.type === BotOperationType.VERIFY_PERMISSIONS ? `channel:${operation.channelId}` : `${operation.discordUserId}:${operation.channelId}`;
+  return operation.type === BotOperationType.VERIFY_PERMISSIONS
+    ? `channel:${operation.channelId}`
+    : `${operation.discordUserId}:${operation.channelId}`;
 }
 
 /** The message body without undefined fields (the contract forbids unknown, not absent, ones). */

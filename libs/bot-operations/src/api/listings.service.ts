@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { PrismaService } from '@discord-backbone/prisma';
-import { BotQueueProducer } from './bot-queue.producer';
 import { CreateListingDto } from './bot-operations.dto';
+import { BotQueueProducer } from './bot-queue.producer';
 
 /**
  * Listings of subscription channels. A new listing starts with its permission check pending
@@ -19,7 +19,10 @@ export class ListingsService {
       const channel = await tx.subscriptionChannel.findUnique({ where: { channelId: dto.channelId } });
       if (!channel) throw new NotFoundException(`Channel ${dto.channelId} is not a subscription channel`);
       const listing = await tx.listing.create({ data: { title: dto.title, channelId: dto.channelId } });
-      const operation = await this.producer.enqueueVerifyPermissions(tx, { channelId: dto.channelId, listingId: listing.id });
+      const operation = await this.producer.enqueueVerifyPermissions(tx, {
+        channelId: dto.channelId,
+        listingId: listing.id,
+      });
       return { listing, operation };
     });
   }
@@ -27,7 +30,10 @@ export class ListingsService {
   async get(id: string) {
     const listing = await this.prisma.listing.findUnique({ where: { id } });
     if (!listing) throw new NotFoundException(`Listing ${id} not found`);
-    const operations = await this.prisma.botOperation.findMany({ where: { listingId: id }, orderBy: { createdAt: 'asc' } });
+    const operations = await this.prisma.botOperation.findMany({
+      where: { listingId: id },
+      orderBy: { createdAt: 'asc' },
+    });
     return { ...listing, operations };
   }
 }

@@ -1,8 +1,8 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { NotFoundError } from '@discord-backbone/queue';
-import { CreateSubscriptionChannelDto } from './bot-operations.dto';
 import { SubscriptionRoleCheck, UnsafeSubscriptionRoleError } from '../subscription-role.check';
+import { CreateSubscriptionChannelDto } from './bot-operations.dto';
 
 /** The Discord channels sold by subscription, and how access to each is given. */
 @Injectable()
@@ -18,13 +18,19 @@ export class SubscriptionChannelsService {
       try {
         await this.roles.assertSafe(dto.guildId, dto.roleId);
       } catch (error) {
-        if (error instanceof UnsafeSubscriptionRoleError || error instanceof NotFoundError) throw new BadRequestException(error.message);
+        if (error instanceof UnsafeSubscriptionRoleError || error instanceof NotFoundError)
+          throw new BadRequestException(error.message);
         throw error;
       }
     }
     try {
       return await this.prisma.subscriptionChannel.create({
-        data: { channelId: dto.channelId, guildId: dto.guildId, roleId: dto.roleId ?? null, kickOnRemove: dto.kickOnRemove ?? false },
+        data: {
+          channelId: dto.channelId,
+          guildId: dto.guildId,
+          roleId: dto.roleId ?? null,
+          kickOnRemove: dto.kickOnRemove ?? false,
+        },
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BotOperation, BotOperationResult, BotOperationType } from '@discord-backbone/contracts';
 import { BotOperationStatus, Prisma, PrismaService } from '@discord-backbone/prisma';
-import { describeError, DeadLetterFailure } from '@discord-backbone/queue';
+import { DeadLetterFailure, describeError } from '@discord-backbone/queue';
 
 /**
  * Writes each operation's outcome on its BotOperation row, for the API to show. Every write
@@ -23,27 +23,63 @@ export class BotOperationRecorder {
 
   async saveProgress(operation: BotOperation, progress: Partial<BotOperationResult>): Promise<void> {
     const result = { ...(await this.progress(operation.operationId)), ...progress } as Prisma.InputJsonObject;
-    await this.prisma.botOperation.upsert({ where: { id: operation.operationId }, create: { ...rowOf(operation), result }, update: { result } });
+    await this.prisma.botOperation.upsert({
+      where: { id: operation.operationId },
+      create: { ...rowOf(operation), result },
+      update: { result },
+    });
   }
 
   async done(operation: BotOperation, result: BotOperationResult, attempts: number): Promise<void> {
-    const data = { status: BotOperationStatus.done, result: result as unknown as Prisma.InputJsonObject, attempts, error: null, completedAt: new Date() };
-    await this.prisma.botOperation.upsert({ where: { id: operation.operationId }, create: { ...rowOf(operation), ...data }, update: data });
+    const data = {
+      status: BotOperationStatus.done,
+      result: result as unknown as Prisma.InputJsonObject,
+      attempts,
+      error: null,
+      completedAt: new Date(),
+    };
+    await this.prisma.botOperation.upsert({
+      where: { id: operation.operationId },
+      create: { ...rowOf(operation), ...data },
+      update: data,
+    });
   }
 
   /** The last transient failure, while the operation waits for its retry. Best effort: the retry matters, not this note. */
   async attemptFailed(operation: BotOperation, attempts: number, error: unknown): Promise<void> {
     const { errorClass, message } = describeError(error);
     await this.prisma.botOperation
-      .updateMany({ where: { id: operation.operationId, status: BotOperationStatus.queued }, data: { attempts, error: `${errorClass}: ${message} (will retry)` } })
-      .catch((recordError: unknown) => this.logger.warn({ msg: 'Could not record a failed attempt', operationId: operation.operationId, error: describeError(recordError).message }));
+      .updateMany({
+        where: { id: operation.operationId, status: BotOperationStatus.queued },
+        data: { attempts, error: `${errorClass}: ${message} (will retry)` },
+      })
+      .catch((recordError: unknown) =>
+        this.logger.warn({
+          msg: 'Could not record a failed attempt',
+          operationId: operation.operationId,
+          error: describeError(recordError).message,
+        }),
+      );
   }
 
   /** Dead-lettered: failed with the reason. `operationId` alone when the message could not be decoded. */
-  async failed(operation: BotOperation | { operationId: string }, failure: DeadLetterFailure, attempts: number): Promise<void> {
-    const data = { status: BotOperationStatus.failed, error: `${failure.errorClass}: ${failure.message}`.slice(0, 2000), attempts, completedAt: new Date() };
+  async failed(
+    operation: BotOperation | { operationId: string },
+    failure: DeadLetterFailure,
+    attempts: number,
+  ): Promise<void> {
+    const data = {
+      status: BotOperationStatus.failed,
+      error: `${failure.errorClass}: ${failure.message}`.slice(0, 2000),
+      attempts,
+      completedAt: new Date(),
+    };
     if ('type' in operation) {
-      await this.prisma.botOperation.upsert({ where: { id: operation.operationId }, create: { ...rowOf(operation), ...data }, update: data });
+      await this.prisma.botOperation.upsert({
+        where: { id: operation.operationId },
+        create: { ...rowOf(operation), ...data },
+        update: data,
+      });
     } else {
       await this.prisma.botOperation.updateMany({ where: { id: operation.operationId }, data });
     }

@@ -1,6 +1,10 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { BotOperationType, InviteUserOperation } from '@discord-backbone/contracts';
-import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnavailableError } from '@discord-backbone/discord';
+import {
+  DiscordMissingPermissionsError,
+  DiscordRateLimitedError,
+  DiscordUnavailableError,
+} from '@discord-backbone/discord';
 import { MessageValidationError, RetriesExhaustedError, UnknownMessageTypeError } from '@discord-backbone/queue';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
@@ -38,7 +42,9 @@ describe('BotOperationRoute', () => {
   it('dead-letters an unknown type, a missing type and a broken contract as permanent errors', () => {
     expect(() => route.decode({ ...operation, type: 'BAN_USER' })).toThrow(UnknownMessageTypeError);
     expect(() => route.decode({ ...operation, type: undefined })).toThrow(MessageValidationError);
-    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(/discordUserId must be a Discord ID of 17–20 digits/);
+    expect(() => route.decode({ ...operation, discordUserId: 'bob' })).toThrow(
+      /discordUserId must be a Discord ID of 17–20 digits/,
+    );
     expect(() => route.decode({ ...operation, extra: 1 })).toThrow(MessageValidationError);
   });
 

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { BOT_OPERATION_MESSAGE_CLASSES, BotOperation, BotOperationResult, BotOperationType, QueueName } from '@discord-backbone/contracts';
+import {
+  BOT_OPERATION_MESSAGE_CLASSES,
+  BotOperation,
+  BotOperationResult,
+  BotOperationType,
+  QueueName,
+} from '@discord-backbone/contracts';
 import {
   classifyError,
   DeadLetterFailure,
@@ -44,7 +50,11 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   }
 
   decode(body: unknown): BotOperation {
-    return decodeByType(body, { discriminator: 'type', classes: BOT_OPERATION_MESSAGE_CLASSES, what: 'bot operation type' });
+    return decodeByType(body, {
+      discriminator: 'type',
+      classes: BOT_OPERATION_MESSAGE_CLASSES,
+      what: 'bot operation type',
+    });
   }
 
   typeOf(operation: BotOperation): string {
@@ -67,7 +77,11 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   }
 
   /** Records the failure before the message goes to the DLQ; throwing keeps it on the queue. */
-  async onDeadLetter(operation: BotOperation | undefined, failure: DeadLetterFailure, { message, attempt }: EffectContext): Promise<void> {
+  async onDeadLetter(
+    operation: BotOperation | undefined,
+    failure: DeadLetterFailure,
+    { message, attempt }: EffectContext,
+  ): Promise<void> {
     if (!operation) {
       // Undecodable, but the row can still show why if the body names its operation.
       const operationId = idFromBody(message.Body, 'operationId');

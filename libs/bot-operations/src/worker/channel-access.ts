@@ -1,7 +1,8 @@
 import { PermissionFlagsBits } from 'discord.js';
 
 /** What a subscriber gets in the channel through a member overwrite: read it, its history, and post. */
-export const MEMBER_ACCESS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
+export const MEMBER_ACCESS =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
 
 /**
  * What the bot needs in a subscription channel to serve it:
@@ -36,7 +37,12 @@ export const ROLE_HIERARCHY = 'RoleHierarchy';
  * strictly below the bot's highest role (by position; @everyone, position 0, when the bot has no
  * role). The guild owner is exempt.
  */
-export function botOutranksRole(guild: { owner_id: string; roles: { id: string; position: number }[] }, bot: { roles: string[] }, botUserId: string, roleId: string): boolean {
+export function botOutranksRole(
+  guild: { owner_id: string; roles: { id: string; position: number }[] },
+  bot: { roles: string[] },
+  botUserId: string,
+  roleId: string,
+): boolean {
   if (guild.owner_id === botUserId) return true;
   const botRoles = new Set(bot.roles);
   const botTop = Math.max(0, ...guild.roles.filter((role) => botRoles.has(role.id)).map((role) => role.position));

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BotOperationResult, InviteUserOperation } from '@discord-backbone/contracts';
 import { DiscordRestClient } from '@discord-backbone/discord';
+import { SubscriptionRoleCheck } from '../subscription-role.check';
 import { MEMBER_ACCESS } from './channel-access';
 import { InviteDelivery } from './invite.delivery';
 import { MembershipState } from './membership.state';
-import { SubscriptionRoleCheck } from '../subscription-role.check';
 
 /**
  * Gives a subscriber access to the channel: the channel's role when it has one, else a member
@@ -37,7 +37,12 @@ export class InviteUserHandler {
       await this.discord.addMemberRole(channel.guildId, operation.discordUserId, channel.roleId, reason);
       return { outcome: 'applied', access: 'role' };
     }
-    await this.discord.setMemberOverwrite(operation.channelId, operation.discordUserId, { allow: MEMBER_ACCESS, deny: 0n }, reason);
+    await this.discord.setMemberOverwrite(
+      operation.channelId,
+      operation.discordUserId,
+      { allow: MEMBER_ACCESS, deny: 0n },
+      reason,
+    );
     if (member) return { outcome: 'applied', access: 'overwrite' };
     return { outcome: 'applied', access: 'overwrite', awaitingJoin: true, ...(await this.invites.deliver(operation)) };
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InviteUserOperation } from '@discord-backbone/contracts';
 import { DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';
-import { BotOperationRecorder } from './bot-operation.recorder';
 import { BOT_WORKER_OPTIONS, BotWorkerOptions } from '../bot-operations.options';
+import { BotOperationRecorder } from './bot-operation.recorder';
 
 export interface DeliveredInvite {
   inviteCode: string;
@@ -42,10 +42,17 @@ export class InviteDelivery {
     const earlier = await this.recorder.progress(operation.operationId);
     let inviteCode = earlier.inviteCode;
     if (inviteCode && (earlier.dmMessageId || earlier.dmError)) {
-      return { inviteCode, ...(earlier.dmMessageId ? { dmMessageId: earlier.dmMessageId } : { dmError: earlier.dmError }) };
+      return {
+        inviteCode,
+        ...(earlier.dmMessageId ? { dmMessageId: earlier.dmMessageId } : { dmError: earlier.dmError }),
+      };
     }
     if (!inviteCode) {
-      const invite = await this.discord.createInvite(operation.channelId, { maxAgeSeconds: this.options.inviteMaxAgeSeconds, maxUses: 1, unique: true });
+      const invite = await this.discord.createInvite(operation.channelId, {
+        maxAgeSeconds: this.options.inviteMaxAgeSeconds,
+        maxUses: 1,
+        unique: true,
+      });
       inviteCode = invite.code;
       await this.recorder.saveProgress(operation, { inviteCode });
     }
@@ -63,13 +70,20 @@ export class InviteDelivery {
       const sentCode = INVITE_CODE_IN_DM.exec(message.content)?.[1];
       if (sentCode && sentCode !== inviteCode) {
         // Never the codes themselves: an invite code lets anyone who reads it join.
-        this.logger.warn({ msg: 'The DM had already been sent with another invite; recording that one (the invite created here stays unused and expires)', operationId: operation.operationId });
+        this.logger.warn({
+          msg: 'The DM had already been sent with another invite; recording that one (the invite created here stays unused and expires)',
+          operationId: operation.operationId,
+        });
         inviteCode = sentCode;
       }
       delivered = { inviteCode, dmMessageId: message.id };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error; // transient: retried, the saved code is reused
-      this.logger.warn({ msg: 'Invite DM refused; the invite code is recorded on the operation', operationId: operation.operationId, error: error.message });
+      this.logger.warn({
+        msg: 'Invite DM refused; the invite code is recorded on the operation',
+        operationId: operation.operationId,
+        error: error.message,
+      });
       delivered = { inviteCode, dmError: error.message };
     }
     await this.recorder.saveProgress(operation, delivered);

@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { quoteTableNames } from '@discord-backbone/prisma';
 import { BOT_OPERATIONS_OPTIONS, BotOperationsOptions, MembershipTableNames } from '../bot-operations.options';
 
-const DEFAULT_TABLES: MembershipTableNames = { subscriptionChannels: 'subscription_channels', subscriptions: 'subscriptions', users: 'users' };
+const DEFAULT_TABLES: MembershipTableNames = {
+  subscriptionChannels: 'subscription_channels',
+  subscriptions: 'subscriptions',
+  users: 'users',
+};
 
 /** The host's membership tables as quoted SQL identifiers, checked and quoted once at start-up. */
 @Injectable()

@@ -25,10 +25,12 @@ export class RemoveUserHandler {
     const reason = `Subscription ${operation.subscriptionId} ended (${operation.reason})`;
     const member = await this.discord.getGuildMember(channel.guildId, operation.discordUserId);
     if (member && channel.roleId) {
-      await this.discord.removeMemberRole(channel.guildId, operation.discordUserId, channel.roleId, reason).catch((error: unknown) => {
-        // Left the guild since we looked: the role went with the membership.
-        if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) throw error;
-      });
+      await this.discord
+        .removeMemberRole(channel.guildId, operation.discordUserId, channel.roleId, reason)
+        .catch((error: unknown) => {
+          // Left the guild since we looked: the role went with the membership.
+          if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) throw error;
+        });
     }
     await this.discord.deleteOverwrite(operation.channelId, operation.discordUserId, reason);
     const kick = channel.kickOnRemove && member !== null;

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { APIChannel } from 'discord.js';
 import { BotOperationResult, VerifyPermissionsOperation } from '@discord-backbone/contracts';
-import { computeChannelPermissions, DiscordMissingPermissionsError, DiscordRestClient, missingPermissions } from '@discord-backbone/discord';
+import {
+  computeChannelPermissions,
+  DiscordMissingPermissionsError,
+  DiscordRestClient,
+  missingPermissions,
+} from '@discord-backbone/discord';
 import { PermissionCheckStatus, PrismaService } from '@discord-backbone/prisma';
 import { BadRequestError, NotFoundError } from '@discord-backbone/queue';
 import { botOutranksRole, requiredBotPermissions, ROLE_HIERARCHY } from './channel-access';
@@ -33,13 +38,22 @@ export class VerifyPermissionsHandler {
     if (!('guild_id' in channel) || channel.guild_id !== config.guildId) {
       throw new BadRequestError(`Channel ${operation.channelId} is not a channel of guild ${config.guildId}`);
     }
-    const [guild, bot] = await Promise.all([this.discord.getGuild(config.guildId), this.discord.getBotMember(config.guildId)]);
+    const [guild, bot] = await Promise.all([
+      this.discord.getGuild(config.guildId),
+      this.discord.getBotMember(config.guildId),
+    ]);
     if (config.roleId && !guild.roles.some((role) => role.id === config.roleId)) {
-      throw new NotFoundError(`Role ${config.roleId} of channel ${operation.channelId} does not exist in guild ${config.guildId}`);
+      throw new NotFoundError(
+        `Role ${config.roleId} of channel ${operation.channelId} does not exist in guild ${config.guildId}`,
+      );
     }
     const botUserId = bot.user?.id ?? (await this.discord.getCurrentUser()).id;
-    const overwrites = 'permission_overwrites' in channel ? { permission_overwrites: channel.permission_overwrites } : {};
-    const missing = missingPermissions(computeChannelPermissions(guild, bot, botUserId, overwrites), requiredBotPermissions(config));
+    const overwrites =
+      'permission_overwrites' in channel ? { permission_overwrites: channel.permission_overwrites } : {};
+    const missing = missingPermissions(
+      computeChannelPermissions(guild, bot, botUserId, overwrites),
+      requiredBotPermissions(config),
+    );
     if (config.roleId && !botOutranksRole(guild, bot, botUserId, config.roleId)) missing.push(ROLE_HIERARCHY);
     return this.record(operation, missing);
   }
@@ -47,7 +61,10 @@ export class VerifyPermissionsHandler {
   /** The check could not be made (dead-lettered): the listing shows it failed. */
   async recordFailure(operation: VerifyPermissionsOperation): Promise<void> {
     if (!operation.listingId) return;
-    await this.prisma.listing.updateMany({ where: { id: operation.listingId }, data: { permissionCheck: PermissionCheckStatus.failed, checkedAt: new Date() } });
+    await this.prisma.listing.updateMany({
+      where: { id: operation.listingId },
+      data: { permissionCheck: PermissionCheckStatus.failed, checkedAt: new Date() },
+    });
   }
 
   /** The channel, or undefined when Discord refuses to show it to the bot (403: it lacks View Channel). */
@@ -64,7 +81,11 @@ export class VerifyPermissionsHandler {
     if (operation.listingId) {
       const { count } = await this.prisma.listing.updateMany({
         where: { id: operation.listingId },
-        data: { permissionCheck: missing.length > 0 ? PermissionCheckStatus.missing : PermissionCheckStatus.ok, missingPermissions: missing, checkedAt: new Date() },
+        data: {
+          permissionCheck: missing.length > 0 ? PermissionCheckStatus.missing : PermissionCheckStatus.ok,
+          missingPermissions: missing,
+          checkedAt: new Date(),
+        },
       });
       if (count === 0) throw new NotFoundError(`Listing ${operation.listingId} not found`);
     }

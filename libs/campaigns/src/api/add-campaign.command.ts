@@ -26,17 +26,22 @@ export class AddCampaignCommand {
   async handle(interaction: APIChatInputApplicationCommandInteraction): Promise<APIInteractionResponse> {
     const member = interaction.member;
     const channelId = interaction.channel?.id ?? interaction.channel_id;
-    if (!interaction.guild_id || !member || !channelId) return ephemeral('Use /add-campaign in a channel of your server.');
+    if (!interaction.guild_id || !member || !channelId)
+      return ephemeral('Use /add-campaign in a channel of your server.');
     const allowed = await this.permissions.canManageChannels(interaction.guild_id, member);
     if (allowed === 'unknown') return ephemeral(PERMISSIONS_UNCHECKED);
-    if (allowed === 'refused') return ephemeral('You need the Manage Channels permission on the server (not only in a channel) to create a campaign.');
+    if (allowed === 'refused')
+      return ephemeral(
+        'You need the Manage Channels permission on the server (not only in a channel) to create a campaign.',
+      );
 
     const option = (name: string) => {
       const found = interaction.data.options?.find((o) => o.name === name);
       return found?.type === ApplicationCommandOptionType.String ? found.value : undefined;
     };
     const name = (option('name') ?? '').trim();
-    if (name.length < 1 || name.length > MAX_DISCORD_NAME_LENGTH) return ephemeral(`The campaign name must have 1 to ${MAX_DISCORD_NAME_LENGTH} characters.`);
+    if (name.length < 1 || name.length > MAX_DISCORD_NAME_LENGTH)
+      return ephemeral(`The campaign name must have 1 to ${MAX_DISCORD_NAME_LENGTH} characters.`);
     const template = CAMPAIGN_TEMPLATES.get(option('template') ?? DEFAULT_TEMPLATE);
     if (!template) return ephemeral(`Unknown template; choose one of: ${[...CAMPAIGN_TEMPLATES.keys()].join(', ')}.`);
 

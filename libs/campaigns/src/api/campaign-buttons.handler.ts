@@ -35,13 +35,20 @@ export class CampaignButtonsHandler {
     const button = parseButtonId(interaction.data.custom_id);
     if (!button) return ephemeral('This button does nothing any more.');
     const member = interaction.member;
-    const campaign = await this.prisma.campaign.findUnique({ where: { id: button.campaignId }, select: { guildId: true, invokerId: true, status: true } });
-    if (!member || !campaign || campaign.guildId !== interaction.guild_id) return ephemeral('This campaign is unknown here.');
+    const campaign = await this.prisma.campaign.findUnique({
+      where: { id: button.campaignId },
+      select: { guildId: true, invokerId: true, status: true },
+    });
+    if (!member || !campaign || campaign.guildId !== interaction.guild_id)
+      return ephemeral('This campaign is unknown here.');
     const verb = button.action === 'retry' ? 'retry' : 'roll back';
     if (member.user.id !== campaign.invokerId) {
       const allowed = await this.permissions.canManageChannels(campaign.guildId, member);
       if (allowed === 'unknown') return ephemeral(PERMISSIONS_UNCHECKED);
-      if (allowed === 'refused') return ephemeral(`Only <@${campaign.invokerId}> (who created it) or a member with Manage Channels can ${verb} this campaign.`);
+      if (allowed === 'refused')
+        return ephemeral(
+          `Only <@${campaign.invokerId}> (who created it) or a member with Manage Channels can ${verb} this campaign.`,
+        );
     }
     const acted = await this.campaigns.act(button.action, button.campaignId, {
       interactionId: interaction.id,

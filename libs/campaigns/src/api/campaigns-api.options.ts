@@ -10,6 +10,13 @@ export interface CampaignsApiOptions {
 }
 
 export function campaignsApiOptions(options: CampaignsOptions): CampaignsApiOptions {
-  if (!options.publicKey) throw new Error('CampaignsModule (producer role): publicKey (DISCORD_PUBLIC_KEY) is required, it verifies interactions');
-  return { publicKey: options.publicKey, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 840, maxInProgressPerGuild: options.maxInProgressPerGuild ?? 3 };
+  if (!options.publicKey)
+    throw new Error(
+      'CampaignsModule (producer role): publicKey (DISCORD_PUBLIC_KEY) is required, it verifies interactions',
+    );
+  return {
+    publicKey: options.publicKey,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 840,
+    maxInProgressPerGuild: options.maxInProgressPerGuild ?? 3,
+  };
 }

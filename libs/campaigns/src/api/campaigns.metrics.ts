@@ -12,8 +12,14 @@ export class CampaignsMetrics implements OnModuleDestroy {
       'campaigns',
       { campaigns: { description: 'Campaigns by status', unit: '{campaign}' } },
       async () => {
-        const rows = await prisma.$queryRaw<{ status: string; count: bigint }[]>`SELECT status::text AS status, count(*) AS count FROM campaigns GROUP BY status`;
-        return rows.map((row) => ({ gauge: 'campaigns' as const, value: Number(row.count), attributes: { 'campaign.status': row.status } }));
+        const rows = await prisma.$queryRaw<
+          { status: string; count: bigint }[]
+        >`SELECT status::text AS status, count(*) AS count FROM campaigns GROUP BY status`;
+        return rows.map((row) => ({
+          gauge: 'campaigns' as const,
+          value: Number(row.count),
+          attributes: { 'campaign.status': row.status },
+        }));
       },
       // Read by one replica: every replica would report the same rows.
       { when: coordination.isGaugeReader },

@@ -1,7 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { CAMPAIGN_CHANNEL_TYPE_NAMES, CampaignChannelType } from '@discord-backbone/contracts';
 import { PrismaService } from '@discord-backbone/prisma';
-import { CATEGORY_POSITION, channelSteps, FIRST_CHANNEL_POSITION, loadCampaign, ROLE_POSITION, stepAt } from '../campaign.state';
+import {
+  CATEGORY_POSITION,
+  channelSteps,
+  FIRST_CHANNEL_POSITION,
+  loadCampaign,
+  ROLE_POSITION,
+  stepAt,
+} from '../campaign.state';
 
 /** A campaign as GET /campaigns/:id shows it: where it stands, each object's state and error. Never the interaction token. */
 @Injectable()

@@ -1,10 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { ChannelType } from 'discord.js';
-import { CampaignProgressVia, CampaignStatus, CampaignStepKind, CampaignStepStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
-import { CampaignTemplate } from '../campaign-templates';
+import {
+  CampaignProgressVia,
+  CampaignStatus,
+  CampaignStepKind,
+  CampaignStepStatus,
+  PrismaService,
+  PrismaTx,
+} from '@discord-backbone/prisma';
 import { nextTasks, rollbackTask } from '../campaign-tasks';
-import { CampaignState, CATEGORY_POSITION, FIRST_CHANNEL_POSITION, loadCampaign, ROLE_POSITION, roleNameFor } from '../campaign.state';
+import { CampaignTemplate } from '../campaign-templates';
+import {
+  CampaignState,
+  CATEGORY_POSITION,
+  FIRST_CHANNEL_POSITION,
+  loadCampaign,
+  ROLE_POSITION,
+  roleNameFor,
+} from '../campaign.state';
 import { CampaignButtonAction } from '../campaign.view';
 import { CampaignTaskProducer } from './campaign-task.producer';
 import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
@@ -38,7 +52,8 @@ export type CreateOutcome = 'created' | 'duplicate' | 'over-quota';
  * the campaign is not failed (any more); `over-quota`: a Retry while the server has too many
  * campaigns in progress.
  */
-export type ActOutcome = { outcome: 'done'; state: CampaignState } | { outcome: 'replayed' | 'not-failed' | 'over-quota' };
+export type ActOutcome =
+  { outcome: 'done'; state: CampaignState } | { outcome: 'replayed' | 'not-failed' | 'over-quota' };
 
 /** Campaigns in these states are in progress: they count towards CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD. */
 const IN_PROGRESS: CampaignStatus[] = [CampaignStatus.running, CampaignStatus.rolling_back];
@@ -66,7 +81,8 @@ export class CampaignsService {
   create(campaign: NewCampaign): Promise<CreateOutcome> {
     return this.prisma.$transaction(async (tx) => {
       await lockGuild(tx, campaign.guildId);
-      if (await tx.campaign.findUnique({ where: { interactionId: campaign.interactionId }, select: { id: true } })) return 'duplicate';
+      if (await tx.campaign.findUnique({ where: { interactionId: campaign.interactionId }, select: { id: true } }))
+        return 'duplicate';
       if (await this.atQuota(tx, campaign.guildId)) return 'over-quota';
       const id = randomUUID();
       const { count } = await tx.campaign.createMany({
@@ -101,8 +117,13 @@ export class CampaignsService {
    */
   act(action: CampaignButtonAction, campaignId: string, press: ButtonPress): Promise<ActOutcome> {
     return this.prisma.$transaction(async (tx): Promise<ActOutcome> => {
-      await tx.campaignButtonPress.deleteMany({ where: { pressedAt: { lt: new Date(Date.now() - PRESS_MEMORY_MINUTES * 60_000) } } });
-      const pressed = await tx.campaignButtonPress.createMany({ data: [{ interactionId: press.interactionId, campaignId }], skipDuplicates: true });
+      await tx.campaignButtonPress.deleteMany({
+        where: { pressedAt: { lt: new Date(Date.now() - PRESS_MEMORY_MINUTES * 60_000) } },
+      });
+      const pressed = await tx.campaignButtonPress.createMany({
+        data: [{ interactionId: press.interactionId, campaignId }],
+        skipDuplicates: true,
+      });
       if (pressed.count === 0) return { outcome: 'replayed' };
       if (action === 'retry') {
         await lockGuild(tx, press.guildId);
@@ -151,7 +172,11 @@ export class CampaignsService {
 
   private async keepToken(tx: PrismaTx, campaignId: string, token: string): Promise<void> {
     const expiresAt = new Date(Date.now() + this.options.tokenLifetimeSeconds * 1000);
-    await tx.campaignInteractionToken.upsert({ where: { campaignId }, create: { campaignId, token, expiresAt }, update: { token, expiresAt } });
+    await tx.campaignInteractionToken.upsert({
+      where: { campaignId },
+      create: { campaignId, token, expiresAt },
+      update: { token, expiresAt },
+    });
   }
 
   private async state(tx: PrismaTx, id: string): Promise<CampaignState> {
@@ -170,7 +195,13 @@ async function lockGuild(tx: PrismaTx, guildId: string): Promise<void> {
 function stepsOf(campaignId: string, name: string, template: CampaignTemplate) {
   return [
     { campaignId, position: ROLE_POSITION, kind: CampaignStepKind.role, name: roleNameFor(name) },
-    { campaignId, position: CATEGORY_POSITION, kind: CampaignStepKind.category, name, channelType: ChannelType.GuildCategory },
+    {
+      campaignId,
+      position: CATEGORY_POSITION,
+      kind: CampaignStepKind.category,
+      name,
+      channelType: ChannelType.GuildCategory,
+    },
     ...template.channels.map((channel, index) => ({
       campaignId,
       position: FIRST_CHANNEL_POSITION + index,

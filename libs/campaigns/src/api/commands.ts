@@ -1,4 +1,10 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+} from 'discord.js';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { MAX_DISCORD_NAME_LENGTH } from '@discord-backbone/contracts';
 import { CAMPAIGN_TEMPLATES, DEFAULT_TEMPLATE } from '../campaign-templates';
@@ -21,7 +27,14 @@ export function applicationCommands(): RESTPostAPIChatInputApplicationCommandsJS
       contexts: [InteractionContextType.Guild],
       integration_types: [ApplicationIntegrationType.GuildInstall],
       options: [
-        { type: ApplicationCommandOptionType.String, name: 'name', description: 'The campaign’s name', required: true, min_length: 1, max_length: MAX_DISCORD_NAME_LENGTH },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'name',
+          description: 'The campaign’s name',
+          required: true,
+          min_length: 1,
+          max_length: MAX_DISCORD_NAME_LENGTH,
+        },
         {
           type: ApplicationCommandOptionType.String,
           name: 'template',

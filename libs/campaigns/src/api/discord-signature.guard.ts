@@ -20,7 +20,11 @@ export class DiscordSignatureGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RawBodyRequest<Request>>();
-    const check = this.verifier.check(request.header('x-signature-ed25519'), request.header('x-signature-timestamp'), request.rawBody);
+    const check = this.verifier.check(
+      request.header('x-signature-ed25519'),
+      request.header('x-signature-timestamp'),
+      request.rawBody,
+    );
     if (!check.valid) {
       this.logger.debug({ msg: 'Interaction refused', reason: check.reason });
       throw new UnauthorizedException('Invalid request signature');

@@ -22,15 +22,24 @@ export class DiscordSignatureVerifier {
     publicKeyHex: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' });
+    this.key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]),
+      format: 'der',
+      type: 'spki',
+    });
   }
 
   check(signature: string | undefined, timestamp: string | undefined, rawBody: Buffer | undefined): SignatureCheck {
-    if (!signature || !SIGNATURE.test(signature)) return { valid: false, reason: 'missing or malformed X-Signature-Ed25519' };
-    if (!timestamp || !TIMESTAMP.test(timestamp)) return { valid: false, reason: 'missing or malformed X-Signature-Timestamp' };
-    if (Math.abs(this.now() / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_SECONDS) return { valid: false, reason: 'timestamp more than 5 minutes off' };
+    if (!signature || !SIGNATURE.test(signature))
+      return { valid: false, reason: 'missing or malformed X-Signature-Ed25519' };
+    if (!timestamp || !TIMESTAMP.test(timestamp))
+      return { valid: false, reason: 'missing or malformed X-Signature-Timestamp' };
+    if (Math.abs(this.now() / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_SECONDS)
+      return { valid: false, reason: 'timestamp more than 5 minutes off' };
     if (!rawBody) return { valid: false, reason: 'no JSON body' };
     const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), rawBody]);
-    return verify(null, signed, this.key, Buffer.from(signature, 'hex')) ? { valid: true } : { valid: false, reason: 'signature does not verify' };
+    return verify(null, signed, this.key, Buffer.from(signature, 'hex'))
+      ? { valid: true }
+      : { valid: false, reason: 'signature does not verify' };
   }
 }

@@ -33,9 +33,15 @@ export class GuildPermissions {
       const guild = await Promise.race([lookup, timeout]);
       if (!guild) throw new Error(`Discord did not answer GET /guilds/:id within ${LOOKUP_TIMEOUT_MS} ms`);
       const permissions = computeGuildPermissions(guild, member, member.user.id);
-      return (permissions & (PermissionFlagsBits.ManageChannels | PermissionFlagsBits.Administrator)) !== 0n ? 'granted' : 'refused';
+      return (permissions & (PermissionFlagsBits.ManageChannels | PermissionFlagsBits.Administrator)) !== 0n
+        ? 'granted'
+        : 'refused';
     } catch (error) {
-      this.logger.warn({ msg: 'Server permissions could not be checked; the interaction is refused', guildId, error: describeError(error).message });
+      this.logger.warn({
+        msg: 'Server permissions could not be checked; the interaction is refused',
+        guildId,
+        error: describeError(error).message,
+      });
       return 'unknown';
     } finally {
       clearTimeout(timer);

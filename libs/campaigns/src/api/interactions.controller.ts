@@ -29,7 +29,10 @@ export class InteractionsController {
       case InteractionType.Ping:
         return { type: InteractionResponseType.Pong };
       case InteractionType.ApplicationCommand:
-        if (interaction.data.name === ADD_CAMPAIGN_COMMAND && interaction.data.type === ApplicationCommandType.ChatInput) {
+        if (
+          interaction.data.name === ADD_CAMPAIGN_COMMAND &&
+          interaction.data.type === ApplicationCommandType.ChatInput
+        ) {
           return this.addCampaign.handle(interaction as APIChatInputApplicationCommandInteraction);
         }
         return ephemeral(`Unknown command /${interaction.data.name}.`);

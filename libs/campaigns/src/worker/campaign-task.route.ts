@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@discord-backbone/contracts';
-import { DiscordMissingPermissionsError, DiscordRateLimitedError, DiscordUnknownResourceError } from '@discord-backbone/discord';
-import { DeadLetterFailure, decodeByType, dispatchByType, EffectContext, EffectRoute, HandlersByType, idFromBody } from '@discord-backbone/queue';
+import {
+  DiscordMissingPermissionsError,
+  DiscordRateLimitedError,
+  DiscordUnknownResourceError,
+} from '@discord-backbone/discord';
+import {
+  DeadLetterFailure,
+  decodeByType,
+  dispatchByType,
+  EffectContext,
+  EffectRoute,
+  HandlersByType,
+  idFromBody,
+} from '@discord-backbone/queue';
 import { stepPositionOf } from '../campaign-tasks';
 import { CampaignStore } from './campaign.store';
 import { CompleteHandler } from './complete.handler';
@@ -44,7 +56,11 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
   }
 
   decode(body: unknown): CampaignTask {
-    return decodeByType(body, { discriminator: 'task_type', classes: CAMPAIGN_TASK_CLASSES, what: 'campaign task type' });
+    return decodeByType(body, {
+      discriminator: 'task_type',
+      classes: CAMPAIGN_TASK_CLASSES,
+      what: 'campaign task type',
+    });
   }
 
   typeOf(task: CampaignTask): string {
@@ -69,7 +85,11 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
   }
 
   /** The campaign fails with the reason (the user sees it, with Retry and Roll back); throwing keeps the task on the queue. */
-  async onDeadLetter(task: CampaignTask | undefined, failure: DeadLetterFailure, { message }: EffectContext): Promise<void> {
+  async onDeadLetter(
+    task: CampaignTask | undefined,
+    failure: DeadLetterFailure,
+    { message }: EffectContext,
+  ): Promise<void> {
     const campaignId = task?.campaign_id ?? idFromBody(message.Body, 'campaign_id');
     if (!campaignId) return; // nothing to tell anyone: the DLQ entry says why
     const reason = `${task?.task_type === CampaignTaskType.ROLLBACK ? 'Roll back stopped. ' : ''}${explain(failure)}`;
@@ -86,7 +106,9 @@ function explain(failure: DeadLetterFailure): string {
   if (error instanceof DiscordMissingPermissionsError) {
     return `The bot lacks a permission it needs (Manage Roles, Manage Channels, View Channels, Send Messages, Read Message History, Connect, Speak): ${message}`;
   }
-  if (error instanceof DiscordUnknownResourceError) return `Discord does not know the server, or a channel or role of the campaign: ${message}`;
-  if (errorClass.startsWith('RetriesExhausted:')) return `Discord kept failing, so the worker gave up for now: ${message}`;
+  if (error instanceof DiscordUnknownResourceError)
+    return `Discord does not know the server, or a channel or role of the campaign: ${message}`;
+  if (errorClass.startsWith('RetriesExhausted:'))
+    return `Discord kept failing, so the worker gave up for now: ${message}`;
   return `${errorClass}: ${message}`;
 }

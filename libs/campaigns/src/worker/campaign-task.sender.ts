@@ -23,7 +23,10 @@ export interface CampaignWorkerOptions {
 export class CampaignTaskSender {
   private readonly queueUrl: string;
 
-  constructor(@Inject(SQS_CLIENT) private readonly sqs: SQSClient, @Inject(CAMPAIGN_WORKER_OPTIONS) options: CampaignWorkerOptions) {
+  constructor(
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    @Inject(CAMPAIGN_WORKER_OPTIONS) options: CampaignWorkerOptions,
+  ) {
     this.queueUrl = options.queueUrl;
   }
 
@@ -38,11 +41,17 @@ export class CampaignTaskSender {
             MessageBody: JSON.stringify(task),
             MessageGroupId: messageGroupId,
             MessageDeduplicationId: deduplicationId,
-            MessageAttributes: { ...traceContextAttributes(), task_type: { DataType: 'String', StringValue: task.task_type } },
+            MessageAttributes: {
+              ...traceContextAttributes(),
+              task_type: { DataType: 'String', StringValue: task.task_type },
+            },
           })),
         }),
       );
-      if (Failed.length > 0) throw new Error(`SQS refused ${Failed.length} campaign task(s): ${Failed[0].Code ?? 'Error'}: ${Failed[0].Message ?? ''}`);
+      if (Failed.length > 0)
+        throw new Error(
+          `SQS refused ${Failed.length} campaign task(s): ${Failed[0].Code ?? 'Error'}: ${Failed[0].Message ?? ''}`,
+        );
     }
   }
 }

@@ -33,23 +33,38 @@ export class CampaignStore {
 
   /** The create call is known to have made nothing (Discord refused it, or it was never sent): nothing to look for. */
   async clearAttempted(campaignId: string, position: number): Promise<void> {
-    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { attemptedAt: null } });
+    await this.prisma.campaignStep.update({
+      where: { campaignId_position: { campaignId, position } },
+      data: { attemptedAt: null },
+    });
   }
 
   async markCreated(campaignId: string, position: number, discordId: string): Promise<void> {
     await this.prisma.campaignStep.update({
       where: { campaignId_position: { campaignId, position } },
-      data: { status: CampaignStepStatus.created, discordId, doneAt: new Date(), error: null, campaign: { update: { rateLimitedUntil: null } } },
+      data: {
+        status: CampaignStepStatus.created,
+        discordId,
+        doneAt: new Date(),
+        error: null,
+        campaign: { update: { rateLimitedUntil: null } },
+      },
     });
   }
 
   async markDeleted(campaignId: string, position: number): Promise<void> {
-    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { status: CampaignStepStatus.deleted, doneAt: new Date() } });
+    await this.prisma.campaignStep.update({
+      where: { campaignId_position: { campaignId, position } },
+      data: { status: CampaignStepStatus.deleted, doneAt: new Date() },
+    });
   }
 
   /** Rolled back without deleting: the recorded object is not the campaign's own, so it stays on Discord (the note says so). */
   async release(campaignId: string, position: number, note: string): Promise<void> {
-    await this.prisma.campaignStep.update({ where: { campaignId_position: { campaignId, position } }, data: { status: CampaignStepStatus.deleted, doneAt: new Date(), error: note } });
+    await this.prisma.campaignStep.update({
+      where: { campaignId_position: { campaignId, position } },
+      data: { status: CampaignStepStatus.deleted, doneAt: new Date(), error: note },
+    });
   }
 
   /** Announcement channels exist only in Community servers; elsewhere they are created as text channels. */
@@ -75,18 +90,33 @@ export class CampaignStore {
     await this.prisma.$transaction([
       this.prisma.campaign.updateMany({
         where: { id: campaignId, status: { in: [CampaignStatus.running, CampaignStatus.rolling_back] } },
-        data: { status: CampaignStatus.failed, error, finishedAt: new Date(), finalRenderedAt: null, rateLimitedUntil: null },
+        data: {
+          status: CampaignStatus.failed,
+          error,
+          finishedAt: new Date(),
+          finalRenderedAt: null,
+          rateLimitedUntil: null,
+        },
       }),
       ...(position === undefined
         ? []
-        : [this.prisma.campaignStep.updateMany({ where: { campaignId, position, status: { not: CampaignStepStatus.created } }, data: { status: CampaignStepStatus.failed, error } })]),
+        : [
+            this.prisma.campaignStep.updateMany({
+              where: { campaignId, position, status: { not: CampaignStepStatus.created } },
+              data: { status: CampaignStepStatus.failed, error },
+            }),
+          ]),
     ]);
   }
 
   /** running → completed, once every channel is created (whichever task sees it first). */
   async completeIfDone(campaignId: string): Promise<void> {
     await this.prisma.campaign.updateMany({
-      where: { id: campaignId, status: CampaignStatus.running, steps: { every: { status: CampaignStepStatus.created } } },
+      where: {
+        id: campaignId,
+        status: CampaignStatus.running,
+        steps: { every: { status: CampaignStepStatus.created } },
+      },
       data: { status: CampaignStatus.completed, finishedAt: new Date(), finalRenderedAt: null },
     });
   }
@@ -100,6 +130,9 @@ export class CampaignStore {
 
   /** Discord asked to wait (429): shown in the progress message until a step succeeds. */
   async rateLimited(campaignId: string, seconds: number): Promise<void> {
-    await this.prisma.campaign.updateMany({ where: { id: campaignId }, data: { rateLimitedUntil: new Date(Date.now() + seconds * 1000) } });
+    await this.prisma.campaign.updateMany({
+      where: { id: campaignId },
+      data: { rateLimitedUntil: new Date(Date.now() + seconds * 1000) },
+    });
   }
 }

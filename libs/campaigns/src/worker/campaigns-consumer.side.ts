@@ -1,10 +1,10 @@
 import type { RoleSides } from '@discord-backbone/queue';
 import { CAMPAIGNS_OPTIONS, CampaignsOptions } from '../campaigns.options';
 import { CampaignCompletion } from './campaign-completion';
-import { CampaignStore } from './campaign.store';
 import { CampaignTaskConsumer } from './campaign-task.consumer';
 import { CampaignTaskRoute } from './campaign-task.route';
 import { CAMPAIGN_WORKER_OPTIONS, CampaignTaskSender, CampaignWorkerOptions } from './campaign-task.sender';
+import { CampaignStore } from './campaign.store';
 import { CompleteHandler } from './complete.handler';
 import { CreateCategoryHandler } from './create-category.handler';
 import { CreateChannelHandler } from './create-channel.handler';
@@ -16,7 +16,10 @@ import { ProgressReporter } from './progress.reporter';
 import { RollbackHandler } from './rollback.handler';
 
 function campaignWorkerOptions(options: CampaignsOptions): CampaignWorkerOptions {
-  if (!options.queueUrl) throw new Error('CampaignsModule (consumer role): queueUrl (CAMPAIGN_QUEUE_URL) is required, follow-up tasks are queued there');
+  if (!options.queueUrl)
+    throw new Error(
+      'CampaignsModule (consumer role): queueUrl (CAMPAIGN_QUEUE_URL) is required, follow-up tasks are queued there',
+    );
   return { queueUrl: options.queueUrl };
 }
 

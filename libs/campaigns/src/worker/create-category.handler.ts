@@ -3,8 +3,8 @@ import { CreateCategoryTask } from '@discord-backbone/contracts';
 import { CampaignStatus } from '@discord-backbone/prisma';
 import { nextTasks } from '../campaign-tasks';
 import { CATEGORY_POSITION, isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
-import { CampaignStore } from './campaign.store';
 import { CampaignTaskSender } from './campaign-task.sender';
+import { CampaignStore } from './campaign.store';
 import { DiscordObjectsService } from './discord-objects.service';
 import { ProgressReporter } from './progress.reporter';
 

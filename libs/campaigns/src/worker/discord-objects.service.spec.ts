@@ -1,4 +1,3 @@
-import type { CampaignStep } from '@discord-backbone/prisma';
 import {
   DiscordInvalidRequestBudgetError,
   DiscordInvalidRequestError,
@@ -8,6 +7,7 @@ import {
   DiscordUnauthorizedError,
   DiscordUnavailableError,
 } from '@discord-backbone/discord';
+import type { CampaignStep } from '@discord-backbone/prisma';
 import { CampaignStepKind, CampaignStepStatus } from '@discord-backbone/prisma';
 import { CampaignState } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
@@ -28,7 +28,13 @@ const role: CampaignStep = {
   doneAt: null,
   updatedAt: new Date(),
 };
-const campaign = { id: 'c1', guildId: '400000000000000000', invokerId: '500000000000000000', name: 'Staff', steps: [role] } as unknown as CampaignState;
+const campaign = {
+  id: 'c1',
+  guildId: '400000000000000000',
+  invokerId: '500000000000000000',
+  name: 'Staff',
+  steps: [role],
+} as unknown as CampaignState;
 
 /** ensure() of the role step, whose create call fails with `error`: whether the "attempted" mark was cleared. */
 async function markClearedAfter(error: Error): Promise<boolean> {
@@ -43,7 +49,11 @@ async function markClearedAfter(error: Error): Promise<boolean> {
 
 describe('DiscordObjectsService.ensure: the "attempted" mark', () => {
   it('is cleared when the create cannot have made anything: Discord refused it, or it was never sent', async () => {
-    expect(await markClearedAfter(new DiscordRateLimitedError('429 (or the client refusing an exhausted bucket)', 3, 'user', false))).toBe(true);
+    expect(
+      await markClearedAfter(
+        new DiscordRateLimitedError('429 (or the client refusing an exhausted bucket)', 3, 'user', false),
+      ),
+    ).toBe(true);
     expect(await markClearedAfter(new DiscordInvalidRequestBudgetError('invalid-request budget spent', 60))).toBe(true);
     expect(await markClearedAfter(new DiscordMissingPermissionsError('403', 403, 50013))).toBe(true);
     expect(await markClearedAfter(new DiscordInvalidRequestError('400', 400, 50035))).toBe(true);
@@ -52,7 +62,9 @@ describe('DiscordObjectsService.ensure: the "attempted" mark', () => {
 
   it('stays when the outcome is unknown (5xx, timeout, anything else): the object may exist and is looked for next time', async () => {
     expect(await markClearedAfter(new DiscordUnavailableError('502 Bad Gateway', 502))).toBe(false);
-    expect(await markClearedAfter(new DiscordUnavailableError('Discord unreachable or too slow: AbortError', undefined))).toBe(false);
+    expect(
+      await markClearedAfter(new DiscordUnavailableError('Discord unreachable or too slow: AbortError', undefined)),
+    ).toBe(false);
     expect(await markClearedAfter(new Error('socket hang up'))).toBe(false);
   });
 });

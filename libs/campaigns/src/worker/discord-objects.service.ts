@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CampaignStep } from '@discord-backbone/prisma';
 import { ChannelType, OverwriteType, PermissionFlagsBits as P, RESTJSONErrorCodes } from 'discord.js';
 import type { APIOverwrite, RESTPostAPIGuildChannelJSONBody } from 'discord.js';
 import {
@@ -10,6 +9,7 @@ import {
   DiscordUnauthorizedError,
   isDiscordErrorCode,
 } from '@discord-backbone/discord';
+import type { CampaignStep } from '@discord-backbone/prisma';
 import { CampaignStepKind } from '@discord-backbone/prisma';
 import { CampaignState, CATEGORY_POSITION, isCreated, ROLE_POSITION, stepAt } from '../campaign.state';
 import { CampaignStore } from './campaign.store';
@@ -45,7 +45,12 @@ export class DiscordObjectsService {
     if (isCreated(step)) return step.discordId;
     let id = step.attemptedAt ? await this.find(campaign, step, step.attemptedAt) : undefined;
     if (id) {
-      this.logger.log({ msg: 'Found the object an earlier delivery created', campaignId: campaign.id, position: step.position, discordId: id });
+      this.logger.log({
+        msg: 'Found the object an earlier delivery created',
+        campaignId: campaign.id,
+        position: step.position,
+        discordId: id,
+      });
     } else {
       await this.store.markAttempted(campaign.id, step.position);
       try {
@@ -66,8 +71,17 @@ export class DiscordObjectsService {
    */
   async remove(campaign: CampaignState, step: CampaignStep & { discordId: string }): Promise<void> {
     if (!createdSince(step.discordId, campaign.createdAt)) {
-      this.logger.warn({ msg: 'Left an object older than the campaign in place: not its own', campaignId: campaign.id, position: step.position, discordId: step.discordId });
-      return this.store.release(campaign.id, step.position, 'Left in place: it existed before the campaign, so it is not the campaign’s own.');
+      this.logger.warn({
+        msg: 'Left an object older than the campaign in place: not its own',
+        campaignId: campaign.id,
+        position: step.position,
+        discordId: step.discordId,
+      });
+      return this.store.release(
+        campaign.id,
+        step.position,
+        'Left in place: it existed before the campaign, so it is not the campaign’s own.',
+      );
     }
     const reason = auditReason(campaign, 'rolled back');
     if (step.kind === CampaignStepKind.role) await this.discord.deleteRole(campaign.guildId, step.discordId, reason);
@@ -78,17 +92,27 @@ export class DiscordObjectsService {
   /** The invoker gets the campaign's role (idempotent); one who has left the server is skipped. */
   async giveRoleToInvoker(campaign: CampaignState, roleId: string): Promise<void> {
     try {
-      await this.discord.addMemberRole(campaign.guildId, campaign.invokerId, roleId, auditReason(campaign, 'campaign creator'));
+      await this.discord.addMemberRole(
+        campaign.guildId,
+        campaign.invokerId,
+        roleId,
+        auditReason(campaign, 'campaign creator'),
+      );
     } catch (error) {
       if (!isDiscordErrorCode(error, RESTJSONErrorCodes.UnknownMember)) throw error;
-      this.logger.warn({ msg: 'The campaign creator is no longer in the server; role not given', campaignId: campaign.id });
+      this.logger.warn({
+        msg: 'The campaign creator is no longer in the server; role not given',
+        campaignId: campaign.id,
+      });
     }
   }
 
   private async create(campaign: CampaignState, step: CampaignStep): Promise<string> {
     const reason = auditReason(campaign, 'created');
     if (step.kind === CampaignStepKind.role) {
-      return (await this.discord.createRole(campaign.guildId, { name: step.name, permissions: 0n, mentionable: true }, reason)).id;
+      return (
+        await this.discord.createRole(campaign.guildId, { name: step.name, permissions: 0n, mentionable: true }, reason)
+      ).id;
     }
     const fingerprint = await this.fingerprint(campaign, step);
     const body: RESTPostAPIGuildChannelJSONBody = {
@@ -106,11 +130,15 @@ export class DiscordObjectsService {
     const others = await this.store.recordedElsewhere(campaign.guildId, campaign.id);
     if (step.kind === CampaignStepKind.role) {
       const roles = (await this.discord.getGuild(campaign.guildId)).roles;
-      return newest(roles.filter((role) => !others.has(role.id) && isOwnRole(role, step.name, attemptedAt)).map((role) => role.id));
+      return newest(
+        roles.filter((role) => !others.has(role.id) && isOwnRole(role, step.name, attemptedAt)).map((role) => role.id),
+      );
     }
     const fingerprint = await this.fingerprint(campaign, step);
     const channels = await this.discord.listGuildChannels(campaign.guildId);
-    return newest(channels.filter((c) => !others.has(c.id) && isOwnChannel(c, fingerprint, attemptedAt)).map((c) => c.id));
+    return newest(
+      channels.filter((c) => !others.has(c.id) && isOwnChannel(c, fingerprint, attemptedAt)).map((c) => c.id),
+    );
   }
 
   /** What this code sends for a channel or category, and so what marks one as its own. */
@@ -130,8 +158,18 @@ export class DiscordObjectsService {
   private async overwrites(campaign: CampaignState, gmOnly: boolean): Promise<APIOverwrite[]> {
     this.botUserId ??= (await this.discord.getCurrentUser()).id;
     const roleId = stepAt(campaign, ROLE_POSITION).discordId!;
-    const allow = (id: string, type: OverwriteType, bits: bigint): APIOverwrite => ({ id, type, allow: bits.toString(), deny: '0' });
-    const deny = (id: string, type: OverwriteType, bits: bigint): APIOverwrite => ({ id, type, allow: '0', deny: bits.toString() });
+    const allow = (id: string, type: OverwriteType, bits: bigint): APIOverwrite => ({
+      id,
+      type,
+      allow: bits.toString(),
+      deny: '0',
+    });
+    const deny = (id: string, type: OverwriteType, bits: bigint): APIOverwrite => ({
+      id,
+      type,
+      allow: '0',
+      deny: bits.toString(),
+    });
     return [
       deny(campaign.guildId, OverwriteType.Role, P.ViewChannel), // @everyone has the guild's id
       gmOnly ? deny(roleId, OverwriteType.Role, P.ViewChannel) : allow(roleId, OverwriteType.Role, MEMBER_ACCESS),

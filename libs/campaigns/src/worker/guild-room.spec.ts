@@ -8,9 +8,15 @@ describe('roomProblem', () => {
   });
 
   it('names each limit the campaign would break, with the numbers', () => {
-    expect(roomProblem({ channels: 490, roles: 10 }, needs)).toBe('This server has 490 of its 500 channels; the campaign needs 11 more. Make room, then press Retry.');
-    expect(roomProblem({ channels: 0, roles: 250 }, needs)).toBe('This server has 250 of its 250 roles; the campaign needs one more. Make room, then press Retry.');
-    expect(roomProblem({ channels: 0, roles: 0 }, { channels: 52, roles: 0, inCategory: 51 })).toMatch(/^A category holds at most 50 channels; this campaign has 51\./);
+    expect(roomProblem({ channels: 490, roles: 10 }, needs)).toBe(
+      'This server has 490 of its 500 channels; the campaign needs 11 more. Make room, then press Retry.',
+    );
+    expect(roomProblem({ channels: 0, roles: 250 }, needs)).toBe(
+      'This server has 250 of its 250 roles; the campaign needs one more. Make room, then press Retry.',
+    );
+    expect(roomProblem({ channels: 0, roles: 0 }, { channels: 52, roles: 0, inCategory: 51 })).toMatch(
+      /^A category holds at most 50 channels; this campaign has 51\./,
+    );
   });
 
   it('counts only what is still missing: a retried campaign whose role exists needs no role', () => {

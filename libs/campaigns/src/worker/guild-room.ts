@@ -10,13 +10,20 @@ import { CampaignStore } from './campaign.store';
 export const GUILD_LIMITS = { channels: 500, roles: 250 } as const;
 
 /** What the guild has and what the campaign still needs; the reason it cannot fit, if it cannot. */
-export function roomProblem(has: { channels: number; roles: number }, needs: { channels: number; roles: number; inCategory: number }): string | undefined {
+export function roomProblem(
+  has: { channels: number; roles: number },
+  needs: { channels: number; roles: number; inCategory: number },
+): string | undefined {
   const problems: string[] = [];
   if (has.channels + needs.channels > GUILD_LIMITS.channels) {
-    problems.push(`This server has ${has.channels} of its ${GUILD_LIMITS.channels} channels; the campaign needs ${needs.channels} more.`);
+    problems.push(
+      `This server has ${has.channels} of its ${GUILD_LIMITS.channels} channels; the campaign needs ${needs.channels} more.`,
+    );
   }
-  if (has.roles + needs.roles > GUILD_LIMITS.roles) problems.push(`This server has ${has.roles} of its ${GUILD_LIMITS.roles} roles; the campaign needs one more.`);
-  if (needs.inCategory > MAX_CAMPAIGN_CHANNELS) problems.push(`A category holds at most ${MAX_CAMPAIGN_CHANNELS} channels; this campaign has ${needs.inCategory}.`);
+  if (has.roles + needs.roles > GUILD_LIMITS.roles)
+    problems.push(`This server has ${has.roles} of its ${GUILD_LIMITS.roles} roles; the campaign needs one more.`);
+  if (needs.inCategory > MAX_CAMPAIGN_CHANNELS)
+    problems.push(`A category holds at most ${MAX_CAMPAIGN_CHANNELS} channels; this campaign has ${needs.inCategory}.`);
   return problems.length > 0 ? `${problems.join(' ')} Make room, then press Retry.` : undefined;
 }
 
@@ -32,7 +39,10 @@ export class GuildRoom {
   ) {}
 
   async check(campaign: CampaignState): Promise<string | undefined> {
-    const [guild, channels] = await Promise.all([this.discord.getGuild(campaign.guildId), this.discord.listGuildChannels(campaign.guildId)]);
+    const [guild, channels] = await Promise.all([
+      this.discord.getGuild(campaign.guildId),
+      this.discord.listGuildChannels(campaign.guildId),
+    ]);
     if (!guild.features.includes(GuildFeature.Community)) await this.store.announcementsAsText(campaign.id);
     const missing = campaign.steps.filter((step) => !isCreated(step));
     return roomProblem(

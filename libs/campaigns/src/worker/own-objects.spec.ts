@@ -6,7 +6,18 @@ const attemptedAt = new Date('2026-12-07T12:00:00Z');
 const madeAt = (ms: number) => SnowflakeUtil.generate({ timestamp: attemptedAt.getTime() + ms }).toString();
 
 const role = (overrides: Partial<APIRole> = {}): APIRole =>
-  ({ id: madeAt(200), name: 'Staff Members', permissions: '0', managed: false, mentionable: true, position: 1, color: 0, hoist: false, flags: 0, ...overrides }) as APIRole;
+  ({
+    id: madeAt(200),
+    name: 'Staff Members',
+    permissions: '0',
+    managed: false,
+    mentionable: true,
+    position: 1,
+    color: 0,
+    hoist: false,
+    flags: 0,
+    ...overrides,
+  }) as APIRole;
 
 const overwrites: APIOverwrite[] = [
   { id: '1', type: OverwriteType.Role, allow: '0', deny: '1024' },
@@ -16,7 +27,14 @@ const overwrites: APIOverwrite[] = [
 ];
 const expected = { name: 'general', type: ChannelType.GuildText, parentId: '9', overwrites };
 const channel = (overrides: Record<string, unknown> = {}): APIChannel =>
-  ({ id: madeAt(200), type: ChannelType.GuildText, name: 'general', parent_id: '9', permission_overwrites: [...overwrites].reverse(), ...overrides }) as APIChannel;
+  ({
+    id: madeAt(200),
+    type: ChannelType.GuildText,
+    name: 'general',
+    parent_id: '9',
+    permission_overwrites: [...overwrites].reverse(),
+    ...overrides,
+  }) as APIChannel;
 
 describe('createdSince', () => {
   it('reads the creation time from the snowflake, allowing the clock skew', () => {
@@ -44,7 +62,13 @@ describe('isOwnRole', () => {
 describe('isOwnChannel', () => {
   it('takes a channel with the name, type, parent and exactly the overwrites this code writes (in any order), made since the attempt', () => {
     expect(isOwnChannel(channel(), expected, attemptedAt)).toBe(true);
-    expect(isOwnChannel(channel({ type: ChannelType.GuildCategory, parent_id: null }), { ...expected, type: ChannelType.GuildCategory, parentId: null }, attemptedAt)).toBe(true);
+    expect(
+      isOwnChannel(
+        channel({ type: ChannelType.GuildCategory, parent_id: null }),
+        { ...expected, type: ChannelType.GuildCategory, parentId: null },
+        attemptedAt,
+      ),
+    ).toBe(true);
   });
 
   it('refuses one made before the attempt, elsewhere, of another name or type, or without exactly these overwrites', () => {
@@ -54,7 +78,21 @@ describe('isOwnChannel', () => {
     expect(isOwnChannel(channel({ name: 'general-2' }), expected, attemptedAt)).toBe(false);
     expect(isOwnChannel(channel({ type: ChannelType.GuildVoice }), expected, attemptedAt)).toBe(false);
     expect(isOwnChannel(channel({ permission_overwrites: overwrites.slice(0, 3) }), expected, attemptedAt)).toBe(false); // no bot overwrite
-    expect(isOwnChannel(channel({ permission_overwrites: [...overwrites, { id: '5', type: OverwriteType.Member, allow: '8', deny: '0' }] }), expected, attemptedAt)).toBe(false);
-    expect(isOwnChannel(channel({ permission_overwrites: overwrites.map((o) => (o.id === '4' ? { ...o, allow: '16' } : o)) }), expected, attemptedAt)).toBe(false);
+    expect(
+      isOwnChannel(
+        channel({
+          permission_overwrites: [...overwrites, { id: '5', type: OverwriteType.Member, allow: '8', deny: '0' }],
+        }),
+        expected,
+        attemptedAt,
+      ),
+    ).toBe(false);
+    expect(
+      isOwnChannel(
+        channel({ permission_overwrites: overwrites.map((o) => (o.id === '4' ? { ...o, allow: '16' } : o)) }),
+        expected,
+        attemptedAt,
+      ),
+    ).toBe(false);
   });
 });

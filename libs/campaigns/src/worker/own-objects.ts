@@ -15,7 +15,13 @@ export function createdSince(id: string, since: Date): boolean {
  * is someone else's, whatever its name.
  */
 export function isOwnRole(role: APIRole, name: string, attemptedAt: Date): boolean {
-  return role.name === name && BigInt(role.permissions) === 0n && !role.managed && role.mentionable && createdSince(role.id, attemptedAt);
+  return (
+    role.name === name &&
+    BigInt(role.permissions) === 0n &&
+    !role.managed &&
+    role.mentionable &&
+    createdSince(role.id, attemptedAt)
+  );
 }
 
 /** What this code sent to create a channel or category: the parts that are its fingerprint. */
@@ -32,7 +38,11 @@ export function isOwnChannel(channel: APIChannel, expected: ChannelFingerprint, 
   if (Number(channel.type) !== expected.type || !('name' in channel) || channel.name !== expected.name) return false;
   const parentId = 'parent_id' in channel ? (channel.parent_id ?? null) : null;
   const overwrites = 'permission_overwrites' in channel ? (channel.permission_overwrites ?? []) : [];
-  return parentId === expected.parentId && sameOverwrites(overwrites, expected.overwrites) && createdSince(channel.id, attemptedAt);
+  return (
+    parentId === expected.parentId &&
+    sameOverwrites(overwrites, expected.overwrites) &&
+    createdSince(channel.id, attemptedAt)
+  );
 }
 
 function sameOverwrites(actual: APIOverwrite[], expected: APIOverwrite[]): boolean {

@@ -42,7 +42,10 @@ export class ProgressDelivery {
           try {
             const message = await this.discord.editInteractionResponse(campaign.applicationId, token, view);
             if (message.id !== campaign.progressMessageId) {
-              await this.prisma.campaign.update({ where: { id: campaign.id }, data: { progressMessageId: message.id, progressChannelId: message.channel_id } });
+              await this.prisma.campaign.update({
+                where: { id: campaign.id },
+                data: { progressMessageId: message.id, progressChannelId: message.channel_id },
+              });
             }
             return;
           } catch (error) {
@@ -74,8 +77,15 @@ export class ProgressDelivery {
             if (campaign.statusMessageId && campaign.statusChannelId === channelId) {
               await this.discord.editMessage(channelId, campaign.statusMessageId, view);
             } else {
-              const posted = await this.discord.sendMessage(channelId, { content: view.content, components: view.components, nonce: statusNonce(campaign.id, channelId) });
-              await this.prisma.campaign.update({ where: { id: campaign.id }, data: { statusChannelId: channelId, statusMessageId: posted.id } });
+              const posted = await this.discord.sendMessage(channelId, {
+                content: view.content,
+                components: view.components,
+                nonce: statusNonce(campaign.id, channelId),
+              });
+              await this.prisma.campaign.update({
+                where: { id: campaign.id },
+                data: { statusChannelId: channelId, statusMessageId: posted.id },
+              });
             }
             return;
           } catch (error) {
@@ -111,7 +121,10 @@ export class ProgressDelivery {
     const to = NEXT[from];
     // Only from where this edit found it: a button pressed meanwhile brings a new token and wins.
     const tokenGone = from === CampaignProgressVia.interaction ? { interactionToken: { is: null } } : {};
-    const { count } = await this.prisma.campaign.updateMany({ where: { id: campaign.id, progressVia: from, ...tokenGone }, data: { progressVia: to } });
+    const { count } = await this.prisma.campaign.updateMany({
+      where: { id: campaign.id, progressVia: from, ...tokenGone },
+      data: { progressVia: to },
+    });
     if (count > 0) this.logger.warn({ msg: 'Progress message moves on', campaignId: campaign.id, from, to, reason });
     return count > 0;
   }
@@ -126,7 +139,9 @@ const NEXT: Record<CampaignProgressVia, CampaignProgressVia> = {
 
 /** The status message's channel: where it was posted while that channel exists, else the campaign's first created text channel. */
 function statusChannel(campaign: CampaignState): string | undefined {
-  const text = campaign.steps.filter((s) => s.kind === CampaignStepKind.channel && s.channelType === ChannelType.GuildText && isCreated(s));
+  const text = campaign.steps.filter(
+    (s) => s.kind === CampaignStepKind.channel && s.channelType === ChannelType.GuildText && isCreated(s),
+  );
   return (text.find((s) => s.discordId === campaign.statusChannelId) ?? text[0])?.discordId ?? undefined;
 }
 

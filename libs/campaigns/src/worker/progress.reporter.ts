@@ -44,7 +44,9 @@ export class ProgressReporter implements BeforeApplicationShutdown {
     const lane = this.lane(campaignId);
     if (lane.queued) return; // the waiting edit will read this change too
     lane.queued = true;
-    lane.chain = lane.chain.then(() => this.editInLane(campaignId, lane)).catch((error: unknown) => this.afterFailure(campaignId, lane, error));
+    lane.chain = lane.chain
+      .then(() => this.editInLane(campaignId, lane))
+      .catch((error: unknown) => this.afterFailure(campaignId, lane, error));
   }
 
   /**
@@ -88,13 +90,21 @@ export class ProgressReporter implements BeforeApplicationShutdown {
     if (this.stopping) return;
     lane.failures += 1;
     const { message } = describeError(error);
-    const waitMs = error instanceof DiscordRateLimitedError ? error.retryAfterSeconds * 1000 : RETRY_AFTER_FAILURE_MS * lane.failures;
+    const waitMs =
+      error instanceof DiscordRateLimitedError
+        ? error.retryAfterSeconds * 1000
+        : RETRY_AFTER_FAILURE_MS * lane.failures;
     if (lane.failures > MAX_BACKGROUND_FAILURES && !(error instanceof DiscordRateLimitedError)) {
       this.logger.error({ msg: 'Progress message not updated; left to the next change', campaignId, error: message });
       lane.failures = 0;
       return;
     }
-    this.logger.warn({ msg: 'Progress message not updated; will try again', campaignId, error: message, retryInMs: waitMs });
+    this.logger.warn({
+      msg: 'Progress message not updated; will try again',
+      campaignId,
+      error: message,
+      retryInMs: waitMs,
+    });
     clearTimeout(lane.timer);
     lane.timer = setTimeout(() => {
       lane.timer = undefined;
@@ -129,20 +139,33 @@ export class ProgressReporter implements BeforeApplicationShutdown {
     if (!campaign || (isSettled(campaign.status) && campaign.finalRenderedAt)) return;
     await this.delivery.deliver(campaign, renderProgress(campaign));
     const version = campaign.progressVersion;
-    const { count: latest } = await this.prisma.campaign.updateMany({ where: { id: campaignId, progressShownVersion: { lt: version } }, data: { progressShownVersion: version } });
+    const { count: latest } = await this.prisma.campaign.updateMany({
+      where: { id: campaignId, progressShownVersion: { lt: version } },
+      data: { progressShownVersion: version },
+    });
     if (latest === 0) {
-      this.logger.warn({ msg: 'A progress edit reached Discord after a newer one; rendering the current state again', campaignId, version });
+      this.logger.warn({
+        msg: 'A progress edit reached Discord after a newer one; rendering the current state again',
+        campaignId,
+        version,
+      });
       await this.prisma.campaign.updateMany({ where: { id: campaignId }, data: { finalRenderedAt: null } });
       this.request(campaignId);
     } else if (isSettled(campaign.status)) {
-      await this.prisma.campaign.updateMany({ where: { id: campaignId, status: campaign.status, finalRenderedAt: null }, data: { finalRenderedAt: new Date() } });
+      await this.prisma.campaign.updateMany({
+        where: { id: campaignId, status: campaign.status, finalRenderedAt: null },
+        data: { finalRenderedAt: new Date() },
+      });
     }
   }
 
   /** The campaign with the next render version, read in the transaction that takes it: a later version never renders an older state. */
   private takeRenderVersion(campaignId: string): Promise<CampaignState | null> {
     return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.campaign.updateMany({ where: { id: campaignId }, data: { progressVersion: { increment: 1 } } });
+      const { count } = await tx.campaign.updateMany({
+        where: { id: campaignId },
+        data: { progressVersion: { increment: 1 } },
+      });
       return count === 0 ? null : loadCampaign(tx, campaignId);
     });
   }

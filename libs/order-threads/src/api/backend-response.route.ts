@@ -1,8 +1,21 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
-import { BACKEND_RESPONSE_CLASSES, BackendResponseMessage, BackendResponseType, DiscordQueueMessageType, QueueName } from '@discord-backbone/contracts';
+import {
+  BACKEND_RESPONSE_CLASSES,
+  BackendResponseMessage,
+  BackendResponseType,
+  DiscordQueueMessageType,
+  QueueName,
+} from '@discord-backbone/contracts';
 import type { SqlTransaction } from '@discord-backbone/prisma';
-import { decodeByType, MessageRoute, NotFoundError, originalMessageId, PermanentError, Rejections } from '@discord-backbone/queue';
+import {
+  decodeByType,
+  MessageRoute,
+  NotFoundError,
+  originalMessageId,
+  PermanentError,
+  Rejections,
+} from '@discord-backbone/queue';
 import { RequestAnswerHandler } from './request-answer.handler';
 import { ThreadAnswerHandler } from './thread-answer.handler';
 
@@ -38,7 +51,9 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   async applyBatch(responses: BackendResponseMessage[], sql: SqlTransaction): Promise<Rejections> {
     const rejections: Rejections = new Map();
     for (const [index, response] of responses.entries()) {
-      const error = isThreadAnswer(response) ? await this.applyThread(response, sql) : await this.applyRequest(response, sql);
+      const error = isThreadAnswer(response)
+        ? await this.applyThread(response, sql)
+        : await this.applyRequest(response, sql);
       if (error) rejections.set(index, error);
     }
     return rejections;
@@ -47,10 +62,18 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   /** Hands a thread answer to the host's handler; a PermanentError it throws rejects that answer alone. */
   private applyThread(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
     const { type, payload, metadata } = response;
-    const about = { entityId: metadata.original_order_id, entityType: metadata.entity_type, threadId: payload.thread_id ?? null, response };
+    const about = {
+      entityId: metadata.original_order_id,
+      entityType: metadata.entity_type,
+      threadId: payload.thread_id ?? null,
+      response,
+    };
     return rejection(() =>
       type === BackendResponseType.ERROR
-        ? this.threadAnswers.threadFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql)
+        ? this.threadAnswers.threadFailed(
+            { ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' },
+            sql,
+          )
         : this.threadAnswers.threadCreated(
             {
               ...about,
@@ -65,13 +88,25 @@ export class BackendResponseRoute implements MessageRoute<BackendResponseMessage
   }
 
   /** Hands a Phase 4 answer to the host's handler; one that names no request cannot be correlated. */
-  private async applyRequest(response: BackendResponseMessage, sql: SqlTransaction): Promise<PermanentError | undefined> {
+  private async applyRequest(
+    response: BackendResponseMessage,
+    sql: SqlTransaction,
+  ): Promise<PermanentError | undefined> {
     const { type, payload, metadata } = response;
-    if (!metadata.request_id) return new NotFoundError(`A ${type} answer without metadata.request_id cannot be correlated`);
-    const about = { requestId: metadata.request_id, entityId: metadata.original_order_id, requestType: metadata.request_type, response };
+    if (!metadata.request_id)
+      return new NotFoundError(`A ${type} answer without metadata.request_id cannot be correlated`);
+    const about = {
+      requestId: metadata.request_id,
+      entityId: metadata.original_order_id,
+      requestType: metadata.request_type,
+      response,
+    };
     return rejection(() =>
       type === BackendResponseType.ERROR
-        ? this.requestAnswers.requestFailed({ ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' }, sql)
+        ? this.requestAnswers.requestFailed(
+            { ...about, errorClass: payload.error_class ?? 'Error', errorMessage: payload.error_message ?? '' },
+            sql,
+          )
         : this.requestAnswers.requestDone({ ...about, type }, sql),
     );
   }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import type { Contractor } from '@discord-backbone/prisma';
 import { RequiresScope } from '@discord-backbone/auth';
+import type { Contractor } from '@discord-backbone/prisma';
 import { PrismaService } from '@discord-backbone/prisma';
-import { CreateContractorDto } from './order.dto';
 import { EntityNotFoundException } from './order-threads.errors';
+import { CreateContractorDto } from './order.dto';
 
 /** Contractors and their Discord configuration (guild + the channel threads are created under): admin keys only. */
 @Controller('contractors')

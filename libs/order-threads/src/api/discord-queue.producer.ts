@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import {
   AssignUserMessage,
   CreateThreadMessage,
+  DISCORD_QUEUE_MESSAGE_CLASSES,
   DiscordMessageMetadata,
   DiscordQueueMessage,
   DiscordQueueMessageType,
-  DISCORD_QUEUE_MESSAGE_CLASSES,
   ForwardChatMessageMessage,
   OrderSnapshot,
   QueueName,
@@ -60,7 +60,12 @@ export class DiscordQueueProducer {
     return this.stageThread(tx, 'offer_session', request);
   }
 
-  updateOrderStatus(tx: HostTransaction, target: RequestTarget, status: string, previousStatus?: string): Promise<UpdateOrderStatusMessage> {
+  updateOrderStatus(
+    tx: HostTransaction,
+    target: RequestTarget,
+    status: string,
+    previousStatus?: string,
+  ): Promise<UpdateOrderStatusMessage> {
     return this.stage<UpdateOrderStatusMessage>(tx, {
       type: DiscordQueueMessageType.UPDATE_ORDER_STATUS,
       payload: { status, ...(previousStatus ? { previous_status: previousStatus } : {}) },
@@ -68,7 +73,12 @@ export class DiscordQueueProducer {
     });
   }
 
-  assignUser(tx: HostTransaction, target: RequestTarget, assignedId: string, assignedDiscordId: string): Promise<AssignUserMessage> {
+  assignUser(
+    tx: HostTransaction,
+    target: RequestTarget,
+    assignedId: string,
+    assignedDiscordId: string,
+  ): Promise<AssignUserMessage> {
     return this.stage<AssignUserMessage>(tx, {
       type: DiscordQueueMessageType.ASSIGN_USER,
       payload: { assigned_id: assignedId, assigned_discord_id: assignedDiscordId },
@@ -76,7 +86,12 @@ export class DiscordQueueProducer {
     });
   }
 
-  forwardChatMessage(tx: HostTransaction, target: RequestTarget, authorName: string, content: string): Promise<ForwardChatMessageMessage> {
+  forwardChatMessage(
+    tx: HostTransaction,
+    target: RequestTarget,
+    authorName: string,
+    content: string,
+  ): Promise<ForwardChatMessageMessage> {
     return this.stage<ForwardChatMessageMessage>(tx, {
       type: DiscordQueueMessageType.FORWARD_CHAT_MESSAGE,
       payload: { chat_message_id: target.requestId, author_name: authorName, content },
@@ -84,7 +99,11 @@ export class DiscordQueueProducer {
     });
   }
 
-  private stageThread(tx: HostTransaction, entityType: ThreadEntityType, request: ThreadRequest): Promise<CreateThreadMessage> {
+  private stageThread(
+    tx: HostTransaction,
+    entityType: ThreadEntityType,
+    request: ThreadRequest,
+  ): Promise<CreateThreadMessage> {
     return this.stage<CreateThreadMessage>(tx, {
       type: DiscordQueueMessageType.CREATE_THREAD,
       payload: {

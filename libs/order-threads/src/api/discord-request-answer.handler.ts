@@ -19,12 +19,16 @@ export class DiscordRequestAnswerHandler implements RequestAnswerHandler {
   }
 }
 
-async function complete(answer: RequestDoneAnswer | RequestFailedAnswer, sql: SqlTransaction, status: DiscordRequestStatus, error: string | null): Promise<void> {
-  const updated = await sql.execute('UPDATE discord_requests SET status = $3::discord_request_status, error = $4, updated_at = now() WHERE id = $1 AND entity_id = $2', [
-    answer.requestId,
-    answer.entityId,
-    status,
-    error,
-  ]);
-  if (updated === 0) throw new NotFoundError(`No ${answer.requestType ?? 'request'} ${answer.requestId} for ${answer.entityId}`);
+async function complete(
+  answer: RequestDoneAnswer | RequestFailedAnswer,
+  sql: SqlTransaction,
+  status: DiscordRequestStatus,
+  error: string | null,
+): Promise<void> {
+  const updated = await sql.execute(
+    'UPDATE discord_requests SET status = $3::discord_request_status, error = $4, updated_at = now() WHERE id = $1 AND entity_id = $2',
+    [answer.requestId, answer.entityId, status, error],
+  );
+  if (updated === 0)
+    throw new NotFoundError(`No ${answer.requestType ?? 'request'} ${answer.requestId} for ${answer.entityId}`);
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DiscordThreadLink, OfferSession } from '@discord-backbone/prisma';
 import { PrismaService } from '@discord-backbone/prisma';
-import { CreateOfferSessionDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';
 import { EntityNotFoundException } from './order-threads.errors';
+import { CreateOfferSessionDto } from './order.dto';
 import { assertUsers } from './users.lookup';
 
 export interface OfferSessionView extends OfferSession {
@@ -21,7 +21,10 @@ export class OfferSessionsService {
   async create(dto: CreateOfferSessionDto): Promise<OfferSessionView> {
     const id = await this.prisma.$transaction(async (tx) => {
       await assertUsers(tx, [dto.customerId, dto.assignedId]);
-      await this.threads.assertPlacement(tx, { contractorId: dto.contractorId ?? null, communityId: dto.contractorId ? null : (dto.communityId ?? null) });
+      await this.threads.assertPlacement(tx, {
+        contractorId: dto.contractorId ?? null,
+        communityId: dto.contractorId ? null : (dto.communityId ?? null),
+      });
       const session = await tx.offerSession.create({
         data: {
           customerId: dto.customerId,
@@ -53,7 +56,9 @@ export class OfferSessionsService {
   async get(id: string): Promise<OfferSessionView> {
     const session = await this.prisma.offerSession.findUnique({ where: { id } });
     if (!session) throw new EntityNotFoundException('Offer session', id);
-    const discordThread = await this.prisma.discordThreadLink.findUnique({ where: { entityType_entityId: { entityType: 'offer_session', entityId: id } } });
+    const discordThread = await this.prisma.discordThreadLink.findUnique({
+      where: { entityType_entityId: { entityType: 'offer_session', entityId: id } },
+    });
     return { ...session, discordThread };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { DiscordThreadLink } from '@discord-backbone/prisma';
 import { OrderSnapshot, ThreadEntityType } from '@discord-backbone/contracts';
+import type { DiscordThreadLink } from '@discord-backbone/prisma';
 import { DiscordThreadStatus, PrismaTx } from '@discord-backbone/prisma';
 import { DiscordQueueProducer } from './discord-queue.producer';
 import { EntityNotFoundException } from './order-threads.errors';
@@ -28,11 +28,17 @@ export class OrderThreadService {
     const key = { entityType: subject.entityType, entityId: subject.snapshot.order_id };
     const target = await this.target(tx, subject);
     if (!this.producer.isConfigured()) {
-      return tx.discordThreadLink.create({ data: { ...key, status: DiscordThreadStatus.not_configured, error: 'DISCORD_QUEUE_URL is not configured' } });
+      return tx.discordThreadLink.create({
+        data: { ...key, status: DiscordThreadStatus.not_configured, error: 'DISCORD_QUEUE_URL is not configured' },
+      });
     }
     if (!target.channelId || !target.guildId) {
       return tx.discordThreadLink.create({
-        data: { ...key, status: DiscordThreadStatus.not_configured, error: `${target.owner} has no Discord server and thread channel configured` },
+        data: {
+          ...key,
+          status: DiscordThreadStatus.not_configured,
+          error: `${target.owner} has no Discord server and thread channel configured`,
+        },
       });
     }
     const users = await tx.user.findMany({
@@ -43,12 +49,22 @@ export class OrderThreadService {
     const members = [...new Set(users.map((u) => u.discordUserId).filter((d): d is string => d !== null))];
     const unlinked = users.filter((u) => u.discordUserId === null).map((u) => u.id);
 
-    const request = { serverId: target.guildId, channelId: target.channelId, members, order: subject.snapshot, customerDiscordId: discordIdOf(subject.customerId) };
+    const request = {
+      serverId: target.guildId,
+      channelId: target.channelId,
+      members,
+      order: subject.snapshot,
+      customerDiscordId: discordIdOf(subject.customerId),
+    };
     if (subject.entityType === 'order') await this.producer.createThread(tx, request);
     else await this.producer.createOfferThread(tx, request);
     return tx.discordThreadLink.create({
       // Users without a linked Discord account cannot be added; the link says who.
-      data: { ...key, status: DiscordThreadStatus.queued, ...(unlinked.length > 0 ? { details: { unlinked_users: unlinked } } : {}) },
+      data: {
+        ...key,
+        status: DiscordThreadStatus.queued,
+        ...(unlinked.length > 0 ? { details: { unlinked_users: unlinked } } : {}),
+      },
     });
   }
 
@@ -57,14 +73,25 @@ export class OrderThreadService {
     await this.target(tx, placement);
   }
 
-  private async target(tx: PrismaTx, subject: Pick<ThreadSubject, 'contractorId' | 'communityId'>): Promise<{ owner: string; guildId: string | null; channelId: string | null }> {
+  private async target(
+    tx: PrismaTx,
+    subject: Pick<ThreadSubject, 'contractorId' | 'communityId'>,
+  ): Promise<{ owner: string; guildId: string | null; channelId: string | null }> {
     if (subject.contractorId) {
       const contractor = await tx.contractor.findUnique({ where: { id: subject.contractorId } });
       if (!contractor) throw new EntityNotFoundException('Contractor', subject.contractorId);
-      return { owner: `Contractor ${contractor.id}`, guildId: contractor.discordGuildId, channelId: contractor.discordThreadChannelId };
+      return {
+        owner: `Contractor ${contractor.id}`,
+        guildId: contractor.discordGuildId,
+        channelId: contractor.discordThreadChannelId,
+      };
     }
     const community = await tx.community.findUnique({ where: { id: subject.communityId! } });
     if (!community) throw new EntityNotFoundException('Community', subject.communityId!);
-    return { owner: `Community ${community.id}`, guildId: community.discordGuildId, channelId: community.discordThreadChannelId };
+    return {
+      owner: `Community ${community.id}`,
+      guildId: community.discordGuildId,
+      channelId: community.discordThreadChannelId,
+    };
   }
 }

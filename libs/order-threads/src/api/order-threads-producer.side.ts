@@ -1,10 +1,10 @@
 import type { RoleSides } from '@discord-backbone/queue';
-import { DiscordQueueProducer } from './discord-queue.producer';
-import { OfferSessionsService } from './offer-sessions.service';
 import { ContractorsController } from './contractors.controller';
+import { DiscordQueueProducer } from './discord-queue.producer';
 import { OfferSessionsController } from './offer-sessions.controller';
-import { OrdersController } from './orders.controller';
+import { OfferSessionsService } from './offer-sessions.service';
 import { OrderThreadService } from './order-thread.service';
+import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 
 /**

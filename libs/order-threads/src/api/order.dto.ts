@@ -8,7 +8,10 @@ class PlacedWithDto {
   @IsUUID(undefined, { message: 'contractorId must be a UUID (or give communityId)' })
   @ValidateBy({
     name: 'notWithCommunityId',
-    validator: { validate: (_value, args) => (args?.object as PlacedWithDto).communityId === undefined, defaultMessage: () => 'give either contractorId or communityId, not both' },
+    validator: {
+      validate: (_value, args) => (args?.object as PlacedWithDto).communityId === undefined,
+      defaultMessage: () => 'give either contractorId or communityId, not both',
+    },
   })
   contractorId?: string;
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { DiscordRequest, DiscordThreadLink, Order } from '@discord-backbone/prisma';
 import { DiscordQueueMessageType } from '@discord-backbone/contracts';
-import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { OutboxService, RejectedMessage } from '@discord-backbone/outbox';
+import type { DiscordRequest, DiscordThreadLink, Order } from '@discord-backbone/prisma';
+import { DiscordThreadStatus, OrderStatus, PrismaService, PrismaTx } from '@discord-backbone/prisma';
 import { DiscordQueueProducer, RequestTarget } from './discord-queue.producer';
-import { CreateOrderDto } from './order.dto';
 import { OrderThreadService } from './order-thread.service';
 import { EntityNotFoundException, NoDiscordThreadException } from './order-threads.errors';
+import { CreateOrderDto } from './order.dto';
 import { assertUsers } from './users.lookup';
 
 export interface OrderView extends Order {
@@ -18,7 +18,11 @@ export interface OrderView extends Order {
 }
 
 /** A thread that exists or will: Phase 4 requests may be queued behind create_thread. */
-const THREADED: DiscordThreadStatus[] = [DiscordThreadStatus.queued, DiscordThreadStatus.created, DiscordThreadStatus.partial];
+const THREADED: DiscordThreadStatus[] = [
+  DiscordThreadStatus.queued,
+  DiscordThreadStatus.created,
+  DiscordThreadStatus.partial,
+];
 
 /**
  * Orders and what they tell Discord. Each change and its Discord message are one transaction;
@@ -36,7 +40,10 @@ export class OrdersService {
   async create(dto: CreateOrderDto): Promise<OrderView> {
     const id = await this.prisma.$transaction(async (tx) => {
       await assertUsers(tx, [dto.customerId, dto.assignedId]);
-      await this.threads.assertPlacement(tx, { contractorId: dto.contractorId ?? null, communityId: dto.contractorId ? null : (dto.communityId ?? null) });
+      await this.threads.assertPlacement(tx, {
+        contractorId: dto.contractorId ?? null,
+        communityId: dto.contractorId ? null : (dto.communityId ?? null),
+      });
       const order = await tx.order.create({
         data: {
           title: dto.title,
@@ -73,8 +80,13 @@ export class OrdersService {
     const order = await this.prisma.order.findUnique({ where: { id } });
     if (!order) throw new EntityNotFoundException('Order', id);
     const [discordThread, discordRequests, undeliverable] = await Promise.all([
-      this.prisma.discordThreadLink.findUnique({ where: { entityType_entityId: { entityType: 'order', entityId: id } } }),
-      this.prisma.discordRequest.findMany({ where: { entityType: 'order', entityId: id }, orderBy: { createdAt: 'asc' } }),
+      this.prisma.discordThreadLink.findUnique({
+        where: { entityType_entityId: { entityType: 'order', entityId: id } },
+      }),
+      this.prisma.discordRequest.findMany({
+        where: { entityType: 'order', entityId: id },
+        orderBy: { createdAt: 'asc' },
+      }),
       this.outbox.rejected(`order:${id}`),
     ]);
     return { ...order, discordThread, discordRequests, undeliverable };
@@ -116,21 +128,34 @@ export class OrdersService {
   }
 
   /** Records a Phase 4 request when the order has (or will have) a thread; null when it has none. */
-  private async request(tx: PrismaTx, id: string, type: DiscordQueueMessageType, required: boolean): Promise<RequestTarget | null> {
-    const link = await tx.discordThreadLink.findUnique({ where: { entityType_entityId: { entityType: 'order', entityId: id } } });
+  private async request(
+    tx: PrismaTx,
+    id: string,
+    type: DiscordQueueMessageType,
+    required: boolean,
+  ): Promise<RequestTarget | null> {
+    const link = await tx.discordThreadLink.findUnique({
+      where: { entityType_entityId: { entityType: 'order', entityId: id } },
+    });
     if (!link || !THREADED.includes(link.status) || !this.producer.isConfigured()) {
-      const why = !this.producer.isConfigured() ? 'DISCORD_QUEUE_URL is not configured' : `${link?.status ?? 'none'}${link?.error ? `: ${link.error}` : ''}`;
+      const why = !this.producer.isConfigured()
+        ? 'DISCORD_QUEUE_URL is not configured'
+        : `${link?.status ?? 'none'}${link?.error ? `: ${link.error}` : ''}`;
       if (required) throw new NoDiscordThreadException(`Order ${id} has no Discord thread (${why})`);
       return null;
     }
-    const request = await tx.discordRequest.create({ data: { id: randomUUID(), entityType: 'order', entityId: id, type } });
+    const request = await tx.discordRequest.create({
+      data: { id: randomUUID(), entityType: 'order', entityId: id, type },
+    });
     return { entityType: 'order', entityId: id, requestId: request.id };
   }
 }
 
 /** Serialises changes to one order, so its messages are staged in the order the changes happened. */
 async function lockOrder(tx: PrismaTx, id: string): Promise<{ id: string; status: OrderStatus }> {
-  const [order] = await tx.$queryRaw<{ id: string; status: OrderStatus }[]>`SELECT id, status FROM orders WHERE id = ${id} FOR UPDATE`;
+  const [order] = await tx.$queryRaw<
+    { id: string; status: OrderStatus }[]
+  >`SELECT id, status FROM orders WHERE id = ${id} FOR UPDATE`;
   if (!order) throw new EntityNotFoundException('Order', id);
   return order;
 }

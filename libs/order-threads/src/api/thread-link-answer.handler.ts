@@ -23,7 +23,9 @@ export class ThreadLinkAnswerHandler implements ThreadAnswerHandler {
       [
         link.entity_type,
         link.entity_id,
-        answer.memberFailures.length > 0 || answer.inviteError ? DiscordThreadStatus.partial : DiscordThreadStatus.created,
+        answer.memberFailures.length > 0 || answer.inviteError
+          ? DiscordThreadStatus.partial
+          : DiscordThreadStatus.created,
         answer.threadId,
         answer.inviteCode,
         partialReason(answer.memberFailures, answer.inviteError),
@@ -40,22 +42,40 @@ export class ThreadLinkAnswerHandler implements ThreadAnswerHandler {
     await sql.execute(
       `UPDATE discord_thread_links SET status = $3::discord_thread_status, error = $4, thread_id = COALESCE($5, thread_id), updated_at = now()
        WHERE entity_type = $1 AND entity_id = $2 AND status NOT IN ('created', 'partial')`,
-      [link.entity_type, link.entity_id, DiscordThreadStatus.failed, `${answer.errorClass}: ${answer.errorMessage}`, answer.threadId],
+      [
+        link.entity_type,
+        link.entity_id,
+        DiscordThreadStatus.failed,
+        `${answer.errorClass}: ${answer.errorMessage}`,
+        answer.threadId,
+      ],
     );
   }
 }
 
 /** `entity_type` is ours, not the spec's: without it the id alone finds the link (ids are UUIDs). */
-async function findLink(answer: { entityId: string; entityType: string | undefined }, sql: SqlTransaction): Promise<{ entity_type: string; entity_id: string }> {
+async function findLink(
+  answer: { entityId: string; entityType: string | undefined },
+  sql: SqlTransaction,
+): Promise<{ entity_type: string; entity_id: string }> {
   const [link] = await sql.query<{ entity_type: string; entity_id: string }>(
     'SELECT entity_type, entity_id FROM discord_thread_links WHERE entity_id = $1 AND ($2::text IS NULL OR entity_type = $2) LIMIT 1',
     [answer.entityId, answer.entityType ?? null],
   );
-  if (!link) throw new NotFoundError(`No ${answer.entityType ?? 'order or offer session'} ${answer.entityId} asked for a Discord thread`);
+  if (!link)
+    throw new NotFoundError(
+      `No ${answer.entityType ?? 'order or offer session'} ${answer.entityId} asked for a Discord thread`,
+    );
   return link;
 }
 
-function partialReason(failures: { discord_id: string; reason: string }[], inviteError: string | undefined): string | null {
-  const parts = [...failures.map((f) => `member ${f.discord_id} not added: ${f.reason}`), ...(inviteError ? [`no invite: ${inviteError}`] : [])];
+function partialReason(
+  failures: { discord_id: string; reason: string }[],
+  inviteError: string | undefined,
+): string | null {
+  const parts = [
+    ...failures.map((f) => `member ${f.discord_id} not added: ${f.reason}`),
+    ...(inviteError ? [`no invite: ${inviteError}`] : []),
+  ];
   return parts.length > 0 ? parts.join('; ') : null;
 }

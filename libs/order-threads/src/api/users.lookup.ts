@@ -1,5 +1,4 @@
-import type { User } from '@discord-backbone/prisma';
-import type { PrismaTx } from '@discord-backbone/prisma';
+import type { PrismaTx, User } from '@discord-backbone/prisma';
 import { EntityNotFoundException } from './order-threads.errors';
 
 /** The users with these ids (undefined ones skipped), in the same order; 404 for the first missing one. */

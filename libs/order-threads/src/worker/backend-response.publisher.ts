@@ -1,6 +1,11 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { BackendResponseMessage, BackendResponsePayload, BackendResponseType, DiscordQueueMessage } from '@discord-backbone/contracts';
+import {
+  BackendResponseMessage,
+  BackendResponsePayload,
+  BackendResponseType,
+  DiscordQueueMessage,
+} from '@discord-backbone/contracts';
 import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
 import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 
@@ -14,11 +19,19 @@ import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.opt
 export class BackendResponsePublisher {
   private readonly queueUrl: string;
 
-  constructor(@Inject(SQS_CLIENT) private readonly sqs: SQSClient, @Inject(THREAD_WORKER_OPTIONS) options: ThreadWorkerOptions) {
+  constructor(
+    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    @Inject(THREAD_WORKER_OPTIONS) options: ThreadWorkerOptions,
+  ) {
     this.queueUrl = options.backendQueueUrl;
   }
 
-  async send(request: DiscordQueueMessage, type: BackendResponseType, payload: BackendResponsePayload, discordMessageId: string | null): Promise<void> {
+  async send(
+    request: DiscordQueueMessage,
+    type: BackendResponseType,
+    payload: BackendResponsePayload,
+    discordMessageId: string | null,
+  ): Promise<void> {
     const response: BackendResponseMessage = {
       type,
       payload,

@@ -22,7 +22,10 @@ export class ChatForwardHandler {
     const key = `chat:${payload.chat_message_id}`;
     const { messageId } = await this.ledger.once(key, async () => {
       // Mentions in forwarded text ping nobody (sendMessage allows none by default).
-      const posted = await this.discord.sendMessage(threadId, { content: `**${payload.author_name}** (marketplace): ${payload.content}`, nonce: discordNonce(key) });
+      const posted = await this.discord.sendMessage(threadId, {
+        content: `**${payload.author_name}** (marketplace): ${payload.content}`,
+        nonce: discordNonce(key),
+      });
       return { messageId: posted.id };
     });
     await this.responses.send(

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ThreadCreation } from '@discord-backbone/prisma';
 import { BackendResponseType, CreateThreadMessage, MemberFailure } from '@discord-backbone/contracts';
-import { DiscordInvalidRequestError, DiscordMissingPermissionsError, DiscordPermanentError, DiscordRestClient } from '@discord-backbone/discord';
+import {
+  DiscordInvalidRequestError,
+  DiscordMissingPermissionsError,
+  DiscordPermanentError,
+  DiscordRestClient,
+} from '@discord-backbone/discord';
+import type { ThreadCreation } from '@discord-backbone/prisma';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { describeError, RetryLaterError } from '@discord-backbone/queue';
+import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 import { BackendResponsePublisher } from './backend-response.publisher';
 import { discordNonce } from './discord-nonce';
-import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 
 const MAX_THREAD_NAME = 100;
 /** Discord's ceiling on an invite's max_uses. */
@@ -57,7 +62,8 @@ export class CreateThreadHandler {
           progress = await save({ threadId: await this.findOrCreateThread(progress, fresh === 0) });
         }
         progress = await this.addMembers(progress, payload.members, save);
-        if (!progress.welcomeMessageId) progress = await save({ welcomeMessageId: await this.welcome(progress, message) });
+        if (!progress.welcomeMessageId)
+          progress = await save({ welcomeMessageId: await this.welcome(progress, message) });
         if (!progress.inviteCode && !progress.inviteError) progress = await save(await this.invite(progress));
       }
       const failures = Object.values(memberFailures(progress));
@@ -76,7 +82,10 @@ export class CreateThreadHandler {
       if (!progress.completedAt) await save({ completedAt: new Date() });
     } finally {
       // Only our own lease: if it ran out and another delivery holds it now, it is theirs.
-      await this.prisma.threadCreation.updateMany({ where: { ...key, leaseOwner: owner }, data: { leaseOwner: null, leasedUntil: null } });
+      await this.prisma.threadCreation.updateMany({
+        where: { ...key, leaseOwner: owner },
+        data: { leaseOwner: null, leasedUntil: null },
+      });
     }
   }
 
@@ -94,19 +103,30 @@ export class CreateThreadHandler {
       const [{ seconds }] = await this.prisma.$queryRaw<{ seconds: number }[]>`
         SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM (leased_until - now()))))::int AS seconds
         FROM thread_creations WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId}`;
-      throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`, seconds);
+      throw new RetryLaterError(
+        `create_thread for ${key.entityType} ${key.entityId} is being handled by another delivery`,
+        seconds,
+      );
     }
     return this.prisma.threadCreation.findUniqueOrThrow({ where: { entityType_entityId: key } });
   }
 
   /** Records a step and renews the lease, in one transaction; a lease lost meanwhile (ran out, taken over) stops this delivery. */
-  private save(progress: ThreadCreation, owner: string, data: Prisma.ThreadCreationUpdateManyMutationInput): Promise<ThreadCreation> {
+  private save(
+    progress: ThreadCreation,
+    owner: string,
+    data: Prisma.ThreadCreationUpdateManyMutationInput,
+  ): Promise<ThreadCreation> {
     const key = { entityType: progress.entityType, entityId: progress.entityId };
     return this.prisma.$transaction(async (tx) => {
       const renewed = await tx.$executeRaw`
         UPDATE thread_creations SET leased_until = now() + make_interval(secs => ${this.leaseSeconds})
         WHERE entity_type = ${key.entityType} AND entity_id = ${key.entityId} AND lease_owner = ${owner}`;
-      if (renewed === 0) throw new RetryLaterError(`create_thread for ${key.entityType} ${key.entityId} was taken over by another delivery`, this.leaseSeconds);
+      if (renewed === 0)
+        throw new RetryLaterError(
+          `create_thread for ${key.entityType} ${key.entityId} was taken over by another delivery`,
+          this.leaseSeconds,
+        );
       return tx.threadCreation.update({ where: { entityType_entityId: key }, data });
     });
   }
@@ -117,17 +137,35 @@ export class CreateThreadHandler {
       const active = await this.discord.listActiveThreads(progress.guildId);
       const existing = active.find((t) => t.parent_id === progress.channelId && t.name === progress.threadName);
       if (existing) {
-        this.logger.log({ msg: 'Found the thread an earlier delivery created', threadId: existing.id, entityId: progress.entityId });
+        this.logger.log({
+          msg: 'Found the thread an earlier delivery created',
+          threadId: existing.id,
+          entityId: progress.entityId,
+        });
         return existing.id;
       }
     }
     try {
-      return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'private', invitable: false })).id;
+      return (
+        await this.discord.createThread(progress.channelId, {
+          name: progress.threadName,
+          type: 'private',
+          invitable: false,
+        })
+      ).id;
     } catch (error) {
       // Private threads need a permission (or a server feature) the bot may lack: a public thread
       // then, but only where the operator chose that (it exposes the order to the channel).
-      if (!this.options.publicThreadFallback || !(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)) throw error;
-      this.logger.warn({ msg: 'Private thread refused; creating a public one', channelId: progress.channelId, error: error.message });
+      if (
+        !this.options.publicThreadFallback ||
+        !(error instanceof DiscordMissingPermissionsError || error instanceof DiscordInvalidRequestError)
+      )
+        throw error;
+      this.logger.warn({
+        msg: 'Private thread refused; creating a public one',
+        channelId: progress.channelId,
+        error: error.message,
+      });
       return (await this.discord.createThread(progress.channelId, { name: progress.threadName, type: 'public' })).id;
     }
   }
@@ -147,14 +185,17 @@ export class CreateThreadHandler {
         if (!(error instanceof DiscordPermanentError)) throw error;
         const { errorClass, message } = describeError(error);
         const failure: MemberFailure = { discord_id: member, error_class: errorClass, reason: message };
-        progress = await save({ memberFailures: { ...failures, [member]: failure } as unknown as Prisma.InputJsonObject });
+        progress = await save({
+          memberFailures: { ...failures, [member]: failure } as unknown as Prisma.InputJsonObject,
+        });
       }
     }
     return progress;
   }
 
   private async welcome(progress: ThreadCreation, { payload, metadata }: CreateThreadMessage): Promise<string> {
-    const subject = metadata.entity_type === 'order' ? `order **${payload.order.title ?? payload.order.order_id}**` : 'this offer';
+    const subject =
+      metadata.entity_type === 'order' ? `order **${payload.order.title ?? payload.order.order_id}**` : 'this offer';
     const mentions = progress.membersAdded.map((id) => `<@${id}>`).join(' ');
     const status = payload.order.status ? ` Status: ${payload.order.status}.` : '';
     const posted = await this.discord.sendMessage(progress.threadId!, {
@@ -175,7 +216,11 @@ export class CreateThreadHandler {
   private async invite(progress: ThreadCreation): Promise<{ inviteCode: string } | { inviteError: string }> {
     const maxUses = Math.min(MAX_INVITE_USES, Math.max(1, Object.keys(memberFailures(progress)).length));
     try {
-      const invite = await this.discord.createInvite(progress.channelId, { maxAgeSeconds: this.options.inviteMaxAgeSeconds, maxUses, unique: true });
+      const invite = await this.discord.createInvite(progress.channelId, {
+        maxAgeSeconds: this.options.inviteMaxAgeSeconds,
+        maxUses,
+        unique: true,
+      });
       return { inviteCode: invite.code };
     } catch (error) {
       if (!(error instanceof DiscordPermanentError)) throw error;

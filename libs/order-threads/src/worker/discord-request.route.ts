@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { BackendResponseType, DiscordQueueMessage, DiscordQueueMessageType, DISCORD_QUEUE_MESSAGE_CLASSES, QueueName } from '@discord-backbone/contracts';
+import {
+  BackendResponseType,
+  DISCORD_QUEUE_MESSAGE_CLASSES,
+  DiscordQueueMessage,
+  DiscordQueueMessageType,
+  QueueName,
+} from '@discord-backbone/contracts';
 import { DiscordPermanentError } from '@discord-backbone/discord';
 import { DeadLetterFailure, decodeByType, dispatchByType, EffectRoute, HandlersByType } from '@discord-backbone/queue';
 import { BackendResponsePublisher } from './backend-response.publisher';
@@ -61,7 +67,9 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
         ...(threadId ? { thread_id: threadId } : {}),
         error_class: failure.errorClass,
         error_message: failure.message.slice(0, 1024),
-        ...(failure.error instanceof DiscordPermanentError && failure.error.code !== undefined ? { discord_code: failure.error.code } : {}),
+        ...(failure.error instanceof DiscordPermanentError && failure.error.code !== undefined
+          ? { discord_code: failure.error.code }
+          : {}),
       },
       null,
     );

@@ -21,10 +21,20 @@ export class OrderStatusHandler {
     const threadId = await this.threads.threadOf(metadata.entity_type, metadata.order_id);
     const key = `status:${metadata.request_id}`;
     const { messageId } = await this.ledger.once(key, async () => {
-      const change = payload.previous_status ? `${payload.previous_status} → **${payload.status}**` : `**${payload.status}**`;
-      const posted = await this.discord.sendMessage(threadId, { content: `Order status: ${change}`, nonce: discordNonce(key) });
+      const change = payload.previous_status
+        ? `${payload.previous_status} → **${payload.status}**`
+        : `**${payload.status}**`;
+      const posted = await this.discord.sendMessage(threadId, {
+        content: `Order status: ${change}`,
+        nonce: discordNonce(key),
+      });
       return { messageId: posted.id };
     });
-    await this.responses.send(message, BackendResponseType.ORDER_STATUS_UPDATED, { success: true, thread_id: threadId, status: payload.status }, messageId);
+    await this.responses.send(
+      message,
+      BackendResponseType.ORDER_STATUS_UPDATED,
+      { success: true, thread_id: threadId, status: payload.status },
+      messageId,
+    );
   }
 }

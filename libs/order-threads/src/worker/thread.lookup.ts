@@ -30,7 +30,9 @@ export class ThreadLookup {
 
   /** The thread, if one was created (a failed create_thread may still have created it). */
   async existingThread(entityType: ThreadEntityType, entityId: string): Promise<string | null> {
-    const creation = await this.prisma.threadCreation.findUnique({ where: { entityType_entityId: { entityType, entityId } } });
+    const creation = await this.prisma.threadCreation.findUnique({
+      where: { entityType_entityId: { entityType, entityId } },
+    });
     return creation?.threadId ?? null;
   }
 }

@@ -17,6 +17,11 @@ export class UserAssignmentHandler {
     const { payload, metadata } = message;
     const threadId = await this.threads.threadOf(metadata.entity_type, metadata.order_id);
     await this.discord.addThreadMember(threadId, payload.assigned_discord_id);
-    await this.responses.send(message, BackendResponseType.USER_ASSIGNED, { success: true, thread_id: threadId, discord_id: payload.assigned_discord_id }, null);
+    await this.responses.send(
+      message,
+      BackendResponseType.USER_ASSIGNED,
+      { success: true, thread_id: threadId, discord_id: payload.assigned_discord_id },
+      null,
+    );
   }
 }

@@ -1,4 +1,12 @@
-import { backboneSearchPath, backboneTable, outboxTable, qualifiedTable, quoteIdentifier, quoteQualifiedName, quoteTableNames } from './backbone-schema';
+import {
+  backboneSearchPath,
+  backboneTable,
+  outboxTable,
+  qualifiedTable,
+  quoteIdentifier,
+  quoteQualifiedName,
+  quoteTableNames,
+} from './backbone-schema';
 import { catalogDifferences } from './schema-catalog';
 
 describe('backbone schema names', () => {
@@ -21,11 +29,15 @@ describe('backbone schema names', () => {
     expect(quoteQualifiedName('users')).toBe('"users"');
     expect(quoteQualifiedName('market.Member')).toBe('"market"."Member"');
     expect(quoteQualifiedName('a"b')).toBe('"a""b"');
-    for (const bad of ['', 'a.', '.a', 'a.b.c', `a.${'x'.repeat(64)}`]) expect(() => quoteQualifiedName(bad)).toThrow(TypeError);
+    for (const bad of ['', 'a.', '.a', 'a.b.c', `a.${'x'.repeat(64)}`])
+      expect(() => quoteQualifiedName(bad)).toThrow(TypeError);
   });
 
   it("quotes a table contract's names, the host's where given and the defaults elsewhere", () => {
-    expect(quoteTableNames({ users: 'users', items: 'items' }, { users: 'market.Member', items: undefined })).toEqual({ users: '"market"."Member"', items: '"items"' });
+    expect(quoteTableNames({ users: 'users', items: 'items' }, { users: 'market.Member', items: undefined })).toEqual({
+      users: '"market"."Member"',
+      items: '"items"',
+    });
     expect(() => quoteTableNames({ users: 'users' }, { users: 'a.b.c' })).toThrow(TypeError);
   });
 
@@ -47,7 +59,11 @@ describe('catalogDifferences', () => {
       ['column t.a', 'text'],
       ['index t.extra', 'CREATE INDEX extra ON <schema>.t USING btree (a)'],
     ]);
-    expect(catalogDifferences(expected, actual)).toEqual(['Changed column t.a: expected text NOT NULL, found text', 'Missing column t.b', 'Unexpected index t.extra']);
+    expect(catalogDifferences(expected, actual)).toEqual([
+      'Changed column t.a: expected text NOT NULL, found text',
+      'Missing column t.b',
+      'Unexpected index t.extra',
+    ]);
     expect(catalogDifferences(expected, new Map(expected))).toEqual([]);
   });
 });

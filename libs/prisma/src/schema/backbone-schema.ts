@@ -10,7 +10,8 @@ export const MIGRATIONS_TABLE = 'backbone_migrations';
 
 /** `name` as a Postgres identifier, quoted (so any configured name is safe in SQL text). */
 export function quoteIdentifier(name: string): string {
-  if (name.length === 0 || name.length > 63 || name.includes('\0')) throw new Error(`Not a Postgres identifier: ${JSON.stringify(name)}`);
+  if (name.length === 0 || name.length > 63 || name.includes('\0'))
+    throw new Error(`Not a Postgres identifier: ${JSON.stringify(name)}`);
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -38,7 +39,10 @@ export function quoteQualifiedName(name: string): string {
  * Every table of a table contract (the host's tables a module reads and writes), quoted: the
  * host's name where `given` has one (an undefined entry, an unset setting, keeps the default).
  */
-export function quoteTableNames<K extends string>(defaults: Record<K, string>, given: Partial<Record<K, string>> = {}): Record<K, string> {
+export function quoteTableNames<K extends string>(
+  defaults: Record<K, string>,
+  given: Partial<Record<K, string>> = {},
+): Record<K, string> {
   const quoted = {} as Record<K, string>;
   for (const key of Object.keys(defaults) as K[]) quoted[key] = quoteQualifiedName(given[key] ?? defaults[key]);
   return quoted;
@@ -52,11 +56,13 @@ export function quoteTableNames<K extends string>(defaults: Record<K, string>, g
 export const backboneTable = (table: string, schema: string = DEFAULT_BACKBONE_SCHEMA): string => `${schema}.${table}`;
 
 /** The outbox table, in the options' form: `backboneTable('outbox_messages', schema)`. */
-export const outboxTable = (schema: string = DEFAULT_BACKBONE_SCHEMA): string => backboneTable('outbox_messages', schema);
+export const outboxTable = (schema: string = DEFAULT_BACKBONE_SCHEMA): string =>
+  backboneTable('outbox_messages', schema);
 
 /**
  * The search_path of the backbone's own connections: its schema first, then public, where this
  * repo's marketplace tables (the demo host's) live; raw SQL names tables unqualified. Written for
  * a connection's `options` (`-c search_path=…`), where spaces and backslashes are escaped.
  */
-export const backboneSearchPath = (schema: string): string => `${quoteIdentifier(schema)},public`.replace(/[\\ ]/g, '\\$&');
+export const backboneSearchPath = (schema: string): string =>
+  `${quoteIdentifier(schema)},public`.replace(/[\\ ]/g, '\\$&');

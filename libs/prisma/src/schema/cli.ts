@@ -19,13 +19,19 @@ import pg from 'pg';
 import { DEFAULT_BACKBONE_SCHEMA } from './backbone-schema.ts';
 import { SchemaMigrations } from './schema-migrations.ts';
 
-const USAGE = 'Usage: discord-backbone-db migrate|plan|doctor [--schema name] [--database-url url] [--all] [--migrations dir]';
+const USAGE =
+  'Usage: discord-backbone-db migrate|plan|doctor [--schema name] [--database-url url] [--all] [--migrations dir]';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { schema: { type: 'string' }, 'database-url': { type: 'string' }, all: { type: 'boolean' }, migrations: { type: 'string' } },
+    options: {
+      schema: { type: 'string' },
+      'database-url': { type: 'string' },
+      all: { type: 'boolean' },
+      migrations: { type: 'string' },
+    },
   });
   const [command] = positionals;
   if (!['migrate', 'plan', 'doctor'].includes(command ?? '') || positionals.length !== 1) {
@@ -34,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const schema = values.schema ?? process.env.DATABASE_SCHEMA ?? DEFAULT_BACKBONE_SCHEMA;
   // libs/prisma/migrations, from this file in libs/prisma/src/schema (its realpath: bins are links).
-  const migrations = new SchemaMigrations(values.migrations ?? path.resolve(path.dirname(fs.realpathSync(process.argv[1])), '..', '..', 'migrations'));
+  const migrations = new SchemaMigrations(
+    values.migrations ?? path.resolve(path.dirname(fs.realpathSync(process.argv[1])), '..', '..', 'migrations'),
+  );
   if (command === 'plan' && values.all) {
     process.stdout.write(migrations.plan(schema));
     return 0;
@@ -49,17 +57,26 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'migrate') {
       const applied = await migrations.migrate(client, schema);
-      process.stdout.write(applied.length > 0 ? `Applied to schema ${schema}: ${applied.join(', ')}\n` : `Schema ${schema} is up to date\n`);
+      process.stdout.write(
+        applied.length > 0
+          ? `Applied to schema ${schema}: ${applied.join(', ')}\n`
+          : `Schema ${schema} is up to date\n`,
+      );
       return 0;
     }
     if (command === 'plan') {
       const pending = await migrations.pending(client, schema);
-      process.stdout.write(pending.length > 0 ? migrations.plan(schema, pending) : `-- discord-backbone-db plan: schema ${schema} is up to date\n`);
+      process.stdout.write(
+        pending.length > 0
+          ? migrations.plan(schema, pending)
+          : `-- discord-backbone-db plan: schema ${schema} is up to date\n`,
+      );
       return 0;
     }
     const problems = await migrations.doctor(client, schema);
     for (const problem of problems) process.stdout.write(`${problem}\n`);
-    if (problems.length === 0) process.stdout.write(`Schema ${schema} matches its ${migrations.migrations.length} migration(s)\n`);
+    if (problems.length === 0)
+      process.stdout.write(`Schema ${schema} matches its ${migrations.migrations.length} migration(s)\n`);
     return problems.length === 0 ? 0 : 1;
   } finally {
     await client.end();

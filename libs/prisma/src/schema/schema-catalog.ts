@@ -24,7 +24,10 @@ export async function readCatalog(client: ClientBase, schema: string, ignoreTabl
   );
   for (const r of columns.rows) {
     catalog.set(`table ${r.t}`, 'exists');
-    catalog.set(`column ${r.t}.${r.c}`, `${neutral(r.type)}${r.notnull ? ' NOT NULL' : ''}${r.def ? ` DEFAULT ${neutral(r.def)}` : ''}`);
+    catalog.set(
+      `column ${r.t}.${r.c}`,
+      `${neutral(r.type)}${r.notnull ? ' NOT NULL' : ''}${r.def ? ` DEFAULT ${neutral(r.def)}` : ''}`,
+    );
   }
   const indexes = await client.query<{ t: string; i: string; def: string }>(
     `SELECT t.relname AS t, i.relname AS i, pg_get_indexdef(i.oid) AS def

@@ -53,12 +53,18 @@ export class SchemaMigrations {
       await client.query(ledgerDefinition(schema));
       const applied = await this.applied(client, schema);
       const edited = this.edited(applied);
-      if (edited.length > 0) throw new Error(`Applied migrations changed since: ${edited.join(', ')} (a shipped migration is never edited: add a new one)`);
+      if (edited.length > 0)
+        throw new Error(
+          `Applied migrations changed since: ${edited.join(', ')} (a shipped migration is never edited: add a new one)`,
+        );
       const pending = this.pendingAgainst(applied);
       await client.query(`SET LOCAL search_path TO ${s}`);
       for (const migration of pending) {
         await client.query(migration.sql);
-        await client.query(`INSERT INTO ${qualifiedTable(schema, MIGRATIONS_TABLE)} (name, checksum) VALUES ($1, $2)`, [migration.name, migration.checksum]);
+        await client.query(`INSERT INTO ${qualifiedTable(schema, MIGRATIONS_TABLE)} (name, checksum) VALUES ($1, $2)`, [
+          migration.name,
+          migration.checksum,
+        ]);
       }
       await client.query('COMMIT');
       return pending.map((m) => m.name);
@@ -87,7 +93,12 @@ export class SchemaMigrations {
       `SET search_path TO ${s};`,
     ];
     for (const migration of migrations) {
-      lines.push('', `-- ${migration.name}`, migration.sql.trim(), `INSERT INTO ${qualifiedTable(schema, MIGRATIONS_TABLE)} (name, checksum) VALUES ('${migration.name}', '${migration.checksum}');`);
+      lines.push(
+        '',
+        `-- ${migration.name}`,
+        migration.sql.trim(),
+        `INSERT INTO ${qualifiedTable(schema, MIGRATIONS_TABLE)} (name, checksum) VALUES ('${migration.name}', '${migration.checksum}');`,
+      );
     }
     lines.push('', 'RESET search_path;', '');
     return lines.join('\n');
@@ -101,12 +112,15 @@ export class SchemaMigrations {
    */
   async doctor(client: ClientBase, schema: string): Promise<string[]> {
     const applied = await this.applied(client, schema);
-    if (applied.length === 0) return [`Schema ${quoteIdentifier(schema)} has no applied migrations: run \`discord-backbone-db migrate\``];
+    if (applied.length === 0)
+      return [`Schema ${quoteIdentifier(schema)} has no applied migrations: run \`discord-backbone-db migrate\``];
     const known = new Set(this.migrations.map((m) => m.name));
     const problems = [
       ...this.pendingAgainst(applied).map((m) => `Migration ${m.name} is not applied`),
       ...this.edited(applied).map((name) => `Migration ${name} was edited after it was applied`),
-      ...applied.filter((a) => !known.has(a.name)).map((a) => `Migration ${a.name} is applied but unknown to this version`),
+      ...applied
+        .filter((a) => !known.has(a.name))
+        .map((a) => `Migration ${a.name} is applied but unknown to this version`),
     ];
     const appliedNames = new Set(applied.map((a) => a.name));
     const scratch = `${schema.slice(0, 55)}_doctor`;
@@ -114,7 +128,8 @@ export class SchemaMigrations {
     try {
       await client.query(`CREATE SCHEMA ${quoteIdentifier(scratch)}`);
       await client.query(`SET LOCAL search_path TO ${quoteIdentifier(scratch)}`);
-      for (const migration of this.migrations.filter((m) => appliedNames.has(m.name))) await client.query(migration.sql);
+      for (const migration of this.migrations.filter((m) => appliedNames.has(m.name)))
+        await client.query(migration.sql);
       // Names come out qualified (none is on the path), so both catalogs read alike.
       await client.query('SET LOCAL search_path TO pg_catalog');
       const expected = await readCatalog(client, scratch, MIGRATIONS_TABLE);
@@ -137,9 +152,15 @@ export class SchemaMigrations {
   }
 
   private async applied(client: ClientBase, schema: string): Promise<AppliedMigration[]> {
-    const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [qualifiedTable(schema, MIGRATIONS_TABLE)]);
+    const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+      qualifiedTable(schema, MIGRATIONS_TABLE),
+    ]);
     if (!rows[0].exists) return [];
-    return (await client.query<AppliedMigration>(`SELECT name, checksum FROM ${qualifiedTable(schema, MIGRATIONS_TABLE)} ORDER BY name`)).rows;
+    return (
+      await client.query<AppliedMigration>(
+        `SELECT name, checksum FROM ${qualifiedTable(schema, MIGRATIONS_TABLE)} ORDER BY name`,
+      )
+    ).rows;
   }
 }
 

@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { DeleteMessageBatchCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { createHash } from 'node:crypto';
 import { classifyError, describeError, IdempotencyConflictError, PermanentError } from '../errors';
 import type { MessageRoute } from '../message-route';
 import { ProcessedMessageStore } from '../processed-message.store';
@@ -9,9 +9,9 @@ import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
 import { backoffSeconds, decideFailure } from './failure-decision';
 import { FailureSettler } from './failure.settler';
 import { InFlightBatch, InFlightRegistry } from './in-flight.registry';
-import { logContext, openMessage, OpenedMessage } from './message-opening';
-import { isDone, Outcome } from './outcome';
+import { logContext, OpenedMessage, openMessage } from './message-opening';
 import { OutageRelease } from './outage-release';
+import { isDone, Outcome } from './outcome';
 import { PipelineMetrics } from './pipeline.metrics';
 
 const tracer = trace.getTracer('queue');
@@ -47,12 +47,21 @@ export class BatchPipeline {
    * `deleteDone` (batches worked on concurrently, see MessagePipeline) it deletes them itself,
    * before the batch leaves the in-flight registry, and resolves with none.
    */
-  async process<T>(consumer: ConsumerSettings, messages: Message[], route: MessageRoute<T>, deleteDone = false): Promise<Message[]> {
+  async process<T>(
+    consumer: ConsumerSettings,
+    messages: Message[],
+    route: MessageRoute<T>,
+    deleteDone = false,
+  ): Promise<Message[]> {
     const batch = this.registry.track(consumer, messages);
     try {
       const opened = messages.map((message) => openMessage(message, consumer.name, route));
       this.metrics.received(consumer, opened);
-      const items: BatchItem<T>[] = opened.flatMap((o) => (o.valid ? [{ opened: o, key: route.idempotencyKey(o.payload, o.message), payloadHash: payloadHash(o.payload) }] : []));
+      const items: BatchItem<T>[] = opened.flatMap((o) =>
+        o.valid
+          ? [{ opened: o, key: route.idempotencyKey(o.payload, o.message), payloadHash: payloadHash(o.payload) }]
+          : [],
+      );
       let outage: unknown;
       try {
         outage = await this.applyOrFindCulprits(consumer, route, items);
@@ -64,15 +73,25 @@ export class BatchPipeline {
       const errors = new Map<Message, unknown>();
       if (outage !== undefined) {
         // Postgres is down: no message is at fault. What was not applied goes back uncounted.
-        const unapplied = items.filter((i) => i.result === undefined || ('error' in i.result && classifyError(i.result.error) === 'unavailable'));
-        const requeued = await this.outage.hold(outage, this.registry, batch, consumer, unapplied.map((i) => i.opened));
-        for (const item of unapplied) outcomes.set(item.opened.message, requeued.has(item.opened.message) ? 'requeued' : 'held');
+        const unapplied = items.filter(
+          (i) => i.result === undefined || ('error' in i.result && classifyError(i.result.error) === 'unavailable'),
+        );
+        const requeued = await this.outage.hold(
+          outage,
+          this.registry,
+          batch,
+          consumer,
+          unapplied.map((i) => i.opened),
+        );
+        for (const item of unapplied)
+          outcomes.set(item.opened.message, requeued.has(item.opened.message) ? 'requeued' : 'held');
       }
       for (const o of opened) {
         if (outcomes.has(o.message)) continue;
         const item = items.find((i) => i.opened === o);
         const error = o.valid ? (item?.result && 'error' in item.result ? item.result.error : undefined) : o.error;
-        if (error === undefined) outcomes.set(o.message, (item!.result as { outcome: 'applied' | 'duplicate' }).outcome);
+        if (error === undefined)
+          outcomes.set(o.message, (item!.result as { outcome: 'applied' | 'duplicate' }).outcome);
         else {
           errors.set(o.message, error);
           outcomes.set(o.message, await this.failed(consumer, batch, o, error));
@@ -98,16 +117,32 @@ export class BatchPipeline {
     if (messages.length === 0) return;
     try {
       const { Failed = [] } = await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: consumer.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: consumer.queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
       );
-      if (Failed.length > 0) this.logger.warn({ msg: 'Some messages could not be deleted; they will come back as duplicates', consumer: consumer.name, failed: Failed.length });
+      if (Failed.length > 0)
+        this.logger.warn({
+          msg: 'Some messages could not be deleted; they will come back as duplicates',
+          consumer: consumer.name,
+          failed: Failed.length,
+        });
     } catch (error) {
-      this.logger.warn({ msg: 'DeleteMessageBatch failed; the messages will come back as duplicates', consumer: consumer.name, error: describeError(error).message });
+      this.logger.warn({
+        msg: 'DeleteMessageBatch failed; the messages will come back as duplicates',
+        consumer: consumer.name,
+        error: describeError(error).message,
+      });
     }
   }
 
   /** Applies every item in one transaction, else each alone; returns the error if Postgres is unreachable. */
-  private async applyOrFindCulprits<T>(consumer: ConsumerSettings, route: MessageRoute<T>, items: BatchItem<T>[]): Promise<unknown> {
+  private async applyOrFindCulprits<T>(
+    consumer: ConsumerSettings,
+    route: MessageRoute<T>,
+    items: BatchItem<T>[],
+  ): Promise<unknown> {
     try {
       await this.apply(consumer, route, items);
       return undefined;
@@ -127,12 +162,27 @@ export class BatchPipeline {
   }
 
   /** Retried after its backoff (the receive count is the attempt count), or dead-lettered. */
-  private async failed(consumer: ConsumerSettings, batch: InFlightBatch, opened: OpenedMessage<unknown>, error: unknown): Promise<Outcome> {
+  private async failed(
+    consumer: ConsumerSettings,
+    batch: InFlightBatch,
+    opened: OpenedMessage<unknown>,
+    error: unknown,
+  ): Promise<Outcome> {
     // Handed back by the shutdown drain: another worker owns it now, so neither retry nor dead-letter.
     if (batch.isReleased()) return 'retry';
-    const decision = decideFailure({ error, attempts: opened.receiveCount, receiveCount: opened.receiveCount, consumer });
+    const decision = decideFailure({
+      error,
+      attempts: opened.receiveCount,
+      receiveCount: opened.receiveCount,
+      consumer,
+    });
     if (decision.action === 'hold') return 'retry'; // Postgres went away after the batch: its visibility brings it back
-    const settled = await this.failures.settle(consumer, opened, { error, decision, attempts: opened.receiveCount, backoffSeconds: backoffSeconds(opened.receiveCount, consumer) });
+    const settled = await this.failures.settle(consumer, opened, {
+      error,
+      decision,
+      attempts: opened.receiveCount,
+      backoffSeconds: backoffSeconds(opened.receiveCount, consumer),
+    });
     if (settled.outcome === 'retry') {
       batch.retryAfter(opened.message, settled.delaySeconds);
       await this.registry.changeVisibility(consumer, [opened.message], settled.delaySeconds);
@@ -155,7 +205,11 @@ export class BatchPipeline {
       {
         kind: SpanKind.CONSUMER,
         links,
-        attributes: { 'messaging.system': 'aws_sqs', 'messaging.destination.name': consumer.name, 'messaging.batch.message_count': unique.length },
+        attributes: {
+          'messaging.system': 'aws_sqs',
+          'messaging.destination.name': consumer.name,
+          'messaging.batch.message_count': unique.length,
+        },
       },
       unique.length === 1 ? trace.setSpan(ROOT_CONTEXT, unique[0].opened.span) : ROOT_CONTEXT,
     );
@@ -164,10 +218,17 @@ export class BatchPipeline {
       const { duplicates } = await context.with(trace.setSpan(ROOT_CONTEXT, batchSpan), () =>
         this.store.applyOnce(
           consumer.name,
-          unique.map((i) => ({ key: i.key, messageId: i.opened.message.MessageId ?? 'unknown', payloadHash: i.payloadHash })),
+          unique.map((i) => ({
+            key: i.key,
+            messageId: i.opened.message.MessageId ?? 'unknown',
+            payloadHash: i.payloadHash,
+          })),
           async (fresh, sql) => {
             const toApply = unique.filter((i) => fresh.has(i.key));
-            const rejections = await route.applyBatch(toApply.map((i) => i.opened.payload), sql);
+            const rejections = await route.applyBatch(
+              toApply.map((i) => i.opened.payload),
+              sql,
+            );
             for (const [index, error] of rejections) rejected.set(toApply[index], error);
             return { rejected: [...rejections.keys()].map((index) => toApply[index].key) };
           },
@@ -184,11 +245,14 @@ export class BatchPipeline {
         // What the key was applied with: an earlier batch's payload, or this batch's first copy.
         const appliedHash = duplicates.has(item.key) ? duplicates.get(item.key) : owner.payloadHash;
         if (isDuplicate && appliedHash && appliedHash !== item.payloadHash) {
-          item.result = { error: new IdempotencyConflictError(`Key ${item.key} was already applied with a different payload`) };
+          item.result = {
+            error: new IdempotencyConflictError(`Key ${item.key} was already applied with a different payload`),
+          };
           continue;
         }
         item.result = { outcome: isDuplicate ? 'duplicate' : 'applied' };
-        if (isDuplicate) this.logger.log({ msg: 'Duplicate message skipped', ...logContext(item.opened), key: item.key });
+        if (isDuplicate)
+          this.logger.log({ msg: 'Duplicate message skipped', ...logContext(item.opened), key: item.key });
       }
     } catch (error) {
       // Rejections found above belong to a transaction that did not commit.

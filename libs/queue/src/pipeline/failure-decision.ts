@@ -18,7 +18,10 @@ export interface FailureFacts {
    */
   attempts: number;
   receiveCount: number;
-  consumer: Pick<ConsumerSettings, 'maxAttempts' | 'maxReceiveCount' | 'retryBaseDelaySeconds' | 'retryMaxDelaySeconds'>;
+  consumer: Pick<
+    ConsumerSettings,
+    'maxAttempts' | 'maxReceiveCount' | 'retryBaseDelaySeconds' | 'retryMaxDelaySeconds'
+  >;
 }
 
 /**
@@ -37,14 +40,19 @@ export function decideFailure({ error, attempts, receiveCount, consumer }: Failu
   const disposition = classifyError(error);
   if (disposition === 'unavailable') return { action: 'hold' };
   const { errorClass, message } = describeError(error);
-  if (disposition === 'permanent') return { action: 'dead_letter', errorClass, reason: message, retriesExhausted: false };
-  const exhausted = attempts >= (consumer.maxAttempts ?? consumer.maxReceiveCount) || receiveCount >= consumer.maxReceiveCount;
+  if (disposition === 'permanent')
+    return { action: 'dead_letter', errorClass, reason: message, retriesExhausted: false };
+  const exhausted =
+    attempts >= (consumer.maxAttempts ?? consumer.maxReceiveCount) || receiveCount >= consumer.maxReceiveCount;
   if (exhausted) {
     const gaveUp = new RetriesExhaustedError(error);
     return { action: 'dead_letter', errorClass: gaveUp.name, reason: gaveUp.message, retriesExhausted: true };
   }
   if (error instanceof RetryLaterError) {
-    return { action: 'retry', delaySeconds: Math.min(consumer.retryMaxDelaySeconds, Math.max(1, Math.ceil(error.retryAfterSeconds))) };
+    return {
+      action: 'retry',
+      delaySeconds: Math.min(consumer.retryMaxDelaySeconds, Math.max(1, Math.ceil(error.retryAfterSeconds))),
+    };
   }
   return { action: 'retry', delaySeconds: backoffSeconds(attempts, consumer) };
 }

@@ -8,7 +8,8 @@ import type { FailureDecision } from './failure-decision';
 import { logContext, OpenedMessage } from './message-opening';
 
 /** How a failed message ended: dead-lettered, left for a retry, or held because Postgres went away meanwhile. */
-export type FailureOutcome = { outcome: 'dead_lettered' } | { outcome: 'retry'; delaySeconds: number } | { outcome: 'held'; error: unknown };
+export type FailureOutcome =
+  { outcome: 'dead_lettered' } | { outcome: 'retry'; delaySeconds: number } | { outcome: 'held'; error: unknown };
 
 /**
  * Carries out a failure decision (see decideFailure): records the error on the message's span and
@@ -25,7 +26,12 @@ export class FailureSettler {
   async settle(
     consumer: ConsumerSettings,
     opened: OpenedMessage<unknown>,
-    failure: { error: unknown; decision: Exclude<FailureDecision, { action: 'hold' }>; attempts: number; backoffSeconds: number },
+    failure: {
+      error: unknown;
+      decision: Exclude<FailureDecision, { action: 'hold' }>;
+      attempts: number;
+      backoffSeconds: number;
+    },
     beforeDeadLetter?: (failure: DeadLetterFailure) => Promise<void>,
   ): Promise<FailureOutcome> {
     const { error, decision, attempts } = failure;
@@ -33,7 +39,14 @@ export class FailureSettler {
     opened.span.recordException(error instanceof Error ? error : new Error(reason));
     opened.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
     opened.span.setAttribute('error.type', errorClass);
-    const log = { ...logContext(opened), receiveCount: opened.receiveCount, attempts, errorClass, error: reason, disposition: classifyError(error) };
+    const log = {
+      ...logContext(opened),
+      receiveCount: opened.receiveCount,
+      attempts,
+      errorClass,
+      error: reason,
+      disposition: classifyError(error),
+    };
 
     if (decision.action === 'retry') {
       opened.span.setAttribute('messaging.retry_delay_seconds', decision.delaySeconds);
@@ -45,16 +58,32 @@ export class FailureSettler {
       await beforeDeadLetter?.({ errorClass: decision.errorClass, message: decision.reason, error });
     } catch (hookError) {
       if (classifyError(hookError) === 'unavailable') return { outcome: 'held', error: hookError };
-      this.logger.error({ msg: 'Dead-letter hook failed; message left on the queue', ...logContext(opened), error: describeError(hookError).message });
+      this.logger.error({
+        msg: 'Dead-letter hook failed; message left on the queue',
+        ...logContext(opened),
+        error: describeError(hookError).message,
+      });
       return { outcome: 'retry', delaySeconds: failure.backoffSeconds };
     }
-    this.logger.error({ msg: 'Message dead-lettered', ...log, ...(decision.retriesExhausted ? { retriesExhausted: true } : {}) });
+    this.logger.error({
+      msg: 'Message dead-lettered',
+      ...log,
+      ...(decision.retriesExhausted ? { retriesExhausted: true } : {}),
+    });
     try {
-      await this.deadLetters.publish(consumer, opened.message, { errorClass: decision.errorClass, message: decision.reason, receiveCount: opened.receiveCount });
+      await this.deadLetters.publish(consumer, opened.message, {
+        errorClass: decision.errorClass,
+        message: decision.reason,
+        receiveCount: opened.receiveCount,
+      });
       return { outcome: 'dead_lettered' };
     } catch (dlqError) {
       // Never delete what could not be dead-lettered: leave it for redelivery (or the redrive policy).
-      this.logger.error({ msg: 'Dead-lettering failed; message left on the queue', ...logContext(opened), error: describeError(dlqError).message });
+      this.logger.error({
+        msg: 'Dead-lettering failed; message left on the queue',
+        ...logContext(opened),
+        error: describeError(dlqError).message,
+      });
       return { outcome: 'retry', delaySeconds: consumer.visibilityTimeout };
     }
   }

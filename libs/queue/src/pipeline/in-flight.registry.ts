@@ -1,4 +1,9 @@
-import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, Message, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  Message,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeError } from '../errors';
 import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
@@ -42,17 +47,32 @@ export class InFlightRegistry {
     if (messages.length === 0) return;
     try {
       if (messages.length === 1) {
-        await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: consumer.queueUrl, ReceiptHandle: messages[0].ReceiptHandle, VisibilityTimeout: seconds }));
+        await this.sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: consumer.queueUrl,
+            ReceiptHandle: messages[0].ReceiptHandle,
+            VisibilityTimeout: seconds,
+          }),
+        );
         return;
       }
       await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: consumer.queueUrl,
-          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: seconds })),
+          Entries: messages.map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: seconds,
+          })),
         }),
       );
     } catch (error) {
-      this.logger.warn({ msg: 'ChangeMessageVisibility failed', count: messages.length, seconds, error: describeError(error).message });
+      this.logger.warn({
+        msg: 'ChangeMessageVisibility failed',
+        count: messages.length,
+        seconds,
+        error: describeError(error).message,
+      });
     }
   }
 
@@ -90,7 +110,11 @@ export class InFlightBatch {
     // finished messages too, until they are deleted, so they cannot reappear.
     const everyMs = Math.max(1000, (consumer.visibilityTimeout * 1000) / 3);
     this.timer = setInterval(() => {
-      this.tick = this.registry.changeVisibility(consumer, this.messages.filter((m) => !this.retryDelays.has(m)), consumer.visibilityTimeout);
+      this.tick = this.registry.changeVisibility(
+        consumer,
+        this.messages.filter((m) => !this.retryDelays.has(m)),
+        consumer.visibilityTimeout,
+      );
     }, everyMs);
   }
 
@@ -130,7 +154,9 @@ export class InFlightBatch {
       const delay = this.retryDelays.get(message) ?? 0;
       byDelay.set(delay, [...(byDelay.get(delay) ?? []), message]);
     }
-    await Promise.all([...byDelay].map(([delay, messages]) => this.registry.changeVisibility(this.consumer, messages, delay)));
+    await Promise.all(
+      [...byDelay].map(([delay, messages]) => this.registry.changeVisibility(this.consumer, messages, delay)),
+    );
     return left.length;
   }
 }

@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Span, SpanKind, trace } from '@opentelemetry/api';
-import { MalformedMessageError } from '../errors';
 import { originalMessageId } from '../dead-letter.publisher';
+import { MalformedMessageError } from '../errors';
 import { extractTraceContext } from '../trace-context';
 import type { Outcome } from './outcome';
 
@@ -28,7 +28,8 @@ interface Received {
 }
 
 /** A received message, opened: decoded and validated, or with the reason it cannot be. */
-export type OpenedMessage<T> = Received & ({ readonly valid: true; readonly payload: T } | { readonly valid: false; readonly error: unknown });
+export type OpenedMessage<T> = Received &
+  ({ readonly valid: true; readonly payload: T } | { readonly valid: false; readonly error: unknown });
 
 /** Starts the message's span from the producer's trace context, then parses, decodes and validates its body. */
 export function openMessage<T>(message: Message, consumer: string, decoder: MessageDecoder<T>): OpenedMessage<T> {

@@ -27,7 +27,13 @@ export class OutageRelease {
   ) {}
 
   /** Returns the messages that were requeued as copies: to be deleted. */
-  async hold(error: unknown, registry: InFlightRegistry, batch: InFlightBatch, consumer: ConsumerSettings, held: OpenedMessage<unknown>[]): Promise<Set<Message>> {
+  async hold(
+    error: unknown,
+    registry: InFlightRegistry,
+    batch: InFlightBatch,
+    consumer: ConsumerSettings,
+    held: OpenedMessage<unknown>[],
+  ): Promise<Set<Message>> {
     this.gate.reportUnavailable(error);
     const requeued = new Set<Message>();
     const back: Message[] = [];
@@ -43,7 +49,13 @@ export class OutageRelease {
       }
     }
     await registry.changeVisibility(consumer, back, OUTAGE_HOLD_SECONDS);
-    if (held.length > 0) this.logger.warn({ msg: 'Postgres unreachable: messages handed back uncounted', consumer: consumer.name, held: back.length, requeued: requeued.size });
+    if (held.length > 0)
+      this.logger.warn({
+        msg: 'Postgres unreachable: messages handed back uncounted',
+        consumer: consumer.name,
+        held: back.length,
+        requeued: requeued.size,
+      });
     return requeued;
   }
 
@@ -55,10 +67,20 @@ export class OutageRelease {
     }
     attributes[MessageAttribute.ORIGINAL_MESSAGE_ID] = { DataType: 'String', StringValue: opened.originalId };
     try {
-      await this.sqs.send(new SendMessageCommand({ QueueUrl: consumer.queueUrl, MessageBody: opened.message.Body ?? '', MessageAttributes: attributes }));
+      await this.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: consumer.queueUrl,
+          MessageBody: opened.message.Body ?? '',
+          MessageAttributes: attributes,
+        }),
+      );
       return true;
     } catch (error) {
-      this.logger.warn({ msg: 'Could not requeue a message held for a Postgres outage; handing it back instead', messageId: opened.message.MessageId, error: describeError(error).message });
+      this.logger.warn({
+        msg: 'Could not requeue a message held for a Postgres outage; handing it back instead',
+        messageId: opened.message.MessageId,
+        error: describeError(error).message,
+      });
       return false;
     }
   }

@@ -9,9 +9,9 @@ import { backoffSeconds, decideFailure } from './failure-decision';
 import { FailureSettler } from './failure.settler';
 import { groupInOrder, runInOrder } from './fifo-groups';
 import { InFlightBatch, InFlightRegistry } from './in-flight.registry';
-import { logContext, openMessage, OpenedMessage } from './message-opening';
-import { isDone, Outcome } from './outcome';
+import { logContext, OpenedMessage, openMessage } from './message-opening';
 import { OutageRelease } from './outage-release';
+import { isDone, Outcome } from './outcome';
 import { PipelineMetrics } from './pipeline.metrics';
 
 /** A message of a per-message batch: its failed attempts so far, and what became of it. */
@@ -48,11 +48,20 @@ export class PerMessagePipeline {
   async process<T>(consumer: ConsumerSettings, messages: Message[], route: EffectRoute<T>): Promise<Message[]> {
     const batch = this.registry.track(consumer, messages);
     try {
-      const items: EffectItem<T>[] = messages.map((message) => ({ opened: openMessage(message, consumer.name, route), failedAttempts: 0 }));
-      this.metrics.received(consumer, items.map((i) => i.opened));
+      const items: EffectItem<T>[] = messages.map((message) => ({
+        opened: openMessage(message, consumer.name, route),
+        failedAttempts: 0,
+      }));
+      this.metrics.received(
+        consumer,
+        items.map((i) => i.opened),
+      );
       let outage: unknown;
       try {
-        const prior = await this.attempts.load(consumer.name, items.map((i) => i.opened.originalId));
+        const prior = await this.attempts.load(
+          consumer.name,
+          items.map((i) => i.opened.originalId),
+        );
         for (const item of items) item.failedAttempts = prior.get(item.opened.originalId) ?? 0;
       } catch (error) {
         if (classifyError(error) === 'unavailable') outage = error;
@@ -61,7 +70,14 @@ export class PerMessagePipeline {
       }
       try {
         if (outage === undefined) {
-          const groups = groupInOrder(items, (i) => i.opened.message.Attributes?.MessageGroupId ?? groupKey(i.opened, route) ?? i.opened.message.MessageId ?? '');
+          const groups = groupInOrder(
+            items,
+            (i) =>
+              i.opened.message.Attributes?.MessageGroupId ??
+              groupKey(i.opened, route) ??
+              i.opened.message.MessageId ??
+              '',
+          );
           const outages = await Promise.all(groups.map((group) => this.handleGroup(consumer, batch, route, group)));
           outage = outages.find((e) => e !== undefined);
         }
@@ -72,21 +88,40 @@ export class PerMessagePipeline {
       if (outage !== undefined) {
         // Postgres is down: the messages it stopped go back uncounted and the consumers pause.
         const held = items.filter((i) => i.outcome === undefined || i.outcome === 'held');
-        const requeued = await this.outage.hold(outage, this.registry, batch, consumer, held.map((i) => i.opened));
+        const requeued = await this.outage.hold(
+          outage,
+          this.registry,
+          batch,
+          consumer,
+          held.map((i) => i.opened),
+        );
         for (const item of held) item.outcome = requeued.has(item.opened.message) ? 'requeued' : 'held';
       }
-      for (const item of items) if (item.outcome === 'retry' && item.retryDelay !== undefined) await this.registry.changeVisibility(consumer, [item.opened.message], item.retryDelay);
-      await this.registry.changeVisibility(consumer, items.filter((i) => i.outcome === 'released').map((i) => i.opened.message), 0);
+      for (const item of items)
+        if (item.outcome === 'retry' && item.retryDelay !== undefined)
+          await this.registry.changeVisibility(consumer, [item.opened.message], item.retryDelay);
+      await this.registry.changeVisibility(
+        consumer,
+        items.filter((i) => i.outcome === 'released').map((i) => i.opened.message),
+        0,
+      );
 
       const done: Message[] = [];
       for (const item of items) {
         this.metrics.closed(consumer, item.opened, item.outcome!, item.error);
         if (isDone(item.outcome!)) done.push(item.opened.message);
       }
-      const finished = items.filter((i) => i.failedAttempts > 0 && (i.outcome === 'applied' || i.outcome === 'dead_lettered'));
-      await this.attempts.forget(consumer.name, finished.map((i) => i.opened.originalId)).catch((error: unknown) =>
-        this.logger.warn({ msg: 'Could not clear attempt counts', error: describeError(error).message }),
+      const finished = items.filter(
+        (i) => i.failedAttempts > 0 && (i.outcome === 'applied' || i.outcome === 'dead_lettered'),
       );
+      await this.attempts
+        .forget(
+          consumer.name,
+          finished.map((i) => i.opened.originalId),
+        )
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'Could not clear attempt counts', error: describeError(error).message }),
+        );
       return done;
     } finally {
       batch.finish();
@@ -94,7 +129,12 @@ export class PerMessagePipeline {
   }
 
   /** Handles a group in order; returns the error if Postgres became unreachable (the rest of the group is then held). */
-  private async handleGroup<T>(consumer: ConsumerSettings, batch: InFlightBatch, route: EffectRoute<T>, group: EffectItem<T>[]): Promise<unknown> {
+  private async handleGroup<T>(
+    consumer: ConsumerSettings,
+    batch: InFlightBatch,
+    route: EffectRoute<T>,
+    group: EffectItem<T>[],
+  ): Promise<unknown> {
     let outage: unknown;
     const behind = await runInOrder(group, async (item) => {
       const result = await this.handleOne(consumer, batch, route, item);
@@ -119,7 +159,11 @@ export class PerMessagePipeline {
     const { opened } = item;
     // Handed back by the shutdown drain: another worker owns it now.
     if (batch.isReleased()) return { outcome: 'retry' };
-    const effectContext: EffectContext = { message: opened.message, receiveCount: opened.receiveCount, attempt: item.failedAttempts + 1 };
+    const effectContext: EffectContext = {
+      message: opened.message,
+      receiveCount: opened.receiveCount,
+      attempt: item.failedAttempts + 1,
+    };
     const inSpan = <R>(fn: () => R): R => context.with(trace.setSpan(ROOT_CONTEXT, opened.span), fn);
     let error: unknown;
     if (opened.valid) {
@@ -139,13 +183,23 @@ export class PerMessagePipeline {
     if (batch.isReleased()) return { outcome: 'retry' };
     item.error = error;
 
-    const decision = decideFailure({ error, attempts: item.failedAttempts, receiveCount: opened.receiveCount, consumer });
+    const decision = decideFailure({
+      error,
+      attempts: item.failedAttempts,
+      receiveCount: opened.receiveCount,
+      consumer,
+    });
     if (decision.action === 'hold') return { outcome: 'held', error };
     const settled = await this.failures.settle(
       consumer,
       opened,
       { error, decision, attempts: item.failedAttempts, backoffSeconds: backoffSeconds(item.failedAttempts, consumer) },
-      (failure) => inSpan(() => route.onDeadLetter?.(opened.valid ? opened.payload : undefined, failure, effectContext) ?? Promise.resolve()),
+      (failure) =>
+        inSpan(
+          () =>
+            route.onDeadLetter?.(opened.valid ? opened.payload : undefined, failure, effectContext) ??
+            Promise.resolve(),
+        ),
     );
     if (settled.outcome === 'dead_lettered') batch.settle(opened.message);
     if (settled.outcome === 'retry') {
@@ -160,7 +214,11 @@ export class PerMessagePipeline {
     try {
       return await this.attempts.recordFailure(consumer.name, item.opened.originalId);
     } catch (error) {
-      this.logger.warn({ msg: 'Could not record a failed attempt', ...logContext(item.opened), error: describeError(error).message });
+      this.logger.warn({
+        msg: 'Could not record a failed attempt',
+        ...logContext(item.opened),
+        error: describeError(error).message,
+      });
       return item.failedAttempts + 1;
     }
   }

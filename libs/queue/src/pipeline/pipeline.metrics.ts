@@ -23,10 +23,22 @@ export class PipelineMetrics {
 
   constructor() {
     const meter = metrics.getMeter('queue');
-    this.consumed = meter.createCounter('messaging.client.consumed.messages', { description: 'Messages handled by a consumer, by outcome', unit: '{message}' });
-    this.duration = meter.createHistogram('messaging.process.duration', { description: 'Time from receipt to outcome of a message', unit: 's' });
-    this.batchSize = meter.createHistogram('messaging.batch.message_count', { description: 'Messages per received batch', unit: '{message}' });
-    this.lag = meter.createHistogram('messaging.process.lag', { description: 'Time a message waited on its queue before it was received (now − SentTimestamp)', unit: 's' });
+    this.consumed = meter.createCounter('messaging.client.consumed.messages', {
+      description: 'Messages handled by a consumer, by outcome',
+      unit: '{message}',
+    });
+    this.duration = meter.createHistogram('messaging.process.duration', {
+      description: 'Time from receipt to outcome of a message',
+      unit: 's',
+    });
+    this.batchSize = meter.createHistogram('messaging.batch.message_count', {
+      description: 'Messages per received batch',
+      unit: '{message}',
+    });
+    this.lag = meter.createHistogram('messaging.process.lag', {
+      description: 'Time a message waited on its queue before it was received (now − SentTimestamp)',
+      unit: 's',
+    });
   }
 
   received(consumer: ConsumerSettings, opened: OpenedMessage<unknown>[]): void {
@@ -42,12 +54,20 @@ export class PipelineMetrics {
   /** Ends the message's span and counts its outcome; `error` is why it failed, if it did. */
   closed(consumer: ConsumerSettings, opened: OpenedMessage<unknown>, outcome: Outcome, error?: unknown): void {
     closeMessage(opened, outcome);
-    const attributes = { ...this.attributes(consumer), 'messaging.outcome': outcome, ...(error === undefined ? {} : { 'error.type': describeError(error).errorClass }) };
+    const attributes = {
+      ...this.attributes(consumer),
+      'messaging.outcome': outcome,
+      ...(error === undefined ? {} : { 'error.type': describeError(error).errorClass }),
+    };
     this.consumed.add(1, attributes);
     this.duration.record((performance.now() - opened.openedAt) / 1000, attributes);
   }
 
   private attributes(consumer: ConsumerSettings) {
-    return { 'messaging.system': 'aws_sqs', 'messaging.destination.name': consumer.name, 'messaging.operation.name': 'process' };
+    return {
+      'messaging.system': 'aws_sqs',
+      'messaging.destination.name': consumer.name,
+      'messaging.operation.name': 'process',
+    };
   }
 }

@@ -18,12 +18,23 @@ describe('TaskProtection', () => {
 
   it('protects the task while messages are in hand and lifts it once none has been for the idle time', async () => {
     const agent = await fakeAgent();
-    const protection = new TaskProtection({ consumers: [], shutdownDrainTimeoutMs: 1000, ecsAgentUri: agent.uri, taskProtectionIdleMs: 100 });
+    const protection = new TaskProtection({
+      consumers: [],
+      shutdownDrainTimeoutMs: 1000,
+      ecsAgentUri: agent.uri,
+      taskProtectionIdleMs: 100,
+    });
     try {
       protection.acquire(5);
       protection.acquire(2); // still protected: no second request
       await protection.flushed();
-      expect(agent.requests).toEqual([{ method: 'PUT', url: '/api/task-1/task-protection/v1/state', body: { ProtectionEnabled: true, ExpiresInMinutes: 10 } }]);
+      expect(agent.requests).toEqual([
+        {
+          method: 'PUT',
+          url: '/api/task-1/task-protection/v1/state',
+          body: { ProtectionEnabled: true, ExpiresInMinutes: 10 },
+        },
+      ]);
       protection.release(5);
       await new Promise((r) => setTimeout(r, 150)); // past the idle time, but two messages are still in hand
       await protection.flushed();
@@ -50,8 +61,17 @@ describe('TaskProtection', () => {
 
   it('asks again at the next message when the agent refused, and never throws', async () => {
     let refuse = true;
-    const agent = await fakeAgent(() => (refuse ? { status: 200, body: { failure: { Reason: 'TASK_NOT_VALID' } } } : { status: 200, body: { protection: {} } }));
-    const protection = new TaskProtection({ consumers: [], shutdownDrainTimeoutMs: 1000, ecsAgentUri: agent.uri, taskProtectionIdleMs: 10_000 });
+    const agent = await fakeAgent(() =>
+      refuse
+        ? { status: 200, body: { failure: { Reason: 'TASK_NOT_VALID' } } }
+        : { status: 200, body: { protection: {} } },
+    );
+    const protection = new TaskProtection({
+      consumers: [],
+      shutdownDrainTimeoutMs: 1000,
+      ecsAgentUri: agent.uri,
+      taskProtectionIdleMs: 10_000,
+    });
     try {
       protection.acquire(1);
       await protection.flushed();

@@ -27,7 +27,9 @@ export class TaskProtection implements OnApplicationShutdown {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(@Inject(QUEUE_OPTIONS) options: QueueModuleOptions) {
-    this.endpoint = options.ecsAgentUri ? `${options.ecsAgentUri.replace(/\/$/, '')}/task-protection/v1/state` : undefined;
+    this.endpoint = options.ecsAgentUri
+      ? `${options.ecsAgentUri.replace(/\/$/, '')}/task-protection/v1/state`
+      : undefined;
     this.idleMs = options.taskProtectionIdleMs ?? 30_000;
   }
 
@@ -66,7 +68,9 @@ export class TaskProtection implements OnApplicationShutdown {
 
   private set(enabled: boolean): void {
     this.protectedUntil = enabled ? Date.now() + PROTECTION_MINUTES * 60_000 : 0;
-    const body = enabled ? { ProtectionEnabled: true, ExpiresInMinutes: PROTECTION_MINUTES } : { ProtectionEnabled: false };
+    const body = enabled
+      ? { ProtectionEnabled: true, ExpiresInMinutes: PROTECTION_MINUTES }
+      : { ProtectionEnabled: false };
     this.chain = this.chain.then(async () => {
       try {
         const response = await fetch(this.endpoint!, {
@@ -80,7 +84,11 @@ export class TaskProtection implements OnApplicationShutdown {
       } catch (error) {
         // Unknown state on ECS's side: ask again at the next message instead of trusting it.
         if (enabled) this.protectedUntil = 0;
-        this.logger.warn({ msg: 'ECS task scale-in protection could not be set', enabled, error: describeError(error).message });
+        this.logger.warn({
+          msg: 'ECS task scale-in protection could not be set',
+          enabled,
+          error: describeError(error).message,
+        });
       }
     });
   }

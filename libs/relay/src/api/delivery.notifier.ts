@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Client } from 'pg';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
@@ -106,7 +113,11 @@ export class DeliveryNotifier implements OnModuleInit, BeforeApplicationShutdown
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
     const delay = RECONNECT_MS[Math.min(this.attempt++, RECONNECT_MS.length - 1)];
-    this.logger.warn({ msg: 'Relay LISTEN connection lost; long polls fall back to their deadlines until it is back', retryInMs: delay, error: error.message });
+    this.logger.warn({
+      msg: 'Relay LISTEN connection lost; long polls fall back to their deadlines until it is back',
+      retryInMs: delay,
+      error: error.message,
+    });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadMessage, LeasedMessage, ReceiptOutcome, RelayedMessage } from '@discord-backbone/contracts';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
-import type { BackendBotSettings } from '../config/relay-settings';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
-import { claimDeliveries, ClaimedRow, parseReceipt, ParsedReceipt, Settlement, settleDeliveries } from './delivery.queries';
+import type { BackendBotSettings } from '../config/relay-settings';
+import {
+  claimDeliveries,
+  ClaimedRow,
+  ParsedReceipt,
+  parseReceipt,
+  settleDeliveries,
+  Settlement,
+} from './delivery.queries';
 
 /** Claims that found only exhausted deliveries are retried at once, this many times, so a lease is not answered empty while others wait. */
 const EXHAUSTED_RETRIES = 5;
@@ -54,11 +61,19 @@ export class DeliveryStore {
   }
 
   /** Per receipt, in order; malformed receipts are `unknown`. */
-  async settle(backend: BackendBotSettings, receipts: string[], settlement: Settlement): Promise<{ receipt: string; result: ReceiptOutcome }[]> {
-    const parsed = [...new Map(receipts.map((r) => [r, parseReceipt(r)])).values()].filter((r): r is ParsedReceipt => r !== undefined);
+  async settle(
+    backend: BackendBotSettings,
+    receipts: string[],
+    settlement: Settlement,
+  ): Promise<{ receipt: string; result: ReceiptOutcome }[]> {
+    const parsed = [...new Map(receipts.map((r) => [r, parseReceipt(r)])).values()].filter(
+      (r): r is ParsedReceipt => r !== undefined,
+    );
     const outcomes = new Map<string, ReceiptOutcome>();
     if (parsed.length > 0) {
-      const rows = await this.prisma.sql<{ receipt: string; result: ReceiptOutcome; new_state: string | null }>(settleDeliveries(backend.id, parsed, settlement));
+      const rows = await this.prisma.sql<{ receipt: string; result: ReceiptOutcome; new_state: string | null }>(
+        settleDeliveries(backend.id, parsed, settlement),
+      );
       for (const row of rows) outcomes.set(row.receipt, row.result);
       if (rows.some((r) => frees(backend, settlement, r.new_state))) await this.notify(backend.id);
     }
@@ -100,14 +115,24 @@ export class DeliveryStore {
       WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased') AND available_at <= now() AND delivery_count >= ${backend.maxDeliveries}`;
   }
 
-  private async claim(backend: BackendBotSettings, limit: number, mode: { lease: number } | 'consume'): Promise<ClaimedRow[]> {
+  private async claim(
+    backend: BackendBotSettings,
+    limit: number,
+    mode: { lease: number } | 'consume',
+  ): Promise<ClaimedRow[]> {
     const claimed: ClaimedRow[] = [];
     // In-order backends get one delivery per conversation per statement; consume-on-read keeps
     // claiming (each done at once) so a cron backend gets a conversation's messages in one read.
     let exhaustedRounds = 0;
     while (claimed.length < limit) {
       const rows = await this.prisma.sql<ClaimedRow>(
-        claimDeliveries({ backendBotId: backend.id, limit: limit - claimed.length, maxDeliveries: backend.maxDeliveries, ordered: backend.ordered, mode }),
+        claimDeliveries({
+          backendBotId: backend.id,
+          limit: limit - claimed.length,
+          maxDeliveries: backend.maxDeliveries,
+          ordered: backend.ordered,
+          mode,
+        }),
       );
       const got = rows.filter((r) => r.claimed);
       claimed.push(...got);
@@ -137,7 +162,13 @@ function relayed(row: ClaimedRow): RelayedMessage {
       discord_message_id: row.discord_message_id!,
       timestamp: row.sent_at!.toISOString(),
       content: row.content!,
-      source: { is_dm: row.is_dm!, guild_id: row.guild_id, channel_id: row.channel_id!, author_id: row.author_id!, author_name: row.author_name! },
+      source: {
+        is_dm: row.is_dm!,
+        guild_id: row.guild_id,
+        channel_id: row.channel_id!,
+        author_id: row.author_id!,
+        author_name: row.author_name!,
+      },
     },
   };
 }
@@ -147,6 +178,12 @@ function messageView(m: Prisma.RelayMessageGetPayload<object>): RelayedMessage['
     discord_message_id: m.discordMessageId,
     timestamp: m.sentAt.toISOString(),
     content: m.content,
-    source: { is_dm: m.isDm, guild_id: m.guildId, channel_id: m.channelId, author_id: m.authorId, author_name: m.authorName },
+    source: {
+      is_dm: m.isDm,
+      guild_id: m.guildId,
+      channel_id: m.channelId,
+      author_id: m.authorId,
+      author_name: m.authorName,
+    },
   };
 }

@@ -25,7 +25,12 @@ export class LeaseService {
       const left = deadline - Date.now();
       if (leased.length > 0 || left <= 0 || signal.aborted || this.notifier.closing) return leased;
       const next = await this.deliveries.nextAvailableInMs(backend);
-      await this.notifier.wait(backend.id, generation, next === null ? left : Math.min(left, Math.max(next, 10)), signal);
+      await this.notifier.wait(
+        backend.id,
+        generation,
+        next === null ? left : Math.min(left, Math.max(next, 10)),
+        signal,
+      );
       if (signal.aborted) return [];
     }
   }

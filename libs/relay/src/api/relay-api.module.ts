@@ -5,13 +5,13 @@ import { LeaseService } from './lease.service';
 import { OutboundSender } from './outbound.sender';
 import { ConfigurableRelayApiModule } from './relay-api.module-definition';
 import { RelayBackendGuard } from './relay-backend.guard';
-import { RelayMaintenance } from './relay-maintenance';
-import { RelayMetrics } from './relay.metrics';
-import { RelayJsonBodyGuard } from './relay-json-body.guard';
-import { PostgresRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
 import { RelayDeadController } from './relay-dead.controller';
 import { RelayHealthController } from './relay-health.controller';
+import { RelayJsonBodyGuard } from './relay-json-body.guard';
+import { RelayMaintenance } from './relay-maintenance';
 import { RelayMessagesController } from './relay-messages.controller';
+import { PostgresRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
+import { RelayMetrics } from './relay.metrics';
 import { RequestIdMiddleware } from './request-id.middleware';
 import { SendPermissions } from './send-permissions';
 

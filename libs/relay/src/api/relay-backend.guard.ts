@@ -36,13 +36,25 @@ export class RelayBackendGuard implements CanActivate {
     const backend = owner === undefined ? undefined : this.backends.get(owner);
     const authenticated = backend?.enabled ? backend : undefined;
 
-    const decision = await this.limiter.take(authenticated ? `backend:${authenticated.id}` : `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`);
+    const decision = await this.limiter.take(
+      authenticated
+        ? `backend:${authenticated.id}`
+        : `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`,
+    );
     if (!decision.allowed) {
-      throw new RelayHttpException(429, `Rate limit: at most ${this.options.rateLimitPerMinute} requests a minute per backend bot (and per address without a valid key)`, decision.retryAfterSeconds);
+      throw new RelayHttpException(
+        429,
+        `Rate limit: at most ${this.options.rateLimitPerMinute} requests a minute per backend bot (and per address without a valid key)`,
+        decision.retryAfterSeconds,
+      );
     }
     if (!authenticated) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="relay"');
-      throw new UnauthorizedException(presented === undefined ? "Missing key: send Authorization: Bearer <your backend bot's api_key>" : 'Invalid key');
+      throw new UnauthorizedException(
+        presented === undefined
+          ? "Missing key: send Authorization: Bearer <your backend bot's api_key>"
+          : 'Invalid key',
+      );
     }
     request.relayBackend = authenticated;
     return true;

@@ -22,7 +22,10 @@ export class RelayDeadController {
   @HttpCode(200)
   async redrive(@Backend() backend: BackendBotSettings, @Body() body: RedriveRequestDto): Promise<RedriveResponse> {
     if ((body.delivery_ids === undefined) === (body.all === undefined)) {
-      throw new RelayHttpException(400, 'Give delivery_ids (the dead deliveries to redrive) or "all": true (every one), exactly one of the two');
+      throw new RelayHttpException(
+        400,
+        'Give delivery_ids (the dead deliveries to redrive) or "all": true (every one), exactly one of the two',
+      );
     }
     return { redriven: await this.deliveries.redrive(backend, body.all ? undefined : body.delivery_ids) };
   }

@@ -40,16 +40,33 @@ export class RelayExceptionFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const text = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       message = Array.isArray(text) ? text.join('; ') : typeof text === 'string' ? text : exception.message;
-      if (exception instanceof RelayHttpException && exception.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      if (exception instanceof RelayHttpException && exception.retryAfterSeconds !== undefined)
+        response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     } else if (isDatabaseOutage(exception)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
-      message = 'The relay\'s database is unavailable or busy; retry shortly';
+      message = "The relay's database is unavailable or busy; retry shortly";
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-      this.logger.warn({ msg: 'Relay request refused: the database is unavailable', requestId, method: request.method, path: request.path, error: databaseFailure(exception)!.message });
+      this.logger.warn({
+        msg: 'Relay request refused: the database is unavailable',
+        requestId,
+        method: request.method,
+        path: request.path,
+        error: databaseFailure(exception)!.message,
+      });
     } else {
-      this.logger.error({ msg: 'Relay request failed', requestId, method: request.method, path: request.path, error: exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception) });
+      this.logger.error({
+        msg: 'Relay request failed',
+        requestId,
+        method: request.method,
+        path: request.path,
+        error: exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception),
+      });
     }
-    const body: RelayErrorBody = { error: CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'), message, request_id: requestId };
+    const body: RelayErrorBody = {
+      error: CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'),
+      message,
+      request_id: requestId,
+    };
     response.status(status).json(body);
   }
 }

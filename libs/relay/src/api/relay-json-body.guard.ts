@@ -12,9 +12,13 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export class RelayJsonBodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (hasBody && !request.is(JSON_TYPES)) {
-      throw new RelayHttpException(415, `The body must be JSON (Content-Type: application/json), not ${request.headers['content-type'] ?? 'untyped'}`);
+      throw new RelayHttpException(
+        415,
+        `The body must be JSON (Content-Type: application/json), not ${request.headers['content-type'] ?? 'untyped'}`,
+      );
     }
     return true;
   }

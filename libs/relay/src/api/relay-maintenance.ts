@@ -29,7 +29,9 @@ export class RelayMaintenance implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.round = this.runIfClaimed().catch((error: unknown) => this.logger.warn({ msg: 'Relay maintenance failed; tried again in a minute', error: (error as Error).message }));
+      this.round = this.runIfClaimed().catch((error: unknown) =>
+        this.logger.warn({ msg: 'Relay maintenance failed; tried again in a minute', error: (error as Error).message }),
+      );
     }, INTERVAL_MS);
     this.timer.unref();
   }
@@ -49,24 +51,31 @@ export class RelayMaintenance implements OnApplicationBootstrap, BeforeApplicati
     let dead = 0;
     for (const backend of this.options.settings.backendBots) dead += await this.deliveries.markExhaustedDead(backend);
     const before = new Date(Date.now() - this.options.retentionHours * 3600_000);
-    const deliveries = await this.prune(() =>
-      this.prisma.$executeRaw`DELETE FROM relay_deliveries WHERE id IN (SELECT id FROM relay_deliveries WHERE state = 'acked' AND acked_at < ${before} LIMIT ${BATCH})`,
+    const deliveries = await this.prune(
+      () =>
+        this.prisma
+          .$executeRaw`DELETE FROM relay_deliveries WHERE id IN (SELECT id FROM relay_deliveries WHERE state = 'acked' AND acked_at < ${before} LIMIT ${BATCH})`,
     );
-    const messages = await this.prune(() =>
-      this.prisma.$executeRaw`
+    const messages = await this.prune(
+      () =>
+        this.prisma.$executeRaw`
         DELETE FROM relay_messages WHERE id IN (
           SELECT m.id FROM relay_messages m WHERE m.ingested_at < ${before} AND NOT EXISTS (SELECT 1 FROM relay_deliveries d WHERE d.message_id = m.id) LIMIT ${BATCH})`,
     );
-    const outbound = await this.prune(() =>
-      this.prisma.$executeRaw`DELETE FROM relay_outbound_messages WHERE id IN (SELECT id FROM relay_outbound_messages WHERE created_at < ${before} LIMIT ${BATCH})`,
+    const outbound = await this.prune(
+      () =>
+        this.prisma
+          .$executeRaw`DELETE FROM relay_outbound_messages WHERE id IN (SELECT id FROM relay_outbound_messages WHERE created_at < ${before} LIMIT ${BATCH})`,
     );
-    const parked = await this.prune(() =>
-      this.prisma.$executeRaw`
+    const parked = await this.prune(
+      () =>
+        this.prisma.$executeRaw`
         DELETE FROM relay_parked_messages WHERE (discord_bot_id, discord_message_id) IN (
           SELECT discord_bot_id, discord_message_id FROM relay_parked_messages WHERE parked_at < ${before} LIMIT ${BATCH})`,
     );
     await this.prisma.$executeRaw`DELETE FROM relay_rate_windows WHERE window_start < now() - interval '2 minutes'`;
-    if (dead + deliveries + messages + outbound + parked > 0) this.logger.log({ msg: 'Relay maintenance', dead, deliveries, messages, outbound, parked });
+    if (dead + deliveries + messages + outbound + parked > 0)
+      this.logger.log({ msg: 'Relay maintenance', dead, deliveries, messages, outbound, parked });
     return { dead, deliveries, messages, outbound, parked };
   }
 

@@ -39,7 +39,11 @@ export class RelayMessagesController {
 
   @Post('lease')
   @HttpCode(200)
-  async lease(@Backend() backend: BackendBotSettings, @Body() body: LeaseRequestDto, @Res({ passthrough: true }) response: Response): Promise<LeaseResponse> {
+  async lease(
+    @Backend() backend: BackendBotSettings,
+    @Body() body: LeaseRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LeaseResponse> {
     // A client that goes away stops waiting; anything leased meanwhile comes back when its lease expires.
     const gone = new AbortController();
     response.once('close', () => {
@@ -50,25 +54,46 @@ export class RelayMessagesController {
 
   @Post('ack')
   @HttpCode(200)
-  ack(@Backend() backend: BackendBotSettings, @Body() body: ReceiptsDto, @Res({ passthrough: true }) response: Response): Promise<ReceiptResults> {
+  ack(
+    @Backend() backend: BackendBotSettings,
+    @Body() body: ReceiptsDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReceiptResults> {
     return this.settle(backend, body.receipts, { ack: true }, response);
   }
 
   @Post('nack')
   @HttpCode(200)
-  nack(@Backend() backend: BackendBotSettings, @Body() body: NackRequestDto, @Res({ passthrough: true }) response: Response): Promise<ReceiptResults> {
-    return this.settle(backend, body.receipts, { nack: body.delay_seconds, maxDeliveries: backend.maxDeliveries }, response);
+  nack(
+    @Backend() backend: BackendBotSettings,
+    @Body() body: NackRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReceiptResults> {
+    return this.settle(
+      backend,
+      body.receipts,
+      { nack: body.delay_seconds, maxDeliveries: backend.maxDeliveries },
+      response,
+    );
   }
 
   @Post('extend')
   @HttpCode(200)
-  extend(@Backend() backend: BackendBotSettings, @Body() body: ExtendRequestDto, @Res({ passthrough: true }) response: Response): Promise<ReceiptResults> {
+  extend(
+    @Backend() backend: BackendBotSettings,
+    @Body() body: ExtendRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReceiptResults> {
     return this.settle(backend, body.receipts, { extend: body.visibility_seconds }, response);
   }
 
   @Post('send')
   @HttpCode(200)
-  send(@Backend() backend: BackendBotSettings, @Body() body: SendMessageRequestDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<SendResponse> {
+  send(
+    @Backend() backend: BackendBotSettings,
+    @Body() body: SendMessageRequestDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<SendResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new RelayHttpException(400, 'Idempotency-Key must be 1–255 printable ASCII characters');
     }
@@ -76,7 +101,12 @@ export class RelayMessagesController {
   }
 
   /** Per-item results; 409 when any receipt was stale (its lease expired and the delivery was leased again): the others were applied. */
-  private async settle(backend: BackendBotSettings, receipts: string[], settlement: Parameters<DeliveryStore['settle']>[2], response: Response): Promise<ReceiptResults> {
+  private async settle(
+    backend: BackendBotSettings,
+    receipts: string[],
+    settlement: Parameters<DeliveryStore['settle']>[2],
+    response: Response,
+  ): Promise<ReceiptResults> {
     const results = await this.deliveries.settle(backend, receipts, settlement);
     if (results.some((r) => r.result === 'stale_receipt')) response.status(409);
     return { results };

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaService } from '@discord-backbone/prisma';
-import { PostgresRelayRateLimiter, RATE_SYNC_MS } from './relay-rate-limiter';
 import type { RelayApiOptions } from './relay-api.options';
+import { PostgresRelayRateLimiter, RATE_SYNC_MS } from './relay-rate-limiter';
 
 /** Postgres' side of the limiter: one key's count in the current minute (no previous one), shared by every replica built on it. */
 function sharedCount() {
@@ -13,12 +13,14 @@ function sharedCount() {
       return [{ current: db.count, previous: 0, elapsed: 1 }];
     },
   } as unknown as PrismaService;
-  const replica = (rateLimitPerMinute: number) => new PostgresRelayRateLimiter(prisma, { rateLimitPerMinute } as RelayApiOptions);
+  const replica = (rateLimitPerMinute: number) =>
+    new PostgresRelayRateLimiter(prisma, { rateLimitPerMinute } as RelayApiOptions);
   return { db, replica };
 }
 
 const allowedOf = async (limiter: PostgresRelayRateLimiter, requests: number) =>
-  (await Promise.all(Array.from({ length: requests }, () => limiter.take('backend:alpha')))).filter((d) => d.allowed).length;
+  (await Promise.all(Array.from({ length: requests }, () => limiter.take('backend:alpha')))).filter((d) => d.allowed)
+    .length;
 
 describe('PostgresRelayRateLimiter', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -33,7 +35,7 @@ describe('PostgresRelayRateLimiter', () => {
     expect(db.statements).toBe(6);
   });
 
-  it('far from a large limit, adds a replica\'s requests in a few statements, and counts every one of them', async () => {
+  it("far from a large limit, adds a replica's requests in a few statements, and counts every one of them", async () => {
     const { db, replica } = sharedCount();
     const limiter = replica(1_000_000);
     expect(await allowedOf(limiter, 2000)).toBe(2000);

@@ -92,7 +92,12 @@ export class PostgresRelayRateLimiter extends RelayRateLimiter {
                COALESCE((SELECT count FROM relay_rate_windows p WHERE p.key = ${key} AND p.window_start = counted.window_start - interval '1 minute'), 0) AS previous,
                extract(epoch FROM now() - counted.window_start)::float8 AS elapsed
         FROM counted`);
-      Object.assign(entry, { current: Number(row.current), previous: Number(row.previous), elapsed: Math.min(60, Math.max(0, Number(row.elapsed))), readAt: Date.now() });
+      Object.assign(entry, {
+        current: Number(row.current),
+        previous: Number(row.previous),
+        elapsed: Math.min(60, Math.max(0, Number(row.elapsed))),
+        readAt: Date.now(),
+      });
     } catch (error) {
       // Not counted: these requests are counted with the next ones.
       entry.unsynced += adding - 1;

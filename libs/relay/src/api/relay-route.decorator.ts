@@ -9,7 +9,15 @@ import { RelayJsonBodyGuard } from './relay-json-body.guard';
  * A /v1 controller: authenticated by a backend bot's own key instead of the service API key
  * (declared to the app's ApiKeyGuard), rate-limited per key, bodies in JSON only, errors in the relay's shape.
  */
-export const RelayRoutes = () => applyDecorators(AuthenticatedBy('relay-backend-key'), UseGuards(RelayBackendGuard, RelayJsonBodyGuard), UseFilters(RelayExceptionFilter));
+export const RelayRoutes = () =>
+  applyDecorators(
+    AuthenticatedBy('relay-backend-key'),
+    UseGuards(RelayBackendGuard, RelayJsonBodyGuard),
+    UseFilters(RelayExceptionFilter),
+  );
 
 /** The backend bot the request authenticated as (set by RelayBackendGuard). */
-export const Backend = createParamDecorator((_: unknown, context: ExecutionContext): BackendBotSettings => context.switchToHttp().getRequest<RelayRequest>().relayBackend!);
+export const Backend = createParamDecorator(
+  (_: unknown, context: ExecutionContext): BackendBotSettings =>
+    context.switchToHttp().getRequest<RelayRequest>().relayBackend!,
+);

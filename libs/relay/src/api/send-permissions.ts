@@ -48,16 +48,28 @@ export class SendPermissions {
 
   /** Whether the backend may send through this Discord bot at all: routed to it, or named by its send_allowlist. */
   mayUse(backend: BackendBotSettings, discordBotId: string): boolean {
-    return this.options.settings.routing.connects(discordBotId, backend.id) || backend.sendAllowlist.some((a) => a.discordBotId === discordBotId);
+    return (
+      this.options.settings.routing.connects(discordBotId, backend.id) ||
+      backend.sendAllowlist.some((a) => a.discordBotId === discordBotId)
+    );
   }
 
   /** Resolves when the backend may send there; else throws 403. */
-  async authorize(backend: BackendBotSettings, discordBotId: string, destination: SendDestinationDto, lookups: DestinationLookups): Promise<void> {
+  async authorize(
+    backend: BackendBotSettings,
+    discordBotId: string,
+    destination: SendDestinationDto,
+    lookups: DestinationLookups,
+  ): Promise<void> {
     const type = destination.type;
     const id = type === 'dm' ? destination.user_id! : destination.channel_id!;
     const allowed =
       backend.sendAllowlist.some((a) => a.discordBotId === discordBotId && a.type === type && a.id === id) ||
-      (await refusedAsUnknown(() => (type === 'dm' ? this.dmRouted(backend, discordBotId, id, lookups) : this.channelRouted(backend, discordBotId, id, lookups)))) ||
+      (await refusedAsUnknown(() =>
+        type === 'dm'
+          ? this.dmRouted(backend, discordBotId, id, lookups)
+          : this.channelRouted(backend, discordBotId, id, lookups),
+      )) ||
       (await this.delivered(backend, discordBotId, type, id));
     if (!allowed) {
       throw new RelayHttpException(
@@ -67,17 +79,29 @@ export class SendPermissions {
     }
   }
 
-  private async channelRouted(backend: BackendBotSettings, discordBotId: string, channelId: string, lookups: DestinationLookups): Promise<boolean> {
+  private async channelRouted(
+    backend: BackendBotSettings,
+    discordBotId: string,
+    channelId: string,
+    lookups: DestinationLookups,
+  ): Promise<boolean> {
     const routing = this.options.settings.routing;
     const explicit = routing.rule(discordBotId, 'channel', channelId);
     if (explicit !== undefined) return explicit === backend.id;
     if (!this.discordBots.get(discordBotId)?.channelAllowlist.has(channelId)) return false;
-    const guildId = routing.hasRules(discordBotId, 'guild') ? await this.guildOf(discordBotId, channelId, lookups) : null;
+    const guildId = routing.hasRules(discordBotId, 'guild')
+      ? await this.guildOf(discordBotId, channelId, lookups)
+      : null;
     return routing.route({ discordBotId, isDm: false, authorId: '', channelId, guildId }).backendBotId === backend.id;
   }
 
   /** Only explicit routes: the bot's default covers channels, never DMs to any user. */
-  private async dmRouted(backend: BackendBotSettings, discordBotId: string, userId: string, lookups: DestinationLookups): Promise<boolean> {
+  private async dmRouted(
+    backend: BackendBotSettings,
+    discordBotId: string,
+    userId: string,
+    lookups: DestinationLookups,
+  ): Promise<boolean> {
     const routing = this.options.settings.routing;
     const explicit = routing.rule(discordBotId, 'dm_user', userId);
     if (explicit !== undefined) return explicit === backend.id;
@@ -93,7 +117,12 @@ export class SendPermissions {
   }
 
   /** A DM conversation of this user (or in this DM channel) with the Discord bot was delivered to the backend. */
-  private async delivered(backend: BackendBotSettings, discordBotId: string, type: 'dm' | 'channel', id: string): Promise<boolean> {
+  private async delivered(
+    backend: BackendBotSettings,
+    discordBotId: string,
+    type: 'dm' | 'channel',
+    id: string,
+  ): Promise<boolean> {
     const matching = type === 'dm' ? Prisma.sql`m.author_id = ${id}` : Prisma.sql`m.channel_id = ${id}`;
     const [row] = await this.prisma.$queryRaw<{ delivered: boolean }[]>`
       SELECT EXISTS (

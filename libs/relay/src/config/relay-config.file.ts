@@ -25,7 +25,8 @@ const ID_MESSAGE = 'must be an id of letters, digits, "_", "." or "-" (at most 6
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** YAML is parsed with big integers kept exact (an unquoted 18-digit Discord id would lose digits as a number). */
 const toText = ({ value }: { value: unknown }): unknown => (typeof value === 'bigint' ? value.toString() : value);
-const toTexts = ({ value }: { value: unknown }): unknown => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : value);
+const toTexts = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : value;
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'bigint' ? Number(value) : value);
 
 class ServerSection {
@@ -42,10 +43,17 @@ class DiscordBotSection {
   @Transform(toText) @IsString() @Matches(ID, { message: `id ${ID_MESSAGE}` }) id!: string;
   @IsOptional() @IsString() name?: string;
   @IsOptional() @IsString() @MinLength(1) token?: string;
-  @IsOptional() @IsString() @Matches(ENV_NAME, { message: 'token_env must be an environment variable name' }) token_env?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(ENV_NAME, { message: 'token_env must be an environment variable name' })
+  token_env?: string;
   @IsOptional() @IsBoolean() enabled?: boolean;
   /** Guild channels whose messages are ingested; empty = DMs only. */
-  @IsOptional() @Transform(toTexts) @IsArray() @Matches(SNOWFLAKE, { each: true, message: 'channel_allowlist entries must be Discord ids (17–20 digits)' }) @ArrayUnique()
+  @IsOptional()
+  @Transform(toTexts)
+  @IsArray()
+  @Matches(SNOWFLAKE, { each: true, message: 'channel_allowlist entries must be Discord ids (17–20 digits)' })
+  @ArrayUnique()
   channel_allowlist?: string[];
   /** This project's addition: ignore messages of other bots (the bot's own are always ignored). */
   @IsOptional() @IsBoolean() ignore_bots?: boolean;
@@ -54,22 +62,37 @@ class DiscordBotSection {
 /** A destination a backend bot may send to beyond what is routed to it: one channel or one user's DMs, through one Discord bot. */
 class SendAllowlistEntry {
   @Transform(toText) @IsString() discord_bot_id!: string;
-  @IsOptional() @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'channel_id must be a Discord id (17–20 digits)' }) channel_id?: string;
-  @IsOptional() @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'user_id must be a Discord id (17–20 digits)' }) user_id?: string;
+  @IsOptional()
+  @Transform(toText)
+  @IsString()
+  @Matches(SNOWFLAKE, { message: 'channel_id must be a Discord id (17–20 digits)' })
+  channel_id?: string;
+  @IsOptional()
+  @Transform(toText)
+  @IsString()
+  @Matches(SNOWFLAKE, { message: 'user_id must be a Discord id (17–20 digits)' })
+  user_id?: string;
 }
 
 class BackendBotSection {
   @Transform(toText) @IsString() @Matches(ID, { message: `id ${ID_MESSAGE}` }) id!: string;
   @IsOptional() @IsString() name?: string;
   @IsOptional() @IsString() @MinLength(1) api_key?: string;
-  @IsOptional() @IsString() @Matches(ENV_NAME, { message: 'api_key_env must be an environment variable name' }) api_key_env?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(ENV_NAME, { message: 'api_key_env must be an environment variable name' })
+  api_key_env?: string;
   @IsOptional() @IsBoolean() enabled?: boolean;
   /** This project's addition: leases without an ack before a delivery is dead. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) max_deliveries?: number;
   /** This project's addition: one delivery per conversation at a time, in order. */
   @IsOptional() @IsBoolean() ordered?: boolean;
   /** This project's addition: where it may send besides what is routed to it. */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => SendAllowlistEntry) send_allowlist?: SendAllowlistEntry[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SendAllowlistEntry)
+  send_allowlist?: SendAllowlistEntry[];
 }
 
 export class RoutingSection {
@@ -81,8 +104,12 @@ export class RoutingSection {
 
 class RouteSection {
   @Transform(toText) @IsString() discord_bot_id!: string;
-  @IsIn(SCOPE_PRECEDENCE, { message: `scope_type must be one of ${SCOPE_PRECEDENCE.join(', ')}` }) scope_type!: ScopeType;
-  @Transform(toText) @IsString() @Matches(SNOWFLAKE, { message: 'scope_id must be a Discord id (17–20 digits)' }) scope_id!: string;
+  @IsIn(SCOPE_PRECEDENCE, { message: `scope_type must be one of ${SCOPE_PRECEDENCE.join(', ')}` })
+  scope_type!: ScopeType;
+  @Transform(toText)
+  @IsString()
+  @Matches(SNOWFLAKE, { message: 'scope_id must be a Discord id (17–20 digits)' })
+  scope_id!: string;
   @Transform(toText) @IsString() backend_bot_id!: string;
 }
 
@@ -108,8 +135,11 @@ export function readRelayConfigFile(text: string): { file?: RelayConfigFile; pro
     if (error instanceof YAMLParseError) return { problems: [`YAML: ${error.message.split('\n')[0]}`] };
     throw error;
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: ['the file must be a YAML mapping with discord_bots, backend_bots, routing and routes'] };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { problems: ['the file must be a YAML mapping with discord_bots, backend_bots, routing and routes'] };
   const file = plainToInstance(RelayConfigFile, raw);
-  const problems = validationProblems(validateSync(file, { whitelist: true, forbidNonWhitelisted: true })).flatMap(({ path, messages }) => messages.map((message) => `${path}: ${message}`));
+  const problems = validationProblems(validateSync(file, { whitelist: true, forbidNonWhitelisted: true })).flatMap(
+    ({ path, messages }) => messages.map((message) => `${path}: ${message}`),
+  );
   return { file, problems };
 }

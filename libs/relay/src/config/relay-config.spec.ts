@@ -58,10 +58,30 @@ describe('relay configuration', () => {
     expect(JSON.stringify(settings.discordBots)).not.toContain('the-discord-token');
     expect(String(bot.token)).toBe('[redacted]');
     expect(settings.backendKeys.verify(KEY_ALPHA)?.owner).toBe('backend_alpha');
-    expect(settings.backendBots).toEqual([{ id: 'backend_alpha', name: 'Backend Alpha', enabled: true, maxDeliveries: 5, ordered: false, sendAllowlist: [] }]);
+    expect(settings.backendBots).toEqual([
+      {
+        id: 'backend_alpha',
+        name: 'Backend Alpha',
+        enabled: true,
+        maxDeliveries: 5,
+        ordered: false,
+        sendAllowlist: [],
+      },
+    ]);
     // An unquoted 18-digit id keeps every digit.
-    expect(settings.routing.route({ discordBotId: 'discord_a', isDm: false, authorId: '1', channelId: '123456789012345678', guildId: '9' })).toMatchObject({ matchedBy: 'channel' });
-    expect(settings.warnings).toEqual([expect.stringMatching(/^storage is ignored/), expect.stringMatching(/^server.bind_host and server.bind_port are ignored/)]);
+    expect(
+      settings.routing.route({
+        discordBotId: 'discord_a',
+        isDm: false,
+        authorId: '1',
+        channelId: '123456789012345678',
+        guildId: '9',
+      }),
+    ).toMatchObject({ matchedBy: 'channel' });
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(/^storage is ignored/),
+      expect.stringMatching(/^server.bind_host and server.bind_port are ignored/),
+    ]);
   });
 
   it('names every problem in one message, and no secret', () => {
@@ -110,12 +130,16 @@ routes:
   });
 
   it('refuses unknown fields (a typo would otherwise turn a setting off silently), bad YAML, and shared secrets', () => {
-    expect(problems(`discord_bots: [{ id: a, token: t, channel_allow_list: [] }]\nbackend_bots: []`)).toContain('discord_bots[0].channel_allow_list: property channel_allow_list should not exist');
+    expect(problems(`discord_bots: [{ id: a, token: t, channel_allow_list: [] }]\nbackend_bots: []`)).toContain(
+      'discord_bots[0].channel_allow_list: property channel_allow_list should not exist',
+    );
     expect(problems('discord_bots: [\n')).toMatch(/YAML: /);
     expect(problems('- just a list')).toContain('the file must be a YAML mapping');
-    expect(problems(`discord_bots: [{ id: a, token: t }, { id: b, token: t }]\nbackend_bots: [{ id: x, api_key: "${KEY_ALPHA}" }, { id: y, api_key: "${KEY_ALPHA}" }]`)).toMatch(
-      /discord_bots a and b have the same token[\s\S]*two backend_bots have the same api_key/,
-    );
+    expect(
+      problems(
+        `discord_bots: [{ id: a, token: t }, { id: b, token: t }]\nbackend_bots: [{ id: x, api_key: "${KEY_ALPHA}" }, { id: y, api_key: "${KEY_ALPHA}" }]`,
+      ),
+    ).toMatch(/discord_bots a and b have the same token[\s\S]*two backend_bots have the same api_key/);
   });
 
   it('needs no secret for disabled bots, and routes nothing to a disabled backend', () => {
@@ -131,7 +155,9 @@ routing: { defaults: { on: beta } }
 `);
     expect(settings.discordBots.map((b) => b.id)).toEqual(['on']);
     expect(settings.backendBots.find((b) => b.id === 'alpha')).toMatchObject({ maxDeliveries: 3, ordered: true });
-    expect(settings.routing.route({ discordBotId: 'on', isDm: true, authorId: '1', channelId: '2', guildId: null })).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'default' });
+    expect(
+      settings.routing.route({ discordBotId: 'on', isDm: true, authorId: '1', channelId: '2', guildId: null }),
+    ).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'default' });
     expect(settings.backendKeys.verify(KEY_BETA)?.owner).toBe('gamma');
   });
 

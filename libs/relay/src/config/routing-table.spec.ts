@@ -19,8 +19,20 @@ describe('RoutingTable', () => {
     new Map([[A, 'fallback']]),
     new Set(['by_guild', 'by_channel', 'by_dm_user', 'by_dm_channel', 'fallback']),
   );
-  const dm = (authorId: string, channelId = dmChannel) => ({ discordBotId: A, isDm: true, authorId, channelId, guildId: null });
-  const inGuild = (channelId: string, guildId = guild, discordBotId = A) => ({ discordBotId, isDm: false, authorId: user, channelId, guildId });
+  const dm = (authorId: string, channelId = dmChannel) => ({
+    discordBotId: A,
+    isDm: true,
+    authorId,
+    channelId,
+    guildId: null,
+  });
+  const inGuild = (channelId: string, guildId = guild, discordBotId = A) => ({
+    discordBotId,
+    isDm: false,
+    authorId: user,
+    channelId,
+    guildId,
+  });
 
   it('prefers dm_user over channel for DMs', () => {
     expect(table.route(dm(user))).toEqual({ backendBotId: 'by_dm_user', matchedBy: 'dm_user' });
@@ -30,7 +42,10 @@ describe('RoutingTable', () => {
   it('prefers channel over guild, and guild over the default; dm_user never matches guild messages', () => {
     expect(table.route(inGuild(channel))).toEqual({ backendBotId: 'by_channel', matchedBy: 'channel' });
     expect(table.route(inGuild('555555555555555555'))).toEqual({ backendBotId: 'by_guild', matchedBy: 'guild' });
-    expect(table.route(inGuild('555555555555555555', '666666666666666666'))).toEqual({ backendBotId: 'fallback', matchedBy: 'default' });
+    expect(table.route(inGuild('555555555555555555', '666666666666666666'))).toEqual({
+      backendBotId: 'fallback',
+      matchedBy: 'default',
+    });
   });
 
   it('keeps each Discord bot to its own routes, and drops what nothing routes', () => {
@@ -39,7 +54,11 @@ describe('RoutingTable', () => {
   });
 
   it('drops a message whose backend is disabled instead of trying a lower precedence', () => {
-    expect(table.route(inGuild(channel, guild, B))).toEqual({ backendBotId: null, reason: 'backend disabled', matchedBy: 'channel' });
+    expect(table.route(inGuild(channel, guild, B))).toEqual({
+      backendBotId: null,
+      reason: 'backend disabled',
+      matchedBy: 'channel',
+    });
   });
 
   it("answers what the send rules ask: a scope's explicit route, whether a bot has routes of a scope", () => {

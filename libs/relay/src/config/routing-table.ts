@@ -62,7 +62,8 @@ export class RoutingTable {
   /** Whether the Discord bot has routes of this scope (to this backend, when given). */
   hasRules(discordBotId: string, scope: ScopeType, backendBotId?: string): boolean {
     const prefix = `${discordBotId}\u0000${scope}\u0000`;
-    for (const [rule, backend] of this.rules) if (rule.startsWith(prefix) && (backendBotId === undefined || backend === backendBotId)) return true;
+    for (const [rule, backend] of this.rules)
+      if (rule.startsWith(prefix) && (backendBotId === undefined || backend === backendBotId)) return true;
     return false;
   }
 
@@ -75,7 +76,9 @@ export class RoutingTable {
   }
 
   private decide(backendBotId: string, matchedBy: ScopeType | 'default'): RouteDecision {
-    return this.enabledBackends.has(backendBotId) ? { backendBotId, matchedBy } : { backendBotId: null, reason: 'backend disabled', matchedBy };
+    return this.enabledBackends.has(backendBotId)
+      ? { backendBotId, matchedBy }
+      : { backendBotId: null, reason: 'backend disabled', matchedBy };
   }
 }
 

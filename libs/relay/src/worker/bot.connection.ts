@@ -19,7 +19,8 @@ const INGEST_RETRY_MAX_MS = 30_000;
 const SESSION_LIMIT_RECHECK_MAX_MS = 60_000;
 
 const droppedCounter = metrics.getMeter('relay').createCounter('relay.ingest.dropped', {
-  description: 'Live Discord messages dropped because too many were waiting for Postgres; the gap backfill fetches them once it is back',
+  description:
+    'Live Discord messages dropped because too many were waiting for Postgres; the gap backfill fetches them once it is back',
   unit: '{message}',
 });
 
@@ -122,9 +123,15 @@ export class BotConnection {
     this.client.on(Events.ShardReconnecting, () => this.setState('reconnecting'));
     this.client.on(Events.ShardDisconnect, (event) => {
       this.setState('failed');
-      this.logger.error({ msg: 'Relay gateway connection closed for good (Discord refused it); restart the worker once the cause is fixed', discordBotId: bot.id, code: event.code });
+      this.logger.error({
+        msg: 'Relay gateway connection closed for good (Discord refused it); restart the worker once the cause is fixed',
+        discordBotId: bot.id,
+        code: event.code,
+      });
     });
-    this.client.on(Events.Error, (error) => this.logger.warn({ msg: 'Relay gateway client error', discordBotId: bot.id, error: error.message }));
+    this.client.on(Events.Error, (error) =>
+      this.logger.warn({ msg: 'Relay gateway client error', discordBotId: bot.id, error: error.message }),
+    );
   }
 
   /** Logs in, retrying with growing delays while Discord is unreachable; resolves once connected or stopped. */
@@ -137,7 +144,12 @@ export class BotConnection {
       } catch (error) {
         if (this.abort.signal.aborted) return;
         const delay = LOGIN_RETRY_MS[Math.min(attempt, LOGIN_RETRY_MS.length - 1)];
-        this.logger.warn({ msg: 'Relay gateway login failed; retrying', discordBotId: this.bot.id, retryInMs: delay, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'Relay gateway login failed; retrying',
+          discordBotId: this.bot.id,
+          retryInMs: delay,
+          error: (error as Error).message,
+        });
         await abortableSleep(delay, this.abort.signal);
       }
     }
@@ -174,10 +186,22 @@ export class BotConnection {
     this.setState('stopped');
     await this.client.destroy();
     for (const release of this.waitingForStarts.splice(0)) release();
-    const drained = await Promise.race([Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
-    if (!drained) this.logger.error({ msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them', discordBotId: this.bot.id, pending: this.inFlight.size });
+    const drained = await Promise.race([
+      Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref()),
+    ]);
+    if (!drained)
+      this.logger.error({
+        msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them',
+        discordBotId: this.bot.id,
+        pending: this.inFlight.size,
+      });
     if (this.dropped.size > 0) {
-      this.logger.error({ msg: 'Relay messages dropped while Postgres was down and not yet backfilled at shutdown: lost unless a later backfill reaches them', discordBotId: this.bot.id, channels: this.dropped.channels });
+      this.logger.error({
+        msg: 'Relay messages dropped while Postgres was down and not yet backfilled at shutdown: lost unless a later backfill reaches them',
+        discordBotId: this.bot.id,
+        channels: this.dropped.channels,
+      });
     }
   }
 
@@ -205,10 +229,16 @@ export class BotConnection {
           return channel && 'guildId' in channel ? channel.guildId : null;
         };
         const floors = this.dropped.snapshot();
-        const result = await this.backfill.run(selfId, this.term, guildOf, reason, this.abort.signal, floors, startsRead).catch((error: unknown) => {
-          if (error instanceof FencedWriteError) return this.refused();
-          this.logger.warn({ msg: 'Relay backfill failed; tried again at the next (re)connection', discordBotId: this.bot.id, error: (error as Error).message });
-        });
+        const result = await this.backfill
+          .run(selfId, this.term, guildOf, reason, this.abort.signal, floors, startsRead)
+          .catch((error: unknown) => {
+            if (error instanceof FencedWriteError) return this.refused();
+            this.logger.warn({
+              msg: 'Relay backfill failed; tried again at the next (re)connection',
+              discordBotId: this.bot.id,
+              error: (error as Error).message,
+            });
+          });
         if (result && !this.abort.signal.aborted) this.forgetRecoveredDrops(floors, result);
       } finally {
         startsRead();
@@ -219,9 +249,14 @@ export class BotConnection {
 
   /** Channels backfilled from their floor no longer need one; those dropped into meanwhile, or capped, get another backfill. */
   private forgetRecoveredDrops(floors: DropFloors, result: BackfillResult): void {
-    if (this.dropped.forget(floors, result)) this.scheduleBackfill('more messages dropped, or the cap reached, during the gap backfill');
+    if (this.dropped.forget(floors, result))
+      this.scheduleBackfill('more messages dropped, or the cap reached, during the gap backfill');
     if (floors.size > 0 && this.dropped.size === 0) {
-      this.logger.log({ msg: 'Relay gap backfill ran for every channel with messages dropped while Postgres was down', discordBotId: this.bot.id, dropped: this.droppedSinceBackfill });
+      this.logger.log({
+        msg: 'Relay gap backfill ran for every channel with messages dropped while Postgres was down',
+        discordBotId: this.bot.id,
+        dropped: this.droppedSinceBackfill,
+      });
       this.droppedSinceBackfill = 0;
     }
   }
@@ -231,7 +266,9 @@ export class BotConnection {
     const incoming: IncomingMessage = fromGateway(message);
     if (this.pending >= this.maxPending) return this.drop(incoming);
     this.pending += 1;
-    this.track(this.inChannelOrder(incoming.channelId, () => this.ingestLive(incoming)).finally(() => (this.pending -= 1)));
+    this.track(
+      this.inChannelOrder(incoming.channelId, () => this.ingestLive(incoming)).finally(() => (this.pending -= 1)),
+    );
   }
 
   private drop(message: IncomingMessage): void {
@@ -266,7 +303,14 @@ export class BotConnection {
         if (error instanceof FencedWriteError) this.refused();
         if (this.abort.signal.aborted || error instanceof FencedWriteError) throw error;
         const delay = exponentialBackoff(attempt, 500, INGEST_RETRY_MAX_MS);
-        this.logger.warn({ msg: 'Relay message not stored; retrying', discordBotId: this.bot.id, messageId: incoming.id, attempt: attempt + 1, retryInMs: delay, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'Relay message not stored; retrying',
+          discordBotId: this.bot.id,
+          messageId: incoming.id,
+          attempt: attempt + 1,
+          retryInMs: delay,
+          error: (error as Error).message,
+        });
         await abortableSleep(delay, this.abort.signal);
       }
     }

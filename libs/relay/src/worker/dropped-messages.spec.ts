@@ -32,7 +32,9 @@ describe('DroppedMessages', () => {
     const dropped = new DroppedMessages();
     dropped.add('C', '100', true);
     dropped.add('D', '100', false);
-    expect(dropped.forget(dropped.snapshot(), { capped: [{ channelId: 'C', lastFetchedId: '350' }], failed: [] })).toBe(true);
+    expect(dropped.forget(dropped.snapshot(), { capped: [{ channelId: 'C', lastFetchedId: '350' }], failed: [] })).toBe(
+      true,
+    );
     expect([...dropped.snapshot()]).toEqual([['C', { after: 350n, isDm: true }]]);
   });
 

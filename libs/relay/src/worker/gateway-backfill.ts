@@ -60,7 +60,12 @@ export class GatewayBackfill {
     const result: BackfillResult = { channels: 0, fetched: 0, delivered: 0, capped: [], failed: [] };
     if (this.maxMessages === 0) return result;
     await this.startWatermarks(term, signal, result, floors);
-    const starts = new Map((await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id } })).map((w) => [w.channelId, { after: w.lastMessageId, isDm: w.isDm }]));
+    const starts = new Map(
+      (await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id } })).map((w) => [
+        w.channelId,
+        { after: w.lastMessageId, isDm: w.isDm },
+      ]),
+    );
     // A DM channel whose first messages were all dropped has no watermark yet: its floor is its start.
     for (const [channelId, floor] of floors) {
       const start = starts.get(channelId);
@@ -78,15 +83,32 @@ export class GatewayBackfill {
         if (error instanceof FencedWriteError) throw error;
         if (signal.aborted) break;
         result.failed.push(channelId);
-        this.logger.warn({ msg: 'Relay backfill of a channel failed; it is tried again at the next (re)connection', discordBotId: this.bot.id, channelId, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'Relay backfill of a channel failed; it is tried again at the next (re)connection',
+          discordBotId: this.bot.id,
+          channelId,
+          error: (error as Error).message,
+        });
       }
     }
     this.logger.log({ msg: 'Relay backfill done', discordBotId: this.bot.id, reason, ...result });
     return result;
   }
 
-  private async startWatermarks(term: LeaseFence, signal: AbortSignal, result: BackfillResult, floors: DropFloors): Promise<void> {
-    const known = new Set((await this.prisma.relayChannelWatermark.findMany({ where: { discordBotId: this.bot.id }, select: { channelId: true } })).map((w) => w.channelId));
+  private async startWatermarks(
+    term: LeaseFence,
+    signal: AbortSignal,
+    result: BackfillResult,
+    floors: DropFloors,
+  ): Promise<void> {
+    const known = new Set(
+      (
+        await this.prisma.relayChannelWatermark.findMany({
+          where: { discordBotId: this.bot.id },
+          select: { channelId: true },
+        })
+      ).map((w) => w.channelId),
+    );
     for (const channelId of this.bot.channelAllowlist) {
       // A channel with dropped messages starts before them (see run()), not at its last message.
       if (known.has(channelId) || floors.has(channelId) || signal.aborted) continue;
@@ -103,18 +125,38 @@ export class GatewayBackfill {
       } catch (error) {
         if (error instanceof FencedWriteError) throw error;
         result.failed.push(channelId);
-        this.logger.warn({ msg: 'Relay cannot read an allowlisted channel', discordBotId: this.bot.id, channelId, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'Relay cannot read an allowlisted channel',
+          discordBotId: this.bot.id,
+          channelId,
+          error: (error as Error).message,
+        });
       }
     }
   }
 
-  private async channel(selfId: string, term: LeaseFence, channelId: string, source: { guildId: string | null; isDm: boolean }, after: string, signal: AbortSignal, result: BackfillResult): Promise<void> {
+  private async channel(
+    selfId: string,
+    term: LeaseFence,
+    channelId: string,
+    source: { guildId: string | null; isDm: boolean },
+    after: string,
+    signal: AbortSignal,
+    result: BackfillResult,
+  ): Promise<void> {
     let fetched = 0;
     while (fetched < this.maxMessages && !signal.aborted) {
       const want = Math.min(PAGE, this.maxMessages - fetched);
       const page = await this.withRateLimitWaits(() => this.rest.getMessagesAfter(channelId, after, want), signal);
       for (const message of page) {
-        const outcome = await this.ingestor.ingest(this.settings, this.bot, term, selfId, fromRest(message, source), 'backfill');
+        const outcome = await this.ingestor.ingest(
+          this.settings,
+          this.bot,
+          term,
+          selfId,
+          fromRest(message, source),
+          'backfill',
+        );
         if (outcome === 'delivered') result.delivered += 1;
       }
       fetched += page.length;

@@ -19,7 +19,12 @@ export interface GatewayLeaseTiming {
   takeoverGraceMs: number;
 }
 
-export const DEFAULT_GATEWAY_LEASE_TIMING: GatewayLeaseTiming = { ttlMs: 15_000, renewEveryMs: 5_000, contendEveryMs: 2_000, takeoverGraceMs: 1_000 };
+export const DEFAULT_GATEWAY_LEASE_TIMING: GatewayLeaseTiming = {
+  ttlMs: 15_000,
+  renewEveryMs: 5_000,
+  contendEveryMs: 2_000,
+  takeoverGraceMs: 1_000,
+};
 
 /** Each Discord bot's gateway lease (per bot: the relay's bots are not sharded). */
 export const gatewayLeaseName = (discordBotId: string): string => `relay-gateway:${discordBotId}`;
@@ -86,7 +91,11 @@ export class GatewayLeadership {
         held = await this.contend(lease);
       } catch (error) {
         this.idleState = 'standby';
-        this.logger.warn({ msg: 'Relay gateway lease not reachable (Postgres); trying again', discordBotId: this.bot.id, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'Relay gateway lease not reachable (Postgres); trying again',
+          discordBotId: this.bot.id,
+          error: (error as Error).message,
+        });
       } finally {
         await lease?.release().catch(() => undefined);
       }
@@ -116,7 +125,11 @@ export class GatewayLeadership {
   private async holdTerm(lease: SessionLease, term: LeaseFence): Promise<void> {
     const signal = this.abort.signal;
     this.idleState = 'connecting';
-    this.logger.log({ msg: "Relay gateway lease taken: this replica holds the Discord bot's gateway session", discordBotId: this.bot.id, fence: term.fence.toString() });
+    this.logger.log({
+      msg: "Relay gateway lease taken: this replica holds the Discord bot's gateway session",
+      discordBotId: this.bot.id,
+      fence: term.fence.toString(),
+    });
     // Fence 1 is the lease's first term ever; after it, a previous holder may still be closing its session.
     if (term.fence > 1n) await abortableSleep(this.timing.takeoverGraceMs, signal);
     const connection = new BotConnection(this.context, term);
@@ -136,7 +149,13 @@ export class GatewayLeadership {
       if (reason) break;
     }
     this.idleState = signal.aborted ? 'stopped' : 'standby';
-    if (!signal.aborted) this.logger.warn({ msg: "Relay gateway session closed: this replica no longer holds the Discord bot's lease", discordBotId: this.bot.id, fence: term.fence.toString(), reason });
+    if (!signal.aborted)
+      this.logger.warn({
+        msg: "Relay gateway session closed: this replica no longer holds the Discord bot's lease",
+        discordBotId: this.bot.id,
+        fence: term.fence.toString(),
+        reason,
+      });
     // Destroys the gateway client first, then drains writes (which the fence refuses once the lease has moved on).
     await connection.stop(this.drainMs);
     this.connection = undefined;

@@ -3,8 +3,8 @@ import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/a
 import { DatabaseFailure, databaseFailure, fenceHolds, Prisma, PrismaService } from '@discord-backbone/prisma';
 import type { LeaseFence } from '@discord-backbone/prisma';
 import { withSpan } from '@discord-backbone/telemetry';
-import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DELIVERY_CHANNEL } from '../config/relay-notifications';
+import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import type { IncomingMessage } from './incoming-message';
 
 export type IngestOutcome = 'delivered' | 'duplicate' | 'dropped' | 'ignored' | 'parked';
@@ -20,7 +20,10 @@ export class FencedWriteError extends Error {
   }
 }
 
-const parkedCounter = metrics.getMeter('relay').createCounter('relay.ingest.parked', { description: 'Discord messages Postgres refused for their content, parked (not delivered)', unit: '{message}' });
+const parkedCounter = metrics.getMeter('relay').createCounter('relay.ingest.parked', {
+  description: 'Discord messages Postgres refused for their content, parked (not delivered)',
+  unit: '{message}',
+});
 
 /**
  * Stores a Discord message and its delivery, routed to one backend bot, in one statement (one
@@ -41,9 +44,22 @@ export class MessageIngestor {
   constructor(private readonly prisma: PrismaService) {}
 
   /** `selfId`: the bot's own user id (its own messages are never relayed); `term`: the gateway lease this replica holds for the bot. */
-  ingest(settings: RelaySettings, bot: DiscordBotSettings, term: LeaseFence, selfId: string, message: IncomingMessage, source: 'gateway' | 'backfill'): Promise<IngestOutcome> {
+  ingest(
+    settings: RelaySettings,
+    bot: DiscordBotSettings,
+    term: LeaseFence,
+    selfId: string,
+    message: IncomingMessage,
+    source: 'gateway' | 'backfill',
+  ): Promise<IngestOutcome> {
     if (!message.isDm && !bot.channelAllowlist.has(message.channelId)) return Promise.resolve('ignored');
-    const attributes = { 'messaging.system': 'discord', 'messaging.operation.type': 'receive', 'messaging.message.id': message.id, 'relay.discord_bot_id': bot.id, 'relay.source': source };
+    const attributes = {
+      'messaging.system': 'discord',
+      'messaging.operation.type': 'receive',
+      'messaging.message.id': message.id,
+      'relay.discord_bot_id': bot.id,
+      'relay.source': source,
+    };
     return withSpan(tracer, 'relay.ingest', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
       const skip = message.authorId === selfId || (message.authorIsBot && bot.ignoreBots);
       const decision = skip ? undefined : settings.routing.route({ discordBotId: bot.id, ...message });
@@ -62,12 +78,24 @@ export class MessageIngestor {
         });
       }
       span.setAttribute('relay.outcome', outcome);
-      if (decision && decision.backendBotId === null) this.logger.debug({ msg: 'Relay message not delivered', discordBotId: bot.id, messageId: message.id, reason: decision.reason });
+      if (decision && decision.backendBotId === null)
+        this.logger.debug({
+          msg: 'Relay message not delivered',
+          discordBotId: bot.id,
+          messageId: message.id,
+          reason: decision.reason,
+        });
       return outcome;
     });
   }
 
-  private async store(bot: DiscordBotSettings, term: LeaseFence, backendBotId: string, message: IncomingMessage, source: string): Promise<'delivered' | 'duplicate'> {
+  private async store(
+    bot: DiscordBotSettings,
+    term: LeaseFence,
+    backendBotId: string,
+    message: IncomingMessage,
+    source: string,
+  ): Promise<'delivered' | 'duplicate'> {
     // The ingest span's context, for the backend to continue the trace from.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
@@ -90,7 +118,13 @@ export class MessageIngestor {
     return row.inserted > 0 ? 'delivered' : 'duplicate';
   }
 
-  private async park(bot: DiscordBotSettings, term: LeaseFence, message: IncomingMessage, source: string, refused: DatabaseFailure): Promise<void> {
+  private async park(
+    bot: DiscordBotSettings,
+    term: LeaseFence,
+    message: IncomingMessage,
+    source: string,
+    refused: DatabaseFailure,
+  ): Promise<void> {
     const [row] = await this.prisma.$queryRaw<{ holding: number }[]>`
       WITH lease AS (${fenceHolds(term)}), parked AS (
         INSERT INTO relay_parked_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, source, error_code, error)

@@ -13,7 +13,13 @@ export class RelayGatewayHealthIndicator {
   isHealthy(key = 'relay_gateway'): HealthIndicatorResult {
     const down = this.gateway.bots
       .filter((b) => b.state !== 'ready' && b.state !== 'standby')
-      .map((b) => (b.sessionLimitResetAt ? `${b.bot.id}: daily session start limit used up until ${b.sessionLimitResetAt.toISOString()}` : `${b.bot.id}: ${b.state}`));
-    return down.length === 0 ? { [key]: { status: 'up' } } : { [key]: { status: 'down', message: `not connected: ${down.join(', ')}` } };
+      .map((b) =>
+        b.sessionLimitResetAt
+          ? `${b.bot.id}: daily session start limit used up until ${b.sessionLimitResetAt.toISOString()}`
+          : `${b.bot.id}: ${b.state}`,
+      );
+    return down.length === 0
+      ? { [key]: { status: 'up' } }
+      : { [key]: { status: 'down', message: `not connected: ${down.join(', ')}` } };
   }
 }

@@ -27,16 +27,36 @@ export class RelayGateway implements OnApplicationBootstrap, BeforeApplicationSh
   ) {
     const { settings } = options;
     this.bots = settings.discordBots.map((bot) => {
-      const rest = clients.create({ token: bot.token.reveal(), apiBaseUrl: options.apiBaseUrl, requestTimeoutMs: options.requestTimeoutMs });
+      const rest = clients.create({
+        token: bot.token.reveal(),
+        apiBaseUrl: options.apiBaseUrl,
+        requestTimeoutMs: options.requestTimeoutMs,
+      });
       const backfill = new GatewayBackfill(prisma, ingestor, rest, settings, bot, options.backfillMaxMessages);
-      const context = { settings, bot, ingestor, backfill, coordination, budget: clients.budget, dropped: new DroppedMessages(), apiBaseUrl: options.apiBaseUrl, maxPending: options.ingestMaxPending };
-      return new GatewayLeadership(context, coordination, options.gatewayLease ?? DEFAULT_GATEWAY_LEASE_TIMING, options.shutdownDrainTimeoutMs);
+      const context = {
+        settings,
+        bot,
+        ingestor,
+        backfill,
+        coordination,
+        budget: clients.budget,
+        dropped: new DroppedMessages(),
+        apiBaseUrl: options.apiBaseUrl,
+        maxPending: options.ingestMaxPending,
+      };
+      return new GatewayLeadership(
+        context,
+        coordination,
+        options.gatewayLease ?? DEFAULT_GATEWAY_LEASE_TIMING,
+        options.shutdownDrainTimeoutMs,
+      );
     });
   }
 
   onApplicationBootstrap(): void {
     for (const warning of this.options.settings.warnings) this.logger.warn({ msg: `RELAY_CONFIG: ${warning}` });
-    if (this.bots.length === 0) this.logger.warn({ msg: 'RELAY_CONFIG enables no Discord bot: the relay ingests nothing' });
+    if (this.bots.length === 0)
+      this.logger.warn({ msg: 'RELAY_CONFIG enables no Discord bot: the relay ingests nothing' });
     for (const bot of this.bots) bot.start();
   }
 

@@ -9,5 +9,8 @@ import { ConfigurableRelayIngestModule } from './relay-ingest.module-definition'
  * bot, ingest (and gap backfill) into Postgres. Import it only where the gateway should run.
  * Needs PrismaModule and (global) DiscordModule.
  */
-@Module({ providers: [MessageIngestor, RelayGateway, RelayGatewayHealthIndicator], exports: [RelayGatewayHealthIndicator] })
+@Module({
+  providers: [MessageIngestor, RelayGateway, RelayGatewayHealthIndicator],
+  exports: [RelayGatewayHealthIndicator],
+})
 export class RelayIngestModule extends ConfigurableRelayIngestModule {}

@@ -18,19 +18,34 @@ interface Rule {
   html: (m: RegExpExecArray, inline: (text: string) => string, names: MentionNames) => string;
 }
 
-const wrap = (tag: string, attributes = '') => (m: RegExpExecArray, inline: (text: string) => string) => `<${tag}${attributes}>${inline(m[1])}</${tag}>`;
+const wrap =
+  (tag: string, attributes = '') =>
+  (m: RegExpExecArray, inline: (text: string) => string) =>
+    `<${tag}${attributes}>${inline(m[1])}</${tag}>`;
 
 /**
  * In Discord's precedence (its client's simple-markdown rules, the inline ones this stand-in
  * shows): code first (nothing inside it is formatted), escapes, mentions, then emphasis.
  */
 const RULES: Rule[] = [
-  { match: /^```(?:([a-z0-9_+\-.#]+?)\n)?\n*([^\n][\s\S]*?)\n*```/i, html: (m) => `<pre class="md-codeblock"><code>${escapeHtml(m[2])}</code></pre>` },
+  {
+    match: /^```(?:([a-z0-9_+\-.#]+?)\n)?\n*([^\n][\s\S]*?)\n*```/i,
+    html: (m) => `<pre class="md-codeblock"><code>${escapeHtml(m[2])}</code></pre>`,
+  },
   { match: /^(`+)([\s\S]*?[^`])\1(?!`)/, html: (m) => `<code class="md-code">${escapeHtml(m[2])}</code>` },
   { match: /^\\([^0-9A-Za-z\s])/, html: (m) => escapeHtml(m[1]) },
-  { match: /^<@!?(\d{1,20})>/, html: (m, _, names) => `<span class="md-mention">@${escapeHtml(names.user(m[1]))}</span>` },
-  { match: /^<@&(\d{1,20})>/, html: (m, _, names) => `<span class="md-mention">@${escapeHtml(names.role(m[1]))}</span>` },
-  { match: /^<#(\d{1,20})>/, html: (m, _, names) => `<span class="md-mention">#${escapeHtml(names.channel(m[1]))}</span>` },
+  {
+    match: /^<@!?(\d{1,20})>/,
+    html: (m, _, names) => `<span class="md-mention">@${escapeHtml(names.user(m[1]))}</span>`,
+  },
+  {
+    match: /^<@&(\d{1,20})>/,
+    html: (m, _, names) => `<span class="md-mention">@${escapeHtml(names.role(m[1]))}</span>`,
+  },
+  {
+    match: /^<#(\d{1,20})>/,
+    html: (m, _, names) => `<span class="md-mention">#${escapeHtml(names.channel(m[1]))}</span>`,
+  },
   { match: /^\|\|([\s\S]+?)\|\|/, html: wrap('span', ' class="md-spoiler" title="spoiler"') },
   { match: /^\*\*((?:\\[\s\S]|[^\\])+?)\*\*(?!\*)/, html: wrap('strong') },
   { match: /^__((?:\\[\s\S]|[^\\])+?)__(?!_)/, html: wrap('u') },

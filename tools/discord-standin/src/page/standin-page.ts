@@ -27,7 +27,8 @@ export function standinPage(): PageHandler {
   return async (discord, req, res) => {
     if (!loopbackHost(req)) return json(res, 421, { error: 'the stand-in answers to 127.0.0.1 or localhost only' });
     const url = new URL(req.url ?? '/', 'http://standin');
-    if (req.method === 'GET' && url.pathname === '/') return html(res, 200, page(discord, standinView(discord), url.searchParams.get('notice')));
+    if (req.method === 'GET' && url.pathname === '/')
+      return html(res, 200, page(discord, standinView(discord), url.searchParams.get('notice')));
     if (req.method === 'GET' && url.pathname === '/view') return html(res, 200, live(standinView(discord)));
     if (req.method === 'GET' && url.pathname === '/state.json') return json(res, 200, standinView(discord));
     if (req.method === 'POST' && (url.pathname === '/messages' || url.pathname === '/commands')) {
@@ -39,7 +40,10 @@ export function standinPage(): PageHandler {
       res.writeHead(303, { location: `/?notice=${encodeURIComponent(notice)}` }).end();
       return;
     }
-    json(res, 404, { error: 'not found: the stand-in serves /, /view, /state.json, POST /messages, POST /commands and Discord’s API under /api' });
+    json(res, 404, {
+      error:
+        'not found: the stand-in serves /, /view, /state.json, POST /messages, POST /commands and Discord’s API under /api',
+    });
   };
 }
 
@@ -53,21 +57,28 @@ function postMessage(discord: FakeDiscord, form: URLSearchParams): string {
     discord.postMessage({ authorId: author, dmTo: discord.botUserId, content });
     return `${discord.person(author).username} sent the bot a DM.`;
   }
-  if (!discord.channel(channel) || !standinView(discord).guilds.some((g) => postable(g.channels).some((c) => c.id === channel))) return 'Choose a text channel.';
+  if (
+    !discord.channel(channel) ||
+    !standinView(discord).guilds.some((g) => postable(g.channels).some((c) => c.id === channel))
+  )
+    return 'Choose a text channel.';
   discord.postMessage({ authorId: author, channelId: channel, content });
   return `${discord.person(author).username} posted in #${discord.channel(channel)?.name ?? channel}.`;
 }
 
 async function runCommand(discord: FakeDiscord, form: URLSearchParams): Promise<string> {
-  if (!discord.interactionsUrl) return 'No interactions endpoint: start the stand-in with DISCORD_STANDIN_INTERACTIONS_URL.';
+  if (!discord.interactionsUrl)
+    return 'No interactions endpoint: start the stand-in with DISCORD_STANDIN_INTERACTIONS_URL.';
   const user = form.get('user') ?? '';
   const channelId = form.get('channel') ?? '';
   const name = form.get('command') ?? '';
   const channel = discord.channel(channelId);
   if (!standinView(discord).commands.some((c) => c.name === name)) return `/${name} is not a registered command.`;
-  if (!channel?.guild_id || !/^\d{17,20}$/.test(user) || discord.botByUserId(user)) return 'Choose who runs the command and in which channel.';
+  if (!channel?.guild_id || !/^\d{17,20}$/.test(user) || discord.botByUserId(user))
+    return 'Choose who runs the command and in which channel.';
   const options: Record<string, string> = {};
-  for (const [key, value] of form) if (key.startsWith('option.') && value.trim() !== '') options[key.slice('option.'.length)] = value.trim();
+  for (const [key, value] of form)
+    if (key.startsWith('option.') && value.trim() !== '') options[key.slice('option.'.length)] = value.trim();
   const interaction = discord.commandInteraction({ guildId: channel.guild_id, channelId, userId: user, name, options });
   try {
     const delivery = await discord.sendInteraction(interaction);
@@ -90,8 +101,12 @@ const MONO = `Consolas,"Andale Mono WT","Andale Mono","Lucida Console","DejaVu S
 
 function page(discord: FakeDiscord, view: StandinView, notice: string | null): string {
   const people = view.guilds.flatMap((g) => g.members.filter((m) => !m.bot).map((m) => ({ id: m.id, name: m.name })));
-  for (const dm of discord.dmChannelList()) if (!people.some((p) => p.id === dm.userId)) people.push({ id: dm.userId, name: discord.person(dm.userId).username });
-  const textChannels = view.guilds.flatMap((g) => postable(g.channels).map((c) => ({ id: c.id, label: `#${c.name} (${g.name})` })));
+  for (const dm of discord.dmChannelList())
+    if (!people.some((p) => p.id === dm.userId))
+      people.push({ id: dm.userId, name: discord.person(dm.userId).username });
+  const textChannels = view.guilds.flatMap((g) =>
+    postable(g.channels).map((c) => ({ id: c.id, label: `#${c.name} (${g.name})` })),
+  );
   const personOptions = people.map((p) => `<option value="${p.id}">${escape(p.name)}</option>`).join('');
   const channelOptions = textChannels.map((c) => `<option value="${c.id}">${escape(c.label)}</option>`).join('');
   return `<!doctype html>
@@ -161,14 +176,22 @@ ${options}<button>Run /${escape(command.name)}</button></form></section>`;
 /** The part of the page that changes: guilds with their channels, threads, messages; DMs. */
 function live(view: StandinView): string {
   const guilds = view.guilds.map(guild).join('');
-  const dms = view.dms.map((dm) => `<section class="dm" data-channel-id="${dm.channelId}"><h4>DM: ${escape(dm.user)} ↔ ${escape(dm.bot)}</h4>${messages(dm.messages)}</section>`).join('');
+  const dms = view.dms
+    .map(
+      (dm) =>
+        `<section class="dm" data-channel-id="${dm.channelId}"><h4>DM: ${escape(dm.user)} ↔ ${escape(dm.bot)}</h4>${messages(dm.messages)}</section>`,
+    )
+    .join('');
   return `${guilds}<section><h2>Direct messages</h2>${dms || '<p class="muted">None yet.</p>'}</section>`;
 }
 
 function guild(g: GuildView): string {
   const roles = g.roles.map((r) => `<span class="tag">${escape(r.name)}</span>`).join('');
   const members = g.members
-    .map((m) => `<li class="member${m.bot ? ' bot' : ''}" data-user-id="${m.id}">${escape(m.name)}${m.bot ? '<span class="tag">BOT</span>' : ''}${m.roles.map((r) => `<span class="role">${escape(r)}</span>`).join('')}</li>`)
+    .map(
+      (m) =>
+        `<li class="member${m.bot ? ' bot' : ''}" data-user-id="${m.id}">${escape(m.name)}${m.bot ? '<span class="tag">BOT</span>' : ''}${m.roles.map((r) => `<span class="role">${escape(r)}</span>`).join('')}</li>`,
+    )
     .join('');
   return `<section class="guild" data-guild-id="${g.id}"><h2>${escape(g.name)} <span class="muted">${g.id}</span></h2>
 <p>Roles: ${roles}</p><h4>Members (${g.members.length})</h4><ul class="members">${members}</ul>
@@ -176,15 +199,27 @@ ${g.channels.map(channel).join('')}</section>`;
 }
 
 function channel(c: ChannelView): string {
-  const access = c.access.map((a) => `<span class="tag">${a.view ? 'sees' : 'hidden from'} ${escape(a.name)}</span>`).join('');
-  const invites = c.invites.map((i) => `<span class="tag">invite ${escape(i.code)} · ${i.maxUses || '∞'} uses · ${i.maxAgeSeconds ? `${i.maxAgeSeconds} s` : 'no expiry'}</span>`).join('');
+  const access = c.access
+    .map((a) => `<span class="tag">${a.view ? 'sees' : 'hidden from'} ${escape(a.name)}</span>`)
+    .join('');
+  const invites = c.invites
+    .map(
+      (i) =>
+        `<span class="tag">invite ${escape(i.code)} · ${i.maxUses || '∞'} uses · ${i.maxAgeSeconds ? `${i.maxAgeSeconds} s` : 'no expiry'}</span>`,
+    )
+    .join('');
   const threads = c.threads
     .map(
-      (t) => `<section class="thread" data-thread-id="${t.id}"><h4>🧵 ${escape(t.name)}${t.private ? '<span class="tag">private</span>' : ''}</h4>
+      (
+        t,
+      ) => `<section class="thread" data-thread-id="${t.id}"><h4>🧵 ${escape(t.name)}${t.private ? '<span class="tag">private</span>' : ''}</h4>
 <p class="muted">Members: ${t.members.map(escape).join(', ') || 'none'}</p>${messages(t.messages)}</section>`,
     )
     .join('');
-  const heading = c.kind === 'category' ? `<h3>▾ ${escape(c.name.toUpperCase())}</h3>` : `<h4>${c.kind === 'voice' ? '🔊' : '#'} ${escape(c.name)} <span class="tag">${c.kind}</span></h4>`;
+  const heading =
+    c.kind === 'category'
+      ? `<h3>▾ ${escape(c.name.toUpperCase())}</h3>`
+      : `<h4>${c.kind === 'voice' ? '🔊' : '#'} ${escape(c.name)} <span class="tag">${c.kind}</span></h4>`;
   return `<section class="channel" data-channel-id="${c.id}">${heading}${access}${invites}${c.topic ? `<p class="muted">${escape(c.topic)}</p>` : ''}
 ${c.kind === 'category' ? '' : messages(c.messages)}${threads}${c.children.map(channel).join('')}</section>`;
 }
@@ -198,7 +233,10 @@ function messages(list: MessageView[]): string {
 
 /** The channels a person can post in: text and announcement channels, at any depth. */
 function postable(channels: ChannelView[]): ChannelView[] {
-  return channels.flatMap((c) => [...(c.kind === 'text' || c.kind === 'announcement' ? [c] : []), ...postable(c.children)]);
+  return channels.flatMap((c) => [
+    ...(c.kind === 'text' || c.kind === 'announcement' ? [c] : []),
+    ...postable(c.children),
+  ]);
 }
 
 // --- HTTP ----------------------------------------------------------------------------------------
@@ -223,13 +261,21 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
       size += chunk.length;
       if (size <= MAX_FORM_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_FORM_BYTES ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      resolve(size > MAX_FORM_BYTES ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+    );
     req.on('error', reject);
   });
 }
 
 function html(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' }).end(body);
+  res
+    .writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+    })
+    .end(body);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

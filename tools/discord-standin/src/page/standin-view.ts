@@ -1,7 +1,7 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits } from 'discord.js';
-import { discordMarkdownToHtml, MentionNames } from './discord-markdown';
 import type { FakeDiscord } from '../fake-discord';
 import type { FakeChannel, FakeMessage } from '../world/shapes';
+import { discordMarkdownToHtml, MentionNames } from './discord-markdown';
 
 /** What the stand-in shows of its state: plain data, served as JSON and rendered as the page. */
 export interface StandinView {
@@ -103,23 +103,44 @@ export function standinView(discord: FakeDiscord): StandinView {
       topic: c.topic ?? null,
       access: (c.permission_overwrites ?? [])
         .filter((o) => ((BigInt(o.allow) | BigInt(o.deny)) & PermissionFlagsBits.ViewChannel) !== 0n)
-        .map((o) => ({ name: o.id === guild.id ? '@everyone' : (roleName.get(o.id) ?? name(o.id)), view: (BigInt(o.allow) & PermissionFlagsBits.ViewChannel) !== 0n })),
+        .map((o) => ({
+          name: o.id === guild.id ? '@everyone' : (roleName.get(o.id) ?? name(o.id)),
+          view: (BigInt(o.allow) & PermissionFlagsBits.ViewChannel) !== 0n,
+        })),
       messages: discord.messages(c.id).map(message),
       threads: threads
         .filter((t) => t.parent_id === c.id)
-        .map((t) => ({ ...channelView(t), private: t.type === ChannelType.PrivateThread, members: discord.threadMembers(t.id).map(name) })),
-      invites: discord.invites.filter((i) => i.channelId === c.id).map((i) => ({ code: i.code, maxAgeSeconds: i.max_age, maxUses: i.max_uses })),
+        .map((t) => ({
+          ...channelView(t),
+          private: t.type === ChannelType.PrivateThread,
+          members: discord.threadMembers(t.id).map(name),
+        })),
+      invites: discord.invites
+        .filter((i) => i.channelId === c.id)
+        .map((i) => ({ code: i.code, maxAgeSeconds: i.max_age, maxUses: i.max_uses })),
       children: channels.filter((child) => child.parent_id === c.id).map(channelView),
     });
     return {
       id: guild.id,
       name: guild.name,
-      roles: [...guild.roles].sort((a, b) => b.position - a.position).map((r) => ({ id: r.id, name: r.name, position: r.position })),
-      members: discord.guildMembers(guild.id).map((m) => ({ id: m.userId, name: name(m.userId), bot: discord.botByUserId(m.userId) !== undefined, roles: m.roles.map((r) => roleName.get(r) ?? r) })),
+      roles: [...guild.roles]
+        .sort((a, b) => b.position - a.position)
+        .map((r) => ({ id: r.id, name: r.name, position: r.position })),
+      members: discord.guildMembers(guild.id).map((m) => ({
+        id: m.userId,
+        name: name(m.userId),
+        bot: discord.botByUserId(m.userId) !== undefined,
+        roles: m.roles.map((r) => roleName.get(r) ?? r),
+      })),
       channels: channels.filter((c) => !c.parent_id).map(channelView),
     };
   });
-  const dms = discord.dmChannelList().map((dm) => ({ channelId: dm.channelId, bot: name(dm.botUserId), user: name(dm.userId), messages: discord.messages(dm.channelId).map(message) }));
+  const dms = discord.dmChannelList().map((dm) => ({
+    channelId: dm.channelId,
+    bot: name(dm.botUserId),
+    user: name(dm.userId),
+    messages: discord.messages(dm.channelId).map(message),
+  }));
   return { guilds, dms, commands: commandViews(discord) };
 }
 
@@ -128,7 +149,13 @@ interface RegisteredCommand {
   type?: number;
   name: string;
   description?: string;
-  options?: { type: number; name: string; description?: string; required?: boolean; choices?: { name: string; value: string | number }[] }[];
+  options?: {
+    type: number;
+    name: string;
+    description?: string;
+    required?: boolean;
+    choices?: { name: string; value: string | number }[];
+  }[];
 }
 
 /** Each command once: a guild's registration before a global one of the same name, as Discord shows them. */
@@ -155,5 +182,7 @@ function commandViews(discord: FakeDiscord): CommandView[] {
 }
 
 function buttonLabels(components: unknown[]): string[] {
-  return components.flatMap((row) => ((row as { components?: { label?: string }[] }).components ?? []).map((b) => b.label ?? '?'));
+  return components.flatMap((row) =>
+    ((row as { components?: { label?: string }[] }).components ?? []).map((b) => b.label ?? '?'),
+  );
 }

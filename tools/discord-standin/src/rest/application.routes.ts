@@ -7,8 +7,16 @@ import type { Route } from './route';
 export class ApplicationRoutes {
   readonly routes: Route[] = [
     ['GET', /^\/applications\/@me$/, () => new Reply(200, this.application())],
-    ['PUT', /^\/applications\/(\d+)\/commands$/, ([applicationId], body) => this.putCommands(applicationId, 'global', body)],
-    ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, ([applicationId, guildId], body) => this.putCommands(applicationId, guildId, body)],
+    [
+      'PUT',
+      /^\/applications\/(\d+)\/commands$/,
+      ([applicationId], body) => this.putCommands(applicationId, 'global', body),
+    ],
+    [
+      'PUT',
+      /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/,
+      ([applicationId, guildId], body) => this.putCommands(applicationId, guildId, body),
+    ],
   ];
 
   constructor(
@@ -19,7 +27,17 @@ export class ApplicationRoutes {
 
   private application() {
     const bot = this.world.person(this.world.applicationBot.userId, true);
-    return { id: this.world.applicationId, name: 'Fake application', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: this.publicKey, flags: 0, bot };
+    return {
+      id: this.world.applicationId,
+      name: 'Fake application',
+      description: '',
+      icon: null,
+      bot_public: true,
+      bot_require_code_grant: false,
+      verify_key: this.publicKey,
+      flags: 0,
+      bot,
+    };
   }
 
   /** Bulk overwrite: the scope's commands become exactly these. */

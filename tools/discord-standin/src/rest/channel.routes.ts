@@ -12,10 +12,22 @@ export class ChannelRoutes {
   readonly routes: Route[] = [
     ['GET', /^\/channels\/(\d+)$/, ([channelId], _, { bot }) => this.getChannel(bot, channelId)],
     ['DELETE', /^\/channels\/(\d+)$/, ([channelId], _, { bot }) => this.deleteChannel(bot, channelId)],
-    ['PUT', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], body, { bot }) => this.putOverwrite(bot, channelId, id, body)],
-    ['DELETE', /^\/channels\/(\d+)\/permissions\/(\d+)$/, ([channelId, id], _, { bot }) => this.deleteOverwrite(bot, channelId, id)],
+    [
+      'PUT',
+      /^\/channels\/(\d+)\/permissions\/(\d+)$/,
+      ([channelId, id], body, { bot }) => this.putOverwrite(bot, channelId, id, body),
+    ],
+    [
+      'DELETE',
+      /^\/channels\/(\d+)\/permissions\/(\d+)$/,
+      ([channelId, id], _, { bot }) => this.deleteOverwrite(bot, channelId, id),
+    ],
     ['POST', /^\/channels\/(\d+)\/threads$/, ([channelId], body, { bot }) => this.createThread(bot, channelId, body)],
-    ['PUT', /^\/channels\/(\d+)\/thread-members\/(\d+)$/, ([threadId, userId]) => this.addThreadMember(threadId, userId)],
+    [
+      'PUT',
+      /^\/channels\/(\d+)\/thread-members\/(\d+)$/,
+      ([threadId, userId]) => this.addThreadMember(threadId, userId),
+    ],
   ];
 
   constructor(
@@ -31,7 +43,8 @@ export class ChannelRoutes {
   /** DELETE /channels/:id: Manage Channels there. A category's channels stay, without a parent, as on Discord. */
   private deleteChannel(bot: FakeBot, channelId: string): Reply {
     const channel = this.world.channelOr404(channelId);
-    if (channel.guild_id !== undefined) this.access.require(bot, channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
+    if (channel.guild_id !== undefined)
+      this.access.require(bot, channel.guild_id, PermissionFlagsBits.ManageChannels, channel);
     this.world.dropChannel(channelId);
     return new Reply(200, channel);
   }
@@ -64,9 +77,20 @@ export class ChannelRoutes {
     const parent = this.world.channelOr404(channelId);
     const type = body.type === ChannelType.PublicThread ? ChannelType.PublicThread : ChannelType.PrivateThread;
     if (parent.guild_id === undefined) throw invalidChannelType();
-    this.access.require(bot, parent.guild_id, type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads, parent);
+    this.access.require(
+      bot,
+      parent.guild_id,
+      type === ChannelType.PrivateThread
+        ? PermissionFlagsBits.CreatePrivateThreads
+        : PermissionFlagsBits.CreatePublicThreads,
+      parent,
+    );
     if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) {
-      throw invalidFormBody({ name: 'name', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' });
+      throw invalidFormBody({
+        name: 'name',
+        code: 'BASE_TYPE_BAD_LENGTH',
+        message: 'Must be between 1 and 100 in length.',
+      });
     }
     const thread: FakeChannel = {
       id: snowflake(),

@@ -100,6 +100,11 @@ export function faultReply(fault: Fault, bucket: string): Reply {
       },
     );
   }
-  if (fault.status >= 500) return new Reply(fault.status, { message: fault.message ?? '500: Internal Server Error', code: fault.code ?? 0 });
-  return discordError(fault.status, fault.code ?? 0, fault.message ?? (fault.status === 403 ? 'Missing Permissions' : 'Error'));
+  if (fault.status >= 500)
+    return new Reply(fault.status, { message: fault.message ?? '500: Internal Server Error', code: fault.code ?? 0 });
+  return discordError(
+    fault.status,
+    fault.code ?? 0,
+    fault.message ?? (fault.status === 403 ? 'Missing Permissions' : 'Error'),
+  );
 }

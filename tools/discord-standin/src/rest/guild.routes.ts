@@ -15,8 +15,16 @@ export class GuildRoutes {
     ['GET', /^\/guilds\/(\d+)$/, ([guildId]) => new Reply(200, this.world.guild(guildId))],
     ['GET', /^\/guilds\/(\d+)\/roles$/, ([guildId]) => new Reply(200, this.world.guild(guildId).roles)],
     ['POST', /^\/guilds\/(\d+)\/roles$/, ([guildId], body, { bot }) => this.createRole(bot, guildId, body)],
-    ['DELETE', /^\/guilds\/(\d+)\/roles\/(\d+)$/, ([guildId, roleId], _, { bot }) => this.deleteRole(bot, guildId, roleId)],
-    ['GET', /^\/guilds\/(\d+)\/channels$/, ([guildId]) => new Reply(200, this.world.guildChannels(this.world.guild(guildId).id))],
+    [
+      'DELETE',
+      /^\/guilds\/(\d+)\/roles\/(\d+)$/,
+      ([guildId, roleId], _, { bot }) => this.deleteRole(bot, guildId, roleId),
+    ],
+    [
+      'GET',
+      /^\/guilds\/(\d+)\/channels$/,
+      ([guildId]) => new Reply(200, this.world.guildChannels(this.world.guild(guildId).id)),
+    ],
     ['POST', /^\/guilds\/(\d+)\/channels$/, ([guildId], body, { bot }) => this.createGuildChannel(bot, guildId, body)],
     ['GET', /^\/guilds\/(\d+)\/threads\/active$/, ([guildId]) => this.activeThreads(guildId)],
   ];
@@ -30,7 +38,8 @@ export class GuildRoutes {
   private createRole(bot: FakeBot, guildId: string, body: Record<string, unknown>): Reply {
     const guild = this.world.guild(guildId);
     this.access.require(bot, guildId, PermissionFlagsBits.ManageRoles);
-    if (guild.roles.length >= DISCORD_LIMITS.guildRoles) throw discordError(400, 30005, `Maximum number of guild roles reached (${DISCORD_LIMITS.guildRoles})`);
+    if (guild.roles.length >= DISCORD_LIMITS.guildRoles)
+      throw discordError(400, 30005, `Maximum number of guild roles reached (${DISCORD_LIMITS.guildRoles})`);
     const name = typeof body.name === 'string' ? body.name : 'new role';
     if (name.length > 100) throw invalidFormBody();
     const permissions = typeof body.permissions === 'string' ? BigInt(body.permissions) : 0n;
@@ -61,22 +70,45 @@ export class GuildRoutes {
     const parent = parentId === null ? undefined : this.world.channel(parentId);
     this.access.require(bot, guildId, PermissionFlagsBits.ManageChannels, parent);
     const invalid = (field: string, message: string) => invalidFormBody({ name: field, code: 'INVALID', message });
-    if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100) throw invalid('name', 'Must be between 1 and 100 in length.');
-    if (![ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.GuildCategory, ChannelType.GuildAnnouncement, ChannelType.GuildForum].includes(type)) {
+    if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 100)
+      throw invalid('name', 'Must be between 1 and 100 in length.');
+    if (
+      ![
+        ChannelType.GuildText,
+        ChannelType.GuildVoice,
+        ChannelType.GuildCategory,
+        ChannelType.GuildAnnouncement,
+        ChannelType.GuildForum,
+      ].includes(type)
+    ) {
       throw invalid('type', 'Value must be one of {0, 2, 4, 5, 15}.');
     }
-    if (type === ChannelType.GuildAnnouncement && !guild.features.includes('COMMUNITY')) throw invalid('type', 'Announcement channels need a Community server.');
-    if (parentId !== null && (type === ChannelType.GuildCategory || parent?.guild_id !== guildId || parent.type !== ChannelType.GuildCategory)) {
+    if (type === ChannelType.GuildAnnouncement && !guild.features.includes('COMMUNITY'))
+      throw invalid('type', 'Announcement channels need a Community server.');
+    if (
+      parentId !== null &&
+      (type === ChannelType.GuildCategory || parent?.guild_id !== guildId || parent.type !== ChannelType.GuildCategory)
+    ) {
       throw invalid('parent_id', 'Unknown category.');
     }
     const siblings = this.world.guildChannels(guildId);
-    if (siblings.length >= DISCORD_LIMITS.guildChannels) throw discordError(400, 30013, `Maximum number of guild channels reached (${DISCORD_LIMITS.guildChannels})`);
-    if (parentId !== null && siblings.filter((c) => c.parent_id === parentId).length >= DISCORD_LIMITS.categoryChannels) {
+    if (siblings.length >= DISCORD_LIMITS.guildChannels)
+      throw discordError(400, 30013, `Maximum number of guild channels reached (${DISCORD_LIMITS.guildChannels})`);
+    if (
+      parentId !== null &&
+      siblings.filter((c) => c.parent_id === parentId).length >= DISCORD_LIMITS.categoryChannels
+    ) {
       throw invalid('parent_id', `Maximum number of channels in category reached (${DISCORD_LIMITS.categoryChannels})`);
     }
-    const overwrites = (Array.isArray(body.permission_overwrites) ? body.permission_overwrites : []) as { id: string; type: OverwriteType; allow?: string; deny?: string }[];
+    const overwrites = (Array.isArray(body.permission_overwrites) ? body.permission_overwrites : []) as {
+      id: string;
+      type: OverwriteType;
+      allow?: string;
+      deny?: string;
+    }[];
     for (const o of overwrites) this.access.requireHas(bot, guildId, BigInt(o.allow ?? '0') | BigInt(o.deny ?? '0'));
-    const textLike = type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement || type === ChannelType.GuildForum;
+    const textLike =
+      type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement || type === ChannelType.GuildForum;
     const channel: FakeChannel = {
       id: snowflake(),
       type,
@@ -85,7 +117,12 @@ export class GuildRoutes {
       parent_id: parentId,
       position: siblings.length,
       topic: textLike && typeof body.topic === 'string' ? body.topic : null,
-      permission_overwrites: overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow ?? '0', deny: o.deny ?? '0' })),
+      permission_overwrites: overwrites.map((o) => ({
+        id: o.id,
+        type: o.type,
+        allow: o.allow ?? '0',
+        deny: o.deny ?? '0',
+      })),
     };
     this.world.putChannel(channel);
     return new Reply(201, channel);

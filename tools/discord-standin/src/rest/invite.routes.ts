@@ -7,7 +7,9 @@ import type { Route } from './route';
 
 /** `POST /channels/:id/invites`: an invite to a guild channel, kept in FakeWorld.invites. */
 export class InviteRoutes {
-  readonly routes: Route[] = [['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body, { bot }) => this.createInvite(bot, channelId, body)]];
+  readonly routes: Route[] = [
+    ['POST', /^\/channels\/(\d+)\/invites$/, ([channelId], body, { bot }) => this.createInvite(bot, channelId, body)],
+  ];
 
   constructor(
     private readonly world: FakeWorld,

@@ -8,10 +8,22 @@ import type { Route } from './route';
 /** `/guilds/:id/members/:id`: a member, kicking them, and their roles. */
 export class MemberRoutes {
   readonly routes: Route[] = [
-    ['GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId))],
+    [
+      'GET',
+      /^\/guilds\/(\d+)\/members\/(\d+)$/,
+      ([guildId, userId]) => new Reply(200, this.memberJson(guildId, userId)),
+    ],
     ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)$/, ([guildId, userId], _, { bot }) => this.kick(bot, guildId, userId)],
-    ['PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, true)],
-    ['DELETE', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, false)],
+    [
+      'PUT',
+      /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/,
+      ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, true),
+    ],
+    [
+      'DELETE',
+      /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/,
+      ([g, u, r], _, { bot }) => this.setRole(bot, g, u, r, false),
+    ],
   ];
 
   constructor(
@@ -21,7 +33,16 @@ export class MemberRoutes {
 
   private memberJson(guildId: string, userId: string) {
     const member = this.world.memberOr404(guildId, userId);
-    return { user: this.world.person(userId, this.world.botByUserId(userId) !== undefined), roles: member.roles, joined_at: member.joined_at, nick: null, avatar: null, deaf: false, mute: false, flags: 0 };
+    return {
+      user: this.world.person(userId, this.world.botByUserId(userId) !== undefined),
+      roles: member.roles,
+      joined_at: member.joined_at,
+      nick: null,
+      avatar: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+    };
   }
 
   private kick(bot: FakeBot, guildId: string, userId: string): Reply {

@@ -11,7 +11,10 @@ export interface RateLimitRules {
  */
 export const DISCORD_RATE_LIMIT_RULES: RateLimitRules = {
   globalPerSecond: 50,
-  bucket: (method, route) => (method === 'POST' && route === '/channels/:id/messages' ? { limit: 5, resetAfterMs: 5000 } : { limit: 50, resetAfterMs: 1000 }),
+  bucket: (method, route) =>
+    method === 'POST' && route === '/channels/:id/messages'
+      ? { limit: 5, resetAfterMs: 5000 }
+      : { limit: 50, resetAfterMs: 1000 },
 };
 
 export interface RateLimitAnswer {
@@ -61,7 +64,11 @@ export class StandinRateLimits {
         refused: {
           status: 429,
           body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
-          headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+          headers: {
+            'retry-after': String(Math.ceil(retryAfter)),
+            'x-ratelimit-global': 'true',
+            'x-ratelimit-scope': 'global',
+          },
         },
         headers: {},
       };
@@ -77,7 +84,11 @@ export class StandinRateLimits {
       this.refused.route++;
       const retryAfter = (bucket.resetAt - now) / 1000;
       return {
-        refused: { status: 429, body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false }, headers: { ...headers(0), 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-scope': 'user' } },
+        refused: {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+          headers: { ...headers(0), 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-scope': 'user' },
+        },
         headers: {},
       };
     }

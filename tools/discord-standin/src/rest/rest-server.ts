@@ -59,7 +59,9 @@ export class RestServer {
     if (bearer !== undefined && method === 'GET' && path === '/users/@me') {
       // A user's OAuth2 token: only the user it was issued to, nothing else.
       const userId = this.world.oauthUser(bearer);
-      reply = userId ? new Reply(200, this.world.person(userId)) : new Reply(401, { message: '401: Unauthorized', code: 0 });
+      reply = userId
+        ? new Reply(200, this.world.person(userId))
+        : new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else if (!botAccount && !webhook) {
       reply = new Reply(401, { message: '401: Unauthorized', code: 0 });
     } else {

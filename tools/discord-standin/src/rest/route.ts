@@ -9,7 +9,11 @@ interface RequestContext {
 }
 
 /** A method, a path pattern (its groups are the handler's params) and what answers it. */
-export type Route<C = RequestContext> = [method: string, pattern: RegExp, handler: (params: string[], body: Record<string, unknown>, context: C) => Reply];
+export type Route<C = RequestContext> = [
+  method: string,
+  pattern: RegExp,
+  handler: (params: string[], body: Record<string, unknown>, context: C) => Reply,
+];
 
 /** The answer of the first route matching; a Reply thrown by the handler is the answer too. Unknown routes are 404. */
 export function answer<C>(routes: Route<C>[], method: string, path: string, body: unknown, context: C): Reply {

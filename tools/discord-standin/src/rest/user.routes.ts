@@ -15,6 +15,9 @@ export class UserRoutes {
   private createDM(bot: FakeBot, userId: string): Reply {
     if (!/^\d+$/.test(userId)) throw invalidFormBody();
     const channelId = this.world.dmChannel(bot.userId, userId);
-    return new Reply(200, { ...this.world.channel(channelId), last_message_id: this.world.messages(channelId).at(-1)?.id ?? null });
+    return new Reply(200, {
+      ...this.world.channel(channelId),
+      last_message_id: this.world.messages(channelId).at(-1)?.id ?? null,
+    });
   }
 }

@@ -6,7 +6,11 @@ import type { Route } from './route';
 /** `/webhooks/:application/:interaction token`: authenticated by the token in the path, not by a bot token. */
 export class WebhookRoutes {
   readonly routes: Route<undefined>[] = [
-    ['PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, ([applicationId, token], body) => this.editOriginal(applicationId, token, body)],
+    [
+      'PATCH',
+      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
+      ([applicationId, token], body) => this.editOriginal(applicationId, token, body),
+    ],
   ];
 
   constructor(

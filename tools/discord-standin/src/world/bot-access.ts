@@ -11,8 +11,14 @@ export class BotAccess {
   /** The bot's permissions in the guild, or in a channel (a thread: its parent's overwrites). */
   permissions(bot: FakeBot, guildId: string, channel?: FakeChannel): bigint {
     const guild = this.world.guild(guildId);
-    const overwritesFrom = channel && isThread(channel) && channel.parent_id ? this.world.channel(channel.parent_id) : channel;
-    return computeChannelPermissions(guild, this.world.memberOr404(guildId, bot.userId), bot.userId, overwritesFrom ?? {});
+    const overwritesFrom =
+      channel && isThread(channel) && channel.parent_id ? this.world.channel(channel.parent_id) : channel;
+    return computeChannelPermissions(
+      guild,
+      this.world.memberOr404(guildId, bot.userId),
+      bot.userId,
+      overwritesFrom ?? {},
+    );
   }
 
   /**
@@ -21,14 +27,16 @@ export class BotAccess {
    */
   require(bot: FakeBot, guildId: string, permission: bigint, channel?: FakeChannel): void {
     const permissions = this.permissions(bot, guildId, channel);
-    if (channel && (permissions & PermissionFlagsBits.ViewChannel) === 0n) throw discordError(403, 50001, 'Missing Access');
+    if (channel && (permissions & PermissionFlagsBits.ViewChannel) === 0n)
+      throw discordError(403, 50001, 'Missing Access');
     if ((permissions & permission) !== permission) throw discordError(403, 50013, 'Missing Permissions');
   }
 
   /** 403 Missing Permissions when an overwrite or role would grant what the bot itself lacks (administrators may). */
   requireHas(bot: FakeBot, guildId: string, permissions: bigint): void {
     const own = this.permissions(bot, guildId);
-    if ((own & PermissionFlagsBits.Administrator) === 0n && (permissions & ~own) !== 0n) throw discordError(403, 50013, 'Missing Permissions');
+    if ((own & PermissionFlagsBits.Administrator) === 0n && (permissions & ~own) !== 0n)
+      throw discordError(403, 50013, 'Missing Permissions');
   }
 
   /** 403 Missing Permissions for a role at or above the bot's highest role: Discord's role hierarchy (the owner is exempt). */
@@ -44,7 +52,9 @@ export class BotAccess {
   visibleChannel(bot: FakeBot, channelId: string): FakeChannel {
     const channel = this.world.channelOr404(channelId);
     const visible =
-      channel.guild_id !== undefined ? (this.permissions(bot, channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) !== 0n : channel.owner_id === undefined || channel.owner_id === bot.userId;
+      channel.guild_id !== undefined
+        ? (this.permissions(bot, channel.guild_id, channel) & PermissionFlagsBits.ViewChannel) !== 0n
+        : channel.owner_id === undefined || channel.owner_id === bot.userId;
     if (!visible) throw discordError(403, 50001, 'Missing Access');
     return channel;
   }

@@ -4,7 +4,8 @@ import type { FakeChannel, FakeMessage, MessageEdit } from './shapes';
 import { snowflake, timestampOf } from './snowflake';
 
 /** What a new message is made of; the store gives it its id, channel and time. */
-export type NewMessage = Pick<FakeMessage, 'content' | 'author' | 'nonce' | 'message_reference'> & Partial<Pick<FakeMessage, 'type' | 'flags' | 'components' | 'allowed_mentions'>>;
+export type NewMessage = Pick<FakeMessage, 'content' | 'author' | 'nonce' | 'message_reference'> &
+  Partial<Pick<FakeMessage, 'type' | 'flags' | 'components' | 'allowed_mentions'>>;
 
 /** The messages of every channel, in the order they were posted, and every edit made to them. */
 export class MessageStore {
@@ -59,14 +60,25 @@ export class MessageStore {
     const message = this.find(channelId, messageId);
     if (!message) throw unknownMessage();
     if (body.content !== undefined && (typeof body.content !== 'string' || body.content.length > 2000)) {
-      throw invalidFormBody({ name: 'content', code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' });
+      throw invalidFormBody({
+        name: 'content',
+        code: 'BASE_TYPE_MAX_LENGTH',
+        message: 'Must be 2000 or fewer in length.',
+      });
     }
     if (typeof body.content === 'string') message.content = body.content;
     if (Array.isArray(body.components)) message.components = body.components;
     if (body.allowed_mentions !== undefined) message.allowed_mentions = body.allowed_mentions;
     message.flags = (message.flags ?? 0) & ~MessageFlags.Loading;
     message.edited_timestamp = new Date().toISOString();
-    this.edits.push({ channelId, messageId, content: message.content, components: message.components ?? [], via, at: Date.now() });
+    this.edits.push({
+      channelId,
+      messageId,
+      content: message.content,
+      components: message.components ?? [],
+      via,
+      at: Date.now(),
+    });
     return message;
   }
 }

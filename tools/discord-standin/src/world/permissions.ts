@@ -14,6 +14,11 @@ export const DEFAULT_BOT_PERMISSIONS =
 
 /** What a bot that creates campaigns needs: the above plus managing channels, reading history, voice. */
 export const CAMPAIGN_BOT_PERMISSIONS =
-  DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.Connect | PermissionFlagsBits.Speak;
+  DEFAULT_BOT_PERMISSIONS |
+  PermissionFlagsBits.ManageChannels |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.Connect |
+  PermissionFlagsBits.Speak;
 
-export const DEFAULT_EVERYONE_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
+export const DEFAULT_EVERYONE_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;

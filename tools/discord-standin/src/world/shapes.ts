@@ -1,7 +1,7 @@
 // What the fake Discord holds, shaped as Discord's API shows it.
+import type { IncomingHttpHeaders } from 'node:http';
 import { ChannelType } from 'discord.js';
 import type { APIInteractionResponse, APIOverwrite } from 'discord.js';
-import type { IncomingHttpHeaders } from 'node:http';
 
 export interface RecordedRequest {
   method: string;
@@ -66,7 +66,13 @@ export interface FakeChannel {
   position?: number;
   topic?: string | null;
   permission_overwrites?: APIOverwrite[];
-  thread_metadata?: { archived: boolean; auto_archive_duration: number; archive_timestamp: string; locked: boolean; invitable?: boolean };
+  thread_metadata?: {
+    archived: boolean;
+    auto_archive_duration: number;
+    archive_timestamp: string;
+    locked: boolean;
+    invitable?: boolean;
+  };
   recipients?: FakeUser[];
 }
 
@@ -141,8 +147,19 @@ export interface FakeInvite {
   unique: boolean;
 }
 
-export const user = (id: string, bot = false): FakeUser => ({ id, username: `user${id.slice(-6)}`, discriminator: '0', global_name: null, avatar: null, ...(bot ? { bot } : {}) });
+export const user = (id: string, bot = false): FakeUser => ({
+  id,
+  username: `user${id.slice(-6)}`,
+  discriminator: '0',
+  global_name: null,
+  avatar: null,
+  ...(bot ? { bot } : {}),
+});
 
 export function isThread(channel: FakeChannel): boolean {
-  return channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread || channel.type === ChannelType.AnnouncementThread;
+  return (
+    channel.type === ChannelType.PrivateThread ||
+    channel.type === ChannelType.PublicThread ||
+    channel.type === ChannelType.AnnouncementThread
+  );
 }

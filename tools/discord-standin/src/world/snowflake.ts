@@ -10,5 +10,6 @@ export const snowflake = () => {
 // A seeded object that existed before the test: its snowflake carries that creation time, with a
 // sequence in the low bits so that several seeded at the same moment stay distinct.
 let seededSequence = 0n;
-export const snowflakeAt = (createdAt: Date) => (((BigInt(createdAt.getTime()) - DISCORD_EPOCH) << 22n) | (seededSequence++ & 0xfffn)).toString();
+export const snowflakeAt = (createdAt: Date) =>
+  (((BigInt(createdAt.getTime()) - DISCORD_EPOCH) << 22n) | (seededSequence++ & 0xfffn)).toString();
 export const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();

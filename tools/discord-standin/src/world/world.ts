@@ -3,7 +3,19 @@ import type { APIOverwrite } from 'discord.js';
 import { unknownChannel, unknownGuild, unknownMember } from '../reply';
 import { MessageStore } from './message-store';
 import { DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS } from './permissions';
-import { FakeBot, FakeChannel, FakeGuild, FakeInvite, FakeMember, FakeMessage, FakeRole, FakeUser, isThread, MessageEdit, user } from './shapes';
+import {
+  FakeBot,
+  FakeChannel,
+  FakeGuild,
+  FakeInvite,
+  FakeMember,
+  FakeMessage,
+  FakeRole,
+  FakeUser,
+  isThread,
+  MessageEdit,
+  user,
+} from './shapes';
 import { snowflake, snowflakeAt } from './snowflake';
 
 export const FAKE_DISCORD_TOKEN = 'fake-bot-token';
@@ -43,7 +55,17 @@ export class FakeWorld {
   /** Forgets everything seeded and recorded; the default bot stays. */
   reset(): void {
     for (const list of [this.invites, this.kicked]) list.length = 0;
-    for (const map of [this.guilds, this.channels, this.members, this.threadMemberIds, this.dmChannels, this.oauthTokens, this.usernames, this.commands]) map.clear();
+    for (const map of [
+      this.guilds,
+      this.channels,
+      this.members,
+      this.threadMemberIds,
+      this.dmChannels,
+      this.oauthTokens,
+      this.usernames,
+      this.commands,
+    ])
+      map.clear();
     for (const token of this.bots.keys()) if (token !== this.token) this.bots.delete(token);
     this.messageStore.reset();
   }
@@ -138,10 +160,28 @@ export class FakeWorld {
     const botPosition = wanted.filter((r) => !r.aboveBot).length + 1;
     const below = wanted.filter((r) => !r.aboveBot);
     const above = wanted.filter((r) => r.aboveBot);
-    const position = (r: (typeof wanted)[number]) => (r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1);
-    const extra = wanted.map((r, i) => role(r.id ?? (r.createdAt ? snowflakeAt(r.createdAt) : snowflake()), r.name ?? `role ${i + 1}`, position(r), r.permissions));
-    const roles = [role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS), ...extra, role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS)];
-    this.guilds.set(id, { id, name: options.name ?? `guild ${id.slice(-6)}`, owner_id: options.ownerId ?? snowflake(), roles, features: options.community ? ['COMMUNITY', 'NEWS'] : [] });
+    const position = (r: (typeof wanted)[number]) =>
+      r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1;
+    const extra = wanted.map((r, i) =>
+      role(
+        r.id ?? (r.createdAt ? snowflakeAt(r.createdAt) : snowflake()),
+        r.name ?? `role ${i + 1}`,
+        position(r),
+        r.permissions,
+      ),
+    );
+    const roles = [
+      role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS),
+      ...extra,
+      role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS),
+    ];
+    this.guilds.set(id, {
+      id,
+      name: options.name ?? `guild ${id.slice(-6)}`,
+      owner_id: options.ownerId ?? snowflake(),
+      roles,
+      features: options.community ? ['COMMUNITY', 'NEWS'] : [],
+    });
     this.members.set(id, new Map());
     for (const botId of options.bots ?? [this.botUserId]) this.addMember(id, botId, [botRoleId]);
     return { id, botRoleId, roleIds: extra.map((r) => r.id) };
@@ -169,13 +209,35 @@ export class FakeWorld {
 
   /** A role someone made, `createdAt` (default now), ranked just above @everyone; returns its id. */
   addRole(guildId: string, options: { name: string; permissions?: bigint; createdAt?: Date }): string {
-    return this.insertRole(this.guild(guildId), options.name, options.permissions ?? 0n, false, options.createdAt ? snowflakeAt(options.createdAt) : snowflake()).id;
+    return this.insertRole(
+      this.guild(guildId),
+      options.name,
+      options.permissions ?? 0n,
+      false,
+      options.createdAt ? snowflakeAt(options.createdAt) : snowflake(),
+    ).id;
   }
 
   /** A role ranked just above @everyone; those above move up one. */
-  insertRole(guild: FakeGuild, name: string, permissions: bigint, mentionable: boolean, id: string = snowflake()): FakeRole {
+  insertRole(
+    guild: FakeGuild,
+    name: string,
+    permissions: bigint,
+    mentionable: boolean,
+    id: string = snowflake(),
+  ): FakeRole {
     for (const role of guild.roles) if (role.position >= 1) role.position += 1;
-    const role: FakeRole = { id, name, position: 1, permissions: permissions.toString(), color: 0, hoist: false, managed: false, mentionable, flags: 0 };
+    const role: FakeRole = {
+      id,
+      name,
+      position: 1,
+      permissions: permissions.toString(),
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable,
+      flags: 0,
+    };
     guild.roles.push(role);
     return role;
   }
@@ -221,7 +283,10 @@ export class FakeWorld {
 
   /** A guild's members: user ids with their role ids. */
   guildMembers(guildId: string): { userId: string; roles: string[] }[] {
-    return [...(this.members.get(guildId) ?? new Map<string, FakeMember>())].map(([userId, member]) => ({ userId, roles: [...member.roles] }));
+    return [...(this.members.get(guildId) ?? new Map<string, FakeMember>())].map(([userId, member]) => ({
+      userId,
+      roles: [...member.roles],
+    }));
   }
 
   // --- channels, threads, DMs ----------------------------------------------------------------
@@ -287,7 +352,9 @@ export class FakeWorld {
   }
 
   get threads(): FakeChannel[] {
-    return [...this.channels.values()].filter((c) => c.type === ChannelType.PrivateThread || c.type === ChannelType.PublicThread);
+    return [...this.channels.values()].filter(
+      (c) => c.type === ChannelType.PrivateThread || c.type === ChannelType.PublicThread,
+    );
   }
 
   /** A guild's channels and categories (threads excluded), as GUILD_CREATE lists them. */
@@ -324,7 +391,12 @@ export class FakeWorld {
     if (!channelId) {
       channelId = snowflake();
       this.dmChannels.set(key, channelId);
-      this.channels.set(channelId, { id: channelId, type: ChannelType.DM, owner_id: botUserId, recipients: [this.person(userId)] });
+      this.channels.set(channelId, {
+        id: channelId,
+        type: ChannelType.DM,
+        owner_id: botUserId,
+        recipients: [this.person(userId)],
+      });
     }
     return channelId;
   }
@@ -341,7 +413,8 @@ export class FakeWorld {
   audienceOf(channelId: string): string[] {
     const channel = this.channels.get(channelId);
     if (!channel) return [];
-    if (channel.guild_id !== undefined) return [...this.bots.values()].map((b) => b.userId).filter((id) => this.members.get(channel.guild_id!)?.has(id));
+    if (channel.guild_id !== undefined)
+      return [...this.bots.values()].map((b) => b.userId).filter((id) => this.members.get(channel.guild_id!)?.has(id));
     return channel.type === ChannelType.DM && channel.owner_id !== undefined ? [channel.owner_id] : [];
   }
 
@@ -371,11 +444,20 @@ export class FakeWorld {
    * (`dmTo`: the bot's user id). It is kept in the channel's history (what REST backfill reads)
    * and dispatched through the gateway to the bots connected at that moment.
    */
-  postMessage(options: { authorId: string; content: string; channelId?: string; dmTo?: string; authorIsBot?: boolean }): FakeMessage {
+  postMessage(options: {
+    authorId: string;
+    content: string;
+    channelId?: string;
+    dmTo?: string;
+    authorIsBot?: boolean;
+  }): FakeMessage {
     const channelId = options.dmTo !== undefined ? this.dmChannel(options.dmTo, options.authorId) : options.channelId;
     if (channelId === undefined) throw new Error('postMessage needs channelId or dmTo');
     const channel = this.channels.get(channelId);
     if (!channel) throw new Error(`no channel ${channelId}`);
-    return this.messageStore.record(channel, { content: options.content, author: this.person(options.authorId, options.authorIsBot ?? false) });
+    return this.messageStore.record(channel, {
+      content: options.content,
+      author: this.person(options.authorId, options.authorIsBot ?? false),
+    });
   }
 }
