@@ -14,10 +14,7 @@
 //
 // Importable: `benchCampaigns(options)` prints its figures through `options.log` and returns them;
 // give it `fauxqsEndpoint` and `databaseBaseUrl` to share another bench's services.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +28,7 @@ import {
   ROOT,
   startFauxqs,
 } from '../local-services.mjs';
+import { percentiles, sleep, spawnApp, until } from './support.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
@@ -120,7 +118,7 @@ export async function benchCampaigns(options = {}) {
     const api = await spawnApp(
       'api',
       { ...env, CAMPAIGN_QUEUE_URL: ackQueue.queueUrl, CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD: String(total + 10) },
-      owned,
+      { owned },
     );
     discord.interactionsUrl = `${api.url}/interactions`;
     for (let i = 0; i < 10; i++) await discord.sendInteraction(command(`warm-up ${i}`)); // JIT, pools, caches
@@ -161,11 +159,11 @@ export async function benchCampaigns(options = {}) {
       maxReceiveCount: 20,
     });
     const e2eEnv = { ...env, CAMPAIGN_QUEUE_URL: queue.queueUrl };
-    const api2 = await spawnApp('api', e2eEnv, owned);
+    const api2 = await spawnApp('api', e2eEnv, { owned });
     const worker = await spawnApp(
       'worker',
       { ...e2eEnv, WORKER_CONSUMERS: 'campaign', CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl },
-      owned,
+      { owned },
     );
     discord.interactionsUrl = `${api2.url}/interactions`;
     discord.latencyMs = opts.discordLatencyMs;
@@ -223,68 +221,6 @@ async function ownFauxqs(owned) {
   owned.push(() => fauxqs.process.kill('SIGTERM'));
   return fauxqs.endpoint;
 }
-
-/** A built app as its own process on a free port; resolves once it is live. */
-async function spawnApp(app, env, owned) {
-  const main = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let errors = ''; // warnings and errors only (LOG_LEVEL=warn)
-  for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (d) => (errors = `${errors}${d}`.slice(-20_000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stopApp = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  owned.push(stopApp);
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${app} exited during start-up: ${errors}`);
-      return fetch(`${url}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    30_000,
-    `${app} to be live`,
-  );
-  return { url, stop: stopApp, output: () => errors };
-}
-
-async function until(probe, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function percentiles(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Run alone: `npm run bench:campaigns`.
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {

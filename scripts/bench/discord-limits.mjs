@@ -11,10 +11,7 @@
 // the deployment against the budget, sends/s against the limit (goal ≥ 90% of 50/s sustained),
 // the wait the shared limiter added (p50/p99 from the workers' histograms) and its statements'
 // cost, messages dead-lettered (goal 0) and deferred to their queue.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,6 +25,7 @@ import {
   ROOT,
   startFauxqs,
 } from '../local-services.mjs';
+import { freePort, sleep, spawnApp } from './support.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
@@ -282,48 +280,9 @@ async function depth(sqs, queueUrl) {
 }
 
 async function spawnWorker(env, owned) {
-  const main = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (d) => (output = `${output}${d}`.slice(-20_000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  owned.push(async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${url}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null) throw new Error(`worker exited during start-up: ${output}`);
-    if (Date.now() > deadline) throw new Error(`worker not live within 60 s: ${output}`);
-    await sleep(100);
-  }
-  return { url, metricsUrl: `http://127.0.0.1:${env.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`, output: () => output };
+  const worker = await spawnApp('worker', env, { owned, liveWithinMs: 60_000 });
+  return { ...worker, metricsUrl: `http://127.0.0.1:${env.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics` };
 }
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms_) => new Promise((resolve) => setTimeout(resolve, ms_));
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({

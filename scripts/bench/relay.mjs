@@ -12,18 +12,17 @@
 //    long-polling clients (goal: p99 ≤ 50 ms at 200/s).
 // Every phase checks that each delivery was handed out and acked exactly once.
 //
-// Exported as runRelayBench(options) → { figures printed, result }, so scripts/bench.mjs can run it
+// Exported as runRelayBench(options) → { figures printed, result }, so scripts/bench/index.mjs can run it
 // as one of its phases; runnable alone as `npm run bench:relay`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { backboneConnection, dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
+import { percentiles, spawnApp, until } from './support.mjs';
 
 const TARGETS = { ratio: 0.75, p99Ms: 50 };
 const BACKEND = 'bench';
@@ -39,7 +38,7 @@ export async function runRelayBench({
 } = {}) {
   const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_relay`;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-relay-'));
-  const children = [];
+  const owned = []; // the apps this run started, stopped at the end
   const failures = [];
   let discord;
   let db;
@@ -69,7 +68,11 @@ export async function runRelayBench({
       LOG_LEVEL: 'warn',
       AWS_REGION: 'us-east-1',
     };
-    const worker = await spawnApp('worker', { ...common, WORKER_CONSUMERS: 'relay' }, logDir, children);
+    const worker = await spawnApp(
+      'worker',
+      { ...common, WORKER_CONSUMERS: 'relay' },
+      { owned, logFile: path.join(logDir, 'worker.log') },
+    );
     const api = await spawnApp(
       'api',
       {
@@ -78,13 +81,13 @@ export async function runRelayBench({
         RELAY_RATE_LIMIT_PER_MINUTE: '1000000',
         OUTBOX_RELAY_ENABLED: 'false',
       },
-      logDir,
-      children,
+      { owned, logFile: path.join(logDir, 'api.log') },
     );
-    await waitFor(
+    await until(
       async () => (await fetch(`${worker.url}/health/ready`).catch(() => undefined))?.ok,
       30_000,
       'the worker’s gateway connection',
+      100,
     );
     const client = httpClient(api.url, key);
 
@@ -193,20 +196,21 @@ export async function runRelayBench({
       postedAt.set(m.id, Date.now());
     }
     check(failures, 'D', await consumers, total);
-    latencies.sort((x, y) => x - y);
     // Where the time goes: post → ingest transaction (the worker), from the database's clock.
     const { rows } = await db.query(
       `SELECT discord_message_id AS id, (extract(epoch FROM ingested_at) * 1000)::float8 AS at FROM relay_messages WHERE content LIKE 'paced %'`,
     );
-    const ingest = rows.map((r) => r.at - postedAt.get(r.id)).sort((x, y) => x - y);
+    const ingest = rows.map((r) => r.at - postedAt.get(r.id));
+    const post = percentiles(latencies);
+    const stored = percentiles(ingest);
     const latency = {
       rate: pacedRate,
-      count: latencies.length,
-      p50: quantile(latencies, 0.5),
-      p99: quantile(latencies, 0.99),
-      max: latencies.at(-1),
-      ingestP50: quantile(ingest, 0.5),
-      ingestP99: quantile(ingest, 0.99),
+      count: post.count,
+      p50: post.p50,
+      p99: post.p99,
+      max: post.max,
+      ingestP50: stored.p50,
+      ingestP99: stored.p99,
     };
     log(
       `D  latency at ${pacedRate}/s for ${pacedSeconds} s (post → lease, ${clients} long-polling clients): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (goal p99 ≤ ${TARGETS.p99Ms} ms)`,
@@ -218,10 +222,7 @@ export async function runRelayBench({
     for (const f of failures) log(`FAILED: ${f}`);
     return { endToEnd, drain: { api: api_, baseline, ratio }, latency, clients, messages, failures, logs: logDir };
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(
-      children.filter((child) => child.exitCode === null).map((child) => new Promise((r) => child.once('exit', r))),
-    );
+    await Promise.all(owned.map((stop) => stop()));
     await db?.end();
     await discord?.close();
     await dropDatabase(databaseUrl).catch(() => undefined);
@@ -293,43 +294,6 @@ async function timed(fn) {
   const start = performance.now();
   const value = await fn();
   return { value, seconds: (performance.now() - start) / 1000 };
-}
-
-function quantile(sorted, q) {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-async function waitFor(probe, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function spawnApp(app, env, logDir, children) {
-  const port = await new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address();
-      server.close(() => resolve(p));
-    });
-  });
-  const out = fs.openSync(path.join(logDir, `${app}.log`), 'w');
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', out, out],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${app} exited at start-up; see ${logDir}/${app}.log`);
-      return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
-    },
-    30_000,
-    `${app} to start`,
-  );
-  return { url, child };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -6,7 +6,7 @@
 // below), campaign channels (scripts/bench/campaigns.mjs: acknowledgement latency, campaign end to
 // end) and the message relay (scripts/bench/relay.mjs: API drain against a bare pg loop, latency).
 //
-// Phase C  baseline: a bare SQS + pg consumer (scripts/bench-baseline.mjs) drains N prefilled events.
+// Phase C  baseline: a bare SQS + pg consumer (scripts/bench/prizes-baseline.mjs) drains N prefilled events.
 // Phase A  sustained throughput: the same N events prefilled, then the real worker process drains them.
 // Phase B  latency at a paced load: R events/s (default: half the baseline's sustained rate, so the
 //          figure means the same on a slower or faster machine; 500 with --skip-baseline) for S
@@ -23,7 +23,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,7 +41,8 @@ import {
   prepareDatabase,
   ROOT,
   startFauxqs,
-} from './local-services.mjs';
+} from '../local-services.mjs';
+import { freePort, percentiles, sleep } from './support.mjs';
 
 // Issue 11's goals, each against the baseline measured in the same run.
 const TARGETS = { ratio: 1.0, cpuRatio: 1.1, p99Ms: 100, rssMiB: 200 };
@@ -142,7 +142,7 @@ async function main() {
     }
     if (SYSTEMS.has('campaigns')) {
       log('\n== Campaign channels (scripts/bench/campaigns.mjs)');
-      const { benchCampaigns } = await import('./bench/campaigns.mjs');
+      const { benchCampaigns } = await import('./campaigns.mjs');
       await benchCampaigns({ log, fauxqsEndpoint: fauxqs.endpoint }).catch((error) =>
         fail(`campaigns: ${error.message}`),
       );
@@ -150,7 +150,7 @@ async function main() {
     }
     if (SYSTEMS.has('relay')) {
       log('\n== Message relay (scripts/bench/relay.mjs)');
-      const { runRelayBench } = await import('./bench/relay.mjs');
+      const { runRelayBench } = await import('./relay.mjs');
       const relay = await runRelayBench({ log });
       for (const failure of relay.failures) fail(`relay: ${failure}`);
     }
@@ -333,7 +333,7 @@ async function phaseC({ events, expected }) {
   await resetState();
   const queues = await createQueuePair(sqs, 'bench-prizes-baseline');
   await sendAll(queues.queueUrl, events);
-  const baseline = spawnConsumer('baseline', [path.join(ROOT, 'scripts', 'bench-baseline.mjs')], {
+  const baseline = spawnConsumer('baseline', [path.join(ROOT, 'scripts', 'bench', 'prizes-baseline.mjs')], {
     ...process.env,
     DATABASE_URL: databaseUrl,
     AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
@@ -740,13 +740,6 @@ function pollCommits(seenAt, finished) {
   return { done, stats, stop: () => (stopped = true) };
 }
 
-function percentiles(values) {
-  if (values.length === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, min: NaN };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { count: sorted.length, min: sorted[0], p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Correctness checks
 // ---------------------------------------------------------------------------------------------
@@ -965,17 +958,6 @@ async function startOtlpSink() {
   return { server, stats, url: `http://127.0.0.1:${server.address().port}` };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function chunk(items, size) {
   const out = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -984,6 +966,5 @@ function chunk(items, size) {
 
 const pick = (items) => items[randInt(items.length)];
 const randInt = (n) => Math.floor(Math.random() * n);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 await main();

@@ -5,14 +5,14 @@
 // throughput can be judged as a ratio.
 //
 // Run as its own process (the benchmark spawns it so both consumers are measured alike):
-//   DATABASE_URL=... AWS_ENDPOINT_URL_SQS=... AWS_SQS_QUEUE_URL=... node scripts/bench-baseline.mjs
+//   DATABASE_URL=... AWS_ENDPOINT_URL_SQS=... AWS_SQS_QUEUE_URL=... node scripts/bench/prizes-baseline.mjs
 // Optional: BASELINE_LOOPS (concurrent receive loops, default 4), BASELINE_POOL_SIZE (default 10),
 // SQS_WAIT_TIME_SECONDS (default 1). SIGTERM stops receiving, waits for in-flight work, exits 0.
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { backboneConnection } from './local-services.mjs';
+import { backboneConnection } from '../local-services.mjs';
 
 const CONSUMER = 'prize-distribution'; // same idempotency key prefix as the worker
 const SNOWFLAKE = /^\d{17,20}$/;
