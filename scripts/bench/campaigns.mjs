@@ -28,7 +28,7 @@ import {
   ROOT,
   startFauxqs,
 } from '../local-services.mjs';
-import { percentiles, sleep, spawnApp, until } from './support.mjs';
+import { percentiles, releaseAll, sleep, spawnApp, until } from './support.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
@@ -46,15 +46,7 @@ export async function benchCampaigns(options = {}) {
   const opts = { ...DEFAULTS, log: console.log, ...options };
   const { log } = opts;
   const owned = []; // what this run started and must stop
-  const stop = async () => {
-    for (const release of owned.reverse()) {
-      try {
-        await release();
-      } catch {
-        // best effort: release the rest
-      }
-    }
-  };
+  const stop = () => releaseAll(owned);
   try {
     // The Discord stand-in the tests use, as built (npm run bench builds first).
     const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(

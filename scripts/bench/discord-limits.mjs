@@ -25,7 +25,7 @@ import {
   ROOT,
   startFauxqs,
 } from '../local-services.mjs';
-import { freePort, sleep, spawnApp } from './support.mjs';
+import { freePort, releaseAll, sleep, spawnApp } from './support.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
@@ -43,15 +43,7 @@ export async function benchDiscordLimits({
   log = console.log,
 } = {}) {
   const owned = [];
-  const stop = async () => {
-    for (const release of owned.reverse()) {
-      try {
-        await release();
-      } catch {
-        // best effort: release the rest
-      }
-    }
-  };
+  const stop = () => releaseAll(owned);
   try {
     const { startFakeDiscord } = await import(
       pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href

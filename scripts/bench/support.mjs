@@ -8,6 +8,17 @@ import { ROOT } from '../local-services.mjs';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Releases what a run started (its clean-up list), newest first; one that fails does not stop the rest. */
+export async function releaseAll(owned) {
+  for (const release of owned.splice(0).reverse()) {
+    try {
+      await release();
+    } catch {
+      // best effort: release the rest
+    }
+  }
+}
+
 /** A TCP port nothing listens on right now (for a child process to take). */
 export function freePort() {
   return new Promise((resolve, reject) => {
