@@ -138,7 +138,8 @@ export class BotConnection {
   async start(): Promise<void> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
-        if (!(await this.sessionStartsLeft())) continue;
+        // Stopped while asking Discord: a login now would open a session nobody closes.
+        if (!(await this.sessionStartsLeft()) || this.abort.signal.aborted) continue;
         await this.client.login(this.bot.token.reveal());
         return;
       } catch (error) {
