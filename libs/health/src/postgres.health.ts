@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { PrismaService } from '@discord-backbone/prisma';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 
 /** Ready when Postgres answers `SELECT 1` within 3 s; up or down only (the reason is logged). */
 @Injectable()
@@ -17,7 +17,8 @@ export class PostgresHealthIndicator {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.prisma.$queryRaw`SELECT 1`,
+        // Plain SQL on the pool: a probe must not load Prisma's query compiler into a process that has no other use for it.
+        this.prisma.sql(Prisma.sql`SELECT 1`),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3000 ms')), 3000))),
       ]);
       return session.up();

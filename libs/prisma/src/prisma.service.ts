@@ -101,9 +101,13 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     );
   }
 
+  /**
+   * Fails start-up if Postgres cannot be reached. Through the pool, not `$connect`: Prisma's query
+   * compiler (WebAssembly, about 25 MiB resident) is loaded at the client's first query, so a
+   * process whose paths are all plain SQL (a prize worker) never carries it.
+   */
   async onModuleInit(): Promise<void> {
-    await this.$connect();
-    await this.$queryRaw`SELECT 1`;
+    await tracedQuery(this.pool, 'SELECT 1');
     this.logger.log('Connected to Postgres');
   }
 

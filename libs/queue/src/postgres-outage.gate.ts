@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SqsService } from '@ssut/nestjs-sqs';
-import { PrismaService } from '@discord-backbone/prisma';
+import { Prisma, PrismaService } from '@discord-backbone/prisma';
 import { exponentialBackoff } from './backoff';
 import { describeError } from './errors';
 
@@ -78,7 +78,9 @@ export class PostgresOutageGate implements BeforeApplicationShutdown {
     try {
       // A standby after a failover answers, but cannot take the writes every consumer makes.
       const [{ readOnly }] = await Promise.race([
-        this.prisma.$queryRaw<{ readOnly: string }[]>`SELECT current_setting('transaction_read_only') AS "readOnly"`,
+        this.prisma.sql<{ readOnly: string }>(
+          Prisma.sql`SELECT current_setting('transaction_read_only') AS "readOnly"`,
+        ),
         new Promise<never>(
           (_, reject) =>
             (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS)),
