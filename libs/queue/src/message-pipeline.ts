@@ -50,7 +50,7 @@ export class MessagePipeline implements BeforeApplicationShutdown {
       await this.acquire(consumer.name, concurrency);
       if (this.registry.closing) {
         this.release(consumer.name);
-        await this.registry.changeVisibility(consumer, messages, 0);
+        await this.registry.handBackUnheld(consumer, messages);
         return [];
       }
       void this.batches
@@ -104,7 +104,7 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     if (!consumer) throw new Error(`No consumer settings for ${name}`);
     if (this.registry.closing) {
       // A receive that completed after shutdown handed everything back: this one goes back too.
-      await this.registry.changeVisibility(consumer, messages, 0);
+      await this.registry.handBackUnheld(consumer, messages);
       return [];
     }
     return run(consumer);

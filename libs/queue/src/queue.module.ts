@@ -5,6 +5,7 @@ import { MessagePipeline } from './message-pipeline';
 import { BatchPipeline } from './pipeline/batch.pipeline';
 import { FailureSettler } from './pipeline/failure.settler';
 import { InFlightRegistry } from './pipeline/in-flight.registry';
+import { MessageVisibility } from './pipeline/message-visibility';
 import { OutageRelease } from './pipeline/outage-release';
 import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { PipelineMetrics } from './pipeline/pipeline.metrics';
@@ -26,6 +27,7 @@ import { ConfigurableQueueModule } from './queue.module-definition';
     AttemptStore,
     PostgresOutageGate,
     TaskProtection,
+    MessageVisibility,
     InFlightRegistry,
     FailureSettler,
     OutageRelease,

@@ -78,7 +78,6 @@ export class BatchPipeline {
         );
         const requeued = await this.outage.hold(
           outage,
-          this.registry,
           batch,
           consumer,
           unapplied.map((i) => i.opened),
@@ -183,10 +182,7 @@ export class BatchPipeline {
       attempts: opened.receiveCount,
       backoffSeconds: backoffSeconds(opened.receiveCount, consumer),
     });
-    if (settled.outcome === 'retry') {
-      batch.retryAfter(opened.message, settled.delaySeconds);
-      await this.registry.changeVisibility(consumer, [opened.message], settled.delaySeconds);
-    }
+    if (settled.outcome === 'retry') await batch.handBack([opened.message], settled.delaySeconds);
     return settled.outcome === 'held' ? 'retry' : settled.outcome;
   }
 

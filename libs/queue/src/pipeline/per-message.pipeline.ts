@@ -90,18 +90,17 @@ export class PerMessagePipeline {
         const held = items.filter((i) => i.outcome === undefined || i.outcome === 'held');
         const requeued = await this.outage.hold(
           outage,
-          this.registry,
           batch,
           consumer,
           held.map((i) => i.opened),
         );
         for (const item of held) item.outcome = requeued.has(item.opened.message) ? 'requeued' : 'held';
       }
+      // Now that the heartbeat has stopped: each retry with its backoff, then what waited behind one at once.
       for (const item of items)
         if (item.outcome === 'retry' && item.retryDelay !== undefined)
-          await this.registry.changeVisibility(consumer, [item.opened.message], item.retryDelay);
-      await this.registry.changeVisibility(
-        consumer,
+          await batch.handBack([item.opened.message], item.retryDelay);
+      await batch.handBack(
         items.filter((i) => i.outcome === 'released').map((i) => i.opened.message),
         0,
       );
@@ -203,7 +202,7 @@ export class PerMessagePipeline {
     );
     if (settled.outcome === 'dead_lettered') batch.settle(opened.message);
     if (settled.outcome === 'retry') {
-      batch.retryAfter(opened.message, settled.delaySeconds);
+      batch.handBackLater(opened.message, settled.delaySeconds);
       item.retryDelay = settled.delaySeconds;
     }
     return settled;
