@@ -14,7 +14,7 @@ import { OutageRelease } from './outage-release';
 import { isDone, Outcome } from './outcome';
 import { PipelineMetrics } from './pipeline.metrics';
 
-/** A message of a per-message batch: its failed attempts so far, and what became of it. */
+/** A message of a batch in effect mode: its failed attempts so far, and what became of it. */
 interface EffectItem<T> {
   opened: OpenedMessage<T>;
   failedAttempts: number;
@@ -26,15 +26,15 @@ interface EffectItem<T> {
 }
 
 /**
- * Per-message mode, for effects outside Postgres (Discord), which no transaction makes exactly
+ * Effect mode, for effects outside Postgres (Discord), which no transaction makes exactly
  * once: messages go one by one to an idempotent handler, message groups in parallel, each group in
  * receive order; when one must wait, its group's later messages are handed back behind it. Only
  * real failures count as attempts (AttemptStore): waits — a rate limit's retry-after, a held
  * lease, hand-backs, shutdown — never use up a message's retries.
  */
 @Injectable()
-export class PerMessagePipeline {
-  private readonly logger = new Logger(PerMessagePipeline.name);
+export class EffectPipeline {
+  private readonly logger = new Logger(EffectPipeline.name);
 
   constructor(
     private readonly registry: InFlightRegistry,
