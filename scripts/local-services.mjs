@@ -163,7 +163,7 @@ export async function queueLocationSettings() {
 
 /**
  * Every queue of the table and its DLQ on a local SQS endpoint (idempotent), as the settings the
- * apps read. Redrive and visibility are the table's defaults: a per-message consumer's redrive
+ * apps read. Redrive and visibility are the table's defaults: an effect consumer's redrive
  * count stays above its attempts, since waits and FIFO hand-backs are receives too.
  */
 export async function createLocalQueues(sqs) {

@@ -20,7 +20,7 @@ export interface QueueTuning {
   readonly retryMaxDelaySeconds: number;
   /** Batch consumers only: received batches worked on at once. */
   readonly concurrency?: number;
-  /** Per-message consumers only: failed attempts before the DLQ (waits do not count). */
+  /** Effect consumers only: failed attempts before the DLQ (waits do not count). */
   readonly maxAttempts?: number;
 }
 

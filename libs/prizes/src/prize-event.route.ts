@@ -4,9 +4,9 @@ import { PRIZE_EVENT_CLASSES, PrizeEventDto, PrizeEventType, QueueName } from '@
 import type { SqlTransaction } from '@discord-backbone/prisma';
 import {
   BatchHandlersByType,
+  BatchRoute,
   decodeByType,
   dispatchGroupsByType,
-  MessageRoute,
   originalMessageId,
   Rejections,
 } from '@discord-backbone/queue';
@@ -16,7 +16,7 @@ import { ItemPrizeHandler } from './item-prize.handler';
 
 /** How prize events are decoded, keyed for idempotency and routed by `eventType`. */
 @Injectable()
-export class PrizeEventRoute implements MessageRoute<PrizeEventDto> {
+export class PrizeEventRoute implements BatchRoute<PrizeEventDto> {
   readonly consumer = QueueName.PRIZE_DISTRIBUTION;
   // Exhaustive and typed by event type: an event type without its handler does not compile.
   private readonly handlers: BatchHandlersByType<PrizeEventDto, 'eventType', [SqlTransaction], Promise<Rejections>>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@discord-backbone/prisma';
 
 /**
- * Counts real handler attempts per message for MessagePipeline.processEach. SQS's receive count
+ * Counts real handler attempts per message for MessagePipeline.processEffects. SQS's receive count
  * also counts waits — a rate limit's retry-after, a lease held by another delivery, FIFO
  * messages handed back behind a failing one, shutdown — which must not use up a message's retries.
  * Plain SQL on the pool: it runs for every message of those consumers.

@@ -17,7 +17,7 @@ export function toConsumerOptions(c: ConsumerSettings, client: SQSClient, drainM
     visibilityTimeout: c.visibilityTimeout,
     messageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'MessageGroupId'],
     messageAttributeNames: ['All'],
-    // Group order is kept by MessagePipeline.processEach (one group's messages in sequence,
+    // Group order is kept by MessagePipeline.processEffects (one group's messages in sequence,
     // later ones handed back when one must wait), not by sqs-consumer: its warning is moot here.
     suppressFifoWarning: true,
     // Lets the drain see a receive that is still in progress when stop() is called.

@@ -48,7 +48,7 @@ export class RetriesExhaustedError extends PermanentError {
 /**
  * A transient failure whose cause says when to try again (e.g. a rate limit's retry-after, a
  * lease held by another delivery): the pipeline uses that delay instead of its own backoff, and
- * a per-message consumer does not count it as a failed attempt (it is a wait).
+ * an effect consumer does not count it as a failed attempt (it is a wait).
  */
 export class RetryLaterError extends Error {
   constructor(

@@ -1,10 +1,10 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { SqsService } from '@ssut/nestjs-sqs';
-import type { EffectRoute, MessageRoute } from './message-route';
+import type { BatchRoute, EffectRoute } from './message-route';
 import { BatchPipeline } from './pipeline/batch.pipeline';
+import { EffectPipeline } from './pipeline/effect.pipeline';
 import { InFlightRegistry } from './pipeline/in-flight.registry';
-import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions } from './queue.options';
 
 /**
@@ -13,13 +13,15 @@ import { ConsumerSettings, QUEUE_OPTIONS, QueueModuleOptions } from './queue.opt
  * (decideFailure) → settle (delete, retry with backoff, dead-letter with the reason, or hold
  * while Postgres is down).
  *
- * Two modes. processBatch (BatchPipeline, effects in Postgres) applies a received batch in one
- * transaction with its idempotency keys. processEach (PerMessagePipeline, effects elsewhere)
- * hands messages one by one to an idempotent handler, keeping message-group order and counting
- * only real failures as attempts. @ssut/nestjs-sqs binds handlers at boot (no Nest
- * interceptors) and sqs-consumer deletes whatever the handler returns, so both resolve with
- * exactly the messages that are done. While a batch is worked on its visibility is extended
- * (InFlightRegistry); shutdown waits for it, then hands back what is unfinished.
+ * Two modes, each named the same in its method, route, pipeline and file. Batch mode
+ * (processBatch, BatchRoute, BatchPipeline; effects in Postgres) applies a received batch in one
+ * transaction with its idempotency keys. Effect mode (processEffects, EffectRoute, EffectPipeline;
+ * effects elsewhere, such as Discord) hands messages one by one to an idempotent handler, keeping
+ * message-group order and counting only real failures as attempts. @ssut/nestjs-sqs binds
+ * handlers at boot (no Nest interceptors) and sqs-consumer deletes whatever the handler returns,
+ * so both resolve with exactly the messages that are done. While a batch is worked on its
+ * visibility is extended (InFlightRegistry); shutdown waits for it, then hands back what is
+ * unfinished (InFlightBatch.handBack).
  */
 @Injectable()
 export class MessagePipeline implements BeforeApplicationShutdown {
@@ -32,25 +34,25 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
     private readonly registry: InFlightRegistry,
     private readonly batches: BatchPipeline,
-    private readonly perMessage: PerMessagePipeline,
+    private readonly effects: EffectPipeline,
     private readonly sqsService: SqsService,
   ) {
     this.consumers = new Map(options.consumers.map((c) => [c.name, c]));
   }
 
   /**
-   * A received batch of a consumer whose effects live in Postgres; resolves with the messages to
-   * delete. With `concurrency` above 1 it resolves as soon as the batch has a slot (so the next
-   * receive overlaps this batch's transaction) and the pipeline deletes what is done itself.
+   * Batch mode: a received batch of a consumer whose effects live in Postgres; resolves with the
+   * messages to delete. With `concurrency` above 1 it resolves as soon as the batch has a slot (so
+   * the next receive overlaps this batch's transaction) and the pipeline deletes what is done itself.
    */
-  processBatch<T>(messages: Message[], route: MessageRoute<T>): Promise<Message[]> {
+  processBatch<T>(messages: Message[], route: BatchRoute<T>): Promise<Message[]> {
     return this.dispatch(route.consumer, messages, async (consumer) => {
       const concurrency = consumer.concurrency ?? 1;
       if (concurrency <= 1) return this.batches.process(consumer, messages, route);
       await this.acquire(consumer.name, concurrency);
       if (this.registry.closing) {
         this.release(consumer.name);
-        await this.registry.changeVisibility(consumer, messages, 0);
+        await this.registry.handBackUnheld(consumer, messages);
         return [];
       }
       void this.batches
@@ -67,9 +69,12 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     });
   }
 
-  /** A received batch of a consumer whose effects live elsewhere (Discord), message by message; resolves with the messages to delete. */
-  processEach<T>(messages: Message[], route: EffectRoute<T>): Promise<Message[]> {
-    return this.dispatch(route.consumer, messages, (consumer) => this.perMessage.process(consumer, messages, route));
+  /**
+   * Effect mode: a received batch of a consumer whose effects live elsewhere (Discord), message by
+   * message; resolves with the messages to delete.
+   */
+  processEffects<T>(messages: Message[], route: EffectRoute<T>): Promise<Message[]> {
+    return this.dispatch(route.consumer, messages, (consumer) => this.effects.process(consumer, messages, route));
   }
 
   /**
@@ -104,7 +109,7 @@ export class MessagePipeline implements BeforeApplicationShutdown {
     if (!consumer) throw new Error(`No consumer settings for ${name}`);
     if (this.registry.closing) {
       // A receive that completed after shutdown handed everything back: this one goes back too.
-      await this.registry.changeVisibility(consumer, messages, 0);
+      await this.registry.handBackUnheld(consumer, messages);
       return [];
     }
     return run(consumer);

@@ -6,7 +6,7 @@ import type { PermanentError } from './errors';
 export type Rejections = Map<number, PermanentError>;
 
 /** What a consumer tells the pipeline about its messages; the pipeline does everything else. */
-export interface MessageRoute<TPayload> {
+export interface BatchRoute<TPayload> {
   /** Consumer name, as in ConsumerSettings and @SqsMessageHandler. */
   readonly consumer: string;
   /** Validated payload from parsed JSON; throws a PermanentError when the contract is broken. */

@@ -3,10 +3,11 @@ import { AttemptStore } from './attempt.store';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { MessagePipeline } from './message-pipeline';
 import { BatchPipeline } from './pipeline/batch.pipeline';
+import { EffectPipeline } from './pipeline/effect.pipeline';
 import { FailureSettler } from './pipeline/failure.settler';
 import { InFlightRegistry } from './pipeline/in-flight.registry';
+import { MessageVisibility } from './pipeline/message-visibility';
 import { OutageRelease } from './pipeline/outage-release';
-import { PerMessagePipeline } from './pipeline/per-message.pipeline';
 import { PipelineMetrics } from './pipeline/pipeline.metrics';
 import { TaskProtection } from './pipeline/task-protection';
 import { PostgresOutageGate } from './postgres-outage.gate';
@@ -26,12 +27,13 @@ import { ConfigurableQueueModule } from './queue.module-definition';
     AttemptStore,
     PostgresOutageGate,
     TaskProtection,
+    MessageVisibility,
     InFlightRegistry,
     FailureSettler,
     OutageRelease,
     PipelineMetrics,
     BatchPipeline,
-    PerMessagePipeline,
+    EffectPipeline,
     MessagePipeline,
   ],
   exports: [MessagePipeline],

@@ -14,7 +14,8 @@ export interface ConsumerSettings {
   /**
    * Batch consumers (processBatch) only: received batches worked on at once. Above 1, the next
    * receive starts while earlier batches commit, and the pipeline deletes what is done itself.
-   * Per-message consumers handle one batch at a time (their groups already run in parallel).
+   * Effect consumers (processEffects) handle one batch at a time (their groups already run in
+   * parallel).
    */
   concurrency?: number;
   waitTimeSeconds: number;
@@ -25,7 +26,7 @@ export interface ConsumerSettings {
    */
   maxReceiveCount: number;
   /**
-   * Per-message consumers (processEach) only: failed handler attempts before the message is
+   * Effect consumers (processEffects) only: failed handler attempts before the message is
    * dead-lettered. Waits (RetryLaterError, hand-backs) do not count. Batch consumers count receives.
    */
   maxAttempts?: number;

@@ -19,6 +19,6 @@ export class BotOperationConsumer {
    */
   @SqsMessageHandler(QueueName.BOT_OPERATIONS, true)
   handleMessages(messages: Message[]): Promise<Message[]> {
-    return this.pipeline.processEach(messages, this.route);
+    return this.pipeline.processEffects(messages, this.route);
   }
 }

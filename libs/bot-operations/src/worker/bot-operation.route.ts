@@ -25,7 +25,7 @@ import { VerifyPermissionsHandler } from './verify-permissions.handler';
 
 /**
  * How bot operations are decoded and routed by `type`, and where their outcome is recorded.
- * The pipeline (processEach) does the rest: FIFO group order, retries with backoff through the
+ * The pipeline (processEffects) does the rest: FIFO group order, retries with backoff through the
  * visibility timeout, the DLQ with the reason. Errors keep their meaning: Discord's rate limit
  * is retried after its retry-after, outages and 5xx with backoff, refusals (missing permissions,
  * unknown user or channel) and undecodable or unknown operations go to the DLQ at once.

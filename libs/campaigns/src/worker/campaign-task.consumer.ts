@@ -4,7 +4,7 @@ import { QueueName } from '@discord-backbone/contracts';
 import { MessagePipeline, SqsMessageHandler } from '@discord-backbone/queue';
 import { CampaignTaskRoute } from './campaign-task.route';
 
-/** CAMPAIGN_QUEUE_URL's consumer: each task through the shared pipeline's per-message mode. */
+/** CAMPAIGN_QUEUE_URL's consumer: each task through the shared pipeline's effect mode. */
 @Injectable()
 export class CampaignTaskConsumer {
   constructor(
@@ -14,6 +14,6 @@ export class CampaignTaskConsumer {
 
   @SqsMessageHandler(QueueName.CAMPAIGN, true)
   handleMessages(messages: Message[]): Promise<Message[]> {
-    return this.pipeline.processEach(messages, this.route);
+    return this.pipeline.processEffects(messages, this.route);
   }
 }

@@ -24,7 +24,7 @@ import { ProgressReporter } from './progress.reporter';
 import { RollbackHandler } from './rollback.handler';
 
 /**
- * Campaign tasks: decoded by `task_type`, one handler each; the pipeline (processEach) does the
+ * Campaign tasks: decoded by `task_type`, one handler each; the pipeline (processEffects) does the
  * rest. One guild's tasks run in order (its FIFO message group). Errors keep the classifier's
  * meaning: a 429 waits out Discord's retry-after (not an attempt, and the progress message says
  * so), 5xx and network errors back off, a refusal (missing permission, unknown guild) or retries

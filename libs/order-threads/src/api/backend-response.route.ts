@@ -9,8 +9,8 @@ import {
 } from '@discord-backbone/contracts';
 import type { SqlTransaction } from '@discord-backbone/prisma';
 import {
+  BatchRoute,
   decodeByType,
-  MessageRoute,
   NotFoundError,
   originalMessageId,
   PermanentError,
@@ -28,7 +28,7 @@ import { ThreadAnswerHandler } from './thread-answer.handler';
  * the same transaction, makes a redelivery a no-op.
  */
 @Injectable()
-export class BackendResponseRoute implements MessageRoute<BackendResponseMessage> {
+export class BackendResponseRoute implements BatchRoute<BackendResponseMessage> {
   readonly consumer = QueueName.BACKEND;
 
   constructor(

@@ -4,7 +4,7 @@ import { QueueName } from '@discord-backbone/contracts';
 import { MessagePipeline, SqsMessageHandler } from '@discord-backbone/queue';
 import { DiscordRequestRoute } from './discord-request.route';
 
-/** DISCORD_QUEUE_URL's consumer: each message through the shared pipeline's per-message mode. */
+/** DISCORD_QUEUE_URL's consumer: each message through the shared pipeline's effect mode. */
 @Injectable()
 export class DiscordRequestConsumer {
   constructor(
@@ -14,6 +14,6 @@ export class DiscordRequestConsumer {
 
   @SqsMessageHandler(QueueName.DISCORD, true)
   handleMessages(messages: Message[]): Promise<Message[]> {
-    return this.pipeline.processEach(messages, this.route);
+    return this.pipeline.processEffects(messages, this.route);
   }
 }

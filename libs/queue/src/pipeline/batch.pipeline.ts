@@ -3,7 +3,7 @@ import { DeleteMessageBatchCommand, Message, SQSClient } from '@aws-sdk/client-s
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyError, describeError, IdempotencyConflictError, PermanentError } from '../errors';
-import type { MessageRoute } from '../message-route';
+import type { BatchRoute } from '../message-route';
 import { ProcessedMessageStore } from '../processed-message.store';
 import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
 import { backoffSeconds, decideFailure } from './failure-decision';
@@ -50,7 +50,7 @@ export class BatchPipeline {
   async process<T>(
     consumer: ConsumerSettings,
     messages: Message[],
-    route: MessageRoute<T>,
+    route: BatchRoute<T>,
     deleteDone = false,
   ): Promise<Message[]> {
     const batch = this.registry.track(consumer, messages);
@@ -78,7 +78,6 @@ export class BatchPipeline {
         );
         const requeued = await this.outage.hold(
           outage,
-          this.registry,
           batch,
           consumer,
           unapplied.map((i) => i.opened),
@@ -140,7 +139,7 @@ export class BatchPipeline {
   /** Applies every item in one transaction, else each alone; returns the error if Postgres is unreachable. */
   private async applyOrFindCulprits<T>(
     consumer: ConsumerSettings,
-    route: MessageRoute<T>,
+    route: BatchRoute<T>,
     items: BatchItem<T>[],
   ): Promise<unknown> {
     try {
@@ -183,15 +182,12 @@ export class BatchPipeline {
       attempts: opened.receiveCount,
       backoffSeconds: backoffSeconds(opened.receiveCount, consumer),
     });
-    if (settled.outcome === 'retry') {
-      batch.retryAfter(opened.message, settled.delaySeconds);
-      await this.registry.changeVisibility(consumer, [opened.message], settled.delaySeconds);
-    }
+    if (settled.outcome === 'retry') await batch.handBack([opened.message], settled.delaySeconds);
     return settled.outcome === 'held' ? 'retry' : settled.outcome;
   }
 
   /** Applies items in one transaction; sets each item's result, or throws (nothing committed). */
-  private async apply<T>(consumer: ConsumerSettings, route: MessageRoute<T>, items: BatchItem<T>[]): Promise<void> {
+  private async apply<T>(consumer: ConsumerSettings, route: BatchRoute<T>, items: BatchItem<T>[]): Promise<void> {
     if (items.length === 0) return;
     // The same key twice in one batch (a resent event): only the first may apply.
     const owners = new Map<string, BatchItem<T>>();

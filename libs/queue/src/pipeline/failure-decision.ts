@@ -13,7 +13,7 @@ export type FailureDecision =
 export interface FailureFacts {
   error: unknown;
   /**
-   * Failed attempts so far, this one included: counted by the pipeline for per-message
+   * Failed attempts so far, this one included: counted by the pipeline for effect
    * consumers (waits excluded), SQS's receive count for batch consumers.
    */
   attempts: number;

@@ -1,20 +1,16 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
-  Message,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { describeError } from '../errors';
-import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
+import type { Message } from '@aws-sdk/client-sqs';
+import { Injectable, Logger } from '@nestjs/common';
+import type { ConsumerSettings } from '../queue.options';
+import { MessageVisibility } from './message-visibility';
 import { TaskProtection } from './task-protection';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Every message the app holds, from receive until its batch returns: keeps them invisible while
- * they are worked on (a heartbeat every third of the visibility timeout), changes visibility for
- * retries and hand-backs, and at shutdown waits for them, then hands back whatever is unfinished.
+ * they are worked on (a heartbeat every third of the visibility timeout), and at shutdown waits
+ * for them, then hands back whatever is unfinished. Messages go back to the queue through their
+ * batch (InFlightBatch.handBack).
  */
 @Injectable()
 export class InFlightRegistry {
@@ -23,57 +19,32 @@ export class InFlightRegistry {
   private closed = false;
 
   constructor(
-    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly visibility: MessageVisibility,
     private readonly protection: TaskProtection,
   ) {}
 
-  /** True once shutdown has handed messages back: a receive finishing now must be handed back too. */
+  /** True once shutdown has handed messages back: a receive finishing now must be handed back too (handBackUnheld). */
   get closing(): boolean {
     return this.closed;
   }
 
   /** Starts holding a received batch; call `finish()` when its messages are settled. */
   track(consumer: ConsumerSettings, messages: Message[]): InFlightBatch {
-    const batch = new InFlightBatch(this, consumer, messages, () => {
+    const batch = new InFlightBatch(this.visibility, consumer, messages, () => {
       if (this.batches.delete(batch)) this.protection.release(messages.length);
     });
     this.batches.add(batch);
     this.protection.acquire(messages.length);
+    batch.startHeartbeat();
     return batch;
   }
 
-  /** Sets the messages' visibility (one batch call); never throws: at worst a message comes back when its current visibility ends. */
-  async changeVisibility(consumer: ConsumerSettings, messages: Message[], seconds: number): Promise<void> {
-    if (messages.length === 0) return;
-    try {
-      if (messages.length === 1) {
-        await this.sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: consumer.queueUrl,
-            ReceiptHandle: messages[0].ReceiptHandle,
-            VisibilityTimeout: seconds,
-          }),
-        );
-        return;
-      }
-      await this.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: consumer.queueUrl,
-          Entries: messages.map((m, i) => ({
-            Id: String(i),
-            ReceiptHandle: m.ReceiptHandle,
-            VisibilityTimeout: seconds,
-          })),
-        }),
-      );
-    } catch (error) {
-      this.logger.warn({
-        msg: 'ChangeMessageVisibility failed',
-        count: messages.length,
-        seconds,
-        error: describeError(error).message,
-      });
-    }
+  /**
+   * A receive that completed after shutdown's drain: never held (no heartbeat, no task
+   * protection), so its messages are handed back at once (visibility 0).
+   */
+  async handBackUnheld(consumer: ConsumerSettings, messages: Message[]): Promise<void> {
+    await new InFlightBatch(this.visibility, consumer, messages, () => undefined).handBack(messages, 0);
   }
 
   /**
@@ -92,28 +63,37 @@ export class InFlightRegistry {
   }
 }
 
-/** One received batch in hand. */
+/**
+ * One received batch in hand, and the one way its messages go back to the queue: `handBack`
+ * (a retry's backoff, an outage hold, a message behind a waiting one, shutdown's release).
+ */
 export class InFlightBatch {
-  private readonly retryDelays = new Map<Message, number>();
+  /** Messages that go back after a decided delay: no longer extended; the drain hands them back with it. */
+  private readonly delays = new Map<Message, number>();
   private readonly settled = new Set<Message>();
   private released = false;
-  private readonly timer: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
   private tick: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly registry: InFlightRegistry,
+    private readonly visibility: MessageVisibility,
     private readonly consumer: ConsumerSettings,
     private readonly messages: Message[],
     readonly finish: () => void,
-  ) {
-    // Extends everything but a message given a retry delay (its backoff must not be overwritten);
-    // finished messages too, until they are deleted, so they cannot reappear.
-    const everyMs = Math.max(1000, (consumer.visibilityTimeout * 1000) / 3);
+  ) {}
+
+  /**
+   * Keeps the messages invisible while they are worked on: every third of the visibility timeout,
+   * everything but a message given a delay (its backoff must not be overwritten); finished
+   * messages too, until they are deleted, so they cannot reappear.
+   */
+  startHeartbeat(): void {
+    const everyMs = Math.max(1000, (this.consumer.visibilityTimeout * 1000) / 3);
     this.timer = setInterval(() => {
-      this.tick = this.registry.changeVisibility(
-        consumer,
-        this.messages.filter((m) => !this.retryDelays.has(m)),
-        consumer.visibilityTimeout,
+      this.tick = this.visibility.set(
+        this.consumer,
+        this.messages.filter((m) => !this.delays.has(m)),
+        this.consumer.visibilityTimeout,
       );
     }, everyMs);
   }
@@ -123,9 +103,22 @@ export class InFlightBatch {
     this.settled.add(message);
   }
 
-  /** Decided to retry after `seconds`: no longer extended, and the drain hands it back with that delay. */
-  retryAfter(message: Message, seconds: number): void {
-    this.retryDelays.set(message, seconds);
+  /**
+   * Hands the messages back to the queue: visible again `seconds` from now (one
+   * ChangeMessageVisibility call; never throws). From now on the heartbeat leaves them alone and
+   * the drain hands them back with the same delay.
+   */
+  async handBack(messages: Message[], seconds: number): Promise<void> {
+    for (const message of messages) this.handBackLater(message, seconds);
+    await this.visibility.set(this.consumer, messages, seconds);
+  }
+
+  /**
+   * Decided to hand the message back after `seconds`, with the call to come (`handBack`, once the
+   * heartbeat has stopped): no longer extended meanwhile, and the drain hands it back with that delay.
+   */
+  handBackLater(message: Message, seconds: number): void {
+    this.delays.set(message, seconds);
   }
 
   /** The drain has handed this batch back: its messages belong to the queue again. */
@@ -143,7 +136,7 @@ export class InFlightBatch {
     return this.released ? [] : this.messages.filter((m) => !this.settled.has(m));
   }
 
-  /** Shutdown: hands back every unsettled message (with its retry delay, if one was decided). */
+  /** Shutdown: hands back every unsettled message (with its delay, if one was decided, else at once). */
   async release(): Promise<number> {
     const left = this.unsettled();
     if (this.released) return 0;
@@ -151,12 +144,10 @@ export class InFlightBatch {
     await this.stopHeartbeat();
     const byDelay = new Map<number, Message[]>();
     for (const message of left) {
-      const delay = this.retryDelays.get(message) ?? 0;
+      const delay = this.delays.get(message) ?? 0;
       byDelay.set(delay, [...(byDelay.get(delay) ?? []), message]);
     }
-    await Promise.all(
-      [...byDelay].map(([delay, messages]) => this.registry.changeVisibility(this.consumer, messages, delay)),
-    );
+    await Promise.all([...byDelay].map(([delay, messages]) => this.handBack(messages, delay)));
     return left.length;
   }
 }

@@ -4,7 +4,7 @@ import { MessageAttribute } from '@discord-backbone/contracts';
 import { describeError } from '../errors';
 import { PostgresOutageGate } from '../postgres-outage.gate';
 import { ConsumerSettings, SQS_CLIENT } from '../queue.options';
-import type { InFlightBatch, InFlightRegistry } from './in-flight.registry';
+import type { InFlightBatch } from './in-flight.registry';
 import type { OpenedMessage } from './message-opening';
 
 /** Visibility of a message handed back during a Postgres outage: the consumers are paused meanwhile anyway. */
@@ -29,7 +29,6 @@ export class OutageRelease {
   /** Returns the messages that were requeued as copies: to be deleted. */
   async hold(
     error: unknown,
-    registry: InFlightRegistry,
     batch: InFlightBatch,
     consumer: ConsumerSettings,
     held: OpenedMessage<unknown>[],
@@ -45,10 +44,11 @@ export class OutageRelease {
         batch.settle(opened.message);
       } else {
         back.push(opened.message);
-        batch.retryAfter(opened.message, OUTAGE_HOLD_SECONDS);
+        // Marked at once: a drain while the others are requeued hands it back with this delay too.
+        batch.handBackLater(opened.message, OUTAGE_HOLD_SECONDS);
       }
     }
-    await registry.changeVisibility(consumer, back, OUTAGE_HOLD_SECONDS);
+    await batch.handBack(back, OUTAGE_HOLD_SECONDS);
     if (held.length > 0)
       this.logger.warn({
         msg: 'Postgres unreachable: messages handed back uncounted',

@@ -14,7 +14,7 @@ import { OutageRelease } from './outage-release';
 import { isDone, Outcome } from './outcome';
 import { PipelineMetrics } from './pipeline.metrics';
 
-/** A message of a per-message batch: its failed attempts so far, and what became of it. */
+/** A message of a batch in effect mode: its failed attempts so far, and what became of it. */
 interface EffectItem<T> {
   opened: OpenedMessage<T>;
   failedAttempts: number;
@@ -26,15 +26,15 @@ interface EffectItem<T> {
 }
 
 /**
- * Per-message mode, for effects outside Postgres (Discord), which no transaction makes exactly
+ * Effect mode, for effects outside Postgres (Discord), which no transaction makes exactly
  * once: messages go one by one to an idempotent handler, message groups in parallel, each group in
  * receive order; when one must wait, its group's later messages are handed back behind it. Only
  * real failures count as attempts (AttemptStore): waits — a rate limit's retry-after, a held
  * lease, hand-backs, shutdown — never use up a message's retries.
  */
 @Injectable()
-export class PerMessagePipeline {
-  private readonly logger = new Logger(PerMessagePipeline.name);
+export class EffectPipeline {
+  private readonly logger = new Logger(EffectPipeline.name);
 
   constructor(
     private readonly registry: InFlightRegistry,
@@ -90,18 +90,17 @@ export class PerMessagePipeline {
         const held = items.filter((i) => i.outcome === undefined || i.outcome === 'held');
         const requeued = await this.outage.hold(
           outage,
-          this.registry,
           batch,
           consumer,
           held.map((i) => i.opened),
         );
         for (const item of held) item.outcome = requeued.has(item.opened.message) ? 'requeued' : 'held';
       }
+      // Now that the heartbeat has stopped: each retry with its backoff, then what waited behind one at once.
       for (const item of items)
         if (item.outcome === 'retry' && item.retryDelay !== undefined)
-          await this.registry.changeVisibility(consumer, [item.opened.message], item.retryDelay);
-      await this.registry.changeVisibility(
-        consumer,
+          await batch.handBack([item.opened.message], item.retryDelay);
+      await batch.handBack(
         items.filter((i) => i.outcome === 'released').map((i) => i.opened.message),
         0,
       );
@@ -203,7 +202,7 @@ export class PerMessagePipeline {
     );
     if (settled.outcome === 'dead_lettered') batch.settle(opened.message);
     if (settled.outcome === 'retry') {
-      batch.retryAfter(opened.message, settled.delaySeconds);
+      batch.handBackLater(opened.message, settled.delaySeconds);
       item.retryDelay = settled.delaySeconds;
     }
     return settled;
