@@ -22,11 +22,18 @@ const REDACT = [
   '*.DATABASE_URL',
 ];
 
+function pick({ id, method, url }: { id?: unknown; method?: string; url?: string }) {
+  return { id, method, url };
+}
+
 function pinoParams(options: LoggingOptions): Params {
   return {
     pinoHttp: {
       level: options.level,
       redact: { paths: REDACT, censor: '[redacted]' },
+      // A request is named by its id, method and URL; its headers (keys, cookies) never reach a log
+      // line, and the per-request child logger stays cheap to build.
+      serializers: { req: (req: { id?: unknown; method?: string; url?: string }) => pick(req) },
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
       mixin() {
         const span = trace.getActiveSpan()?.spanContext();

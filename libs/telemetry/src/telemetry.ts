@@ -35,7 +35,9 @@ export function startTelemetry(options: {
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
     ...(metricReaders ? { metricReaders } : {}),
     views: DURATION_VIEWS,
-    instrumentations: [new HttpInstrumentation(), new PrismaInstrumentation()],
+    // Constructed instrumentations patch their modules at once, even for an SDK that never starts:
+    // with tracing off, every HTTP request would still pay for the patch (4 % of the relay API's CPU).
+    instrumentations: disabled ? [] : [new HttpInstrumentation(), new PrismaInstrumentation()],
   });
   sdk.start();
   prometheus?.start();
