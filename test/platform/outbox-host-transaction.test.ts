@@ -88,7 +88,7 @@ describe('outbox: staging in the host’s transaction', () => {
   async function inPgTransaction(orderId: string, end: 'COMMIT' | 'ROLLBACK'): Promise<void> {
     await host.query('BEGIN');
     await host.query('INSERT INTO host_app.orders (id) VALUES ($1)', [orderId]);
-    await outbox.stage(host, message(orderId));
+    await outbox.stageMessages(host, message(orderId));
     await host.query(end);
   }
 
@@ -108,11 +108,11 @@ describe('outbox: staging in the host’s transaction', () => {
   it('sends a message staged in a Prisma interactive transaction when it commits, and nothing when it throws', async () => {
     await hostPrisma.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO host_app.orders (id) VALUES ('prisma-commit')`;
-      await outbox.stage(tx, [message('prisma-commit'), message('prisma-commit-2')]);
+      await outbox.stageMessages(tx, [message('prisma-commit'), message('prisma-commit-2')]);
     });
     const failure = hostPrisma.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO host_app.orders (id) VALUES ('prisma-rollback')`;
-      await outbox.stage(tx, message('prisma-rollback'));
+      await outbox.stageMessages(tx, message('prisma-rollback'));
       throw new Error('the host changed its mind');
     });
     await expect(failure).rejects.toThrow('the host changed its mind');
@@ -135,10 +135,10 @@ describe('outbox: staging in the host’s transaction', () => {
   });
 
   it('refuses a client of neither shape with a TypeError, and the Prisma client itself (no transaction)', async () => {
-    await expect(outbox.stage({ run: () => undefined } as unknown as HostTransaction, message('odd'))).rejects.toThrow(
-      TypeError,
-    );
-    await expect(outbox.stage(hostPrisma, message('root'))).rejects.toThrow(/interactive transaction/);
+    await expect(
+      outbox.stageMessages({ run: () => undefined } as unknown as HostTransaction, message('odd')),
+    ).rejects.toThrow(TypeError);
+    await expect(outbox.stageMessages(hostPrisma, message('root'))).rejects.toThrow(/interactive transaction/);
     expect(await prisma.outboxMessage.count()).toBe(0);
   });
 });

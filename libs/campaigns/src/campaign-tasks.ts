@@ -1,7 +1,5 @@
-import { ClassConstructor } from 'class-transformer';
 import {
   CAMPAIGN_CHANNEL_TYPE_NAMES,
-  CAMPAIGN_TASK_CLASSES,
   CampaignChannelType,
   CampaignTask,
   CampaignTaskType,
@@ -9,7 +7,6 @@ import {
   CreateChannelTask,
   RollbackTask,
 } from '@discord-backbone/contracts';
-import { decodePayload } from '@discord-backbone/queue';
 import {
   CampaignState,
   CATEGORY_POSITION,
@@ -105,9 +102,11 @@ export function stepPositionOf(task: CampaignTask): number | undefined {
   }
 }
 
-/** Validated against the class the worker decodes with: a bug here fails the step that made it, not the queue. */
+/**
+ * The task with its FIFO coordinates. The outbox (API) and QueueSender (worker) validate it against the
+ * class the worker decodes with as they queue it: a bug here fails the step that made it, not the queue.
+ */
 function queued(campaign: CampaignState, task: CampaignTask): QueuedCampaignTask {
-  decodePayload(CAMPAIGN_TASK_CLASSES[task.task_type] as ClassConstructor<object>, task);
   const step = task.task_type === CampaignTaskType.CREATE_CHANNEL ? `channel-${task.current}` : task.task_type;
   return { task, messageGroupId: campaign.guildId, deduplicationId: `${campaign.id}:${campaign.round}:${step}` };
 }

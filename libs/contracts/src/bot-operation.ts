@@ -1,5 +1,7 @@
 import { Equals, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { IsSnowflake } from './discord-ids';
+import type { OutboxQueueContract } from './queue-contract';
+import { QueueName } from './queues.table';
 
 /**
  * Messages on BOT_OPERATIONS_QUEUE_URL (FIFO, API → bot-operations worker), spec:
@@ -88,3 +90,23 @@ export const BOT_OPERATION_MESSAGE_CLASSES = {
 
 export type BotOperation = InviteUserOperation | RemoveUserOperation | VerifyPermissionsOperation;
 export type BotOperationOf<T extends BotOperationType> = Extract<BotOperation, { type: T }>;
+
+/** One group per membership (user + channel); permission checks are per channel. Snowflakes keep it well under 128 chars. */
+export function botOperationGroup(operation: BotOperation): string {
+  return operation.type === BotOperationType.VERIFY_PERMISSIONS
+    ? `channel:${operation.channelId}`
+    : `${operation.discordUserId}:${operation.channelId}`;
+}
+
+/** BOT_OPERATIONS_QUEUE_URL: one membership's operations leave the outbox in order, as they are applied. */
+export const BOT_OPERATIONS_QUEUE: OutboxQueueContract<BotOperation> = {
+  queue: QueueName.BOT_OPERATIONS,
+  discriminator: 'type',
+  classes: BOT_OPERATION_MESSAGE_CLASSES,
+  what: 'bot operation type',
+  orderingKey: (operation) => `${QueueName.BOT_OPERATIONS}:${botOperationGroup(operation)}`,
+  attributes: (operation) => ({
+    [BotOperationAttribute.OPERATION_TYPE]: operation.type,
+    [BotOperationAttribute.ATTEMPT_COUNT]: 0,
+  }),
+};

@@ -17,6 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsSnowflake } from './discord-ids';
+import type { OutboxQueueContract } from './queue-contract';
+import { QueueName } from './queues.table';
 
 /**
  * Tasks on CAMPAIGN_QUEUE_URL (FIFO, API → campaign worker), spec: campaign-channel-worker.md.
@@ -130,3 +132,12 @@ export const CAMPAIGN_TASK_CLASSES = {
   [CampaignTaskType.COMPLETE]: CompleteTask,
   [CampaignTaskType.ROLLBACK]: RollbackTask,
 } as const;
+
+/** CAMPAIGN_QUEUE_URL: one campaign's tasks leave the outbox in the order they were staged. */
+export const CAMPAIGN_QUEUE: OutboxQueueContract<CampaignTask> = {
+  queue: QueueName.CAMPAIGN,
+  discriminator: 'task_type',
+  classes: CAMPAIGN_TASK_CLASSES,
+  what: 'campaign task type',
+  orderingKey: (task) => `${QueueName.CAMPAIGN}:${task.campaign_id}`,
+};

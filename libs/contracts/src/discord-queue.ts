@@ -22,6 +22,8 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsSnowflake } from './discord-ids';
+import type { OutboxQueueContract, QueueContract } from './queue-contract';
+import { QueueName } from './queues.table';
 
 /**
  * Messages on DISCORD_QUEUE_URL (backend → Discord bot) and BACKEND_QUEUE_URL (responses),
@@ -166,6 +168,15 @@ export const DISCORD_QUEUE_MESSAGE_CLASSES = {
   [DiscordQueueMessageType.FORWARD_CHAT_MESSAGE]: ForwardChatMessageMessage,
 } as const;
 
+/** DISCORD_QUEUE_URL: one order's (or offer session's) messages leave the outbox in the order they were made. */
+export const DISCORD_QUEUE: OutboxQueueContract<DiscordQueueMessage> = {
+  queue: QueueName.DISCORD,
+  discriminator: 'type',
+  classes: DISCORD_QUEUE_MESSAGE_CLASSES,
+  what: 'message type',
+  orderingKey: (message) => `${message.metadata.entity_type}:${message.metadata.order_id}`,
+};
+
 // ---- Responses (BACKEND_QUEUE_URL) ----------------------------------------------------------
 
 export class ResponseMetadata {
@@ -244,3 +255,11 @@ export const BACKEND_RESPONSE_CLASSES = {
   [BackendResponseType.CHAT_MESSAGE_FORWARDED]: ChatMessageForwardedResponse,
   [BackendResponseType.ERROR]: ErrorResponse,
 } as const;
+
+/** BACKEND_QUEUE_URL: the worker's answers, sent directly (not through an outbox). */
+export const BACKEND_QUEUE: QueueContract<BackendResponseMessage> = {
+  queue: QueueName.BACKEND,
+  discriminator: 'type',
+  classes: BACKEND_RESPONSE_CLASSES,
+  what: 'response type',
+};

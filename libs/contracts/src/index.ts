@@ -3,6 +3,7 @@ export * from './discord-ids';
 export * from './discord-queue';
 export * from './message-attributes';
 export * from './queues.table';
+export * from './queue-contract';
 export * from './bot-operation';
 export * from './campaign-tasks';
 export * from './relay';

@@ -3,7 +3,13 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { QueueName } from '@discord-backbone/contracts';
 import { PrismaService, PrismaTx } from '@discord-backbone/prisma';
-import { describeError, exponentialBackoff, SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import {
+  describeError,
+  exponentialBackoff,
+  SQS_CLIENT,
+  sqsAttributes,
+  traceContextAttributes,
+} from '@discord-backbone/queue';
 import {
   DEFAULT_OUTBOX_MAX_RETRY_DELAY_MS,
   DEFAULT_OUTBOX_POLL_INTERVAL_MS,
@@ -246,10 +252,7 @@ function messageAttributes(
   row: OutboxRow,
   traceAttributes: () => Record<string, MessageAttributeValue>,
 ): Record<string, MessageAttributeValue> {
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [key, value] of Object.entries(row.attributes)) {
-    if (key === 'traceparent' || key === 'tracestate') continue; // replaced by the send span's
-    attributes[key] = { DataType: typeof value === 'number' ? 'Number' : 'String', StringValue: String(value) };
-  }
-  return { ...attributes, ...traceAttributes() };
+  // The stored trace context is replaced by the send span's.
+  const { traceparent: _parent, tracestate: _state, ...stored } = row.attributes;
+  return { ...sqsAttributes(stored), ...traceAttributes() };
 }

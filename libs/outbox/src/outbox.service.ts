@@ -1,11 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
-import type { QueueName } from '@discord-backbone/contracts';
+import { messageAttributes, OutboxQueueContract, QueueName } from '@discord-backbone/contracts';
 import { PrismaService, quoteQualifiedName } from '@discord-backbone/prisma';
+import { decodeByType } from '@discord-backbone/queue';
 import { executeInTransaction, HostTransaction } from './host-transaction';
 import { OutboundMessage, OUTBOX_OPTIONS, OutboxOptions } from './outbox.options';
 
-/** Columns of one staged message, in the order `stage` binds them. */
+/** FIFO coordinates of a staged message (FIFO queues only). */
+export interface StageOptions {
+  /** The SQS message group. */
+  group?: string;
+  /** The SQS deduplication id. */
+  dedup?: string;
+}
+
+/** One message of `stageAll`, with its FIFO coordinates. */
+export interface StagedMessage<M extends object> extends StageOptions {
+  message: M;
+}
+
+/** Columns of one staged message, in the order `stageMessages` binds them. */
 const COLUMNS = ['destination', 'body', 'ordering_key', 'message_group_id', 'deduplication_id', 'attributes'] as const;
 
 /**
@@ -44,11 +58,39 @@ export class OutboxService {
   }
 
   /**
-   * Stages messages in the host's transaction (a Prisma interactive-transaction client or a pg
-   * client after BEGIN) with one parameterised INSERT. Throws for a destination without a queue
-   * URL: such a message would wait forever and block its key.
+   * Stages a message for the contract's queue in the host's transaction (a Prisma
+   * interactive-transaction client or a pg client after BEGIN). The message is validated against
+   * the class the consumer decodes it with (a MessageValidationError, nothing staged: a bug fails
+   * the request that caused it instead of poisoning the queue); its ordering key and attributes
+   * come from the contract.
    */
-  async stage(tx: HostTransaction, messages: OutboundMessage | OutboundMessage[]): Promise<void> {
+  async stage<M extends object>(
+    tx: HostTransaction,
+    contract: OutboxQueueContract<M>,
+    message: M,
+    options: StageOptions = {},
+  ): Promise<void> {
+    await this.stageMessages(tx, this.outbound(contract, message, options));
+  }
+
+  /** `stage` for several messages of one queue, in one INSERT; nothing is staged if one is invalid. */
+  async stageAll<M extends object>(
+    tx: HostTransaction,
+    contract: OutboxQueueContract<M>,
+    messages: readonly StagedMessage<M>[],
+  ): Promise<void> {
+    await this.stageMessages(
+      tx,
+      messages.map(({ message, ...options }) => this.outbound(contract, message, options)),
+    );
+  }
+
+  /**
+   * The low-level write under `stage`: rows built by the caller, not validated, in one
+   * parameterised INSERT. Throws for a destination without a queue URL: such a message would
+   * wait forever and block its key.
+   */
+  async stageMessages(tx: HostTransaction, messages: OutboundMessage | OutboundMessage[]): Promise<void> {
     const list = Array.isArray(messages) ? messages : [messages];
     if (list.length === 0) return;
     const unknown = list.find((m) => !this.isConfigured(m.destination));
@@ -69,6 +111,23 @@ export class OutboxService {
       JSON.stringify({ ...trace, ...m.attributes }),
     ]);
     await executeInTransaction(tx, this.insert + rows.join(', '), values);
+  }
+
+  /** The row of a contract's message: validated, with the contract's ordering key and attributes. */
+  private outbound<M extends object>(
+    contract: OutboxQueueContract<M>,
+    message: M,
+    { group, dedup }: StageOptions,
+  ): OutboundMessage {
+    decodeByType(message, contract);
+    return {
+      destination: contract.queue,
+      body: message,
+      orderingKey: contract.orderingKey(message),
+      ...(group !== undefined ? { messageGroupId: group } : {}),
+      ...(dedup !== undefined ? { deduplicationId: dedup } : {}),
+      attributes: messageAttributes(contract, message),
+    };
   }
 }
 

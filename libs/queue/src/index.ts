@@ -8,6 +8,7 @@ export * from './sqs-client.factory';
 export * from './message-pipeline';
 export * from './message-route';
 export * from './trace-context';
+export * from './queue.sender';
 export { SqsMessageHandler } from '@ssut/nestjs-sqs';
 export * from './payload.decoder';
 export * from './id-from-body';

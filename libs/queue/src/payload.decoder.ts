@@ -1,6 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { validationProblems } from '@discord-backbone/contracts';
+import { QueueContract, validationProblems } from '@discord-backbone/contracts';
 import { MessageValidationError, UnknownMessageTypeError } from './errors';
 
 /**
@@ -21,15 +21,21 @@ export function decodePayload<T extends object>(cls: ClassConstructor<T>, body: 
 export type MessageClasses = Readonly<Record<string, ClassConstructor<object>>>;
 
 /**
- * Decodes a message of a queue with several message types, the one way every consumer does it:
+ * Decodes a message of a queue with several message types (a QueueContract, or its discriminator,
+ * classes and what), the one way every consumer does it and the outbox and QueueSender validate:
  * a missing or non-string discriminator is a MessageValidationError, a value without a class an
  * UnknownMessageTypeError (`Unknown <what> "<value>"`; both dead-lettered at once), anything else
  * is validated by its class.
  */
+export function decodeByType<M extends object>(body: unknown, contract: QueueContract<M>): M;
 export function decodeByType<C extends MessageClasses>(
   body: unknown,
   contract: { discriminator: string; classes: C; what: string },
-): InstanceType<C[keyof C]> {
+): InstanceType<C[keyof C]>;
+export function decodeByType(
+  body: unknown,
+  contract: { discriminator: string; classes: MessageClasses; what: string },
+): object {
   const { discriminator, classes, what } = contract;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new MessageValidationError('Message body must be a JSON object');
@@ -39,7 +45,7 @@ export function decodeByType<C extends MessageClasses>(
   // Own keys only: `toString` or `__proto__` is not a message type.
   if (!Object.hasOwn(classes, type))
     throw new UnknownMessageTypeError(`Unknown ${what} ${JSON.stringify(type.slice(0, 64))}`);
-  return decodePayload(classes[type], body) as InstanceType<C[keyof C]>;
+  return decodePayload(classes[type], body);
 }
 
 /** Every broken field with its path (`payload.order.order_id: …`), nested objects included. */

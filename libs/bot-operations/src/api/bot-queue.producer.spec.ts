@@ -5,7 +5,8 @@ import {
   BotOperationType,
   QueueName,
 } from '@discord-backbone/contracts';
-import type { HostTransaction, OutboundMessage, OutboxService } from '@discord-backbone/outbox';
+import { HostTransaction, OutboundMessage, OutboxService } from '@discord-backbone/outbox';
+import type { PrismaService } from '@discord-backbone/prisma';
 import { decodePayload } from '@discord-backbone/queue';
 import { BotOperationRejectedError } from './bot-operation.errors';
 import { BotQueueProducer } from './bot-queue.producer';
@@ -24,8 +25,10 @@ describe('BotQueueProducer', () => {
   let query: jest.Mock<Promise<unknown>, [string, unknown[]]>;
   let tx: HostTransaction;
 
+  let outbox: OutboxService;
+
   const producer = (options: { queueUrl?: string; maxAttempts?: number } = { queueUrl: QUEUE_URL }) =>
-    new BotQueueProducer({ stage } as unknown as OutboxService, { maxAttempts: 8, ...options });
+    new BotQueueProducer(outbox, { maxAttempts: 8, ...options });
   const staged = (call = 0) => stage.mock.calls[call][1];
   // The row's INSERT binds id, type, channel, user, subscription, listing, reason in that order.
   const row = (call = 0) => {
@@ -34,7 +37,9 @@ describe('BotQueueProducer', () => {
   };
 
   beforeEach(() => {
-    stage = jest.fn().mockResolvedValue(undefined);
+    // The real outbox (validation, ordering key, attributes) down to the row it writes, which `stage` records.
+    outbox = new OutboxService({ destinations: { [QueueName.BOT_OPERATIONS]: QUEUE_URL } }, {} as PrismaService);
+    stage = jest.spyOn(outbox, 'stageMessages').mockResolvedValue(undefined) as unknown as typeof stage;
     query = jest.fn().mockResolvedValue({ rowCount: 1 });
     tx = { query }; // a pg client in the host's transaction
   });
@@ -88,7 +93,7 @@ describe('BotQueueProducer', () => {
     it('writes its row in the same transaction through a Prisma interactive-transaction client, into the configured table', async () => {
       const executeRaw = jest.fn().mockResolvedValue(1);
       const prismaTx = { $executeRawUnsafe: executeRaw, $queryRawUnsafe: jest.fn() };
-      const result = await new BotQueueProducer({ stage } as unknown as OutboxService, {
+      const result = await new BotQueueProducer(outbox, {
         queueUrl: QUEUE_URL,
         maxAttempts: 8,
         table: 'discord_backbone.bot_operations',

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ClassConstructor } from 'class-transformer';
 import {
-  BOT_OPERATION_MESSAGE_CLASSES,
+  BOT_OPERATIONS_QUEUE,
   BotOperation,
-  BotOperationAttribute,
+  botOperationGroup,
   BotOperationType,
   InviteUserOperation,
-  QueueName,
   RemovalReason,
   RemoveUserOperation,
   VerifyPermissionsOperation,
 } from '@discord-backbone/contracts';
 import { executeInTransaction, HostTransaction, OutboxService } from '@discord-backbone/outbox';
 import { quoteQualifiedName } from '@discord-backbone/prisma';
-import { decodePayload, MessageValidationError } from '@discord-backbone/queue';
+import { decodeByType, MessageValidationError } from '@discord-backbone/queue';
 import {
   BOT_OPERATIONS_OPTIONS,
   BotOperationsOptions,
@@ -129,17 +127,18 @@ export class BotQueueProducer {
         'not_configured',
       );
     }
-    // Validated against the very class the worker decodes with: a bad operation fails here, not in the DLQ.
-    const body = definedFields(operation);
+    // Validated against the very class the worker decodes with: a bad operation fails here, not in the
+    // DLQ. The outbox validates again as it stages; checking first keeps an invalid operation's row out.
+    const body = definedFields(operation) as T;
     try {
-      decodePayload(BOT_OPERATION_MESSAGE_CLASSES[operation.type] as ClassConstructor<object>, body);
+      decodeByType(body, BOT_OPERATIONS_QUEUE);
     } catch (error) {
       if (error instanceof MessageValidationError)
         throw new BotOperationRejectedError(`Invalid ${operation.type} operation: ${error.message}`, 'invalid');
       throw error;
     }
 
-    const messageGroupId = messageGroupOf(operation);
+    const messageGroupId = botOperationGroup(operation);
     const deduplicationId = operation.operationId;
     await executeInTransaction(tx, this.insertOperation, [
       operation.operationId,
@@ -150,24 +149,16 @@ export class BotQueueProducer {
       'listingId' in operation ? (operation.listingId ?? null) : null,
       'reason' in operation ? operation.reason : null,
     ]);
-    await this.outbox.stage(tx, {
-      destination: QueueName.BOT_OPERATIONS,
-      body,
-      orderingKey: `${QueueName.BOT_OPERATIONS}:${messageGroupId}`,
-      messageGroupId,
-      deduplicationId,
-      attributes: { [BotOperationAttribute.OPERATION_TYPE]: operation.type, [BotOperationAttribute.ATTEMPT_COUNT]: 0 },
+    await this.outbox.stage<BotOperation>(tx, BOT_OPERATIONS_QUEUE, body, {
+      group: messageGroupId,
+      dedup: deduplicationId,
     });
     return { operationId: operation.operationId, type: operation.type, messageGroupId, deduplicationId };
   }
 }
 
-/** One group per membership (user + channel); permission checks are per channel. Snowflakes keep it well under 128 chars. */
-export function messageGroupOf(operation: BotOperation): string {
-  return operation.type === BotOperationType.VERIFY_PERMISSIONS
-    ? `channel:${operation.channelId}`
-    : `${operation.discordUserId}:${operation.channelId}`;
-}
+/** One group per membership (user + channel); permission checks are per channel (`botOperationGroup` of the contracts). */
+export const messageGroupOf = botOperationGroup;
 
 /** The message body without undefined fields (the contract forbids unknown, not absent, ones). */
 function definedFields(operation: BotOperation): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  BOT_OPERATION_MESSAGE_CLASSES,
+  BOT_OPERATIONS_QUEUE,
   BotOperation,
   BotOperationResult,
   BotOperationType,
@@ -50,11 +50,7 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
   }
 
   decode(body: unknown): BotOperation {
-    return decodeByType(body, {
-      discriminator: 'type',
-      classes: BOT_OPERATION_MESSAGE_CLASSES,
-      what: 'bot operation type',
-    });
+    return decodeByType(body, BOT_OPERATIONS_QUEUE);
   }
 
   typeOf(operation: BotOperation): string {

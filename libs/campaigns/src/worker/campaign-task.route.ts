@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CAMPAIGN_TASK_CLASSES, CampaignTask, CampaignTaskType, QueueName } from '@discord-backbone/contracts';
+import { CAMPAIGN_QUEUE, CampaignTask, CampaignTaskType, QueueName } from '@discord-backbone/contracts';
 import {
   DiscordMissingPermissionsError,
   DiscordRateLimitedError,
@@ -56,11 +56,7 @@ export class CampaignTaskRoute implements EffectRoute<CampaignTask> {
   }
 
   decode(body: unknown): CampaignTask {
-    return decodeByType(body, {
-      discriminator: 'task_type',
-      classes: CAMPAIGN_TASK_CLASSES,
-      what: 'campaign task type',
-    });
+    return decodeByType(body, CAMPAIGN_QUEUE);
   }
 
   typeOf(task: CampaignTask): string {

@@ -1,9 +1,7 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
-import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import { CAMPAIGN_QUEUE } from '@discord-backbone/contracts';
+import { QueueSender } from '@discord-backbone/queue';
 import { QueuedCampaignTask } from '../campaign-tasks';
-
-const SQS_BATCH_LIMIT = 10;
 
 export const CAMPAIGN_WORKER_OPTIONS = Symbol('CAMPAIGN_WORKER_OPTIONS');
 
@@ -24,34 +22,21 @@ export class CampaignTaskSender {
   private readonly queueUrl: string;
 
   constructor(
-    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly sender: QueueSender,
     @Inject(CAMPAIGN_WORKER_OPTIONS) options: CampaignWorkerOptions,
   ) {
     this.queueUrl = options.queueUrl;
   }
 
   async send(tasks: QueuedCampaignTask[]): Promise<void> {
-    for (let i = 0; i < tasks.length; i += SQS_BATCH_LIMIT) {
-      const batch = tasks.slice(i, i + SQS_BATCH_LIMIT);
-      const { Failed = [] } = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map(({ task, messageGroupId, deduplicationId }, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(task),
-            MessageGroupId: messageGroupId,
-            MessageDeduplicationId: deduplicationId,
-            MessageAttributes: {
-              ...traceContextAttributes(),
-              task_type: { DataType: 'String', StringValue: task.task_type },
-            },
-          })),
-        }),
-      );
-      if (Failed.length > 0)
-        throw new Error(
-          `SQS refused ${Failed.length} campaign task(s): ${Failed[0].Code ?? 'Error'}: ${Failed[0].Message ?? ''}`,
-        );
-    }
+    await this.sender.sendAll(
+      this.queueUrl,
+      CAMPAIGN_QUEUE,
+      tasks.map(({ task, messageGroupId, deduplicationId }) => ({
+        message: task,
+        group: messageGroupId,
+        dedup: deduplicationId,
+      })),
+    );
   }
 }

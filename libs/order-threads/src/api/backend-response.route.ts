@@ -1,7 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { Injectable } from '@nestjs/common';
 import {
-  BACKEND_RESPONSE_CLASSES,
+  BACKEND_QUEUE,
   BackendResponseMessage,
   BackendResponseType,
   DiscordQueueMessageType,
@@ -37,7 +37,7 @@ export class BackendResponseRoute implements BatchRoute<BackendResponseMessage> 
   ) {}
 
   decode(body: unknown): BackendResponseMessage {
-    return decodeByType(body, { discriminator: 'type', classes: BACKEND_RESPONSE_CLASSES, what: 'response type' });
+    return decodeByType(body, BACKEND_QUEUE);
   }
 
   idempotencyKey(_response: BackendResponseMessage, message: Message): string {

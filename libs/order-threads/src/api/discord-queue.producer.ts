@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   AssignUserMessage,
   CreateThreadMessage,
-  DISCORD_QUEUE_MESSAGE_CLASSES,
+  DISCORD_QUEUE,
   DiscordMessageMetadata,
   DiscordQueueMessage,
   DiscordQueueMessageType,
@@ -14,7 +14,6 @@ import {
   UpdateOrderStatusMessage,
 } from '@discord-backbone/contracts';
 import { HostTransaction, OutboxService } from '@discord-backbone/outbox';
-import { decodePayload } from '@discord-backbone/queue';
 
 export interface ThreadTarget {
   serverId: string;
@@ -40,8 +39,9 @@ export interface RequestTarget {
  * in the caller's transaction (the host's Prisma interactive transaction or pg client, see
  * HostTransaction) through the outbox and returns the message as it will be sent:
  * nothing waits for SQS or Discord, and a committed change always becomes its message.
- * Messages are validated against the contract before they are staged: a bug here fails the
- * request that caused it instead of poisoning the queue.
+ * The outbox validates each message against the contract before it is staged (a bug here fails
+ * the request that caused it instead of poisoning the queue) and orders one order's messages
+ * (thread first, then updates) by the contract's ordering key.
  */
 @Injectable()
 export class DiscordQueueProducer {
@@ -128,14 +128,7 @@ export class DiscordQueueProducer {
   }
 
   private async stage<M extends DiscordQueueMessage>(tx: HostTransaction, message: M): Promise<M> {
-    decodePayload<object>(DISCORD_QUEUE_MESSAGE_CLASSES[message.type], message);
-    await this.outbox.stage(tx, {
-      destination: QueueName.DISCORD,
-      body: message,
-      // One order's messages leave in the order they were made (thread first, then updates).
-      orderingKey: `${message.metadata.entity_type}:${message.metadata.order_id}`,
-      attributes: { type: message.type },
-    });
+    await this.outbox.stage<DiscordQueueMessage>(tx, DISCORD_QUEUE, message);
     return message;
   }
 }

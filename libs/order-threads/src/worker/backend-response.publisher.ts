@@ -1,17 +1,17 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  BACKEND_QUEUE,
   BackendResponseMessage,
   BackendResponsePayload,
   BackendResponseType,
   DiscordQueueMessage,
 } from '@discord-backbone/contracts';
-import { SQS_CLIENT, traceContextAttributes } from '@discord-backbone/queue';
+import { QueueSender } from '@discord-backbone/queue';
 import { THREAD_WORKER_OPTIONS, ThreadWorkerOptions } from '../order-threads.options';
 
 /**
  * Answers the backend on BACKEND_QUEUE_URL, with the request's metadata for correlation and the
- * current trace context. Sent directly, not through an outbox: the handler that calls it is
+ * current trace context (QueueSender: validated against the backend's contract first). Sent directly, not through an outbox: the handler that calls it is
  * resumable, so a failed send fails the request message, which is retried and answers again.
  * The backend applies answers idempotently.
  */
@@ -20,7 +20,7 @@ export class BackendResponsePublisher {
   private readonly queueUrl: string;
 
   constructor(
-    @Inject(SQS_CLIENT) private readonly sqs: SQSClient,
+    private readonly sender: QueueSender,
     @Inject(THREAD_WORKER_OPTIONS) options: ThreadWorkerOptions,
   ) {
     this.queueUrl = options.backendQueueUrl;
@@ -44,12 +44,6 @@ export class BackendResponsePublisher {
         ...(request.metadata.request_id ? { request_id: request.metadata.request_id } : {}),
       },
     };
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(response),
-        MessageAttributes: { ...traceContextAttributes(), type: { DataType: 'String', StringValue: type } },
-      }),
-    );
+    await this.sender.send<BackendResponseMessage>(this.queueUrl, BACKEND_QUEUE, response);
   }
 }

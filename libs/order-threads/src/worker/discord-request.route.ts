@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   BackendResponseType,
-  DISCORD_QUEUE_MESSAGE_CLASSES,
+  DISCORD_QUEUE,
   DiscordQueueMessage,
   DiscordQueueMessageType,
   QueueName,
@@ -39,7 +39,7 @@ export class DiscordRequestRoute implements EffectRoute<DiscordQueueMessage> {
   }
 
   decode(body: unknown): DiscordQueueMessage {
-    return decodeByType(body, { discriminator: 'type', classes: DISCORD_QUEUE_MESSAGE_CLASSES, what: 'message type' });
+    return decodeByType(body, DISCORD_QUEUE);
   }
 
   typeOf(message: DiscordQueueMessage): string {
