@@ -37,6 +37,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  * through alone to learn the bucket from its answer; the others wait this long at most for it.
  */
 const PROBE_MS = 500;
+/** How often a request held back by another's probe looks again: the probe's answer usually comes within a round trip. */
+const PROBE_POLL_MS = 20;
 /** How late after its slot a request may still go: the margin below Discord's 50/s absorbs this much. */
 const LATE_MS = 50;
 
@@ -93,6 +95,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
         wait_ms: number | null;
         global_wait_ms: number | null;
         bucket_wait_ms: number | null;
+        bucket_probing: boolean;
         bucket_taken: boolean;
       };
       const asked = this.now();
@@ -109,9 +112,11 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
       const bucketWait =
         decision.bucket_wait_ms ?? (decision.wait_ms !== null && !decision.bucket_taken ? this.intervalMs : null);
       if (bucketWait !== null) {
-        if (answered - started + bucketWait > this.options.maxWaitMs)
-          throw this.limited(route, bucketWait, 'user', false);
-        await this.sleep(Math.max(1, bucketWait));
+        // Another request is probing an unknown bucket: look again soon rather than waiting out the
+        // probe's whole lease, or a burst on a new route (slash commands in a new guild) is refused.
+        const step = decision.bucket_probing ? Math.min(bucketWait, PROBE_POLL_MS) : bucketWait;
+        if (answered - started + step > this.options.maxWaitMs) throw this.limited(route, bucketWait, 'user', false);
+        await this.sleep(Math.max(1, step));
         continue;
       }
       if (decision.wait_ms === null)
@@ -190,9 +195,9 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
         SELECT COALESCE((SELECT bucket FROM discord_rate_routes WHERE token_hash = ${tokenHash} AND route = ${route.route}), ${route.route}) || ':' || ${majorParameter} AS bucket
       ),
       known AS (
-        SELECT b.remaining, b.reset_at FROM discord_rate_buckets b JOIN target ON b.bucket = target.bucket WHERE b.token_hash = ${tokenHash}
+        SELECT b."limit", b.remaining, b.reset_at FROM discord_rate_buckets b JOIN target ON b.bucket = target.bucket WHERE b.token_hash = ${tokenHash}
       ),
-      blocked AS (SELECT reset_at FROM known WHERE remaining <= 0 AND reset_at > clock_timestamp()),
+      blocked AS (SELECT reset_at, "limit" = 0 AS probing FROM known WHERE remaining <= 0 AND reset_at > clock_timestamp()),
       slot AS (
         INSERT INTO discord_rate_limits AS g (token_hash, next_at)
         SELECT ${tokenHash}, clock_timestamp() + make_interval(secs => ${interval}) WHERE NOT EXISTS (SELECT 1 FROM blocked)
@@ -219,6 +224,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
         (SELECT extract(epoch FROM GREATEST(send_at, clock_timestamp()) - clock_timestamp()) * 1000 FROM slot)::float8 AS wait_ms,
         (SELECT extract(epoch FROM next_at - clock_timestamp()) * 1000 - ${this.options.maxWaitMs} FROM discord_rate_limits WHERE token_hash = ${tokenHash})::float8 AS global_wait_ms,
         (SELECT extract(epoch FROM reset_at - clock_timestamp()) * 1000 FROM blocked)::float8 AS bucket_wait_ms,
+        COALESCE((SELECT probing FROM blocked), false) AS bucket_probing,
         EXISTS (SELECT 1 FROM taken) OR EXISTS (SELECT 1 FROM probe) AS bucket_taken`;
   }
 
@@ -235,6 +241,7 @@ export class PostgresDiscordRateLimiter extends DiscordRateLimiter {
         (SELECT extract(epoch FROM GREATEST(send_at, clock_timestamp()) - clock_timestamp()) * 1000 FROM slot)::float8 AS wait_ms,
         (SELECT extract(epoch FROM next_at - clock_timestamp()) * 1000 - ${this.options.maxWaitMs} FROM discord_rate_limits WHERE token_hash = ${route.tokenHash})::float8 AS global_wait_ms,
         NULL::float8 AS bucket_wait_ms,
+        false AS bucket_probing,
         true AS bucket_taken`;
   }
 
