@@ -101,11 +101,17 @@ function bucketOf(method: string, path: string): string {
 }
 
 export function send(res: ServerResponse, reply: Reply, bucket: string): void {
-  // Benign rate-limit headers, so the client never thinks a bucket is nearly empty.
+  // Benign rate-limit headers, so the client never thinks a bucket is nearly empty: 49 left of 50
+  // in fixed one-second windows aligned to the clock. Fixed, as Discord's are: a client that counts
+  // its own requests (the shared limiter) sees a new window each second, where a window that
+  // restarted at every answer would never end and its count would run out at 50 requests.
+  const now = Date.now();
+  const resetAt = (Math.floor(now / 1000) + 1) * 1000;
   const headers: Record<string, string> = {
     'x-ratelimit-limit': '50',
     'x-ratelimit-remaining': '49',
-    'x-ratelimit-reset-after': '1',
+    'x-ratelimit-reset': (resetAt / 1000).toFixed(3),
+    'x-ratelimit-reset-after': ((resetAt - now) / 1000).toFixed(3),
     'x-ratelimit-bucket': bucket,
     ...reply.headers,
   };
