@@ -1,4 +1,5 @@
-import { seedCommunity, snowflake } from '../support/database';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
 import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import { spawnWorker } from '../support/worker-process';

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { seedCommunity, snowflake } from '../support/database';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { startFakeEcsAgent } from '../support/ecs-agent';
 import { useTestInfra } from '../support/infra';
 import { createQueuePair, send, waitFor } from '../support/sqs';

@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
-import { seedCommunity, snowflake } from '../support/database';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
 import { createQueuePair, queueDepth, send, waitFor } from '../support/sqs';
 import { startTcpProxy } from '../support/tcp-proxy';

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { seedCommunity, snowflake } from '../support/database';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { bearer } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { createQueuePair, send, waitFor } from '../support/sqs';
