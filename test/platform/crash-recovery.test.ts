@@ -1,7 +1,8 @@
+import { QueueName } from '@discord-backbone/contracts';
 import { seedCommunity } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import { spawnWorker } from '../support/worker-process';
 
 /** Deterministic "random" kill points, so a failure can be replayed. */
@@ -17,7 +18,10 @@ describe('crash recovery', () => {
 
   it('a worker killed with SIGKILL at pseudo-random points and restarted applies every event exactly once', async () => {
     // Generous receive limit: a message caught in several crashes must not be redriven.
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 20, visibilityTimeout: 3 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 20,
+      visibilityTimeout: 3,
+    });
     const { community, stackable, unique } = await seedCommunity(prisma);
     const linked = await Promise.all(
       [1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })),

@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
 import { seedCommunity } from '../factories/rows';
@@ -8,7 +9,7 @@ import { snowflake } from '../support/database';
 import { adminHttp, http } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { orderThreadsRig, seedParticipants } from '../support/order-threads';
-import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import {
   databaseTarget as pgTarget,
   startTcpProxy,
@@ -37,7 +38,10 @@ describe('riding out dependency outages', () => {
   });
 
   it('prize events sent while Postgres is down are applied once it is back, none dead-lettered', async () => {
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 3, visibilityTimeout: 5 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 3,
+      visibilityTimeout: 5,
+    });
     const { community, stackable } = await seedCommunity(prisma);
     const users = await Promise.all(
       [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
@@ -91,7 +95,10 @@ describe('riding out dependency outages', () => {
   });
 
   it('a failover onto a read-only standby (25006) pauses consumers like an outage: nothing is dead-lettered, each event applies once it takes writes again', async () => {
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 3, visibilityTimeout: 5 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 3,
+      visibilityTimeout: 5,
+    });
     const { community, stackable } = await seedCommunity(prisma);
     const user = await prisma.user.create({ data: { username: 'ro', discordUserId: snowflake() } });
     // The worker logs in as its own role, whose sessions start read-only: what a standby answers.
@@ -151,7 +158,7 @@ describe('riding out dependency outages', () => {
     afterAll(() => fake.close());
 
     it('operations received while Postgres is down wait, then each applies once; nothing is dead-lettered', async () => {
-      const queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 5 });
+      const queues = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS, { maxReceiveCount: 5 });
       proxy = await startTcpProxy(pgTarget());
       const api = await startApi(botApiEnv(queues, fake));
       apps.push(api.app);
@@ -247,7 +254,7 @@ describe('riding out dependency outages', () => {
   });
 
   it('backs off polling while SQS is unreachable (no hot loop) and recovers by itself', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     proxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
     const worker = await startWorker(queues, { AWS_ENDPOINT_URL_SQS: proxy.endpoint, SQS_WAIT_TIME_SECONDS: '1' });

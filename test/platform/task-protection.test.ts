@@ -1,10 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
+import { QueueName } from '@discord-backbone/contracts';
 import { seedCommunity } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { startFakeEcsAgent } from '../support/ecs-agent';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
 /** On ECS, a worker task holding messages is protected from scale-in (infra/modules/ecs-worker-service). */
@@ -13,7 +14,7 @@ describe('ECS task scale-in protection', () => {
 
   it('is asked for while messages are in hand and lifted when the worker stops', async () => {
     const agent = await startFakeEcsAgent();
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const user = await prisma.user.create({ data: { username: 'busy', discordUserId: snowflake() } });
     // Hold the account's lock so the award stays in hand until we let go.

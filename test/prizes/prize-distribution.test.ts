@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
 import { characterAwarded, itemAwarded } from '../factories/prize-events';
 import { createUser, seedCommunity } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
 describe('prize distribution through the real worker, Postgres and SQS', () => {
@@ -12,7 +13,7 @@ describe('prize distribution through the real worker, Postgres and SQS', () => {
   let worker: INestApplication | undefined;
 
   beforeEach(async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
   });
   afterEach(async () => {
     await worker?.close();

@@ -1,11 +1,11 @@
 import { CreateQueueCommand, DeleteQueueCommand, Message } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { MessageAttribute } from '@discord-backbone/contracts';
+import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
 import { characterAwarded, itemAwarded } from '../factories/prize-events';
 import { createUser, seedCommunity } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { captureSpans, spansNamed } from '../support/tracing';
 import { startWorker } from '../support/worker';
 
@@ -38,7 +38,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters every permanent error at once, with the reason, and applies nothing', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable, orphan } = await seedCommunity(prisma);
     const owner = await createUser(prisma, 'owner');
     const owned = await prisma.character.create({
@@ -122,7 +122,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters at once a value Postgres refuses (class 22, an overflowing stack), applying the rest of the batch', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const rich = await createUser(prisma, 'rich');
     await prisma.itemHolding.create({
@@ -149,7 +149,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('keeps a message on the queue while its dead-letter queue is unreachable, then dead-letters it', async () => {
-    queues = await createQueuePair(sqs, { visibilityTimeout: 3 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { visibilityTimeout: 3 });
     worker = await startWorker(queues, { SQS_VISIBILITY_TIMEOUT: '3' });
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queues.dlqUrl }));
     await send(sqs, queues.queueUrl, '{"not json');
@@ -171,7 +171,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters an event id reused with another payload instead of skipping it as a duplicate', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     await createUser(prisma, 'kim', discordUserId);
@@ -201,7 +201,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('applies a dead-lettered event once its cause is fixed and it is replayed, even beside a valid one', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     const user = await createUser(prisma, 'ivy', discordUserId);
@@ -240,7 +240,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('retries a transient database failure with growing delays, then applies it once', async () => {
-    queues = await createQueuePair(sqs, { maxReceiveCount: 5 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { maxReceiveCount: 5 });
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     const user = await createUser(prisma, 'erin', discordUserId);
@@ -274,7 +274,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters a transient failure once the receive limit is reached, with the last error', async () => {
-    queues = await createQueuePair(sqs, { maxReceiveCount: 2 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { maxReceiveCount: 2 });
     const { community, stackable } = await seedCommunity(prisma);
     await prisma.$executeRawUnsafe('ALTER TABLE processed_messages RENAME TO processed_messages_offline');
     try {
@@ -294,7 +294,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('keeps a message invisible while a slow handler works, so it is delivered once', async () => {
-    queues = await createQueuePair(sqs, { visibilityTimeout: 3 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { visibilityTimeout: 3 });
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     const user = await createUser(prisma, 'frank', discordUserId);
