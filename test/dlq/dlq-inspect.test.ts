@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
+import { itemAwarded } from '../factories/prize-events';
 import { snowflake } from '../support/database';
 import { runDlq, spawnDlq, testCredentials } from '../support/dlq';
 import { useTestInfra } from '../support/infra';
@@ -22,13 +23,7 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
     const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const worker = await startWorker(queues);
     const guild = snowflake();
-    const award = (n: number) => ({
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: guild,
-      discordUserId: snowflake(),
-      itemTypeId: 'gold',
-      quantity: n,
-    });
+    const award = (n: number) => itemAwarded({ discordGuildId: guild, itemTypeId: 'gold', quantity: n });
     const ids = [
       await send(sqs, queues.queueUrl, award(1), traceparent),
       await send(sqs, queues.queueUrl, award(2), traceparent),

@@ -4,6 +4,8 @@ import { INestApplication } from '@nestjs/common';
 import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
 import { ConsumerSettings } from '@discord-backbone/queue';
 import { DeadLetterPublisher } from '../../libs/queue/src/dead-letter.publisher';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { runDlq, spawnDlq, startSqsProxy, testCredentials } from '../support/dlq';
 import { useTestInfra } from '../support/infra';
@@ -28,16 +30,10 @@ describe('DLQ tool: redrive', () => {
   /** A linked user and awards for a guild no community has yet: the worker dead-letters them as CommunityNotFoundError. */
   async function awardsForMissingCommunity(queues: QueuePair, count: number) {
     const discordUserId = snowflake();
-    const user = await prisma.user.create({ data: { username: `u${randomUUID().slice(0, 6)}`, discordUserId } });
+    const user = await createUser(prisma, `u${randomUUID().slice(0, 6)}`, discordUserId);
     const guild = snowflake();
     const bodies = Array.from({ length: count }, (_, n) =>
-      JSON.stringify({
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: guild,
-        discordUserId,
-        itemTypeId: 'late-gold',
-        quantity: n + 1,
-      }),
+      JSON.stringify(itemAwarded({ discordGuildId: guild, discordUserId, itemTypeId: 'late-gold', quantity: n + 1 })),
     );
     const ids: string[] = [];
     for (const [n, body] of bodies.entries()) ids.push(await send(sqs, queues.queueUrl, body, traceparent(n)));

@@ -3,7 +3,8 @@ import { INestApplication } from '@nestjs/common';
 import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
-import { seedCommunity } from '../factories/rows';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
 import { botApiEnv, startBotWorker } from '../support/bot-operations';
 import { snowflake } from '../support/database';
 import { adminHttp, http } from '../support/http';
@@ -43,9 +44,7 @@ describe('riding out dependency outages', () => {
       visibilityTimeout: 5,
     });
     const { community, stackable } = await seedCommunity(prisma);
-    const users = await Promise.all(
-      [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
-    );
+    const users = await Promise.all([1, 2, 3].map(async (i) => createUser(prisma, `u${i}`)));
     proxy = await startTcpProxy(pgTarget());
     // Retry window with these settings: 1 s + 2 s before the third receive dead-letters a failing message.
     apps.push(
@@ -57,14 +56,14 @@ describe('riding out dependency outages', () => {
         SQS_BATCH_SIZE: '10',
       }),
     );
-    const award = (n: number) => ({
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: users[n % 3].discordUserId,
-      itemTypeId: stackable.id,
-      quantity: 1,
-      eventId: `e${n}`,
-    });
+    const award = (n: number) =>
+      itemAwarded({
+        discordGuildId: community.discordGuildId,
+        discordUserId: users[n % 3].discordUserId,
+        itemTypeId: stackable.id,
+        quantity: 1,
+        eventId: `e${n}`,
+      });
 
     await sendBatch(sqs, queues.queueUrl, [0, 1, 2].map(award));
     await waitFor(async () => (await prisma.processedMessage.count()) === 3, { what: 'the first events' });
@@ -100,7 +99,7 @@ describe('riding out dependency outages', () => {
       visibilityTimeout: 5,
     });
     const { community, stackable } = await seedCommunity(prisma);
-    const user = await prisma.user.create({ data: { username: 'ro', discordUserId: snowflake() } });
+    const user = await createUser(prisma, 'ro');
     // The worker logs in as its own role, whose sessions start read-only: what a standby answers.
     const role = `standby_${snowflake()}`;
     await prisma.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
@@ -116,14 +115,14 @@ describe('riding out dependency outages', () => {
           SQS_RETRY_BASE_DELAY_SECONDS: '1',
         }),
       );
-      const award = (n: number) => ({
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-        quantity: 1,
-        eventId: `ro${n}`,
-      });
+      const award = (n: number) =>
+        itemAwarded({
+          discordGuildId: community.discordGuildId,
+          discordUserId: user.discordUserId,
+          itemTypeId: stackable.id,
+          quantity: 1,
+          eventId: `ro${n}`,
+        });
       await sendBatch(sqs, queues.queueUrl, [0, 1, 2, 3, 4].map(award));
       await sleep(8000); // longer than the retry window (1 s + 2 s before the third receive)
       expect(await prisma.processedMessage.count()).toBe(0);
@@ -181,7 +180,7 @@ describe('riding out dependency outages', () => {
       for (let i = 0; i < 4; i++) {
         const discordUserId = fake.addMember(guild.id);
         members.push(discordUserId);
-        const user = await prisma.user.create({ data: { username: `s${i}`, discordUserId } });
+        const user = await createUser(prisma, `s${i}`, discordUserId);
         const subscription = await http<{ id: string }>(api.url, 'POST', '/subscriptions', {
           userId: user.id,
           channelId,
@@ -276,13 +275,7 @@ describe('riding out dependency outages', () => {
     expect(receives).toBeLessThanOrEqual(6);
 
     proxy.restore();
-    const event = {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      itemTypeId: stackable.id,
-      quantity: 2,
-    };
+    const event = itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 2 });
     await sendBatch(sqs, queues.queueUrl, [event]);
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, {
       what: 'the event applied after SQS came back',

@@ -4,9 +4,9 @@ import { Test } from '@nestjs/testing';
 import { QueueName } from '@discord-backbone/contracts';
 import { DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
 import { startFakeDiscord } from '@discord-backbone/discord-standin';
+import { itemAwarded } from '../factories/prize-events';
 import { seedCommunity } from '../factories/rows';
 import { campaignRig } from '../support/campaigns';
-import { snowflake } from '../support/database';
 import { http } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { orderThreadsRig, seedParticipants } from '../support/order-threads';
@@ -43,14 +43,10 @@ describe('metrics', () => {
       }),
       duration: await metrics.value('messaging.process.duration', consumer),
     };
-    const award = {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      itemTypeId: stackable.id,
-      quantity: 1,
-    };
-    await send(sqs, queues.queueUrl, { ...award, discordUserId: snowflake() });
-    await send(sqs, queues.queueUrl, { ...award, discordUserId: snowflake() });
+    const award = () =>
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 1 });
+    await send(sqs, queues.queueUrl, award());
+    await send(sqs, queues.queueUrl, award());
     await send(sqs, queues.queueUrl, '{"eventType": "ITEM_AWARDED",');
     worker = await startWorker(queues);
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 2, { what: 'two grants' });
@@ -220,13 +216,11 @@ describe('metrics scraped from the worker process', () => {
     const { community, stackable } = await seedCommunity(prisma);
     const port = await freePort();
     worker = await spawnScrapedWorker(queues, port);
-    await send(sqs, queues.queueUrl, {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      itemTypeId: stackable.id,
-      quantity: 1,
-    });
+    await send(
+      sqs,
+      queues.queueUrl,
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 1 }),
+    );
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the grant' });
 
     const prizes = { messaging_destination_name: 'prize-distribution', messaging_outcome: 'applied' };

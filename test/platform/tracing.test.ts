@@ -3,8 +3,8 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { QueueName } from '@discord-backbone/contracts';
 import { traceContextAttributes } from '@discord-backbone/queue';
+import { characterAwarded, itemAwarded } from '../factories/prize-events';
 import { seedCommunity } from '../factories/rows';
-import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
 import { createSystemQueue, send, waitFor } from '../support/sqs';
 import { captureSpans, spansNamed } from '../support/tracing';
@@ -38,20 +38,14 @@ describe('tracing of prize processing', () => {
     const itemMessageId = await send(
       sqs,
       queues.queueUrl,
-      {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: snowflake(),
-        itemTypeId: stackable.id,
-      },
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id }),
       attributes,
     );
-    await send(sqs, queues.queueUrl, {
-      eventType: 'CHARACTER_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      characterId: orphan.id,
-    });
+    await send(
+      sqs,
+      queues.queueUrl,
+      characterAwarded({ discordGuildId: community.discordGuildId, characterId: orphan.id }),
+    );
     worker = await startWorker(queues); // both messages wait on the queue: one receive, one batch
 
     await waitFor(

@@ -1,8 +1,8 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
 import { QueueName } from '@discord-backbone/contracts';
-import { seedCommunity } from '../factories/rows';
-import { snowflake } from '../support/database';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
 import { useTestInfra } from '../support/infra';
 import { createSystemQueue, queueDepth, send, waitFor } from '../support/sqs';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -64,17 +64,18 @@ describe('worker process lifecycle', () => {
   it('on SIGTERM: readiness down at once, no new receive, messages in hand finished or handed back, nothing applied twice', async () => {
     const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const [busy, stuck] = await Promise.all(
-      ['busy', 'stuck'].map((username) => prisma.user.create({ data: { username, discordUserId: snowflake() } })),
-    );
+    const [busy, stuck] = await Promise.all(['busy', 'stuck'].map((username) => createUser(prisma, username)));
     const award = (user: { discordUserId: string | null }, eventId: string) =>
-      send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        eventId,
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-      });
+      send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({
+          eventId,
+          discordGuildId: community.discordGuildId,
+          discordUserId: user.discordUserId,
+          itemTypeId: stackable.id,
+        }),
+      );
     for (let i = 0; i < 16; i++) await award(busy, `early-${i}`);
     for (let i = 0; i < 4; i++) await award(stuck, `stuck-${i}`);
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -155,19 +156,16 @@ describe('worker process lifecycle', () => {
   it('on SIGTERM finishes or releases in-flight messages and exits within 10 s', async () => {
     const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const users = await Promise.all(
-      [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
-    );
+    const users = await Promise.all([1, 2, 3].map(async (i) => createUser(prisma, `u${i}`)));
     const stuck = users[0];
     // The stuck account's grants go last, so the batches before them can finish.
     for (let i = 0; i < 30; i++) {
-      const user = i < 26 ? users[1 + (i % 2)] : stuck;
-      await send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-      });
+      const { discordUserId } = i < 26 ? users[1 + (i % 2)] : stuck;
+      await send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id }),
+      );
     }
     // Hold one account's lock: its grants are in flight and cannot finish before the drain deadline.
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
