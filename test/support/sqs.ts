@@ -9,7 +9,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { QueueName, QUEUES } from '@discord-backbone/contracts';
+import { QueueName, QUEUES, QueueSettingKey, queueSettingName } from '@discord-backbone/contracts';
 import { createSqsClient } from '@discord-backbone/queue';
 
 export function testSqsClient(): SQSClient {
@@ -54,6 +54,20 @@ export async function createSystemQueue(
     }),
   );
   return { name, queueUrl: queueUrl!, dlqUrl: dlqUrl! };
+}
+
+/**
+ * Settings for a process, under the names the queue table gives a queue's settings
+ * (`<QUEUE>_QUEUE_URL`, `<QUEUE>_QUEUE_DLQ_URL`, `<QUEUE>_QUEUE_WAIT_TIME_SECONDS`, …): the test
+ * says which queue and which values, the table says what they are called.
+ */
+export function queueSettings(
+  queue: QueueName,
+  settings: Partial<Record<QueueSettingKey, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [queueSettingName(queue, key as QueueSettingKey), value]),
+  );
 }
 
 export async function send(
