@@ -2,12 +2,11 @@ import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@discord-backbone/contracts';
 import { backendAnswer, placeOrder, threadCreatedAnswer, threadCreateFails } from '../factories/order-threads';
 import { http } from '../support/http';
-import { useTestInfra } from '../support/infra';
 import {
-  orderThreadsRig,
   OrderThreadsRig,
   seedParticipants,
   ThreadedView,
+  useOrderThreadsRig,
   waitForThread,
 } from '../support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from '../support/sqs';
@@ -15,13 +14,8 @@ import { startTcpProxy } from '../support/tcp-proxy';
 import { startApi } from '../support/worker';
 
 describe('order threads when things go wrong', () => {
-  const { sqs, prisma } = useTestInfra();
   let rig: OrderThreadsRig;
-
-  beforeEach(async () => {
-    rig = await orderThreadsRig(sqs);
-  });
-  afterEach(() => rig.close());
+  const { sqs, prisma } = useOrderThreadsRig((current) => (rig = current));
 
   const threadOf = (base: string, id: string, status: string) => waitForThread(base, `/orders/${id}`, status);
 

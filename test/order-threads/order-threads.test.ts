@@ -4,24 +4,18 @@ import { ThreadAnswerHandler } from '@discord-backbone/order-threads';
 import { createThread, threadCreatedAnswer } from '../factories/order-threads';
 import { createUser, queuedOrder } from '../factories/rows';
 import { adminHttp, http } from '../support/http';
-import { useTestInfra } from '../support/infra';
 import {
-  orderThreadsRig,
   OrderThreadsRig,
   seedParticipants,
   ThreadedView,
+  useOrderThreadsRig,
   waitForThread,
 } from '../support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from '../support/sqs';
 
 describe('order threads: API → outbox → Discord queue → worker → Discord → backend queue → API', () => {
-  const { sqs, prisma } = useTestInfra();
   let rig: OrderThreadsRig;
-
-  beforeEach(async () => {
-    rig = await orderThreadsRig(sqs);
-  });
-  afterEach(() => rig.close());
+  const { sqs, prisma } = useOrderThreadsRig((current) => (rig = current));
 
   it('queues the spec’s create_thread message at once and stores nothing from Discord until it answers', async () => {
     const { url } = await rig.startApi();

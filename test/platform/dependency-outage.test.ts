@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
+import { backendAnswer } from '../factories/order-threads';
 import { itemAwarded } from '../factories/prize-events';
 import { createUser, seedCommunity } from '../factories/rows';
 import { botApiEnv, startBotWorker } from '../support/bot-operations';
@@ -226,17 +227,12 @@ describe('riding out dependency outages', () => {
       });
       proxy.cut();
       await sendBatch(sqs, rig.backendQueue.queueUrl, [
-        {
-          type: 'thread_created',
-          payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
-          metadata: {
-            discord_message_id: null,
-            created_at: new Date().toISOString(),
-            original_order_id: order.body.id,
-            entity_type: 'order',
-            request_type: 'create_thread',
-          },
-        },
+        backendAnswer(
+          'thread_created',
+          order.body.id,
+          { thread_id: '123456789012345678', invite_code: 'abc', success: true },
+          { entity_type: 'order', request_type: 'create_thread' },
+        ),
       ]);
       await sleep(12_000); // three receives' worth of retry window, and more
       proxy.restore();

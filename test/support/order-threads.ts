@@ -5,6 +5,7 @@ import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin
 import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
 import { http } from './http';
+import { useTestInfra } from './infra';
 import { createSystemQueue, QueuePair, queueSettings, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
@@ -71,6 +72,21 @@ export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> 
     },
   };
   return rig;
+}
+
+/**
+ * The test infrastructure (useTestInfra) and a fresh rig for each test of the file: handed to `use`
+ * before the test, closed after it.
+ */
+export function useOrderThreadsRig(use: (rig: OrderThreadsRig) => void): { sqs: SQSClient; prisma: PrismaClient } {
+  const infra = useTestInfra();
+  let rig: OrderThreadsRig | undefined;
+  beforeEach(async () => {
+    rig = await orderThreadsRig(infra.sqs);
+    use(rig);
+  });
+  afterEach(() => rig?.close());
+  return infra;
 }
 
 /** A customer and an assignee with linked Discord accounts that are members of the guild. */
