@@ -152,6 +152,20 @@ export async function queueTable() {
   }
 }
 
+/**
+ * A queue `name` and its DLQ shaped as the queue table says for the system's queue `queue`
+ * (FIFO or not, the redrive count and visibility of its defaults).
+ */
+export async function createSystemQueuePair(sqs, name, queue) {
+  const { QUEUES } = await queueTable();
+  const { fifo, defaults } = QUEUES[queue];
+  return createQueuePair(sqs, name, {
+    maxReceiveCount: defaults.maxReceiveCount,
+    visibilityTimeout: defaults.visibilityTimeout,
+    fifo,
+  });
+}
+
 /** Every name a queue's URL or DLQ URL is read from (the scheme's and the older ones). */
 export async function queueLocationSettings() {
   const { QUEUE_NAMES, queueSettingNames } = await queueTable();
@@ -170,12 +184,7 @@ export async function createLocalQueues(sqs) {
   const { QUEUES, QUEUE_NAMES, queueSettingName } = await queueTable();
   const settings = {};
   for (const name of QUEUE_NAMES) {
-    const { localName, fifo, defaults } = QUEUES[name];
-    const pair = await createQueuePair(sqs, localName, {
-      maxReceiveCount: defaults.maxReceiveCount,
-      visibilityTimeout: defaults.visibilityTimeout,
-      fifo,
-    });
+    const pair = await createSystemQueuePair(sqs, QUEUES[name].localName, name);
     settings[queueSettingName(name, 'queueUrl')] = pair.queueUrl;
     settings[queueSettingName(name, 'deadLetterQueueUrl')] = pair.dlqUrl;
   }

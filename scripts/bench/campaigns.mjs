@@ -18,17 +18,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import pg from 'pg';
-import {
-  backboneConnection,
-  createQueuePair,
-  dropDatabase,
-  prepareDatabase,
-  ROOT,
-  startFauxqs,
-} from '../local-services.mjs';
-import { percentiles, releaseAll, sleep, spawnApp, until } from './support.mjs';
+import { createSystemQueuePair, ROOT } from '../local-services.mjs';
+import { ownDatabase, ownFauxqs, ownSqsClient, percentiles, releaseAll, sleep, spawnApp, until } from './support.mjs';
 
 const API_KEY = randomBytes(32).toString('base64url');
 /**
@@ -52,19 +43,9 @@ export async function benchCampaigns(options = {}) {
     const { startFakeDiscord, CAMPAIGN_BOT_PERMISSIONS } = await import(
       pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
     );
-    const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned));
-    const databaseUrl = `${opts.databaseBaseUrl ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_campaigns`;
-    await prepareDatabase(databaseUrl, { recreate: true });
-    owned.push(() => dropDatabase(databaseUrl));
-    const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
-    owned.push(() => db.end());
-    const sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: fauxqsEndpoint,
-      useQueueUrlAsEndpoint: false,
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    });
-    owned.push(() => sqs.destroy());
+    const fauxqsEndpoint = opts.fauxqsEndpoint ?? (await ownFauxqs(owned)).endpoint;
+    const { databaseUrl, db } = await ownDatabase(owned, 'dqb_bench_campaigns', { baseUrl: opts.databaseBaseUrl });
+    const sqs = await ownSqsClient(owned, fauxqsEndpoint);
 
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());
@@ -102,10 +83,7 @@ export async function benchCampaigns(options = {}) {
     log(
       `\n== Campaigns, phase 1: signed /add-campaign at ${opts.rate}/s for ${opts.seconds} s (${total} interactions), API alone`,
     );
-    const ackQueue = await createQueuePair(sqs, `bench-campaign-ack-${randomUUID().slice(0, 8)}`, {
-      fifo: true,
-      maxReceiveCount: 20,
-    });
+    const ackQueue = await createSystemQueuePair(sqs, `bench-campaign-ack-${randomUUID().slice(0, 8)}`, 'campaign');
     // Every interaction of this phase starts a campaign in the one server, and no worker ends any.
     const api = await spawnApp(
       'api',
@@ -146,10 +124,7 @@ export async function benchCampaigns(options = {}) {
     log(
       `\n== Campaigns, phase 2: ${opts.campaigns} standard campaigns (10 channels) end to end, Discord answering after ${opts.discordLatencyMs} ms`,
     );
-    const queue = await createQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, {
-      fifo: true,
-      maxReceiveCount: 20,
-    });
+    const queue = await createSystemQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, 'campaign');
     const e2eEnv = { ...env, CAMPAIGN_QUEUE_URL: queue.queueUrl };
     const api2 = await spawnApp('api', e2eEnv, { owned });
     const worker = await spawnApp(
@@ -206,12 +181,6 @@ export async function benchCampaigns(options = {}) {
   } finally {
     await stop();
   }
-}
-
-async function ownFauxqs(owned) {
-  const fauxqs = await startFauxqs();
-  owned.push(() => fauxqs.process.kill('SIGTERM'));
-  return fauxqs.endpoint;
 }
 
 // Run alone: `npm run bench:campaigns`.

@@ -15,17 +15,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pg from 'pg';
-import {
-  backboneConnection,
-  createQueuePair,
-  dropDatabase,
-  prepareDatabase,
-  ROOT,
-  startFauxqs,
-} from '../local-services.mjs';
-import { freePort, releaseAll, sleep, spawnApp } from './support.mjs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { createSystemQueuePair, ROOT } from '../local-services.mjs';
+import { freePort, ownDatabase, ownFauxqs, ownSqsClient, releaseAll, sleep, spawnApp } from './support.mjs';
 
 const DISCORD_LIMIT = 50;
 const BUDGET = 2000;
@@ -48,21 +40,11 @@ export async function benchDiscordLimits({
     const { startFakeDiscord } = await import(
       pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
     );
-    const fauxqs = await startFauxqs();
-    owned.push(() => fauxqs.process.kill('SIGTERM'));
-    const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_discord_limits`;
-    await prepareDatabase(databaseUrl, { recreate: true });
-    owned.push(() => dropDatabase(databaseUrl));
-    const db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 2 });
-    owned.push(() => db.end());
-    const sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: fauxqs.endpoint,
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    });
-    owned.push(() => sqs.destroy());
-    const discordQueue = await createQueuePair(sqs, 'bench-discord', { maxReceiveCount: 20, visibilityTimeout: 30 });
-    const backendQueue = await createQueuePair(sqs, 'bench-backend');
+    const fauxqs = await ownFauxqs(owned);
+    const { databaseUrl, db } = await ownDatabase(owned, 'dqb_bench_discord_limits');
+    const sqs = await ownSqsClient(owned, fauxqs.endpoint);
+    const discordQueue = await createSystemQueuePair(sqs, 'bench-discord', 'discord');
+    const backendQueue = await createSystemQueuePair(sqs, 'bench-backend', 'backend');
 
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());

@@ -31,18 +31,18 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
-import pg from 'pg';
+import { createSystemQueuePair, ROOT } from '../local-services.mjs';
 import {
-  backboneConnection,
-  createQueuePair,
-  dropDatabase,
-  prepareDatabase,
-  ROOT,
-  startFauxqs,
-} from '../local-services.mjs';
-import { freePort, percentiles, sleep } from './support.mjs';
+  createRun,
+  freePort,
+  ownDatabase,
+  ownFauxqs,
+  ownSqsClient,
+  percentiles,
+  sleep,
+  stopChild,
+} from './support.mjs';
 
 // Issue 11's goals, each against the baseline measured in the same run.
 const TARGETS = { ratio: 1.0, cpuRatio: 1.1, p99Ms: 100, rssMiB: 200 };
@@ -51,118 +51,117 @@ const USERS = 1000; // linked accounts
 const UNLINKED = 200; // Discord ids without a user: their grants become pending ownerships
 const KEY_PREFIX = 'prize-distribution:event:';
 const STALL_MS = 30_000; // a drain that makes no progress this long is reported as failed
+const PRIZES = 'prize-distribution'; // the queue table's queue the bench's queues are shaped as
 
-const { values: flags } = parseArgs({
-  options: {
-    events: { type: 'string', default: '20000' },
-    'paced-rate': { type: 'string' },
-    'paced-seconds': { type: 'string', default: '20' },
-    'skip-baseline': { type: 'boolean', default: false },
-    // Worker processes draining phase A together (replicas of the deployment); phase B uses one.
-    workers: { type: 'string', default: '1' },
-    // Replica counts of phase S, or `none`.
-    scale: { type: 'string', default: '1,2,4' },
-    only: { type: 'string', default: 'prize,campaigns,relay' },
-  },
-});
-const SYSTEMS = new Set(flags.only.split(',').map((s) => s.trim()));
-for (const system of SYSTEMS)
-  if (!['prize', 'campaigns', 'relay'].includes(system))
-    throw new Error(`--only: unknown system "${system}" (prize, campaigns, relay)`);
-const N = positiveInt(flags.events, '--events');
-const FIXED_PACED_RATE =
-  flags['paced-rate'] === undefined ? undefined : positiveInt(flags['paced-rate'], '--paced-rate');
-let PACED_RATE = FIXED_PACED_RATE ?? 500;
-const PACED_SECONDS = positiveInt(flags['paced-seconds'], '--paced-seconds');
-const WORKERS = positiveInt(flags.workers, '--workers');
-const SCALE = flags.scale === 'none' ? [] : flags.scale.split(',').map((n) => positiveInt(n.trim(), '--scale'));
-/** Receive loops of the SQS ceiling: as many receives in flight as the largest replica count's workers keep (SQS_CONCURRENCY 4 each). */
-const CEILING_LOOPS = 4 * Math.max(1, ...SCALE);
-
-const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench`;
-const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-'));
-const children = new Set(); // every process we spawned and still own
-const failures = []; // correctness: any entry makes the exit code non-zero
-const problems = []; // worth knowing, but not a correctness failure (e.g. an unclean exit)
+/** The command line, checked: what a run measures. */
+function parseOptions(args = process.argv.slice(2)) {
+  const { values: flags } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string', default: '20000' },
+      'paced-rate': { type: 'string' },
+      'paced-seconds': { type: 'string', default: '20' },
+      'skip-baseline': { type: 'boolean', default: false },
+      // Worker processes draining phase A together (replicas of the deployment); phase B uses one.
+      workers: { type: 'string', default: '1' },
+      // Replica counts of phase S, or `none`.
+      scale: { type: 'string', default: '1,2,4' },
+      only: { type: 'string', default: 'prize,campaigns,relay' },
+    },
+  });
+  const systems = new Set(flags.only.split(',').map((s) => s.trim()));
+  for (const system of systems)
+    if (!['prize', 'campaigns', 'relay'].includes(system))
+      throw new Error(`--only: unknown system "${system}" (prize, campaigns, relay)`);
+  const fixedPacedRate =
+    flags['paced-rate'] === undefined ? undefined : positiveInt(flags['paced-rate'], '--paced-rate');
+  const scale = flags.scale === 'none' ? [] : flags.scale.split(',').map((n) => positiveInt(n.trim(), '--scale'));
+  return {
+    systems,
+    events: positiveInt(flags.events, '--events'),
+    fixedPacedRate,
+    // Phase B's rate: fixed, or half the baseline's once phase C has measured it.
+    pacedRate: fixedPacedRate ?? 500,
+    pacedSeconds: positiveInt(flags['paced-seconds'], '--paced-seconds'),
+    skipBaseline: flags['skip-baseline'],
+    workers: positiveInt(flags.workers, '--workers'),
+    scale,
+    /** Receive loops of the SQS ceiling: as many receives in flight as the largest replica count's workers keep (SQS_CONCURRENCY 4 each). */
+    ceilingLoops: 4 * Math.max(1, ...scale),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Main flow
 // ---------------------------------------------------------------------------------------------
 
-let fauxqs;
-let db;
-let sqs;
-let otlp; // a stand-in OTLP/HTTP collector: the worker exports its traces as in production
-let interrupted = false;
-let cleaningUp = false;
-process.once('SIGINT', () => {
-  interrupted = true;
-  console.error('\nInterrupted: cleaning up…');
-});
-
-// (main() runs at the end of the file, once every helper below is initialised)
-
+/**
+ * One run: its context (support.mjs's createRun) carries the options, the services it started
+ * (fauxqs, the database, the SQS client, the OTLP sink) and its failures; every helper below takes it.
+ */
 async function main() {
+  const run = Object.assign(createRun(), { options: parseOptions() });
+  process.once('SIGINT', () => {
+    run.interrupted = true;
+    console.error('\nInterrupted: cleaning up…');
+  });
   try {
-    fauxqs = await startFauxqs();
-    children.add(fauxqs.process);
-    fauxqs.process.once('exit', (code, signal) => {
-      children.delete(fauxqs.process);
-      if (!cleaningUp) fail(`fauxqs exited unexpectedly (code ${code}, signal ${signal})`);
+    run.fauxqs = await ownFauxqs(run.owned);
+    run.fauxqs.process.once('exit', (code, signal) => {
+      if (!run.releasing) run.fail(`fauxqs exited unexpectedly (code ${code}, signal ${signal})`);
     });
-    otlp = await startOtlpSink();
-    sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: fauxqs.endpoint,
-      useQueueUrlAsEndpoint: false,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    log(`fauxqs at ${fauxqs.endpoint}; creating ${databaseUrl}`);
-    await prepareDatabase(databaseUrl, { recreate: true });
-    db = new pg.Pool({ ...backboneConnection(databaseUrl), max: 4 });
-    const world = await seed(db);
-    log(`seeded 1 community, 2 item types, ${USERS} linked users; worker logs in ${logDir}`);
+    // A stand-in OTLP/HTTP collector: the worker exports its traces as in production.
+    run.otlp = await startOtlpSink();
+    run.owned.push(() => run.otlp.server.close());
+    run.sqs = await ownSqsClient(run.owned, run.fauxqs.endpoint);
+    run.log(`fauxqs at ${run.fauxqs.endpoint}; creating the database dqb_bench`);
+    Object.assign(run, await ownDatabase(run.owned, 'dqb_bench', { max: 4 }));
+    const world = await seed(run.db);
+    run.log(`seeded 1 community, 2 item types, ${USERS} linked users; worker logs in ${run.logDir}`);
 
-    warnIfBuildStale();
+    warnIfBuildStale(run);
+    const { options } = run;
     const results = {};
-    if (SYSTEMS.has('prize')) {
-      const workload = makeEvents(world, N, 'a');
-      if (!flags['skip-baseline']) {
-        results.c = await phaseC(workload);
-        checkInterrupted();
-        if (FIXED_PACED_RATE === undefined) PACED_RATE = Math.max(10, Math.round(results.c.sustained / 2 / 10) * 10);
+    if (options.systems.has('prize')) {
+      const workload = makeEvents(world, options.events, 'a');
+      if (!options.skipBaseline) {
+        results.c = await phaseC(run, workload);
+        run.checkInterrupted();
+        if (options.fixedPacedRate === undefined)
+          options.pacedRate = Math.max(10, Math.round(results.c.sustained / 2 / 10) * 10);
       }
-      results.a = await phaseA(workload);
-      checkInterrupted();
-      results.b = await phaseB(world);
-      checkInterrupted();
-      if (SCALE.length > 0) results.s = await phaseS(world);
-      checkInterrupted();
-      printSummary(results);
+      results.a = await phaseA(run, workload);
+      run.checkInterrupted();
+      results.b = await phaseB(run, world);
+      run.checkInterrupted();
+      if (options.scale.length > 0) results.s = await phaseS(run, world);
+      run.checkInterrupted();
+      printSummary(run, results);
     }
-    if (SYSTEMS.has('campaigns')) {
-      log('\n== Campaign channels (scripts/bench/campaigns.mjs)');
+    if (options.systems.has('campaigns')) {
+      run.log('\n== Campaign channels (scripts/bench/campaigns.mjs)');
       const { benchCampaigns } = await import('./campaigns.mjs');
-      await benchCampaigns({ log, fauxqsEndpoint: fauxqs.endpoint }).catch((error) =>
-        fail(`campaigns: ${error.message}`),
+      await benchCampaigns({ log: run.log, fauxqsEndpoint: run.fauxqs.endpoint }).catch((error) =>
+        run.fail(`campaigns: ${error.message}`),
       );
-      checkInterrupted();
+      run.checkInterrupted();
     }
-    if (SYSTEMS.has('relay')) {
-      log('\n== Message relay (scripts/bench/relay.mjs)');
+    if (options.systems.has('relay')) {
+      run.log('\n== Message relay (scripts/bench/relay.mjs)');
       const { runRelayBench } = await import('./relay.mjs');
-      const relay = await runRelayBench({ log });
-      for (const failure of relay.failures) fail(`relay: ${failure}`);
+      const relay = await runRelayBench({ log: run.log });
+      for (const failure of relay.failures) run.fail(`relay: ${failure}`);
     }
   } catch (error) {
-    fail(`benchmark aborted: ${error?.stack ?? error}`);
+    run.fail(`benchmark aborted: ${error?.stack ?? error}`);
   } finally {
-    await cleanup();
+    // Stops every process the run started (SIGTERM, then SIGKILL), closes its clients, drops the database.
+    await run.release();
   }
 
-  if (failures.length > 0) {
-    console.error(`\n!!!!!!!!!! BENCH FAILED: ${failures.length} check(s) failed !!!!!!!!!!`);
-    for (const f of failures) console.error(`  ✗ ${f}`);
+  if (run.failures.length > 0) {
+    console.error(`\n!!!!!!!!!! BENCH FAILED: ${run.failures.length} check(s) failed !!!!!!!!!!`);
+    for (const f of run.failures) console.error(`  ✗ ${f}`);
     process.exit(1);
   }
   process.exit(0);
@@ -172,28 +171,28 @@ async function main() {
 // Phases
 // ---------------------------------------------------------------------------------------------
 
-/** Phase A: prefill N events, then start the worker and time the drain. */
-async function phaseA({ events, expected }) {
-  log(
-    `\n== Phase A: sustained throughput, ${N} events prefilled, then ${WORKERS === 1 ? 'the worker starts' : `${WORKERS} worker processes start`}`,
+/** Phase A: prefill the N events (--events), then start the worker and time the drain. */
+async function phaseA(run, { events, expected }) {
+  run.log(
+    `\n== Phase A: sustained throughput, ${run.options.events} events prefilled, then ${run.options.workers === 1 ? 'the worker starts' : `${run.options.workers} worker processes start`}`,
   );
-  await resetState();
-  const queues = await createQueuePair(sqs, 'bench-prizes');
+  await resetState(run);
+  const queues = await createSystemQueuePair(run.sqs, 'bench-prizes', PRIZES);
   const t0 = Date.now();
-  await sendAll(queues.queueUrl, events);
-  log(`prefilled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await sendAll(run, queues.queueUrl, events);
+  run.log(`prefilled ${run.options.events} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const worker = await spawnWorker('worker-a', queues.queueUrl);
+  const worker = await spawnWorker(run, 'worker-a', queues.queueUrl);
   const replicas = await Promise.all(
-    Array.from({ length: WORKERS - 1 }, (_, i) => spawnWorker(`worker-a${i + 2}`, queues.queueUrl)),
+    Array.from({ length: run.options.workers - 1 }, (_, i) => spawnWorker(run, `worker-a${i + 2}`, queues.queueUrl)),
   );
-  const drain = await measureDrain(worker, N);
+  const drain = await measureDrain(run, worker, run.options.events);
   await worker.waitReady.catch(() => {}); // boot time for the report (the port answers after boot)
-  const peakRss = await stopProcess(worker);
+  const peakRss = await stopProcess(run, worker);
   for (const replica of replicas)
-    log(`A: ${replica.name} peak RSS ${((await stopProcess(replica)) / 1024).toFixed(0)} MiB`);
-  await verify('A', expected, queues);
-  report('A', { drain, worker, peakRss });
+    run.log(`A: ${replica.name} peak RSS ${((await stopProcess(run, replica)) / 1024).toFixed(0)} MiB`);
+  await verify(run, 'A', expected, queues);
+  report(run, 'A', { drain, worker, peakRss });
   return {
     ...drain,
     bootMs: worker.readyAt ? worker.readyAt - worker.startedAt : undefined,
@@ -205,46 +204,46 @@ async function phaseA({ events, expected }) {
 }
 
 /** Phase S: N events drained by each replica count in turn, then the SQS endpoint's receive+delete ceiling for N. */
-async function phaseS(world) {
-  log(
-    `\n== Phase S: scaling, ${N} events drained by ${SCALE.join(', ')} worker replica(s), and the SQS receive+delete ceiling`,
+async function phaseS(run, world) {
+  run.log(
+    `\n== Phase S: scaling, ${run.options.events} events drained by ${run.options.scale.join(', ')} worker replica(s), and the SQS receive+delete ceiling`,
   );
   const runs = [];
-  for (const replicas of SCALE) {
-    await resetState();
-    const queues = await createQueuePair(sqs, `bench-prizes-scale-${replicas}`);
-    const { events, expected } = makeEvents(world, N, `s${replicas}`);
-    await sendAll(queues.queueUrl, events);
+  for (const replicas of run.options.scale) {
+    await resetState(run);
+    const queues = await createSystemQueuePair(run.sqs, `bench-prizes-scale-${replicas}`, PRIZES);
+    const { events, expected } = makeEvents(world, run.options.events, `s${replicas}`);
+    await sendAll(run, queues.queueUrl, events);
     const workers = await Promise.all(
-      Array.from({ length: replicas }, (_, i) => spawnWorker(`worker-s${replicas}-${i + 1}`, queues.queueUrl)),
+      Array.from({ length: replicas }, (_, i) => spawnWorker(run, `worker-s${replicas}-${i + 1}`, queues.queueUrl)),
     );
-    const drain = await measureDrain(workers[0], N);
+    const drain = await measureDrain(run, workers[0], run.options.events);
     const peaks = [];
-    for (const worker of workers) peaks.push(await stopProcess(worker));
-    await verify(`S${replicas}`, expected, queues);
-    log(
+    for (const worker of workers) peaks.push(await stopProcess(run, worker));
+    await verify(run, `S${replicas}`, expected, queues);
+    run.log(
       `S: ${replicas} replica(s): ${drain.sustained.toFixed(0)} events/s sustained (${(drain.sustained / replicas).toFixed(0)} per replica); peak RSS ${peaks.map(mib).join(' / ')} MiB`,
     );
     runs.push({ replicas, sustained: drain.sustained, peakRss: Math.max(...peaks) });
-    checkInterrupted();
+    run.checkInterrupted();
   }
-  const ceiling = await sqsCeiling(world);
-  log(
-    `S: SQS receive+delete ceiling: ${ceiling.toFixed(0)} messages/s (${CEILING_LOOPS} loops of receive 10 → delete batch, no effect)`,
+  const ceiling = await sqsCeiling(run, world);
+  run.log(
+    `S: SQS receive+delete ceiling: ${ceiling.toFixed(0)} messages/s (${run.options.ceilingLoops} loops of receive 10 → delete batch, no effect)`,
   );
   return { runs, ceiling };
 }
 
 /** Prefills N events and drains them with bare receive → delete loops: what this endpoint can hand out per second at most. */
-async function sqsCeiling(world) {
-  const queues = await createQueuePair(sqs, 'bench-sqs-ceiling');
-  await sendAll(queues.queueUrl, makeEvents(world, N, 'ceiling').events);
+async function sqsCeiling(run, world) {
+  const queues = await createSystemQueuePair(run.sqs, 'bench-sqs-ceiling', PRIZES);
+  await sendAll(run, queues.queueUrl, makeEvents(world, run.options.events, 'ceiling').events);
   let deleted = 0;
   const started = Date.now();
   const loop = async () => {
     let empty = 0;
-    while (deleted < N && empty < 3) {
-      const { Messages = [] } = await sqs.send(
+    while (deleted < run.options.events && empty < 3) {
+      const { Messages = [] } = await run.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queues.queueUrl,
           MaxNumberOfMessages: 10,
@@ -256,7 +255,7 @@ async function sqsCeiling(world) {
         empty += 1;
         continue;
       }
-      await sqs.send(
+      await run.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queues.queueUrl,
           Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
@@ -265,41 +264,46 @@ async function sqsCeiling(world) {
       deleted += Messages.length;
     }
   };
-  await Promise.all(Array.from({ length: CEILING_LOOPS }, loop));
-  if (deleted < N) fail(`SQS ceiling: only ${deleted}/${N} messages received and deleted`);
+  await Promise.all(Array.from({ length: run.options.ceilingLoops }, loop));
+  if (deleted < run.options.events)
+    run.fail(`SQS ceiling: only ${deleted}/${run.options.events} messages received and deleted`);
   return deleted / ((Date.now() - started) / 1000);
 }
 
 /** Phase B: a fresh queue and worker; send at a fixed rate, latency = commit − send per event. */
-async function phaseB(world) {
-  const total = PACED_RATE * PACED_SECONDS;
-  log(`\n== Phase B: latency at ${PACED_RATE} events/s for ${PACED_SECONDS} s (${total} events)`);
-  await resetState();
-  const queues = await createQueuePair(sqs, 'bench-prizes-paced');
+async function phaseB(run, world) {
+  const total = run.options.pacedRate * run.options.pacedSeconds;
+  run.log(
+    `\n== Phase B: latency at ${run.options.pacedRate} events/s for ${run.options.pacedSeconds} s (${total} events)`,
+  );
+  await resetState(run);
+  const queues = await createSystemQueuePair(run.sqs, 'bench-prizes-paced', PRIZES);
   const { events, expected } = makeEvents(world, total, 'b');
-  const worker = await spawnWorker('worker-b', queues.queueUrl);
+  const worker = await spawnWorker(run, 'worker-b', queues.queueUrl);
   await worker.waitReady; // measure steady state, not boot
   await sleep(500);
 
   const sentAt = new Map(); // eventId → Date.now() just before its SendMessageBatch
   const seenAt = new Map(); // eventId → when the bench's poll first saw the processed row
-  const poller = pollCommits(seenAt, () => sentAt.size === total && seenAt.size >= total);
+  const poller = pollCommits(run, seenAt, () => sentAt.size === total && seenAt.size >= total);
   const sendStart = Date.now();
   const batches = chunk(events, 10);
   const sends = [];
   for (let i = 0; i < batches.length; i += 1) {
-    const dueAt = sendStart + (i * 10 * 1000) / PACED_RATE; // batch i is due at this instant
+    const dueAt = sendStart + (i * 10 * 1000) / run.options.pacedRate; // batch i is due at this instant
     const wait = dueAt - Date.now();
     if (wait > 0) await sleep(wait);
     const now = Date.now();
     for (const e of batches[i]) sentAt.set(e.eventId, now);
-    sends.push(sendBatch(queues.queueUrl, batches[i]));
-    if (interrupted) break;
+    sends.push(sendBatch(run, queues.queueUrl, batches[i]));
+    if (run.interrupted) break;
   }
   await Promise.all(sends);
   const sendSeconds = (Date.now() - sendStart) / 1000;
-  log(`sent ${total} events in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)} events/s achieved)`);
-  await waitForCount(worker, total); // the backlog, if the worker fell behind, drains here
+  run.log(
+    `sent ${total} events in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)} events/s achieved)`,
+  );
+  await waitForCount(run, worker, total); // the backlog, if the worker fell behind, drains here
   await Promise.race([poller.done, sleep(1000)]); // let the poll see the last commits
   poller.stop();
   await poller.done;
@@ -308,7 +312,7 @@ async function phaseB(world) {
   // processed_at is the DB clock (same machine as the bench). It defaults to CURRENT_TIMESTAMP,
   // i.e. the *start* of the worker's transaction, so this slightly understates send → commit;
   // the poll-based figure below is the matching upper bound.
-  const { rows } = await db.query(
+  const { rows } = await run.db.query(
     `SELECT key, extract(epoch FROM processed_at::timestamptz) * 1000 AS at FROM processed_messages`,
   );
   const dbLatency = [];
@@ -317,36 +321,36 @@ async function phaseB(world) {
     if (sent !== undefined) dbLatency.push(Number(at) - sent);
   }
   const observed = [...seenAt].filter(([id]) => sentAt.has(id)).map(([id, at]) => at - sentAt.get(id));
-  const peakRss = await stopProcess(worker);
-  await verify('B', expected, queues);
+  const peakRss = await stopProcess(run, worker);
+  await verify(run, 'B', expected, queues);
   const latency = percentiles(dbLatency);
   const observedLatency = percentiles(observed);
   if (latency.min < -50)
-    fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
-  report('B', { latency, observedLatency, pollPeriodMs, worker, peakRss, committed: dbLatency.length, total });
+    run.fail(`B: negative latencies (min ${latency.min} ms): clock or time zone mismatch between bench and Postgres`);
+  report(run, 'B', { latency, observedLatency, pollPeriodMs, worker, peakRss, committed: dbLatency.length, total });
   return { latency, observedLatency, peakRss, achievedRate: total / sendSeconds, logs: worker.logs };
 }
 
 /** Phase C: the bare SQS + pg consumer drains phase A's events again, from a fresh state. */
-async function phaseC({ events, expected }) {
-  log(`\n== Phase C: baseline (bare @aws-sdk/client-sqs + pg), the same ${N} events prefilled`);
-  await resetState();
-  const queues = await createQueuePair(sqs, 'bench-prizes-baseline');
-  await sendAll(queues.queueUrl, events);
-  const baseline = spawnConsumer('baseline', [path.join(ROOT, 'scripts', 'bench', 'prizes-baseline.mjs')], {
+async function phaseC(run, { events, expected }) {
+  run.log(`\n== Phase C: baseline (bare @aws-sdk/client-sqs + pg), the same ${run.options.events} events prefilled`);
+  await resetState(run);
+  const queues = await createSystemQueuePair(run.sqs, 'bench-prizes-baseline', PRIZES);
+  await sendAll(run, queues.queueUrl, events);
+  const baseline = spawnConsumer(run, 'baseline', [path.join(ROOT, 'scripts', 'bench', 'prizes-baseline.mjs')], {
     ...process.env,
-    DATABASE_URL: databaseUrl,
-    AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+    DATABASE_URL: run.databaseUrl,
+    AWS_ENDPOINT_URL_SQS: run.fauxqs.endpoint,
     AWS_SQS_QUEUE_URL: queues.queueUrl,
     SQS_WAIT_TIME_SECONDS: '1',
   });
-  const drain = await measureDrain(baseline, N);
-  const peakRss = await stopProcess(baseline);
+  const drain = await measureDrain(run, baseline, run.options.events);
+  const peakRss = await stopProcess(run, baseline);
   const statsLine = baseline.logs.stdout.findLast((l) => l.startsWith('{"stats"'));
   const stats = statsLine ? JSON.parse(statsLine).stats : undefined;
-  if (stats?.errors?.length) log(`baseline errors: ${stats.errors.slice(0, 5).join(' | ')}`);
-  await verify('C', expected, queues);
-  report('C', { drain, worker: baseline, peakRss });
+  if (stats?.errors?.length) run.log(`baseline errors: ${stats.errors.slice(0, 5).join(' | ')}`);
+  await verify(run, 'C', expected, queues);
+  report(run, 'C', { drain, worker: baseline, peakRss });
   return { ...drain, peakRss, cpuMs: baseline.cpuMs, stats };
 }
 
@@ -427,28 +431,28 @@ function makeEvents(world, count, phase) {
 // ---------------------------------------------------------------------------------------------
 
 /** Prefills a queue: batches of 10, 16 SendMessageBatch calls in flight. */
-async function sendAll(queueUrl, events) {
+async function sendAll(run, queueUrl, events) {
   const batches = chunk(events, 10);
   let next = 0;
   const lane = async () => {
-    while (next < batches.length) await sendBatch(queueUrl, batches[next++]);
+    while (next < batches.length) await sendBatch(run, queueUrl, batches[next++]);
   };
   await Promise.all(Array.from({ length: 16 }, lane));
 }
 
 /** One SendMessageBatch; entries the server reports as failed are resent (a few times). */
-async function sendBatch(queueUrl, events) {
+async function sendBatch(run, queueUrl, events) {
   let entries = events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) }));
   for (let attempt = 0; entries.length > 0; attempt += 1) {
     if (attempt === 5) throw new Error(`SendMessageBatch kept failing for ${entries.length} entries`);
-    const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    const { Failed = [] } = await run.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     const failed = new Set(Failed.map((f) => f.Id));
     entries = entries.filter((e) => failed.has(e.Id));
   }
 }
 
-async function queueDepth(queueUrl) {
-  const { Attributes = {} } = await sqs.send(
+async function queueDepth(run, queueUrl) {
+  const { Attributes = {} } = await run.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: [
@@ -470,7 +474,7 @@ async function queueDepth(queueUrl) {
 // ---------------------------------------------------------------------------------------------
 
 /** `node scripts/bench.mjs` runs whatever is in dist/: warn when sources are newer than the build. */
-function warnIfBuildStale() {
+function warnIfBuildStale(run) {
   const main = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
   if (!fs.existsSync(main))
     throw new Error('dist/apps/worker/src/main.js is missing: run `npm run build` (or `npm run bench`)');
@@ -479,45 +483,45 @@ function warnIfBuildStale() {
     .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true }).map((f) => path.join(ROOT, dir, f)))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && fs.statSync(f).mtimeMs > built);
   if (newer.length > 0)
-    problem(
+    run.problem(
       `dist/ is older than ${newer.length} source file(s) (e.g. ${path.relative(ROOT, newer[0])}): the worker benchmarked may be stale; run \`npm run build\``,
     );
 }
 
-async function spawnWorker(name, queueUrl) {
+async function spawnWorker(run, name, queueUrl) {
   const port = await freePort();
   const env = {
     ...process.env,
     NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: run.databaseUrl,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+    AWS_ENDPOINT_URL_SQS: run.fauxqs.endpoint,
     WORKER_CONSUMERS: 'prize-distribution',
     AWS_SQS_QUEUE_URL: queueUrl,
     PORT: String(port),
     LOG_LEVEL: 'warn',
     SQS_BATCH_SIZE: '10',
     SQS_WAIT_TIME_SECONDS: '1',
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: run.otlp.url,
     ...workerEnvOverrides(),
   };
-  if (!('AWS_SQS_DLQ_URL' in workerEnvOverrides(false))) delete env.AWS_SQS_DLQ_URL; // found via the redrive policy
-  const worker = spawnConsumer(name, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
+  if (!('AWS_SQS_DLQ_URL' in workerEnvOverrides(run, false))) delete env.AWS_SQS_DLQ_URL; // found via the redrive policy
+  const worker = spawnConsumer(run, name, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
   worker.waitReady = waitHttpReady(worker, port);
   worker.waitReady.catch(() => {}); // awaited by the phases that need it
   return worker;
 }
 
 /** BENCH_WORKER_ENV_FOO=bar → FOO=bar for the worker. */
-function workerEnvOverrides(verbose = true) {
+function workerEnvOverrides(run, verbose = true) {
   const prefix = 'BENCH_WORKER_ENV_';
   const out = {};
   for (const [k, v] of Object.entries(process.env))
     if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = v;
   if (verbose && Object.keys(out).length > 0)
-    log(
+    run.log(
       `worker env overrides: ${Object.entries(out)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}`,
@@ -526,10 +530,10 @@ function workerEnvOverrides(verbose = true) {
 }
 
 /** Spawns a Node process, tees its output to a log file, tracks warnings/errors and RSS. */
-function spawnConsumer(name, args, env) {
+function spawnConsumer(run, name, args, env) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const logPath = path.join(logDir, `${name}.log`);
+  run.owned.push(() => stopChild(child));
+  const logPath = path.join(run.logDir, `${name}.log`);
   const file = fs.createWriteStream(logPath);
   const proc = {
     name,
@@ -562,7 +566,6 @@ function spawnConsumer(name, args, env) {
       proc.exited = true;
       proc.exitCode = code;
       proc.exitSignal = signal;
-      children.delete(child);
       clearInterval(sampler);
       file.end();
       resolve();
@@ -598,7 +601,7 @@ async function waitHttpReady(proc, port) {
 }
 
 /** SIGTERM, then SIGKILL after 15 s; returns the peak RSS (VmHWM) in KiB read before the signal. */
-async function stopProcess(proc) {
+async function stopProcess(run, proc) {
   const status = procStatus(proc.child.pid);
   const peak = Math.max(status?.VmHWM ?? 0, proc.rss.sampledMaxKiB);
   proc.cpuMs = procCpuMs(proc.child.pid);
@@ -608,16 +611,18 @@ async function stopProcess(proc) {
     proc.child.kill('SIGTERM');
     const killed = await Promise.race([proc.exitPromise.then(() => false), sleep(15_000).then(() => true)]);
     if (killed) {
-      problem(`${proc.name} did not exit within 15 s of SIGTERM; killed`);
+      run.problem(`${proc.name} did not exit within 15 s of SIGTERM; killed`);
       proc.child.kill('SIGKILL');
       await proc.exitPromise;
     }
     proc.shutdownMs = Date.now() - signalledAt;
     if (!killed && proc.exitCode !== 0) {
-      problem(`${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`);
+      run.problem(
+        `${proc.name} exited with code ${proc.exitCode ?? proc.exitSignal} after SIGTERM; see ${proc.logPath}`,
+      );
     }
   } else if (!proc.exitReported) {
-    fail(`${proc.name} had exited on its own (code ${proc.exitCode ?? proc.exitSignal}); see ${proc.logPath}`);
+    run.fail(`${proc.name} had exited on its own (code ${proc.exitCode ?? proc.exitSignal}); see ${proc.logPath}`);
   }
   return peak;
 }
@@ -651,13 +656,13 @@ function procStatus(pid) {
 // ---------------------------------------------------------------------------------------------
 
 /** Polls the processed count every 100 ms until it reaches n, the consumer stalls or dies. */
-async function waitForCount(proc, n) {
+async function waitForCount(run, proc, n) {
   let count = 0;
   let lastProgress = Date.now();
   let firstSeenAt;
   while (count < n) {
     await sleep(100);
-    const next = Number((await db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
+    const next = Number((await run.db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
     if (next > count) lastProgress = Date.now();
     if (next > 0 && firstSeenAt === undefined) {
       firstSeenAt = Date.now();
@@ -666,16 +671,16 @@ async function waitForCount(proc, n) {
     count = next;
     if (proc.exited) {
       proc.exitReported = true;
-      fail(
+      run.fail(
         `${proc.name} exited (code ${proc.exitCode ?? proc.exitSignal}) with ${count}/${n} processed; see ${proc.logPath}`,
       );
       break;
     }
     if (Date.now() - lastProgress > STALL_MS) {
-      fail(`${proc.name} stalled at ${count}/${n} processed for ${STALL_MS / 1000} s; see ${proc.logPath}`);
+      run.fail(`${proc.name} stalled at ${count}/${n} processed for ${STALL_MS / 1000} s; see ${proc.logPath}`);
       break;
     }
-    if (interrupted) throw new Error('interrupted');
+    if (run.interrupted) throw new Error('interrupted');
   }
   return { count, firstSeenAt };
 }
@@ -685,11 +690,11 @@ async function waitForCount(proc, n) {
  * Sustained rate = rows over the window from the first to the last processed_at (DB clock);
  * wall rate also counts the process's boot.
  */
-async function measureDrain(proc, n) {
-  const { firstSeenAt } = await waitForCount(proc, n);
+async function measureDrain(run, proc, n) {
+  const { firstSeenAt } = await waitForCount(run, proc, n);
   const doneAt = Date.now();
   const cpuAtDone = procCpuMs(proc.child.pid);
-  const { rows } = await db.query(
+  const { rows } = await run.db.query(
     `SELECT count(*) AS c,
             extract(epoch FROM min(processed_at)::timestamptz) * 1000 AS first,
             extract(epoch FROM max(processed_at)::timestamptz) * 1000 AS last
@@ -716,14 +721,14 @@ async function measureDrain(proc, n) {
  * Every 20 ms, reads rows processed recently (2 s look-back, since processed_at is the
  * transaction's start and commits land out of order) and notes when each was first seen.
  */
-function pollCommits(seenAt, finished) {
+function pollCommits(run, seenAt, finished) {
   let stopped = false;
   let watermark = '-infinity';
   const stats = { polls: 0, startedAt: Date.now() };
   const done = (async () => {
     while (!stopped && !finished()) {
       stats.polls += 1;
-      const { rows } = await db.query(
+      const { rows } = await run.db.query(
         `SELECT key, processed_at::text AS ts FROM processed_messages
           WHERE processed_at > $1::timestamp - interval '2 seconds' ORDER BY processed_at`,
         [watermark],
@@ -745,14 +750,16 @@ function pollCommits(seenAt, finished) {
 // ---------------------------------------------------------------------------------------------
 
 /** Effects in the database equal the expected ones; source queue and DLQ are empty. */
-async function verify(phase, expected, queues) {
-  const before = failures.length;
-  const processed = Number((await db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
+async function verify(run, phase, expected, queues) {
+  const before = run.failures.length;
+  const processed = Number((await run.db.query('SELECT count(*) AS c FROM processed_messages')).rows[0].c);
   if (processed !== expected.processed)
-    fail(`${phase}: processed_messages has ${processed} rows, expected ${expected.processed}`);
+    run.fail(`${phase}: processed_messages has ${processed} rows, expected ${expected.processed}`);
 
   // Stackable: one row per user and type, quantity = sum of that user's grants.
-  const { rows: stacks } = await db.query('SELECT stack_key, quantity FROM item_holdings WHERE stack_key IS NOT NULL');
+  const { rows: stacks } = await run.db.query(
+    'SELECT stack_key, quantity FROM item_holdings WHERE stack_key IS NOT NULL',
+  );
   const actual = new Map(stacks.map((r) => [r.stack_key, r.quantity]));
   let wrong = 0;
   for (const [key, qty] of expected.stacks) if (actual.get(key) !== qty) wrong += 1;
@@ -760,60 +767,64 @@ async function verify(phase, expected, queues) {
   const sumExpected = [...expected.stacks.values()].reduce((a, b) => a + b, 0);
   const sumActual = stacks.reduce((a, r) => a + r.quantity, 0);
   if (wrong > 0)
-    fail(`${phase}: ${wrong} stackable holdings differ from what was sent (sum ${sumActual}, expected ${sumExpected})`);
+    run.fail(
+      `${phase}: ${wrong} stackable holdings differ from what was sent (sum ${sumActual}, expected ${sumExpected})`,
+    );
 
   // Non-stackable: one row of quantity 1 per unit.
   const units = (
-    await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM item_holdings WHERE stack_key IS NULL')
+    await run.db.query(
+      'SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM item_holdings WHERE stack_key IS NULL',
+    )
   ).rows[0];
   if (Number(units.c) !== expected.unitRows || Number(units.q) !== expected.unitRows) {
-    fail(`${phase}: non-stackable holdings ${units.c} rows / quantity ${units.q}, expected ${expected.unitRows}`);
+    run.fail(`${phase}: non-stackable holdings ${units.c} rows / quantity ${units.q}, expected ${expected.unitRows}`);
   }
   // Unlinked accounts: one pending ownership per grant.
-  const pending = (await db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM pending_ownerships'))
+  const pending = (await run.db.query('SELECT count(*) AS c, coalesce(sum(quantity), 0) AS q FROM pending_ownerships'))
     .rows[0];
   if (Number(pending.c) !== expected.pendingRows || Number(pending.q) !== expected.pendingQty) {
-    fail(
+    run.fail(
       `${phase}: pending ownerships ${pending.c} rows / quantity ${pending.q}, expected ${expected.pendingRows} / ${expected.pendingQty}`,
     );
   }
 
   // Queues: source drained (deletes may lag the commits slightly) and nothing dead-lettered.
-  let source = await queueDepth(queues.queueUrl);
+  let source = await queueDepth(run, queues.queueUrl);
   for (let i = 0; i < 50 && source.visible + source.inFlight + source.delayed > 0; i += 1) {
     await sleep(200);
-    source = await queueDepth(queues.queueUrl);
+    source = await queueDepth(run, queues.queueUrl);
   }
   if (source.visible + source.inFlight + source.delayed > 0)
-    fail(`${phase}: source queue not empty: ${JSON.stringify(source)}`);
-  const dlq = await queueDepth(queues.dlqUrl);
-  if (dlq.visible + dlq.inFlight + dlq.delayed > 0) fail(`${phase}: DLQ not empty: ${JSON.stringify(dlq)}`);
+    run.fail(`${phase}: source queue not empty: ${JSON.stringify(source)}`);
+  const dlq = await queueDepth(run, queues.dlqUrl);
+  if (dlq.visible + dlq.inFlight + dlq.delayed > 0) run.fail(`${phase}: DLQ not empty: ${JSON.stringify(dlq)}`);
 
   const total = sumActual + Number(units.q) + Number(pending.q);
-  log(
-    `${phase}: checks ${failures.length === before ? 'passed' : 'FAILED'} (processed ${processed}, items granted ${total})`,
+  run.log(
+    `${phase}: checks ${run.failures.length === before ? 'passed' : 'FAILED'} (processed ${processed}, items granted ${total})`,
   );
 }
 
-async function resetState() {
-  await db.query('TRUNCATE processed_messages, item_holdings, pending_ownerships');
+async function resetState(run) {
+  await run.db.query('TRUNCATE processed_messages, item_holdings, pending_ownerships');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
 // ---------------------------------------------------------------------------------------------
 
-function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, peakRss, committed, total }) {
+function report(run, phase, { drain, latency, observedLatency, pollPeriodMs, worker, peakRss, committed, total }) {
   if (drain) {
-    log(
+    run.log(
       `${phase}: ${drain.processed} processed; sustained ${drain.sustained.toFixed(0)} events/s over ${(drain.windowMs / 1000).toFixed(2)} s; ` +
         `wall ${(drain.wallMs / 1000).toFixed(2)} s incl. boot (${drain.wallRate.toFixed(0)} events/s); first commit seen ${drain.firstCommitAfterMs} ms after spawn; ` +
         `CPU ${drain.cpuMsPerEvent.toFixed(2)} ms per event`,
     );
   }
   if (latency) {
-    log(`${phase}: ${committed}/${total} committed; latency send→processed_at ${fmtLatency(latency)}`);
-    log(
+    run.log(`${phase}: ${committed}/${total} committed; latency send→processed_at ${fmtLatency(latency)}`);
+    run.log(
       `${phase}: latency send→row seen by the poll (upper bound, poll every ${pollPeriodMs.toFixed(0)} ms) ${fmtLatency(observedLatency)}`,
     );
   }
@@ -826,17 +837,17 @@ function report(phase, { drain, latency, observedLatency, pollPeriodMs, worker, 
       ? `; exit ${worker.exitCode ?? worker.exitSignal} ${worker.shutdownMs} ms after SIGTERM`
       : '';
   const afterBoot = worker.rss.atReadyKiB ? ` (${mib(worker.rss.atReadyKiB)} MiB after boot)` : '';
-  log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${afterBoot}${cpu}${shutdown}; log: ${worker.logPath}`);
+  run.log(`${phase}: ${worker.name} peak RSS ${mib(peakRss)} MiB${afterBoot}${cpu}${shutdown}; log: ${worker.logPath}`);
   const { warn, error, stderr, samples } = worker.logs;
   if (warn + error + stderr > 0) {
-    log(
+    run.log(
       `${phase}: ${worker.name} logged ${error} error(s), ${warn} warning(s), ${stderr} other stderr line(s); first:`,
     );
-    for (const s of samples) log(`    ${s}`);
+    for (const s of samples) run.log(`    ${s}`);
   }
 }
 
-function printSummary({ a, b, c, s }) {
+function printSummary(run, { a, b, c, s }) {
   const cpu = os.cpus();
   const ratio = c ? a.sustained / c.sustained : NaN;
   const cpuRatio = c ? a.cpuMsPerEvent / c.cpuMsPerEvent : NaN;
@@ -845,7 +856,7 @@ function printSummary({ a, b, c, s }) {
   const lines = [
     `machine           ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`,
     `node              ${process.version}`,
-    `events (A/C)      ${N}; paced ${PACED_RATE}/s${FIXED_PACED_RATE === undefined && c ? ' (half the baseline)' : ''} × ${PACED_SECONDS} s (achieved ${b.achievedRate.toFixed(0)}/s)`,
+    `events (A/C)      ${run.options.events}; paced ${run.options.pacedRate}/s${run.options.fixedPacedRate === undefined && c ? ' (half the baseline)' : ''} × ${run.options.pacedSeconds} s (achieved ${b.achievedRate.toFixed(0)}/s)`,
     `worker sustained  ${a.sustained.toFixed(0)} events/s (wall incl. boot ${a.wallRate.toFixed(0)} events/s, boot ${a.bootMs ?? '?'} ms)`,
     `baseline          ${c ? `${c.sustained.toFixed(0)} events/s` : 'skipped'}`,
     `ratio             ${c ? ratio.toFixed(2) : 'n/a'} (worker / baseline throughput)`,
@@ -864,8 +875,8 @@ function printSummary({ a, b, c, s }) {
     `goals             throughput ≥${TARGETS.ratio}× baseline ${met(c ? ratio >= TARGETS.ratio : undefined)}; ` +
       `CPU ≤${TARGETS.cpuRatio}× baseline ${met(c ? cpuRatio <= TARGETS.cpuRatio : undefined)}; ` +
       `p99 ≤${TARGETS.p99Ms} ms ${met(b.latency.p99 <= TARGETS.p99Ms)} (upper bound ${met(b.observedLatency.p99 <= TARGETS.p99Ms)}); RSS ≤${TARGETS.rssMiB} MiB ${met(peakRss / 1024 <= TARGETS.rssMiB)}`,
-    `correctness       ${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) FAILED`}`,
-    ...problems.map((p) => `problem           ${p}`),
+    `correctness       ${run.failures.length === 0 ? 'all checks passed' : `${run.failures.length} check(s) FAILED`}`,
+    ...run.problems.map((p) => `problem           ${p}`),
   ];
   console.log(
     `\n================ benchmark summary ================\n${lines.join('\n')}\n===================================================`,
@@ -880,46 +891,6 @@ const mib = (kib) => (kib / 1024).toFixed(0);
 // ---------------------------------------------------------------------------------------------
 // Clean-up and small helpers
 // ---------------------------------------------------------------------------------------------
-
-/** Stops every process we started (SIGTERM, then SIGKILL), drops the database. Never throws. */
-async function cleanup() {
-  cleaningUp = true;
-  await Promise.all(
-    [...children].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      if (await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }),
-  ).catch((error) => console.error(`cleanup: ${error}`));
-  await db?.end().catch(() => {});
-  otlp?.server.close();
-  sqs?.destroy();
-  await dropDatabase(databaseUrl).catch((error) =>
-    console.error(`cleanup: could not drop the bench database: ${error.message}`),
-  );
-}
-
-function checkInterrupted() {
-  if (interrupted) throw new Error('interrupted');
-}
-
-function fail(message) {
-  failures.push(message);
-  console.error(`\n!!! BENCH CHECK FAILED: ${message}\n`);
-}
-
-function problem(message) {
-  problems.push(message);
-  console.error(`\n!!! PROBLEM: ${message}\n`);
-}
-
-function log(message) {
-  console.log(message);
-}
 
 function positiveInt(value, name) {
   const n = Number(value);

@@ -20,9 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { backboneConnection, dropDatabase, prepareDatabase, ROOT } from '../local-services.mjs';
-import { percentiles, spawnApp, until } from './support.mjs';
+import { ROOT } from '../local-services.mjs';
+import { ownDatabase, percentiles, releaseAll, spawnApp, until } from './support.mjs';
 
 const TARGETS = { ratio: 0.75, p99Ms: 50 };
 const BACKEND = 'bench';
@@ -36,20 +35,17 @@ export async function runRelayBench({
   pacedSeconds = 10,
   log = console.log,
 } = {}) {
-  const databaseUrl = `${process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/dqb_bench_relay`;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-relay-'));
-  const owned = []; // the apps this run started, stopped at the end
+  const owned = []; // what this run started and must stop
   const failures = [];
-  let discord;
-  let db;
   try {
-    await prepareDatabase(databaseUrl, { recreate: true });
-    db = new pg.Pool({ ...backboneConnection(databaseUrl), max: clients + 2 });
+    const { databaseUrl, db } = await ownDatabase(owned, 'dqb_bench_relay', { max: clients + 2 });
     // The Discord stand-in the tests use, as built (npm run bench builds first).
     const { startFakeDiscord } = await import(
       pathToFileURL(path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'index.js')).href
     );
-    discord = await startFakeDiscord();
+    const discord = await startFakeDiscord();
+    owned.push(() => discord.close());
     await discord.startGateway();
     const guildId = discord.addGuild().id;
     const channels = Array.from({ length: CHANNELS }, () => discord.addChannel(guildId));
@@ -222,10 +218,7 @@ export async function runRelayBench({
     for (const f of failures) log(`FAILED: ${f}`);
     return { endToEnd, drain: { api: api_, baseline, ratio }, latency, clients, messages, failures, logs: logDir };
   } finally {
-    await Promise.all(owned.map((stop) => stop()));
-    await db?.end();
-    await discord?.close();
-    await dropDatabase(databaseUrl).catch(() => undefined);
+    await releaseAll(owned);
   }
 }
 

@@ -1,10 +1,20 @@
-// What every benchmark needs, written once: free ports, waiting, percentiles and the built apps
-// as processes of their own.
+// What every benchmark needs, written once: a run's context (what it started, what it found), the
+// services it owns (fauxqs, a database, an SQS client), free ports, waiting, percentiles and the
+// built apps as processes of their own. A run's state lives in its context, never in a module.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../local-services.mjs';
+import pg from 'pg';
+import {
+  backboneConnection,
+  dropDatabase,
+  localSqsClient,
+  prepareDatabase,
+  ROOT,
+  startFauxqs,
+} from '../local-services.mjs';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,6 +27,82 @@ export async function releaseAll(owned) {
       // best effort: release the rest
     }
   }
+}
+
+/**
+ * One benchmark run: created per run and handed to the helpers. `owned` is its clean-up list
+ * (released newest first by `release()`), `failures` the failed checks (any makes the exit code
+ * non-zero), `problems` what is worth knowing without failing the run; `interrupted` stops its loops.
+ */
+export function createRun({ log = console.log, logPrefix = 'dqb-bench-' } = {}) {
+  const run = {
+    log,
+    logDir: fs.mkdtempSync(path.join(os.tmpdir(), logPrefix)),
+    /** @type {(() => unknown)[]} */
+    owned: [],
+    /** @type {string[]} */
+    failures: [],
+    /** @type {string[]} */
+    problems: [],
+    interrupted: false,
+    releasing: false,
+    fail(message) {
+      run.failures.push(message);
+      console.error(`\n!!! BENCH CHECK FAILED: ${message}\n`);
+    },
+    problem(message) {
+      run.problems.push(message);
+      console.error(`\n!!! PROBLEM: ${message}\n`);
+    },
+    checkInterrupted() {
+      if (run.interrupted) throw new Error('interrupted');
+    },
+    /** Releases everything the run started; afterwards, a process of the run exiting is expected. */
+    async release() {
+      run.releasing = true;
+      await releaseAll(run.owned);
+    },
+  };
+  return run;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+export async function stopChild(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  if (await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)])) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A fauxqs process of the run's own, stopped when the run releases what it owns. */
+export async function ownFauxqs(owned) {
+  const fauxqs = await startFauxqs();
+  owned.push(() => stopChild(fauxqs.process));
+  return fauxqs;
+}
+
+/**
+ * A fresh, migrated database `name` on the bench's Postgres server (`BENCH_DATABASE_BASE_URL`, or
+ * `baseUrl`), and a pool on it: the pool is closed and the database dropped when the run releases them.
+ */
+export async function ownDatabase(owned, name, { baseUrl, max = 2 } = {}) {
+  const server = baseUrl ?? process.env.BENCH_DATABASE_BASE_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+  const databaseUrl = `${server}/${name}`;
+  owned.push(() => dropDatabase(databaseUrl));
+  await prepareDatabase(databaseUrl, { recreate: true });
+  const db = new pg.Pool({ ...backboneConnection(databaseUrl), max });
+  owned.push(() => db.end());
+  return { databaseUrl, db };
+}
+
+/** An SQS client for a local endpoint, destroyed when the run releases what it owns. */
+export async function ownSqsClient(owned, endpoint) {
+  const sqs = await localSqsClient(endpoint);
+  owned.push(() => sqs.destroy());
+  return sqs;
 }
 
 /** A TCP port nothing listens on right now (for a child process to take). */

@@ -1,10 +1,11 @@
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { botApiEnv, botWorkerEnv, startSlowProxy } from '../support/bot-operations';
 import { snowflake } from '../support/database';
 import { adminHttp, http } from '../support/http';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, queueDepth, waitFor } from '../support/sqs';
+import { createSystemQueue, queueDepth, waitFor } from '../support/sqs';
 import { startApi } from '../support/worker';
 import { spawnWorker, WorkerProcess } from '../support/worker-process';
 
@@ -25,7 +26,7 @@ describe('bot operations worker shutdown', () => {
   });
 
   it('on SIGTERM finishes the operations in flight, leaves the rest queued, and a restart does each exactly once', async () => {
-    const queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 20 });
+    const queues = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS);
     api = await startApi(botApiEnv(queues));
     const post = <T = Record<string, unknown>>(path: string, body?: unknown) => http<T>(api!.url, 'POST', path, body);
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { OverwriteType, PermissionFlagsBits } from 'discord.js';
+import { QueueName } from '@discord-backbone/contracts';
 import { DiscordHealthIndicator } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { attributesOf, botApiEnv, retryDelaysOf, startBotWorker, VisibilityChange } from '../support/bot-operations';
 import { snowflake } from '../support/database';
 import { adminHttp, http } from '../support/http';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, QueuePair, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, QueuePair, waitFor } from '../support/sqs';
 import { startApi } from '../support/worker';
 
 interface Operation {
@@ -47,7 +48,7 @@ describe('bot operation queue', () => {
   /** A fresh FIFO queue pair, the API queuing on it and a worker consuming it. */
   const start = async (workerOverrides: Record<string, string> = {}) => {
     // Redrive well above the worker's attempts: the worker dead-letters with the reason itself.
-    queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 20 });
+    queues = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS);
     api = await startApi(botApiEnv(queues, fake));
     ({ app: worker, visibility } = await startBotWorker(queues, fake, workerOverrides));
   };

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
+import { QueueName } from '@discord-backbone/contracts';
 import {
   CAMPAIGN_BOT_PERMISSIONS,
   FakeDiscord,
@@ -10,7 +11,7 @@ import { TEST_AUTH_ENV } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { startCollector } from '../support/otlp-collector';
 import { startRecordingProxy } from '../support/recording-proxy';
-import { createQueuePair, waitFor } from '../support/sqs';
+import { createSystemQueue, waitFor } from '../support/sqs';
 import { spawnApp, WorkerProcess } from '../support/worker-process';
 
 /** Every text column of the campaign tables and the outbox, as one string. */
@@ -42,7 +43,7 @@ describe('the interaction token stays in Postgres', () => {
   });
 
   it('never reaches a log, a span, an SQS message or attribute, or an error', async () => {
-    const queue = await createQueuePair(sqs, { prefix: 'campaign', fifo: true, maxReceiveCount: 20 });
+    const queue = await createSystemQueue(sqs, QueueName.CAMPAIGN);
     const collector = await startCollector();
     const sqsProxy = await startRecordingProxy(process.env.TEST_SQS_ENDPOINT!);
     discord = await startFakeDiscord();

@@ -1,11 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MessageAttribute } from '@discord-backbone/contracts';
+import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
+import { itemAwarded } from '../factories/prize-events';
 import { snowflake } from '../support/database';
 import { runDlq, spawnDlq, testCredentials } from '../support/dlq';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 import { freePort } from '../support/worker-process';
 
@@ -19,16 +20,10 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
 
   /** Real failures through the real worker: two events for a community that does not exist, one malformed body. */
   async function deadLettered(): Promise<{ queues: QueuePair; ids: string[]; guild: string }> {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const worker = await startWorker(queues);
     const guild = snowflake();
-    const award = (n: number) => ({
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: guild,
-      discordUserId: snowflake(),
-      itemTypeId: 'gold',
-      quantity: n,
-    });
+    const award = (n: number) => itemAwarded({ discordGuildId: guild, itemTypeId: 'gold', quantity: n });
     const ids = [
       await send(sqs, queues.queueUrl, award(1), traceparent),
       await send(sqs, queues.queueUrl, award(2), traceparent),
@@ -160,7 +155,7 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
   });
 
   it('names a wrong queue, an unset or missing queue, and lists the right names, in one line each', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     expect(await runDlq(['show', 'prizes'], settings(queues))).toEqual({
       code: 1,
       stdout: '',
@@ -209,7 +204,7 @@ describe('DLQ tool: list, show, export, purge and its errors', () => {
   });
 
   it('the built tool says so when the endpoint is unreachable or there are no credentials: short, no stack trace, exit 1', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const closed = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await spawnDlq(['list'], {
       ...testCredentials(),

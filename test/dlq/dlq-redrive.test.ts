@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { MessageAttribute } from '@discord-backbone/contracts';
+import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
 import { ConsumerSettings } from '@discord-backbone/queue';
 import { DeadLetterPublisher } from '../../libs/queue/src/dead-letter.publisher';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser } from '../factories/rows';
 import { snowflake } from '../support/database';
 import { runDlq, spawnDlq, startSqsProxy, testCredentials } from '../support/dlq';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
 const traceparent = (n: number) => ({
@@ -28,16 +30,10 @@ describe('DLQ tool: redrive', () => {
   /** A linked user and awards for a guild no community has yet: the worker dead-letters them as CommunityNotFoundError. */
   async function awardsForMissingCommunity(queues: QueuePair, count: number) {
     const discordUserId = snowflake();
-    const user = await prisma.user.create({ data: { username: `u${randomUUID().slice(0, 6)}`, discordUserId } });
+    const user = await createUser(prisma, `u${randomUUID().slice(0, 6)}`, discordUserId);
     const guild = snowflake();
     const bodies = Array.from({ length: count }, (_, n) =>
-      JSON.stringify({
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: guild,
-        discordUserId,
-        itemTypeId: 'late-gold',
-        quantity: n + 1,
-      }),
+      JSON.stringify(itemAwarded({ discordGuildId: guild, discordUserId, itemTypeId: 'late-gold', quantity: n + 1 })),
     );
     const ids: string[] = [];
     for (const [n, body] of bodies.entries()) ids.push(await send(sqs, queues.queueUrl, body, traceparent(n)));
@@ -97,7 +93,7 @@ describe('DLQ tool: redrive', () => {
   };
 
   it('--class moves only that class, keeps body and original id, drops the stale reason; the worker applies each once', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const awards = await awardsForMissingCommunity(queues, 3);
     await send(sqs, queues.queueUrl, '{"not json');
     await deadLetter(queues, 4);
@@ -138,7 +134,7 @@ describe('DLQ tool: redrive', () => {
   });
 
   it('a redrive whose messages fail again while it runs moves each once and ends, leaving them in the DLQ', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     await awardsForMissingCommunity(queues, 20);
     await deadLetter(queues, 20);
     worker = await startWorker(queues); // the cause is not fixed: each message is dead-lettered again
@@ -157,7 +153,7 @@ describe('DLQ tool: redrive', () => {
   });
 
   it('a redrive killed between send and delete, run again, loses nothing and the worker applies nothing twice', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const awards = await awardsForMissingCommunity(queues, 30);
     await deadLetter(queues, 30);
     await awards.fix();
@@ -195,7 +191,7 @@ describe('DLQ tool: redrive', () => {
     let consumer: ConsumerSettings;
     let publisher: DeadLetterPublisher;
     beforeEach(async () => {
-      queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops' });
+      queues = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS);
       consumer = {
         name: 'bot-operations',
         queueUrl: queues.queueUrl,
@@ -306,7 +302,7 @@ describe('DLQ tool: redrive', () => {
   });
 
   it('--rate caps the pace, and a terminal gets a progress bar', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const awards = await awardsForMissingCommunity(queues, 6);
     await deadLetter(queues, 6);
     const started = Date.now();

@@ -1,12 +1,12 @@
 import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@discord-backbone/contracts';
+import { backendAnswer, placeOrder, threadCreatedAnswer, threadCreateFails } from '../factories/order-threads';
 import { http } from '../support/http';
-import { useTestInfra } from '../support/infra';
 import {
-  orderThreadsRig,
   OrderThreadsRig,
   seedParticipants,
   ThreadedView,
+  useOrderThreadsRig,
   waitForThread,
 } from '../support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from '../support/sqs';
@@ -14,27 +14,17 @@ import { startTcpProxy } from '../support/tcp-proxy';
 import { startApi } from '../support/worker';
 
 describe('order threads when things go wrong', () => {
-  const { sqs, prisma } = useTestInfra();
   let rig: OrderThreadsRig;
-
-  beforeEach(async () => {
-    rig = await orderThreadsRig(sqs);
-  });
-  afterEach(() => rig.close());
+  const { sqs, prisma } = useOrderThreadsRig((current) => (rig = current));
 
   const threadOf = (base: string, id: string, status: string) => waitForThread(base, `/orders/${id}`, status);
 
   it('hands a rate-limited message back to the queue with Discord’s retry-after, then creates the thread once', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
-    const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 429, retryAfterSeconds: 1 });
+    rig.discord.failNext(threadCreateFails({ status: 429, retryAfterSeconds: 1 }));
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Busy',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Busy');
     await threadOf(url, order.id, 'created');
 
     const creates = rig.discord.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/threads$/.test(r.path));
@@ -45,20 +35,9 @@ describe('order threads when things go wrong', () => {
   it('answers Missing Permissions with an error response and a DLQ entry carrying the reason', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
-    const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({
-      method: 'POST',
-      path: /\/channels\/\d+\/threads$/,
-      status: 403,
-      code: 50013,
-      message: 'Missing Permissions',
-    });
+    rig.discord.failNext(threadCreateFails({ status: 403, code: 50013, message: 'Missing Permissions' }));
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Forbidden',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Forbidden');
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread!.error).toMatch(
       /^DiscordMissingPermissionsError: Discord 403 Missing Permissions \(code 50013\)/,
@@ -82,20 +61,9 @@ describe('order threads when things go wrong', () => {
   it('falls back to a public thread when private ones are refused, where the operator allows it', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_THREAD_PUBLIC_FALLBACK: 'true' });
-    const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({
-      method: 'POST',
-      path: /\/channels\/\d+\/threads$/,
-      status: 403,
-      code: 50013,
-      message: 'Missing Permissions',
-    });
+    rig.discord.failNext(threadCreateFails({ status: 403, code: 50013, message: 'Missing Permissions' }));
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Public',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Public');
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads.map((t) => t.type)).toEqual([ChannelType.PublicThread]);
   });
@@ -103,20 +71,9 @@ describe('order threads when things go wrong', () => {
   it('does not count rate-limit waits as attempts: more 429s than DISCORD_QUEUE_MAX_ATTEMPTS still end in one thread', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '2' });
-    const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({
-      method: 'POST',
-      path: /\/channels\/\d+\/threads$/,
-      status: 429,
-      retryAfterSeconds: 1,
-      times: 3,
-    });
+    rig.discord.failNext(threadCreateFails({ status: 429, retryAfterSeconds: 1, times: 3 }));
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Patient',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Patient');
     await threadOf(url, order.id, 'created');
     expect(rig.discord.threads).toHaveLength(1);
     expect(await prisma.messageAttempt.count()).toBe(0); // nothing counted, nothing left behind
@@ -125,14 +82,9 @@ describe('order threads when things go wrong', () => {
   it('dead-letters after DISCORD_QUEUE_MAX_ATTEMPTS failed attempts, answering with the error', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_QUEUE_MAX_ATTEMPTS: '3' });
-    const { customer, community } = await seedParticipants(prisma, rig);
-    rig.discord.failNext({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 503, times: 3 });
+    rig.discord.failNext(threadCreateFails({ status: 503, times: 3 }));
 
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Down',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Down');
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread!.error).toMatch(/^RetriesExhausted:DiscordUnavailableError: Discord 503/);
     await waitFor(async () => (await queueDepth(sqs, rig.discordQueue.dlqUrl)).visible === 1, { what: 'DLQ entry' });
@@ -145,12 +97,7 @@ describe('order threads when things go wrong', () => {
 
   it('waits for a lease another delivery holds instead of working on the same thread twice', async () => {
     const { url } = await rig.startApi();
-    const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Leased',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Leased');
     // Another delivery is (as far as anyone can tell) working on it for two more seconds.
     await prisma.threadCreation.create({
       data: {
@@ -172,28 +119,22 @@ describe('order threads when things go wrong', () => {
 
   it('records a failed creation with the thread id the error answer names', async () => {
     const { url } = await rig.startApi();
-    const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Half',
-      customerId: customer.id,
-      communityId: community.id,
-    });
-    await send(sqs, rig.backendQueue.queueUrl, {
-      type: 'error',
-      payload: {
-        success: false,
-        thread_id: '123456789012345678',
-        error_class: 'RetriesExhausted:DiscordUnavailableError',
-        error_message: 'Discord 503',
-      },
-      metadata: {
-        discord_message_id: null,
-        created_at: new Date().toISOString(),
-        original_order_id: order.id,
-        entity_type: 'order',
-        request_type: 'create_thread',
-      },
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Half');
+    await send(
+      sqs,
+      rig.backendQueue.queueUrl,
+      backendAnswer(
+        'error',
+        order.id,
+        {
+          success: false,
+          thread_id: '123456789012345678',
+          error_class: 'RetriesExhausted:DiscordUnavailableError',
+          error_message: 'Discord 503',
+        },
+        { entity_type: 'order', request_type: 'create_thread' },
+      ),
+    );
     const failed = await threadOf(url, order.id, 'failed');
     expect(failed.discordThread).toMatchObject({
       threadId: '123456789012345678',
@@ -227,19 +168,18 @@ describe('order threads when things go wrong', () => {
   it('never lets a late error answer undo a thread that exists', async () => {
     const { url } = await rig.startApi();
     await rig.startWorker();
-    const { customer, community } = await seedParticipants(prisma, rig);
-    const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
-      title: 'Late',
-      customerId: customer.id,
-      communityId: community.id,
-    });
+    const { order } = await placeOrder(prisma, rig, url, 'Late');
     const created = await threadOf(url, order.id, 'created');
 
-    await send(sqs, rig.backendQueue.queueUrl, {
-      type: 'error',
-      payload: { success: false, error_class: 'RetriesExhausted:DiscordUnavailableError', error_message: 'late' },
-      metadata: { discord_message_id: null, created_at: new Date().toISOString(), original_order_id: order.id },
-    });
+    await send(
+      sqs,
+      rig.backendQueue.queueUrl,
+      backendAnswer('error', order.id, {
+        success: false,
+        error_class: 'RetriesExhausted:DiscordUnavailableError',
+        error_message: 'late',
+      }),
+    );
     await waitFor(
       async () =>
         (await queueDepth(sqs, rig.backendQueue.queueUrl)).visible +
@@ -316,17 +256,15 @@ describe('order threads when things go wrong', () => {
   it('dead-letters an answer about an order the backend never asked for', async () => {
     await rig.startApi();
     const orderId = '0b7c1e3a-2f4d-4c5b-9a8e-1d2c3b4a5f6e';
-    await send(sqs, rig.backendQueue.queueUrl, {
-      type: 'thread_created',
-      payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
-      metadata: {
-        discord_message_id: '123456789012345679',
-        created_at: new Date().toISOString(),
-        original_order_id: orderId,
-        entity_type: 'order',
-        request_type: 'create_thread',
-      },
-    });
+    await send(
+      sqs,
+      rig.backendQueue.queueUrl,
+      threadCreatedAnswer(
+        orderId,
+        { threadId: '123456789012345678', inviteCode: 'abc' },
+        { entity_type: 'order', request_type: 'create_thread' },
+      ),
+    );
     const [dead] = await waitFor(
       async () => {
         const messages = await drainQueue(sqs, rig.backendQueue.dlqUrl);

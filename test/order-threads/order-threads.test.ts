@@ -1,26 +1,21 @@
 import { ChannelType } from 'discord.js';
 import { MessageAttribute } from '@discord-backbone/contracts';
 import { ThreadAnswerHandler } from '@discord-backbone/order-threads';
-import { snowflake } from '../support/database';
+import { createThread, threadCreatedAnswer } from '../factories/order-threads';
+import { createUser, queuedOrder } from '../factories/rows';
 import { adminHttp, http } from '../support/http';
-import { useTestInfra } from '../support/infra';
 import {
-  orderThreadsRig,
   OrderThreadsRig,
   seedParticipants,
   ThreadedView,
+  useOrderThreadsRig,
   waitForThread,
 } from '../support/order-threads';
 import { drainQueue, queueDepth, send, waitFor } from '../support/sqs';
 
 describe('order threads: API → outbox → Discord queue → worker → Discord → backend queue → API', () => {
-  const { sqs, prisma } = useTestInfra();
   let rig: OrderThreadsRig;
-
-  beforeEach(async () => {
-    rig = await orderThreadsRig(sqs);
-  });
-  afterEach(() => rig.close());
+  const { sqs, prisma } = useOrderThreadsRig((current) => (rig = current));
 
   it('queues the spec’s create_thread message at once and stores nothing from Discord until it answers', async () => {
     const { url } = await rig.startApi();
@@ -165,7 +160,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { url } = await rig.startApi();
     await rig.startWorker();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const stranger = await prisma.user.create({ data: { username: 'not in guild', discordUserId: snowflake() } });
+    const stranger = await createUser(prisma, 'not in guild');
 
     const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
       title: 'Partial',
@@ -193,11 +188,7 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const { url } = await rig.startApi();
     await rig.startWorker({ DISCORD_THREAD_INVITE_MAX_AGE_SECONDS: '3600' });
     const { community } = await seedParticipants(prisma, rig);
-    const [a, b] = await Promise.all(
-      ['stranger a', 'stranger b'].map((username) =>
-        prisma.user.create({ data: { username, discordUserId: snowflake() } }),
-      ),
-    );
+    const [a, b] = await Promise.all(['stranger a', 'stranger b'].map((username) => createUser(prisma, username)));
 
     const { body: order } = await http<ThreadedView>(url, 'POST', '/orders', {
       title: 'Strangers',
@@ -215,13 +206,9 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
     const orderId = '6f9619ff-8b86-4d11-b42d-00c04fc964ff';
-    await prisma.order.create({
-      data: { id: orderId, title: 'Dup', customerId: customer.id, communityId: community.id },
-    });
-    await prisma.discordThreadLink.create({ data: { entityType: 'order', entityId: orderId, status: 'queued' } });
-    const message = {
-      type: 'create_thread',
-      payload: {
+    await queuedOrder(prisma, { id: orderId, title: 'Dup', customerId: customer.id, communityId: community.id });
+    const message = createThread(
+      {
         server_id: rig.guildId,
         channel_id: rig.channelId,
         members: [customer.discordUserId],
@@ -235,8 +222,8 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
         },
         customer_discord_id: customer.discordUserId,
       },
-      metadata: { order_id: orderId, entity_type: 'order', created_at: new Date().toISOString(), retry_count: 0 },
-    };
+      { order_id: orderId },
+    );
     // A crash after Discord created the thread and before the id was recorded: progress exists, id does not.
     await prisma.threadCreation.create({
       data: {
@@ -284,19 +271,16 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
   it('applies a thread_created shaped exactly as the spec shows it (no entity_type or request_type)', async () => {
     await rig.startApi();
     const { customer, community } = await seedParticipants(prisma, rig);
-    const order = await prisma.order.create({
-      data: { title: 'Spec', customerId: customer.id, communityId: community.id },
-    });
-    await prisma.discordThreadLink.create({ data: { entityType: 'order', entityId: order.id, status: 'queued' } });
-    await send(sqs, rig.backendQueue.queueUrl, {
-      type: 'thread_created',
-      payload: { thread_id: '123456789012345678', invite_code: 'invite_code_here', success: true },
-      metadata: {
-        discord_message_id: '123456789012345679',
-        created_at: '2024-01-01T00:00:00.000Z',
-        original_order_id: order.id,
-      },
-    });
+    const order = await queuedOrder(prisma, { title: 'Spec', customerId: customer.id, communityId: community.id });
+    await send(
+      sqs,
+      rig.backendQueue.queueUrl,
+      threadCreatedAnswer(
+        order.id,
+        { threadId: '123456789012345678', inviteCode: 'invite_code_here' },
+        { created_at: '2024-01-01T00:00:00.000Z' },
+      ),
+    );
     const link = await waitFor(
       async () =>
         (await prisma.discordThreadLink.findFirst({ where: { entityId: order.id, status: 'created' } })) ?? undefined,
@@ -310,20 +294,12 @@ describe('order threads: API → outbox → Discord queue → worker → Discord
     const handler = app.get(ThreadAnswerHandler, { strict: false });
     const threadCreated = jest.spyOn(handler, 'threadCreated');
     const { customer, community } = await seedParticipants(prisma, rig);
-    const order = await prisma.order.create({
-      data: { title: 'Twice', customerId: customer.id, communityId: community.id },
-    });
-    await prisma.discordThreadLink.create({ data: { entityType: 'order', entityId: order.id, status: 'queued' } });
-    const answer = {
-      type: 'thread_created',
-      payload: { thread_id: '123456789012345678', invite_code: 'invite_code_here', success: true },
-      metadata: {
-        discord_message_id: '123456789012345679',
-        created_at: '2024-01-01T00:00:00.000Z',
-        original_order_id: order.id,
-        entity_type: 'order',
-      },
-    };
+    const order = await queuedOrder(prisma, { title: 'Twice', customerId: customer.id, communityId: community.id });
+    const answer = threadCreatedAnswer(
+      order.id,
+      { threadId: '123456789012345678', inviteCode: 'invite_code_here' },
+      { created_at: '2024-01-01T00:00:00.000Z', entity_type: 'order' },
+    );
     const first = await send(sqs, rig.backendQueue.queueUrl, answer);
     await waitFor(
       async () =>

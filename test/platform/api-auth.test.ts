@@ -6,9 +6,10 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { AuthenticatedBy, PublicRoute, RequiresScope } from '@discord-backbone/auth';
+import { QueueName } from '@discord-backbone/contracts';
 import { bearer, TEST_ADMIN_KEY, TEST_API_KEY, TEST_AUTH_ENV } from '../support/http';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair } from '../support/sqs';
+import { createSystemQueue } from '../support/sqs';
 import { startApi } from '../support/worker';
 import { spawnApp } from '../support/worker-process';
 
@@ -79,10 +80,10 @@ describe('API authentication', () => {
 
   /** The API with every optional part configured, so that every route it can have is registered. */
   const startFullApi = async (overrides: Record<string, string> = {}) => {
-    const discord = await createQueuePair(sqs, { prefix: 'discord' });
-    const backend = await createQueuePair(sqs, { prefix: 'backend' });
-    const botOperations = await createQueuePair(sqs, { prefix: 'bot-ops', fifo: true });
-    const campaigns = await createQueuePair(sqs, { prefix: 'campaign', fifo: true });
+    const discord = await createSystemQueue(sqs, QueueName.DISCORD);
+    const backend = await createSystemQueue(sqs, QueueName.BACKEND);
+    const botOperations = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS);
+    const campaigns = await createSystemQueue(sqs, QueueName.CAMPAIGN);
     api = await startApi({
       DISCORD_QUEUE_URL: discord.queueUrl,
       BACKEND_QUEUE_URL: backend.queueUrl,

@@ -1,7 +1,8 @@
+import { QueueName } from '@discord-backbone/contracts';
 import { bearer, TEST_AUTH_ENV } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { startCollector } from '../support/otlp-collector';
-import { createQueuePair, drainQueue, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, waitFor } from '../support/sqs';
 import { spawnApp, WorkerProcess } from '../support/worker-process';
 
 describe('tracing in the built API process', () => {
@@ -19,7 +20,7 @@ describe('tracing in the built API process', () => {
   });
 
   it('starts the trace at the HTTP request: POST /orders → transaction → outbox → the message’s traceparent', async () => {
-    const queues = await createQueuePair(sqs, { prefix: 'discord' });
+    const queues = await createSystemQueue(sqs, QueueName.DISCORD);
     api = await spawnApp('api', {
       ...TEST_AUTH_ENV,
       DATABASE_URL: process.env.TEST_DATABASE_URL!,

@@ -5,14 +5,14 @@ import { QueueName } from '@discord-backbone/contracts';
 import { QueueModule } from '@discord-backbone/queue';
 import { platformModules } from '@discord-backbone/runtime';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair } from '../support/sqs';
+import { createSystemQueue } from '../support/sqs';
 import { startWorker, workerEnv } from '../support/worker';
 
 describe('consumer start-up', () => {
   const { sqs } = useTestInfra();
 
   it('refuses to start a consumer whose handler is not registered, instead of never polling its queue', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const env = loadEnvironment(workerEnv(queues));
     // The prize consumer's settings, but not its module (PrizesModule in the consumer role) and so no @SqsMessageHandler.
     @Module({
@@ -46,7 +46,7 @@ describe('consumer start-up', () => {
   });
 
   it('refuses to start when the dead-letter queue setting names the consumed queue itself', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     await expect(startWorker(queues, { AWS_SQS_DLQ_URL: `${queues.queueUrl}/` })).rejects.toThrow(
       `AWS_SQS_DLQ_URL is the prize-distribution queue itself (${queues.queueUrl}/): set it to that queue's dead-letter queue`,
     );

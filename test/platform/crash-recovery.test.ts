@@ -1,6 +1,9 @@
-import { seedCommunity, snowflake } from '../support/database';
+import { QueueName } from '@discord-backbone/contracts';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import { spawnWorker } from '../support/worker-process';
 
 /** Deterministic "random" kill points, so a failure can be replayed. */
@@ -16,25 +19,33 @@ describe('crash recovery', () => {
 
   it('a worker killed with SIGKILL at pseudo-random points and restarted applies every event exactly once', async () => {
     // Generous receive limit: a message caught in several crashes must not be redriven.
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 20, visibilityTimeout: 3 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 20,
+      visibilityTimeout: 3,
+    });
     const { community, stackable, unique } = await seedCommunity(prisma);
-    const linked = await Promise.all(
-      [1, 2, 3, 4].map((i) => prisma.user.create({ data: { username: `k${i}`, discordUserId: snowflake() } })),
-    );
+    const linked = await Promise.all([1, 2, 3, 4].map((i) => createUser(prisma, `k${i}`)));
     const unlinked = snowflake();
     // Enough that four short lives of a worker (2,000+ events/s here) cannot drain them all.
     const events = 8000;
     const expected = { stackable: 0, unique: 0, pending: 0 };
     const bodies = Array.from({ length: events }, (_, n) => {
       const quantity = (n % 3) + 1;
-      const award = { eventType: 'ITEM_AWARDED', eventId: `e${n}`, discordGuildId: community.discordGuildId, quantity };
+      const award = (discordUserId: string | null, itemTypeId: string) =>
+        itemAwarded({
+          eventId: `e${n}`,
+          discordGuildId: community.discordGuildId,
+          quantity,
+          discordUserId,
+          itemTypeId,
+        });
       if (n % 10 === 9) {
         expected.pending += quantity;
-        return { ...award, discordUserId: unlinked, itemTypeId: stackable.id };
+        return award(unlinked, stackable.id);
       }
       const itemType = n % 7 === 0 ? unique : stackable;
       expected[itemType === unique ? 'unique' : 'stackable'] += quantity;
-      return { ...award, discordUserId: linked[n % 4].discordUserId, itemTypeId: itemType.id };
+      return award(linked[n % 4].discordUserId, itemType.id);
     });
     for (let i = 0; i < events; i += 100) {
       await Promise.all(

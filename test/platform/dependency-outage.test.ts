@@ -1,13 +1,17 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
+import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
+import { backendAnswer } from '../factories/order-threads';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
 import { botApiEnv, startBotWorker } from '../support/bot-operations';
-import { seedCommunity, snowflake } from '../support/database';
+import { snowflake } from '../support/database';
 import { adminHttp, http } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { orderThreadsRig, seedParticipants } from '../support/order-threads';
-import { createQueuePair, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, sendBatch, waitFor } from '../support/sqs';
 import {
   databaseTarget as pgTarget,
   startTcpProxy,
@@ -36,11 +40,12 @@ describe('riding out dependency outages', () => {
   });
 
   it('prize events sent while Postgres is down are applied once it is back, none dead-lettered', async () => {
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 3, visibilityTimeout: 5 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 3,
+      visibilityTimeout: 5,
+    });
     const { community, stackable } = await seedCommunity(prisma);
-    const users = await Promise.all(
-      [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
-    );
+    const users = await Promise.all([1, 2, 3].map(async (i) => createUser(prisma, `u${i}`)));
     proxy = await startTcpProxy(pgTarget());
     // Retry window with these settings: 1 s + 2 s before the third receive dead-letters a failing message.
     apps.push(
@@ -52,14 +57,14 @@ describe('riding out dependency outages', () => {
         SQS_BATCH_SIZE: '10',
       }),
     );
-    const award = (n: number) => ({
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: users[n % 3].discordUserId,
-      itemTypeId: stackable.id,
-      quantity: 1,
-      eventId: `e${n}`,
-    });
+    const award = (n: number) =>
+      itemAwarded({
+        discordGuildId: community.discordGuildId,
+        discordUserId: users[n % 3].discordUserId,
+        itemTypeId: stackable.id,
+        quantity: 1,
+        eventId: `e${n}`,
+      });
 
     await sendBatch(sqs, queues.queueUrl, [0, 1, 2].map(award));
     await waitFor(async () => (await prisma.processedMessage.count()) === 3, { what: 'the first events' });
@@ -90,9 +95,12 @@ describe('riding out dependency outages', () => {
   });
 
   it('a failover onto a read-only standby (25006) pauses consumers like an outage: nothing is dead-lettered, each event applies once it takes writes again', async () => {
-    const queues = await createQueuePair(sqs, { maxReceiveCount: 3, visibilityTimeout: 5 });
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, {
+      maxReceiveCount: 3,
+      visibilityTimeout: 5,
+    });
     const { community, stackable } = await seedCommunity(prisma);
-    const user = await prisma.user.create({ data: { username: 'ro', discordUserId: snowflake() } });
+    const user = await createUser(prisma, 'ro');
     // The worker logs in as its own role, whose sessions start read-only: what a standby answers.
     const role = `standby_${snowflake()}`;
     await prisma.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
@@ -108,14 +116,14 @@ describe('riding out dependency outages', () => {
           SQS_RETRY_BASE_DELAY_SECONDS: '1',
         }),
       );
-      const award = (n: number) => ({
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-        quantity: 1,
-        eventId: `ro${n}`,
-      });
+      const award = (n: number) =>
+        itemAwarded({
+          discordGuildId: community.discordGuildId,
+          discordUserId: user.discordUserId,
+          itemTypeId: stackable.id,
+          quantity: 1,
+          eventId: `ro${n}`,
+        });
       await sendBatch(sqs, queues.queueUrl, [0, 1, 2, 3, 4].map(award));
       await sleep(8000); // longer than the retry window (1 s + 2 s before the third receive)
       expect(await prisma.processedMessage.count()).toBe(0);
@@ -150,7 +158,7 @@ describe('riding out dependency outages', () => {
     afterAll(() => fake.close());
 
     it('operations received while Postgres is down wait, then each applies once; nothing is dead-lettered', async () => {
-      const queues = await createQueuePair(sqs, { fifo: true, prefix: 'bot-ops', maxReceiveCount: 5 });
+      const queues = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS, { maxReceiveCount: 5 });
       proxy = await startTcpProxy(pgTarget());
       const api = await startApi(botApiEnv(queues, fake));
       apps.push(api.app);
@@ -173,7 +181,7 @@ describe('riding out dependency outages', () => {
       for (let i = 0; i < 4; i++) {
         const discordUserId = fake.addMember(guild.id);
         members.push(discordUserId);
-        const user = await prisma.user.create({ data: { username: `s${i}`, discordUserId } });
+        const user = await createUser(prisma, `s${i}`, discordUserId);
         const subscription = await http<{ id: string }>(api.url, 'POST', '/subscriptions', {
           userId: user.id,
           channelId,
@@ -219,17 +227,12 @@ describe('riding out dependency outages', () => {
       });
       proxy.cut();
       await sendBatch(sqs, rig.backendQueue.queueUrl, [
-        {
-          type: 'thread_created',
-          payload: { thread_id: '123456789012345678', invite_code: 'abc', success: true },
-          metadata: {
-            discord_message_id: null,
-            created_at: new Date().toISOString(),
-            original_order_id: order.body.id,
-            entity_type: 'order',
-            request_type: 'create_thread',
-          },
-        },
+        backendAnswer(
+          'thread_created',
+          order.body.id,
+          { thread_id: '123456789012345678', invite_code: 'abc', success: true },
+          { entity_type: 'order', request_type: 'create_thread' },
+        ),
       ]);
       await sleep(12_000); // three receives' worth of retry window, and more
       proxy.restore();
@@ -246,7 +249,7 @@ describe('riding out dependency outages', () => {
   });
 
   it('backs off polling while SQS is unreachable (no hot loop) and recovers by itself', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     proxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
     const worker = await startWorker(queues, { AWS_ENDPOINT_URL_SQS: proxy.endpoint, SQS_WAIT_TIME_SECONDS: '1' });
@@ -268,13 +271,7 @@ describe('riding out dependency outages', () => {
     expect(receives).toBeLessThanOrEqual(6);
 
     proxy.restore();
-    const event = {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      itemTypeId: stackable.id,
-      quantity: 2,
-    };
+    const event = itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 2 });
     await sendBatch(sqs, queues.queueUrl, [event]);
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, {
       what: 'the event applied after SQS came back',

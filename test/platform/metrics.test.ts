@@ -1,15 +1,17 @@
 import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { QueueName } from '@discord-backbone/contracts';
 import { DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
 import { startFakeDiscord } from '@discord-backbone/discord-standin';
+import { itemAwarded } from '../factories/prize-events';
+import { seedCommunity } from '../factories/rows';
 import { campaignRig } from '../support/campaigns';
-import { seedCommunity, snowflake } from '../support/database';
 import { http } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { orderThreadsRig, seedParticipants } from '../support/order-threads';
 import { KEY_ALPHA, relayHttp, relayRig, seedDeliveries } from '../support/relay';
-import { createQueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, QueuePair, send, waitFor } from '../support/sqs';
 import { captureTelemetry } from '../support/telemetry';
 import { startWorker, workerEnv } from '../support/worker';
 import { freePort, spawnApp, WorkerProcess } from '../support/worker-process';
@@ -26,7 +28,7 @@ describe('metrics', () => {
   });
 
   it('counts every message by consumer and outcome, with its processing time, batch size and queue lag', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const consumer = { 'messaging.destination.name': 'prize-distribution' };
     const before = {
@@ -41,14 +43,10 @@ describe('metrics', () => {
       }),
       duration: await metrics.value('messaging.process.duration', consumer),
     };
-    const award = {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      itemTypeId: stackable.id,
-      quantity: 1,
-    };
-    await send(sqs, queues.queueUrl, { ...award, discordUserId: snowflake() });
-    await send(sqs, queues.queueUrl, { ...award, discordUserId: snowflake() });
+    const award = () =>
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 1 });
+    await send(sqs, queues.queueUrl, award());
+    await send(sqs, queues.queueUrl, award());
     await send(sqs, queues.queueUrl, '{"eventType": "ITEM_AWARDED",');
     worker = await startWorker(queues);
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 2, { what: 'two grants' });
@@ -187,7 +185,7 @@ describe('metrics scraped from the worker process', () => {
     worker = undefined;
   });
 
-  const spawnScrapedWorker = (queues: Awaited<ReturnType<typeof createQueuePair>>, port: number) =>
+  const spawnScrapedWorker = (queues: QueuePair, port: number) =>
     spawnApp('worker', {
       ...workerEnv(queues, { LOG_LEVEL: 'info' }),
       OTEL_METRICS_EXPORTER: 'prometheus',
@@ -214,17 +212,15 @@ describe('metrics scraped from the worker process', () => {
   }
 
   it('counts a real prize event for the prize consumer, with its duration in buckets from 1 ms to 60 s', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const port = await freePort();
     worker = await spawnScrapedWorker(queues, port);
-    await send(sqs, queues.queueUrl, {
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      itemTypeId: stackable.id,
-      quantity: 1,
-    });
+    await send(
+      sqs,
+      queues.queueUrl,
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id, quantity: 1 }),
+    );
     await waitFor(async () => (await prisma.pendingOwnership.count()) === 1, { what: 'the grant' });
 
     const prizes = { messaging_destination_name: 'prize-distribution', messaging_outcome: 'applied' };
@@ -270,7 +266,7 @@ describe('metrics scraped from the worker process', () => {
   });
 
   it('logs a metrics port it cannot listen on, naming the port and its setting, and is not ready', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     const { port } = taken.address() as { port: number };
@@ -305,7 +301,7 @@ describe('metrics scraped from the worker process', () => {
   });
 
   it('is ready with its metrics endpoint listening', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const port = await freePort();
     worker = await spawnScrapedWorker(queues, port);
     const output = worker.output;

@@ -14,7 +14,7 @@ import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule, SQS_CLIENT, SqsClientModule } from '@discord-backbone/queue';
 import { LoggingModule } from '@discord-backbone/telemetry';
 import { resetDatabase, snowflake, testPrisma } from '../support/database';
-import { createQueuePair, QueuePair, testSqsClient, waitFor } from '../support/sqs';
+import { createSystemQueue, QueuePair, testSqsClient, waitFor } from '../support/sqs';
 
 /**
  * The modules as a host (the marketplace backend) imports them, in a bare Nest app of its own,
@@ -30,7 +30,7 @@ describe('modules as a host imports them', () => {
   beforeAll(async () => {
     await resetDatabase(prisma);
     fake = await startFakeDiscord();
-    botQueue = await createQueuePair(sqs, { prefix: 'host-bot-ops', fifo: true });
+    botQueue = await createSystemQueue(sqs, QueueName.BOT_OPERATIONS, { prefix: 'host-bot-ops' });
   });
   afterEach(async () => {
     await app?.close();

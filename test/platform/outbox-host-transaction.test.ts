@@ -12,7 +12,7 @@ import { DEFAULT_BACKBONE_SCHEMA, PrismaModule } from '@discord-backbone/prisma'
 import { SqsClientModule } from '@discord-backbone/queue';
 import { testPrisma } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, QueuePair } from '../support/sqs';
+import { createSystemQueue, drainQueue, QueuePair } from '../support/sqs';
 
 /**
  * A host stages messages in its own transaction, through its own client: the message is sent if
@@ -30,7 +30,7 @@ describe('outbox: staging in the host’s transaction', () => {
   let hostPrisma: ReturnType<typeof testPrisma>;
 
   beforeAll(async () => {
-    queue = await createQueuePair(sqs, { prefix: 'outbox-host' });
+    queue = await createSystemQueue(sqs, QueueName.DISCORD, { prefix: 'outbox-host' });
     module = await Test.createTestingModule({
       imports: [
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: process.env.TEST_DATABASE_URL! }) }),

@@ -1,9 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { seedCommunity, snowflake } from '../support/database';
+import { QueueName } from '@discord-backbone/contracts';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
 import { startFakeEcsAgent } from '../support/ecs-agent';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, send, waitFor } from '../support/sqs';
 import { startWorker } from '../support/worker';
 
 /** On ECS, a worker task holding messages is protected from scale-in (infra/modules/ecs-worker-service). */
@@ -12,9 +14,9 @@ describe('ECS task scale-in protection', () => {
 
   it('is asked for while messages are in hand and lifted when the worker stops', async () => {
     const agent = await startFakeEcsAgent();
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const user = await prisma.user.create({ data: { username: 'busy', discordUserId: snowflake() } });
+    const user = await createUser(prisma, 'busy');
     // Hold the account's lock so the award stays in hand until we let go.
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
     await lock.connect();
@@ -23,12 +25,12 @@ describe('ECS task scale-in protection', () => {
       await lock.query('SELECT pg_advisory_lock(hashtext($1))', [user.discordUserId]);
       worker = await startWorker(queues, { ECS_AGENT_URI: agent.uri });
       expect(agent.requests).toEqual([]); // nothing in hand yet: nothing to protect
-      await send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-      });
+      const { discordUserId } = user;
+      await send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id }),
+      );
       await waitFor(() => agent.requests.length === 1, { what: 'protection asked for' });
       expect(agent.requests[0]).toEqual({
         method: 'PUT',

@@ -1,10 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { QueueName } from '@discord-backbone/contracts';
 import { traceContextAttributes } from '@discord-backbone/queue';
-import { seedCommunity, snowflake } from '../support/database';
+import { characterAwarded, itemAwarded } from '../factories/prize-events';
+import { seedCommunity } from '../factories/rows';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, send, waitFor } from '../support/sqs';
 import { captureSpans, spansNamed } from '../support/tracing';
 import { startWorker } from '../support/worker';
 
@@ -26,7 +28,7 @@ describe('tracing of prize processing', () => {
   };
 
   it('continues the producer trace: poll, process, batch, handler and database spans with messaging attributes', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable, orphan } = await seedCommunity(prisma);
 
     // The Discord bot's side: a producer span whose context travels in the message attributes.
@@ -36,20 +38,14 @@ describe('tracing of prize processing', () => {
     const itemMessageId = await send(
       sqs,
       queues.queueUrl,
-      {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: snowflake(),
-        itemTypeId: stackable.id,
-      },
+      itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id }),
       attributes,
     );
-    await send(sqs, queues.queueUrl, {
-      eventType: 'CHARACTER_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId: snowflake(),
-      characterId: orphan.id,
-    });
+    await send(
+      sqs,
+      queues.queueUrl,
+      characterAwarded({ discordGuildId: community.discordGuildId, characterId: orphan.id }),
+    );
     worker = await startWorker(queues); // both messages wait on the queue: one receive, one batch
 
     await waitFor(

@@ -1,8 +1,10 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
-import { seedCommunity, snowflake } from '../support/database';
+import { QueueName } from '@discord-backbone/contracts';
+import { itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, queueDepth, send, waitFor } from '../support/sqs';
+import { createSystemQueue, queueDepth, send, waitFor } from '../support/sqs';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { spawnWorker } from '../support/worker-process';
 
@@ -11,7 +13,7 @@ describe('worker process lifecycle', () => {
   const { sqs, prisma } = useTestInfra();
 
   it('is ready only when Postgres and its queue answer', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const worker = await spawnWorker(queues);
     try {
       const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
@@ -26,7 +28,7 @@ describe('worker process lifecycle', () => {
   // The orchestrator restarts a pod whose liveness fails: an outage of Postgres or SQS must take
   // replicas out of rotation (readiness), never restart them all (infra/k8s probes rely on it).
   it('stays live while Postgres and SQS are unreachable; only readiness goes down', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const postgresUrl = new URL(process.env.TEST_DATABASE_URL!);
     const postgres = await startTcpProxy(new URL(`tcp://${postgresUrl.hostname}:${postgresUrl.port || 5432}`));
     const sqsProxy = await startTcpProxy(new URL(process.env.TEST_SQS_ENDPOINT!));
@@ -54,25 +56,26 @@ describe('worker process lifecycle', () => {
   });
 
   it('refuses to start with bad configuration and names the setting', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     await expect(spawnWorker(queues, { SQS_BATCH_SIZE: '50' })).rejects.toThrow(/SQS_BATCH_SIZE \(invalid\)/);
   });
 
   // The graceful drain an orchestrator relies on (infra/k8s, infra/modules/ecs-worker-service).
   it('on SIGTERM: readiness down at once, no new receive, messages in hand finished or handed back, nothing applied twice', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const [busy, stuck] = await Promise.all(
-      ['busy', 'stuck'].map((username) => prisma.user.create({ data: { username, discordUserId: snowflake() } })),
-    );
+    const [busy, stuck] = await Promise.all(['busy', 'stuck'].map((username) => createUser(prisma, username)));
     const award = (user: { discordUserId: string | null }, eventId: string) =>
-      send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        eventId,
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-      });
+      send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({
+          eventId,
+          discordGuildId: community.discordGuildId,
+          discordUserId: user.discordUserId,
+          itemTypeId: stackable.id,
+        }),
+      );
     for (let i = 0; i < 16; i++) await award(busy, `early-${i}`);
     for (let i = 0; i < 4; i++) await award(stuck, `stuck-${i}`);
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -151,21 +154,18 @@ describe('worker process lifecycle', () => {
   });
 
   it('on SIGTERM finishes or releases in-flight messages and exits within 10 s', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const users = await Promise.all(
-      [1, 2, 3].map(async (i) => prisma.user.create({ data: { username: `u${i}`, discordUserId: snowflake() } })),
-    );
+    const users = await Promise.all([1, 2, 3].map(async (i) => createUser(prisma, `u${i}`)));
     const stuck = users[0];
     // The stuck account's grants go last, so the batches before them can finish.
     for (let i = 0; i < 30; i++) {
-      const user = i < 26 ? users[1 + (i % 2)] : stuck;
-      await send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: user.discordUserId,
-        itemTypeId: stackable.id,
-      });
+      const { discordUserId } = i < 26 ? users[1 + (i % 2)] : stuck;
+      await send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id }),
+      );
     }
     // Hold one account's lock: its grants are in flight and cannot finish before the drain deadline.
     const lock = new Client({ connectionString: process.env.TEST_DATABASE_URL });

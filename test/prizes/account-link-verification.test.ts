@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
-import { seedCommunity, snowflake } from '../support/database';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { http } from '../support/http';
 import { useTestInfra } from '../support/infra';
 import { startApi } from '../support/worker';

@@ -1,8 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { seedCommunity, snowflake } from '../support/database';
+import { QueueName } from '@discord-backbone/contracts';
+import { seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { bearer } from '../support/http';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, send, waitFor } from '../support/sqs';
 import { startApi, startWorker } from '../support/worker';
 
 describe('claiming pending prizes when a Discord account is linked (API app)', () => {
@@ -29,7 +31,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
   };
 
   it('turns every pending award of the account into ownership, stacking as grants do', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable, unique, orphan } = await seedCommunity(prisma);
     const discordUserId = snowflake();
     worker = await startWorker(queues);
@@ -103,7 +105,7 @@ describe('claiming pending prizes when a Discord account is linked (API app)', (
   });
 
   it('lets a character that was claimed and later orphaned again be awarded anew', async () => {
-    const queues = await createQueuePair(sqs);
+    const queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, orphan } = await seedCommunity(prisma);
     const first = snowflake();
     const second = snowflake();

@@ -1,9 +1,11 @@
 import { CreateQueueCommand, DeleteQueueCommand, Message } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { MessageAttribute } from '@discord-backbone/contracts';
-import { seedCommunity, snowflake } from '../support/database';
+import { MessageAttribute, QueueName } from '@discord-backbone/contracts';
+import { characterAwarded, itemAwarded } from '../factories/prize-events';
+import { createUser, seedCommunity } from '../factories/rows';
+import { snowflake } from '../support/database';
 import { useTestInfra } from '../support/infra';
-import { createQueuePair, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
+import { createSystemQueue, drainQueue, queueDepth, QueuePair, send, waitFor } from '../support/sqs';
 import { captureSpans, spansNamed } from '../support/tracing';
 import { startWorker } from '../support/worker';
 
@@ -36,9 +38,9 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters every permanent error at once, with the reason, and applies nothing', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable, orphan } = await seedCommunity(prisma);
-    const owner = await prisma.user.create({ data: { username: 'owner', discordUserId: snowflake() } });
+    const owner = await createUser(prisma, 'owner');
     const owned = await prisma.character.create({
       data: { communityId: community.id, name: 'Owned', ownerId: owner.id },
     });
@@ -53,40 +55,22 @@ describe('prize consumer errors, retries and redelivery', () => {
       ],
       [
         'MessageValidationError',
-        { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id },
+        itemAwarded({ discordGuildId: guild, discordUserId: 'alice#1234', itemTypeId: stackable.id }),
         /discordUserId must be a Discord ID of 17–20 digits/,
       ],
       [
         'MessageValidationError',
-        {
-          eventType: 'ITEM_AWARDED',
-          discordGuildId: guild,
-          discordUserId: user,
-          itemTypeId: stackable.id,
-          quantity: '5',
-        },
+        itemAwarded({ discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: '5' }),
         /positive integer/,
       ],
       [
         'MessageValidationError',
-        {
-          eventType: 'ITEM_AWARDED',
-          discordGuildId: guild,
-          discordUserId: user,
-          itemTypeId: stackable.id,
-          quantity: 0,
-        },
+        itemAwarded({ discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 0 }),
         /positive integer/,
       ],
       [
         'MessageValidationError',
-        {
-          eventType: 'ITEM_AWARDED',
-          discordGuildId: guild,
-          discordUserId: user,
-          itemTypeId: stackable.id,
-          quantity: 1e9,
-        },
+        itemAwarded({ discordGuildId: guild, discordUserId: user, itemTypeId: stackable.id, quantity: 1e9 }),
         /must not exceed/,
       ],
       ['MessageValidationError', [1, 2, 3], /must be a JSON object/],
@@ -97,22 +81,22 @@ describe('prize consumer errors, retries and redelivery', () => {
       ],
       [
         'CommunityNotFoundError',
-        { eventType: 'ITEM_AWARDED', discordGuildId: snowflake(), discordUserId: user, itemTypeId: stackable.id },
+        itemAwarded({ discordGuildId: snowflake(), discordUserId: user, itemTypeId: stackable.id }),
         /No community/,
       ],
       [
         'ItemTypeNotFoundError',
-        { eventType: 'ITEM_AWARDED', discordGuildId: guild, discordUserId: user, itemTypeId: 'nope' },
+        itemAwarded({ discordGuildId: guild, discordUserId: user, itemTypeId: 'nope' }),
         /Item type nope/,
       ],
       [
         'CharacterNotFoundError',
-        { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: 'nope' },
+        characterAwarded({ discordGuildId: guild, discordUserId: user, characterId: 'nope' }),
         /Character nope does not exist/,
       ],
       [
         'CharacterAlreadyOwnedError',
-        { eventType: 'CHARACTER_AWARDED', discordGuildId: guild, discordUserId: user, characterId: owned.id },
+        characterAwarded({ discordGuildId: guild, discordUserId: user, characterId: owned.id }),
         /already owned/,
       ],
     ];
@@ -138,9 +122,9 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters at once a value Postgres refuses (class 22, an overflowing stack), applying the rest of the batch', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
-    const rich = await prisma.user.create({ data: { username: 'rich', discordUserId: snowflake() } });
+    const rich = await createUser(prisma, 'rich');
     await prisma.itemHolding.create({
       data: {
         userId: rich.id,
@@ -149,13 +133,8 @@ describe('prize consumer errors, retries and redelivery', () => {
         stackKey: `${rich.id}:${stackable.id}`,
       },
     });
-    const award = (discordUserId: string) => ({
-      eventType: 'ITEM_AWARDED',
-      discordGuildId: community.discordGuildId,
-      discordUserId,
-      itemTypeId: stackable.id,
-      quantity: 10,
-    });
+    const award = (discordUserId: string) =>
+      itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 10 });
     worker = await startWorker(queues);
     const overflow = await send(sqs, queues.queueUrl, award(rich.discordUserId!));
     await send(sqs, queues.queueUrl, award(snowflake()));
@@ -170,7 +149,7 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('keeps a message on the queue while its dead-letter queue is unreachable, then dead-letters it', async () => {
-    queues = await createQueuePair(sqs, { visibilityTimeout: 3 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { visibilityTimeout: 3 });
     worker = await startWorker(queues, { SQS_VISIBILITY_TIMEOUT: '3' });
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queues.dlqUrl }));
     await send(sqs, queues.queueUrl, '{"not json');
@@ -192,18 +171,17 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters an event id reused with another payload instead of skipping it as a duplicate', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
-    await prisma.user.create({ data: { username: 'kim', discordUserId } });
-    const event = {
-      eventType: 'ITEM_AWARDED',
+    await createUser(prisma, 'kim', discordUserId);
+    const event = itemAwarded({
       eventId: 'award-7',
       discordGuildId: community.discordGuildId,
       discordUserId,
       itemTypeId: stackable.id,
       quantity: 2,
-    };
+    });
     worker = await startWorker(queues);
     await send(sqs, queues.queueUrl, event);
     await waitFor(async () => (await prisma.processedMessage.count()) === 1, { what: 'the first award' });
@@ -223,26 +201,28 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('applies a dead-lettered event once its cause is fixed and it is replayed, even beside a valid one', async () => {
-    queues = await createQueuePair(sqs);
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION);
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
-    const user = await prisma.user.create({ data: { username: 'ivy', discordUserId } });
+    const user = await createUser(prisma, 'ivy', discordUserId);
     const missingGuild = snowflake();
-    const early = {
-      eventType: 'ITEM_AWARDED',
+    const early = itemAwarded({
       eventId: 'too-early',
       discordGuildId: missingGuild,
       discordUserId,
       itemTypeId: 'later',
-    };
-    await send(sqs, queues.queueUrl, early);
-    await send(sqs, queues.queueUrl, {
-      eventType: 'ITEM_AWARDED',
-      eventId: 'fine',
-      discordGuildId: community.discordGuildId,
-      discordUserId,
-      itemTypeId: stackable.id,
     });
+    await send(sqs, queues.queueUrl, early);
+    await send(
+      sqs,
+      queues.queueUrl,
+      itemAwarded({
+        eventId: 'fine',
+        discordGuildId: community.discordGuildId,
+        discordUserId,
+        itemTypeId: stackable.id,
+      }),
+    );
     worker = await startWorker(queues);
     const [dead] = await dlqMessages(1);
     expect(attr(dead, MessageAttribute.ERROR_CLASS)).toBe('CommunityNotFoundError');
@@ -260,21 +240,19 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('retries a transient database failure with growing delays, then applies it once', async () => {
-    queues = await createQueuePair(sqs, { maxReceiveCount: 5 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { maxReceiveCount: 5 });
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
-    const user = await prisma.user.create({ data: { username: 'erin', discordUserId } });
+    const user = await createUser(prisma, 'erin', discordUserId);
     // The holdings table disappears: every attempt fails with a database error until it is back.
     await prisma.$executeRawUnsafe('ALTER TABLE item_holdings RENAME TO item_holdings_offline');
     try {
       worker = await startWorker(queues, { SQS_MAX_RECEIVE_COUNT: '5' });
-      await send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId,
-        itemTypeId: stackable.id,
-        quantity: 3,
-      });
+      await send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id, quantity: 3 }),
+      );
       await waitFor(() => spansNamed(spans, 'sqs.process_message').length >= 2, { what: 'two failed attempts' });
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE item_holdings_offline RENAME TO item_holdings');
@@ -296,17 +274,16 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('dead-letters a transient failure once the receive limit is reached, with the last error', async () => {
-    queues = await createQueuePair(sqs, { maxReceiveCount: 2 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { maxReceiveCount: 2 });
     const { community, stackable } = await seedCommunity(prisma);
     await prisma.$executeRawUnsafe('ALTER TABLE processed_messages RENAME TO processed_messages_offline');
     try {
       worker = await startWorker(queues, { SQS_MAX_RECEIVE_COUNT: '2' });
-      await send(sqs, queues.queueUrl, {
-        eventType: 'ITEM_AWARDED',
-        discordGuildId: community.discordGuildId,
-        discordUserId: snowflake(),
-        itemTypeId: stackable.id,
-      });
+      await send(
+        sqs,
+        queues.queueUrl,
+        itemAwarded({ discordGuildId: community.discordGuildId, itemTypeId: stackable.id }),
+      );
       const [dead] = await dlqMessages(1);
       expect(attr(dead, MessageAttribute.ERROR_CLASS)).toMatch(/^RetriesExhausted:/);
       expect(attr(dead, MessageAttribute.ORIGINAL_RECEIVE_COUNT)).toBe('2');
@@ -317,21 +294,20 @@ describe('prize consumer errors, retries and redelivery', () => {
   });
 
   it('keeps a message invisible while a slow handler works, so it is delivered once', async () => {
-    queues = await createQueuePair(sqs, { visibilityTimeout: 3 });
+    queues = await createSystemQueue(sqs, QueueName.PRIZE_DISTRIBUTION, { visibilityTimeout: 3 });
     const { community, stackable } = await seedCommunity(prisma);
     const discordUserId = snowflake();
-    const user = await prisma.user.create({ data: { username: 'frank', discordUserId } });
+    const user = await createUser(prisma, 'frank', discordUserId);
     // Hold the account lock the grant needs for three visibility timeouts: the handler is slow.
     await prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${discordUserId}))`;
         worker = await startWorker(queues, { SQS_VISIBILITY_TIMEOUT: '3' });
-        await send(sqs, queues.queueUrl, {
-          eventType: 'ITEM_AWARDED',
-          discordGuildId: community.discordGuildId,
-          discordUserId,
-          itemTypeId: stackable.id,
-        });
+        await send(
+          sqs,
+          queues.queueUrl,
+          itemAwarded({ discordGuildId: community.discordGuildId, discordUserId, itemTypeId: stackable.id }),
+        );
         await new Promise((r) => setTimeout(r, 8000));
       },
       { timeout: 20000 },

@@ -9,11 +9,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
 import { configureApp } from '@discord-backbone/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { QueuePair } from './sqs';
+import { QueuePair, queueSettings } from './sqs';
 import { workerEnv } from './worker';
 
 /** Worker settings for the bot-operations consumer against the fake Discord (fast polling, short timeouts). */
@@ -24,9 +25,11 @@ export function botWorkerEnv(
 ): Record<string, string> {
   return {
     WORKER_CONSUMERS: 'bot-operations',
-    BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
-    BOT_OPERATIONS_DLQ_URL: queues.dlqUrl,
-    BOT_OPERATIONS_WAIT_TIME_SECONDS: '1',
+    ...queueSettings(QueueName.BOT_OPERATIONS, {
+      queueUrl: queues.queueUrl,
+      deadLetterQueueUrl: queues.dlqUrl,
+      waitTimeSeconds: '1',
+    }),
     DISCORD_BOT_TOKEN: discord.token,
     DISCORD_API_BASE_URL: discord.apiUrl,
     DISCORD_REQUEST_TIMEOUT_MS: '5000',
@@ -44,7 +47,7 @@ export function botApiEnv(
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    BOT_OPERATIONS_QUEUE_URL: queues.queueUrl,
+    ...queueSettings(QueueName.BOT_OPERATIONS, { queueUrl: queues.queueUrl }),
     OUTBOX_POLL_INTERVAL_MS: '50',
     ...(discord ? { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE_URL: discord.apiUrl } : {}),
     ...overrides,

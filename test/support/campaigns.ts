@@ -12,7 +12,7 @@ import {
 } from '@discord-backbone/discord-standin';
 import { PrismaClient } from '@discord-backbone/prisma';
 import { http } from './http';
-import { createSystemQueue, QueuePair, waitFor } from './sqs';
+import { createSystemQueue, QueuePair, queueSettings, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
 /** A campaign as GET /campaigns/:id shows it: what the tests read. */
@@ -101,7 +101,7 @@ export async function campaignRig(
         // /add-campaign and the buttons read the server's roles from Discord.
         DISCORD_BOT_TOKEN: discord.token,
         DISCORD_API_BASE_URL: discord.apiUrl,
-        CAMPAIGN_QUEUE_URL: queue.queueUrl,
+        ...queueSettings(QueueName.CAMPAIGN, { queueUrl: queue.queueUrl }),
         OUTBOX_POLL_INTERVAL_MS: '50',
         ...overrides,
       });
@@ -113,10 +113,12 @@ export async function campaignRig(
     async startWorker(overrides = {}) {
       const worker = await startWorker(queue, {
         WORKER_CONSUMERS: 'campaign',
-        CAMPAIGN_QUEUE_URL: queue.queueUrl,
-        CAMPAIGN_QUEUE_DLQ_URL: queue.dlqUrl,
-        CAMPAIGN_WAIT_TIME_SECONDS: '1',
-        CAMPAIGN_RETRY_BASE_SECONDS: '1',
+        ...queueSettings(QueueName.CAMPAIGN, {
+          queueUrl: queue.queueUrl,
+          deadLetterQueueUrl: queue.dlqUrl,
+          waitTimeSeconds: '1',
+          retryBaseDelaySeconds: '1',
+        }),
         DISCORD_BOT_TOKEN: discord.token,
         DISCORD_API_BASE_URL: discord.apiUrl,
         DISCORD_REQUEST_TIMEOUT_MS: '3000',

@@ -25,13 +25,3 @@ export function snowflake(): string {
   seq += 1;
   return `${Date.now()}${String(seq).padStart(5, '0')}`.slice(-18).padStart(18, '1');
 }
-
-export async function seedCommunity(prisma: PrismaClient) {
-  const community = await prisma.community.create({ data: { name: 'Guild', discordGuildId: snowflake() } });
-  const stackable = await prisma.itemType.create({
-    data: { communityId: community.id, name: 'Gold', stackable: true },
-  });
-  const unique = await prisma.itemType.create({ data: { communityId: community.id, name: 'Sword', stackable: false } });
-  const orphan = await prisma.character.create({ data: { communityId: community.id, name: 'Orphan' } });
-  return { community, stackable, unique, orphan };
-}

@@ -5,7 +5,8 @@ import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin
 import { PrismaClient } from '@discord-backbone/prisma';
 import { snowflake } from './database';
 import { http } from './http';
-import { createSystemQueue, QueuePair, waitFor } from './sqs';
+import { useTestInfra } from './infra';
+import { createSystemQueue, QueuePair, queueSettings, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
 /** The order-threads system on real queues: API (producer + response consumer), worker, fake Discord. */
@@ -38,10 +39,12 @@ export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> 
     channelId,
     async startApi(overrides = {}) {
       const api = await startApi({
-        DISCORD_QUEUE_URL: discordQueue.queueUrl,
-        BACKEND_QUEUE_URL: backendQueue.queueUrl,
-        SQS_WAIT_TIME_SECONDS: '1',
-        SQS_RETRY_BASE_DELAY_SECONDS: '1',
+        ...queueSettings(QueueName.DISCORD, { queueUrl: discordQueue.queueUrl }),
+        ...queueSettings(QueueName.BACKEND, {
+          queueUrl: backendQueue.queueUrl,
+          waitTimeSeconds: '1',
+          retryBaseDelaySeconds: '1',
+        }),
         OUTBOX_POLL_INTERVAL_MS: '50',
         OUTBOX_MAX_RETRY_DELAY_MS: '500',
         ...overrides,
@@ -53,11 +56,10 @@ export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> 
     async startWorker(overrides = {}) {
       const worker = await startWorker(discordQueue, {
         WORKER_CONSUMERS: 'discord',
-        DISCORD_QUEUE_URL: discordQueue.queueUrl,
-        BACKEND_QUEUE_URL: backendQueue.queueUrl,
+        ...queueSettings(QueueName.DISCORD, { queueUrl: discordQueue.queueUrl, waitTimeSeconds: '1' }),
+        ...queueSettings(QueueName.BACKEND, { queueUrl: backendQueue.queueUrl }),
         DISCORD_BOT_TOKEN: discord.token,
         DISCORD_API_BASE_URL: discord.apiUrl,
-        DISCORD_QUEUE_WAIT_TIME_SECONDS: '1',
         ...overrides,
       });
       apps.push(worker);
@@ -70,6 +72,21 @@ export async function orderThreadsRig(sqs: SQSClient): Promise<OrderThreadsRig> 
     },
   };
   return rig;
+}
+
+/**
+ * The test infrastructure (useTestInfra) and a fresh rig for each test of the file: handed to `use`
+ * before the test, closed after it.
+ */
+export function useOrderThreadsRig(use: (rig: OrderThreadsRig) => void): { sqs: SQSClient; prisma: PrismaClient } {
+  const infra = useTestInfra();
+  let rig: OrderThreadsRig | undefined;
+  beforeEach(async () => {
+    rig = await orderThreadsRig(infra.sqs);
+    use(rig);
+  });
+  afterEach(() => rig?.close());
+  return infra;
 }
 
 /** A customer and an assignee with linked Discord accounts that are members of the guild. */

@@ -9,7 +9,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { QueueName, QUEUES } from '@discord-backbone/contracts';
+import { QueueName, QUEUES, QueueSettingKey, queueSettingName } from '@discord-backbone/contracts';
 import { createSqsClient } from '@discord-backbone/queue';
 
 export function testSqsClient(): SQSClient {
@@ -22,16 +22,23 @@ export interface QueuePair {
   dlqUrl: string;
 }
 
-/** A fresh queue + DLQ with a redrive policy, named uniquely for this test (FIFO: both end in .fifo). */
-export async function createQueuePair(
+/**
+ * A fresh queue + DLQ for this test, shaped as the queue table says (FIFO or not, the redrive count and
+ * visibility of its defaults): the one way the tests create queues. A test that needs another redrive
+ * count or visibility says so in `options`; the name is `<prefix>-<random>` (the queue's logical name by default).
+ */
+export async function createSystemQueue(
   sqs: SQSClient,
-  options: { maxReceiveCount?: number; visibilityTimeout?: number; prefix?: string; fifo?: boolean } = {},
+  queue: QueueName,
+  options: { prefix?: string; maxReceiveCount?: number; visibilityTimeout?: number } = {},
 ): Promise<QueuePair> {
-  const name = `${options.prefix ?? 'prizes'}-${randomUUID().slice(0, 8)}`;
-  const suffix = options.fifo ? '.fifo' : '';
-  const fifo = options.fifo ? { FifoQueue: 'true' } : {};
+  const { fifo, defaults } = QUEUES[queue];
+  const { maxReceiveCount = defaults.maxReceiveCount, visibilityTimeout = defaults.visibilityTimeout } = options;
+  const name = `${options.prefix ?? queue}-${randomUUID().slice(0, 8)}`;
+  const suffix = fifo ? '.fifo' : '';
+  const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
   const { QueueUrl: dlqUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifo }),
+    new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifoAttributes }),
   );
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
@@ -40,31 +47,27 @@ export async function createQueuePair(
     new CreateQueueCommand({
       QueueName: `${name}${suffix}`,
       Attributes: {
-        ...fifo,
-        VisibilityTimeout: String(options.visibilityTimeout ?? 30),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: Attributes!.QueueArn,
-          maxReceiveCount: options.maxReceiveCount ?? 3,
-        }),
+        ...fifoAttributes,
+        VisibilityTimeout: String(visibilityTimeout),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount }),
       },
     }),
   );
   return { name, queueUrl: queueUrl!, dlqUrl: dlqUrl! };
 }
 
-/** A fresh queue + DLQ shaped as the queue table says (FIFO or not, its redrive count and visibility), named for this test. */
-export function createSystemQueue(
-  sqs: SQSClient,
+/**
+ * Settings for a process, under the names the queue table gives a queue's settings
+ * (`<QUEUE>_QUEUE_URL`, `<QUEUE>_QUEUE_DLQ_URL`, `<QUEUE>_QUEUE_WAIT_TIME_SECONDS`, …): the test
+ * says which queue and which values, the table says what they are called.
+ */
+export function queueSettings(
   queue: QueueName,
-  options: { prefix?: string } = {},
-): Promise<QueuePair> {
-  const { fifo, defaults } = QUEUES[queue];
-  return createQueuePair(sqs, {
-    prefix: options.prefix ?? queue,
-    fifo,
-    maxReceiveCount: defaults.maxReceiveCount,
-    visibilityTimeout: defaults.visibilityTimeout,
-  });
+  settings: Partial<Record<QueueSettingKey, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [queueSettingName(queue, key as QueueSettingKey), value]),
+  );
 }
 
 export async function send(

@@ -6,7 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import { QueueName } from '@discord-backbone/contracts';
 import { DEMO, DiscordStandin, startDiscordStandin } from '@discord-backbone/discord-standin';
 import { RelayGatewayHealthIndicator } from '@discord-backbone/relay';
-import { createSystemQueue, waitFor } from './sqs';
+import { createSystemQueue, queueSettings, waitFor } from './sqs';
 import { startApi, startWorker } from './worker';
 
 export const STANDIN_BOT_TOKEN = 'standin-test-bot-token';
@@ -42,8 +42,8 @@ routes:
 `,
   );
   const env = {
-    DISCORD_QUEUE_URL: discordQueue.queueUrl,
-    BACKEND_QUEUE_URL: backendQueue.queueUrl,
+    ...queueSettings(QueueName.DISCORD, { queueUrl: discordQueue.queueUrl }),
+    ...queueSettings(QueueName.BACKEND, { queueUrl: backendQueue.queueUrl }),
     DISCORD_BOT_TOKEN: STANDIN_BOT_TOKEN,
     DISCORD_API_BASE_URL: standin.apiUrl,
     RELAY_CONFIG: relayConfig,
@@ -56,12 +56,16 @@ routes:
     rmSync(configDir, { recursive: true, force: true });
   };
   try {
-    const api = await startApi({ ...env, SQS_WAIT_TIME_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '50' });
+    const api = await startApi({
+      ...env,
+      ...queueSettings(QueueName.BACKEND, { waitTimeSeconds: '1' }),
+      OUTBOX_POLL_INTERVAL_MS: '50',
+    });
     started.push(api.app);
     const worker = await startWorker(discordQueue, {
       ...env,
       WORKER_CONSUMERS: 'discord,relay',
-      DISCORD_QUEUE_WAIT_TIME_SECONDS: '1',
+      ...queueSettings(QueueName.DISCORD, { waitTimeSeconds: '1' }),
     });
     started.push(worker);
     await waitFor(
