@@ -49,20 +49,25 @@ export async function benchCampaigns(options = {}) {
 
     const discord = await startFakeDiscord();
     owned.push(() => discord.close());
-    const guild = discord.addGuild({
-      botPermissions: CAMPAIGN_BOT_PERMISSIONS,
-      roles: [{ permissions: MANAGE_CHANNELS }],
-    });
-    const channelId = discord.addChannel(guild.id);
-    const gmId = discord.addMember(guild.id, undefined, [guild.roleIds[0]]);
-    const command = (name) =>
-      discord.commandInteraction({
-        guildId: guild.id,
-        channelId,
-        userId: gmId,
-        name: 'add-campaign',
-        options: { name },
+    // A server with a GM allowed to run /add-campaign; each phase has its own, so phase 1's
+    // campaigns (left in progress) do not count against phase 2's per-server quota.
+    const server = () => {
+      const guild = discord.addGuild({
+        botPermissions: CAMPAIGN_BOT_PERMISSIONS,
+        roles: [{ permissions: MANAGE_CHANNELS }],
       });
+      const channelId = discord.addChannel(guild.id);
+      const gmId = discord.addMember(guild.id, undefined, [guild.roleIds[0]]);
+      return (name) =>
+        discord.commandInteraction({
+          guildId: guild.id,
+          channelId,
+          userId: gmId,
+          name: 'add-campaign',
+          options: { name },
+        });
+    };
+    let command = server();
     const env = {
       DATABASE_URL: databaseUrl,
       AWS_REGION: 'us-east-1',
@@ -125,6 +130,7 @@ export async function benchCampaigns(options = {}) {
       `\n== Campaigns, phase 2: ${opts.campaigns} standard campaigns (10 channels) end to end, Discord answering after ${opts.discordLatencyMs} ms`,
     );
     const queue = await createSystemQueuePair(sqs, `bench-campaign-${randomUUID().slice(0, 8)}`, 'campaign');
+    command = server();
     const e2eEnv = { ...env, CAMPAIGN_QUEUE_URL: queue.queueUrl };
     const api2 = await spawnApp('api', e2eEnv, { owned });
     const worker = await spawnApp(
