@@ -84,7 +84,8 @@ export class BotOperationRoute implements EffectRoute<BotOperation> {
       if (operationId) await this.recorder.failed({ operationId }, failure, attempt);
       return;
     }
-    await this.recorder.failed(operation, failure, attempt);
+    // The listing first: whoever sees the operation failed (GET /bot-operations/:id) sees its listing failed too.
     if (operation.type === BotOperationType.VERIFY_PERMISSIONS) await this.verify.recordFailure(operation);
+    await this.recorder.failed(operation, failure, attempt);
   }
 }
