@@ -40,9 +40,9 @@ export interface BotConnectionContext {
  * did not deliver. discord.js reconnects and resumes by itself; the first login is retried here.
  * Live messages go to Postgres through LiveIngest (in channel order, retried, at most `maxPending`
  * waiting, dropped beyond); once Postgres stores a message again after a drop, the gap backfill
- * fetches what was dropped through REST. Before logging
- * in, the bot's daily session start limit is read: with none left, it waits (state `session-limit`)
- * rather than identify; Identifies are spaced across the deployment (ClusterIdentifyThrottler).
+ * fetches what was dropped through REST. Before logging in, the bot's daily session start limit
+ * is read: with none left, it waits (state `session-limit`) rather than identify; Identifies are
+ * spaced across the deployment (ClusterIdentifyThrottler).
  */
 export class BotConnection {
   private readonly logger = new Logger(BotConnection.name);
