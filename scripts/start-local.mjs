@@ -15,28 +15,25 @@
 //   --consumers LIST   the workers' consumers (WORKER_CONSUMERS)
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   createLocalQueues,
-  databaseHost,
-  isLocalDatabase,
   LOCAL_DATABASE_URL,
-  LOCAL_DIR,
   LOCAL_ENV_FILE,
   localSqsClient,
   prepareDatabase,
   queueLocationSettings,
   queueTable,
   removeLocalEnv,
-  resetRefusal,
   ROOT,
   startFauxqs,
   writeLocalEnv,
 } from './local-services.mjs';
+import { localApiKey, localRelayConfig, localSecret } from './start-local/local-files.mjs';
+import { refuseFreshElsewhere, refuseLocalDefaultsOutsideThisMachine } from './start-local/refusals.mjs';
+import { startStandin } from './start-local/standin.mjs';
+import { telemetryOffWithoutCollector } from './start-local/telemetry.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -81,59 +78,14 @@ const SQS_SETTINGS = ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL', ...QUEUE_SETTI
 const { queueSettingNames } = await queueTable();
 const PRIZE_QUEUE_URL = queueSettingNames('prize-distribution', 'queueUrl');
 const prizeQueueGiven = () => PRIZE_QUEUE_URL.some((name) => env[name]);
-const isLocalUrl = (value) => {
-  const host = URL.canParse(value) ? new URL(value).hostname : '';
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-};
-
-/**
- * The local defaults (the Discord stand-in with its own public key and base URL, a made-up bot
- * token, a new admin key, a local SQS endpoint) are for this machine: with NODE_ENV=production, a
- * queue that is not local or a database elsewhere, npm start refuses them and names the settings
- * that would have to be given instead. Nothing is started or written before this check.
- */
-function refuseLocalDefaultsOutsideThisMachine() {
-  const remote = SQS_SETTINGS.filter((name) => env[name] && !isLocalUrl(env[name]));
-  const why = [
-    env.NODE_ENV === 'production' ? 'NODE_ENV=production' : '',
-    remote.length > 0 ? `${remote.join(', ')} not on a local SQS endpoint` : '',
-    isLocalDatabase(env.DATABASE_URL) ? '' : `DATABASE_URL on ${databaseHost(env.DATABASE_URL)}, not on this machine`,
-  ].filter(Boolean);
-  if (why.length === 0) return;
-  const missing = [];
-  if (!process.env.DATABASE_URL)
-    missing.push('DATABASE_URL (without it npm start creates and migrates a local database)');
-  if (!env.DISCORD_BOT_TOKEN)
-    missing.push(
-      'DISCORD_BOT_TOKEN (without it the local Discord stand-in would play Discord, with its own public key and API base URL)',
-    );
-  if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled')
-    missing.push('API_KEYS or API_ADMIN_KEYS (without them npm start makes a new local admin key)');
-  if (!prizeQueueGiven()) {
-    missing.push(
-      `${PRIZE_QUEUE_URL[0]} (or ${PRIZE_QUEUE_URL.slice(1).join(', ')}) and the other queue URLs (without them npm start runs a local SQS endpoint, fauxqs)`,
-    );
-  }
-  if (missing.length === 0) return;
-  console.error(
-    `npm start refuses its local defaults with ${why.join(' and ')}. Missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
-  );
-  process.exit(1);
-}
-
-/** --fresh drops the database: as `npm run db:reset`, only one on this machine, never with NODE_ENV=production. */
-function refuseFreshElsewhere() {
-  const refused = options.fresh ? resetRefusal(env.DATABASE_URL, env) : undefined;
-  if (!refused) return;
-  console.error(
-    `npm start -- --fresh recreates a database on this machine only, never with NODE_ENV=production: ${refused}`,
-  );
-  process.exit(1);
-}
 
 async function main() {
-  refuseLocalDefaultsOutsideThisMachine();
-  refuseFreshElsewhere();
+  refuseLocalDefaultsOutsideThisMachine(env, {
+    sqsSettings: SQS_SETTINGS,
+    prizeQueueUrl: PRIZE_QUEUE_URL,
+    prizeQueueGiven: prizeQueueGiven(),
+  });
+  refuseFreshElsewhere(env, options.fresh);
   await prepareDatabase(env.DATABASE_URL, { recreate: options.fresh });
   log(options.fresh ? 'Database recreated (--fresh) and migrated' : 'Database ready (migrations applied)', {
     database: new URL(env.DATABASE_URL).pathname.slice(1),
@@ -155,9 +107,9 @@ async function main() {
     });
     log('Local SQS endpoint (fauxqs) ready', { endpoint: fauxqs.endpoint, queues });
   }
-  await telemetryOffWithoutCollector();
+  await telemetryOffWithoutCollector(env, log);
   if (!env.API_KEYS && !env.API_ADMIN_KEYS && env.API_AUTH !== 'disabled') {
-    env.API_ADMIN_KEYS = localApiKey();
+    env.API_ADMIN_KEYS = localApiKey(ports.api);
   }
   const consumersChosen = Boolean(env.WORKER_CONSUMERS);
   if (!env.DISCORD_BOT_TOKEN) await useDiscordStandin(consumersChosen);
@@ -243,27 +195,6 @@ async function waitReady(app, timeoutMs = 120_000) {
 }
 
 /**
- * Traces, metrics and logs go by OTLP to localhost:4318 unless told otherwise; with nothing
- * listening there every export (and the last one at Ctrl-C) only logs warnings: those the
- * environment does not choose an exporter for are turned off, and it says so.
- */
-async function telemetryOffWithoutCollector() {
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_SDK_DISABLED === 'true') return;
-  const listening = await new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: 4318 }, () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-  if (listening) return;
-  const off = ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'].filter((name) => !env[name]);
-  for (const name of off) env[name] = 'none';
-  if (off.length > 0)
-    log(
-      'No OpenTelemetry collector on localhost:4318: OTLP export off (set OTEL_EXPORTER_OTLP_ENDPOINT, or run Jaeger, to keep it)',
-      { off },
-    );
-}
-
-/**
  * What a second shell needs to reach what runs here: the database, the SQS endpoint and every
  * queue with its DLQ, the API and the relay's demo backend key. Git-ignored, this user's only.
  */
@@ -297,12 +228,24 @@ function writeSecondShellSettings() {
  */
 async function useDiscordStandin(consumersChosen) {
   const token = `standin.${randomBytes(24).toString('base64url')}`;
-  const standin = await startStandin({
-    DISCORD_STANDIN_PORT: String(ports.standin),
-    DISCORD_BOT_TOKEN: token,
-    DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${ports.api}/interactions`,
-    IGNORE_SIGINT: 'true',
-  });
+  const starting = startStandin(
+    {
+      ...env,
+      DISCORD_STANDIN_PORT: String(ports.standin),
+      DISCORD_BOT_TOKEN: token,
+      DISCORD_STANDIN_INTERACTIONS_URL: `http://127.0.0.1:${ports.api}/interactions`,
+      IGNORE_SIGINT: 'true',
+    },
+    {
+      stopping: () => stopping,
+      onExit: (code, signal) => {
+        logError('The Discord stand-in exited unexpectedly', { code, signal });
+        void stop(1);
+      },
+    },
+  );
+  standinProcess = starting.child;
+  const standin = await starting.ready;
   // The stand-in signs interactions with a key made for this run: only its public half verifies them.
   Object.assign(env, {
     DISCORD_BOT_TOKEN: token,
@@ -330,90 +273,6 @@ async function useDiscordStandin(consumersChosen) {
       relayConfig: path.relative(ROOT, env.RELAY_CONFIG),
     },
   );
-}
-
-/** Starts the stand-in; resolves with its ready line's facts (page, apiUrl, publicKey) and forwards its log. */
-function startStandin(extraEnv, timeoutMs = 30_000) {
-  standinProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'tools', 'discord-standin', 'src', 'main.js')], {
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The Discord stand-in did not report ready within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    standinProcess.once('exit', (code, signal) => {
-      if (stopping) return;
-      reject(new Error(`The Discord stand-in exited with code ${code}`));
-      logError('The Discord stand-in exited unexpectedly', { code, signal });
-      void stop(1);
-    });
-    createInterface({ input: standinProcess.stdout }).on('line', (line) => {
-      console.log(line);
-      try {
-        const entry = JSON.parse(line);
-        if (entry.ready === true && entry.name === 'discord-standin') {
-          clearTimeout(timer);
-          resolve(entry);
-        }
-      } catch {
-        // not a log line of the stand-in's; shown as it is
-      }
-    });
-  });
-}
-
-/** The relay's configuration for the stand-in: its bot (the apps' token) relays DMs and #general to one demo backend bot. */
-function localRelayConfig(generalChannelId) {
-  const file = path.join(LOCAL_DIR, 'relay.yaml');
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(
-    file,
-    `# Written by npm start for the local Discord stand-in; secrets come from the environment.
-discord_bots:
-  - id: standin
-    name: Local Discord stand-in bot
-    token_env: DISCORD_BOT_TOKEN
-    channel_allowlist: ["${generalChannelId}"]
-backend_bots:
-  - id: demo-backend
-    api_key_env: RELAY_DEMO_BACKEND_KEY
-routing:
-  mode: first_match
-  defaults:
-    standin: demo-backend
-routes:
-  - { discord_bot_id: standin, scope_type: channel, scope_id: "${generalChannelId}", backend_bot_id: demo-backend }
-`,
-    { mode: 0o600 },
-  );
-  return file;
-}
-
-/**
- * The API refuses to start without a key. Locally, one admin key is made on first start and kept
- * in .local/api-key (git-ignored, readable by this user only), so the README's examples can read it.
- */
-function localApiKey() {
-  const key = localSecret('api-key');
-  // Printed once, here, for the person at the terminal; the apps never log keys.
-  console.log(
-    `\nNo API_KEYS configured: local admin API key (also in .local/api-key):\n  ${key}\nUse it as: curl -H "authorization: Bearer $(cat .local/api-key)" http://127.0.0.1:${ports.api}/…\n`,
-  );
-  return key;
-}
-
-/** A random key kept in .local/<name> (git-ignored, readable by this user only): the same at every start. */
-function localSecret(name) {
-  const file = path.join(LOCAL_DIR, name);
-  let key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-  if (key.length < 32) {
-    key = randomBytes(32).toString('base64url');
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  }
-  return key;
 }
 
 let stopping = false;

@@ -45,18 +45,23 @@ describe('message relay: one gateway session per Discord bot across worker repli
     const identify = rig.gateway.events.find((e) => e.bot === rig.botA.userId && e.op === 'identify' && e.at > since);
     return identify && identify.at - since;
   };
-  const expectOneSessionPerBotThroughout = () => {
-    expect(rig.gateway.maxConcurrentSessions.get(rig.botA.userId)).toBe(1);
-    expect(rig.gateway.maxConcurrentSessions.get(rig.botB.userId)).toBe(1);
-  };
-
-  it('a standby takes over within 30 s when the holder is killed (SIGKILL) and backfills the gap: every message delivered once', async () => {
+  /** A replica holding both bots, a second one ready as standby, and messages being posted for a second already. */
+  const holderAndStandbyWhilePosting = async () => {
     const first = await spawn();
     await holdsBothBots(prisma, rig, first);
     const second = await spawn();
     await waitFor(async () => (await readiness(second)) === 200, { what: 'the standby ready' });
     const posting = keepPosting(rig);
     await sleep(1000);
+    return { first, second, posting };
+  };
+  const expectOneSessionPerBotThroughout = () => {
+    expect(rig.gateway.maxConcurrentSessions.get(rig.botA.userId)).toBe(1);
+    expect(rig.gateway.maxConcurrentSessions.get(rig.botB.userId)).toBe(1);
+  };
+
+  it('a standby takes over within 30 s when the holder is killed (SIGKILL) and backfills the gap: every message delivered once', async () => {
+    const { first, second, posting } = await holderAndStandbyWhilePosting();
 
     const killedAt = Date.now();
     first.child.kill('SIGKILL');
@@ -69,12 +74,7 @@ describe('message relay: one gateway session per Discord bot across worker repli
   }, 120_000);
 
   it("another replica takes over when the holder's database session is terminated; the old holder steps down and stands by, ready", async () => {
-    const first = await spawn();
-    await holdsBothBots(prisma, rig, first);
-    const second = await spawn();
-    await waitFor(async () => (await readiness(second)) === 200, { what: 'the standby ready' });
-    const posting = keepPosting(rig);
-    await sleep(1000);
+    const { first, second, posting } = await holderAndStandbyWhilePosting();
 
     const terminatedAt = Date.now();
     for (const bot of ['discord_a', 'discord_b']) {

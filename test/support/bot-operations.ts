@@ -1,5 +1,3 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import {
   ChangeMessageVisibilityBatchCommandInput,
   ChangeMessageVisibilityCommandInput,
@@ -14,6 +12,7 @@ import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
 import { configureApp } from '@discord-backbone/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { startHttpProxy } from './http-proxy';
 import { QueuePair, queueSettings } from './sqs';
 import { workerEnv } from './worker';
 
@@ -134,46 +133,16 @@ export async function startSlowProxy(
   target: string,
   slow: { method: string; path: RegExp; delayMs: number },
 ): Promise<{ apiUrl: string; held: () => number; close(): Promise<void> }> {
-  const upstream = new URL(target);
   let held = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const delay = req.method === slow.method && slow.path.test(req.url ?? '') ? slow.delayMs : 0;
-      if (delay > 0) held += 1;
-      setTimeout(() => {
-        const headers = Object.fromEntries(
-          Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
-        ) as Record<string, string>;
-        fetch(`${upstream.origin}${req.url ?? '/'}`, {
-          method: req.method,
-          headers,
-          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-        })
-          .then(async (answer) => {
-            const body = Buffer.from(await answer.arrayBuffer());
-            const outHeaders: Record<string, string> = {};
-            answer.headers.forEach((value, key) => {
-              if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key))
-                outHeaders[key] = value;
-            });
-            res.writeHead(answer.status, outHeaders).end(body);
-          })
-          .catch(() => res.writeHead(502).end());
-      }, delay);
-    });
+  const proxy = await startHttpProxy(target, (req) => {
+    const delay = req.method === slow.method && slow.path.test(req.url ?? '') ? slow.delayMs : 0;
+    if (delay > 0) held += 1;
+    return delay;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    apiUrl: `http://127.0.0.1:${port}${upstream.pathname}`,
+    apiUrl: `${proxy.url}${new URL(target).pathname}`,
     /** How many requests have been held so far. */
     held: () => held,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => proxy.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { Environment, validateEnvironment } from './environment';
+import { Environment } from './environment';
+import { validateEnvironment } from './validate-environment';
 
 /**
  * The environment, validated once at start-up; `overrides` lets tests and embedding apps supply

@@ -1,4 +1,4 @@
-import { validateEnvironment } from './environment';
+import { validateEnvironment } from './validate-environment';
 
 describe('validateEnvironment', () => {
   const base = {

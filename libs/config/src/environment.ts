@@ -1,57 +1,8 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateIf,
-  validateSync,
-} from 'class-validator';
-import { QUEUE_NAMES, QueueConsumedBy, QueueName, QUEUES, validationProblems } from '@discord-backbone/contracts';
-import { QueueSettingsByName, readQueueSettings, URL_OPTIONS } from './queue-settings';
-
-/** Environment strings to typed values; anything unrecognised is left as is for the validator to name. */
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  if (value === '') return undefined;
-  const word = value.toLowerCase();
-  return ['true', '1', 'yes'].includes(word) ? true : ['false', '0', 'no'].includes(word) ? false : value;
-};
-const toInt = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  if (value === '') return undefined;
-  return /^-?\d+$/.test(value) ? Number(value) : value;
-};
-const toList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-/** A table name of the host's (`table` or `schema.table`, unquoted; the libraries quote it). */
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
-/** One of the host's tables the table contract names; unset (or empty) = this repository's own table. */
-const HostTable = (): PropertyDecorator => (target, key) => {
-  Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))(target, key);
-  IsOptional()(target, key);
-  Matches(TABLE_NAME, { message: '$property must be a table name: "table" or "schema.table"' })(target, key);
-};
-/** A queue the queue table gives the worker to consume. */
-export const isWorkerQueue = (name: QueueName): name is QueueConsumedBy<'worker'> =>
-  QUEUES[name].consumedBy === 'worker';
-/** The worker's SQS consumers, one per worker queue (AWS_SQS_ENABLED=false turns them off). */
-export const SQS_CONSUMERS = QUEUE_NAMES.filter(isWorkerQueue);
-/** …and the relay's Discord gateway ingest, which is no SQS consumer. */
-export const WORKER_CONSUMERS = [...SQS_CONSUMERS, 'relay'] as const;
-export type WorkerConsumer = QueueConsumedBy<'worker'> | 'relay';
-const isSqsConsumer = (consumer: WorkerConsumer) => (SQS_CONSUMERS as readonly string[]).includes(consumer);
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateIf } from 'class-validator';
+import { QueueSettingsByName, URL_OPTIONS } from './queue-settings';
+import { BooleanSetting, HostTable, IntSetting, toList } from './setting.decorators';
+import { isSqsConsumer, SQS_CONSUMERS, WORKER_CONSUMERS, WorkerConsumer } from './worker-consumers';
 
 /**
  * Every setting the apps read, validated once at start-up; everything is overridable by
@@ -66,10 +17,7 @@ export class Environment {
   DATABASE_URL!: string;
 
   @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntSetting(1, 65535)
   PORT?: number;
 
   /** The Postgres schema of the backbone's own tables (its migrations: `npm run db:migrate`). */
@@ -78,10 +26,7 @@ export class Environment {
   DATABASE_SCHEMA = 'discord_backbone';
 
   /** Longest a Postgres statement may run; the client abandons a silent connection 5 s later. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(600000)
+  @IntSetting(1000, 600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 30000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -99,8 +44,7 @@ export class Environment {
   @IsUrl(URL_OPTIONS)
   AWS_ENDPOINT_URL?: string;
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @BooleanSetting()
   AWS_SQS_ENABLED = true;
 
   /**
@@ -115,10 +59,7 @@ export class Environment {
   WORKER_CONSUMERS: WorkerConsumer[] = [...SQS_CONSUMERS];
 
   /** Single-use invite lifetime for users not yet in the guild. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(604800)
+  @IntSetting(60, 604800)
   BOT_INVITE_MAX_AGE_SECONDS = 86400;
 
   /**
@@ -140,20 +81,14 @@ export class Environment {
    * the expiry. After that the bot token edits the message (or a status message in the campaign's
    * first text channel).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(900)
+  @IntSetting(1, 900)
   CAMPAIGN_TOKEN_LIFETIME_SECONDS = 840;
 
   /**
    * Campaigns a server may have in progress (being created or rolled back) at once: /add-campaign
    * and Retry beyond it are refused with a private answer.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IntSetting(1, 100000)
   CAMPAIGN_MAX_IN_PROGRESS_PER_GUILD = 3;
 
   /**
@@ -178,18 +113,14 @@ export class Environment {
    * When the server refuses a private thread, create a public one instead. Off by default: an
    * order's thread (title, status, members) would then be visible to the whole channel.
    */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @BooleanSetting()
   DISCORD_THREAD_PUBLIC_FALLBACK = false;
 
   /**
    * Lifetime of the invite create_thread answers with (to the thread's channel, for members not yet
    * in the server; one use per such member). Discord allows at most 7 days; it must expire.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(604800)
+  @IntSetting(60, 604800)
   DISCORD_THREAD_INVITE_MAX_AGE_SECONDS = 86400;
 
   /** Another Discord API base (a test server); unset = Discord itself. */
@@ -197,10 +128,7 @@ export class Environment {
   @IsUrl(URL_OPTIONS)
   DISCORD_API_BASE_URL?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(120000)
+  @IntSetting(100, 120000)
   DISCORD_REQUEST_TIMEOUT_MS = 15000;
 
   /**
@@ -215,35 +143,25 @@ export class Environment {
    * Invalid Discord responses (401, 403, non-shared 429) in 10 minutes above which this process
    * holds its Discord calls back; Discord bans the IP at 10,000.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(9999)
+  @IntSetting(1, 9999)
   DISCORD_INVALID_REQUEST_BUDGET = 2000;
 
   /**
    * Discord's limits (the global limit and route buckets per bot token, the invalid-request count)
    * shared through Postgres by every replica; `false`: each process counts alone.
    */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @BooleanSetting()
   DISCORD_SHARED_LIMITS = true;
 
   /** Requests per second per bot token across the deployment (Discord allows 50; a margin for jitter). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntSetting(1, 50)
   DISCORD_GLOBAL_REQUESTS_PER_SECOND = 48;
 
   /**
    * The longest a Discord call waits for its turn under the shared limits before its message is
    * handed back to its queue: short, since a received batch is done only when its slowest message is.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IntSetting(0, 60000)
   DISCORD_RATE_LIMIT_MAX_WAIT_MS = 250;
 
   /**
@@ -278,10 +196,7 @@ export class Environment {
   RELAY_CONFIG?: string;
 
   /** Gap backfill: at most this many messages fetched per channel after a (re)connection; 0 turns it off. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(100000)
+  @IntSetting(0, 100000)
   RELAY_BACKFILL_MAX_MESSAGES = 500;
 
   /**
@@ -291,24 +206,15 @@ export class Environment {
    * never reaches it (the relay bench's 10,000 at once did reach 1,000), small enough to bound
    * memory (a few KiB a message).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntSetting(1, 1000000)
   RELAY_INGEST_MAX_PENDING = 20000;
 
   /** Requests per minute each backend bot's key may make to /v1, all routes together, and each client address without a valid key (429 with Retry-After beyond). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntSetting(1, 1000000)
   RELAY_RATE_LIMIT_PER_MINUTE = 1200;
 
   /** Acknowledged deliveries, their messages and outbound records (with their Idempotency-Keys) are kept this long. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(8760)
+  @IntSetting(1, 8760)
   RELAY_RETENTION_HOURS = 24;
 
   /**
@@ -326,35 +232,24 @@ export class Environment {
   @HostTable() HOST_SUBSCRIPTIONS_TABLE?: string;
 
   /** Refuse account links without a Discord OAuth2 access token that proves the account is the user's. */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @BooleanSetting()
   ACCOUNT_LINK_REQUIRE_DISCORD_TOKEN = false;
 
   /** Sends outbox messages from this process (the API app). */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @BooleanSetting()
   OUTBOX_RELAY_ENABLED = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(60000)
+  @IntSetting(10, 60000)
   OUTBOX_POLL_INTERVAL_MS = 250;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(3600000)
+  @IntSetting(100, 3600000)
   OUTBOX_MAX_RETRY_DELAY_MS = 30000;
 
   /**
    * How long shutdown waits for in-flight messages before handing them back to the queue.
    * The default keeps the whole shutdown under 10 s (Kubernetes' grace period is 30 s).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IntSetting(0, 60000)
   SHUTDOWN_DRAIN_TIMEOUT_MS = 7000;
 
   /**
@@ -367,44 +262,4 @@ export class Environment {
   consumes(consumer: WorkerConsumer): boolean {
     return this.WORKER_CONSUMERS.includes(consumer) && (this.AWS_SQS_ENABLED || !isSqsConsumer(consumer));
   }
-}
-
-/**
- * Why a queue's URL is required: its own worker consumer runs, or something this process runs
- * sends to it (the discord consumer answers on the backend queue; DISCORD_PUBLIC_KEY turns on
- * the API's campaign commands, which queue campaign tasks).
- */
-function queueRequirement(env: Environment) {
-  return (queue: QueueName): string | undefined => {
-    const reasons = [
-      isWorkerQueue(queue) && env.consumes(queue) ? `required while the ${queue} consumer runs` : '',
-      queue === QueueName.BACKEND && env.consumes('discord')
-        ? 'required while the discord consumer runs: it answers there'
-        : '',
-      queue === QueueName.CAMPAIGN && env.DISCORD_PUBLIC_KEY !== undefined
-        ? 'required while DISCORD_PUBLIC_KEY is set'
-        : '',
-    ].filter(Boolean);
-    return reasons.length > 0 ? reasons.join('; ') : undefined;
-  };
-}
-
-/** ConfigModule `validate` hook: one error listing every bad or missing setting by name. */
-export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const lines = validationProblems(errors).map(({ path, messages }) => {
-    const given = raw[path] === undefined ? 'missing' : 'invalid';
-    return `  - ${path} (${given}): ${messages.join('; ')}`;
-  });
-  const queues = readQueueSettings(raw, queueRequirement(env));
-  env.queues = queues.queues;
-  lines.push(...queues.problems);
-  if (env.NODE_ENV === 'production' && env.API_AUTH === 'disabled') {
-    lines.push(
-      '  - API_AUTH (invalid): API_AUTH=disabled is refused with NODE_ENV=production: configure API_KEYS or API_ADMIN_KEYS',
-    );
-  }
-  if (lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  return env;
 }

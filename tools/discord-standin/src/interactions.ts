@@ -12,6 +12,7 @@ import {
 import type { APIInteractionResponse } from 'discord.js';
 import { computeChannelPermissions } from '@discord-backbone/discord';
 import type { BotAccess } from './world/bot-access';
+import { memberView } from './world/shapes';
 import type { FakeInteraction, FakeMessage, InteractionDelivery } from './world/shapes';
 import { snowflake } from './world/snowflake';
 import type { FakeWorld } from './world/world';
@@ -181,17 +182,7 @@ export class FakeInteractions {
       guild: { id: guild.id, locale: 'en-US', features: guild.features },
       channel_id: channel.id,
       channel: { id: channel.id, type: channel.type, guild_id: guild.id, name: channel.name },
-      member: {
-        user: this.world.person(userId),
-        roles: member.roles,
-        permissions: memberPermissions.toString(),
-        joined_at: member.joined_at,
-        nick: null,
-        avatar: null,
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
+      member: { ...memberView(this.world.person(userId), member), permissions: memberPermissions.toString() },
       app_permissions: this.access.permissions(this.world.applicationBot, guild.id, channel).toString(),
       locale: 'en-US',
       guild_locale: 'en-US',

@@ -1,11 +1,11 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { BotOperationType, InviteUserOperation } from '@discord-backbone/contracts';
 import {
   DiscordMissingPermissionsError,
   DiscordRateLimitedError,
   DiscordUnavailableError,
 } from '@discord-backbone/discord';
 import { MessageValidationError, RetriesExhaustedError, UnknownMessageTypeError } from '@discord-backbone/queue';
+import { inviteOperation } from '../../../../test/factories/bot-operations';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { BotOperationRoute } from './bot-operation.route';
 import { InviteUserHandler } from './invite-user.handler';
@@ -21,15 +21,7 @@ describe('BotOperationRoute', () => {
     {} as VerifyPermissionsHandler,
     recorder as unknown as BotOperationRecorder,
   );
-  const operation: InviteUserOperation = {
-    operationId: '0b6f3f3e-3c1a-4a55-9d55-2f3c8e0a1b2c',
-    type: BotOperationType.INVITE_USER,
-    discordUserId: '123456789012345678',
-    channelId: '223456789012345678',
-    subscriptionId: '9a1c2e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
-    createdAt: '2026-11-22T10:00:00.000Z',
-    maxRetries: 2,
-  };
+  const operation = inviteOperation();
   // A FIFO hand-back or rate-limit wait raises the receive count but not the attempt number.
   const context = (attempt: number) => ({ message: {} as Message, receiveCount: attempt + 5, attempt });
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { BotOperationType, InviteUserOperation } from '@discord-backbone/contracts';
 import { DiscordInvalidRequestError, DiscordRestClient } from '@discord-backbone/discord';
+import { inviteOperation } from '../../../../test/factories/bot-operations';
 import { BotOperationRecorder } from './bot-operation.recorder';
 import { InviteDelivery } from './invite.delivery';
 
@@ -12,15 +12,7 @@ describe('InviteDelivery', () => {
     recorder as unknown as BotOperationRecorder,
     { inviteMaxAgeSeconds: 600 },
   );
-  const operation: InviteUserOperation = {
-    operationId: '0b6f3f3e-3c1a-4a55-9d55-2f3c8e0a1b2c',
-    type: BotOperationType.INVITE_USER,
-    discordUserId: '123456789012345678',
-    channelId: '223456789012345678',
-    subscriptionId: '9a1c2e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
-    createdAt: '2026-11-22T10:00:00.000Z',
-    maxRetries: 2,
-  };
+  const operation = inviteOperation();
 
   beforeEach(() => {
     jest.resetAllMocks();

@@ -1,28 +1,20 @@
 import { Logger } from '@nestjs/common';
-import { metrics } from '@opentelemetry/api';
 import { Client, Events, GatewayIntentBits, Options, Partials, Routes } from 'discord.js';
-import type { Message, RESTGetAPIGatewayBotResult } from 'discord.js';
+import type { RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { InvalidRequestBudget } from '@discord-backbone/discord';
 import type { DeploymentCoordination, LeaseFence } from '@discord-backbone/prisma';
-import { exponentialBackoff } from '@discord-backbone/queue';
 import type { DiscordBotSettings, RelaySettings } from '../config/relay-settings';
 import { DroppedMessages } from './dropped-messages';
 import { abortableSleep, GatewayBackfill } from './gateway-backfill';
 import type { BackfillResult, DropFloors } from './gateway-backfill';
 import { ClusterIdentifyThrottler } from './identify.throttler';
-import { fromGateway, IncomingMessage } from './incoming-message';
+import { fromGateway } from './incoming-message';
+import { LiveIngest } from './live-ingest';
 import { FencedWriteError, MessageIngestor } from './message.ingestor';
 
 const LOGIN_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
-const INGEST_RETRY_MAX_MS = 30_000;
 /** How often the daily session start limit is read again while it is used up. */
 const SESSION_LIMIT_RECHECK_MAX_MS = 60_000;
-
-const droppedCounter = metrics.getMeter('relay').createCounter('relay.ingest.dropped', {
-  description:
-    'Live Discord messages dropped because too many were waiting for Postgres; the gap backfill fetches them once it is back',
-  unit: '{message}',
-});
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'stopped' | 'failed' | 'session-limit';
 
@@ -46,20 +38,17 @@ export interface BotConnectionContext {
  * `fenced`, for the replica to step down. DMs and the allowlisted channels'
  * messages are ingested as they arrive; on READY and RESUMED a backfill fetches what the gateway
  * did not deliver. discord.js reconnects and resumes by itself; the first login is retried here.
- * A message whose ingest fails (Postgres unreachable) is retried until it is stored or the
- * process stops; at most `maxPending` messages wait so, in memory. Beyond that a message is
- * dropped (logged, counted), its channel remembers where to backfill from, and once Postgres
- * stores a message again the gap backfill fetches what was dropped through REST. Before logging
- * in, the bot's daily session start limit is read: with none left, it waits (state `session-limit`)
- * rather than identify; Identifies are spaced across the deployment (ClusterIdentifyThrottler).
+ * Live messages go to Postgres through LiveIngest (in channel order, retried, at most `maxPending`
+ * waiting, dropped beyond); once Postgres stores a message again after a drop, the gap backfill
+ * fetches what was dropped through REST. Before logging in, the bot's daily session start limit
+ * is read: with none left, it waits (state `session-limit`) rather than identify; Identifies are
+ * spaced across the deployment (ClusterIdentifyThrottler).
  */
 export class BotConnection {
   private readonly logger = new Logger(BotConnection.name);
   private readonly client: Client;
   private readonly abort = new AbortController();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  /** Per channel, the last ingest queued: a channel's messages are stored in the order they came. */
-  private readonly channelTails = new Map<string, Promise<unknown>>();
+  private readonly live: LiveIngest;
   private backfillQueued: Promise<void> = Promise.resolve();
   private backfillWanted = false;
   /**
@@ -69,16 +58,9 @@ export class BotConnection {
   private readonly waitingForStarts: (() => void)[] = [];
   /** Pending from the start: the first messages may come before discord.js reports the session ready. */
   private startsRead = new Promise<void>((resolve) => this.waitingForStarts.push(resolve));
-  /** Live messages received and not yet stored (waiting for their channel, or for Postgres). */
-  private pending = 0;
-  private readonly settings: RelaySettings;
   readonly bot: DiscordBotSettings;
-  private readonly ingestor: MessageIngestor;
   private readonly backfill: GatewayBackfill;
   private readonly dropped: DroppedMessages;
-  private readonly maxPending: number;
-  /** Messages dropped since the last backfill that recovered them (logged once per outage). */
-  private droppedSinceBackfill = 0;
   /** Set from GET /gateway/bot before logging in; the Identify throttle's buckets. */
   private maxConcurrency = 1;
   private refused!: () => void;
@@ -95,12 +77,19 @@ export class BotConnection {
     private readonly term: LeaseFence,
   ) {
     const { bot, apiBaseUrl, budget, coordination } = context;
-    this.settings = context.settings;
     this.bot = bot;
-    this.ingestor = context.ingestor;
     this.backfill = context.backfill;
     this.dropped = context.dropped;
-    this.maxPending = context.maxPending;
+    this.live = new LiveIngest({
+      ...context,
+      term,
+      signal: this.abort.signal,
+      logger: this.logger,
+      startsRead: () => this.startsRead,
+      selfId: () => this.client.user?.id ?? '',
+      stored: () => this.recoverDropped(),
+      fenced: () => this.refused(),
+    });
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
     // Guild messages (and their content, a privileged intent) only for bots that ingest channels.
     if (bot.channelAllowlist.size > 0) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
@@ -117,7 +106,7 @@ export class BotConnection {
     this.client.rest.setToken(bot.token.reveal());
     // Its REST calls (the login's GET /gateway/bot) count into the app's invalid-request budget.
     budget.watch(this.client.rest);
-    this.client.on(Events.MessageCreate, (message) => this.receive(message));
+    this.client.on(Events.MessageCreate, (message) => this.live.receive(fromGateway(message)));
     this.client.on(Events.ShardReady, () => this.connected('ready'));
     this.client.on(Events.ShardResume, () => this.connected('resumed'));
     this.client.on(Events.ShardReconnecting, () => this.setState('reconnecting'));
@@ -188,14 +177,14 @@ export class BotConnection {
     await this.client.destroy();
     for (const release of this.waitingForStarts.splice(0)) release();
     const drained = await Promise.race([
-      Promise.allSettled([...this.inFlight, this.backfillQueued]).then(() => true),
+      Promise.allSettled([...this.live.work, this.backfillQueued]).then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref()),
     ]);
     if (!drained)
       this.logger.error({
         msg: 'Relay messages still unsaved at shutdown: lost unless a later backfill fetches them',
         discordBotId: this.bot.id,
-        pending: this.inFlight.size,
+        pending: this.live.work.length,
       });
     if (this.dropped.size > 0) {
       this.logger.error({
@@ -256,32 +245,7 @@ export class BotConnection {
       this.logger.log({
         msg: 'Relay gap backfill ran for every channel with messages dropped while Postgres was down',
         discordBotId: this.bot.id,
-        dropped: this.droppedSinceBackfill,
-      });
-      this.droppedSinceBackfill = 0;
-    }
-  }
-
-  /** Queues a live message behind its channel's, or drops it when too many wait already. */
-  private receive(message: Message): void {
-    const incoming: IncomingMessage = fromGateway(message);
-    if (this.pending >= this.maxPending) return this.drop(incoming);
-    this.pending += 1;
-    this.track(
-      this.inChannelOrder(incoming.channelId, () => this.ingestLive(incoming)).finally(() => (this.pending -= 1)),
-    );
-  }
-
-  private drop(message: IncomingMessage): void {
-    this.dropped.add(message.channelId, message.id, message.isDm);
-    droppedCounter.add(1, { 'relay.discord_bot_id': this.bot.id });
-    if (this.droppedSinceBackfill++ === 0) {
-      this.logger.warn({
-        msg: 'Relay messages dropped: too many wait for Postgres (RELAY_INGEST_MAX_PENDING); the gap backfill fetches them once Postgres stores messages again',
-        discordBotId: this.bot.id,
-        maxPending: this.maxPending,
-        channelId: message.channelId,
-        messageId: message.id,
+        dropped: this.live.takeDroppedCount(),
       });
     }
   }
@@ -290,48 +254,6 @@ export class BotConnection {
   private recoverDropped(): void {
     if (this.dropped.size === 0) return;
     this.scheduleBackfill('messages dropped while Postgres was down');
-  }
-
-  private async ingestLive(incoming: IncomingMessage): Promise<void> {
-    await this.startsRead;
-    const selfId = this.client.user?.id ?? '';
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.ingestor.ingest(this.settings, this.bot, this.term, selfId, incoming, 'gateway');
-        this.recoverDropped();
-        return;
-      } catch (error) {
-        if (error instanceof FencedWriteError) this.refused();
-        if (this.abort.signal.aborted || error instanceof FencedWriteError) throw error;
-        const delay = exponentialBackoff(attempt, 500, INGEST_RETRY_MAX_MS);
-        this.logger.warn({
-          msg: 'Relay message not stored; retrying',
-          discordBotId: this.bot.id,
-          messageId: incoming.id,
-          attempt: attempt + 1,
-          retryInMs: delay,
-          error: (error as Error).message,
-        });
-        await abortableSleep(delay, this.abort.signal);
-      }
-    }
-  }
-
-  /** Runs after the channel's previous ingest has settled; channels proceed in parallel. */
-  private inChannelOrder(channelId: string, ingest: () => Promise<void>): Promise<void> {
-    const previous = this.channelTails.get(channelId) ?? Promise.resolve();
-    const next = previous.then(ingest, ingest);
-    const tail = next.catch(() => undefined);
-    this.channelTails.set(channelId, tail);
-    void tail.then(() => {
-      if (this.channelTails.get(channelId) === tail) this.channelTails.delete(channelId);
-    });
-    return next;
-  }
-
-  private track(work: Promise<unknown>): void {
-    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
   }
 
   private setState(state: ConnectionState): void {

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { Reply, unknownMember, unknownRole } from '../reply';
 import type { BotAccess } from '../world/bot-access';
+import { memberView } from '../world/shapes';
 import type { FakeBot } from '../world/shapes';
 import type { FakeWorld } from '../world/world';
 import type { Route } from './route';
@@ -33,16 +34,7 @@ export class MemberRoutes {
 
   private memberJson(guildId: string, userId: string) {
     const member = this.world.memberOr404(guildId, userId);
-    return {
-      user: this.world.person(userId, this.world.botByUserId(userId) !== undefined),
-      roles: member.roles,
-      joined_at: member.joined_at,
-      nick: null,
-      avatar: null,
-      deaf: false,
-      mute: false,
-      flags: 0,
-    };
+    return memberView(this.world.person(userId, this.world.botByUserId(userId) !== undefined), member);
   }
 
   private kick(bot: FakeBot, guildId: string, userId: string): Reply {

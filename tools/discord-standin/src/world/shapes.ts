@@ -163,3 +163,34 @@ export function isThread(channel: FakeChannel): boolean {
     channel.type === ChannelType.AnnouncementThread
   );
 }
+
+/** A role as Discord shows it: no colour, not hoisted, not managed. */
+export const role = (
+  id: string,
+  name: string,
+  position: number,
+  permissions: bigint,
+  mentionable = false,
+): FakeRole => ({
+  id,
+  name,
+  position,
+  permissions: permissions.toString(),
+  color: 0,
+  hoist: false,
+  managed: false,
+  mentionable,
+  flags: 0,
+});
+
+/** A guild member as Discord shows it (REST and interactions alike): the user, roles, join time, nothing else set. */
+export const memberView = (person: FakeUser, member: FakeMember) => ({
+  user: person,
+  roles: member.roles,
+  joined_at: member.joined_at,
+  nick: null,
+  avatar: null,
+  deaf: false,
+  mute: false,
+  flags: 0,
+});

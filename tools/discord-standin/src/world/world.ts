@@ -1,8 +1,8 @@
 import { ChannelType } from 'discord.js';
 import type { APIOverwrite } from 'discord.js';
 import { unknownChannel, unknownGuild, unknownMember } from '../reply';
+import { guildRoles, insertRole, WantedRole } from './guild-roles';
 import { MessageStore } from './message-store';
-import { DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS } from './permissions';
 import {
   FakeBot,
   FakeChannel,
@@ -131,8 +131,7 @@ export class FakeWorld {
       ownerId?: string;
       everyonePermissions?: bigint;
       botPermissions?: bigint;
-      /** `createdAt` (default now) is the creation time their snowflakes carry. */
-      roles?: { id?: string; name?: string; permissions: bigint; aboveBot?: boolean; createdAt?: Date }[];
+      roles?: WantedRole[];
       name?: string;
       bots?: string[];
       /** A Community server: announcement channels are allowed. */
@@ -144,37 +143,12 @@ export class FakeWorld {
     roleIds: string[];
   } {
     const id = options.id ?? snowflake();
-    const role = (roleId: string, name: string, position: number, permissions: bigint): FakeRole => ({
-      id: roleId,
-      name,
-      position,
-      permissions: permissions.toString(),
-      color: 0,
-      hoist: false,
-      managed: false,
-      mentionable: false,
-      flags: 0,
-    });
     const botRoleId = snowflake();
-    const wanted = options.roles ?? [];
-    const botPosition = wanted.filter((r) => !r.aboveBot).length + 1;
-    const below = wanted.filter((r) => !r.aboveBot);
-    const above = wanted.filter((r) => r.aboveBot);
-    const position = (r: (typeof wanted)[number]) =>
-      r.aboveBot ? botPosition + 1 + above.indexOf(r) : below.indexOf(r) + 1;
-    const extra = wanted.map((r, i) =>
-      role(
-        r.id ?? (r.createdAt ? snowflakeAt(r.createdAt) : snowflake()),
-        r.name ?? `role ${i + 1}`,
-        position(r),
-        r.permissions,
-      ),
-    );
-    const roles = [
-      role(id, '@everyone', 0, options.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS),
-      ...extra,
-      role(botRoleId, 'bot', botPosition, options.botPermissions ?? DEFAULT_BOT_PERMISSIONS),
-    ];
+    const { roles, extra } = guildRoles(id, botRoleId, {
+      wanted: options.roles ?? [],
+      everyonePermissions: options.everyonePermissions,
+      botPermissions: options.botPermissions,
+    });
     this.guilds.set(id, {
       id,
       name: options.name ?? `guild ${id.slice(-6)}`,
@@ -219,27 +193,8 @@ export class FakeWorld {
   }
 
   /** A role ranked just above @everyone; those above move up one. */
-  insertRole(
-    guild: FakeGuild,
-    name: string,
-    permissions: bigint,
-    mentionable: boolean,
-    id: string = snowflake(),
-  ): FakeRole {
-    for (const role of guild.roles) if (role.position >= 1) role.position += 1;
-    const role: FakeRole = {
-      id,
-      name,
-      position: 1,
-      permissions: permissions.toString(),
-      color: 0,
-      hoist: false,
-      managed: false,
-      mentionable,
-      flags: 0,
-    };
-    guild.roles.push(role);
-    return role;
+  insertRole(guild: FakeGuild, name: string, permissions: bigint, mentionable: boolean, id?: string): FakeRole {
+    return insertRole(guild, name, permissions, mentionable, id);
   }
 
   /** Changes a role's permissions, as a server admin would in Discord's settings. */
