@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamicModule, INestApplication, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,6 +15,7 @@ import { OutboxDispatcher, OutboxModule } from '@discord-backbone/outbox';
 import { PrismaModule, PrismaService } from '@discord-backbone/prisma';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule, SQS_CLIENT, SqsClientModule } from '@discord-backbone/queue';
+import { loadRelayConfig, RelayGatewayHealthIndicator, RelayMaintenance, RelayModule } from '@discord-backbone/relay';
 import { LoggingModule } from '@discord-backbone/telemetry';
 import { resetDatabase, snowflake, testPrisma } from '../support/database';
 import { createSystemQueue, QueuePair, testSqsClient, waitFor } from '../support/sqs';
@@ -156,5 +160,103 @@ describe('modules as a host imports them', () => {
     );
     expect(received).toBeDefined();
     expect(() => host.get(SqsService, { strict: false })).not.toThrow(); // QueueModule is there, with no consumer
+  });
+
+  it('takes the relay by role through forRootAsync: the producer serves /v1 and opens no gateway connection, the consumer connects and serves no /v1', async () => {
+    const discord = await startFakeDiscord();
+    await discord.startGateway();
+    const key = 'host-relay-backend-key-0123456789abcdefgh';
+    const relayConfig = path.join(mkdtempSync(path.join(tmpdir(), 'host-relay-')), 'relay.yaml');
+    writeFileSync(
+      relayConfig,
+      `discord_bots: [{ id: discord_a, token: "${discord.token}" }]\nbackend_bots: [{ id: alpha, api_key: "${key}" }]\nrouting: { defaults: { discord_a: alpha } }\n`,
+    );
+    @Injectable()
+    class HostSettings {
+      readonly databaseUrl = process.env.TEST_DATABASE_URL!;
+      readonly relay = loadRelayConfig(relayConfig);
+    }
+    @Module({ providers: [HostSettings], exports: [HostSettings] })
+    class HostSettingsModule {}
+    @Module({})
+    class RelayHostModule {}
+    const settings = { imports: [HostSettingsModule], inject: [HostSettings] };
+    const relayHost = (relay: DynamicModule): DynamicModule => ({
+      module: RelayHostModule,
+      imports: [
+        PrismaModule.forRoot({ databaseUrl: process.env.TEST_DATABASE_URL! }),
+        SqsClientModule.forRoot({ region: 'us-east-1', endpoint: process.env.TEST_SQS_ENDPOINT! }),
+        DiscordModule.forRoot({
+          isGlobal: true,
+          token: discord.token,
+          apiBaseUrl: discord.apiUrl,
+          requestTimeoutMs: 2000,
+        }),
+        relay,
+      ],
+    });
+    const health = async (host: INestApplication) => {
+      await host.listen(0, '127.0.0.1');
+      return fetch(`${await host.getUrl()}/v1/health`, { headers: { authorization: `Bearer ${key}` } });
+    };
+
+    try {
+      const producer = await start(
+        relayHost(
+          RelayModule.forRootAsync({
+            ...settings,
+            useFactory: (s: HostSettings) => ({
+              settings: s.relay,
+              databaseUrl: s.databaseUrl,
+              apiBaseUrl: discord.apiUrl,
+              requestTimeoutMs: 2000,
+              rateLimitPerMinute: 1200,
+              retentionHours: 24,
+            }),
+          }),
+        ),
+      );
+      const served = await health(producer.host);
+      expect(served.status).toBe(200);
+      expect(await served.json()).toEqual({ status: 'ok', backend_bot_id: 'alpha' });
+      expect(served.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(() => producer.host.get(RelayMaintenance, { strict: false })).not.toThrow();
+      expect(() => producer.host.get(RelayGatewayHealthIndicator, { strict: false })).toThrow();
+      expect(discord.requests).toEqual([]); // not even GET /gateway/bot
+      expect(producer.commands).toEqual([]);
+      await producer.host.close();
+      app = undefined;
+
+      const consumer = await start(
+        relayHost(
+          RelayModule.forRootAsync({
+            ...settings,
+            role: 'consumer',
+            useFactory: (s: HostSettings) => ({
+              settings: s.relay,
+              apiBaseUrl: discord.apiUrl,
+              requestTimeoutMs: 2000,
+              backfillMaxMessages: 0,
+              ingestMaxPending: 100,
+              shutdownDrainTimeoutMs: 1000,
+            }),
+          }),
+        ),
+      );
+      const gateway = consumer.host.get(RelayGatewayHealthIndicator, { strict: false });
+      await waitFor(() => gateway.isHealthy().relay_gateway.status === 'up', {
+        what: 'the relay gateway connection',
+        timeoutMs: 20_000,
+      });
+      expect(discord.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /gateway/bot');
+      const notServed = await health(consumer.host);
+      expect(notServed.status).toBe(404);
+      expect(notServed.headers.get('x-request-id')).toBeNull(); // no /v1 middleware without its routes
+      expect(() => consumer.host.get(RelayMaintenance, { strict: false })).toThrow();
+    } finally {
+      await app?.close();
+      app = undefined;
+      await discord.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { OrderThreadsModule } from '@discord-backbone/order-threads';
 import { OutboxModule } from '@discord-backbone/outbox';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule } from '@discord-backbone/queue';
-import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
+import { loadRelayConfig, RelayModule } from '@discord-backbone/relay';
 import {
   apiQueueUrls,
   consumersFor,
@@ -73,7 +73,8 @@ export class ApiModule {
           : []),
         ...(relay
           ? [
-              RelayApiModule.forRoot({
+              RelayModule.forRoot({
+                role: 'producer',
                 settings: relay,
                 databaseUrl: env.DATABASE_URL,
                 apiBaseUrl: env.DISCORD_API_BASE_URL,

@@ -36,7 +36,7 @@ export class WorkerModule {
             ]
           : []),
         ...consumers.modules,
-        ...(relay ? [relayIngestModule(env, overrides)] : []),
+        ...(relay ? [relayModule(env, overrides)] : []),
       ],
     };
   }
@@ -50,9 +50,11 @@ async function healthModule(queueUrls: string[], usesDiscord: boolean, relay: bo
   return HealthModule.forRoot({ queueUrls, readinessIndicators });
 }
 
-async function relayIngestModule(env: Environment, overrides: Record<string, unknown>): Promise<DynamicModule> {
-  const { loadRelayConfig, RelayIngestModule } = await import('@discord-backbone/relay');
-  return RelayIngestModule.forRoot({
+/** The relay's consumer role: the Discord gateway ingest. */
+async function relayModule(env: Environment, overrides: Record<string, unknown>): Promise<DynamicModule> {
+  const { loadRelayConfig, RelayModule } = await import('@discord-backbone/relay');
+  return RelayModule.forRoot({
+    role: 'consumer',
     // The relay's secrets may be named by `*_env` entries of its file: looked up like the environment.
     settings: loadRelayConfig(env.RELAY_CONFIG!, (name) => stringOrUndefined(overrides[name]) ?? process.env[name]),
     apiBaseUrl: env.DISCORD_API_BASE_URL,

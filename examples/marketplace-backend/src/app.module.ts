@@ -9,7 +9,7 @@ import { OutboxModule } from '@discord-backbone/outbox';
 import { backboneTable, outboxTable, PrismaModule } from '@discord-backbone/prisma';
 import { PrizesModule } from '@discord-backbone/prizes';
 import { QueueModule, SqsClientModule } from '@discord-backbone/queue';
-import { loadRelayConfig, RelayApiModule } from '@discord-backbone/relay';
+import { loadRelayConfig, RelayModule } from '@discord-backbone/relay';
 import { AccountsController } from './accounts.controller';
 import { HealthController } from './health.controller';
 import { PRIZE_TABLES } from './host-tables';
@@ -89,7 +89,8 @@ export class AppModule {
         ...(settings.discordPublicKey ? [CampaignsModule.forRoot({ publicKey: settings.discordPublicKey })] : []),
         ...(relay
           ? [
-              RelayApiModule.forRoot({
+              RelayModule.forRoot({
+                role: 'producer',
                 settings: relay,
                 databaseUrl: settings.databaseUrl,
                 apiBaseUrl: settings.discordApiBaseUrl,

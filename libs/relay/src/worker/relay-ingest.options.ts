@@ -3,6 +3,7 @@ import type { GatewayLeaseTiming } from './gateway-leadership';
 
 export const RELAY_INGEST_OPTIONS = Symbol('RELAY_INGEST_OPTIONS');
 
+/** RelayModule's options in the consumer role (the worker's gateway ingest). */
 export interface RelayIngestOptions {
   settings: RelaySettings;
   /** Another Discord API base (a stand-in); its `GET /gateway/bot` also names the gateway. */

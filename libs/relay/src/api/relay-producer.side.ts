@@ -1,9 +1,10 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import type { RoleSides } from '@discord-backbone/queue';
+import { RELAY_OPTIONS } from '../relay.options';
 import { DeliveryNotifier } from './delivery.notifier';
 import { DeliveryStore } from './delivery.store';
 import { LeaseService } from './lease.service';
 import { OutboundSender } from './outbound.sender';
-import { ConfigurableRelayApiModule } from './relay-api.module-definition';
+import { RELAY_API_OPTIONS } from './relay-api.options';
 import { RelayBackendGuard } from './relay-backend.guard';
 import { RelayDeadController } from './relay-dead.controller';
 import { RelayHealthController } from './relay-health.controller';
@@ -12,18 +13,19 @@ import { RelayMaintenance } from './relay-maintenance';
 import { RelayMessagesController } from './relay-messages.controller';
 import { PostgresRelayRateLimiter, RelayRateLimiter } from './relay-rate-limiter';
 import { RelayMetrics } from './relay.metrics';
-import { RequestIdMiddleware } from './request-id.middleware';
 import { SendPermissions } from './send-permissions';
 
 /**
- * API side of the relay (`forRoot` / `forRootAsync`): the /v1 routes for backend bots (pending,
- * lease, ack, nack, extend, send, dead, redrive, health), long polls woken by LISTEN/NOTIFY, and
- * the pruning schedule. Opens no gateway connection (RelayIngestModule does). Needs PrismaModule
- * and (global) DiscordModule; the app's ApiKeyGuard lets these routes through to their own guard.
+ * The producer side, the API a host serves: the /v1 routes for backend bots (pending, lease, ack,
+ * nack, extend, send, dead, redrive, health), long polls woken by LISTEN/NOTIFY, and the pruning
+ * schedule. Opens no gateway connection (the consumer side does). RelayModule gives its routes
+ * their request ids.
  */
-@Module({
+export const RELAY_PRODUCER: RoleSides['producer'] = {
   controllers: [RelayMessagesController, RelayDeadController, RelayHealthController],
   providers: [
+    // forRoot's types give the producer role RelayApiOptions.
+    { provide: RELAY_API_OPTIONS, useExisting: RELAY_OPTIONS },
     RelayBackendGuard,
     RelayJsonBodyGuard,
     { provide: RelayRateLimiter, useClass: PostgresRelayRateLimiter },
@@ -36,9 +38,4 @@ import { SendPermissions } from './send-permissions';
     RelayMetrics,
   ],
   exports: [DeliveryStore, RelayMaintenance],
-})
-export class RelayApiModule extends ConfigurableRelayApiModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes(RelayMessagesController, RelayDeadController, RelayHealthController);
-  }
-}
+};
