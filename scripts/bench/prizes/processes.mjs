@@ -40,7 +40,7 @@ export async function spawnWorker(run, name, queueUrl) {
     SQS_BATCH_SIZE: '10',
     SQS_WAIT_TIME_SECONDS: '1',
     OTEL_EXPORTER_OTLP_ENDPOINT: run.otlp.url,
-    ...workerEnvOverrides(),
+    ...workerEnvOverrides(run),
   };
   if (!('AWS_SQS_DLQ_URL' in workerEnvOverrides(run, false))) delete env.AWS_SQS_DLQ_URL; // found via the redrive policy
   const worker = spawnConsumer(run, name, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
