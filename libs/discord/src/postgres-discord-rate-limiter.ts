@@ -37,8 +37,12 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  * through alone to learn the bucket from its answer; the others wait this long at most for it.
  */
 const PROBE_MS = 500;
-/** How often a request held back by another's probe looks again: the probe's answer usually comes within a round trip. */
-const PROBE_POLL_MS = 20;
+/**
+ * How often a request held back by another's probe looks again: the probe's answer usually comes
+ * within a round trip. Every 20 ms, the polls' own load on Postgres made sends late enough to earn
+ * a global 429 now and then (npm run bench:discord-limits); 50 ms did not.
+ */
+const PROBE_POLL_MS = 50;
 /** How late after its slot a request may still go: the margin below Discord's 50/s absorbs this much. */
 const LATE_MS = 50;
 
