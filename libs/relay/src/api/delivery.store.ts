@@ -48,15 +48,18 @@ export class DeliveryStore {
    * acked, nacked or to expire, however long ago they were stored.
    */
   async nextAvailableInMs(backend: BackendBotSettings): Promise<number | null> {
-    const [row] = backend.ordered
-      ? await this.prisma.$queryRaw<{ ms: number | null }[]>`
+    // Run by every long poll that finds nothing: plain SQL on the pool, like lease and settle.
+    const [row] = await this.prisma.sql<{ ms: number | null }>(
+      backend.ordered
+        ? Prisma.sql`
           SELECT (EXTRACT(EPOCH FROM min(available_at) - now()) * 1000)::float8 AS ms FROM (
             SELECT DISTINCT ON (conversation) available_at FROM relay_deliveries
             WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')
             ORDER BY conversation, seq) heads`
-      : await this.prisma.$queryRaw<{ ms: number | null }[]>`
+        : Prisma.sql`
           SELECT (EXTRACT(EPOCH FROM min(available_at) - now()) * 1000)::float8 AS ms
-          FROM relay_deliveries WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')`;
+          FROM relay_deliveries WHERE backend_bot_id = ${backend.id} AND state IN ('pending', 'leased')`,
+    );
     return row.ms;
   }
 
@@ -144,7 +147,7 @@ export class DeliveryStore {
   }
 
   private async notify(backendBotId: string): Promise<void> {
-    await this.prisma.$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, ${backendBotId})`;
+    await this.prisma.sql(Prisma.sql`SELECT pg_notify(${DELIVERY_CHANNEL}, ${backendBotId})`);
   }
 }
 

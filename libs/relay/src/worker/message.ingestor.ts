@@ -99,7 +99,7 @@ export class MessageIngestor {
     // The ingest span's context, for the backend to continue the trace from.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
-    const [row] = await this.prisma.$queryRaw<{ holding: number; inserted: number }[]>`
+    const [row] = await this.prisma.sql<{ holding: number; inserted: number }>(Prisma.sql`
       WITH lease AS (${fenceHolds(term)}), message AS (
         INSERT INTO relay_messages (discord_bot_id, discord_message_id, channel_id, guild_id, is_dm, author_id, author_name, content, sent_at, traceparent, tracestate, source)
         SELECT ${bot.id}, ${message.id}, ${message.channelId}, ${message.guildId}, ${message.isDm}, ${message.authorId}, ${message.authorName}, ${message.content},
@@ -113,7 +113,7 @@ export class MessageIngestor {
       ), watermark AS (${watermarkUpsert(bot.id, message)})
       SELECT (SELECT count(*) FROM lease)::int AS holding,
              (SELECT count(*) FROM message)::int AS inserted,
-             (SELECT count(*) FROM delivery CROSS JOIN LATERAL pg_notify(${DELIVERY_CHANNEL}, delivery.backend_bot_id) AS notified)::int AS notified`;
+             (SELECT count(*) FROM delivery CROSS JOIN LATERAL pg_notify(${DELIVERY_CHANNEL}, delivery.backend_bot_id) AS notified)::int AS notified`);
     if (row.holding === 0) throw new FencedWriteError(term);
     return row.inserted > 0 ? 'delivered' : 'duplicate';
   }
@@ -125,13 +125,13 @@ export class MessageIngestor {
     source: string,
     refused: DatabaseFailure,
   ): Promise<void> {
-    const [row] = await this.prisma.$queryRaw<{ holding: number }[]>`
+    const [row] = await this.prisma.sql<{ holding: number }>(Prisma.sql`
       WITH lease AS (${fenceHolds(term)}), parked AS (
         INSERT INTO relay_parked_messages (discord_bot_id, discord_message_id, channel_id, is_dm, author_id, source, error_code, error)
         SELECT ${bot.id}, ${message.id}, ${message.channelId}, ${message.isDm}, ${message.authorId}, ${source}, ${refused.code ?? null}, ${refused.message} FROM lease
         ON CONFLICT (discord_bot_id, discord_message_id) DO NOTHING
       ), watermark AS (${watermarkUpsert(bot.id, message)})
-      SELECT (SELECT count(*) FROM lease)::int AS holding`;
+      SELECT (SELECT count(*) FROM lease)::int AS holding`);
     if (row.holding === 0) throw new FencedWriteError(term);
     parkedCounter.add(1, { 'relay.discord_bot_id': bot.id });
     this.logger.error({
@@ -145,9 +145,9 @@ export class MessageIngestor {
   }
 
   private async advanceWatermark(bot: DiscordBotSettings, term: LeaseFence, message: IncomingMessage): Promise<void> {
-    const [row] = await this.prisma.$queryRaw<{ holding: number }[]>`
+    const [row] = await this.prisma.sql<{ holding: number }>(Prisma.sql`
       WITH lease AS (${fenceHolds(term)}), watermark AS (${watermarkUpsert(bot.id, message)})
-      SELECT (SELECT count(*) FROM lease)::int AS holding`;
+      SELECT (SELECT count(*) FROM lease)::int AS holding`);
     if (row.holding === 0) throw new FencedWriteError(term);
   }
 }
