@@ -2,7 +2,7 @@
 // built API serving concurrent lease/ack clients, and a bare `pg` baseline running the very same
 // lease/ack SQL (libs/relay/src/api/delivery.queries.ts, from the build) in the same run.
 //
-//   npm run bench:relay -- [--messages N] [--clients K] [--paced-rate R] [--paced-seconds S] [--rounds N]
+//   npm run bench:relay -- [--messages N] [--clients K] [--paced-rate R] [--paced-seconds S] [--rounds N] [--lease-limits 100,50]
 //
 // A  end to end: N messages posted through the fake gateway as fast as it sends them; K clients
 //    lease (long polling) and ack; deliveries/s from the first post to the last ack.
@@ -13,10 +13,10 @@
 // B0 …by the same clients through a bare node:http server running the same SQL, no framework
 //    (relay/floor-server.mjs): the floor, what any HTTP server reaches on this machine…
 // C  …and by K bare `pg` clients running the same statements: the baseline (goal: B ≥ 0.75 C).
-//    B, B0 and C drain once uncounted, then alternate `rounds` times (3); the median ratios are
-//    reported, with the CPU each process (API or floor server, Postgres, the benchmark's clients)
-//    spent per 1000 deliveries. The HTTP clients use node:http with keep-alive, as lean on their
-//    side as `pg` is on C's.
+//    At each lease limit (`--lease-limits`: the API's largest, 100, then 50), B, B0 and C drain
+//    once uncounted, then alternate `rounds` times (3); the median ratios are reported, with the
+//    CPU each process (API or floor server, Postgres, the benchmark's clients) spent per 1000
+//    deliveries. The HTTP clients use node:http with keep-alive, as lean as `pg` is on C's side.
 // Every phase checks that each delivery was handed out and acked exactly once.
 //
 // Exported as runRelayBench(options) → { figures printed, result }, so scripts/bench/index.mjs can run it
@@ -32,10 +32,12 @@ import { check, drainers, httpClient, prefill, startFloorServer, timed } from '.
 import { ownDatabase, percentiles, releaseAll, spawnApp, until } from './support.mjs';
 
 const TARGETS = { ratio: 0.75, p99Ms: 50 };
+// The drains compare at the API's largest lease (a backend after throughput asks for it) and at 50.
+const RELAY_MAX_LEASE = 100; // libs/contracts' RELAY_MAX_LEASE (its module needs Nest's reflect-metadata)
+const A_LEASE_LIMIT = 50;
 const DATABASE = 'dqb_bench_relay';
 const BACKEND = 'bench';
 const CHANNELS = 8; // messages are spread over channels: each channel's messages are ingested in order
-const LEASE_LIMIT = 50;
 
 export async function runRelayBench({
   messages = 10_000,
@@ -43,6 +45,7 @@ export async function runRelayBench({
   pacedRate = 200,
   pacedSeconds = 10,
   rounds = 3,
+  leaseLimits = [RELAY_MAX_LEASE, 50],
   log = console.log,
 } = {}) {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dqb-bench-relay-'));
@@ -103,7 +106,7 @@ export async function runRelayBench({
     const a = await timed(DATABASE, async () => {
       const consumers = drainers(
         clients,
-        () => client.lease({ limit: LEASE_LIMIT, visibility_seconds: 60, wait_seconds: 2 }),
+        () => client.lease({ limit: A_LEASE_LIMIT, visibility_seconds: 60, wait_seconds: 2 }),
         (r) => client.ack(r),
         messages,
       );
@@ -180,24 +183,15 @@ export async function runRelayBench({
 
     // B, B0 and C, alternately, `rounds` times: a single drain lasts a second or two, and the
     // machine's other work moves it by more than the difference measured. B through the API, B0
-    // through the same SQL behind a server with no framework, with the same clients.
-    const drainHttp = (httpC, processes) => async () => {
-      await prefill(db, messages, { backend: BACKEND, channels: CHANNELS });
-      const lease = () => httpC.lease({ limit: LEASE_LIMIT, visibility_seconds: 60 });
-      const ack = (receipts) => httpC.ack(receipts);
-      return timed(DATABASE, () => drainers(clients, lease, ack, messages, { stopWhenEmpty: true }), processes);
-    };
-    const drainB = drainHttp(client, { api: api.child.pid });
-    const drainFloor = drainHttp(httpClient(floor.url, key), { server: floor.pid });
-    // C: the same SQL on bare pg connections.
+    // through the same SQL behind a server with no framework (same clients), C on bare pg.
     const { claimDeliveries, settleDeliveries, parseReceipt } = await import(
       pathToFileURL(path.join(ROOT, 'libs', 'relay', 'dist', 'api', 'delivery.queries.js')).href
     );
     const bare = {
-      lease: async () => {
+      lease: async ({ limit }) => {
         const q = claimDeliveries({
           backendBotId: BACKEND,
-          limit: LEASE_LIMIT,
+          limit,
           maxDeliveries: 5,
           ordered: false,
           mode: { lease: 60 },
@@ -211,62 +205,74 @@ export async function runRelayBench({
         return rows.filter((r) => r.result !== 'ok').length;
       },
     };
-    const drainC = async () => {
+    const drainWith = (leaser, limit, processes) => async () => {
       await prefill(db, messages, { backend: BACKEND, channels: CHANNELS });
-      return timed(DATABASE, () => drainers(clients, bare.lease, bare.ack, messages, { stopWhenEmpty: true }));
+      const lease = () => leaser.lease({ limit, visibility_seconds: 60 });
+      const ack = (receipts) => leaser.ack(receipts);
+      return timed(DATABASE, () => drainers(clients, lease, ack, messages, { stopWhenEmpty: true }), processes);
     };
-    // One drain of each first, not counted: the first one ran at about two thirds of the later ones' speed.
-    for (const warmUp of [drainB, drainFloor, drainC]) check(failures, 'warm-up', (await warmUp()).value, messages);
-    const drains = [];
-    for (let round = 1; round <= rounds; round++) {
-      const b = await drainB();
-      check(failures, `B${round}`, b.value, messages);
-      const b0 = await drainFloor();
-      check(failures, `B0${round}`, b0.value, messages);
-      const c = await drainC();
-      check(failures, `C${round}`, c.value, messages);
-      const rate = (d) => d.value.count / d.seconds;
-      const ratio = rate(b) / rate(c);
-      const floorRatio = rate(b0) / rate(c);
-      drains.push({ b, b0, c, ratio, floorRatio });
-      log(
-        `B/B0/C round ${round}: API ${rate(b).toFixed(0)}/s, bare node:http ${rate(b0).toFixed(0)}/s (${clients} clients, lease ${LEASE_LIMIT} + ack), ` +
-          `bare pg ${rate(c).toFixed(0)}/s (${clients} connections, the same SQL): ratio ${ratio.toFixed(2)}, floor ${floorRatio.toFixed(2)}`,
-      );
-    }
+    const floorClient = httpClient(floor.url, key);
+    const rate = (d) => d.value.count / d.seconds;
     const medianOf = (values) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
-    const median = medianOf(drains.map((d) => d.ratio));
-    const floorMedian = medianOf(drains.map((d) => d.floorRatio));
-    const { b: medianB, c: medianC } = drains.find((d) => d.ratio === median);
-    const { b0: medianB0 } = drains.find((d) => d.floorRatio === floorMedian);
-    const api_ = medianB.value.count / medianB.seconds;
-    const baseline = medianC.value.count / medianC.seconds;
-    log(`   ratio API / baseline, median of ${rounds}: ${median.toFixed(2)} (goal ≥ ${TARGETS.ratio})`);
-    log(
-      `   ratio bare node:http / baseline, median of ${rounds}: ${floorMedian.toFixed(2)} (no framework: the floor here)`,
-    );
     // Where the CPU goes per 1000 deliveries: the machine's cores are shared by all of these.
     const perThousand = (cpu) =>
       Object.entries(cpu)
         .map(([name, ms]) => `${name} ${((ms / messages) * 1000).toFixed(0)}`)
         .join(', ');
-    log(
-      `   CPU ms per 1000 deliveries, B: ${perThousand(medianB.cpu)}; B0: ${perThousand(medianB0.cpu)}; C: ${perThousand(medianC.cpu)}`,
-    );
+    const compare = async (limit) => {
+      const drainB = drainWith(client, limit, { api: api.child.pid });
+      const drainFloor = drainWith(floorClient, limit, { server: floor.pid });
+      const drainC = drainWith(bare, limit);
+      // One drain of each first, not counted: the first one ran at about two thirds of the later ones' speed.
+      for (const warmUp of [drainB, drainFloor, drainC]) check(failures, 'warm-up', (await warmUp()).value, messages);
+      const drains = [];
+      for (let round = 1; round <= rounds; round++) {
+        const b = await drainB();
+        check(failures, `B${round}`, b.value, messages);
+        const b0 = await drainFloor();
+        check(failures, `B0${round}`, b0.value, messages);
+        const c = await drainC();
+        check(failures, `C${round}`, c.value, messages);
+        const ratio = rate(b) / rate(c);
+        const floorRatio = rate(b0) / rate(c);
+        drains.push({ b, b0, c, ratio, floorRatio });
+        log(
+          `B/B0/C lease ${limit}, round ${round}: API ${rate(b).toFixed(0)}/s, bare node:http ${rate(b0).toFixed(0)}/s (${clients} clients, lease + ack), ` +
+            `bare pg ${rate(c).toFixed(0)}/s (${clients} connections, the same SQL): ratio ${ratio.toFixed(2)}, floor ${floorRatio.toFixed(2)}`,
+        );
+      }
+      const ratio = medianOf(drains.map((d) => d.ratio));
+      const floorRatio = medianOf(drains.map((d) => d.floorRatio));
+      const { b, c } = drains.find((d) => d.ratio === ratio);
+      const { b0 } = drains.find((d) => d.floorRatio === floorRatio);
+      log(
+        `   lease ${limit}, median of ${rounds}: ratio API / baseline ${ratio.toFixed(2)}` +
+          (limit === leaseLimits[0] ? ` (goal ≥ ${TARGETS.ratio})` : '') +
+          `; bare node:http / baseline ${floorRatio.toFixed(2)} (no framework: the floor here)`,
+      );
+      log(
+        `   CPU ms per 1000 deliveries, B: ${perThousand(b.cpu)}; B0: ${perThousand(b0.cpu)}; C: ${perThousand(c.cpu)}`,
+      );
+      return {
+        leaseLimit: limit,
+        api: rate(b),
+        baseline: rate(c),
+        ratio,
+        floorRatio,
+        rounds: drains.map((d) => d.ratio),
+        cpuB: b.cpu,
+        cpuB0: b0.cpu,
+        cpuC: c.cpu,
+      };
+    };
+    const drainResults = [];
+    for (const limit of leaseLimits) drainResults.push(await compare(limit));
 
     for (const f of failures) log(`FAILED: ${f}`);
     return {
       endToEnd,
-      drain: {
-        api: api_,
-        baseline,
-        ratio: median,
-        floorRatio: floorMedian,
-        rounds: drains.map((d) => d.ratio),
-        cpuB: medianB.cpu,
-        cpuB0: medianB0.cpu,
-        cpuC: medianC.cpu,
-      },
+      drain: drainResults[0],
+      drains: drainResults,
       latency,
       clients,
       messages,
@@ -286,6 +292,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       'paced-rate': { type: 'string', default: '200' },
       'paced-seconds': { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
+      'lease-limits': { type: 'string', default: `${RELAY_MAX_LEASE},50` },
     },
   });
   console.log(`Relay benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
@@ -295,9 +302,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     pacedRate: Number(values['paced-rate']),
     pacedSeconds: Number(values['paced-seconds']),
     rounds: Number(values.rounds),
+    leaseLimits: values['lease-limits'].split(',').map(Number),
   })
     .then((result) => {
-      console.log(JSON.stringify({ endToEnd: result.endToEnd, drain: result.drain, latency: result.latency }));
+      console.log(JSON.stringify({ endToEnd: result.endToEnd, drains: result.drains, latency: result.latency }));
       process.exit(result.failures.length > 0 ? 1 : 0);
     })
     .catch((error) => {
