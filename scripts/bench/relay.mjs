@@ -235,7 +235,7 @@ export async function runRelayBench({
         check(failures, `C${round}`, c.value, messages);
         const ratio = rate(b) / rate(c);
         const floorRatio = rate(b0) / rate(c);
-        drains.push({ b, b0, c, ratio, floorRatio });
+        drains.push({ b, b0, c, ratio, floorRatio, ofFloor: rate(b) / rate(b0) });
         log(
           `B/B0/C lease ${limit}, round ${round}: API ${rate(b).toFixed(0)}/s, bare node:http ${rate(b0).toFixed(0)}/s (${clients} clients, lease + ack), ` +
             `bare pg ${rate(c).toFixed(0)}/s (${clients} connections, the same SQL): ratio ${ratio.toFixed(2)}, floor ${floorRatio.toFixed(2)}`,
@@ -243,12 +243,13 @@ export async function runRelayBench({
       }
       const ratio = medianOf(drains.map((d) => d.ratio));
       const floorRatio = medianOf(drains.map((d) => d.floorRatio));
+      const ofFloor = medianOf(drains.map((d) => d.ofFloor));
       const { b, c } = drains.find((d) => d.ratio === ratio);
       const { b0 } = drains.find((d) => d.floorRatio === floorRatio);
       log(
         `   lease ${limit}, median of ${rounds}: ratio API / baseline ${ratio.toFixed(2)}` +
           (limit === leaseLimits[0] ? ` (goal ≥ ${TARGETS.ratio})` : '') +
-          `; bare node:http / baseline ${floorRatio.toFixed(2)} (no framework: the floor here)`,
+          `; bare node:http / baseline ${floorRatio.toFixed(2)} (no framework: the floor here); API / floor ${ofFloor.toFixed(2)}`,
       );
       log(
         `   CPU ms per 1000 deliveries, B: ${perThousand(b.cpu)}; B0: ${perThousand(b0.cpu)}; C: ${perThousand(c.cpu)}`,
@@ -259,6 +260,7 @@ export async function runRelayBench({
         baseline: rate(c),
         ratio,
         floorRatio,
+        ofFloor,
         rounds: drains.map((d) => d.ratio),
         cpuB: b.cpu,
         cpuB0: b0.cpu,
