@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   CanActivate,
   ExecutionContext,
@@ -6,8 +7,7 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { ApiKeyRegistry } from './api-key.registry';
 import { AuthenticatedBy, PublicRoute, RequiresScope } from './auth.decorators';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
@@ -26,6 +26,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly registry: ApiKeyRegistry,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    private readonly http: HttpAdapterHost,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -39,11 +40,11 @@ export class ApiKeyGuard implements CanActivate {
     if (this.options.disabled) return true;
 
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { apiKeyId?: string }>();
+    const request = http.getRequest<{ headers: IncomingHttpHeaders; apiKeyId?: string }>();
     const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const key = presented === undefined ? undefined : this.registry.verify(presented);
     if (!key) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="api"');
+      this.http.httpAdapter.setHeader(http.getResponse(), 'WWW-Authenticate', 'Bearer realm="api"');
       throw new UnauthorizedException(
         presented === undefined ? 'Missing API key: send Authorization: Bearer <key>' : 'Invalid API key',
       );

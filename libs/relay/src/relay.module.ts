@@ -1,6 +1,5 @@
-import { Inject, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
-import { RequestIdMiddleware } from './api/request-id.middleware';
-import { ConfigurableRelayModule, RELAY_ROUTES } from './relay.module-definition';
+import { Module } from '@nestjs/common';
+import { ConfigurableRelayModule } from './relay.module-definition';
 
 /**
  * The message relay (relay.md). `forRoot({ role: 'producer', settings, databaseUrl, ... })` (the
@@ -11,12 +10,4 @@ import { ConfigurableRelayModule, RELAY_ROUTES } from './relay.module-definition
  * `forRootAsync` takes the same extras beside `imports`/`inject`/`useFactory`.
  */
 @Module({})
-export class RelayModule extends ConfigurableRelayModule implements NestModule {
-  constructor(@Inject(RELAY_ROUTES) private readonly routes: Type[]) {
-    super();
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.routes.length > 0) consumer.apply(RequestIdMiddleware).forRoutes(...this.routes);
-  }
-}
+export class RelayModule extends ConfigurableRelayModule {}

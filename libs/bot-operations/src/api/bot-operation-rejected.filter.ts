@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { BotOperationRejectedError } from './bot-operation.errors';
 
 /**
@@ -8,12 +8,14 @@ import { BotOperationRejectedError } from './bot-operation.errors';
  */
 @Catch(BotOperationRejectedError)
 export class BotOperationRejectedFilter implements ExceptionFilter {
+  constructor(private readonly http: HttpAdapterHost) {}
+
   catch(error: BotOperationRejectedError, host: ArgumentsHost): void {
     const status = error.reason === 'not_configured' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST;
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(status)
-      .json({ statusCode: status, error: error.name, message: error.message });
+    this.http.httpAdapter.reply(
+      host.switchToHttp().getResponse(),
+      { statusCode: status, error: error.name, message: error.message },
+      status,
+    );
   }
 }

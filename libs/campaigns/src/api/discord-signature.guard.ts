@@ -1,6 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import type { RawBodyRequest } from '@nestjs/common';
-import type { Request } from 'express';
 import { CAMPAIGNS_API_OPTIONS, CampaignsApiOptions } from './campaigns-api.options';
 import { DiscordSignatureVerifier } from './discord-signature';
 
@@ -19,10 +18,11 @@ export class DiscordSignatureGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<RawBodyRequest<Request>>();
+    // rawBody: the exact bytes, kept by the app's body reading (Nest's `rawBody: true` on a host).
+    const request = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; rawBody?: Buffer }>();
     const check = this.verifier.check(
-      request.header('x-signature-ed25519'),
-      request.header('x-signature-timestamp'),
+      single(request.headers['x-signature-ed25519']),
+      single(request.headers['x-signature-timestamp']),
       request.rawBody,
     );
     if (!check.valid) {
@@ -31,4 +31,9 @@ export class DiscordSignatureGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** A header sent once; a repeated one is no signature. */
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

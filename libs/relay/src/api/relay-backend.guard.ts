@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { BackendBotSettings } from '../config/relay-settings';
 import { RELAY_API_OPTIONS, RelayApiOptions } from './relay-api.options';
 import { RelayHttpException } from './relay-http.exception';
@@ -7,7 +9,16 @@ import { RelayRateLimiter } from './relay-rate-limiter';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
-export type RelayRequest = Request & { relayBackend?: BackendBotSettings; requestId?: string };
+/** What the /v1 guards and filter read of a request, the same on Express and on Fastify. */
+export interface RelayRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  ip?: string;
+  socket: Socket;
+  relayBackend?: BackendBotSettings;
+  requestId?: string;
+}
 
 /**
  * /v1 routes: `Authorization: Bearer <key>` of an enabled backend bot (RELAY_CONFIG), checked
@@ -23,6 +34,7 @@ export class RelayBackendGuard implements CanActivate {
   constructor(
     @Inject(RELAY_API_OPTIONS) private readonly options: RelayApiOptions,
     private readonly limiter: RelayRateLimiter,
+    private readonly http: HttpAdapterHost,
   ) {
     this.backends = new Map(options.settings.backendBots.map((b) => [b.id, b]));
   }
@@ -30,7 +42,6 @@ export class RelayBackendGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<RelayRequest>();
-    const response = http.getResponse<Response>();
     const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const owner = presented === undefined ? undefined : this.options.settings.backendKeys.verify(presented)?.owner;
     const backend = owner === undefined ? undefined : this.backends.get(owner);
@@ -49,7 +60,7 @@ export class RelayBackendGuard implements CanActivate {
       );
     }
     if (!authenticated) {
-      response.setHeader('WWW-Authenticate', 'Bearer realm="relay"');
+      this.http.httpAdapter.setHeader(http.getResponse(), 'WWW-Authenticate', 'Bearer realm="relay"');
       throw new UnauthorizedException(
         presented === undefined
           ? "Missing key: send Authorization: Bearer <your backend bot's api_key>"

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { RelayErrorBody } from '@discord-backbone/contracts';
 import { databaseFailure } from '@discord-backbone/prisma';
 import type { RelayRequest } from './relay-backend.guard';
@@ -28,10 +28,13 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 export class RelayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(RelayExceptionFilter.name);
 
+  constructor(private readonly http: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<RelayRequest>();
-    const response = http.getResponse<Response>();
+    const response: unknown = http.getResponse();
+    const adapter = this.http.httpAdapter;
     const requestId = request.requestId ?? '';
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = `Internal error; quote request id ${requestId}`;
@@ -41,16 +44,16 @@ export class RelayExceptionFilter implements ExceptionFilter {
       const text = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       message = Array.isArray(text) ? text.join('; ') : typeof text === 'string' ? text : exception.message;
       if (exception instanceof RelayHttpException && exception.retryAfterSeconds !== undefined)
-        response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+        adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     } else if (isDatabaseOutage(exception)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       message = "The relay's database is unavailable or busy; retry shortly";
-      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      adapter.setHeader(response, 'Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       this.logger.warn({
         msg: 'Relay request refused: the database is unavailable',
         requestId,
         method: request.method,
-        path: request.path,
+        path: request.url.split('?')[0],
         error: databaseFailure(exception)!.message,
       });
     } else {
@@ -58,7 +61,7 @@ export class RelayExceptionFilter implements ExceptionFilter {
         msg: 'Relay request failed',
         requestId,
         method: request.method,
-        path: request.path,
+        path: request.url.split('?')[0],
         error: exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception),
       });
     }
@@ -67,7 +70,7 @@ export class RelayExceptionFilter implements ExceptionFilter {
       message,
       request_id: requestId,
     };
-    response.status(status).json(body);
+    adapter.reply(response, body, status);
   }
 }
 

@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ExtendRequestDto,
   LeaseRequestDto,
@@ -21,6 +22,9 @@ import { Backend, RelayRoutes } from './relay-route.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** The response as the app's HTTP adapter hands it over: Express's is Node's own, Fastify's reply wraps it. */
+type Response = ServerResponse | { raw: ServerResponse };
+
 /** /v1/messages: a backend bot's deliveries (pending, lease, ack, nack, extend) and its sends. */
 @Controller('v1/messages')
 @RelayRoutes()
@@ -29,6 +33,7 @@ export class RelayMessagesController {
     private readonly deliveries: DeliveryStore,
     private readonly leases: LeaseService,
     private readonly sender: OutboundSender,
+    private readonly http: HttpAdapterHost,
   ) {}
 
   /** The plan's MVP: pending messages, marked delivered as they are returned (consume-on-read). */
@@ -46,8 +51,9 @@ export class RelayMessagesController {
   ): Promise<LeaseResponse> {
     // A client that goes away stops waiting; anything leased meanwhile comes back when its lease expires.
     const gone = new AbortController();
-    response.once('close', () => {
-      if (!response.writableEnded) gone.abort();
+    const node = 'raw' in response ? response.raw : response;
+    node.once('close', () => {
+      if (!node.writableEnded) gone.abort();
     });
     return { messages: await this.leases.lease(backend, body, gone.signal) };
   }
@@ -108,7 +114,7 @@ export class RelayMessagesController {
     response: Response,
   ): Promise<ReceiptResults> {
     const results = await this.deliveries.settle(backend, receipts, settlement);
-    if (results.some((r) => r.result === 'stale_receipt')) response.status(409);
+    if (results.some((r) => r.result === 'stale_receipt')) this.http.httpAdapter.status(response, 409);
     return { results };
   }
 }
