@@ -95,6 +95,40 @@ describe('bad input to the API', () => {
     });
   });
 
+  it('reads JSON bodies of any JSON type; refuses malformed ones with 400 only after the key check, other types as absent, and oversized ones with 413', async () => {
+    const { url } = await rig.startApi();
+    const post = async (body: string, headers: Record<string, string>) => {
+      const res = await fetch(`${url}/users`, { method: 'POST', headers, body });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const user = (name: string) => JSON.stringify({ username: name });
+
+    expect(await post(user('a'), { 'content-type': 'application/json; charset=utf-8', ...bearer() })).toMatchObject({
+      status: 201,
+    });
+    expect(await post(user('b'), { 'content-type': 'application/vnd.marketplace+json', ...bearer() })).toMatchObject({
+      status: 201,
+    });
+    // Not JSON: whoever sends it is asked for a key first, and told what is wrong with the body after.
+    expect(await post('{"username": ', { 'content-type': 'application/json' })).toMatchObject({ status: 401 });
+    expect(await post('{"username": ', { 'content-type': 'application/json', ...bearer() })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^The request body is not valid JSON: /) },
+    });
+    // Another type is read as no body at all: validation names what is missing.
+    expect(await post(user('c'), { 'content-type': 'text/plain', ...bearer() })).toMatchObject({
+      status: 400,
+      body: { message: expect.arrayContaining([expect.stringMatching(/^username /)]) },
+    });
+    expect(await post(user('x'.repeat(300 * 1024)), { 'content-type': 'application/json', ...bearer() })).toMatchObject(
+      {
+        status: 413,
+        body: { message: expect.stringMatching(/too large/i) },
+      },
+    );
+    expect(await prisma.user.count()).toBe(2);
+  });
+
   it('answers 503 with Retry-After while the database is unreachable, and works again after', async () => {
     const proxy = await startTcpProxy(new URL(`http://${new URL(process.env.TEST_DATABASE_URL!).host}`));
     const databaseUrl = new URL(process.env.TEST_DATABASE_URL!);

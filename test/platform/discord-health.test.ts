@@ -1,10 +1,9 @@
 import { DynamicModule, INestApplication, Injectable, Module, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadEnvironment } from '@discord-backbone/config';
 import { DiscordHealthIndicator, DiscordModule, DiscordRestClient } from '@discord-backbone/discord';
 import { FakeDiscord, startFakeDiscord } from '@discord-backbone/discord-standin';
 import { HealthModule, ReadinessIndicator } from '@discord-backbone/health';
-import { configureApp, platformModules } from '@discord-backbone/runtime';
+import { createApp, platformModules } from '@discord-backbone/runtime';
 
 /**
  * /health/ready with DiscordHealthIndicator as a readiness indicator, wired as the worker does
@@ -55,9 +54,7 @@ describe('Discord readiness', () => {
   };
 
   const start = async () => {
-    app = configureApp(
-      await NestFactory.create(appModule({ discord: true }), { bufferLogs: true, abortOnError: false }),
-    );
+    app = await createApp(appModule({ discord: true }), { abortOnError: false });
     await app.listen(0, '127.0.0.1');
     const url = await app.getUrl();
     const get = async (path: string) => {
@@ -103,12 +100,7 @@ describe('Discord readiness', () => {
         return { unprovided: { status: 'up' as const } };
       }
     }
-    app = configureApp(
-      await NestFactory.create(appModule({ discord: false, indicator: UnprovidedIndicator }), {
-        bufferLogs: true,
-        abortOnError: false,
-      }),
-    );
+    app = await createApp(appModule({ discord: false, indicator: UnprovidedIndicator }), { abortOnError: false });
     await expect(app.init()).rejects.toThrow(/UnprovidedIndicator/);
   });
 });

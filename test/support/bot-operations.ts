@@ -6,11 +6,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { QueueName } from '@discord-backbone/contracts';
 import { FakeDiscord } from '@discord-backbone/discord-standin';
 import { SQS_CLIENT } from '@discord-backbone/queue';
-import { configureApp } from '@discord-backbone/runtime';
+import { createApp } from '@discord-backbone/runtime';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { startHttpProxy } from './http-proxy';
 import { QueuePair, queueSettings } from './sqs';
@@ -63,9 +62,7 @@ export async function startBotWorker(
   overrides: Record<string, string> = {},
 ): Promise<{ app: INestApplication; visibility: VisibilityChange[] }> {
   const env = workerEnv(queues, botWorkerEnv(queues, discord, overrides));
-  const app = configureApp(
-    await NestFactory.create(WorkerModule.forRoot(env), { bufferLogs: true, abortOnError: false }),
-  );
+  const app = await createApp(WorkerModule.forRoot(env), { abortOnError: false });
   const visibility = recordVisibilityChanges(app);
   await app.init();
   return { app, visibility };

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { discordHttpAnswer } from '@discord-backbone/discord';
-import { configureApp } from '@discord-backbone/runtime';
+import { createApp } from '@discord-backbone/runtime';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { TEST_AUTH_ENV } from './http';
@@ -28,12 +27,7 @@ export async function startWorker(
   queues: QueuePair,
   overrides: Record<string, string> = {},
 ): Promise<INestApplication> {
-  const app = configureApp(
-    await NestFactory.create(WorkerModule.forRoot(workerEnv(queues, overrides)), {
-      bufferLogs: true,
-      abortOnError: false,
-    }),
-  );
+  const app = await createApp(WorkerModule.forRoot(workerEnv(queues, overrides)), { abortOnError: false });
   await app.init();
   return app;
 }
@@ -42,7 +36,7 @@ export async function startWorker(
 export async function startApi(
   overrides: Record<string, string> = {},
 ): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(
+  const app = await createApp(
     ApiModule.forRoot({
       ...TEST_AUTH_ENV,
       NODE_ENV: 'test',
@@ -51,9 +45,8 @@ export async function startApi(
       AWS_ENDPOINT_URL_SQS: process.env.TEST_SQS_ENDPOINT!,
       ...overrides,
     }),
-    { bufferLogs: true, abortOnError: false, bodyParser: false },
+    { abortOnError: false, errorAnswerers: [discordHttpAnswer] },
   );
-  configureApp(app, { errorAnswerers: [discordHttpAnswer] });
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }

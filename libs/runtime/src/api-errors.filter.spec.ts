@@ -11,14 +11,19 @@ const prismaError = (code: string, meta: Record<string, unknown> = {}) =>
 
 function answer(error: unknown) {
   const response = { headers: {} as Record<string, string>, statusCode: 0, body: undefined as unknown };
-  const res = {
-    setHeader: (k: string, v: string) => (response.headers[k] = v),
-    status: (s: number) => ((response.statusCode = s), res),
-    json: (b: unknown) => (response.body = b),
+  // The answer goes through the app's HTTP adapter, whichever it is.
+  const adapter = {
+    setHeader: (res: typeof response, k: string, v: string) => (res.headers[k] = v),
+    reply: (res: typeof response, body: unknown, status: number) => ((res.statusCode = status), (res.body = body)),
   };
-  const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
+  const host = {
+    getType: () => 'http',
+    switchToHttp: () => ({ getResponse: () => response }),
+  } as unknown as ArgumentsHost;
   // Constructed as the API app does: Discord's errors answered by Discord's answerer.
-  new ApiErrorsFilter(undefined, [discordHttpAnswer]).catch(error, host);
+  new ApiErrorsFilter(adapter as unknown as ConstructorParameters<typeof ApiErrorsFilter>[0], [
+    discordHttpAnswer,
+  ]).catch(error, host);
   return response;
 }
 

@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Response } from 'express';
 import { databaseFailure, Prisma } from '@discord-backbone/prisma';
 import { describeError, RetryLaterError } from '@discord-backbone/queue';
 
@@ -39,17 +38,22 @@ export class ApiErrorsFilter extends BaseExceptionFilter {
       this.logger.error({ msg: 'Request failed', error: describeError(error).message });
       return super.catch(error, host);
     }
-    const response = host.switchToHttp().getResponse<Response>();
-    if (answer.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(answer.retryAfterSeconds));
+    // Through the app's HTTP adapter: the answer is written the same way on Fastify and on Express.
+    const adapter = this.applicationRef ?? this.httpAdapterHost!.httpAdapter;
+    const response: unknown = host.switchToHttp().getResponse();
+    if (answer.retryAfterSeconds !== undefined)
+      adapter.setHeader(response, 'Retry-After', String(answer.retryAfterSeconds));
     if (answer.status >= 500)
       this.logger.warn({
         msg: 'Request refused: a dependency is unavailable',
         status: answer.status,
         error: describeError(error).message,
       });
-    response
-      .status(answer.status)
-      .json({ statusCode: answer.status, error: HttpStatus[answer.status], message: answer.message });
+    adapter.reply(
+      response,
+      { statusCode: answer.status, error: HttpStatus[answer.status], message: answer.message },
+      answer.status,
+    );
   }
 
   private answerFor(error: unknown): ErrorAnswer | undefined {
