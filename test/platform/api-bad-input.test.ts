@@ -95,7 +95,7 @@ describe('bad input to the API', () => {
     });
   });
 
-  it('reads JSON bodies of any JSON type; refuses malformed ones with 400 only after the key check, other types as absent, and oversized ones with 413', async () => {
+  it('reads JSON bodies of any JSON type; refuses malformed ones with 400 only after the key check, other types as absent, and oversized ones with 413; a trailing slash changes nothing', async () => {
     const { url } = await rig.startApi();
     const post = async (body: string, headers: Record<string, string>) => {
       const res = await fetch(`${url}/users`, { method: 'POST', headers, body });
@@ -126,7 +126,9 @@ describe('bad input to the API', () => {
         body: { message: expect.stringMatching(/too large/i) },
       },
     );
-    expect(await prisma.user.count()).toBe(2);
+    // A trailing slash names the same route.
+    expect(await http(url, 'POST', '/users/', { username: 'd' })).toMatchObject({ status: 201 });
+    expect(await prisma.user.count()).toBe(3);
   });
 
   it('answers 503 with Retry-After while the database is unreachable, and works again after', async () => {

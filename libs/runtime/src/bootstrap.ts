@@ -27,7 +27,8 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Paths with a trailing slash still match, as they did on Express.
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } }),
     // Bodies are read by readJsonBodies alone: Nest's own parsers would answer malformed JSON before the guards.
     { bufferLogs: true, ...options, bodyParser: false },
   );
