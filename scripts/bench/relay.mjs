@@ -14,7 +14,7 @@
 //    (relay/floor-server.mjs): the floor, what any HTTP server reaches on this machine…
 // C  …and by K bare `pg` clients running the same statements: the baseline (goal: B ≥ 0.75 C).
 //    At each lease limit (`--lease-limits`: the API's largest, 100, then 50), B, B0 and C drain
-//    once uncounted, then alternate `rounds` times (3); the median ratios are reported, with the
+//    once uncounted, then alternate `rounds` times (5); the median ratios are reported, with the
 //    CPU each process (API or floor server, Postgres, the benchmark's clients) spent per 1000
 //    deliveries. The HTTP clients use node:http with keep-alive, as lean as `pg` is on C's side.
 // Every phase checks that each delivery was handed out and acked exactly once.
@@ -44,7 +44,7 @@ export async function runRelayBench({
   clients = 8,
   pacedRate = 200,
   pacedSeconds = 10,
-  rounds = 3,
+  rounds = 5,
   leaseLimits = [RELAY_MAX_LEASE, 50],
   log = console.log,
 } = {}) {
@@ -293,7 +293,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       clients: { type: 'string', default: '8' },
       'paced-rate': { type: 'string', default: '200' },
       'paced-seconds': { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
       'lease-limits': { type: 'string', default: `${RELAY_MAX_LEASE},50` },
     },
   });
