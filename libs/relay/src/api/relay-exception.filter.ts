@@ -4,6 +4,7 @@ import type { RelayErrorBody } from '@discord-backbone/contracts';
 import { databaseFailure } from '@discord-backbone/prisma';
 import type { RelayRequest } from './relay-backend.guard';
 import { RelayHttpException } from './relay-http.exception';
+import { requestIdOf } from './request-id.guard';
 
 const CODES: Record<number, RelayErrorBody['error']> = {
   400: 'invalid_request',
@@ -35,7 +36,7 @@ export class RelayExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<RelayRequest>();
     const response: unknown = http.getResponse();
     const adapter = this.http.httpAdapter;
-    const requestId = request.requestId ?? '';
+    const requestId = requestIdOf(request, response, adapter);
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = `Internal error; quote request id ${requestId}`;
     if (exception instanceof HttpException) {
