@@ -235,6 +235,13 @@ routes: []
       });
       await new Promise((resolve) => setTimeout(resolve, 200)); // the last log lines
       expect(app.output()).toContain('"url":"/orders/');
+      // Probes are not logged as requests (a readiness check may still log why it failed).
+      const completed = app
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"request completed"'));
+      expect(completed.some((line) => line.includes('"url":"/orders/'))).toBe(true);
+      expect(completed.filter((line) => line.includes('"url":"/health'))).toEqual([]);
       for (const secret of [TEST_API_KEY, TEST_ADMIN_KEY, 'a-wrong-key-that-must-not-be-logged-either'])
         expect(app.output()).not.toContain(secret);
     } finally {

@@ -95,7 +95,7 @@ describe('bad input to the API', () => {
     });
   });
 
-  it('reads JSON bodies of any JSON type; refuses malformed ones with 400 only after the key check, other types as absent, and oversized ones with 413; a trailing slash changes nothing', async () => {
+  it('reads JSON bodies of any JSON type; refuses malformed ones with 400 only after the key check, other types as absent, and oversized ones with 413; a trailing slash or a capital changes nothing', async () => {
     const { url } = await rig.startApi();
     const post = async (body: string, headers: Record<string, string>) => {
       const res = await fetch(`${url}/users`, { method: 'POST', headers, body });
@@ -109,6 +109,9 @@ describe('bad input to the API', () => {
     expect(await post(user('b'), { 'content-type': 'application/vnd.marketplace+json', ...bearer() })).toMatchObject({
       status: 201,
     });
+    expect(
+      await post(user('b2'), { 'content-type': 'application/vnd.marketplace+json; charset=utf-8', ...bearer() }),
+    ).toMatchObject({ status: 201 });
     // Not JSON: whoever sends it is asked for a key first, and told what is wrong with the body after.
     expect(await post('{"username": ', { 'content-type': 'application/json' })).toMatchObject({ status: 401 });
     expect(await post('{"username": ', { 'content-type': 'application/json', ...bearer() })).toMatchObject({
@@ -126,9 +129,10 @@ describe('bad input to the API', () => {
         body: { message: expect.stringMatching(/too large/i) },
       },
     );
-    // A trailing slash names the same route.
+    // A trailing slash or a capital letter names the same route.
     expect(await http(url, 'POST', '/users/', { username: 'd' })).toMatchObject({ status: 201 });
-    expect(await prisma.user.count()).toBe(3);
+    expect(await http(url, 'POST', '/Users', { username: 'e' })).toMatchObject({ status: 201 });
+    expect(await prisma.user.count()).toBe(5);
   });
 
   it('answers 503 with Retry-After while the database is unreachable, and works again after', async () => {

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { DynamicModule, NestApplicationOptions, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -27,8 +28,11 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    // Paths with a trailing slash still match, as they did on Express.
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } }),
+    // Paths match with a trailing slash and in any case, as they did on Express.
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    }),
     // Bodies are read by readJsonBodies alone: Nest's own parsers would answer malformed JSON before the guards.
     { bufferLogs: true, ...options, bodyParser: false },
   );
@@ -89,8 +93,13 @@ export async function bootstrapApp(
   process.once('SIGINT', shutdown);
 
   const port = env.PORT ?? defaultPort;
-  // Every interface, as Express would: Fastify alone listens on localhost only.
-  await app.listen(port, '0.0.0.0');
+  await app.listen(port, everyInterface());
   logger.log({ msg: 'Listening', port });
   return app;
+}
+
+/** Every interface, IPv6 too where the host has it, as Node's own default: Fastify alone listens on localhost only. */
+function everyInterface(): string {
+  const ipv6 = Object.values(networkInterfaces()).some((addresses) => addresses?.some((a) => a.family === 'IPv6'));
+  return ipv6 ? '::' : '0.0.0.0';
 }

@@ -7,8 +7,8 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 
 type BodyRequest = FastifyRequest & { rawBody?: Buffer; malformedBody?: string };
 
-/** application/json and its structured-syntax suffix types (application/problem+json, …). */
-const JSON_SUFFIX = /^application\/[^\s;]+\+json$/;
+/** The structured-syntax suffix types (application/problem+json, …), parameters allowed: Fastify tests the whole header. */
+const JSON_SUFFIX = /^application\/[^\s;]+\+json\s*(?:;|$)/;
 
 /**
  * JSON bodies, read as the exact bytes first (`request.rawBody`: a signature is checked over

@@ -34,7 +34,10 @@ function pinoParams(options: LoggingOptions): Params {
       // A request is named by its id, method and URL; its headers (keys, cookies) never reach a log
       // line, and the per-request child logger stays cheap to build.
       serializers: { req: (req: { id?: unknown; method?: string; url?: string }) => pick(req) },
-      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+      // originalUrl: on Fastify the middleware bridge strips the mount path from `url` while pino-http runs.
+      autoLogging: {
+        ignore: (req) => ((req as { originalUrl?: string }).originalUrl ?? req.url)?.startsWith('/health') ?? false,
+      },
       mixin() {
         const span = trace.getActiveSpan()?.spanContext();
         return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
